@@ -112,8 +112,6 @@ Row Bases(Row r, Mask b) { r.bases = b; return r; }
 constexpr Mask kCaseOps = Bits(Op::kShowCase, Op::kListConsent,
                                Op::kListEntries, Op::kCreateEntry,
                                Op::kReadEntry, Op::kDiscloseEntry);
-constexpr Mask kValidContentBases =
-    Bits(Basis::kConsentInForce, Basis::kProvision, Basis::kGrantActive);
 
 const std::vector<Row>& Table() {
   static const std::vector<Row> table = [] {
