@@ -65,6 +65,7 @@ constexpr NamedValue<Action> kActionNames[] = {
     {Action::kAuditProve, "audit.prove"},
     {Action::kKeyRotate, "key.rotate"},
     {Action::kStoreRekey, "store.rekey"},
+    {Action::kActorKeyDeliver, "key.deliver"},
     {Action::kRetentionRun, "retention.run"},
 };
 

@@ -11,7 +11,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string_view>
+#include <vector>
 
 #include "sspf/export.h"
 #include "sspf/status.h"
@@ -64,6 +66,32 @@ class SSPF_EXPORT SecretBytes {
   uint8_t* data_ = nullptr;
   size_t size_ = 0;
 };
+
+// Overwrites n bytes at p with zeros in a way the compiler cannot elide.
+SSPF_EXPORT void SecureWipe(void* p, size_t n);
+
+// An allocator that wipes memory before releasing it.  Decrypted records
+// (entry bodies, names) are returned in PlainText so that they do not linger
+// in freed heap memory.
+template <typename T>
+struct ZeroizingAllocator {
+  using value_type = T;
+  ZeroizingAllocator() = default;
+  template <typename U>
+  ZeroizingAllocator(const ZeroizingAllocator<U>&) {}  // NOLINT
+  T* allocate(size_t n) { return std::allocator<T>().allocate(n); }
+  void deallocate(T* p, size_t n) {
+    SecureWipe(p, n * sizeof(T));
+    std::allocator<T>().deallocate(p, n);
+  }
+  template <typename U>
+  bool operator==(const ZeroizingAllocator<U>&) const { return true; }
+  template <typename U>
+  bool operator!=(const ZeroizingAllocator<U>&) const { return false; }
+};
+
+// Decrypted content.  Not NUL-terminated; use the size.
+using PlainText = std::vector<uint8_t, ZeroizingAllocator<uint8_t>>;
 
 }  // namespace sspf
 

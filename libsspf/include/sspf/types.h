@@ -102,6 +102,7 @@ enum class Action : uint16_t {
   kAuditProve = 76,
   kKeyRotate = 80,
   kStoreRekey = 81,
+  kActorKeyDeliver = 82,  // an actor key sealed to a new member
   kRetentionRun = 90,
 };
 

@@ -1,0 +1,76 @@
+#include "checkpoint.h"
+
+#include <algorithm>
+
+#include "audit_log.h"
+
+namespace sspf::internal {
+
+std::string LogOrigin(const std::string& store_id_hex) {
+  return "sspf.local/" + store_id_hex;
+}
+
+Result<VerifierKey> StoreVerifierKey(const Session::Impl* impl) {
+  if (impl->audit_public_key.size() != kEd25519PublicKeySize) {
+    return IntegrityViolation("the store's audit public key is malformed");
+  }
+  Ed25519PublicKey pk;
+  std::copy(impl->audit_public_key.begin(), impl->audit_public_key.end(), pk.begin());
+  return MakeVerifierKey(LogOrigin(impl->store_id), pk);
+}
+
+Result<std::string> MakeCheckpoint(Session::Impl* impl) {
+  Db* db = impl->db.get();
+  SSPF_ASSIGN_OR_RETURN(uint64_t size, LogSize(db));
+  {
+    SSPF_ASSIGN_OR_RETURN(Stmt * st,
+                          db->Prepare("SELECT note FROM checkpoints WHERE tree_size = ?"));
+    st->Bind(1, static_cast<int64_t>(size));
+    SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (row) {
+      std::string note = st->Text(0);
+      st->Reset();
+      return note;
+    }
+  }
+  DbSubtreeSource source(db);
+  Checkpoint cp;
+  cp.origin = LogOrigin(impl->store_id);
+  cp.size = size;
+  SSPF_ASSIGN_OR_RETURN(cp.root, RootAt(source, size));
+  SSPF_ASSIGN_OR_RETURN(std::string body, FormatCheckpoint(cp));
+  SSPF_ASSIGN_OR_RETURN(std::string note,
+                        SignNote(body, cp.origin, impl->audit_secret_key));
+  SSPF_ASSIGN_OR_RETURN(
+      Stmt * ins,
+      db->Prepare("INSERT INTO checkpoints(tree_size, created, note) VALUES(?,?,?)"));
+  ins->Bind(1, static_cast<int64_t>(size)).Bind(2, impl->Now()).Bind(3, note);
+  SSPF_RETURN_IF_ERROR(ins->Run());
+  return note;
+}
+
+Status MaybeAutoCheckpoint(Session::Impl* impl) {
+  const StoreOptions& o = impl->options;
+  if (o.checkpoint_every_events == 0 && o.checkpoint_every_seconds == 0) {
+    return Status::Ok();
+  }
+  Db* db = impl->db.get();
+  SSPF_ASSIGN_OR_RETURN(
+      Stmt * st,
+      db->Prepare("SELECT tree_size, created FROM checkpoints "
+                  "ORDER BY tree_size DESC LIMIT 1"));
+  SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
+  uint64_t last_size = row ? static_cast<uint64_t>(st->Int(0)) : 0;
+  UnixSeconds last_time = row ? st->Int(1) : 0;
+  st->Reset();
+  SSPF_ASSIGN_OR_RETURN(uint64_t size, LogSize(db));
+  if (size <= last_size) return Status::Ok();
+  bool due = (o.checkpoint_every_events != 0 &&
+              size - last_size >= o.checkpoint_every_events) ||
+             (o.checkpoint_every_seconds != 0 && row &&
+              impl->Now() - last_time >= o.checkpoint_every_seconds);
+  if (!due) return Status::Ok();
+  return MakeCheckpoint(impl).status();
+}
+
+}  // namespace sspf::internal

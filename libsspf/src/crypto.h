@@ -1,0 +1,106 @@
+// Thin, typed wrappers over the libsodium primitives libsspf uses.  Every key
+// lives in SecretBytes; decrypted data lives in SecureBuffer (wiped on free).
+#ifndef SSPF_SRC_CRYPTO_H_
+#define SSPF_SRC_CRYPTO_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sspf/secret.h"
+#include "sspf/status.h"
+
+namespace sspf::internal {
+
+using Bytes = std::vector<uint8_t>;
+
+using sspf::SecureWipe;
+using sspf::ZeroizingAllocator;
+using SecureBuffer = PlainText;
+
+inline constexpr size_t kKeySize = 32;
+inline constexpr size_t kAeadNonceSize = 24;  // XChaCha20-Poly1305
+inline constexpr size_t kAeadTagSize = 16;
+inline constexpr size_t kBoxPublicKeySize = 32;
+inline constexpr size_t kBoxSecretKeySize = 32;
+inline constexpr size_t kSealOverhead = 48;  // crypto_box_SEALBYTES
+inline constexpr size_t kSignPublicKeySize = 32;
+inline constexpr size_t kSignSecretKeySize = 64;
+inline constexpr size_t kArgonSaltSize = 16;
+
+Bytes RandomBytes(size_t n);
+// 128 random bits as 32 lower-case hex characters: the pseudonymous ids.
+std::string RandomId();
+
+std::string HexEncode(const uint8_t* p, size_t n);
+inline std::string HexEncode(const Bytes& b) { return HexEncode(b.data(), b.size()); }
+// Strict: even length, [0-9a-fA-F] only.
+Result<Bytes> HexDecode(std::string_view hex);
+std::string Base64Encode(const uint8_t* p, size_t n);
+inline std::string Base64Encode(const Bytes& b) { return Base64Encode(b.data(), b.size()); }
+Result<Bytes> Base64Decode(std::string_view b64);
+
+// XChaCha20-Poly1305 (IETF).  Output: nonce || ciphertext || tag.
+Result<Bytes> AeadSeal(const SecretBytes& key, const uint8_t* msg, size_t len,
+                       const Bytes& ad);
+// kIntegrityViolation when the tag does not verify (wrong key or tampering).
+Result<SecureBuffer> AeadOpen(const SecretBytes& key, const Bytes& sealed,
+                              const Bytes& ad);
+Result<SecretBytes> AeadOpenSecret(const SecretBytes& key, const Bytes& sealed,
+                                   const Bytes& ad);
+
+struct KdfCost {
+  uint64_t opslimit = 0;
+  uint64_t memlimit = 0;
+  static KdfCost Interactive();
+  static KdfCost Moderate();
+  static KdfCost Sensitive();
+};
+// Argon2id13 over a passphrase: a 32-byte key-encryption key.
+Result<SecretBytes> Argon2id(const SecretBytes& passphrase, const Bytes& salt,
+                             const KdfCost& cost);
+
+// crypto_kdf subkey of a 32-byte root key.  ctx is exactly 8 characters.
+Result<SecretBytes> DeriveSubkey(const SecretBytes& root, uint64_t id,
+                                 const char ctx[8]);
+
+// Keyed BLAKE2b-256 (the blind index for personal identity numbers, MACs).
+Bytes KeyedHash(const SecretBytes& key, const uint8_t* p, size_t n);
+Bytes Hash256(const uint8_t* p, size_t n);  // unkeyed BLAKE2b-256
+
+// X25519 sealed boxes.
+struct BoxKeyPair {
+  Bytes public_key;
+  SecretBytes secret_key;
+};
+Result<BoxKeyPair> NewBoxKeyPair();
+Bytes SealTo(const Bytes& public_key, const uint8_t* msg, size_t len);
+Result<SecretBytes> SealOpen(const Bytes& public_key,
+                             const SecretBytes& secret_key,
+                             const Bytes& sealed);
+
+// Ed25519.
+struct SignKeyPair {
+  Bytes public_key;
+  SecretBytes secret_key;  // 64 bytes (libsodium layout: seed || pk)
+};
+Result<SignKeyPair> NewSignKeyPair();
+
+// Length-prefixed concatenation for associated data and MAC inputs:
+// each part is an 8-byte big-endian length followed by the bytes.
+class AdBuilder {
+ public:
+  AdBuilder& Add(std::string_view s);
+  AdBuilder& Add(const Bytes& b);
+  AdBuilder& AddU64(uint64_t v);
+  const Bytes& bytes() const { return out_; }
+
+ private:
+  Bytes out_;
+};
+
+}  // namespace sspf::internal
+
+#endif  // SSPF_SRC_CRYPTO_H_

@@ -1,0 +1,48 @@
+#include "test_util.h"
+
+#include <stdlib.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <stdexcept>
+
+namespace sspf::testing {
+
+TempDir::TempDir() {
+  const char* base = std::getenv("TMPDIR");
+  std::string tmpl = std::string(base && *base ? base : "/tmp") + "/sspf-test-XXXXXX";
+  if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+  path_ = tmpl;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::permissions(path_, std::filesystem::perms::owner_all,
+                               std::filesystem::perm_options::add, ec);
+  std::filesystem::remove_all(path_, ec);
+}
+
+SecretBytes Secret(const std::string& s) { return std::move(SecretBytes::Copy(s).value()); }
+Credential Pass(const std::string& s) { return Credential::Passphrase(Secret(s)); }
+
+StoreOptions TestOptions(const TempDir& dir, std::shared_ptr<FakeClock> clock) {
+  StoreOptions o;
+  o.path = dir.File("store.db");
+  o.clock = std::move(clock);
+  o.passphrase_cost = PassphraseCost::Interactive();
+  return o;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+void WriteFile(const std::string& path, const std::string& data) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(data.data(), static_cast<std::streamsize>(data.size()));
+}
+
+}  // namespace sspf::testing

@@ -1,0 +1,292 @@
+#include "cli.h"
+
+#include <fcntl.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <ctime>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+namespace sspf::cli {
+
+int ExitCodeFor(StatusCode code) {
+  switch (code) {
+    case StatusCode::kOk: return kExitOk;
+    case StatusCode::kInvalidArgument: return kExitUsage;
+    case StatusCode::kNotFound: return kExitNotFound;
+    case StatusCode::kPermissionDenied:
+    case StatusCode::kConsentRequired: return kExitDenied;
+    case StatusCode::kWrongKey: return kExitWrongKey;
+    case StatusCode::kIntegrityViolation: return kExitIntegrity;
+    default: return kExitOther;
+  }
+}
+
+namespace {
+std::vector<Command>& Registry() {
+  static std::vector<Command> r;
+  return r;
+}
+
+std::string Hint(StatusCode code) {
+  switch (code) {
+    case StatusCode::kWrongKey:
+      return " (check --user, --passphrase-file and --store)";
+    case StatusCode::kBusy:
+      return " (another process holds the store; try again)";
+    case StatusCode::kIntegrityViolation:
+      return " (do not write to this store; keep a copy and tell your auditor)";
+    default:
+      return "";
+  }
+}
+}  // namespace
+
+void RegisterCommand(Command c) { Registry().push_back(std::move(c)); }
+const std::vector<Command>& Commands() { return Registry(); }
+
+int Fail(Context& ctx, const Status& s) {
+  std::string msg = s.message();
+  for (char& c : msg) {
+    if (c == '\n' || c == '\r') c = ' ';
+  }
+  *ctx.err << "sspf-tool: " << msg << Hint(s.code()) << "\n";
+  return ExitCodeFor(s.code());
+}
+
+int UsageError(Context& ctx, const std::string& message) {
+  *ctx.err << "sspf-tool " << ctx.command << ": " << message
+           << " (see sspf-tool " << ctx.command << " --help)\n";
+  return kExitUsage;
+}
+
+namespace {
+void AddGlobals(po::options_description& g, Globals& globals) {
+  g.add_options()
+      ("store", po::value<std::string>(&globals.store),
+       "store file (default $SSPF_STORE, else ./sspf.db)")
+      ("user", po::value<std::string>(&globals.user),
+       "principal name (default $SSPF_USER)")
+      ("json", po::bool_switch(&globals.json), "machine output: one JSON document")
+      ("passphrase-file", po::value<std::string>(&globals.passphrase_file),
+       "read the passphrase from this file (default $SSPF_PASSPHRASE_FILE, "
+       "else prompt); never give a passphrase on the command line")
+      ("help,h", "show this help");
+}
+}  // namespace
+
+bool ParseArgs(Context& ctx, const std::string& usage, po::options_description& desc,
+               const std::vector<std::string>& positional, po::variables_map* vm,
+               int* exit) {
+  po::options_description globals("Global options");
+  AddGlobals(globals, ctx.globals);
+  po::options_description all;
+  all.add(desc).add(globals);
+  po::positional_options_description pos;
+  for (const std::string& p : positional) pos.add(p.c_str(), 1);
+  try {
+    po::store(po::command_line_parser(ctx.args).options(all).positional(pos).run(), *vm);
+    if (vm->count("help")) {
+      *ctx.out << "Usage: sspf-tool " << usage << "\n\n" << desc << "\n" << globals;
+      *exit = kExitOk;
+      return false;
+    }
+    po::notify(*vm);
+  } catch (const po::error& e) {
+    *exit = UsageError(ctx, e.what());
+    return false;
+  }
+  // Environment defaults (DESIGN §9).
+  Globals& g = ctx.globals;
+  if (g.store.empty()) {
+    const char* s = std::getenv("SSPF_STORE");
+    g.store = s && *s ? s : "./sspf.db";
+  }
+  if (g.user.empty()) {
+    const char* u = std::getenv("SSPF_USER");
+    if (u) g.user = u;
+  }
+  if (g.passphrase_file.empty()) {
+    const char* f = std::getenv("SSPF_PASSPHRASE_FILE");
+    if (f) g.passphrase_file = f;
+  }
+  return true;
+}
+
+StoreOptions OptionsFor(const Globals& g) {
+  StoreOptions o;
+  o.path = g.store;
+  const char* kdf = std::getenv("SSPF_KDF");
+  if (kdf && std::string(kdf) == "interactive") {
+    o.passphrase_cost = PassphraseCost::Interactive();
+  }
+  return o;
+}
+
+Result<SecretBytes> ReadSecretFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return NotFound("cannot read the passphrase file");
+  std::string line;
+  std::getline(in, line);
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  Result<SecretBytes> s = SecretBytes::Copy(line);
+  SecureWipe(line.data(), line.size());
+  if (s.ok() && s->empty()) return InvalidArgument("the passphrase file is empty");
+  return s;
+}
+
+namespace {
+// Reads one line from the terminal with echo off.
+Result<SecretBytes> Prompt(const std::string& prompt) {
+  int fd = ::open("/dev/tty", O_RDWR | O_CLOEXEC);
+  if (fd < 0) {
+    return InvalidArgument(
+        "no terminal to ask for a passphrase: use --passphrase-file or "
+        "SSPF_PASSPHRASE_FILE");
+  }
+  ssize_t w = ::write(fd, prompt.data(), prompt.size());
+  (void)w;
+  termios old{};
+  bool tty = ::tcgetattr(fd, &old) == 0;
+  if (tty) {
+    termios quiet = old;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    quiet.c_lflag |= ECHONL;
+    ::tcsetattr(fd, TCSAFLUSH, &quiet);
+  }
+  std::string line;
+  char c;
+  while (::read(fd, &c, 1) == 1 && c != '\n') {
+    if (line.size() < 4096) line.push_back(c);
+  }
+  if (tty) ::tcsetattr(fd, TCSAFLUSH, &old);
+  ::close(fd);
+  Result<SecretBytes> s = SecretBytes::Copy(line);
+  SecureWipe(line.data(), line.size());
+  c = 0;
+  return s;
+}
+}  // namespace
+
+Result<SecretBytes> ReadPassphrase(const Globals& g, const std::string& prompt) {
+  if (!g.passphrase_file.empty()) return ReadSecretFile(g.passphrase_file);
+  return Prompt(prompt);
+}
+
+Result<SecretBytes> ReadNewPassphrase(const std::string& file, const std::string& what) {
+  if (!file.empty()) return ReadSecretFile(file);
+  SSPF_ASSIGN_OR_RETURN(SecretBytes a, Prompt("New passphrase for " + what + ": "));
+  SSPF_ASSIGN_OR_RETURN(SecretBytes b, Prompt("Repeat the passphrase: "));
+  if (!a.Equals(b)) return InvalidArgument("the two passphrases differ");
+  return a;
+}
+
+Result<Session> OpenSession(const Globals& g) {
+  if (g.user.empty()) return InvalidArgument("no principal given: use --user NAME or SSPF_USER");
+  SSPF_ASSIGN_OR_RETURN(SecretBytes pass,
+                        ReadPassphrase(g, "Passphrase for " + g.user + ": "));
+  return Store::Open(OptionsFor(g), g.user, Credential::Passphrase(std::move(pass)));
+}
+
+void PrintJson(Context& ctx, const nlohmann::json& j) { *ctx.out << j.dump() << "\n"; }
+
+Result<std::vector<Actor>> ParseActorList(const std::string& s) {
+  std::vector<Actor> out;
+  std::stringstream ss(s);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    std::optional<Actor> a = ParseActor(item);
+    if (!a) {
+      return InvalidArgument("unknown actor '" + item +
+                             "' (use school, social, police, leisure, coordination)");
+    }
+    out.push_back(*a);
+  }
+  if (out.empty()) return InvalidArgument("no actors given");
+  return out;
+}
+
+Result<std::vector<Category>> ParseCategoryList(const std::string& s) {
+  std::vector<Category> out;
+  std::stringstream ss(s);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    std::optional<Category> c = ParseCategory(item);
+    if (!c) {
+      return InvalidArgument("unknown category '" + item +
+                             "' (use identity, school, social, police, leisure, "
+                             "health, plan, meeting)");
+    }
+    out.push_back(*c);
+  }
+  if (out.empty()) return InvalidArgument("no categories given");
+  return out;
+}
+
+std::string FormatTime(UnixSeconds t) {
+  Date d = DateOf(t);
+  int64_t s = ((t % 86400) + 86400) % 86400;
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", d.year, d.month,
+                d.day, static_cast<int>(s / 3600), static_cast<int>(s / 60 % 60),
+                static_cast<int>(s % 60));
+  return buf;
+}
+
+Result<UnixSeconds> ParseTime(const std::string& s) {
+  if (!s.empty() && s.find_first_not_of("0123456789") == std::string::npos &&
+      s.size() < 16) {
+    return static_cast<UnixSeconds>(std::stoll(s));
+  }
+  SSPF_ASSIGN_OR_RETURN(Date d, ParseDate(s.substr(0, 10)));
+  int hh = 0, mm = 0, ss = 0;
+  if (s.size() > 10) {
+    char z = 0;
+    if (s.size() != 20 || s[10] != 'T' ||
+        std::sscanf(s.c_str() + 11, "%2d:%2d:%2d%c", &hh, &mm, &ss, &z) != 4 || z != 'Z' ||
+        hh > 23 || mm > 59 || ss > 59) {
+      return InvalidArgument("time must be YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ");
+    }
+  }
+  // Days from civil (inverse of DateOf).
+  int y = d.year - (d.month <= 2 ? 1 : 0);
+  int era = (y >= 0 ? y : y - 399) / 400;
+  int yoe = y - era * 400;
+  int mp = d.month > 2 ? d.month - 3 : d.month + 9;
+  int doy = (153 * mp + 2) / 5 + d.day - 1;
+  int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  int64_t days = static_cast<int64_t>(era) * 146097 + doe - 719468;
+  return days * 86400 + hh * 3600 + mm * 60 + ss;
+}
+
+std::string Base64(const std::vector<uint8_t>& b) {
+  static const char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  size_t i = 0;
+  for (; i + 2 < b.size(); i += 3) {
+    uint32_t v = b[i] << 16 | b[i + 1] << 8 | b[i + 2];
+    out += kAlphabet[v >> 18];
+    out += kAlphabet[v >> 12 & 63];
+    out += kAlphabet[v >> 6 & 63];
+    out += kAlphabet[v & 63];
+  }
+  if (i + 1 == b.size()) {
+    uint32_t v = b[i] << 16;
+    out += kAlphabet[v >> 18];
+    out += kAlphabet[v >> 12 & 63];
+    out += "==";
+  } else if (i + 2 == b.size()) {
+    uint32_t v = b[i] << 16 | b[i + 1] << 8;
+    out += kAlphabet[v >> 18];
+    out += kAlphabet[v >> 12 & 63];
+    out += kAlphabet[v >> 6 & 63];
+    out += '=';
+  }
+  return out;
+}
+
+}  // namespace sspf::cli

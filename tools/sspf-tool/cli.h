@@ -1,0 +1,110 @@
+// sspf-tool's small framework: global options, the command registry,
+// passphrase input, exit codes and output.  Commands live in cmd_*.cpp and
+// register themselves from a Register*Commands function called by main().
+// The tool links only sspf::sspf, Boost.ProgramOptions and nlohmann/json:
+// no SQL, no libsodium, nothing from libsspf/src.
+#ifndef SSPF_TOOL_CLI_H_
+#define SSPF_TOOL_CLI_H_
+
+#include <boost/program_options.hpp>
+#include <functional>
+#include <iosfwd>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "sspf/pnr.h"
+#include "sspf/store.h"
+
+namespace sspf::cli {
+
+namespace po = boost::program_options;
+
+// Exit codes (DESIGN §9).
+enum Exit : int {
+  kExitOk = 0,
+  kExitOther = 1,
+  kExitUsage = 2,
+  kExitDenied = 3,
+  kExitNotFound = 4,
+  kExitWrongKey = 5,
+  kExitIntegrity = 6,
+};
+int ExitCodeFor(StatusCode code);
+
+struct Globals {
+  std::string store;            // --store, $SSPF_STORE, ./sspf.db
+  std::string user;             // --user, $SSPF_USER
+  bool json = false;            // --json
+  std::string passphrase_file;  // --passphrase-file, $SSPF_PASSPHRASE_FILE
+};
+
+// Everything a command gets.
+struct Context {
+  Globals globals;
+  std::vector<std::string> args;  // the arguments after the command words
+  std::string command;            // "user add"
+  std::ostream* out;
+  std::ostream* err;
+};
+
+using CommandFn = std::function<int(Context&)>;
+
+struct Command {
+  std::string path;     // "user add", "audit verify"
+  std::string summary;  // one line for the command list
+  CommandFn run;
+};
+
+void RegisterCommand(Command c);
+const std::vector<Command>& Commands();
+
+// Parses ctx.args against the command's own options plus the global
+// options, with positional names in order.  Handles --help (prints usage
+// built from `usage` + desc, returns kExitOk through *exit) and bad usage
+// (one line on stderr, kExitUsage).  Returns false when the command should
+// return *exit now.
+bool ParseArgs(Context& ctx, const std::string& usage, po::options_description& desc,
+               const std::vector<std::string>& positional, po::variables_map* vm,
+               int* exit);
+
+// Prints one line "sspf-tool: <message>" (plus a hint for the code) to
+// stderr and returns the exit code for the status.
+int Fail(Context& ctx, const Status& s);
+int UsageError(Context& ctx, const std::string& message);
+
+// The store options for the globals (path, system clock, defaults; the
+// environment variable SSPF_KDF=interactive lowers the Argon2id cost for
+// demos and tests).
+StoreOptions OptionsFor(const Globals& g);
+
+// Reads the passphrase of the --user from --passphrase-file (first line) or,
+// on a terminal, a prompt without echo.  Never from argv.
+Result<SecretBytes> ReadPassphrase(const Globals& g, const std::string& prompt);
+// A new passphrase: from `file` if given, else prompted twice on the terminal.
+Result<SecretBytes> ReadNewPassphrase(const std::string& file, const std::string& what);
+// Reads a secret from a file (first line, without the line end).
+Result<SecretBytes> ReadSecretFile(const std::string& path);
+
+// Unlocks the store as --user.
+Result<Session> OpenSession(const Globals& g);
+
+// Prints a JSON document (one line) to ctx.out.
+void PrintJson(Context& ctx, const nlohmann::json& j);
+
+// Helpers for option values.
+Result<std::vector<Actor>> ParseActorList(const std::string& s);
+Result<std::vector<Category>> ParseCategoryList(const std::string& s);
+std::string FormatTime(UnixSeconds t);  // "2026-11-25T13:45:00Z"
+// Accepts "YYYY-MM-DD" (midnight UTC) or "YYYY-MM-DDTHH:MM:SSZ" or unix seconds.
+Result<UnixSeconds> ParseTime(const std::string& s);
+std::string Base64(const std::vector<uint8_t>& b);
+
+// Registration functions, one per command file.
+void RegisterStoreCommands();   // init, whoami, user ...   (cmd_store.cpp)
+void RegisterDomainCommands();  // subject, case, consent, entry, grant (cmd_domain.cpp)
+void RegisterAuditCommands();   // audit ...                (cmd_audit.cpp)
+
+}  // namespace sspf::cli
+
+#endif  // SSPF_TOOL_CLI_H_

@@ -1,0 +1,297 @@
+// Store and principal commands: init, whoami, user add|list|disable|passwd,
+// recover.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <iostream>
+
+#include "cli.h"
+
+namespace sspf::cli {
+namespace {
+
+using nlohmann::json;
+
+// The recovery key as 16 groups of 4 hex digits.
+std::string FormatRecoveryKey(const SecretBytes& key) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  const uint8_t* p = key.data(InsecureSecretAccess::Get());
+  for (size_t i = 0; i < key.size(); ++i) {
+    if (i > 0 && i % 2 == 0) out += '-';
+    out += kHex[p[i] >> 4];
+    out += kHex[p[i] & 15];
+  }
+  return out;
+}
+
+Result<SecretBytes> ParseRecoveryKey(const SecretBytes& text) {
+  std::string_view t = text.view(InsecureSecretAccess::Get());
+  SSPF_ASSIGN_OR_RETURN(SecretBytes key, SecretBytes::Allocate(32));
+  uint8_t* out = key.data(InsecureSecretAccess::Get());
+  size_t n = 0;
+  int half = -1;
+  for (char c : t) {
+    if (c == '-' || c == ' ') continue;
+    int v = (c >= '0' && c <= '9') ? c - '0'
+            : (c >= 'a' && c <= 'f') ? c - 'a' + 10
+            : (c >= 'A' && c <= 'F') ? c - 'A' + 10
+                                     : -1;
+    if (v < 0) return InvalidArgument("the recovery key has a character that is not hex");
+    if (half < 0) {
+      half = v;
+    } else {
+      if (n >= 32) return InvalidArgument("the recovery key is too long (64 hex digits)");
+      out[n++] = static_cast<uint8_t>(half << 4 | v);
+      half = -1;
+    }
+  }
+  if (n != 32 || half >= 0) return InvalidArgument("the recovery key must be 64 hex digits");
+  return key;
+}
+
+json PrincipalJson(const PrincipalInfo& p) {
+  return json{{"id", p.id},
+              {"name", p.name},
+              {"actor", ActorName(p.actor)},
+              {"role", RoleName(p.role)},
+              {"active", p.active},
+              {"created", FormatTime(p.created)}};
+}
+
+int Init(Context& ctx) {
+  po::options_description desc("Options");
+  std::string admin, new_file, recovery_out;
+  desc.add_options()
+      ("admin", po::value<std::string>(&admin)->required(), "name of the first admin principal")
+      ("new-passphrase-file", po::value<std::string>(&new_file),
+       "the admin's passphrase from this file (else --passphrase-file, else asked twice)")
+      ("recovery-key-out", po::value<std::string>(&recovery_out),
+       "write the recovery key to this new file (mode 0600) instead of stdout");
+  po::variables_map vm;
+  int exit = 0;
+  if (!ParseArgs(ctx, "init --admin NAME [options]\n\n"
+                 "Creates a new encrypted store and its keyring (<store>.keyring) with\n"
+                 "one admin principal, and prints the recovery key ONCE: write it down\n"
+                 "and keep it in a safe.  Example:\n"
+                 "  sspf-tool --store kommun.db init --admin anna.admin",
+                 desc, {}, &vm, &exit)) {
+    return exit;
+  }
+  if (new_file.empty()) new_file = ctx.globals.passphrase_file;
+  Result<SecretBytes> pass = ReadNewPassphrase(new_file, admin);
+  if (!pass.ok()) return Fail(ctx, pass.status());
+  Result<InitResult> r =
+      Store::Create(OptionsFor(ctx.globals), admin, Credential::Passphrase(std::move(*pass)));
+  if (!r.ok()) return Fail(ctx, r.status());
+  std::string recovery = FormatRecoveryKey(r->recovery_key);
+  if (!recovery_out.empty()) {
+    int fd = ::open(recovery_out.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    bool ok = fd >= 0 && ::write(fd, (recovery + "\n").data(), recovery.size() + 1) ==
+                             static_cast<ssize_t>(recovery.size() + 1);
+    if (fd >= 0) ::close(fd);
+    if (!ok) {
+      *ctx.err << "sspf-tool: the store was created but the recovery key file could not "
+                  "be written; the key is printed below instead\n";
+      recovery_out.clear();
+    }
+  }
+  if (ctx.globals.json) {
+    json j{{"id", r->store_id}, {"store_id", r->store_id}, {"admin_id", r->admin_id}};
+    if (recovery_out.empty()) j["recovery_key"] = recovery;
+    PrintJson(ctx, j);
+  } else {
+    *ctx.out << "Created store " << r->store_id << " at " << ctx.globals.store << "\n"
+             << "Admin principal: " << admin << " (" << r->admin_id << ")\n";
+    if (recovery_out.empty()) {
+      *ctx.out << "Recovery key (shown once; keep it offline, e.g. in a safe):\n  "
+               << recovery << "\n";
+    } else {
+      *ctx.out << "Recovery key written to " << recovery_out << "\n";
+    }
+  }
+  SecureWipe(recovery.data(), recovery.size());
+  return kExitOk;
+}
+
+int Whoami(Context& ctx) {
+  po::options_description desc("Options");
+  po::variables_map vm;
+  int exit = 0;
+  if (!ParseArgs(ctx, "whoami\n\nUnlocks the store and prints who you are (name, actor, role).",
+                 desc, {}, &vm, &exit)) {
+    return exit;
+  }
+  Result<Session> s = OpenSession(ctx.globals);
+  if (!s.ok()) return Fail(ctx, s.status());
+  const PrincipalInfo& p = s->principal();
+  if (ctx.globals.json) {
+    PrintJson(ctx, json{{"id", p.id}, {"name", p.name}, {"actor", ActorName(p.actor)},
+                        {"role", RoleName(p.role)}});
+  } else {
+    *ctx.out << p.name << " (" << ActorName(p.actor) << ", " << RoleName(p.role) << ")\n";
+  }
+  return kExitOk;
+}
+
+int UserAdd(Context& ctx) {
+  po::options_description desc("Options");
+  std::string name, actor, role, new_file;
+  desc.add_options()
+      ("name", po::value<std::string>(&name)->required(), "the new principal's name")
+      ("actor", po::value<std::string>(&actor)->required(),
+       "school | social | police | leisure | coordination")
+      ("role", po::value<std::string>(&role)->required(),
+       "member | coordinator | auditor | admin")
+      ("new-passphrase-file", po::value<std::string>(&new_file),
+       "the new principal's passphrase from this file (else asked twice)");
+  po::variables_map vm;
+  int exit = 0;
+  if (!ParseArgs(ctx, "user add NAME --actor A --role R [--new-passphrase-file F]\n\n"
+                 "Adds a principal (admin only).  Auditors and admins belong to actor\n"
+                 "coordination.  Example:\n"
+                 "  sspf-tool --user anna.admin user add per.polis --actor police --role member",
+                 desc, {"name"}, &vm, &exit)) {
+    return exit;
+  }
+  std::optional<Actor> a = ParseActor(actor);
+  if (!a) return UsageError(ctx, "unknown actor (use school, social, police, leisure, coordination)");
+  std::optional<Role> r = ParseRole(role);
+  if (!r) return UsageError(ctx, "unknown role (use member, coordinator, auditor, admin)");
+  Result<Session> s = OpenSession(ctx.globals);
+  if (!s.ok()) return Fail(ctx, s.status());
+  Result<SecretBytes> pass = ReadNewPassphrase(new_file, name);
+  if (!pass.ok()) return Fail(ctx, pass.status());
+  Result<std::string> id = s->AddPrincipal(name, *a, *r, Credential::Passphrase(std::move(*pass)));
+  if (!id.ok()) return Fail(ctx, id.status());
+  if (ctx.globals.json) {
+    PrintJson(ctx, json{{"id", *id}, {"name", name}, {"actor", actor}, {"role", role}});
+  } else {
+    *ctx.out << "Added " << name << " (" << actor << ", " << role << "): " << *id << "\n";
+  }
+  return kExitOk;
+}
+
+int UserList(Context& ctx) {
+  po::options_description desc("Options");
+  po::variables_map vm;
+  int exit = 0;
+  if (!ParseArgs(ctx, "user list\n\nLists principals (admins and auditors).", desc, {}, &vm,
+                 &exit)) {
+    return exit;
+  }
+  Result<Session> s = OpenSession(ctx.globals);
+  if (!s.ok()) return Fail(ctx, s.status());
+  Result<std::vector<PrincipalInfo>> list = s->ListPrincipals();
+  if (!list.ok()) return Fail(ctx, list.status());
+  if (ctx.globals.json) {
+    json arr = json::array();
+    for (const PrincipalInfo& p : *list) arr.push_back(PrincipalJson(p));
+    PrintJson(ctx, arr);
+  } else {
+    for (const PrincipalInfo& p : *list) {
+      *ctx.out << p.name << "\t" << ActorName(p.actor) << "\t" << RoleName(p.role) << "\t"
+               << (p.active ? "active" : "disabled") << "\t" << p.id << "\n";
+    }
+  }
+  return kExitOk;
+}
+
+int UserDisable(Context& ctx) {
+  po::options_description desc("Options");
+  std::string name;
+  desc.add_options()("name", po::value<std::string>(&name)->required(), "principal to disable");
+  po::variables_map vm;
+  int exit = 0;
+  if (!ParseArgs(ctx, "user disable NAME\n\nDisables a principal (never deletes: the log "
+                 "refers to it).  Admin only.", desc, {"name"}, &vm, &exit)) {
+    return exit;
+  }
+  Result<Session> s = OpenSession(ctx.globals);
+  if (!s.ok()) return Fail(ctx, s.status());
+  Status st = s->DisablePrincipal(name);
+  if (!st.ok()) return Fail(ctx, st);
+  if (ctx.globals.json) {
+    PrintJson(ctx, json{{"name", name}, {"active", false}});
+  } else {
+    *ctx.out << "Disabled " << name << "\n";
+  }
+  return kExitOk;
+}
+
+int UserPasswd(Context& ctx) {
+  po::options_description desc("Options");
+  std::string new_file;
+  desc.add_options()("new-passphrase-file", po::value<std::string>(&new_file),
+                     "the new passphrase from this file (else asked twice)");
+  po::variables_map vm;
+  int exit = 0;
+  if (!ParseArgs(ctx, "user passwd [--new-passphrase-file F]\n\n"
+                 "Changes your own passphrase; the old one stops working at once.",
+                 desc, {}, &vm, &exit)) {
+    return exit;
+  }
+  Result<Session> s = OpenSession(ctx.globals);
+  if (!s.ok()) return Fail(ctx, s.status());
+  Result<SecretBytes> pass = ReadNewPassphrase(new_file, ctx.globals.user);
+  if (!pass.ok()) return Fail(ctx, pass.status());
+  Status st = s->ChangeCredential(Credential::Passphrase(std::move(*pass)));
+  if (!st.ok()) return Fail(ctx, st);
+  if (ctx.globals.json) {
+    PrintJson(ctx, json{{"name", ctx.globals.user}, {"changed", true}});
+  } else {
+    *ctx.out << "Passphrase changed for " << ctx.globals.user << "\n";
+  }
+  return kExitOk;
+}
+
+int Recover(Context& ctx) {
+  po::options_description desc("Options");
+  std::string name, key_file, new_file;
+  desc.add_options()
+      ("name", po::value<std::string>(&name)->required(), "principal whose passphrase to reset")
+      ("recovery-key-file", po::value<std::string>(&key_file),
+       "file holding the recovery key (else prompted without echo)")
+      ("new-passphrase-file", po::value<std::string>(&new_file),
+       "the new passphrase from this file (else asked twice)");
+  po::variables_map vm;
+  int exit = 0;
+  if (!ParseArgs(ctx, "recover NAME [--recovery-key-file F] [--new-passphrase-file F]\n\n"
+                 "Sets a new passphrase for a principal with the recovery key printed at\n"
+                 "init.  The principal gets a new key pair; its actor keys are delivered\n"
+                 "again the next time another member of its actor unlocks.",
+                 desc, {"name"}, &vm, &exit)) {
+    return exit;
+  }
+  Globals g = ctx.globals;
+  g.passphrase_file = key_file;
+  Result<SecretBytes> text = ReadPassphrase(g, "Recovery key: ");
+  if (!text.ok()) return Fail(ctx, text.status());
+  Result<SecretBytes> key = ParseRecoveryKey(*text);
+  if (!key.ok()) return Fail(ctx, key.status());
+  Result<SecretBytes> pass = ReadNewPassphrase(new_file, name);
+  if (!pass.ok()) return Fail(ctx, pass.status());
+  Status st = Store::ResetWithRecoveryKey(OptionsFor(ctx.globals), *key, name,
+                                          Credential::Passphrase(std::move(*pass)));
+  if (!st.ok()) return Fail(ctx, st);
+  if (ctx.globals.json) {
+    PrintJson(ctx, json{{"name", name}, {"reset", true}});
+  } else {
+    *ctx.out << "New passphrase set for " << name << "\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void RegisterStoreCommands() {
+  RegisterCommand({"init", "create a new store and keyring; prints the recovery key once", Init});
+  RegisterCommand({"whoami", "print your name, actor and role", Whoami});
+  RegisterCommand({"user add", "add a principal (admin)", UserAdd});
+  RegisterCommand({"user list", "list principals (admin, auditor)", UserList});
+  RegisterCommand({"user disable", "disable a principal (admin)", UserDisable});
+  RegisterCommand({"user passwd", "change your own passphrase", UserPasswd});
+  RegisterCommand({"recover", "reset a passphrase with the recovery key", Recover});
+}
+
+}  // namespace sspf::cli

@@ -1,0 +1,135 @@
+// sspf-tool: a thin command-line front end to libsspf (DESIGN §9).
+#include <sys/prctl.h>
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <iostream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "cli.h"
+
+namespace {
+
+using sspf::cli::Command;
+
+// No core dump may carry a passphrase or decrypted record.
+void DisableCoreDumps() {
+  rlimit none{0, 0};
+  setrlimit(RLIMIT_CORE, &none);
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
+void PrintOverview(std::ostream& out, const std::string& prefix) {
+  out << "sspf-tool: encrypted SSPF case records with an auditable access log\n\n"
+         "Usage: sspf-tool [global options] COMMAND [options]\n\n"
+         "Commands:\n";
+  for (const Command& c : sspf::cli::Commands()) {
+    if (!prefix.empty() && c.path.rfind(prefix, 0) != 0) continue;
+    out << "  " << c.path;
+    for (size_t i = c.path.size(); i < 20; ++i) out << ' ';
+    out << "  " << c.summary << "\n";
+  }
+  out << "\nGlobal options (before or after the command):\n"
+         "  --store PATH            store file (default $SSPF_STORE, else ./sspf.db)\n"
+         "  --user NAME             principal (default $SSPF_USER)\n"
+         "  --passphrase-file FILE  passphrase file (default $SSPF_PASSPHRASE_FILE,\n"
+         "                          else a prompt without echo; never on argv)\n"
+         "  --json                  machine output: one JSON document on stdout\n\n"
+         "Exit codes: 0 ok, 1 other error, 2 usage or invalid input, 3 denied,\n"
+         "4 not found, 5 wrong passphrase / not a store, 6 integrity violation.\n"
+         "Run 'sspf-tool COMMAND --help' for a command's options and an example.\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  DisableCoreDumps();
+  sspf::cli::RegisterStoreCommands();
+  sspf::cli::RegisterDomainCommands();
+  sspf::cli::RegisterAuditCommands();
+
+  std::vector<std::string> args(argv + 1, argv + argc);
+  // Global options may come before the command words.
+  static const std::set<std::string> kValued = {"--store", "--user", "--passphrase-file"};
+  std::vector<std::string> leading;
+  size_t i = 0;
+  while (i < args.size() && args[i].rfind("--", 0) == 0) {
+    const std::string& a = args[i];
+    if (a == "--help" || a == "-h") {
+      PrintOverview(std::cout, "");
+      return 0;
+    }
+    if (a == "--version") {
+      std::cout << "sspf-tool 0.1.0\n";
+      return 0;
+    }
+    if (a.find("--passphrase=") == 0 || a == "--passphrase") {
+      std::cerr << "sspf-tool: passphrases are never accepted on the command line; "
+                   "use --passphrase-file or the prompt\n";
+      return 2;
+    }
+    leading.push_back(a);
+    if (kValued.count(a) && a.find('=') == std::string::npos) {
+      if (i + 1 >= args.size()) {
+        std::cerr << "sspf-tool: " << a << " needs a value\n";
+        return 2;
+      }
+      leading.push_back(args[i + 1]);
+      i += 2;
+    } else {
+      ++i;
+    }
+  }
+  // The longest registered command path matching the next words.
+  const Command* best = nullptr;
+  size_t best_words = 0;
+  for (const Command& c : sspf::cli::Commands()) {
+    std::istringstream ws(c.path);
+    std::string w;
+    size_t n = 0;
+    bool match = true;
+    while (ws >> w) {
+      if (i + n >= args.size() || args[i + n] != w) {
+        match = false;
+        break;
+      }
+      ++n;
+    }
+    if (match && n > best_words) {
+      best = &c;
+      best_words = n;
+    }
+  }
+  if (best == nullptr) {
+    if (i >= args.size()) {
+      PrintOverview(std::cerr, "");
+      return 2;
+    }
+    // A group word alone ("sspf-tool user"), or a typo.
+    bool group = std::any_of(sspf::cli::Commands().begin(), sspf::cli::Commands().end(),
+                             [&](const Command& c) { return c.path.rfind(args[i] + " ", 0) == 0; });
+    if (group) {
+      bool help = i + 1 < args.size() && (args[i + 1] == "--help" || args[i + 1] == "-h");
+      PrintOverview(help ? std::cout : std::cerr, args[i] + " ");
+      return help ? 0 : 2;
+    }
+    std::cerr << "sspf-tool: unknown command '" << args[i]
+              << "' (see sspf-tool --help)\n";
+    return 2;
+  }
+  sspf::cli::Context ctx;
+  ctx.command = best->path;
+  ctx.args = leading;
+  ctx.args.insert(ctx.args.end(), args.begin() + static_cast<long>(i + best_words), args.end());
+  ctx.out = &std::cout;
+  ctx.err = &std::cerr;
+  try {
+    return best->run(ctx);
+  } catch (const std::exception&) {
+    // Never print exception text: it could carry input.
+    std::cerr << "sspf-tool: internal error in " << best->path << "\n";
+    return 1;
+  }
+}
