@@ -21,14 +21,6 @@ Result<std::unique_ptr<internal::Txn>> NoBatch(Session::Impl* impl) {
 Result<std::string> Session::AddPrincipal(std::string_view name, Actor actor,
                                           Role role, const Credential& credential) {
   Impl* impl = impl_.get();
-  SSPF_RETURN_IF_ERROR(internal::ValidPrincipalName(name));
-  SSPF_RETURN_IF_ERROR(internal::CheckNewCredential(credential));
-  if (!ParseActor(ActorName(actor))) return InvalidArgument("unknown actor");
-  if (!ParseRole(RoleName(role))) return InvalidArgument("unknown role");
-  if ((role == Role::kAuditor || role == Role::kAdmin) && actor != Actor::kCoordination) {
-    // Auditors and admins never see content; they belong to no content actor.
-    return InvalidArgument("auditors and admins belong to actor coordination");
-  }
   SSPF_ASSIGN_OR_RETURN(std::unique_ptr<internal::Txn> txn, NoBatch(impl));
   Impl::Scope scope(std::move(txn));
   Impl::EventArgs e;
@@ -37,6 +29,14 @@ Result<std::string> Session::AddPrincipal(std::string_view name, Actor actor,
   if (!d.allowed) {
     e.reason = d.reason;
     return impl->Deny(scope, e);
+  }
+  SSPF_RETURN_IF_ERROR(internal::ValidPrincipalName(name));
+  SSPF_RETURN_IF_ERROR(internal::CheckNewCredential(credential));
+  if (!ParseActor(ActorName(actor))) return InvalidArgument("unknown actor");
+  if (!ParseRole(RoleName(role))) return InvalidArgument("unknown role");
+  if ((role == Role::kAuditor || role == Role::kAdmin) && actor != Actor::kCoordination) {
+    // Auditors and admins never see content; they belong to no content actor.
+    return InvalidArgument("auditors and admins belong to actor coordination");
   }
   Db* db = impl->db.get();
   {
