@@ -140,7 +140,7 @@ Result<PersonalNumber> ParsePersonalNumber(std::string_view text, Date today) {
   }
 
   PersonalNumber out;
-  char century[8];
+  char century[16];
   std::snprintf(century, sizeof(century), "%04d", year);
   out.digits = std::string(century, 2) + std::string(ten);
   out.birth_date = birth;
