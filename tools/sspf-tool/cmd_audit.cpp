@@ -1,0 +1,468 @@
+// Access-log commands for auditors: audit checkpoint | verifier-key | verify |
+// prove | export | query | extract | review (DESIGN §6, §9).
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <map>
+#include <sstream>
+
+#include "cli.h"
+
+namespace sspf::cli {
+namespace {
+
+using nlohmann::json;
+
+std::string DirOf(const std::string& path) {
+  size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+// Writes a public file (a checkpoint) atomically: temp file in the same
+// directory, fsync, rename, fsync the directory.  Mode 0644.
+Status WriteFileAtomically(const std::string& path, const std::string& data) {
+  std::string tmpl = path + ".tmp.XXXXXX";
+  int fd = ::mkstemp(tmpl.data());
+  if (fd < 0) return IoError(std::string("cannot create ") + path + ": " + std::strerror(errno));
+  bool ok = ::fchmod(fd, 0644) == 0;
+  size_t off = 0;
+  while (ok && off < data.size()) {
+    ssize_t n = ::write(fd, data.data() + off, data.size() - off);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) ok = false; else off += static_cast<size_t>(n);
+  }
+  ok = ok && ::fsync(fd) == 0;
+  ok = (::close(fd) == 0) && ok;
+  if (!ok || ::rename(tmpl.c_str(), path.c_str()) != 0) {
+    int err = errno;
+    ::unlink(tmpl.c_str());
+    return IoError(std::string("cannot write ") + path + ": " + std::strerror(err));
+  }
+  int dfd = ::open(DirOf(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
+  }
+  return Status::Ok();
+}
+
+Result<std::string> ReadTextFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return NotFound("cannot read " + path);
+  std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (s.size() > (1 << 20)) return InvalidArgument(path + " is too large for a checkpoint");
+  return s;
+}
+
+std::string NameOr(const char* n, int v) { return n ? n : std::to_string(v); }
+
+json EventJson(const AuditEvent& e) {
+  return json{{"seq", e.seq},
+              {"time", FormatTime(e.time)},
+              {"principal", e.principal_id},
+              {"actor", NameOr(ActorName(e.actor), static_cast<int>(e.actor))},
+              {"role", NameOr(RoleName(e.role), static_cast<int>(e.role))},
+              {"action", NameOr(ActionName(e.action), static_cast<int>(e.action))},
+              {"target", e.target},
+              {"decision", e.allowed ? "allow" : "deny"},
+              {"reason", e.reason},
+              {"basis", e.basis},
+              {"purpose", e.purpose},
+              {"case", e.case_id},
+              {"subject", e.subject_id},
+              {"detail", e.detail},
+              {"leaf", Base64(e.leaf)},
+              {"leaf_hash", Base64(e.leaf_hash)}};
+}
+
+void PrintJsonSafe(Context& ctx, const json& j) {
+  *ctx.out << j.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
+}
+
+// Filter options shared by query and export.
+struct FilterArgs {
+  std::string case_id, subject, principal, action, actor, target, since, until;
+  bool denied = false, allowed = false;
+  size_t limit = 0;
+
+  void Add(po::options_description& desc) {
+    desc.add_options()
+        ("case", po::value<std::string>(&case_id), "events of this case")
+        ("subject", po::value<std::string>(&subject), "events of this subject (youth)")
+        ("principal", po::value<std::string>(&principal),
+         "events of this principal (by name; --user is who you are)")
+        ("action", po::value<std::string>(&action), "e.g. entry.read, consent.withdraw")
+        ("actor", po::value<std::string>(&actor), "school | social | police | leisure | coordination")
+        ("target", po::value<std::string>(&target), "exact target, e.g. entry:<id>")
+        ("denied", po::bool_switch(&denied), "only denied requests")
+        ("allowed", po::bool_switch(&allowed), "only allowed requests")
+        ("since", po::value<std::string>(&since), "from this time (inclusive): YYYY-MM-DD, "
+                                                   "YYYY-MM-DDTHH:MM:SSZ or Unix seconds")
+        ("until", po::value<std::string>(&until), "up to this time (exclusive)")
+        ("limit", po::value<size_t>(&limit), "at most this many events");
+  }
+
+  // kInvalidArgument for bad values.
+  Result<AuditFilter> Build() const {
+    AuditFilter f;
+    if (!case_id.empty()) f.case_id = case_id;
+    if (!subject.empty()) f.subject_id = subject;
+    if (!principal.empty()) f.principal = principal;
+    if (!target.empty()) f.target = target;
+    if (!action.empty()) {
+      f.action = ParseAction(action);
+      if (!f.action) return InvalidArgument("unknown action '" + action + "'");
+    }
+    if (!actor.empty()) {
+      f.actor = ParseActor(actor);
+      if (!f.actor) return InvalidArgument("unknown actor '" + actor + "'");
+    }
+    if (denied && allowed) return InvalidArgument("--denied and --allowed exclude each other");
+    if (denied) f.allowed = false;
+    if (allowed) f.allowed = true;
+    if (!since.empty()) {
+      SSPF_ASSIGN_OR_RETURN(UnixSeconds t, ParseTime(since));
+      f.since = t;
+    }
+    if (!until.empty()) {
+      SSPF_ASSIGN_OR_RETURN(UnixSeconds t, ParseTime(until));
+      f.until = t;
+    }
+    f.limit = limit;
+    return f;
+  }
+};
+
+int Checkpoint(Context& ctx) {
+  po::options_description desc("Options");
+  std::string out;
+  desc.add_options()("out", po::value<std::string>(&out),
+                     "write the signed checkpoint to this file (mode 0644) instead of stdout");
+  po::variables_map vm;
+  int exit = 0;
+  if (!ParseArgs(ctx, "audit checkpoint [--out FILE]\n\n"
+                 "Signs a checkpoint of the access log now (auditor).  Keep a copy OUTSIDE\n"
+                 "the store (mail it to the data protection officer, a witness, print it):\n"
+                 "`audit verify --checkpoint FILE` later proves the log was not rolled back.",
+                 desc, {}, &vm, &exit)) {
+    return exit;
+  }
+  Result<Session> s = OpenSession(ctx.globals);
+  if (!s.ok()) return Fail(ctx, s.status());
+  Result<std::string> note = s->Checkpoint();
+  if (!note.ok()) return Fail(ctx, note.status());
+  if (!out.empty()) {
+    Status w = WriteFileAtomically(out, *note);
+    if (!w.ok()) return Fail(ctx, w);
+  }
+  if (ctx.globals.json) {
+    json j{{"note", *note}};
+    if (!out.empty()) j["file"] = out;
+    PrintJson(ctx, j);
+  } else if (out.empty()) {
+    *ctx.out << *note;
+  } else {
+    *ctx.out << "Checkpoint written to " << out << "\n";
+  }
+  return kExitOk;
+}
+
+int VerifierKeyCmd(Context& ctx) {
+  po::options_description desc("Options");
+  po::variables_map vm;
+  int exit = 0;
+  if (!ParseArgs(ctx, "audit verifier-key\n\n"
+                 "Prints the store's public checkpoint key (a C2SP/Go sumdb note verifier\n"
+                 "key line).  Give it to whoever checks checkpoints independently.",
+                 desc, {}, &vm, &exit)) {
+    return exit;
+  }
+  Result<Session> s = OpenSession(ctx.globals);
+  if (!s.ok()) return Fail(ctx, s.status());
+  Result<std::string> vkey = s->VerifierKey();
+  if (!vkey.ok()) return Fail(ctx, vkey.status());
+  if (ctx.globals.json) {
+    PrintJson(ctx, json{{"vkey", *vkey}});
+  } else {
+    *ctx.out << *vkey << "\n";
+  }
+  return kExitOk;
+}
+
+int Verify(Context& ctx) {
+  po::options_description desc("Options");
+  std::string checkpoint;
+  desc.add_options()("checkpoint", po::value<std::string>(&checkpoint),
+                     "a checkpoint kept outside the store; the log must extend it");
+  po::variables_map vm;
+  int exit = 0;
+  if (!ParseArgs(ctx, "audit verify [--checkpoint FILE]\n\n"
+                 "Recomputes the whole access log (every event, the Merkle tree, every\n"
+                 "stored checkpoint, the replayed state) and, with --checkpoint, checks\n"
+                 "that the log extends a checkpoint you kept.  Exit 0: intact; exit 6 with\n"
+                 "one line naming what failed.",
+                 desc, {}, &vm, &exit)) {
+    return exit;
+  }
+  VerifyOptions options;
+  if (!checkpoint.empty()) {
+    Result<std::string> note = ReadTextFile(checkpoint);
+    if (!note.ok()) return Fail(ctx, note.status());
+    options.kept_checkpoint = *note;
+  }
+  bool tty = ::isatty(STDERR_FILENO) == 1;
+  if (tty) {
+    std::ostream* err = ctx.err;
+    options.progress = [err](uint64_t done, uint64_t total) {
+      int pct = total ? static_cast<int>(done * 100 / total) : 100;
+      *err << "\rverifying the access log: " << pct << "% (" << done << "/" << total << ")"
+           << std::flush;
+    };
+  }
+  Result<Session> s = OpenSession(ctx.globals);
+  if (!s.ok()) return Fail(ctx, s.status());
+  Result<VerifyReport> r = s->Verify(options);
+  if (tty) *ctx.err << "\r\033[K" << std::flush;
+  if (!r.ok()) return Fail(ctx, r.status());
+  if (ctx.globals.json) {
+    json j{{"ok", true},
+           {"tree_size", r->tree_size},
+           {"root", Base64(r->root)},
+           {"checkpoints_checked", r->checkpoints_checked}};
+    if (options.kept_checkpoint) j["kept_checkpoint_consistent"] = r->kept_checkpoint_consistent;
+    PrintJson(ctx, j);
+  } else {
+    *ctx.out << "ok: " << r->tree_size << " events, root " << Base64(r->root) << ", "
+             << r->checkpoints_checked << " stored checkpoints checked";
+    if (options.kept_checkpoint) *ctx.out << ", extends the kept checkpoint";
+    *ctx.out << "\n";
+  }
+  return kExitOk;
+}
+
+int Prove(Context& ctx) {
+  po::options_description desc("Options");
+  uint64_t index = 0;
+  std::string checkpoint;
+  desc.add_options()
+      ("index", po::value<uint64_t>(&index)->required(), "the event's sequence number")
+      ("checkpoint", po::value<std::string>(&checkpoint),
+       "prove inclusion in the tree of this checkpoint (default: the current tree)");
+  po::variables_map vm;
+  int exit = 0;
+  if (!ParseArgs(ctx, "audit prove --index N [--checkpoint FILE]\n\n"
+                 "Prints an RFC 6962 inclusion proof of one event.",
+                 desc, {}, &vm, &exit)) {
+    return exit;
+  }
+  std::optional<std::string> note;
+  if (!checkpoint.empty()) {
+    Result<std::string> n = ReadTextFile(checkpoint);
+    if (!n.ok()) return Fail(ctx, n.status());
+    note = *n;
+  }
+  Result<Session> s = OpenSession(ctx.globals);
+  if (!s.ok()) return Fail(ctx, s.status());
+  Result<InclusionProof> p = s->Prove(index, note);
+  if (!p.ok()) return Fail(ctx, p.status());
+  json proof = json::array();
+  for (const auto& h : p->proof) proof.push_back(Base64(h));
+  if (ctx.globals.json) {
+    PrintJson(ctx, json{{"index", p->index},
+                        {"tree_size", p->tree_size},
+                        {"leaf_hash", Base64(p->leaf_hash)},
+                        {"root", Base64(p->root)},
+                        {"proof", proof}});
+  } else {
+    *ctx.out << "index " << p->index << "\ntree_size " << p->tree_size << "\nleaf_hash "
+             << Base64(p->leaf_hash) << "\nroot " << Base64(p->root) << "\nproof\n";
+    for (const auto& h : p->proof) *ctx.out << Base64(h) << "\n";
+  }
+  return kExitOk;
+}
+
+int Export(Context& ctx) {
+  po::options_description desc("Options");
+  std::string format;
+  FilterArgs fa;
+  desc.add_options()("format", po::value<std::string>(&format)->required(), "jsonl | csv");
+  fa.Add(desc);
+  po::variables_map vm;
+  int exit = 0;
+  if (!ParseArgs(ctx, "audit export --format jsonl|csv [filters]\n\n"
+                 "Writes the access log to stdout: one JSON object per line (jsonl) or CSV\n"
+                 "with a header row.  Each event carries its exact leaf bytes (base64), so\n"
+                 "tools/verify_export.py can recompute the Merkle root independently.",
+                 desc, {}, &vm, &exit)) {
+    return exit;
+  }
+  ExportFormat f;
+  if (format == "jsonl") {
+    f = ExportFormat::kJsonLines;
+  } else if (format == "csv") {
+    f = ExportFormat::kCsv;
+  } else {
+    return UsageError(ctx, "unknown --format (use jsonl or csv)");
+  }
+  Result<AuditFilter> filter = fa.Build();
+  if (!filter.ok()) return UsageError(ctx, filter.status().message());
+  Result<Session> s = OpenSession(ctx.globals);
+  if (!s.ok()) return Fail(ctx, s.status());
+  std::ostream* out = ctx.out;
+  Status st = s->ExportEvents(*filter, f, [out](std::string_view line) {
+    out->write(line.data(), static_cast<std::streamsize>(line.size()));
+    out->put('\n');
+    return *out ? Status::Ok() : IoError("cannot write to stdout");
+  });
+  out->flush();
+  if (!st.ok()) return Fail(ctx, st);
+  return kExitOk;
+}
+
+int Query(Context& ctx) {
+  po::options_description desc("Options");
+  FilterArgs fa;
+  fa.Add(desc);
+  po::variables_map vm;
+  int exit = 0;
+  if (!ParseArgs(ctx, "audit query [--case ID] [--subject ID] [--principal NAME] [--action X]\n"
+                 "            [--denied|--allowed] [--since T] [--until T] [--limit N]\n\n"
+                 "Lists access-log events (auditor).  The principal filter is --principal,\n"
+                 "because --user names who you are.",
+                 desc, {}, &vm, &exit)) {
+    return exit;
+  }
+  Result<AuditFilter> filter = fa.Build();
+  if (!filter.ok()) return UsageError(ctx, filter.status().message());
+  Result<Session> s = OpenSession(ctx.globals);
+  if (!s.ok()) return Fail(ctx, s.status());
+  Result<std::vector<AuditEvent>> events = s->QueryEvents(*filter);
+  if (!events.ok()) return Fail(ctx, events.status());
+  if (ctx.globals.json) {
+    json arr = json::array();
+    for (const AuditEvent& e : *events) arr.push_back(EventJson(e));
+    PrintJsonSafe(ctx, arr);
+    return kExitOk;
+  }
+  *ctx.out << "seq\ttime\tprincipal\tactor\taction\ttarget\tdecision\treason\n";
+  for (const AuditEvent& e : *events) {
+    *ctx.out << e.seq << "\t" << FormatTime(e.time) << "\t" << e.principal_id << "\t"
+             << NameOr(ActorName(e.actor), static_cast<int>(e.actor)) << "\t"
+             << NameOr(ActionName(e.action), static_cast<int>(e.action)) << "\t" << e.target
+             << "\t" << (e.allowed ? "allow" : "deny") << "\t" << e.reason << "\n";
+  }
+  return kExitOk;
+}
+
+int Extract(Context& ctx) {
+  po::options_description desc("Options");
+  std::string subject;
+  desc.add_options()("subject", po::value<std::string>(&subject)->required(), "the subject id");
+  po::variables_map vm;
+  int exit = 0;
+  if (!ParseArgs(ctx, "audit extract --subject ID\n\n"
+                 "Loggutdrag: every logged access to the youth's data (who, actor, when,\n"
+                 "action, purpose, decision), without any content.",
+                 desc, {}, &vm, &exit)) {
+    return exit;
+  }
+  Result<Session> s = OpenSession(ctx.globals);
+  if (!s.ok()) return Fail(ctx, s.status());
+  Result<std::vector<AuditEvent>> events = s->ExtractSubject(subject);
+  if (!events.ok()) return Fail(ctx, events.status());
+  // Names for the readable extract when the auditor may list principals.
+  std::map<std::string, std::string> names;
+  if (Result<std::vector<PrincipalInfo>> ps = s->ListPrincipals(); ps.ok()) {
+    for (const PrincipalInfo& p : *ps) names[p.id] = p.name;
+  }
+  auto who = [&](const std::string& id) {
+    auto it = names.find(id);
+    return it == names.end() ? id : it->second + " (" + id + ")";
+  };
+  if (ctx.globals.json) {
+    json arr = json::array();
+    for (const AuditEvent& e : *events) {
+      json j = EventJson(e);
+      auto it = names.find(e.principal_id);
+      if (it != names.end()) j["principal_name"] = it->second;
+      arr.push_back(j);
+    }
+    PrintJsonSafe(ctx, arr);
+    return kExitOk;
+  }
+  *ctx.out << "Log extract (loggutdrag) for subject " << subject << ": " << events->size()
+           << " events\n";
+  *ctx.out << "when\twho\tactor\taction\tpurpose\tdecision\n";
+  for (const AuditEvent& e : *events) {
+    *ctx.out << FormatTime(e.time) << "\t" << who(e.principal_id) << "\t"
+             << NameOr(ActorName(e.actor), static_cast<int>(e.actor)) << "\t"
+             << NameOr(ActionName(e.action), static_cast<int>(e.action)) << "\t"
+             << (e.purpose.empty() ? "-" : e.purpose) << "\t"
+             << (e.allowed ? "allowed" : "denied") << "\n";
+  }
+  return kExitOk;
+}
+
+int Review(Context& ctx) {
+  po::options_description desc("Options");
+  po::variables_map vm;
+  int exit = 0;
+  if (!ParseArgs(ctx, "audit review\n\n"
+                 "Loggkontroll: flags legal-basis access, emergency grants, bursts of\n"
+                 "denials, entry reads outside office hours (Stockholm time), reads right\n"
+                 "after a consent withdrawal and bulk reads.  See docs/auditing.md.",
+                 desc, {}, &vm, &exit)) {
+    return exit;
+  }
+  Result<Session> s = OpenSession(ctx.globals);
+  if (!s.ok()) return Fail(ctx, s.status());
+  Result<std::vector<ReviewFlag>> flags = s->Review();
+  if (!flags.ok()) return Fail(ctx, flags.status());
+  if (ctx.globals.json) {
+    json arr = json::array();
+    for (const ReviewFlag& f : *flags) {
+      arr.push_back(json{{"kind", f.kind},
+                         {"seq", f.seq},
+                         {"principal", f.principal_id},
+                         {"target", f.target},
+                         {"detail", f.detail}});
+    }
+    PrintJsonSafe(ctx, arr);
+    return kExitOk;
+  }
+  if (flags->empty()) {
+    *ctx.out << "No events flagged for review.\n";
+    return kExitOk;
+  }
+  *ctx.out << "kind\tseq\tprincipal\ttarget\tdetail\n";
+  for (const ReviewFlag& f : *flags) {
+    *ctx.out << f.kind << "\t" << f.seq << "\t" << f.principal_id << "\t" << f.target << "\t"
+             << f.detail << "\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void RegisterAuditCommands() {
+  RegisterCommand({"audit checkpoint", "sign a checkpoint of the access log (auditor)", Checkpoint});
+  RegisterCommand({"audit verifier-key", "print the public key that signs checkpoints",
+                   VerifierKeyCmd});
+  RegisterCommand({"audit verify", "verify the whole access log [against a kept checkpoint]",
+                   Verify});
+  RegisterCommand({"audit prove", "inclusion proof of one event", Prove});
+  RegisterCommand({"audit export", "export the access log as JSON lines or CSV", Export});
+  RegisterCommand({"audit query", "list access-log events by case, subject, principal, ...",
+                   Query});
+  RegisterCommand({"audit extract", "log extract (loggutdrag) for one subject", Extract});
+  RegisterCommand({"audit review", "log review (loggkontroll): flagged events", Review});
+}
+
+}  // namespace sspf::cli
