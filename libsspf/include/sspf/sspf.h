@@ -1,0 +1,506 @@
+/* Copyright (c) libsspf authors.
+ *
+ * sspf.h: the C ABI of libsspf, for hosts that cannot use the C++ API
+ * (.NET P/Invoke, Java FFM/JNA, Python ctypes, plain C).  It wraps the whole
+ * public C++ API of sspf/store.h; docs/c-api.md has the ownership table and
+ * host bindings.
+ *
+ * Conventions (they hold for every function below unless it says otherwise):
+ *
+ *  - Every function returns an sspf_status (0 is SSPF_STATUS_OK) and takes a
+ *    last argument `sspf_error_t** out_error`, which may be NULL.  On failure,
+ *    if out_error is not NULL, *out_error receives a new error object (any
+ *    error already in *out_error is freed first); free it with
+ *    sspf_error_free().  On success *out_error is left as it was.  Error
+ *    messages are one line of English, carry ids only and never personal
+ *    data, keys or passphrases.
+ *  - No exception or C++ type crosses this boundary.  An unexpected failure
+ *    inside the library is SSPF_STATUS_INTERNAL.
+ *  - A NULL where a pointer is required gives SSPF_STATUS_INVALID_ARGUMENT
+ *    with a message naming the argument; the library never dereferences it.
+ *  - Output pointers (out_*) are set to NULL / 0 on entry, so after any
+ *    failure they hold nothing to free.
+ *  - Every buffer the library returns (strings, JSON, entry bodies, keys) is
+ *    owned by the caller and freed with sspf_free(), never free(): the
+ *    library wipes it (it may hold personal data) before releasing it.
+ *    Strings are UTF-8 and NUL-terminated; binary buffers come with a length
+ *    and are NUL-terminated as well for convenience.
+ *  - Handles are opaque.  Each has one release function that takes the
+ *    address of the handle, releases it, and sets it to NULL; releasing NULL
+ *    (or a handle already set to NULL) does nothing, so a double release
+ *    through the same variable is safe.
+ *  - Input strings are NUL-terminated UTF-8.  Secrets (passphrases, raw keys,
+ *    the recovery key) are (const uint8_t*, size_t) and are copied into
+ *    guarded memory at once; the caller should wipe its own copy.
+ *  - Booleans are int (0 false, non-zero true); enums are int with the
+ *    values below, which are the values of the C++ enums and never change.
+ *  - Timestamps are int64_t seconds since the Unix epoch, UTC; dates are
+ *    "YYYY-MM-DD" strings.
+ *
+ * Threading: the global functions (sspf_version, sspf_status_name,
+ * sspf_free, sspf_make_test_personal_number) are thread-safe.  Every handle
+ * may be used from any thread, but by one thread at a time (no internal
+ * locking); a handle may move between threads.  Use one sspf_session_t per
+ * thread: sessions in several threads or processes may work on the same store
+ * at once (a writer waits for the others and returns SSPF_STATUS_BUSY after
+ * the busy timeout).  An sspf_options_t may be shared by several threads
+ * opening sessions as long as none of them modifies it meanwhile.  An
+ * sspf_error_t is immutable and may be read from any thread.
+ */
+#ifndef SSPF_SSPF_H_
+#define SSPF_SSPF_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sspf/export.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- Status codes ------------------------------------------------------- */
+
+/* The values equal sspf::StatusCode (sspf/status.h); they never change, new
+ * codes are only appended. */
+typedef int sspf_status;
+enum {
+  SSPF_STATUS_OK = 0,
+  SSPF_STATUS_INVALID_ARGUMENT = 1,    /* bad input: the caller can fix it */
+  SSPF_STATUS_NOT_FOUND = 2,           /* no such principal, case, entry... */
+  SSPF_STATUS_ALREADY_EXISTS = 3,      /* e.g. a store at that path */
+  SSPF_STATUS_PERMISSION_DENIED = 4,   /* the access decision said no */
+  SSPF_STATUS_CONSENT_REQUIRED = 5,    /* denied: no consent basis in force */
+  SSPF_STATUS_WRONG_KEY = 6,           /* wrong passphrase/key, not a store */
+  SSPF_STATUS_INTEGRITY_VIOLATION = 7, /* tampering, rollback, corruption */
+  SSPF_STATUS_IO_ERROR = 8,            /* the file system refused */
+  SSPF_STATUS_INTERNAL = 9,            /* a bug or unexpected failure */
+  SSPF_STATUS_BUSY = 10,               /* another writer holds the store */
+  SSPF_STATUS_FAILED_PRECONDITION = 11 /* not valid in this state */
+};
+
+/* Enum values (the values of sspf::Actor, sspf::Role, sspf::Category). */
+enum {
+  SSPF_ACTOR_SCHOOL = 1,       /* skola */
+  SSPF_ACTOR_SOCIAL = 2,       /* socialtjänst */
+  SSPF_ACTOR_POLICE = 3,       /* polis */
+  SSPF_ACTOR_LEISURE = 4,      /* fritid */
+  SSPF_ACTOR_COORDINATION = 5  /* the municipality's SSPF coordination */
+};
+enum {
+  SSPF_ROLE_MEMBER = 1,
+  SSPF_ROLE_COORDINATOR = 2,
+  SSPF_ROLE_AUDITOR = 3,
+  SSPF_ROLE_ADMIN = 4
+};
+enum {
+  SSPF_CATEGORY_IDENTITY = 1,
+  SSPF_CATEGORY_SCHOOL = 2,
+  SSPF_CATEGORY_SOCIAL = 3,
+  SSPF_CATEGORY_POLICE = 4,
+  SSPF_CATEGORY_LEISURE = 5,
+  SSPF_CATEGORY_HEALTH = 6,
+  SSPF_CATEGORY_PLAN = 7,    /* joint action plan */
+  SSPF_CATEGORY_MEETING = 8  /* SSPF meeting minutes */
+};
+/* What a secret argument is: a passphrase (at least 8 bytes, stretched with
+ * Argon2id) or a raw 32-byte key from the host (KMS, HSM, key file). */
+enum { SSPF_CREDENTIAL_PASSPHRASE = 1, SSPF_CREDENTIAL_KEY = 2 };
+/* Argon2id cost for passphrases set through an options handle. */
+enum {
+  SSPF_COST_MODERATE = 0,    /* default: opslimit 3, memlimit 256 MiB */
+  SSPF_COST_INTERACTIVE = 1, /* for tests and demos only */
+  SSPF_COST_SENSITIVE = 2
+};
+enum { SSPF_EXPORT_JSON_LINES = 1, SSPF_EXPORT_CSV = 2 };
+
+/* ---- Global functions ----------------------------------------------------- */
+
+/* The library version, e.g. "0.1.0".  Static storage: never free it. */
+SSPF_EXPORT const char* sspf_version(void);
+
+/* A stable lower-case name of a status code ("ok", "invalid_argument",
+ * "wrong_key", ...), or "unknown".  Static storage: never free it. */
+SSPF_EXPORT const char* sspf_status_name(sspf_status code);
+
+/* Frees a buffer returned by this library (after wiping it).  NULL is a
+ * no-op.  Never pass memory from anywhere else. */
+SSPF_EXPORT void sspf_free(void* ptr);
+
+/* ---- Errors --------------------------------------------------------------- */
+
+typedef struct sspf_error_t sspf_error_t;
+
+/* The code of an error; SSPF_STATUS_INVALID_ARGUMENT for NULL. */
+SSPF_EXPORT sspf_status sspf_error_code(const sspf_error_t* error);
+/* The message of an error, valid until the error is freed; "" for NULL. */
+SSPF_EXPORT const char* sspf_error_message(const sspf_error_t* error);
+/* Frees *error and sets *error = NULL.  NULL or *error == NULL: no-op. */
+SSPF_EXPORT void sspf_error_free(sspf_error_t** error);
+
+/* ---- Test data ------------------------------------------------------------ */
+
+/* FOR TESTS AND DEMOS ONLY: a fictitious personal identity number
+ * "YYYYMMDDNNNC" with a correct check digit (sspf::MakeTestPersonalNumber).
+ * serial is 0..999; coordination != 0 makes a samordningsnummer (day + 60).
+ * *out_pnr: free with sspf_free.  INVALID_ARGUMENT for a date that does not
+ * exist or a serial out of range. */
+SSPF_EXPORT sspf_status sspf_make_test_personal_number(
+    int year, int month, int day, int serial, int coordination, char** out_pnr,
+    sspf_error_t** out_error);
+
+/* ---- Options ---------------------------------------------------------------- */
+
+/* Configuration for creating and opening a store (sspf::StoreOptions).  The
+ * defaults are those of StoreOptions: no path, moderate Argon2id cost,
+ * checkpoints every 1000 events or 3600 s, entries up to 1 MiB, free text up
+ * to 4096 bytes, youth consent from 15, adult at 18.  The clock is always the
+ * system clock. */
+typedef struct sspf_options_t sspf_options_t;
+
+/* *out_options: release with sspf_options_destroy. */
+SSPF_EXPORT sspf_status sspf_options_create(sspf_options_t** out_options,
+                                            sspf_error_t** out_error);
+SSPF_EXPORT void sspf_options_destroy(sspf_options_t** options);
+
+/* The store file; the keyring is path + ".keyring".  Copied. */
+SSPF_EXPORT sspf_status sspf_options_set_path(sspf_options_t* options,
+                                              const char* path,
+                                              sspf_error_t** out_error);
+/* One of SSPF_COST_*. */
+SSPF_EXPORT sspf_status sspf_options_set_passphrase_cost(
+    sspf_options_t* options, int cost, sspf_error_t** out_error);
+/* Automatic checkpoints after `events` events (0: never) or when the last is
+ * older than `seconds` (0: never).  seconds must not be negative. */
+SSPF_EXPORT sspf_status sspf_options_set_checkpoint_interval(
+    sspf_options_t* options, uint64_t events, int64_t seconds,
+    sspf_error_t** out_error);
+/* Largest accepted entry body (bytes, > 0). */
+SSPF_EXPORT sspf_status sspf_options_set_max_entry_bytes(
+    sspf_options_t* options, size_t max_bytes, sspf_error_t** out_error);
+/* Longest accepted free-text argument (bytes, > 0). */
+SSPF_EXPORT sspf_status sspf_options_set_max_text_bytes(
+    sspf_options_t* options, size_t max_bytes, sspf_error_t** out_error);
+/* Consent policy (sspf::ConsentPolicy): the youth consents as well from
+ * youth_consent_from_age; guardians no longer from adult_age.  REQUIRES
+ * 0 <= youth_consent_from_age <= adult_age <= 150 (else INVALID_ARGUMENT). */
+SSPF_EXPORT sspf_status sspf_options_set_consent_policy(
+    sspf_options_t* options, int youth_consent_from_age, int adult_age,
+    sspf_error_t** out_error);
+
+/* ---- Store ------------------------------------------------------------------ */
+
+/* Creates a new store and keyring with one admin principal (actor
+ * coordination, role admin) unlocked by the credential.  Returns the store id
+ * (*out_store_id, may be NULL if not wanted) and the recovery key: 32 raw
+ * bytes in *out_recovery_key / *out_recovery_key_len.  Show the recovery key
+ * to the operator once (e.g. as 64 hex digits) and free it with sspf_free
+ * (which wipes it).  ALREADY_EXISTS if the store or keyring exists; IO_ERROR
+ * if the directory is not writable; nothing is left behind on failure. */
+SSPF_EXPORT sspf_status sspf_store_create(
+    const sspf_options_t* options, const char* admin_name, int credential_kind,
+    const uint8_t* secret, size_t secret_len, char** out_store_id,
+    uint8_t** out_recovery_key, size_t* out_recovery_key_len,
+    sspf_error_t** out_error);
+
+/* ---- Sessions --------------------------------------------------------------- */
+
+/* One unlocked principal working on a store (sspf::Session).  Every call is
+ * decided by the access policy and written to the access log. */
+typedef struct sspf_session_t sspf_session_t;
+
+/* Unlocks the store as principal.  WRONG_KEY for a wrong passphrase or key,
+ * an unknown principal (indistinguishable) or a file that is not an sspf
+ * store; PERMISSION_DENIED for a disabled principal; INTEGRITY_VIOLATION for
+ * a tampered keyring.  *out_session: release with sspf_session_close. */
+SSPF_EXPORT sspf_status sspf_store_open(const sspf_options_t* options,
+                                        const char* principal,
+                                        int credential_kind,
+                                        const uint8_t* secret,
+                                        size_t secret_len,
+                                        sspf_session_t** out_session,
+                                        sspf_error_t** out_error);
+
+/* Sets a new credential for principal with the 32-byte recovery key from
+ * sspf_store_create. */
+SSPF_EXPORT sspf_status sspf_store_reset_with_recovery_key(
+    const sspf_options_t* options, const uint8_t* recovery_key,
+    size_t recovery_key_len, const char* principal, int new_credential_kind,
+    const uint8_t* new_secret, size_t new_secret_len, sspf_error_t** out_error);
+
+/* Closes the session (wipes its keys) and sets *session = NULL.  An open
+ * batch is rolled back.  NULL or *session == NULL: no-op. */
+SSPF_EXPORT void sspf_session_close(sspf_session_t** session);
+
+/* The unlocked principal as a principal object (JSON shapes below). */
+SSPF_EXPORT sspf_status sspf_session_principal(sspf_session_t* session,
+                                               char** out_json,
+                                               sspf_error_t** out_error);
+/* The store id (hex). */
+SSPF_EXPORT sspf_status sspf_session_store_id(sspf_session_t* session,
+                                              char** out_store_id,
+                                              sspf_error_t** out_error);
+
+/* Batching: between begin and commit all operations share one transaction;
+ * see Session::BeginBatch in sspf/store.h for what that means for the log.
+ * sspf_session_abort_batch rolls back (no-op without a batch). */
+SSPF_EXPORT sspf_status sspf_session_begin_batch(sspf_session_t* session,
+                                                 sspf_error_t** out_error);
+SSPF_EXPORT sspf_status sspf_session_commit_batch(sspf_session_t* session,
+                                                  sspf_error_t** out_error);
+SSPF_EXPORT sspf_status sspf_session_abort_batch(sspf_session_t* session,
+                                                 sspf_error_t** out_error);
+
+/* ---- Principals (admin) ----------------------------------------------------- */
+
+/* Adds a principal (actor SSPF_ACTOR_*, role SSPF_ROLE_*); *out_id (may be
+ * NULL) receives its id.  Auditors and admins belong to actor coordination. */
+SSPF_EXPORT sspf_status sspf_session_add_principal(
+    sspf_session_t* session, const char* name, int actor, int role,
+    int credential_kind, const uint8_t* secret, size_t secret_len,
+    char** out_id, sspf_error_t** out_error);
+/* JSON array of principal objects. */
+SSPF_EXPORT sspf_status sspf_session_list_principals(sspf_session_t* session,
+                                                     char** out_json,
+                                                     sspf_error_t** out_error);
+/* Disables (never deletes) a principal. */
+SSPF_EXPORT sspf_status sspf_session_disable_principal(
+    sspf_session_t* session, const char* name, sspf_error_t** out_error);
+/* Changes this principal's own credential. */
+SSPF_EXPORT sspf_status sspf_session_change_credential(
+    sspf_session_t* session, int credential_kind, const uint8_t* secret,
+    size_t secret_len, sspf_error_t** out_error);
+
+/* ---- Subjects (the youth) ---------------------------------------------------- */
+
+/* Adds a subject.  personal_number: any accepted form (sspf/pnr.h),
+ * validated.  guardians: guardian_count names (guardians may be NULL when
+ * guardian_count is 0).  *out_json: the subject object, with the new
+ * guardian ids. */
+SSPF_EXPORT sspf_status sspf_session_add_subject(
+    sspf_session_t* session, const char* personal_number, const char* name,
+    const char* const* guardians, size_t guardian_count, char** out_json,
+    sspf_error_t** out_error);
+/* Finds a subject by personal identity number; *out_json: subject object. */
+SSPF_EXPORT sspf_status sspf_session_find_subject(sspf_session_t* session,
+                                                  const char* personal_number,
+                                                  char** out_json,
+                                                  sspf_error_t** out_error);
+SSPF_EXPORT sspf_status sspf_session_show_subject(sspf_session_t* session,
+                                                  const char* subject_id,
+                                                  char** out_json,
+                                                  sspf_error_t** out_error);
+
+/* ---- Cases (ärenden) ----------------------------------------------------------- */
+
+/* Opens a case for the subject with a team of team_count principal names
+ * (team may be NULL when team_count is 0).  *out_case_id: the new id. */
+SSPF_EXPORT sspf_status sspf_session_open_case(
+    sspf_session_t* session, const char* subject_id, const char* const* team,
+    size_t team_count, char** out_case_id, sspf_error_t** out_error);
+/* JSON array of case objects visible to this principal. */
+SSPF_EXPORT sspf_status sspf_session_list_cases(sspf_session_t* session,
+                                                char** out_json,
+                                                sspf_error_t** out_error);
+SSPF_EXPORT sspf_status sspf_session_show_case(sspf_session_t* session,
+                                               const char* case_id,
+                                               char** out_json,
+                                               sspf_error_t** out_error);
+SSPF_EXPORT sspf_status sspf_session_close_case(sspf_session_t* session,
+                                                const char* case_id,
+                                                sspf_error_t** out_error);
+SSPF_EXPORT sspf_status sspf_session_add_team_member(
+    sspf_session_t* session, const char* case_id, const char* principal,
+    sspf_error_t** out_error);
+
+/* ---- Consent (samtycke) ----------------------------------------------------------- */
+
+/* Records one party's consent for a case.  guardian_id NULL: the youth's own
+ * consent; otherwise the consent of that guardian (an id from the subject
+ * object).  actors/categories: arrays of SSPF_ACTOR_* / SSPF_CATEGORY_*
+ * values (at least one each).  valid_until: "YYYY-MM-DD", inclusive.
+ * purpose and form_ref may be NULL (empty).  *out_consent_id: the new id. */
+SSPF_EXPORT sspf_status sspf_session_grant_consent(
+    sspf_session_t* session, const char* case_id, const char* guardian_id,
+    const int* actors, size_t actor_count, const int* categories,
+    size_t category_count, const char* valid_until, const char* purpose,
+    const char* form_ref, char** out_consent_id, sspf_error_t** out_error);
+/* Withdraws a consent (a new version; nothing is deleted).  Reads of what
+ * was disclosed under it are denied from now on. */
+SSPF_EXPORT sspf_status sspf_session_withdraw_consent(
+    sspf_session_t* session, const char* consent_id, sspf_error_t** out_error);
+/* JSON array of consent objects of the case. */
+SSPF_EXPORT sspf_status sspf_session_list_consents(sspf_session_t* session,
+                                                   const char* case_id,
+                                                   char** out_json,
+                                                   sspf_error_t** out_error);
+
+/* ---- Entries ------------------------------------------------------------------------ */
+
+/* Adds an immutable entry authored by this principal's actor.  body may be
+ * binary (body_len bytes; body may be NULL only when body_len is 0).
+ * supersedes: NULL, or the id of the entry this one corrects. */
+SSPF_EXPORT sspf_status sspf_session_add_entry(
+    sspf_session_t* session, const char* case_id, int category,
+    const uint8_t* body, size_t body_len, const char* supersedes,
+    char** out_entry_id, sspf_error_t** out_error);
+/* JSON array of entry objects of the case (metadata only, no bodies). */
+SSPF_EXPORT sspf_status sspf_session_list_entries(sspf_session_t* session,
+                                                  const char* case_id,
+                                                  char** out_json,
+                                                  sspf_error_t** out_error);
+/* Reads (decrypts) an entry.  purpose may be NULL.  On success *out_body /
+ * *out_body_len hold the body (NUL-terminated beyond body_len) and
+ * *out_info_json (may be NULL if not wanted) the entry object plus "basis".
+ * On any failure, including PERMISSION_DENIED and CONSENT_REQUIRED, no
+ * content is returned: *out_body is NULL and *out_body_len 0. */
+SSPF_EXPORT sspf_status sspf_session_read_entry(
+    sspf_session_t* session, const char* entry_id, const char* purpose,
+    uint8_t** out_body, size_t* out_body_len, char** out_info_json,
+    sspf_error_t** out_error);
+/* Makes an entry readable to actor to_actor.  The basis is at most one of
+ * consent_id, grant_id, provision (provision needs a reason); with all NULL
+ * the library picks a consent in force that covers the disclosure.
+ * *out_disclosure_id may be NULL. */
+SSPF_EXPORT sspf_status sspf_session_disclose_entry(
+    sspf_session_t* session, const char* entry_id, int to_actor,
+    const char* consent_id, const char* grant_id, const char* provision,
+    const char* reason, char** out_disclosure_id, sspf_error_t** out_error);
+/* Time-limited (hours) access to a case without consent, under a legal
+ * provision; always flagged for review.  *out_grant_id: the new id. */
+SSPF_EXPORT sspf_status sspf_session_grant_emergency(
+    sspf_session_t* session, const char* case_id, const char* provision,
+    const char* reason, int hours, char** out_grant_id,
+    sspf_error_t** out_error);
+
+/* ---- Access log (auditor) -------------------------------------------------------------- */
+
+/* Makes and signs a checkpoint now; *out_note: the C2SP signed note. */
+SSPF_EXPORT sspf_status sspf_session_checkpoint(sspf_session_t* session,
+                                                char** out_note,
+                                                sspf_error_t** out_error);
+/* The C2SP verifier key line of the store's log. */
+SSPF_EXPORT sspf_status sspf_session_verifier_key(sspf_session_t* session,
+                                                  char** out_key,
+                                                  sspf_error_t** out_error);
+/* Verifies the whole log; kept_checkpoint (may be NULL) is a signed note
+ * kept outside the store that the log must extend.  INTEGRITY_VIOLATION,
+ * with one line saying what failed, on any failure.  *out_report_json (may
+ * be NULL if not wanted): the verify report object. */
+SSPF_EXPORT sspf_status sspf_session_verify(sspf_session_t* session,
+                                            const char* kept_checkpoint,
+                                            char** out_report_json,
+                                            sspf_error_t** out_error);
+/* Inclusion proof of event `index` in the tree of checkpoint (a signed note;
+ * NULL: the current tree).  *out_json: the proof object. */
+SSPF_EXPORT sspf_status sspf_session_prove(sspf_session_t* session,
+                                           uint64_t index,
+                                           const char* checkpoint,
+                                           char** out_json,
+                                           sspf_error_t** out_error);
+
+/* A filter for log queries (sspf::AuditFilter).  A new filter matches every
+ * event; each setter narrows it (calling a setter again replaces the value;
+ * a NULL string clears it). */
+typedef struct sspf_audit_filter_t sspf_audit_filter_t;
+SSPF_EXPORT sspf_status sspf_audit_filter_create(
+    sspf_audit_filter_t** out_filter, sspf_error_t** out_error);
+SSPF_EXPORT void sspf_audit_filter_destroy(sspf_audit_filter_t** filter);
+SSPF_EXPORT sspf_status sspf_audit_filter_set_case(sspf_audit_filter_t* filter,
+                                                   const char* case_id,
+                                                   sspf_error_t** out_error);
+/* The subject and its cases and entries. */
+SSPF_EXPORT sspf_status sspf_audit_filter_set_subject(
+    sspf_audit_filter_t* filter, const char* subject_id,
+    sspf_error_t** out_error);
+/* A principal name. */
+SSPF_EXPORT sspf_status sspf_audit_filter_set_principal(
+    sspf_audit_filter_t* filter, const char* principal,
+    sspf_error_t** out_error);
+/* SSPF_ACTOR_*, or 0 for any. */
+SSPF_EXPORT sspf_status sspf_audit_filter_set_actor(sspf_audit_filter_t* filter,
+                                                    int actor,
+                                                    sspf_error_t** out_error);
+/* An action name as in the events ("entry.read", "consent.withdraw", ...). */
+SSPF_EXPORT sspf_status sspf_audit_filter_set_action(
+    sspf_audit_filter_t* filter, const char* action, sspf_error_t** out_error);
+/* -1 any, 0 denied only, 1 allowed only. */
+SSPF_EXPORT sspf_status sspf_audit_filter_set_allowed(
+    sspf_audit_filter_t* filter, int allowed, sspf_error_t** out_error);
+/* An exact target string ("case:<id>", "entry:<id>", ...). */
+SSPF_EXPORT sspf_status sspf_audit_filter_set_target(
+    sspf_audit_filter_t* filter, const char* target, sspf_error_t** out_error);
+/* Time range [since, until): has_since / has_until 0 clears the bound. */
+SSPF_EXPORT sspf_status sspf_audit_filter_set_time_range(
+    sspf_audit_filter_t* filter, int has_since, int64_t since, int has_until,
+    int64_t until, sspf_error_t** out_error);
+/* At most `limit` events (0: no limit). */
+SSPF_EXPORT sspf_status sspf_audit_filter_set_limit(sspf_audit_filter_t* filter,
+                                                    size_t limit,
+                                                    sspf_error_t** out_error);
+
+/* JSON array of event objects matching filter (NULL: all events). */
+SSPF_EXPORT sspf_status sspf_session_query_events(
+    sspf_session_t* session, const sspf_audit_filter_t* filter,
+    char** out_json, sspf_error_t** out_error);
+
+/* Receives one exported line (no newline) valid only during the call.
+ * Return SSPF_STATUS_OK to continue; any other code stops the export, and
+ * sspf_session_export_events returns that code.  Must not unwind (longjmp,
+ * C++ or managed exceptions) through the library. */
+typedef sspf_status (*sspf_line_sink)(void* user_data, const char* line,
+                                      size_t line_len);
+/* Streams the matching events (filter may be NULL) in format
+ * SSPF_EXPORT_JSON_LINES or SSPF_EXPORT_CSV to sink, one call per line. */
+SSPF_EXPORT sspf_status sspf_session_export_events(
+    sspf_session_t* session, const sspf_audit_filter_t* filter, int format,
+    sspf_line_sink sink, void* user_data, sspf_error_t** out_error);
+/* Loggutdrag: JSON array of every event touching the subject, its cases and
+ * entries. */
+SSPF_EXPORT sspf_status sspf_session_extract_subject(sspf_session_t* session,
+                                                     const char* subject_id,
+                                                     char** out_json,
+                                                     sspf_error_t** out_error);
+/* Review report: JSON array of review flag objects. */
+SSPF_EXPORT sspf_status sspf_session_review(sspf_session_t* session,
+                                            char** out_json,
+                                            sspf_error_t** out_error);
+
+/* ---- JSON shapes ------------------------------------------------------------------------
+ * Strings are JSON strings; times are integers (Unix seconds, UTC); hashes
+ * and roots are lower-case hex; optional values are null when absent.
+ * Actors, roles, categories and actions are their lower-case names
+ * ("school", "coordinator", "meeting", "entry.read").
+ *
+ * principal: {"id":s, "name":s, "actor":s, "role":s, "active":bool,
+ *             "created":t}
+ * subject:   {"id":s, "personal_number":"YYYYMMDDNNNC", "name":s,
+ *             "birth_date":"YYYY-MM-DD", "guardians":[{"id":s, "name":s}]}
+ * case:      {"id":s, "subject_id":s, "open":bool, "opened":t,
+ *             "closed":t|null, "team":[principal name, ...]}
+ * consent:   {"id":s, "case_id":s, "party":"youth"|"guardian",
+ *             "guardian_id":s|null, "actors":[s], "categories":[s],
+ *             "valid_from":t, "valid_until":"YYYY-MM-DD",
+ *             "withdrawn_at":t|null, "purpose":s, "form_ref":s,
+ *             "version":n, "recorded_by":principal id}
+ * entry:     {"id":s, "case_id":s, "category":s, "author":principal name,
+ *             "author_actor":s, "created":t, "supersedes":s|null,
+ *             "disclosed_to":[actor, ...]}
+ *            read_entry adds "basis":s ("author-actor", "consent:<id>", ...)
+ * verify report: {"tree_size":n, "root":hex, "checkpoints_checked":n,
+ *             "kept_checkpoint_consistent":bool}
+ * proof:     {"index":n, "tree_size":n, "leaf_hash":hex, "root":hex,
+ *             "proof":[hex, ...]}
+ * event:     {"seq":n, "time":t, "principal_id":s, "actor":s, "role":s,
+ *             "action":s, "target":s, "allowed":bool, "reason":s,
+ *             "basis":s, "purpose":s, "case_id":s, "subject_id":s,
+ *             "detail":s, "leaf":hex, "leaf_hash":hex}
+ * review flag: {"kind":s, "seq":n, "principal_id":s, "target":s,
+ *             "detail":s}
+ */
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* SSPF_SSPF_H_ */
