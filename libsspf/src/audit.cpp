@@ -604,7 +604,8 @@ Result<VerifyReport> Session::Verify(const VerifyOptions& options) {
     auto it = roots_at.find(kept->size);
     if (it == roots_at.end() || it->second != kept->root) {
       return IntegrityViolation("the log does not extend the kept checkpoint (size " +
-                                std::to_string(kept->size) + ")");
+                                std::to_string(kept->size) +
+                                "): events before it were rolled back or rewritten");
     }
     report.kept_checkpoint_consistent = true;
   }
