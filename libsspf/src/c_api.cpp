@@ -101,9 +101,7 @@ struct CError {
 void SetError(sspf_error_t** out_error, sspf_status code, std::string message) noexcept {
   if (out_error == nullptr) return;
   try {
-    auto* e = new sspf_error_t{code, std::move(message)};
-    delete *out_error;
-    *out_error = e;
+    *out_error = new sspf_error_t{code, std::move(message)};
   } catch (...) {
     // Out of memory while reporting: the status code alone must do.
   }
@@ -112,6 +110,8 @@ void SetError(sspf_error_t** out_error, sspf_status code, std::string message) n
 // Runs body; maps every outcome to a status and an error object.
 template <typename F>
 sspf_status Guard(sspf_error_t** out_error, F&& body) noexcept {
+  // Written, never read: a host may pass uninitialised memory here.
+  if (out_error != nullptr) *out_error = nullptr;
   try {
     sspf::Status s = body();
     if (s.ok()) return SSPF_STATUS_OK;

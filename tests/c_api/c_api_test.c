@@ -129,9 +129,22 @@ static void TestNullArguments(void) {
   CHECK(err != NULL);
   CHECK(sspf_error_code(err) == SSPF_STATUS_INVALID_ARGUMENT);
   CHECK(strstr(sspf_error_message(err), "NULL") != NULL);
-  /* A second failure replaces (and frees) the first error. */
+  sspf_error_free(&err);
+  CHECK(err == NULL);
   CHECK(sspf_options_set_path(NULL, "x", &err) == SSPF_STATUS_INVALID_ARGUMENT);
   CHECK(err != NULL && strstr(sspf_error_message(err), "options") != NULL);
+  sspf_error_free(&err);
+  /* *out_error is written, never read: garbage in it is overwritten, and a
+   * success sets it to NULL. */
+  err = (sspf_error_t*)0x1;
+  CHECK(sspf_make_test_personal_number(2009, 6, 15, 1, 0, &json, &err) ==
+        SSPF_STATUS_OK);
+  CHECK(err == NULL);
+  sspf_free(json);
+  json = (char*)1;
+  err = (sspf_error_t*)0x1;
+  CHECK(sspf_options_create(NULL, &err) == SSPF_STATUS_INVALID_ARGUMENT);
+  CHECK(err != (sspf_error_t*)0x1 && err != NULL);
   sspf_error_free(&err);
   /* out_error may be NULL. */
   CHECK(sspf_options_create(NULL, NULL) == SSPF_STATUS_INVALID_ARGUMENT);

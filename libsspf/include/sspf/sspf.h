@@ -8,12 +8,13 @@
  * Conventions (they hold for every function below unless it says otherwise):
  *
  *  - Every function returns an sspf_status (0 is SSPF_STATUS_OK) and takes a
- *    last argument `sspf_error_t** out_error`, which may be NULL.  On failure,
- *    if out_error is not NULL, *out_error receives a new error object (any
- *    error already in *out_error is freed first); free it with
- *    sspf_error_free().  On success *out_error is left as it was.  Error
- *    messages are one line of English, carry ids only and never personal
- *    data, keys or passphrases.
+ *    last argument `sspf_error_t** out_error`, which may be NULL.  If it is
+ *    not NULL, *out_error is always written and never read: NULL on success,
+ *    a new error object on failure, which the caller frees with
+ *    sspf_error_free().  (An error still held in the variable is not freed
+ *    for you: free it before reusing the variable.)  Error messages are one
+ *    line of English, carry ids only and never personal data, keys or
+ *    passphrases.
  *  - No exception or C++ type crosses this boundary.  An unexpected failure
  *    inside the library is SSPF_STATUS_INTERNAL.
  *  - A NULL where a pointer is required gives SSPF_STATUS_INVALID_ARGUMENT
