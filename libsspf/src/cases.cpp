@@ -10,22 +10,6 @@ using internal::Stmt;
 
 namespace internal {
 
-// Re-reads whether the session's principal is still active, inside the
-// operation's transaction: a principal disabled while its session is open
-// must be denied from the next operation on, and its cached actor keys go.
-// (Shared with subjects.cpp, consent.cpp and entries.cpp, which declare it.)
-Status RefreshPrincipal(Session::Impl* impl) {
-  SSPF_ASSIGN_OR_RETURN(Stmt * st,
-                        impl->db->Prepare("SELECT active FROM principals WHERE id = ?"));
-  st->Bind(1, impl->me.id);
-  SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
-  bool active = row && st->Int(0) != 0;
-  st->Reset();
-  impl->me.active = active;
-  if (!active) impl->actor_keys.clear();
-  return Status::Ok();
-}
-
 // Facts about one case for the calling principal (shared with consent.cpp
 // and entries.cpp, which declare it).  kNotFound if there is no such case;
 // ids are random 128-bit values, so that reveals nothing.
@@ -107,7 +91,6 @@ Result<std::string> Session::OpenCase(std::string_view subject_id,
                                       const std::vector<std::string>& team) {
   Impl* impl = impl_.get();
   SSPF_ASSIGN_OR_RETURN(Impl::Scope scope, impl->Begin());
-  SSPF_RETURN_IF_ERROR(internal::RefreshPrincipal(impl));
   Db* db = impl->db.get();
   Impl::EventArgs e;
   e.action = Action::kCaseOpen;
@@ -167,7 +150,6 @@ Result<std::string> Session::OpenCase(std::string_view subject_id,
 Result<std::vector<CaseInfo>> Session::ListCases() {
   Impl* impl = impl_.get();
   SSPF_ASSIGN_OR_RETURN(Impl::Scope scope, impl->Begin());
-  SSPF_RETURN_IF_ERROR(internal::RefreshPrincipal(impl));
   Db* db = impl->db.get();
   Impl::EventArgs e;
   e.action = Action::kCaseList;
@@ -215,7 +197,6 @@ Result<std::vector<CaseInfo>> Session::ListCases() {
 Result<CaseInfo> Session::ShowCase(std::string_view case_id) {
   Impl* impl = impl_.get();
   SSPF_ASSIGN_OR_RETURN(Impl::Scope scope, impl->Begin());
-  SSPF_RETURN_IF_ERROR(internal::RefreshPrincipal(impl));
   Db* db = impl->db.get();
   internal::AccessRequest r = internal::RequestFor(impl, internal::Operation::kShowCase);
   std::string subject_id;
@@ -259,7 +240,6 @@ Result<CaseInfo> Session::ShowCase(std::string_view case_id) {
 Status Session::CloseCase(std::string_view case_id) {
   Impl* impl = impl_.get();
   SSPF_ASSIGN_OR_RETURN(Impl::Scope scope, impl->Begin());
-  SSPF_RETURN_IF_ERROR(internal::RefreshPrincipal(impl));
   internal::AccessRequest r = internal::RequestFor(impl, internal::Operation::kCloseCase);
   std::string subject_id;
   bool open = false;
@@ -291,7 +271,6 @@ Status Session::CloseCase(std::string_view case_id) {
 Status Session::AddTeamMember(std::string_view case_id, std::string_view principal) {
   Impl* impl = impl_.get();
   SSPF_ASSIGN_OR_RETURN(Impl::Scope scope, impl->Begin());
-  SSPF_RETURN_IF_ERROR(internal::RefreshPrincipal(impl));
   Db* db = impl->db.get();
   internal::AccessRequest r = internal::RequestFor(impl, internal::Operation::kManageTeam);
   std::string subject_id;

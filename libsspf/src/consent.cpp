@@ -13,11 +13,6 @@ using internal::Stmt;
 
 namespace internal {
 
-// Defined in cases.cpp.
-Status RefreshPrincipal(Session::Impl* impl);
-Status LoadCaseFacts(Session::Impl* impl, std::string_view case_id, std::string* subject_id,
-                     bool* open, bool* on_team, bool* has_grant);
-
 namespace {
 
 template <typename T, typename NameFn>
@@ -178,7 +173,6 @@ Result<std::string> Session::GrantConsent(const ConsentInput& input) {
   }
 
   SSPF_ASSIGN_OR_RETURN(Impl::Scope scope, impl->Begin());
-  SSPF_RETURN_IF_ERROR(internal::RefreshPrincipal(impl));
   Db* db = impl->db.get();
   internal::AccessRequest r = internal::RequestFor(impl, internal::Operation::kGrantConsent);
   std::string subject_id;
@@ -242,7 +236,6 @@ Result<std::string> Session::GrantConsent(const ConsentInput& input) {
 Status Session::WithdrawConsent(std::string_view consent_id) {
   Impl* impl = impl_.get();
   SSPF_ASSIGN_OR_RETURN(Impl::Scope scope, impl->Begin());
-  SSPF_RETURN_IF_ERROR(internal::RefreshPrincipal(impl));
   Db* db = impl->db.get();
   std::string case_id;
   int64_t version = 0;
@@ -303,7 +296,6 @@ Status Session::WithdrawConsent(std::string_view consent_id) {
 Result<std::vector<ConsentInfo>> Session::ListConsents(std::string_view case_id) {
   Impl* impl = impl_.get();
   SSPF_ASSIGN_OR_RETURN(Impl::Scope scope, impl->Begin());
-  SSPF_RETURN_IF_ERROR(internal::RefreshPrincipal(impl));
   internal::AccessRequest r = internal::RequestFor(impl, internal::Operation::kListConsent);
   std::string subject_id;
   bool open = false;

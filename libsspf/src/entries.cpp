@@ -22,17 +22,6 @@ using internal::Stmt;
 
 namespace internal {
 
-// Defined in cases.cpp.
-Status RefreshPrincipal(Session::Impl* impl);
-Status LoadCaseFacts(Session::Impl* impl, std::string_view case_id, std::string* subject_id,
-                     bool* open, bool* on_team, bool* has_grant);
-// Defined in consent.cpp.
-Result<std::vector<ConsentInfo>> LatestConsents(Db* db, std::string_view case_id);
-ConsentRecord ToRecord(const ConsentInfo& c);
-Result<ConsentEvaluation> EvaluateCaseConsent(Session::Impl* impl, std::string_view case_id,
-                                              const std::vector<ConsentRecord>& records,
-                                              Actor from, Actor to, Category c);
-
 }  // namespace internal
 
 namespace {
@@ -316,7 +305,6 @@ Result<std::string> Session::AddEntry(std::string_view case_id, Category categor
   }
   if (body.empty()) return InvalidArgument("entry body is empty");
   SSPF_ASSIGN_OR_RETURN(Impl::Scope scope, impl->Begin());
-  SSPF_RETURN_IF_ERROR(internal::RefreshPrincipal(impl));
   Db* db = impl->db.get();
   internal::AccessRequest r = internal::RequestFor(impl, internal::Operation::kCreateEntry);
   r.category = category;
@@ -389,7 +377,6 @@ Result<std::string> Session::AddEntry(std::string_view case_id, Category categor
 Result<std::vector<EntryInfo>> Session::ListEntries(std::string_view case_id) {
   Impl* impl = impl_.get();
   SSPF_ASSIGN_OR_RETURN(Impl::Scope scope, impl->Begin());
-  SSPF_RETURN_IF_ERROR(internal::RefreshPrincipal(impl));
   Db* db = impl->db.get();
   internal::AccessRequest r = internal::RequestFor(impl, internal::Operation::kListEntries);
   std::string subject_id;
@@ -445,7 +432,6 @@ Result<EntryContent> Session::ReadEntry(std::string_view entry_id, std::string_v
   Impl* impl = impl_.get();
   SSPF_RETURN_IF_ERROR(impl->CheckText("the purpose", purpose, false));
   SSPF_ASSIGN_OR_RETURN(Impl::Scope scope, impl->Begin());
-  SSPF_RETURN_IF_ERROR(internal::RefreshPrincipal(impl));
   Db* db = impl->db.get();
   SSPF_ASSIGN_OR_RETURN(EntryRow row, LoadEntry(db, entry_id, /*with_body=*/true));
   std::string subject_id;
@@ -503,7 +489,6 @@ Result<std::string> Session::DiscloseEntry(std::string_view entry_id, Actor to,
     SSPF_RETURN_IF_ERROR(impl->CheckText("the reason", basis.reason, false));
   }
   SSPF_ASSIGN_OR_RETURN(Impl::Scope scope, impl->Begin());
-  SSPF_RETURN_IF_ERROR(internal::RefreshPrincipal(impl));
   Db* db = impl->db.get();
   SSPF_ASSIGN_OR_RETURN(EntryRow row, LoadEntry(db, entry_id, /*with_body=*/false));
   const std::string& case_id = row.info.case_id;
@@ -630,7 +615,6 @@ Result<std::string> Session::GrantEmergency(std::string_view case_id,
     return InvalidArgument("a grant lasts 1 to " + std::to_string(kMaxGrantHours) + " hours");
   }
   SSPF_ASSIGN_OR_RETURN(Impl::Scope scope, impl->Begin());
-  SSPF_RETURN_IF_ERROR(internal::RefreshPrincipal(impl));
   internal::AccessRequest r = internal::RequestFor(impl, internal::Operation::kEmergencyGrant);
   std::string subject_id;
   bool open = false;

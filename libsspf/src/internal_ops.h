@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "keyring.h"
 #include "policy.h"
@@ -20,6 +21,26 @@ WrapKind KindOf(const Credential& c);
 AccessRequest RequestFor(const Session::Impl* impl, Operation op);
 // Decide() for operations that need no case facts.
 Decision DecideFor(const Session::Impl* impl, Operation op);
+
+// Re-reads whether the session's principal is still active (inside the
+// operation's transaction); a principal disabled while its session is open
+// is denied from the next operation on, and its cached actor keys go.
+// Called by Session::Impl::Begin for every operation.
+Status RefreshPrincipal(Session::Impl* impl);
+
+// Facts about one case for the calling principal (cases.cpp).  kNotFound if
+// there is no such case; ids are random 128-bit values, so that reveals
+// nothing.
+Status LoadCaseFacts(Session::Impl* impl, std::string_view case_id, std::string* subject_id,
+                     bool* open, bool* on_team, bool* has_grant);
+
+// Consent of a case (consent.cpp): the latest version of every consent, as
+// records for EvaluateConsent, and the evaluation for (from -> to, c).
+Result<std::vector<ConsentInfo>> LatestConsents(Db* db, std::string_view case_id);
+ConsentRecord ToRecord(const ConsentInfo& c);
+Result<ConsentEvaluation> EvaluateCaseConsent(Session::Impl* impl, std::string_view case_id,
+                                              const std::vector<ConsentRecord>& records,
+                                              Actor from, Actor to, Category c);
 
 Bytes SealActorKey(Actor a, int64_t version, const SecretBytes& actor_sk,
                    const Bytes& principal_pk);

@@ -335,6 +335,12 @@ Decision Decide(const AccessRequest& r) {
       if (!r.on_case_team) return Deny("not on the case team");
       return Allow("team", "consent recorded by a case team member");
     case Operation::kShowCase:
+      // Consistent with kListCases: a coordinator sees every case's
+      // metadata and team, never its content.
+      if (coordinator) {
+        return Allow("role:coordinator", "coordinator sees case metadata");
+      }
+      [[fallthrough]];
     case Operation::kListConsent:
     case Operation::kListEntries: {
       if (auto denied = CaseAccess(r, &access, &access_flag)) return *denied;

@@ -13,7 +13,10 @@ Result<std::unique_ptr<internal::Txn>> NoBatch(Session::Impl* impl) {
   if (impl->batch) {
     return FailedPrecondition("principal and key changes cannot run inside a batch");
   }
-  return internal::Txn::Begin(impl->db.get());
+  SSPF_ASSIGN_OR_RETURN(std::unique_ptr<internal::Txn> txn,
+                        internal::Txn::Begin(impl->db.get()));
+  SSPF_RETURN_IF_ERROR(internal::RefreshPrincipal(impl));
+  return txn;
 }
 
 }  // namespace

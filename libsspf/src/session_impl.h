@@ -35,7 +35,10 @@ struct Session::Impl {
   // Actor secret keys this principal has unsealed, by (actor, version).
   std::map<std::pair<Actor, int64_t>, SecretBytes> actor_keys;
 
-  std::unique_ptr<internal::Txn> batch;  // open between BeginBatch/CommitBatch
+  std::unique_ptr<internal::Txn> batch;
+  // Re-read the principal's state at the start of every operation (false
+  // only for the recovery key, which acts without a principal row).
+  bool refresh_principal = true;  // open between BeginBatch/CommitBatch
 
   UnixSeconds Now() const { return clock->Now(); }
   Date Today() const { return DateOf(Now()); }

@@ -229,11 +229,31 @@ Status Session::CommitBatch() {
 void Session::AbortBatch() { impl_->batch.reset(); }
 
 Result<Session::Impl::Scope> Session::Impl::Begin() {
-  if (batch) return Scope();
+  if (batch) {
+    SSPF_RETURN_IF_ERROR(internal::RefreshPrincipal(this));
+    return Scope();
+  }
   SSPF_ASSIGN_OR_RETURN(std::unique_ptr<internal::Txn> txn,
                         internal::Txn::Begin(db.get()));
+  SSPF_RETURN_IF_ERROR(internal::RefreshPrincipal(this));
   return Scope(std::move(txn));
 }
+
+namespace internal {
+Status RefreshPrincipal(Session::Impl* impl) {
+  if (!impl->refresh_principal) return Status::Ok();
+  SSPF_ASSIGN_OR_RETURN(Stmt * st,
+                        impl->db->Prepare("SELECT active, role FROM principals WHERE id = ?"));
+  st->Bind(1, impl->me.id);
+  SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
+  bool active = row && st->Int(0) != 0;
+  if (row) impl->me.role = static_cast<Role>(st->Int(1));
+  st->Reset();
+  impl->me.active = active;
+  if (!active) impl->actor_keys.clear();
+  return Status::Ok();
+}
+}  // namespace internal
 
 Status Session::Impl::Log(const EventArgs& a) {
   internal::EventRecord e;
@@ -666,6 +686,7 @@ Status Store::ResetWithRecoveryKey(const StoreOptions& options,
   // The log names the recovery key as the actor of this change.
   impl->me = *target;
   impl->me.id = "recovery";
+  impl->refresh_principal = false;  // the recovery key is not a principal
   impl->me.actor = Actor::kCoordination;
   impl->me.role = Role::kAdmin;
 

@@ -18,9 +18,6 @@ using internal::Stmt;
 
 namespace internal {
 
-// Defined in cases.cpp.
-Status RefreshPrincipal(Session::Impl* impl);
-
 // The associated data of an identity record.
 Bytes IdentityAd(const Session::Impl* impl, std::string_view table, std::string_view id) {
   return AdBuilder()
@@ -172,7 +169,6 @@ Result<SubjectInfo> Session::AddSubject(const NewSubject& subject) {
     SSPF_RETURN_IF_ERROR(impl->CheckText("a guardian name", g, true));
   }
   SSPF_ASSIGN_OR_RETURN(Impl::Scope scope, impl->Begin());
-  SSPF_RETURN_IF_ERROR(internal::RefreshPrincipal(impl));
   Impl::EventArgs e;
   e.action = Action::kSubjectAdd;
   e.target = "subject:?";
@@ -243,7 +239,6 @@ Result<SubjectInfo> Session::FindSubject(std::string_view personal_number) {
   SSPF_ASSIGN_OR_RETURN(PersonalNumber pnr,
                         ParsePersonalNumber(personal_number, impl->Today()));
   SSPF_ASSIGN_OR_RETURN(Impl::Scope scope, impl->Begin());
-  SSPF_RETURN_IF_ERROR(internal::RefreshPrincipal(impl));
   Db* db = impl->db.get();
   Result<std::string> found = SubjectIdByIndex(db, PnrIndex(impl, pnr));
   if (!found.ok() && found.status().code() != StatusCode::kNotFound) return found.status();
@@ -282,7 +277,6 @@ Result<SubjectInfo> Session::FindSubject(std::string_view personal_number) {
 Result<SubjectInfo> Session::ShowSubject(std::string_view subject_id) {
   Impl* impl = impl_.get();
   SSPF_ASSIGN_OR_RETURN(Impl::Scope scope, impl->Begin());
-  SSPF_RETURN_IF_ERROR(internal::RefreshPrincipal(impl));
   Db* db = impl->db.get();
   SSPF_ASSIGN_OR_RETURN(Stmt * st, db->Prepare("SELECT 1 FROM subjects WHERE id = ?"));
   st->Bind(1, subject_id);

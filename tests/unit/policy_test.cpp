@@ -165,6 +165,9 @@ const std::vector<Row>& Table() {
                       "provision:", Tri::kYes));
     t.push_back(Deny(Ops(Bit(Op::kEmergencyGrant)),
                      "needs a legal provision and a reason"));
+    // A coordinator sees every case's metadata (as in the case list), not
+    // its content.
+    t.push_back(Allow(With(Ops(Bit(Op::kShowCase)), kCoord), "role:coordinator"));
     // Case work needs the team or an active grant.
     t.push_back(Deny(Grant(Team(Ops(kCaseOps), Tri::kNo), Tri::kNo),
                      "not on the case team"));
