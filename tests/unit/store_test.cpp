@@ -474,3 +474,21 @@ TEST_CASE("every principal change is in the access log", "[store][audit]") {
                                        "principal.disable+", "unlock-"};
   CHECK(actions == expected);
 }
+
+TEST_CASE("a principal disabled while its session is open is denied at once", "[store]") {
+  Fixture f;
+  f.AddMembers();
+  Session sara = f.Open("sara.skola", kSchoolPass);
+  REQUIRE(sara.ListCases().ok());
+  REQUIRE(sara.impl()->ActorKey(Actor::kSchool, 1).ok());
+  {
+    Session admin = f.Open("admin.anna", kAdminPass);
+    REQUIRE(admin.DisablePrincipal("sara.skola").ok());
+  }
+  Result<std::vector<CaseInfo>> cases = sara.ListCases();
+  REQUIRE_FALSE(cases.ok());
+  CHECK(cases.status().code() == StatusCode::kPermissionDenied);
+  CHECK(cases.status().message().find("disabled") != std::string::npos);
+  // Its cached actor keys are gone with it.
+  CHECK(sara.impl()->actor_keys.empty());
+}
