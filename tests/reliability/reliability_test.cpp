@@ -1,0 +1,593 @@
+// Reliability tests (DESIGN §12): kill -9 during writes, concurrent writers,
+// fail-closed fault injection, page replay, bad input.  White box: counts
+// are read from the tables through a session's own connection.
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <optional>
+#include <random>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "catch.h"
+#include "db.h"
+#include "rel_util.h"
+#include "session_impl.h"
+#include "sspf/pnr.h"
+#include "test_util.h"
+
+namespace sspf {
+namespace {
+
+using reliability::KeyCred;
+using testing::TempDir;
+
+int64_t Count(Session& s, const std::string& sql) {
+  internal::Stmt* st = s.impl()->db->Prepare(sql.c_str()).value();
+  bool row = st->Step().value();
+  int64_t n = row ? st->Int(0) : -1;
+  st->Reset();
+  return n;
+}
+
+void Exec(Session& s, const std::string& sql) {
+  char* err = nullptr;
+  int rc = sqlite3_exec(s.impl()->db->raw(), sql.c_str(), nullptr, nullptr, &err);
+  INFO(sql << ": " << (err ? err : ""));
+  sqlite3_free(err);
+  REQUIRE(rc == SQLITE_OK);
+}
+
+std::string ActionIs(Action a) { return std::to_string(static_cast<int>(a)); }
+
+// A store with admin, coordinator, two school members and an auditor, one
+// adult subject and one open case with both school members on its team.
+struct World {
+  TempDir dir;
+  StoreOptions options = reliability::OptionsFor(dir.File("store.db"));
+  std::string subject_id, case_id;
+
+  World() {
+    REQUIRE(Store::Create(options, "admin", KeyCred(reliability::kAdminKey)).ok());
+    Session admin = Open("admin", reliability::kAdminKey);
+    REQUIRE(admin.AddPrincipal("coord", Actor::kCoordination, Role::kCoordinator,
+                               KeyCred(reliability::kCoordKey)).ok());
+    REQUIRE(admin.AddPrincipal("school1", Actor::kSchool, Role::kMember,
+                               KeyCred(reliability::kSchoolKey)).ok());
+    REQUIRE(admin.AddPrincipal("auditor", Actor::kCoordination, Role::kAuditor,
+                               KeyCred(reliability::kAuditorKey)).ok());
+    Session coord = Open("coord", reliability::kCoordKey);
+    Date birth{1990, 4, 12};
+    Result<SubjectInfo> sub =
+        coord.AddSubject({MakeTestPersonalNumber(birth, 123, false), "Test Person", {}});
+    REQUIRE(sub.ok());
+    subject_id = sub->id;
+    Result<std::string> c = coord.OpenCase(subject_id, {"school1"});
+    REQUIRE(c.ok());
+    case_id = *c;
+  }
+  Session Open(const char* name, uint8_t key) {
+    Result<Session> s = Store::Open(options, name, KeyCred(key));
+    INFO(name << ": " << s.status().ToString());
+    REQUIRE(s.ok());
+    return std::move(s).value();
+  }
+  Session School() { return Open("school1", reliability::kSchoolKey); }
+  Session Auditor() { return Open("auditor", reliability::kAuditorKey); }
+  Session Coord() { return Open("coord", reliability::kCoordKey); }
+};
+
+void RequireVerifies(World& w) {
+  Session a = w.Auditor();
+  Result<VerifyReport> r = a.Verify(VerifyOptions());
+  INFO(r.status().ToString());
+  REQUIRE(r.ok());
+}
+
+// ---- Child processes --------------------------------------------------------
+
+struct Child {
+  pid_t pid = -1;
+  int out = -1;
+};
+
+Child Spawn(const std::vector<std::string>& args) {
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    ::dup2(fds[1], 1);
+    ::close(fds[0]);
+    ::close(fds[1]);
+    std::vector<char*> argv;
+    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    ::execv(argv[0], argv.data());
+    _exit(127);
+  }
+  ::close(fds[1]);
+  return Child{pid, fds[0]};
+}
+
+// Reads everything the child wrote until it exits (or was killed); returns
+// its stdout and sets *status.
+std::string Reap(Child c, int* status) {
+  std::string out;
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::read(c.out, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
+  ::close(c.out);
+  ::waitpid(c.pid, status, 0);
+  return out;
+}
+
+std::vector<std::string> AckedIds(const std::string& out) {
+  std::vector<std::string> ids;
+  std::istringstream in(out);
+  std::string line;
+  while (std::getline(in, line)) {
+    // Only complete lines count: a line cut by the kill is not an ack.
+    if (line.rfind("ok ", 0) == 0 && line.size() == 3 + 32 && in.good()) {
+      ids.push_back(line.substr(3));
+    }
+  }
+  return ids;
+}
+
+// ---- (1) kill -9 during writes ------------------------------------------------
+
+TEST_CASE("kill -9 of a writer at random moments loses no acknowledged write",
+          "[reliability][kill]") {
+  World w;
+  std::mt19937 rng(20261125);
+  std::set<std::string> acked;
+  int killed_mid_run = 0;
+  for (int round = 0; round < 15; ++round) {
+    Child c = Spawn({SSPF_REL_WRITER, w.options.path, w.case_id, "loop"});
+    std::this_thread::sleep_for(
+        std::chrono::milliseconds(std::uniform_int_distribution<int>(20, 350)(rng)));
+    ::kill(c.pid, SIGKILL);
+    int status = 0;
+    std::string out = Reap(c, &status);
+    REQUIRE(WIFSIGNALED(status));
+    if (out.find("open\n") != std::string::npos) ++killed_mid_run;
+    for (const std::string& id : AckedIds(out)) acked.insert(id);
+
+    // The store opens, verifies, and holds every acknowledged entry; every
+    // entry row has its allowed entry.add event and vice versa.
+    Session a = w.Auditor();
+    Result<VerifyReport> r = a.Verify(VerifyOptions());
+    INFO("round " << round << ": " << r.status().ToString());
+    REQUIRE(r.ok());
+    for (const std::string& id : acked) {
+      INFO("acknowledged entry " << id);
+      REQUIRE(Count(a, "SELECT count(*) FROM entries WHERE id = '" + id + "'") == 1);
+      REQUIRE(Count(a, "SELECT count(*) FROM events WHERE allowed = 1 AND target = 'entry:" +
+                           id + "'") == 1);
+    }
+    const int64_t entries = Count(a, "SELECT count(*) FROM entries");
+    const int64_t adds = Count(a, "SELECT count(*) FROM events WHERE allowed = 1 AND action = " +
+                                      ActionIs(Action::kEntryAdd));
+    REQUIRE(entries == adds);
+    REQUIRE(entries >= static_cast<int64_t>(acked.size()));
+    // No gap: seq runs 0..n-1.
+    REQUIRE(Count(a, "SELECT count(*) FROM events") ==
+            Count(a, "SELECT max(seq) + 1 FROM events"));
+  }
+  CHECK(killed_mid_run >= 10);  // most kills hit a running writer
+  CHECK(acked.size() > 0);
+}
+
+// ---- (2) two processes and two threads writing at once ------------------------
+
+TEST_CASE("two processes and two threads writing at once: one consistent log",
+          "[reliability][concurrency]") {
+  World w;
+  constexpr int kPerWriter = 30;
+  int64_t events_before = 0, entries_before = 0;
+  {
+    Session a = w.Auditor();
+    events_before = Count(a, "SELECT count(*) FROM events");
+    entries_before = Count(a, "SELECT count(*) FROM entries");
+  }
+  Child p1 = Spawn({SSPF_REL_WRITER, w.options.path, w.case_id, "count",
+                    std::to_string(kPerWriter)});
+  Child p2 = Spawn({SSPF_REL_WRITER, w.options.path, w.case_id, "count",
+                    std::to_string(kPerWriter)});
+  std::atomic<int> thread_ok{0}, thread_busy{0}, thread_opens{0}, thread_errors{0};
+  auto writer = [&]() {
+    Result<Session> s = Store::Open(w.options, "school1", KeyCred(reliability::kSchoolKey));
+    while (!s.ok() && s.status().code() == StatusCode::kBusy) {
+      ++thread_busy;
+      s = Store::Open(w.options, "school1", KeyCred(reliability::kSchoolKey));
+    }
+    if (!s.ok()) {
+      ++thread_errors;
+      return;
+    }
+    ++thread_opens;
+    const std::string body(200, 't');
+    for (int i = 0; i < kPerWriter;) {
+      Result<std::string> id = s->AddEntry(w.case_id, Category::kSchool, body);
+      if (id.ok()) {
+        ++thread_ok;
+        ++i;
+      } else if (id.status().code() == StatusCode::kBusy) {
+        ++thread_busy;  // documented: retry
+      } else {
+        ++thread_errors;
+        return;
+      }
+    }
+  };
+  std::thread t1(writer), t2(writer);
+  t1.join();
+  t2.join();
+  int s1 = 0, s2 = 0;
+  std::string o1 = Reap(p1, &s1), o2 = Reap(p2, &s2);
+  REQUIRE(WIFEXITED(s1));
+  REQUIRE(WEXITSTATUS(s1) == 0);
+  REQUIRE(WIFEXITED(s2));
+  REQUIRE(WEXITSTATUS(s2) == 0);
+  REQUIRE(thread_errors == 0);
+  const size_t proc_ok = AckedIds(o1).size() + AckedIds(o2).size();
+  REQUIRE(proc_ok == 2 * kPerWriter);
+  REQUIRE(thread_ok == 2 * kPerWriter);
+  const int64_t ops = static_cast<int64_t>(proc_ok) + thread_ok;
+  const int64_t opens = 2 + thread_opens;
+
+  Session a = w.Auditor();
+  // Counted before Verify, which logs itself; the auditor's unlock is one more.
+  const int64_t events_after = Count(a, "SELECT count(*) FROM events");
+  CHECK(Count(a, "SELECT count(*) FROM entries") == entries_before + ops);
+  CHECK(events_after == events_before + ops + opens + 1);
+  CHECK(Count(a, "SELECT count(*) FROM events WHERE action = " + ActionIs(Action::kEntryAdd)) ==
+        ops);
+  Result<VerifyReport> r = a.Verify(VerifyOptions());
+  INFO(r.status().ToString());
+  REQUIRE(r.ok());
+  CHECK(r->tree_size == static_cast<uint64_t>(events_after + 1));
+}
+
+// ---- (3) fault injection: the operation fails closed ---------------------------
+
+TEST_CASE("a failing log write fails the operation closed", "[reliability][fault]") {
+  World w;
+  Session school = w.School();
+  Result<std::string> entry = school.AddEntry(w.case_id, Category::kSchool, "before");
+  REQUIRE(entry.ok());
+  const int64_t events0 = Count(school, "SELECT count(*) FROM events");
+  const int64_t entries0 = Count(school, "SELECT count(*) FROM entries");
+
+  // A temporary trigger on this connection only: every log append fails.
+  Exec(school, "CREATE TEMP TRIGGER inject_log_failure BEFORE INSERT ON main.events "
+               "BEGIN SELECT RAISE(ABORT, 'injected log failure'); END");
+  Result<EntryContent> read = school.ReadEntry(*entry, "test");
+  CHECK_FALSE(read.ok());
+  Result<std::string> add = school.AddEntry(w.case_id, Category::kSchool, "during");
+  CHECK_FALSE(add.ok());
+  Result<std::vector<EntryInfo>> list = school.ListEntries(w.case_id);
+  CHECK_FALSE(list.ok());
+  // A denied operation must fail too (its denial cannot be logged).
+  Result<std::string> denied = school.OpenCase(w.subject_id, {});
+  CHECK_FALSE(denied.ok());
+  Exec(school, "DROP TRIGGER temp.inject_log_failure");
+
+  CHECK(Count(school, "SELECT count(*) FROM events") == events0);
+  CHECK(Count(school, "SELECT count(*) FROM entries") == entries0);
+  REQUIRE(school.ReadEntry(*entry, "test").ok());
+  RequireVerifies(w);
+}
+
+TEST_CASE("a full disk (max_page_count) fails the write closed", "[reliability][fault]") {
+  World w;
+  Session school = w.School();
+  Result<std::string> entry = school.AddEntry(w.case_id, Category::kSchool, "before");
+  REQUIRE(entry.ok());
+  const int64_t events0 = Count(school, "SELECT count(*) FROM events");
+  const int64_t entries0 = Count(school, "SELECT count(*) FROM entries");
+  const int64_t pages = Count(school, "PRAGMA page_count");
+  Exec(school, "PRAGMA max_page_count = " + std::to_string(pages));
+  // 64 KiB cannot fit without new pages: SQLITE_FULL.
+  Result<std::string> add =
+      school.AddEntry(w.case_id, Category::kSchool, std::string(64 * 1024, 'f'));
+  INFO(add.status().ToString());
+  CHECK(add.status().code() == StatusCode::kIoError);
+  // Reads whose log append needs a new page fail too; keep reading until the
+  // log's pages are full, and check that no failed read returned content.
+  int failed_reads = 0;
+  for (int i = 0; i < 400 && failed_reads == 0; ++i) {
+    Result<EntryContent> r = school.ReadEntry(*entry, std::string(200, 'p'));
+    if (!r.ok()) {
+      ++failed_reads;
+      CHECK(r.status().code() == StatusCode::kIoError);
+    }
+  }
+  CHECK(failed_reads == 1);
+  const int64_t events_full = Count(school, "SELECT count(*) FROM events");
+  Exec(school, "PRAGMA max_page_count = 1073741823");
+  CHECK(Count(school, "SELECT count(*) FROM entries") == entries0);
+  // Every successful read logged exactly one event; the failed ones none.
+  CHECK(Count(school, "SELECT count(*) FROM events WHERE action = " +
+                          ActionIs(Action::kEntryRead)) == events_full - events0);
+  REQUIRE(school.AddEntry(w.case_id, Category::kSchool, "after").ok());
+  RequireVerifies(w);
+}
+
+TEST_CASE("a read-only store fails writes and audited reads closed", "[reliability][fault]") {
+  World w;
+  std::string entry_id;
+  {
+    Session school = w.School();
+    Result<std::string> e = school.AddEntry(w.case_id, Category::kSchool, "secret body");
+    REQUIRE(e.ok());
+    entry_id = *e;
+  }
+  if (::geteuid() != 0) {
+    // Files 0444 (as a normal user; root ignores file modes).
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      ::chmod((w.options.path + suffix).c_str(), 0444);
+    }
+    Result<Session> s = Store::Open(w.options, "school1", KeyCred(reliability::kSchoolKey));
+    if (s.ok()) {
+      Result<EntryContent> r = s->ReadEntry(entry_id, "test");
+      CHECK_FALSE(r.ok());
+    } else {
+      CHECK(s.status().code() != StatusCode::kOk);
+    }
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      ::chmod((w.options.path + suffix).c_str(), 0600);
+    }
+  }
+  // As root file modes do not apply; PRAGMA query_only makes the connection
+  // refuse every write (SQLITE_READONLY), which is what a read-only file
+  // does to the log append.
+  Session school = w.School();
+  const int64_t events0 = Count(school, "SELECT count(*) FROM events");
+  Exec(school, "PRAGMA query_only = 1");
+  Result<EntryContent> r = school.ReadEntry(entry_id, "test");
+  INFO(r.status().ToString());
+  CHECK_FALSE(r.ok());
+  CHECK(r.status().code() == StatusCode::kIoError);
+  CHECK_FALSE(school.AddEntry(w.case_id, Category::kSchool, "x").ok());
+  Exec(school, "PRAGMA query_only = 0");
+  CHECK(Count(school, "SELECT count(*) FROM events") == events0);
+  RequireVerifies(w);
+}
+
+// ---- (4) page replay -------------------------------------------------------------
+
+std::string ReadAll(const std::string& p) { return testing::ReadFile(p); }
+
+TEST_CASE("replaying old pages of the consent table is caught by Verify",
+          "[reliability][tamper]") {
+  World w;
+  std::string consent_id;
+  int64_t page_size = 0;
+  std::vector<int64_t> roots;
+  {
+    Session coord = w.Coord();
+    ConsentInput in;
+    in.case_id = w.case_id;
+    in.party = ConsentParty{true, ""};
+    in.actors = {Actor::kSchool, Actor::kSocial};
+    in.categories = {Category::kSchool};
+    in.valid_until = Date{2099, 12, 31};
+    in.purpose = "SSPF";
+    in.form_ref = "form-1";
+    Result<std::string> c = coord.GrantConsent(in);
+    INFO(c.status().ToString());
+    REQUIRE(c.ok());
+    consent_id = *c;
+    page_size = Count(coord, "PRAGMA page_size");
+    // The consents table and its indexes are small: each is one root page.
+    internal::Stmt* st = coord.impl()->db->Prepare(
+        "SELECT rootpage FROM sqlite_master WHERE tbl_name = 'consents' AND rootpage > 0")
+                             .value();
+    while (st->Step().value()) roots.push_back(st->Int(0));
+    st->Reset();
+    Exec(coord, "PRAGMA wal_checkpoint(TRUNCATE)");
+  }
+  REQUIRE(page_size > 0);
+  REQUIRE(roots.size() >= 2);  // table + index(es)
+  const std::string before = ReadAll(w.options.path);
+  {
+    Session coord = w.Coord();
+    REQUIRE(coord.WithdrawConsent(consent_id).ok());
+    Exec(coord, "PRAGMA wal_checkpoint(TRUNCATE)");
+  }
+  std::string after = ReadAll(w.options.path);
+  REQUIRE(after.size() >= before.size());
+  // Put the old versions of the consent pages back, as an attacker with
+  // the file (but no key) can: SQLCipher's per-page HMAC does not bind a
+  // page to a version.
+  int replayed = 0;
+  for (int64_t root : roots) {
+    const size_t off = static_cast<size_t>((root - 1) * page_size);
+    REQUIRE(off + static_cast<size_t>(page_size) <= before.size());
+    if (before.compare(off, static_cast<size_t>(page_size), after, off,
+                       static_cast<size_t>(page_size)) != 0) {
+      after.replace(off, static_cast<size_t>(page_size), before, off,
+                    static_cast<size_t>(page_size));
+      ++replayed;
+    }
+  }
+  REQUIRE(replayed >= 1);
+  testing::WriteFile(w.options.path, after);
+  ::unlink((w.options.path + "-wal").c_str());
+  ::unlink((w.options.path + "-shm").c_str());
+
+  // SQLCipher opens the file fine and the withdrawal is gone from the table...
+  Session coord = w.Coord();
+  Result<std::vector<ConsentInfo>> list = coord.ListConsents(w.case_id);
+  INFO(list.status().ToString());
+  REQUIRE(list.ok());
+  REQUIRE(list->size() == 1);
+  CHECK_FALSE((*list)[0].withdrawn_at.has_value());
+  // ...but Verify's replay check catches it.
+  Session a = w.Auditor();
+  Result<VerifyReport> r = a.Verify(VerifyOptions());
+  INFO(r.status().ToString());
+  REQUIRE(r.status().code() == StatusCode::kIntegrityViolation);
+}
+
+// ---- (5) bad input -----------------------------------------------------------------
+
+struct Counts {
+  int64_t entries, consents, subjects, principals, cases, allowed_changes;
+  bool operator==(const Counts& o) const {
+    return entries == o.entries && consents == o.consents && subjects == o.subjects &&
+           principals == o.principals && cases == o.cases &&
+           allowed_changes == o.allowed_changes;
+  }
+};
+
+Counts CountsOf(Session& s) {
+  return Counts{Count(s, "SELECT count(*) FROM entries"),
+                Count(s, "SELECT count(*) FROM consents"),
+                Count(s, "SELECT count(*) FROM subjects"),
+                Count(s, "SELECT count(*) FROM principals"),
+                Count(s, "SELECT count(*) FROM cases"),
+                Count(s, "SELECT count(*) FROM events WHERE allowed = 1 AND detail != ''")};
+}
+
+TEST_CASE("bad input through the API: clear errors, nothing stored", "[reliability][input]") {
+  World w;
+  Session school = w.School();
+  Session coord = w.Coord();
+  Result<std::string> entry = school.AddEntry(w.case_id, Category::kSchool, "ok");
+  REQUIRE(entry.ok());
+  const Counts c0 = CountsOf(coord);
+  auto bad = [](const Status& s) {
+    INFO(s.ToString());
+    CHECK(s.code() == StatusCode::kInvalidArgument);
+    CHECK_FALSE(s.message().empty());
+  };
+
+  bad(school.AddEntry(w.case_id, Category::kSchool, std::string((1 << 20) + 1, 'x')).status());
+  bad(school.AddEntry(w.case_id, Category::kSchool, "").status());
+  bad(school.AddEntry(w.case_id, static_cast<Category>(99), "x").status());
+  bad(school.ReadEntry(*entry, std::string("bad\xff\xfe utf8")).status());
+  bad(school.ReadEntry(*entry, std::string("nul\0inside", 10)).status());
+  bad(school.ReadEntry(*entry, std::string(5000, 'p')).status());
+  bad(school.DiscloseEntry(*entry, static_cast<Actor>(77), DisclosureBasis()).status());
+  for (const char* pnr : {"", "abc", "19991399-1234", "00000101-0000", "99999999-9999",
+                          "20260230-1234", "1234567890123456789012345"}) {
+    INFO(pnr);
+    bad(coord.AddSubject({pnr, "Name", {}}).status());
+    CHECK_FALSE(coord.FindSubject(pnr).ok());
+  }
+  bad(coord.AddSubject({MakeTestPersonalNumber(Date{2005, 1, 1}, 1, false),
+                        std::string("Name\0", 5), {}}).status());
+  bad(coord.AddSubject({MakeTestPersonalNumber(Date{2005, 1, 1}, 2, false),
+                        std::string(10000, 'n'), {}}).status());
+  ConsentInput in;
+  in.case_id = w.case_id;
+  in.actors = {Actor::kSchool};
+  in.categories = {Category::kSchool};
+  in.purpose = "SSPF";
+  in.form_ref = "f";
+  for (Date d : {Date{0, 1, 1}, Date{9999, 99, 99}, Date{2026, 2, 30}, Date{2026, 13, 1},
+                 Date{2026, 0, 10}, Date{-5, 1, 1}}) {
+    in.valid_until = d;
+    INFO(d.year << "-" << d.month << "-" << d.day);
+    Result<std::string> r = coord.GrantConsent(in);
+    CHECK_FALSE(r.ok());
+    CHECK(r.status().code() == StatusCode::kInvalidArgument);
+  }
+  in.valid_until = Date{2099, 1, 1};
+  in.actors = {static_cast<Actor>(42)};
+  bad(coord.GrantConsent(in).status());
+  in.actors = {Actor::kSchool};
+  in.categories = {static_cast<Category>(42)};
+  bad(coord.GrantConsent(in).status());
+  in.categories = {Category::kSchool};
+  in.purpose = std::string("\xc0\xaf", 2);  // overlong '/'
+  bad(coord.GrantConsent(in).status());
+
+  CHECK(CountsOf(coord) == c0);
+  RequireVerifies(w);
+}
+
+#ifdef SSPF_REL_TOOL
+// Runs sspf-tool with the given arguments; returns the exit code, stderr in *err.
+int Tool(const World& w, const std::string& pass_file, const std::string& user,
+         const std::string& args, std::string* err) {
+  const std::string err_file = w.dir.File("tool.err");
+  std::string extra;
+  if (args.rfind("user add", 0) == 0) extra = " --new-passphrase-file '" + pass_file + "'";
+  const std::string cmd = std::string("SSPF_KDF=interactive '") + SSPF_REL_TOOL +
+                          "' --store '" + w.dir.File("cli.db") + "' --passphrase-file '" +
+                          pass_file + "'" + (user.empty() ? "" : " --user " + user) + " " +
+                          args + extra + " >/dev/null 2>'" + err_file + "'";
+  int rc = std::system(cmd.c_str());
+  *err = testing::ReadFile(err_file);
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+TEST_CASE("bad input through sspf-tool: clear errors, nothing stored",
+          "[reliability][input][cli]") {
+  World w;  // for its temp dir
+  const std::string pass = w.dir.File("pass");
+  testing::WriteFile(pass, "correct horse battery staple\n");
+  std::string err;
+  REQUIRE(Tool(w, pass, "", "init --admin admin", &err) == 0);
+  REQUIRE(Tool(w, pass, "admin", "user add coord --actor coordination --role coordinator",
+               &err) == 0);
+
+  StoreOptions o;
+  o.path = w.dir.File("cli.db");
+  o.passphrase_cost = PassphraseCost::Interactive();
+  auto counts = [&]() {
+    Result<Session> s = Store::Open(o, "admin", testing::Pass("correct horse battery staple"));
+    REQUIRE(s.ok());
+    return CountsOf(*s);
+  };
+  const Counts c0 = counts();
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"admin", "user add bob --actor martians --role member"},
+      {"admin", "user add bob --actor school --role emperor"},
+      {"admin", "user add 'bad name' --actor school --role member"},
+      {"admin", std::string("user add ") + std::string(200, 'b') + " --actor school --role member"},
+      {"coord", "subject add --pnr 19991399-1234 --name X"},
+      {"coord", "subject add --pnr 2026-02-30 --name X"},
+      {"coord", "subject add --pnr \"$(printf '\\377\\376')\" --name X"},
+      {"coord", "consent grant --case 00 --party youth --actors school --categories school "
+                "--until 2026-02-30"},
+      {"coord", "consent grant --case 00 --party youth --actors school --categories school "
+                "--until 9999-99-99"},
+      {"coord", "consent grant --case 00 --party youth --actors school --categories school "
+                "--until 0000-01-01"},
+      {"coord", "consent grant --case 00 --party youth --actors aliens --categories school "
+                "--until 2030-01-01"},
+      {"coord", "consent grant --case 00 --party youth --actors school --categories gossip "
+                "--until 2030-01-01"},
+      {"coord", "audit query --since 2026-99-01"},
+      {"coord", "entry add --case 00 --category gossip"},
+  };
+  for (const auto& [user, args] : cases) {
+    int rc = Tool(w, pass, user, args, &err);
+    INFO(args << " -> exit " << rc << ": " << err);
+    CHECK(rc != 0);
+    CHECK(rc != 6);
+    CHECK_FALSE(err.empty());
+    // One line that says what is wrong.
+    CHECK(err.find('\n') == err.size() - 1);
+  }
+  CHECK(counts() == c0);
+}
+#endif
+
+}  // namespace
+}  // namespace sspf

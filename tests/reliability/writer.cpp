@@ -1,0 +1,55 @@
+// A writer process for the reliability tests.
+//
+//   sspf_rel_writer STORE CASE_ID loop       AddEntry until killed
+//   sspf_rel_writer STORE CASE_ID count N    N AddEntry calls, then exit 0
+//
+// Prints "ok <entry id>" on stdout, line-buffered, only AFTER AddEntry
+// returned OK: each such line is an acknowledged (durable) write.  kBusy
+// (another writer holds the lock past the busy timeout) is retried and
+// counted; "busy <n>" is printed at the end in count mode.  Any other error
+// is printed to stderr and ends the process with exit code 1.
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "rel_util.h"
+
+using namespace sspf;
+
+int main(int argc, char** argv) {
+  if (argc < 4) {
+    std::fprintf(stderr, "usage: %s STORE CASE_ID loop|count N\n", argv[0]);
+    return 2;
+  }
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
+  const std::string path = argv[1], case_id = argv[2], mode = argv[3];
+  long n = mode == "count" && argc > 4 ? std::atol(argv[4]) : -1;
+  long busy = 0;
+  Result<Session> s = Store::Open(reliability::OptionsFor(path), "school1",
+                                  reliability::KeyCred(reliability::kSchoolKey));
+  while (!s.ok() && s.status().code() == StatusCode::kBusy) {
+    ++busy;
+    s = Store::Open(reliability::OptionsFor(path), "school1",
+                    reliability::KeyCred(reliability::kSchoolKey));
+  }
+  if (!s.ok()) {
+    std::fprintf(stderr, "open: %s\n", s.status().ToString().c_str());
+    return 1;
+  }
+  std::printf("open\n");
+  const std::string body(300, 'w');
+  for (long i = 0; n < 0 || i < n;) {
+    Result<std::string> id = s->AddEntry(case_id, Category::kSchool, body);
+    if (id.ok()) {
+      std::printf("ok %s\n", id->c_str());
+      ++i;
+    } else if (id.status().code() == StatusCode::kBusy) {
+      ++busy;
+    } else {
+      std::fprintf(stderr, "add entry: %s\n", id.status().ToString().c_str());
+      return 1;
+    }
+  }
+  std::printf("busy %ld\n", busy);
+  return 0;
+}
