@@ -21,6 +21,9 @@ constexpr size_t kTagSize = 32;
 constexpr size_t kMacSize = 32;
 constexpr size_t kMaxEntries = 100000;
 constexpr size_t kMaxSealed = 1024;
+// Four times libsodium's SENSITIVE level.
+constexpr uint64_t kMaxOpslimit = 16;
+constexpr uint64_t kMaxMemlimit = uint64_t{4} << 30;
 
 void PutU32(Bytes& b, uint32_t v) {
   for (int i = 3; i >= 0; --i) b.push_back(static_cast<uint8_t>(v >> (8 * i)));
@@ -125,6 +128,13 @@ Result<Keyring> Keyring::Parse(const Bytes& data) {
       return Malformed();
     }
     if (kind < 1 || kind > 3) return Malformed();
+    // The cost comes from the file: cap it, or a doctored keyring could make
+    // an unlock run Argon2id for hours or allocate terabytes.
+    if (kind == static_cast<uint8_t>(WrapKind::kPassphrase) &&
+        (e.opslimit < 1 || e.opslimit > kMaxOpslimit || e.memlimit < 8192 ||
+         e.memlimit > kMaxMemlimit)) {
+      return IntegrityViolation("keyring entry has an out-of-range Argon2id cost");
+    }
     e.kind = static_cast<WrapKind>(kind);
     k.entries_.push_back(std::move(e));
   }
@@ -181,9 +191,9 @@ Result<Unwrapped> Keyring::Unlock(const Bytes& tag, WrapKind kind,
     }
     return WrongKey("wrong passphrase or not an sspf store");
   }
-  if ((it->kind == WrapKind::kRecovery) != (kind == WrapKind::kRecovery)) {
-    return WrongKey("wrong passphrase or not an sspf store");
-  }
+  // A passphrase never opens a key entry or the reverse (the KEK derivation
+  // differs, and a key must not be run through an entry's Argon2id cost).
+  if (it->kind != kind) return WrongKey("wrong passphrase or not an sspf store");
   SSPF_ASSIGN_OR_RETURN(SecretBytes kek, Kek(*it, secret));
   Result<SecretBytes> plain = AeadOpenSecret(kek, it->sealed, EntryAd(*it));
   if (!plain.ok()) return WrongKey("wrong passphrase or not an sspf store");
