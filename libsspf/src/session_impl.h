@@ -17,7 +17,9 @@
 
 namespace sspf {
 
-struct Session::Impl {
+// Hidden: the nested class of an exported class would otherwise export its
+// methods.
+struct __attribute__((visibility("hidden"))) Session::Impl {
   StoreOptions options;
   std::shared_ptr<const Clock> clock;
   internal::Bytes store_id_bytes;

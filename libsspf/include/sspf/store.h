@@ -107,8 +107,9 @@ struct PrincipalInfo {
 struct InitResult {
   std::string store_id;
   std::string admin_id;
-  // Shown once to the operator: unlocks the store and resets a passphrase
-  // (Store::ResetWithRecoveryKey).  Formatted as groups of hex digits.
+  // 32 random bytes, to be shown once to the operator (sspf-tool prints
+  // them as 16 groups of 4 hex digits): unlocks the store and resets a
+  // passphrase (Store::ResetWithRecoveryKey).
   SecretBytes recovery_key;
 };
 
