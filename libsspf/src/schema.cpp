@@ -150,8 +150,6 @@ CREATE INDEX events_case ON events(case_id, seq);
 CREATE INDEX events_subject ON events(subject_id, seq);
 CREATE INDEX events_principal ON events(principal_id, seq);
 CREATE INDEX events_time ON events(time);
-CREATE INDEX events_action ON events(action, seq);
-CREATE INDEX events_target ON events(target);
 
 -- Complete subtree hashes: level 0 holds leaf hashes.
 CREATE TABLE tree_nodes(

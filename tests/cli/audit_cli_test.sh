@@ -132,4 +132,10 @@ check "rollback named" grep -q "rollback" <<<"$err"
 check "one line" test "$(wc -l <<<"$err")" -eq 1
 expect 0 "${E[@]}" audit verify --checkpoint "$work/kept.note"
 
+# Time filters are strict.
+expect 0 "${E[@]}" audit query --since 2026-01-01T00:00:00Z --until 2099-01-01 --limit 1
+for bad in "2026-11-25T-1:-1:-1Z" "2026-13-01" "2026-02-30" "yesterday" "2026-11-25T24:00:00Z"; do
+  expect 2 "${E[@]}" audit query --since "$bad"
+done
+
 finish

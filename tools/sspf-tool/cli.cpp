@@ -4,6 +4,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <ctime>
 #include <fstream>
@@ -245,7 +246,12 @@ Result<UnixSeconds> ParseTime(const std::string& s) {
   int hh = 0, mm = 0, ss = 0;
   if (s.size() > 10) {
     char z = 0;
-    if (s.size() != 20 || s[10] != 'T' ||
+    auto digits = [&](size_t at) {
+      return std::isdigit(static_cast<unsigned char>(s[at])) &&
+             std::isdigit(static_cast<unsigned char>(s[at + 1]));
+    };
+    if (s.size() != 20 || s[10] != 'T' || !digits(11) || s[13] != ':' || !digits(14) ||
+        s[16] != ':' || !digits(17) ||
         std::sscanf(s.c_str() + 11, "%2d:%2d:%2d%c", &hh, &mm, &ss, &z) != 4 || z != 'Z' ||
         hh > 23 || mm > 59 || ss > 59) {
       return InvalidArgument("time must be YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ");
