@@ -10,31 +10,25 @@ using internal::Stmt;
 
 namespace internal {
 
-// Facts about one case for the calling principal (shared with consent.cpp
-// and entries.cpp, which declare it).  kNotFound if there is no such case;
-// ids are random 128-bit values, so that reveals nothing.
 Status LoadCaseFacts(Session::Impl* impl, std::string_view case_id, std::string* subject_id,
                      bool* open, bool* on_team, bool* has_grant) {
-  Db* db = impl->db.get();
-  SSPF_ASSIGN_OR_RETURN(Stmt * st,
-                        db->Prepare("SELECT subject_id, open FROM cases WHERE id = ?"));
-  st->Bind(1, case_id);
+  // One statement: this runs on every case operation and every read.
+  SSPF_ASSIGN_OR_RETURN(
+      Stmt * st,
+      impl->db->Prepare(
+          "SELECT c.subject_id, c.open, "
+          "EXISTS(SELECT 1 FROM case_team t WHERE t.case_id = c.id AND t.principal_id = ?2), "
+          "EXISTS(SELECT 1 FROM grants g WHERE g.case_id = c.id AND g.principal_id = ?2 "
+          "       AND g.created <= ?3 AND g.until > ?3) "
+          "FROM cases c WHERE c.id = ?1"));
+  st->Bind(1, case_id).Bind(2, impl->me.id).Bind(3, impl->Now());
   SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
   if (!row) return NotFound("no such case");
   *subject_id = st->Text(0);
   *open = st->Int(1) != 0;
+  *on_team = st->Int(2) != 0;
+  *has_grant = st->Int(3) != 0;
   st->Reset();
-  SSPF_ASSIGN_OR_RETURN(
-      Stmt * tm, db->Prepare("SELECT 1 FROM case_team WHERE case_id = ? AND principal_id = ?"));
-  tm->Bind(1, case_id).Bind(2, impl->me.id);
-  SSPF_ASSIGN_OR_RETURN(*on_team, tm->Step());
-  tm->Reset();
-  SSPF_ASSIGN_OR_RETURN(
-      Stmt * gr, db->Prepare("SELECT 1 FROM grants WHERE case_id = ? AND principal_id = ? "
-                             "AND created <= ? AND until > ? LIMIT 1"));
-  gr->Bind(1, case_id).Bind(2, impl->me.id).Bind(3, impl->Now()).Bind(4, impl->Now());
-  SSPF_ASSIGN_OR_RETURN(*has_grant, gr->Step());
-  gr->Reset();
   return Status::Ok();
 }
 

@@ -49,7 +49,7 @@ Result<std::string> MakeCheckpoint(Session::Impl* impl) {
   return note;
 }
 
-Status MaybeAutoCheckpoint(Session::Impl* impl) {
+Status MaybeAutoCheckpoint(Session::Impl* impl, uint64_t log_size) {
   const StoreOptions& o = impl->options;
   if (o.checkpoint_every_events == 0 && o.checkpoint_every_seconds == 0) {
     return Status::Ok();
@@ -63,7 +63,7 @@ Status MaybeAutoCheckpoint(Session::Impl* impl) {
   uint64_t last_size = row ? static_cast<uint64_t>(st->Int(0)) : 0;
   UnixSeconds last_time = row ? st->Int(1) : 0;
   st->Reset();
-  SSPF_ASSIGN_OR_RETURN(uint64_t size, LogSize(db));
+  const uint64_t size = log_size;
   if (size <= last_size) return Status::Ok();
   bool due = (o.checkpoint_every_events != 0 &&
               size - last_size >= o.checkpoint_every_events) ||

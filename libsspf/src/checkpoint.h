@@ -21,8 +21,9 @@ Result<std::string> MakeCheckpoint(Session::Impl* impl);
 
 // Makes a checkpoint when options.checkpoint_every_events events have been
 // appended since the newest one, or it is older than
-// options.checkpoint_every_seconds.
-Status MaybeAutoCheckpoint(Session::Impl* impl);
+// options.checkpoint_every_seconds.  log_size is the size after the append
+// the caller just made (inside its transaction).
+Status MaybeAutoCheckpoint(Session::Impl* impl, uint64_t log_size);
 
 }  // namespace sspf::internal
 

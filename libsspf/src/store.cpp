@@ -271,7 +271,7 @@ Status Session::Impl::Log(const EventArgs& a) {
   e.subject_id = a.subject_id;
   e.detail = a.detail;
   SSPF_RETURN_IF_ERROR(internal::AppendEvent(db.get(), &e));
-  return internal::MaybeAutoCheckpoint(this);
+  return internal::MaybeAutoCheckpoint(this, e.seq + 1);
 }
 
 Status Session::Impl::Deny(Scope& scope, EventArgs e, bool consent_missing) {
