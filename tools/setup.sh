@@ -23,7 +23,7 @@ build=${BUILD_DIR:-$root/build}
 asan_build=${ASAN_BUILD_DIR:-$root/build-asan}
 jobs=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 
-packages=(libsodium-dev libsqlcipher-dev libboost-program-options-dev catch2
+packages=(libsodium-dev libsqlcipher-dev libssl-dev libboost-program-options-dev catch2
           nlohmann-json3-dev pkg-config cmake g++ make python3)
 if [ "$mode" = test ]; then
   # clang + libFuzzer runtime for the sanitizer/fuzz pass, valgrind for the

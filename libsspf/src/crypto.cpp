@@ -116,10 +116,22 @@ Status CheckSealed(const SecretBytes& key, const Bytes& sealed) {
 Result<SecureBuffer> AeadOpen(const SecretBytes& key, const Bytes& sealed,
                               const Bytes& ad) {
   SSPF_RETURN_IF_ERROR(CheckSealed(key, sealed));
+  return AeadOpen(key.data(InsecureSecretAccess::Get()), sealed, ad);
+}
+
+Result<SecureBuffer> AeadOpen(const uint8_t* key, const Bytes& sealed, const Bytes& ad) {
+  SSPF_RETURN_IF_ERROR(EnsureSodium());
+  if (sealed.size() < kAeadNonceSize + kAeadTagSize) {
+    return IntegrityViolation("ciphertext too short");
+  }
   SecureBuffer out(sealed.size() - kAeadNonceSize - kAeadTagSize);
   uint8_t scratch = 0;
-  SSPF_RETURN_IF_ERROR(
-      AeadOpenInto(key, sealed, ad, out.empty() ? &scratch : out.data()));
+  unsigned long long mlen = 0;
+  if (crypto_aead_xchacha20poly1305_ietf_decrypt(
+          out.empty() ? &scratch : out.data(), &mlen, nullptr, sealed.data() + kAeadNonceSize,
+          sealed.size() - kAeadNonceSize, ad.data(), ad.size(), sealed.data(), key) != 0) {
+    return IntegrityViolation("authenticated decryption failed");
+  }
   return out;
 }
 
@@ -205,6 +217,23 @@ Bytes SealTo(const Bytes& public_key, const uint8_t* msg, size_t len) {
   Bytes out(len + crypto_box_SEALBYTES);
   crypto_box_seal(out.data(), msg, len, public_key.data());
   return out;
+}
+
+Status SealOpenInto(const Bytes& public_key, const SecretBytes& secret_key,
+                    const Bytes& sealed, uint8_t* out, size_t out_size) {
+  SSPF_RETURN_IF_ERROR(EnsureSodium());
+  if (public_key.size() != crypto_box_PUBLICKEYBYTES ||
+      secret_key.size() != crypto_box_SECRETKEYBYTES ||
+      sealed.size() < crypto_box_SEALBYTES ||
+      sealed.size() - crypto_box_SEALBYTES != out_size) {
+    return IntegrityViolation("sealed box malformed");
+  }
+  if (crypto_box_seal_open(out, sealed.data(), sealed.size(), public_key.data(),
+                           secret_key.data(InsecureSecretAccess::Get())) != 0) {
+    SecureWipe(out, out_size);
+    return IntegrityViolation("sealed box does not open with this key");
+  }
+  return Status::Ok();
 }
 
 Result<SecretBytes> SealOpen(const Bytes& public_key,

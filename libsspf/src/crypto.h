@@ -48,6 +48,8 @@ Result<Bytes> AeadSeal(const SecretBytes& key, const uint8_t* msg, size_t len,
 // kIntegrityViolation when the tag does not verify (wrong key or tampering).
 Result<SecureBuffer> AeadOpen(const SecretBytes& key, const Bytes& sealed,
                               const Bytes& ad);
+// The same with a raw 32-byte key (an EphemeralKey).
+Result<SecureBuffer> AeadOpen(const uint8_t* key, const Bytes& sealed, const Bytes& ad);
 Result<SecretBytes> AeadOpenSecret(const SecretBytes& key, const Bytes& sealed,
                                    const Bytes& ad);
 
@@ -80,6 +82,27 @@ Bytes SealTo(const Bytes& public_key, const uint8_t* msg, size_t len);
 Result<SecretBytes> SealOpen(const Bytes& public_key,
                              const SecretBytes& secret_key,
                              const Bytes& sealed);
+
+// Opens a sealed box into out (exactly sealed.size() - kSealOverhead bytes).
+Status SealOpenInto(const Bytes& public_key, const SecretBytes& secret_key,
+                    const Bytes& sealed, uint8_t* out, size_t out_size);
+
+// A short-lived 32-byte key on the stack (a per-read entry key), wiped when
+// it goes out of scope.  Keys that live longer than one operation belong in
+// SecretBytes: its guarded pages cost several system calls per allocation,
+// which would dominate an audited read.
+class EphemeralKey {
+ public:
+  EphemeralKey() = default;
+  EphemeralKey(const EphemeralKey&) = delete;
+  EphemeralKey& operator=(const EphemeralKey&) = delete;
+  ~EphemeralKey() { SecureWipe(bytes_, sizeof bytes_); }
+  uint8_t* data() { return bytes_; }
+  const uint8_t* data() const { return bytes_; }
+
+ private:
+  uint8_t bytes_[kKeySize] = {};
+};
 
 // Ed25519.
 struct SignKeyPair {

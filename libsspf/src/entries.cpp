@@ -64,10 +64,9 @@ Bytes EntryKeyHeader(const Session::Impl* impl, const std::string& entry_id, Act
 }
 
 Bytes SealEntryKey(const Session::Impl* impl, const std::string& entry_id, Actor actor,
-                   int64_t version, const Bytes& actor_pk, const SecretBytes& entry_key) {
+                   int64_t version, const Bytes& actor_pk, const uint8_t* entry_key) {
   Bytes msg = EntryKeyHeader(impl, entry_id, actor, version);
-  const uint8_t* k = entry_key.data(InsecureSecretAccess::Get());
-  msg.insert(msg.end(), k, k + entry_key.size());
+  msg.insert(msg.end(), entry_key, entry_key + internal::kKeySize);
   Bytes sealed = internal::SealTo(actor_pk, msg.data(), msg.size());
   SecureWipe(msg.data(), msg.size());
   return sealed;
@@ -88,22 +87,11 @@ Result<std::pair<int64_t, Bytes>> CurrentActorKey(Db* db, Actor actor) {
   return out;
 }
 
-Result<Bytes> ActorPublicKey(Db* db, Actor actor, int64_t version) {
-  SSPF_ASSIGN_OR_RETURN(
-      Stmt * st, db->Prepare("SELECT public_key FROM actor_keys WHERE actor = ? AND version = ?"));
-  st->Bind(1, static_cast<int64_t>(actor)).Bind(2, version);
-  SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
-  if (!row) return IntegrityViolation("an entry key is sealed to an unknown actor key");
-  Bytes pk = st->Blob(0);
-  st->Reset();
-  return pk;
-}
-
 // Unseals the entry key held for `actor` (the caller's own actor or the
-// author actor).  kPermissionDenied if no seal exists for that actor or this
-// principal does not hold the actor's secret key.
-Result<SecretBytes> UnsealEntryKey(Session::Impl* impl, const std::string& entry_id,
-                                   Actor actor) {
+// author actor) into out.  kPermissionDenied if no seal exists for that actor
+// or this principal does not hold the actor's secret key.
+Status UnsealEntryKey(Session::Impl* impl, const std::string& entry_id, Actor actor,
+                      internal::EphemeralKey* out) {
   Db* db = impl->db.get();
   SSPF_ASSIGN_OR_RETURN(
       Stmt * st, db->Prepare("SELECT actor_key_version, sealed FROM entry_keys "
@@ -117,15 +105,19 @@ Result<SecretBytes> UnsealEntryKey(Session::Impl* impl, const std::string& entry
   Bytes sealed = st->Blob(1);
   st->Reset();
   SSPF_ASSIGN_OR_RETURN(const SecretBytes* actor_sk, impl->ActorKey(actor, version));
-  SSPF_ASSIGN_OR_RETURN(Bytes actor_pk, ActorPublicKey(db, actor, version));
-  SSPF_ASSIGN_OR_RETURN(SecretBytes plain, internal::SealOpen(actor_pk, *actor_sk, sealed));
+  const Bytes& actor_pk = impl->actor_public_keys[{actor, version}];
   Bytes header = EntryKeyHeader(impl, entry_id, actor, version);
-  const uint8_t* p = plain.data(InsecureSecretAccess::Get());
-  if (plain.size() != header.size() + internal::kKeySize ||
-      !std::equal(header.begin(), header.end(), p)) {
+  if (sealed.size() != header.size() + internal::kKeySize + internal::kSealOverhead) {
     return IntegrityViolation("entry key seal is bound to another entry, actor or version");
   }
-  return SecretBytes::Copy(p + header.size(), internal::kKeySize);
+  internal::SecureBuffer plain(header.size() + internal::kKeySize);
+  SSPF_RETURN_IF_ERROR(
+      internal::SealOpenInto(actor_pk, *actor_sk, sealed, plain.data(), plain.size()));
+  if (!std::equal(header.begin(), header.end(), plain.begin())) {
+    return IntegrityViolation("entry key seal is bound to another entry, actor or version");
+  }
+  std::copy(plain.begin() + static_cast<long>(header.size()), plain.end(), out->data());
+  return Status::Ok();
 }
 
 constexpr const char* kEntryColumns =
@@ -347,7 +339,7 @@ Result<std::string> Session::AddEntry(std::string_view case_id, Category categor
       internal::AeadSeal(entry_key, reinterpret_cast<const uint8_t*>(body.data()), body.size(),
                          EntryAd(impl, row)));
   Bytes sealed_key = SealEntryKey(impl, row.info.id, impl->me.actor, actor_key.first,
-                                  actor_key.second, entry_key);
+                                  actor_key.second, entry_key.data(InsecureSecretAccess::Get()));
   SSPF_ASSIGN_OR_RETURN(
       Stmt * ins,
       db->Prepare("INSERT INTO entries(id, case_id, category, author_id, author_actor, "
@@ -454,13 +446,14 @@ Result<EntryContent> Session::ReadEntry(std::string_view entry_id, std::string_v
   if (!row.has_body) return FailedPrecondition("the entry's content has been erased");
   // The decision allowed the read; the keys must agree.  A principal that
   // lacks its actor's key (not yet delivered) is denied and logged as such.
-  Result<SecretBytes> entry_key = UnsealEntryKey(impl, row.info.id, impl->me.actor);
-  if (!entry_key.ok()) {
-    if (entry_key.status().code() != StatusCode::kPermissionDenied) return entry_key.status();
-    e.reason = entry_key.status().message();
+  internal::EphemeralKey entry_key;
+  Status unsealed = UnsealEntryKey(impl, row.info.id, impl->me.actor, &entry_key);
+  if (!unsealed.ok()) {
+    if (unsealed.code() != StatusCode::kPermissionDenied) return unsealed;
+    e.reason = unsealed.message();
     return impl->Deny(scope, e);
   }
-  SSPF_ASSIGN_OR_RETURN(PlainText body, internal::AeadOpen(*entry_key, row.body,
+  SSPF_ASSIGN_OR_RETURN(PlainText body, internal::AeadOpen(entry_key.data(), row.body,
                                                            EntryAd(impl, row)));
   e.allowed = true;
   e.reason = d.reason;
@@ -561,14 +554,15 @@ Result<std::string> Session::DiscloseEntry(std::string_view entry_id, Actor to,
     return impl->Deny(scope, e, d.code == StatusCode::kConsentRequired);
   }
   SSPF_ASSIGN_OR_RETURN(auto recipient_key, CurrentActorKey(db, to));
-  Result<SecretBytes> entry_key = UnsealEntryKey(impl, row.info.id, from);
-  if (!entry_key.ok()) {
-    if (entry_key.status().code() != StatusCode::kPermissionDenied) return entry_key.status();
-    e.reason = entry_key.status().message();
+  internal::EphemeralKey entry_key;
+  Status unsealed = UnsealEntryKey(impl, row.info.id, from, &entry_key);
+  if (!unsealed.ok()) {
+    if (unsealed.code() != StatusCode::kPermissionDenied) return unsealed;
+    e.reason = unsealed.message();
     return impl->Deny(scope, e);
   }
   Bytes sealed = SealEntryKey(impl, row.info.id, to, recipient_key.first, recipient_key.second,
-                              *entry_key);
+                              entry_key.data());
   SSPF_ASSIGN_OR_RETURN(
       Stmt * key, db->Prepare("INSERT OR REPLACE INTO entry_keys(entry_id, actor, "
                               "actor_key_version, sealed) VALUES(?,?,?,?)"));

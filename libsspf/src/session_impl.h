@@ -36,6 +36,8 @@ struct __attribute__((visibility("hidden"))) Session::Impl {
   internal::Bytes audit_public_key;
   // Actor secret keys this principal has unsealed, by (actor, version).
   std::map<std::pair<Actor, int64_t>, SecretBytes> actor_keys;
+  // Their public halves, filled by ActorKey() together with actor_keys.
+  std::map<std::pair<Actor, int64_t>, internal::Bytes> actor_public_keys;
 
   std::unique_ptr<internal::Txn> batch;
   // Re-read the principal's state at the start of every operation (false

@@ -250,7 +250,10 @@ Status RefreshPrincipal(Session::Impl* impl) {
   if (row) impl->me.role = static_cast<Role>(st->Int(1));
   st->Reset();
   impl->me.active = active;
-  if (!active) impl->actor_keys.clear();
+  if (!active) {
+    impl->actor_keys.clear();
+    impl->actor_public_keys.clear();
+  }
   return Status::Ok();
 }
 }  // namespace internal
@@ -358,6 +361,7 @@ Result<const SecretBytes*> Session::Impl::ActorKey(Actor actor, int64_t version)
   Bytes derived(internal::kBoxPublicKeySize);
   crypto_scalarmult_base(derived.data(), sk.data(InsecureSecretAccess::Get()));
   if (derived != actor_pk) return IntegrityViolation("actor key does not match its public key");
+  actor_public_keys[key] = actor_pk;
   auto ins = actor_keys.emplace(key, std::move(sk));
   return &ins.first->second;
 }
