@@ -224,7 +224,15 @@ Status RunQuery(Db* db, const AuditFilter& f,
     binds.push_back({true, v, {}});
   };
   if (f.case_id) text(" AND case_id = ?", *f.case_id);
-  if (f.subject_id) text(" AND subject_id = ?", *f.subject_id);
+  if (f.subject_id) {
+    // events_subject indexes only events without a case (schema.cpp); the
+    // events of the subject's cases are found through events_case.
+    text(" AND subject_id = ? AND (case_id IN (SELECT id FROM cases WHERE subject_id = ?)"
+         " OR (case_id = '' AND subject_id = ?))",
+         *f.subject_id);
+    binds.push_back({false, 0, *f.subject_id});
+    binds.push_back({false, 0, *f.subject_id});
+  }
   if (f.principal) {
     text(" AND principal_id IN (SELECT id FROM principals WHERE name = ?)", *f.principal);
   }

@@ -366,6 +366,22 @@ TEST_CASE("domain state is replayed: cases, team, consent", "[audit][replay]") {
     }
     CHECK(saw_open);
     CHECK(ex->back().action == Action::kAuditExtract);
+    // Exactly the events that name the subject, case-bound or not (the
+    // query goes through two different indexes).
+    std::vector<uint64_t> expected;
+    REQUIRE(internal::ForEachEvent(auditor.impl()->db.get(), 0,
+                                   [&](const internal::EventRecord& e) {
+                                     if (e.subject_id == subject->id) expected.push_back(e.seq);
+                                     return Status::Ok();
+                                   })
+                .ok());
+    std::vector<uint64_t> got;
+    for (const AuditEvent& e : *ex) got.push_back(e.seq);
+    CHECK(got.size() >= 3);
+    CHECK(got == expected);
+    bool saw_case_less = false;
+    for (const AuditEvent& e : *ex) saw_case_less |= e.case_id.empty() && e.action == Action::kSubjectAdd;
+    CHECK(saw_case_less);
     CHECK(auditor.ExtractSubject("nosuchsubject").status().code() == StatusCode::kNotFound);
   }
 }
