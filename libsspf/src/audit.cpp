@@ -156,29 +156,6 @@ std::string Rfc3339(UnixSeconds t) {
   return buf;
 }
 
-const char* kEventColumns =
-    "seq, time, principal_id, actor, role, action, target, allowed, reason, "
-    "basis, purpose, case_id, subject_id, detail";
-
-EventRecord RecordFromRow(const Stmt* st) {
-  EventRecord e;
-  e.seq = static_cast<uint64_t>(st->Int(0));
-  e.time = st->Int(1);
-  e.principal_id = st->Text(2);
-  e.actor = static_cast<Actor>(st->Int(3));
-  e.role = static_cast<Role>(st->Int(4));
-  e.action = static_cast<Action>(st->Int(5));
-  e.target = st->Text(6);
-  e.allowed = st->Int(7) != 0;
-  e.reason = st->Text(8);
-  e.basis = st->Text(9);
-  e.purpose = st->Text(10);
-  e.case_id = st->Text(11);
-  e.subject_id = st->Text(12);
-  e.detail = st->Text(13);
-  return e;
-}
-
 AuditEvent ToAuditEvent(const EventRecord& r) {
   AuditEvent e;
   e.seq = r.seq;
@@ -208,7 +185,7 @@ std::string NameOr(const char* name, int64_t value) {
 Status RunQuery(Db* db, const AuditFilter& f,
                 const std::function<Status(const EventRecord&)>& fn) {
   // Only fixed SQL text with placeholders; the filter values are bound.
-  std::string sql = std::string("SELECT ") + kEventColumns + " FROM events WHERE 1";
+  std::string sql = std::string("SELECT ") + internal::kEventColumns + " FROM events WHERE 1";
   struct Bind {
     bool is_int;
     int64_t i;
@@ -261,7 +238,7 @@ Status RunQuery(Db* db, const AuditFilter& f,
       return row.status();
     }
     if (!*row) break;
-    Status s = fn(RecordFromRow(st));
+    Status s = fn(internal::ReadEventRow(st));
     if (!s.ok()) {
       st->Reset();
       return s;
@@ -667,11 +644,11 @@ Result<InclusionProof> Session::Prove(uint64_t index, std::optional<std::string>
   {
     SSPF_ASSIGN_OR_RETURN(
         Stmt * st,
-        db->Prepare((std::string("SELECT ") + kEventColumns + " FROM events WHERE seq = ?")
+        db->Prepare((std::string("SELECT ") + internal::kEventColumns + " FROM events WHERE seq = ?")
                         .c_str()));
     st->Bind(1, static_cast<int64_t>(index));
     SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
-    if (row) event = RecordFromRow(st);
+    if (row) event = internal::ReadEventRow(st);
     st->Reset();
   }
   if (!event) return IntegrityViolation("event " + std::to_string(index) + " missing");
@@ -795,7 +772,7 @@ Result<std::vector<ReviewFlag>> Session::Review() {
   };
   // Only the events a rule looks at; one pass in seq order.
   const std::string sql =
-      std::string("SELECT ") + kEventColumns +
+      std::string("SELECT ") + internal::kEventColumns +
       " FROM events WHERE allowed = 0 OR action IN (" +
       std::to_string(static_cast<int>(Action::kEntryRead)) + "," +
       std::to_string(static_cast<int>(Action::kGrantEmergency)) + "," +
@@ -807,7 +784,7 @@ Result<std::vector<ReviewFlag>> Session::Review() {
     Result<bool> row = st->Step();
     if (!row.ok()) { s = row.status(); break; }
     if (!*row) break;
-    const EventRecord e = RecordFromRow(st);
+    const EventRecord e = internal::ReadEventRow(st);
     if (!e.allowed) {
       Window& w = denials[e.principal_id];
       if (w.Add(e.time, e.seq, kDeniedBurstWindowSeconds, kDeniedBurstCount)) {

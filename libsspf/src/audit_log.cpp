@@ -112,34 +112,36 @@ Result<Hash> DbSubtreeSource::Subtree(uint32_t level, uint64_t index) {
   return h;
 }
 
+EventRecord ReadEventRow(const Stmt* st) {
+  EventRecord e;
+  e.seq = static_cast<uint64_t>(st->Int(0));
+  e.time = st->Int(1);
+  e.principal_id = st->Text(2);
+  e.actor = static_cast<Actor>(st->Int(3));
+  e.role = static_cast<Role>(st->Int(4));
+  e.action = static_cast<Action>(st->Int(5));
+  e.target = st->Text(6);
+  e.allowed = st->Int(7) != 0;
+  e.reason = st->Text(8);
+  e.basis = st->Text(9);
+  e.purpose = st->Text(10);
+  e.case_id = st->Text(11);
+  e.subject_id = st->Text(12);
+  e.detail = st->Text(13);
+  return e;
+}
+
 Status ForEachEvent(Db* db, uint64_t from,
                     const std::function<Status(const EventRecord&)>& fn) {
-  SSPF_ASSIGN_OR_RETURN(
-      Stmt * st,
-      db->Prepare("SELECT seq, time, principal_id, actor, role, action, target, "
-                  "allowed, reason, basis, purpose, case_id, subject_id, detail "
-                  "FROM events WHERE seq >= ? ORDER BY seq"));
+  static const std::string sql =
+      std::string("SELECT ") + kEventColumns + " FROM events WHERE seq >= ? ORDER BY seq";
+  SSPF_ASSIGN_OR_RETURN(Stmt * st, db->Prepare(sql.c_str()));
   st->Bind(1, static_cast<int64_t>(from));
   for (;;) {
     Result<bool> row = st->Step();
     if (!row.ok()) return row.status();
     if (!*row) break;
-    EventRecord e;
-    e.seq = static_cast<uint64_t>(st->Int(0));
-    e.time = st->Int(1);
-    e.principal_id = st->Text(2);
-    e.actor = static_cast<Actor>(st->Int(3));
-    e.role = static_cast<Role>(st->Int(4));
-    e.action = static_cast<Action>(st->Int(5));
-    e.target = st->Text(6);
-    e.allowed = st->Int(7) != 0;
-    e.reason = st->Text(8);
-    e.basis = st->Text(9);
-    e.purpose = st->Text(10);
-    e.case_id = st->Text(11);
-    e.subject_id = st->Text(12);
-    e.detail = st->Text(13);
-    Status s = fn(e);
+    Status s = fn(ReadEventRow(st));
     if (!s.ok()) {
       st->Reset();
       return s;

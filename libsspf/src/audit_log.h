@@ -56,6 +56,13 @@ class DbSubtreeSource : public SubtreeSource {
   Db* db_;
 };
 
+// The events columns in the order ReadEventRow expects.
+inline constexpr const char kEventColumns[] =
+    "seq, time, principal_id, actor, role, action, target, allowed, reason, "
+    "basis, purpose, case_id, subject_id, detail";
+// The event in the current row of a statement that selected kEventColumns.
+EventRecord ReadEventRow(const Stmt* st);
+
 // Reads event rows in seq order from `from` (inclusive), calling fn for each.
 Status ForEachEvent(Db* db, uint64_t from,
                     const std::function<Status(const EventRecord&)>& fn);
