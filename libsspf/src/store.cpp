@@ -14,6 +14,7 @@
 #include "internal_ops.h"
 #include "session_impl.h"
 #include "sodium_init.h"
+#include "unlock_failures.h"
 
 namespace sspf {
 
@@ -139,7 +140,7 @@ std::string DirOf(const std::string& path) {
 }
 
 void RemoveStoreFiles(const std::string& path) {
-  for (const char* suffix : {"", "-wal", "-shm", "-journal", ".keyring"}) {
+  for (const char* suffix : {"", "-wal", "-shm", "-journal", ".keyring", ".unlock-failures"}) {
     ::unlink((path + suffix).c_str());
   }
 }
@@ -612,12 +613,19 @@ Result<std::unique_ptr<Session::Impl>> OpenImpl(const StoreOptions& options,
   SSPF_RETURN_IF_ERROR(CheckStoreFiles(options.path));
   if (name.empty()) return InvalidArgument("no principal given (use --user or SSPF_USER)");
   SSPF_ASSIGN_OR_RETURN(Keyring keyring, Keyring::Load(options.path + ".keyring"));
-  SSPF_ASSIGN_OR_RETURN(internal::Unwrapped keys,
-                        keyring.Unlock(Keyring::PrincipalTag(keyring.store_id(), name),
-                                       kind, secret));
+  const Bytes tag = Keyring::PrincipalTag(keyring.store_id(), name);
+  std::shared_ptr<const Clock> clock = options.clock ? options.clock : SystemClock();
+  Result<internal::Unwrapped> unwrapped = keyring.Unlock(tag, kind, secret);
+  if (!unwrapped.ok()) {
+    if (unwrapped.status().code() == StatusCode::kWrongKey) {
+      internal::RecordUnlockFailure(options.path, clock->Now(), tag);
+    }
+    return unwrapped.status();
+  }
+  internal::Unwrapped keys = std::move(unwrapped).value();
   auto impl = std::make_unique<Session::Impl>();
   impl->options = options;
-  impl->clock = options.clock ? options.clock : SystemClock();
+  impl->clock = clock;
   impl->root_key = std::move(keys.root_key);
   impl->principal_secret_key = std::move(keys.principal_secret_key);
   SSPF_RETURN_IF_ERROR(OpenWithRoot(impl.get(), keyring, /*create=*/false));
@@ -642,6 +650,7 @@ Result<std::unique_ptr<Session::Impl>> OpenImpl(const StoreOptions& options,
   e.basis = kind == WrapKind::kPassphrase ? "passphrase" : "key";
   SSPF_RETURN_IF_ERROR(impl->Log(e));
   SSPF_RETURN_IF_ERROR(scope.Commit());
+  SSPF_RETURN_IF_ERROR(internal::IngestUnlockFailures(impl.get()));
   SSPF_RETURN_IF_ERROR(impl->DeliverActorKeys());
   return impl;
 }

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 
@@ -491,4 +492,60 @@ TEST_CASE("a principal disabled while its session is open is denied at once", "[
   CHECK(cases.status().message().find("disabled") != std::string::npos);
   // Its cached actor keys are gone with it.
   CHECK(sara.impl()->actor_keys.empty());
+}
+
+TEST_CASE("failed unlocks reach the access log at the next unlock", "[store][audit]") {
+  Fixture f;
+  f.AddMembers();
+  const std::string pending = f.options.path + ".unlock-failures";
+  CHECK_FALSE(Store::Open(f.options, "sara.skola", Pass("not saras passphrase")).ok());
+  f.clock->Advance(5);
+  CHECK_FALSE(Store::Open(f.options, "sara.skola", Pass("still not it")).ok());
+  CHECK_FALSE(Store::Open(f.options, "mallory", Pass(kAdminPass)).ok());
+  // Outside the log meanwhile: no name, no passphrase in the file.
+  std::string recorded = ReadFile(pending);
+  CHECK(std::count(recorded.begin(), recorded.end(), '\n') == 3);
+  for (const char* needle : {"sara", "mallory", "not saras passphrase", "still not it"}) {
+    CHECK(recorded.find(needle) == std::string::npos);
+  }
+
+  f.clock->Advance(60);
+  Session admin = f.Open("admin.anna", kAdminPass);
+  CHECK_FALSE(std::filesystem::exists(pending));
+  std::string sara_id;
+  Result<std::vector<PrincipalInfo>> list = admin.ListPrincipals();
+  REQUIRE(list.ok());
+  for (const PrincipalInfo& p : *list) {
+    if (p.name == "sara.skola") sara_id = p.id;
+  }
+  std::vector<internal::EventRecord> failures;
+  REQUIRE(internal::ForEachEvent(admin.impl()->db.get(), 0, [&](const internal::EventRecord& e) {
+            if (e.action == Action::kUnlock && !e.allowed) failures.push_back(e);
+            return Status::Ok();
+          }).ok());
+  REQUIRE(failures.size() == 3);
+  CHECK(failures[0].principal_id == sara_id);
+  CHECK(failures[0].actor == Actor::kSchool);
+  CHECK(failures[1].principal_id == sara_id);
+  CHECK(failures[1].time == failures[0].time + 5);  // the attempt's own time
+  CHECK(failures[2].principal_id == "unknown");
+  CHECK(failures[2].target == "principal:?");
+  // Ingested once only.
+  f.Open("admin.anna", kAdminPass);
+  size_t again = 0;
+  REQUIRE(internal::ForEachEvent(admin.impl()->db.get(), 0, [&](const internal::EventRecord& e) {
+            if (e.action == Action::kUnlock && !e.allowed) ++again;
+            return Status::Ok();
+          }).ok());
+  CHECK(again == 3);
+
+  // Malformed records are counted, not trusted.
+  WriteFile(pending, "1 123 zz\ngarbage\n");
+  f.Open("admin.anna", kAdminPass);
+  std::string last_reason;
+  REQUIRE(internal::ForEachEvent(admin.impl()->db.get(), 0, [&](const internal::EventRecord& e) {
+            if (e.action == Action::kUnlock && !e.allowed) last_reason = e.reason;
+            return Status::Ok();
+          }).ok());
+  CHECK(last_reason.find("2 further failed-unlock records") != std::string::npos);
 }
