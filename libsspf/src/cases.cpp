@@ -32,6 +32,18 @@ Status LoadCaseFacts(Session::Impl* impl, std::string_view case_id, std::string*
   return Status::Ok();
 }
 
+Result<CaseOp> StartCaseOp(Session::Impl* impl, Operation op, Action action,
+                           std::string_view case_id) {
+  CaseOp c;
+  c.request = RequestFor(impl, op);
+  c.event.action = action;
+  c.event.case_id = std::string(case_id);
+  c.event.target = "case:" + c.event.case_id;
+  SSPF_RETURN_IF_ERROR(LoadCaseFacts(impl, case_id, &c.event.subject_id, &c.open,
+                                     &c.request.on_case_team, &c.request.has_active_grant));
+  return c;
+}
+
 }  // namespace internal
 
 namespace {
@@ -192,17 +204,11 @@ Result<CaseInfo> Session::ShowCase(std::string_view case_id) {
   Impl* impl = impl_.get();
   SSPF_ASSIGN_OR_RETURN(Impl::Scope scope, impl->Begin());
   Db* db = impl->db.get();
-  internal::AccessRequest r = internal::RequestFor(impl, internal::Operation::kShowCase);
-  std::string subject_id;
-  bool open = false;
-  SSPF_RETURN_IF_ERROR(internal::LoadCaseFacts(impl, case_id, &subject_id, &open,
-                                               &r.on_case_team, &r.has_active_grant));
-  internal::Decision d = internal::Decide(r);
-  Impl::EventArgs e;
-  e.action = Action::kCaseShow;
-  e.target = "case:" + std::string(case_id);
-  e.case_id = std::string(case_id);
-  e.subject_id = subject_id;
+  SSPF_ASSIGN_OR_RETURN(internal::CaseOp op,
+                        internal::StartCaseOp(impl, internal::Operation::kShowCase,
+                                              Action::kCaseShow, case_id));
+  internal::Decision d = internal::Decide(op.request);
+  Impl::EventArgs& e = op.event;
   if (!d.allowed) {
     e.reason = d.reason;
     return impl->Deny(scope, e);
@@ -234,22 +240,16 @@ Result<CaseInfo> Session::ShowCase(std::string_view case_id) {
 Status Session::CloseCase(std::string_view case_id) {
   Impl* impl = impl_.get();
   SSPF_ASSIGN_OR_RETURN(Impl::Scope scope, impl->Begin());
-  internal::AccessRequest r = internal::RequestFor(impl, internal::Operation::kCloseCase);
-  std::string subject_id;
-  bool open = false;
-  SSPF_RETURN_IF_ERROR(internal::LoadCaseFacts(impl, case_id, &subject_id, &open,
-                                               &r.on_case_team, &r.has_active_grant));
-  internal::Decision d = internal::Decide(r);
-  Impl::EventArgs e;
-  e.action = Action::kCaseClose;
-  e.target = "case:" + std::string(case_id);
-  e.case_id = std::string(case_id);
-  e.subject_id = subject_id;
+  SSPF_ASSIGN_OR_RETURN(internal::CaseOp op,
+                        internal::StartCaseOp(impl, internal::Operation::kCloseCase,
+                                              Action::kCaseClose, case_id));
+  internal::Decision d = internal::Decide(op.request);
+  Impl::EventArgs& e = op.event;
   if (!d.allowed) {
     e.reason = d.reason;
     return impl->Deny(scope, e);
   }
-  if (!open) return FailedPrecondition("the case is already closed");
+  if (!op.open) return FailedPrecondition("the case is already closed");
   SSPF_ASSIGN_OR_RETURN(
       Stmt * up, impl->db->Prepare("UPDATE cases SET open = 0, closed = ? WHERE id = ?"));
   up->Bind(1, impl->Now()).Bind(2, case_id);
@@ -266,22 +266,16 @@ Status Session::AddTeamMember(std::string_view case_id, std::string_view princip
   Impl* impl = impl_.get();
   SSPF_ASSIGN_OR_RETURN(Impl::Scope scope, impl->Begin());
   Db* db = impl->db.get();
-  internal::AccessRequest r = internal::RequestFor(impl, internal::Operation::kManageTeam);
-  std::string subject_id;
-  bool open = false;
-  SSPF_RETURN_IF_ERROR(internal::LoadCaseFacts(impl, case_id, &subject_id, &open,
-                                               &r.on_case_team, &r.has_active_grant));
-  internal::Decision d = internal::Decide(r);
-  Impl::EventArgs e;
-  e.action = Action::kCaseTeamAdd;
-  e.target = "case:" + std::string(case_id);
-  e.case_id = std::string(case_id);
-  e.subject_id = subject_id;
+  SSPF_ASSIGN_OR_RETURN(internal::CaseOp op,
+                        internal::StartCaseOp(impl, internal::Operation::kManageTeam,
+                                              Action::kCaseTeamAdd, case_id));
+  internal::Decision d = internal::Decide(op.request);
+  Impl::EventArgs& e = op.event;
   if (!d.allowed) {
     e.reason = d.reason;
     return impl->Deny(scope, e);
   }
-  if (!open) return FailedPrecondition("the case is closed");
+  if (!op.open) return FailedPrecondition("the case is closed");
   SSPF_ASSIGN_OR_RETURN(std::string pid, TeamPrincipalId(db, principal));
   {
     SSPF_ASSIGN_OR_RETURN(

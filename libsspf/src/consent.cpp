@@ -174,26 +174,21 @@ Result<std::string> Session::GrantConsent(const ConsentInput& input) {
 
   SSPF_ASSIGN_OR_RETURN(Impl::Scope scope, impl->Begin());
   Db* db = impl->db.get();
-  internal::AccessRequest r = internal::RequestFor(impl, internal::Operation::kGrantConsent);
-  std::string subject_id;
-  bool open = false;
-  SSPF_RETURN_IF_ERROR(internal::LoadCaseFacts(impl, c.case_id, &subject_id, &open,
-                                               &r.on_case_team, &r.has_active_grant));
-  internal::Decision d = internal::Decide(r);
-  Impl::EventArgs e;
-  e.action = Action::kConsentGrant;
-  e.target = "consent:?";
-  e.case_id = c.case_id;
-  e.subject_id = subject_id;
+  SSPF_ASSIGN_OR_RETURN(internal::CaseOp op,
+                        internal::StartCaseOp(impl, internal::Operation::kGrantConsent,
+                                              Action::kConsentGrant, c.case_id));
+  op.event.target = "consent:?";
+  internal::Decision d = internal::Decide(op.request);
+  Impl::EventArgs& e = op.event;
   if (!d.allowed) {
     e.reason = d.reason;
     return impl->Deny(scope, e);
   }
-  if (!open) return FailedPrecondition("the case is closed");
+  if (!op.open) return FailedPrecondition("the case is closed");
   if (!c.party.youth) {
     SSPF_ASSIGN_OR_RETURN(
         Stmt * st, db->Prepare("SELECT 1 FROM guardians WHERE id = ? AND subject_id = ?"));
-    st->Bind(1, c.party.guardian_id).Bind(2, subject_id);
+    st->Bind(1, c.party.guardian_id).Bind(2, e.subject_id);
     SSPF_ASSIGN_OR_RETURN(bool found, st->Step());
     st->Reset();
     if (!found) {
@@ -252,17 +247,12 @@ Status Session::WithdrawConsent(std::string_view consent_id) {
     withdrawn = !st->IsNull(2);
     st->Reset();
   }
-  internal::AccessRequest r = internal::RequestFor(impl, internal::Operation::kWithdrawConsent);
-  std::string subject_id;
-  bool open = false;
-  SSPF_RETURN_IF_ERROR(internal::LoadCaseFacts(impl, case_id, &subject_id, &open,
-                                               &r.on_case_team, &r.has_active_grant));
-  internal::Decision d = internal::Decide(r);
-  Impl::EventArgs e;
-  e.action = Action::kConsentWithdraw;
-  e.target = "consent:" + std::string(consent_id);
-  e.case_id = case_id;
-  e.subject_id = subject_id;
+  SSPF_ASSIGN_OR_RETURN(internal::CaseOp op,
+                        internal::StartCaseOp(impl, internal::Operation::kWithdrawConsent,
+                                              Action::kConsentWithdraw, case_id));
+  op.event.target = "consent:" + std::string(consent_id);
+  internal::Decision d = internal::Decide(op.request);
+  Impl::EventArgs& e = op.event;
   if (!d.allowed) {
     e.reason = d.reason;
     return impl->Deny(scope, e);
@@ -296,17 +286,11 @@ Status Session::WithdrawConsent(std::string_view consent_id) {
 Result<std::vector<ConsentInfo>> Session::ListConsents(std::string_view case_id) {
   Impl* impl = impl_.get();
   SSPF_ASSIGN_OR_RETURN(Impl::Scope scope, impl->Begin());
-  internal::AccessRequest r = internal::RequestFor(impl, internal::Operation::kListConsent);
-  std::string subject_id;
-  bool open = false;
-  SSPF_RETURN_IF_ERROR(internal::LoadCaseFacts(impl, case_id, &subject_id, &open,
-                                               &r.on_case_team, &r.has_active_grant));
-  internal::Decision d = internal::Decide(r);
-  Impl::EventArgs e;
-  e.action = Action::kConsentList;
-  e.target = "case:" + std::string(case_id);
-  e.case_id = std::string(case_id);
-  e.subject_id = subject_id;
+  SSPF_ASSIGN_OR_RETURN(internal::CaseOp op,
+                        internal::StartCaseOp(impl, internal::Operation::kListConsent,
+                                              Action::kConsentList, case_id));
+  internal::Decision d = internal::Decide(op.request);
+  Impl::EventArgs& e = op.event;
   if (!d.allowed) {
     e.reason = d.reason;
     return impl->Deny(scope, e);

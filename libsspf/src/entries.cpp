@@ -298,23 +298,18 @@ Result<std::string> Session::AddEntry(std::string_view case_id, Category categor
   if (body.empty()) return InvalidArgument("entry body is empty");
   SSPF_ASSIGN_OR_RETURN(Impl::Scope scope, impl->Begin());
   Db* db = impl->db.get();
-  internal::AccessRequest r = internal::RequestFor(impl, internal::Operation::kCreateEntry);
-  r.category = category;
-  std::string subject_id;
-  bool open = false;
-  SSPF_RETURN_IF_ERROR(internal::LoadCaseFacts(impl, case_id, &subject_id, &open,
-                                               &r.on_case_team, &r.has_active_grant));
-  internal::Decision d = internal::Decide(r);
-  Impl::EventArgs e;
-  e.action = Action::kEntryAdd;
-  e.target = "entry:?";
-  e.case_id = std::string(case_id);
-  e.subject_id = subject_id;
+  SSPF_ASSIGN_OR_RETURN(internal::CaseOp op,
+                        internal::StartCaseOp(impl, internal::Operation::kCreateEntry,
+                                              Action::kEntryAdd, case_id));
+  op.request.category = category;
+  op.event.target = "entry:?";
+  internal::Decision d = internal::Decide(op.request);
+  Impl::EventArgs& e = op.event;
   if (!d.allowed) {
     e.reason = d.reason;
     return impl->Deny(scope, e, d.code == StatusCode::kConsentRequired);
   }
-  if (!open) return FailedPrecondition("the case is closed");
+  if (!op.open) return FailedPrecondition("the case is closed");
   if (supersedes) {
     SSPF_ASSIGN_OR_RETURN(Stmt * st, db->Prepare("SELECT case_id FROM entries WHERE id = ?"));
     st->Bind(1, *supersedes);
@@ -370,17 +365,11 @@ Result<std::vector<EntryInfo>> Session::ListEntries(std::string_view case_id) {
   Impl* impl = impl_.get();
   SSPF_ASSIGN_OR_RETURN(Impl::Scope scope, impl->Begin());
   Db* db = impl->db.get();
-  internal::AccessRequest r = internal::RequestFor(impl, internal::Operation::kListEntries);
-  std::string subject_id;
-  bool open = false;
-  SSPF_RETURN_IF_ERROR(internal::LoadCaseFacts(impl, case_id, &subject_id, &open,
-                                               &r.on_case_team, &r.has_active_grant));
-  internal::Decision d = internal::Decide(r);
-  Impl::EventArgs e;
-  e.action = Action::kEntryList;
-  e.target = "case:" + std::string(case_id);
-  e.case_id = std::string(case_id);
-  e.subject_id = subject_id;
+  SSPF_ASSIGN_OR_RETURN(internal::CaseOp op,
+                        internal::StartCaseOp(impl, internal::Operation::kListEntries,
+                                              Action::kEntryList, case_id));
+  internal::Decision d = internal::Decide(op.request);
+  Impl::EventArgs& e = op.event;
   if (!d.allowed) {
     e.reason = d.reason;
     return impl->Deny(scope, e);
@@ -405,7 +394,7 @@ Result<std::vector<EntryInfo>> Session::ListEntries(std::string_view case_id) {
   for (EntryRow& row : rows) {
     if (d.restrict_rows) {
       SSPF_ASSIGN_OR_RETURN(internal::AccessRequest rr,
-                            ReadRequest(impl, row, r.on_case_team, r.has_active_grant));
+                            ReadRequest(impl, row, op.request.on_case_team, op.request.has_active_grant));
       if (!internal::Decide(rr).allowed) continue;
     }
     SSPF_RETURN_IF_ERROR(LoadDisclosedTo(db, &row.info));
@@ -609,25 +598,20 @@ Result<std::string> Session::GrantEmergency(std::string_view case_id,
     return InvalidArgument("a grant lasts 1 to " + std::to_string(kMaxGrantHours) + " hours");
   }
   SSPF_ASSIGN_OR_RETURN(Impl::Scope scope, impl->Begin());
-  internal::AccessRequest r = internal::RequestFor(impl, internal::Operation::kEmergencyGrant);
-  std::string subject_id;
-  bool open = false;
-  SSPF_RETURN_IF_ERROR(internal::LoadCaseFacts(impl, case_id, &subject_id, &open,
-                                               &r.on_case_team, &r.has_active_grant));
-  r.basis.kind = BasisKind::kLegalProvision;
-  r.basis.provision = std::string(provision);
-  r.basis.reason_recorded = true;
-  internal::Decision d = internal::Decide(r);
-  Impl::EventArgs e;
-  e.action = Action::kGrantEmergency;
-  e.target = "grant:?";
-  e.case_id = std::string(case_id);
-  e.subject_id = subject_id;
+  SSPF_ASSIGN_OR_RETURN(internal::CaseOp op,
+                        internal::StartCaseOp(impl, internal::Operation::kEmergencyGrant,
+                                              Action::kGrantEmergency, case_id));
+  op.request.basis.kind = BasisKind::kLegalProvision;
+  op.request.basis.provision = std::string(provision);
+  op.request.basis.reason_recorded = true;
+  op.event.target = "grant:?";
+  internal::Decision d = internal::Decide(op.request);
+  Impl::EventArgs& e = op.event;
   if (!d.allowed) {
     e.reason = d.reason;
     return impl->Deny(scope, e);
   }
-  if (!open) return FailedPrecondition("the case is closed");
+  if (!op.open) return FailedPrecondition("the case is closed");
   std::string id = internal::RandomId();
   const UnixSeconds now = impl->Now();
   const UnixSeconds until = now + static_cast<UnixSeconds>(hours) * 3600;

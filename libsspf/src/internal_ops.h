@@ -34,6 +34,17 @@ Status RefreshPrincipal(Session::Impl* impl);
 Status LoadCaseFacts(Session::Impl* impl, std::string_view case_id, std::string* subject_id,
                      bool* open, bool* on_team, bool* has_grant);
 
+// The start of an operation on one case: the access request filled with
+// the case's facts, and the event that will record the decision (action,
+// target "case:<id>", case and subject ids).  kNotFound if no such case.
+struct CaseOp {
+  AccessRequest request;
+  Session::Impl::EventArgs event;
+  bool open = false;
+};
+Result<CaseOp> StartCaseOp(Session::Impl* impl, Operation op, Action action,
+                           std::string_view case_id);
+
 // Consent of a case (consent.cpp): the latest version of every consent, as
 // records for EvaluateConsent, and the evaluation for (from -> to, c).
 Result<std::vector<ConsentInfo>> LatestConsents(Db* db, std::string_view case_id);
