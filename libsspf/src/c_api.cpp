@@ -294,6 +294,19 @@ class Json {
   std::string out_;
 };
 
+// A JSON array of items, each written by write(Json&, const T&).
+template <typename T, typename WriteFn>
+void PutJsonArray(char** out, const std::vector<T>& items, WriteFn write) {
+  Json j;
+  j.Raw("[");
+  for (const T& item : items) {
+    j.Next();
+    write(j, item);
+  }
+  j.Raw("]");
+  PutString(out, j.str());
+}
+
 void WritePrincipal(Json& j, const sspf::PrincipalInfo& p) {
   j.Raw("{").Key("id").Str(p.id).Key("name").Str(p.name)
       .Key("actor").Str(sspf::ActorName(p.actor)).Key("role").Str(sspf::RoleName(p.role))
@@ -690,14 +703,7 @@ sspf_status sspf_session_list_principals(sspf_session_t* session, char** out_jso
     Sess(session);
     Require(out_json, "out_json");
     std::vector<sspf::PrincipalInfo> ps = Take(session->rep.ListPrincipals());
-    Json j;
-    j.Raw("[");
-    for (const auto& p : ps) {
-      j.Next();
-      WritePrincipal(j, p);
-    }
-    j.Raw("]");
-    PutString(out_json, j.str());
+    PutJsonArray(out_json, ps, WritePrincipal);
     return sspf::Status::Ok();
   });
 }
@@ -799,14 +805,7 @@ sspf_status sspf_session_list_cases(sspf_session_t* session, char** out_json,
     Sess(session);
     Require(out_json, "out_json");
     std::vector<sspf::CaseInfo> cases = Take(session->rep.ListCases());
-    Json j;
-    j.Raw("[");
-    for (const auto& c : cases) {
-      j.Next();
-      WriteCase(j, c);
-    }
-    j.Raw("]");
-    PutString(out_json, j.str());
+    PutJsonArray(out_json, cases, WriteCase);
     return sspf::Status::Ok();
   });
 }
@@ -897,14 +896,7 @@ sspf_status sspf_session_list_consents(sspf_session_t* session, const char* case
     Require(case_id, "case_id");
     Require(out_json, "out_json");
     std::vector<sspf::ConsentInfo> cs = Take(session->rep.ListConsents(case_id));
-    Json j;
-    j.Raw("[");
-    for (const auto& c : cs) {
-      j.Next();
-      WriteConsent(j, c);
-    }
-    j.Raw("]");
-    PutString(out_json, j.str());
+    PutJsonArray(out_json, cs, WriteConsent);
     return sspf::Status::Ok();
   });
 }
