@@ -650,7 +650,9 @@ Result<std::unique_ptr<Session::Impl>> OpenImpl(const StoreOptions& options,
   e.basis = kind == WrapKind::kPassphrase ? "passphrase" : "key";
   SSPF_RETURN_IF_ERROR(impl->Log(e));
   SSPF_RETURN_IF_ERROR(scope.Commit());
-  SSPF_RETURN_IF_ERROR(internal::IngestUnlockFailures(impl.get()));
+  // Best effort: on failure the records are put back for the next unlock,
+  // and this unlock (already logged) goes ahead.
+  internal::IngestUnlockFailures(impl.get()).IgnoreError();
   SSPF_RETURN_IF_ERROR(impl->DeliverActorKeys());
   return impl;
 }
