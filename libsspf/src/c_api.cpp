@@ -997,6 +997,27 @@ sspf_status sspf_session_disclose_entry(sspf_session_t* session, const char* ent
   });
 }
 
+sspf_status sspf_session_disclose_entry_until(sspf_session_t* session, const char* entry_id,
+                                              int to_actor, const char* provision,
+                                              const char* reason, int64_t until_unix,
+                                              char** out_disclosure_id,
+                                              sspf_error_t** out_error) {
+  ClearOut(out_disclosure_id);
+  return Guard(out_error, [&] {
+    Sess(session);
+    Require(entry_id, "entry_id");
+    Require(provision, "provision");
+    Require(reason, "reason");
+    sspf::DisclosureBasis basis;
+    basis.provision = std::string(provision);
+    basis.reason = reason;
+    basis.until = until_unix;
+    std::string id = Take(session->rep.DiscloseEntry(entry_id, ToActor(to_actor), basis));
+    PutString(out_disclosure_id, id);
+    return sspf::Status::Ok();
+  });
+}
+
 sspf_status sspf_session_grant_emergency(sspf_session_t* session, const char* case_id,
                                          const char* provision, const char* reason, int hours,
                                          char** out_grant_id, sspf_error_t** out_error) {

@@ -207,12 +207,13 @@ Result<std::vector<BasisState>> DisclosureStates(Session::Impl* impl, const Entr
   struct Row {
     std::string id, consent, grant, provision, reason;
     bool has_consent, has_grant, has_provision;
+    std::optional<UnixSeconds> until;
   };
   std::vector<Row> rows;
   {
     SSPF_ASSIGN_OR_RETURN(
-        Stmt * st, db->Prepare("SELECT id, consent_id, grant_id, provision, reason FROM "
-                               "disclosures WHERE entry_id = ? AND to_actor = ? "
+        Stmt * st, db->Prepare("SELECT id, consent_id, grant_id, provision, reason, until "
+                               "FROM disclosures WHERE entry_id = ? AND to_actor = ? "
                                "ORDER BY rowid DESC"));
     st->Bind(1, e.info.id).Bind(2, static_cast<int64_t>(to));
     for (;;) {
@@ -227,6 +228,7 @@ Result<std::vector<BasisState>> DisclosureStates(Session::Impl* impl, const Entr
       if (r.has_grant) r.grant = st->Text(2);
       if (r.has_provision) r.provision = st->Text(3);
       r.reason = st->Text(4);
+      if (!st->IsNull(5)) r.until = st->Int(5);
       rows.push_back(std::move(r));
     }
     st->Reset();
@@ -257,7 +259,8 @@ Result<std::vector<BasisState>> DisclosureStates(Session::Impl* impl, const Entr
       out.push_back(std::move(b));
     } else if (r.has_provision) {
       BasisState b;
-      b.kind = BasisKind::kLegalProvision;
+      b.kind = r.until && impl->Now() >= *r.until ? BasisKind::kProvisionExpired
+                                                  : BasisKind::kLegalProvision;
       b.id = r.id;
       b.provision = r.provision;
       b.reason_recorded = !r.reason.empty();
@@ -464,6 +467,12 @@ Result<std::string> Session::DiscloseEntry(std::string_view entry_id, Actor to,
   if (named > 1) {
     return InvalidArgument("name at most one basis: a consent, a grant or a provision");
   }
+  if (basis.until && !basis.provision) {
+    return InvalidArgument("an end time applies only to a disclosure under a legal provision");
+  }
+  if (basis.until && *basis.until <= impl->Now()) {
+    return InvalidArgument("the disclosure's end time is not in the future");
+  }
   if (basis.provision) {
     SSPF_RETURN_IF_ERROR(impl->CheckText("the provision", *basis.provision, true));
     SSPF_RETURN_IF_ERROR(impl->CheckText("the reason", basis.reason, true));
@@ -564,19 +573,20 @@ Result<std::string> Session::DiscloseEntry(std::string_view entry_id, Actor to,
   SSPF_ASSIGN_OR_RETURN(
       Stmt * ins,
       db->Prepare("INSERT INTO disclosures(id, entry_id, to_actor, consent_id, grant_id, "
-                  "provision, reason, decided_by, created) VALUES(?,?,?,?,?,?,?,?,?)"));
+                  "provision, reason, decided_by, created, until) "
+                  "VALUES(?,?,?,?,?,?,?,?,?,?)"));
   ins->Bind(1, id).Bind(2, row.info.id).Bind(3, static_cast<int64_t>(to));
   if (basis.grant_id) {
     ins->BindNull(4).Bind(5, *basis.grant_id).BindNull(6);
     detail_basis = "grant:" + *basis.grant_id;
   } else if (basis.provision) {
     ins->BindNull(4).BindNull(5).Bind(6, *basis.provision);
-    detail_basis = "provision";
+    detail_basis = basis.until ? "provision-until:" + std::to_string(*basis.until) : "provision";
   } else {
     ins->Bind(4, r.basis.id).BindNull(5).BindNull(6);
     detail_basis = "consent:" + r.basis.id;
   }
-  ins->Bind(7, basis.reason).Bind(8, impl->me.id).Bind(9, impl->Now());
+  ins->Bind(7, basis.reason).Bind(8, impl->me.id).Bind(9, impl->Now()).BindOpt(10, basis.until);
   SSPF_RETURN_IF_ERROR(ins->Run());
   e.allowed = true;
   e.reason = d.reason;

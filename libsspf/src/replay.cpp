@@ -369,6 +369,11 @@ class Replay {
         SSPF_RETURN_IF_ERROR(Need(ValidId(v[1]), "entry id"));
         SSPF_RETURN_IF_ERROR(Need(ParseActor(v[2]).has_value(), "to"));
         bool basis_ok = v[3] == "provision";
+        if (v[3].rfind("provision-until:", 0) == 0) {
+          const std::string t = v[3].substr(16);
+          basis_ok = !t.empty() && t.size() < 19 &&
+                     t.find_first_not_of("0123456789") == std::string::npos;
+        }
         if (v[3].rfind("grant:", 0) == 0) basis_ok = ValidId(v[3].substr(6));
         if (v[3].rfind("consent:", 0) == 0) {
           basis_ok = true;
@@ -539,7 +544,7 @@ class Replay {
   Status CheckDisclosures() {
     SSPF_ASSIGN_OR_RETURN(
         Stmt * st, db_->Prepare("SELECT id, entry_id, to_actor, consent_id, grant_id, "
-                                "provision FROM disclosures"));
+                                "provision, until FROM disclosures"));
     return Rows(st, [&]() -> Status {
       std::string id = st->Text(0);
       std::string row = "disclosures row " + id;
@@ -547,6 +552,7 @@ class Replay {
       if (bases != 1) return IntegrityViolation(row + " has no single basis (direct edit)");
       std::string basis = !st->IsNull(3)   ? "consent:" + st->Text(3)
                           : !st->IsNull(4) ? "grant:" + st->Text(4)
+                          : !st->IsNull(6) ? "provision-until:" + std::to_string(st->Int(6))
                                            : "provision";
       std::string to = NameOr(ActorName(static_cast<Actor>(st->Int(2))), st->Int(2));
       return Match(row, Tag::kDisclosure, {id},

@@ -17,7 +17,8 @@
 //                      actors=<a,...> categories=<c,...> from=<t> until=<date>
 //   consent.withdraw   consent=<id> version=<n> withdrawn=<t>
 //   entry.add          entry=<id> case=<cid> category=<c> author=<pid> actor=<a>
-//   entry.disclose     disclosure=<id> entry=<eid> to=<a> basis=consent:<id>|grant:<id>|provision
+//   entry.disclose     disclosure=<id> entry=<eid> to=<a>
+//                      basis=consent:<id,...>|grant:<id>|provision|provision-until:<t>
 //   grant.emergency    grant=<id> case=<cid> principal=<pid> until=<t>
 //
 // Only allowed events carry a detail.

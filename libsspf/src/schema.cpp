@@ -117,7 +117,8 @@ CREATE TABLE disclosures(
   provision TEXT,
   reason TEXT NOT NULL,
   decided_by TEXT NOT NULL,
-  created INTEGER NOT NULL);
+  created INTEGER NOT NULL,
+  until INTEGER);
 CREATE INDEX disclosures_entry ON disclosures(entry_id);
 
 CREATE TABLE grants(

@@ -463,6 +463,33 @@ static void TestScenario(const char* dir) {
   }
   sspf_session_close(&s);
 
+  /* A disclosure under a legal provision with an end time: refused when the
+   * end is not in the future, then valid until it. */
+  s = Open(opts, SCHOOL);
+  {
+    sspf_status st = sspf_session_disclose_entry_until(
+        s, entry_id, SSPF_ACTOR_SOCIAL, "OSL 10 kap. 18 a \xc2\xa7", "risk", 1, &id, &err);
+    CHECK(st == SSPF_STATUS_INVALID_ARGUMENT && id == NULL);
+    sspf_error_free(&err);
+    CHECK(sspf_session_disclose_entry_until(s, entry_id, SSPF_ACTOR_SOCIAL, NULL, "risk",
+                                            (int64_t)time(NULL) + 3600, &id, &err) ==
+          SSPF_STATUS_INVALID_ARGUMENT);
+    sspf_error_free(&err);
+    OK(sspf_session_disclose_entry_until(s, entry_id, SSPF_ACTOR_SOCIAL,
+                                         "OSL 10 kap. 18 a \xc2\xa7", "risk",
+                                         (int64_t)time(NULL) + 3600, &id, &err));
+    CHECK(id != NULL);
+    sspf_free(id);
+    id = NULL;
+  }
+  sspf_session_close(&s);
+  s = Open(opts, SOCIAL);
+  OK(sspf_session_read_entry(s, entry_id, NULL, &body, &body_len, NULL, &err));
+  CHECK(body != NULL && body_len == strlen(kBody));
+  sspf_free(body);
+  body = NULL;
+  sspf_session_close(&s);
+
   /* Auditor: checkpoint, verify, query, export, extract, review, prove. */
   s = Open(opts, AUDITOR);
   {

@@ -151,6 +151,14 @@ expect 0 as per entry disclose "$police_entry" --to school --provision "OSL 10 k
        --reason "Risk för brott" --json
 expect 0 as sara entry read "$police_entry" --json
 check "provision basis" test "$(json "j['basis']")" = "provision:OSL 10 kap. 18 a §"
+# An end date applies only to a provision, and must be a real future date.
+expect 2 as per entry disclose "$police_entry" --to social --until 2099-01-01
+expect 2 as per entry disclose "$police_entry" --to social --provision "OSL 10 kap. 18 a §" \
+       --reason "Risk för brott" --until 2026-02-30
+expect 2 as per entry disclose "$police_entry" --to social --provision "OSL 10 kap. 18 a §" \
+       --reason "Risk för brott" --until 2001-01-01
+expect 0 as per entry disclose "$police_entry" --to social --provision "OSL 10 kap. 18 a §" \
+       --reason "Risk för brott" --until 2099-01-01 --json
 
 expect 2 as olle grant emergency --case "$case_id" --provision "OSL 10 kap. 2 §" \
        --reason "Akut" --hours 100

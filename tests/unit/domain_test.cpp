@@ -462,6 +462,33 @@ TEST_CASE("legal provision disclosures and emergency grants are flagged and expi
   CHECK(r->basis == "provision:OSL 10 kap. 18 a §");
   CHECK(AllEventText(*w.coord).find("sekretessprövning") == std::string::npos);
 
+  // A provision disclosure with an end time: valid until then, denied after.
+  DisclosureBasis bad_until = provision;
+  bad_until.until = w.clock->Now();
+  CHECK(w.police->DiscloseEntry(police_entry, Actor::kSocial, bad_until).status().code() ==
+        StatusCode::kInvalidArgument);
+  DisclosureBasis until_without_provision;
+  until_without_provision.until = w.clock->Now() + kDay;
+  CHECK(w.police->DiscloseEntry(police_entry, Actor::kSocial, until_without_provision)
+            .status().code() == StatusCode::kInvalidArgument);
+  DisclosureBasis limited = provision;
+  limited.until = w.clock->Now() + 7 * kDay;
+  REQUIRE(w.police->DiscloseEntry(police_entry, Actor::kSocial, limited).ok());
+  CHECK(Count(*w.coord, "SELECT COUNT(*) FROM events WHERE detail LIKE "
+                        "'%basis=provision-until:" + std::to_string(*limited.until) + "'") == 1);
+  REQUIRE(w.social->ReadEntry(police_entry, "utredning").ok());
+  REQUIRE(internal::ReplayCheck(w.coord->impl()).ok());
+  w.clock->Advance(7 * kDay);
+  Result<EntryContent> after = w.social->ReadEntry(police_entry, "utredning");
+  CHECK(after.status().code() == StatusCode::kPermissionDenied);
+  CHECK(after.status().message().find("expired") != std::string::npos);
+  // Extending it in the table without an event is caught by the replay check.
+  REQUIRE(w.coord->impl()->db->Exec("UPDATE disclosures SET until = until + 86400 "
+                                    "WHERE until IS NOT NULL").ok());
+  CHECK_FALSE(internal::ReplayCheck(w.coord->impl()).ok());
+  REQUIRE(w.coord->impl()->db->Exec("UPDATE disclosures SET until = until - 86400 "
+                                    "WHERE until IS NOT NULL").ok());
+
   // Emergency grant for a school member who is not on the team.
   CHECK(w.school2->ShowCase(k).status().code() == StatusCode::kPermissionDenied);
   CHECK(w.school2->GrantEmergency(k, "OSL 10 kap. 2 §", "", 2).status().code() ==

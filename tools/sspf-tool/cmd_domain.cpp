@@ -631,7 +631,7 @@ int EntryRead(Context& ctx) {
 
 int EntryDisclose(Context& ctx) {
   po::options_description desc("Options");
-  std::string id, to, consent, grant, provision, reason, basis;
+  std::string id, to, consent, grant, provision, reason, basis, until;
   desc.add_options()
       ("id", po::value<std::string>(&id)->required(), "entry id")
       ("to", po::value<std::string>(&to)->required(), "receiving actor")
@@ -641,12 +641,15 @@ int EntryDisclose(Context& ctx) {
       ("provision", po::value<std::string>(&provision),
        "basis: a secrecy-breaking provision, e.g. \"OSL 10 kap. 18 a §\" (needs --reason; "
        "flagged for review)")
-      ("reason", po::value<std::string>(&reason), "the reason (motivering) for a provision");
+      ("reason", po::value<std::string>(&reason), "the reason (motivering) for a provision")
+      ("until", po::value<std::string>(&until),
+       "with --provision: valid through this date (YYYY-MM-DD, UTC) or until this time "
+       "(YYYY-MM-DDTHH:MM:SSZ); reads after it are denied");
   po::variables_map vm;
   int exit = 0;
   if (!ParseArgs(ctx, "entry disclose ID --to ACTOR [--consent ID | --basis consent:ID | "
                  "--grant ID | --basis grant:ID |\n"
-                 "                                 --provision TEXT --reason TEXT]\n\n"
+                 "                                 --provision TEXT --reason TEXT [--until T]]\n\n"
                  "Makes one of your actor's entries readable to another actor.  Without a\n"
                  "basis the library uses a consent in force that covers it, or refuses\n"
                  "naming what is missing.  Prints the disclosure id.  Example:\n"
@@ -676,6 +679,14 @@ int EntryDisclose(Context& ctx) {
   if (!grant.empty()) b.grant_id = grant;
   if (!provision.empty()) b.provision = provision;
   b.reason = reason;
+  if (!until.empty()) {
+    if (provision.empty()) return UsageError(ctx, "--until applies only with --provision");
+    Result<UnixSeconds> t = ParseTime(until);
+    if (!t.ok()) return Fail(ctx, t.status());
+    // A bare date means "through that day".
+    const bool date_only = until.size() == 10 && until[4] == '-';
+    b.until = date_only ? *t + 86400 : *t;
+  }
   Result<Session> s = OpenSession(ctx.globals);
   if (!s.ok()) return Fail(ctx, s.status());
   Result<std::string> d = s->DiscloseEntry(id, *actor, b);

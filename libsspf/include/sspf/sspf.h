@@ -367,6 +367,13 @@ SSPF_EXPORT sspf_status sspf_session_disclose_entry(
     sspf_session_t* session, const char* entry_id, int to_actor,
     const char* consent_id, const char* grant_id, const char* provision,
     const char* reason, char** out_disclosure_id, sspf_error_t** out_error);
+/* Like sspf_session_disclose_entry under a legal provision (reason
+ * required), valid only until until_unix (Unix seconds, UTC, exclusive;
+ * must be in the future): reads after it are denied. */
+SSPF_EXPORT sspf_status sspf_session_disclose_entry_until(
+    sspf_session_t* session, const char* entry_id, int to_actor,
+    const char* provision, const char* reason, int64_t until_unix,
+    char** out_disclosure_id, sspf_error_t** out_error);
 /* Time-limited (hours) access to a case without consent, under a legal
  * provision; always flagged for review.  *out_grant_id: the new id. */
 SSPF_EXPORT sspf_status sspf_session_grant_emergency(

@@ -191,6 +191,10 @@ struct DisclosureBasis {
   std::optional<std::string> grant_id;
   std::optional<std::string> provision;
   std::string reason;  // required with provision
+  // With provision only, optional: the disclosure is valid until this time
+  // (exclusive); reads after it are denied.  A consent or grant basis ends
+  // with the consent or grant.
+  std::optional<UnixSeconds> until;
 };
 
 struct GrantInfo {
