@@ -27,8 +27,9 @@ packages=(libsodium-dev libsqlcipher-dev libssl-dev libboost-program-options-dev
           nlohmann-json3-dev pkg-config cmake g++ make python3)
 if [ "$mode" = test ]; then
   # clang + libFuzzer runtime for the sanitizer/fuzz pass, valgrind for the
-  # C API memcheck.
-  packages+=(clang libclang-rt-14-dev valgrind)
+  # C API memcheck, Python's cryptography for the independent Ed25519 check
+  # of checkpoints in the audit CLI test (tools/verify_export.py).
+  packages+=(clang libclang-rt-14-dev valgrind python3-cryptography)
 fi
 
 missing=()
