@@ -161,10 +161,7 @@ Result<std::vector<CaseInfo>> Session::ListCases() {
   e.action = Action::kCaseList;
   e.target = "cases";
   internal::Decision d = internal::DecideFor(impl, internal::Operation::kListCases);
-  if (!d.allowed) {
-    e.reason = d.reason;
-    return impl->Deny(scope, e);
-  }
+  SSPF_RETURN_IF_ERROR(internal::DenyUnlessAllowed(impl, scope, d, e));
   std::vector<CaseInfo> out;
   {
     const char* all =
@@ -209,10 +206,7 @@ Result<CaseInfo> Session::ShowCase(std::string_view case_id) {
                                               Action::kCaseShow, case_id));
   internal::Decision d = internal::Decide(op.request);
   Impl::EventArgs& e = op.event;
-  if (!d.allowed) {
-    e.reason = d.reason;
-    return impl->Deny(scope, e);
-  }
+  SSPF_RETURN_IF_ERROR(internal::DenyUnlessAllowed(impl, scope, d, e));
   CaseInfo c;
   {
     SSPF_ASSIGN_OR_RETURN(
@@ -245,10 +239,7 @@ Status Session::CloseCase(std::string_view case_id) {
                                               Action::kCaseClose, case_id));
   internal::Decision d = internal::Decide(op.request);
   Impl::EventArgs& e = op.event;
-  if (!d.allowed) {
-    e.reason = d.reason;
-    return impl->Deny(scope, e);
-  }
+  SSPF_RETURN_IF_ERROR(internal::DenyUnlessAllowed(impl, scope, d, e));
   if (!op.open) return FailedPrecondition("the case is already closed");
   SSPF_ASSIGN_OR_RETURN(
       Stmt * up, impl->db->Prepare("UPDATE cases SET open = 0, closed = ? WHERE id = ?"));
@@ -271,10 +262,7 @@ Status Session::AddTeamMember(std::string_view case_id, std::string_view princip
                                               Action::kCaseTeamAdd, case_id));
   internal::Decision d = internal::Decide(op.request);
   Impl::EventArgs& e = op.event;
-  if (!d.allowed) {
-    e.reason = d.reason;
-    return impl->Deny(scope, e);
-  }
+  SSPF_RETURN_IF_ERROR(internal::DenyUnlessAllowed(impl, scope, d, e));
   if (!op.open) return FailedPrecondition("the case is closed");
   SSPF_ASSIGN_OR_RETURN(std::string pid, TeamPrincipalId(db, principal));
   {

@@ -180,10 +180,7 @@ Result<std::string> Session::GrantConsent(const ConsentInput& input) {
   op.event.target = "consent:?";
   internal::Decision d = internal::Decide(op.request);
   Impl::EventArgs& e = op.event;
-  if (!d.allowed) {
-    e.reason = d.reason;
-    return impl->Deny(scope, e);
-  }
+  SSPF_RETURN_IF_ERROR(internal::DenyUnlessAllowed(impl, scope, d, e));
   if (!op.open) return FailedPrecondition("the case is closed");
   if (!c.party.youth) {
     SSPF_ASSIGN_OR_RETURN(
@@ -253,10 +250,7 @@ Status Session::WithdrawConsent(std::string_view consent_id) {
   op.event.target = "consent:" + std::string(consent_id);
   internal::Decision d = internal::Decide(op.request);
   Impl::EventArgs& e = op.event;
-  if (!d.allowed) {
-    e.reason = d.reason;
-    return impl->Deny(scope, e);
-  }
+  SSPF_RETURN_IF_ERROR(internal::DenyUnlessAllowed(impl, scope, d, e));
   // A withdrawal is recorded even on a closed case: it must stop reads of
   // what was disclosed under it.
   if (withdrawn) return FailedPrecondition("the consent is already withdrawn");
@@ -291,10 +285,7 @@ Result<std::vector<ConsentInfo>> Session::ListConsents(std::string_view case_id)
                                               Action::kConsentList, case_id));
   internal::Decision d = internal::Decide(op.request);
   Impl::EventArgs& e = op.event;
-  if (!d.allowed) {
-    e.reason = d.reason;
-    return impl->Deny(scope, e);
-  }
+  SSPF_RETURN_IF_ERROR(internal::DenyUnlessAllowed(impl, scope, d, e));
   SSPF_ASSIGN_OR_RETURN(std::vector<ConsentInfo> out,
                         internal::LatestConsents(impl->db.get(), case_id));
   e.allowed = true;

@@ -308,10 +308,7 @@ Result<std::string> Session::AddEntry(std::string_view case_id, Category categor
   op.event.target = "entry:?";
   internal::Decision d = internal::Decide(op.request);
   Impl::EventArgs& e = op.event;
-  if (!d.allowed) {
-    e.reason = d.reason;
-    return impl->Deny(scope, e, d.code == StatusCode::kConsentRequired);
-  }
+  SSPF_RETURN_IF_ERROR(internal::DenyUnlessAllowed(impl, scope, d, e));
   if (!op.open) return FailedPrecondition("the case is closed");
   if (supersedes) {
     SSPF_ASSIGN_OR_RETURN(Stmt * st, db->Prepare("SELECT case_id FROM entries WHERE id = ?"));
@@ -373,10 +370,7 @@ Result<std::vector<EntryInfo>> Session::ListEntries(std::string_view case_id) {
                                               Action::kEntryList, case_id));
   internal::Decision d = internal::Decide(op.request);
   Impl::EventArgs& e = op.event;
-  if (!d.allowed) {
-    e.reason = d.reason;
-    return impl->Deny(scope, e);
-  }
+  SSPF_RETURN_IF_ERROR(internal::DenyUnlessAllowed(impl, scope, d, e));
   std::vector<EntryRow> rows;
   {
     static const std::string sql = std::string("SELECT ") + kEntryColumns +
@@ -431,10 +425,7 @@ Result<EntryContent> Session::ReadEntry(std::string_view entry_id, std::string_v
   e.case_id = row.info.case_id;
   e.subject_id = subject_id;
   e.purpose = std::string(purpose);
-  if (!d.allowed) {
-    e.reason = d.reason;
-    return impl->Deny(scope, e, d.code == StatusCode::kConsentRequired);
-  }
+  SSPF_RETURN_IF_ERROR(internal::DenyUnlessAllowed(impl, scope, d, e));
   if (!row.has_body) return FailedPrecondition("the entry's content has been erased");
   // The decision allowed the read; the keys must agree.  A principal that
   // lacks its actor's key (not yet delivered) is denied and logged as such.
@@ -547,10 +538,7 @@ Result<std::string> Session::DiscloseEntry(std::string_view entry_id, Actor to,
   e.target = "entry:" + row.info.id;
   e.case_id = case_id;
   e.subject_id = subject_id;
-  if (!d.allowed) {
-    e.reason = d.reason;
-    return impl->Deny(scope, e, d.code == StatusCode::kConsentRequired);
-  }
+  SSPF_RETURN_IF_ERROR(internal::DenyUnlessAllowed(impl, scope, d, e));
   SSPF_ASSIGN_OR_RETURN(auto recipient_key, CurrentActorKey(db, to));
   internal::EphemeralKey entry_key;
   Status unsealed = UnsealEntryKey(impl, row.info.id, from, &entry_key);
@@ -617,10 +605,7 @@ Result<std::string> Session::GrantEmergency(std::string_view case_id,
   op.event.target = "grant:?";
   internal::Decision d = internal::Decide(op.request);
   Impl::EventArgs& e = op.event;
-  if (!d.allowed) {
-    e.reason = d.reason;
-    return impl->Deny(scope, e);
-  }
+  SSPF_RETURN_IF_ERROR(internal::DenyUnlessAllowed(impl, scope, d, e));
   if (!op.open) return FailedPrecondition("the case is closed");
   std::string id = internal::RandomId();
   const UnixSeconds now = impl->Now();

@@ -22,6 +22,12 @@ AccessRequest RequestFor(const Session::Impl* impl, Operation op);
 // Decide() for operations that need no case facts.
 Decision DecideFor(const Session::Impl* impl, Operation op);
 
+// OK when d allows; otherwise logs the denial (with d's reason) as e,
+// commits it and returns it (kPermissionDenied, or kConsentRequired when
+// the missing condition is consent).
+Status DenyUnlessAllowed(Session::Impl* impl, Session::Impl::Scope& scope, const Decision& d,
+                         Session::Impl::EventArgs& e);
+
 // Re-reads whether the session's principal is still active (inside the
 // operation's transaction); a principal disabled while its session is open
 // is denied from the next operation on, and its cached actor keys go.

@@ -29,10 +29,7 @@ Result<std::string> Session::AddPrincipal(std::string_view name, Actor actor,
   Impl::EventArgs e;
   e.action = Action::kPrincipalAdd;
   internal::Decision d = internal::DecideFor(impl, internal::Operation::kManagePrincipals);
-  if (!d.allowed) {
-    e.reason = d.reason;
-    return impl->Deny(scope, e);
-  }
+  SSPF_RETURN_IF_ERROR(internal::DenyUnlessAllowed(impl, scope, d, e));
   SSPF_RETURN_IF_ERROR(internal::ValidPrincipalName(name));
   SSPF_RETURN_IF_ERROR(internal::CheckNewCredential(credential));
   if (!ParseActor(ActorName(actor))) return InvalidArgument("unknown actor");
@@ -139,10 +136,7 @@ Status Session::DisablePrincipal(std::string_view name) {
   Impl::EventArgs e;
   e.action = Action::kPrincipalDisable;
   internal::Decision d = internal::DecideFor(impl, internal::Operation::kManagePrincipals);
-  if (!d.allowed) {
-    e.reason = d.reason;
-    return impl->Deny(scope, e);
-  }
+  SSPF_RETURN_IF_ERROR(internal::DenyUnlessAllowed(impl, scope, d, e));
   Db* db = impl->db.get();
   SSPF_ASSIGN_OR_RETURN(internal::Stmt * st,
                         db->Prepare("SELECT id, active FROM principals WHERE name = ?"));

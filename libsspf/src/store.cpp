@@ -123,6 +123,13 @@ AccessRequest RequestFor(const Session::Impl* impl, Operation op) {
 Decision DecideFor(const Session::Impl* impl, Operation op) {
   return Decide(RequestFor(impl, op));
 }
+
+Status DenyUnlessAllowed(Session::Impl* impl, Session::Impl::Scope& scope, const Decision& d,
+                         Session::Impl::EventArgs& e) {
+  if (d.allowed) return Status::Ok();
+  e.reason = d.reason;
+  return impl->Deny(scope, e, d.code == StatusCode::kConsentRequired);
+}
 }  // namespace internal
 
 namespace {

@@ -173,10 +173,7 @@ Result<SubjectInfo> Session::AddSubject(const NewSubject& subject) {
   e.action = Action::kSubjectAdd;
   e.target = "subject:?";
   internal::Decision d = internal::DecideFor(impl, internal::Operation::kAddSubject);
-  if (!d.allowed) {
-    e.reason = d.reason;
-    return impl->Deny(scope, e);
-  }
+  SSPF_RETURN_IF_ERROR(internal::DenyUnlessAllowed(impl, scope, d, e));
   Db* db = impl->db.get();
   Bytes index = PnrIndex(impl, pnr);
   Result<std::string> existing = SubjectIdByIndex(db, index);
@@ -292,10 +289,7 @@ Result<SubjectInfo> Session::ShowSubject(std::string_view subject_id) {
   e.action = Action::kSubjectShow;
   e.target = "subject:" + std::string(subject_id);
   e.subject_id = std::string(subject_id);
-  if (!d.allowed) {
-    e.reason = d.reason;
-    return impl->Deny(scope, e);
-  }
+  SSPF_RETURN_IF_ERROR(internal::DenyUnlessAllowed(impl, scope, d, e));
   SSPF_ASSIGN_OR_RETURN(SubjectInfo info, LoadSubject(impl, subject_id));
   e.allowed = true;
   e.reason = d.reason;
