@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "keyring.h"
+#include "keys/keyring.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace sspf;

@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "note.h"
+#include "log/note.h"
 
 namespace {
 

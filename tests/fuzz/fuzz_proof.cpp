@@ -15,7 +15,7 @@
 #include <cstring>
 #include <vector>
 
-#include "merkle.h"
+#include "log/merkle.h"
 
 namespace {
 

@@ -20,9 +20,9 @@
 #include <vector>
 
 #include "catch.h"
-#include "db.h"
+#include "storage/db.h"
 #include "rel_util.h"
-#include "session_impl.h"
+#include "context/session_impl.h"
 #include "sspf/pnr.h"
 #include "test_util.h"
 
@@ -33,7 +33,7 @@ using reliability::KeyCred;
 using testing::TempDir;
 
 int64_t Count(Session& s, const std::string& sql) {
-  internal::Stmt* st = s.impl()->db->Prepare(sql.c_str()).value();
+  internal::Stmt* st = internal::SessionAccess::Get(s)->db->Prepare(sql.c_str()).value();
   bool row = st->Step().value();
   int64_t n = row ? st->Int(0) : -1;
   st->Reset();
@@ -42,7 +42,7 @@ int64_t Count(Session& s, const std::string& sql) {
 
 void Exec(Session& s, const std::string& sql) {
   char* err = nullptr;
-  int rc = sqlite3_exec(s.impl()->db->raw(), sql.c_str(), nullptr, nullptr, &err);
+  int rc = sqlite3_exec(internal::SessionAccess::Get(s)->db->raw(), sql.c_str(), nullptr, nullptr, &err);
   INFO(sql << ": " << (err ? err : ""));
   sqlite3_free(err);
   REQUIRE(rc == SQLITE_OK);
@@ -392,7 +392,7 @@ TEST_CASE("replaying old pages of the consent table is caught by Verify",
     consent_id = *c;
     page_size = Count(coord, "PRAGMA page_size");
     // The consents table and its indexes are small: each is one root page.
-    internal::Stmt* st = coord.impl()->db->Prepare(
+    internal::Stmt* st = internal::SessionAccess::Get(coord)->db->Prepare(
         "SELECT rootpage FROM sqlite_master WHERE tbl_name = 'consents' AND rootpage > 0")
                              .value();
     while (st->Step().value()) roots.push_back(st->Int(0));

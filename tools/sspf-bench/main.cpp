@@ -38,11 +38,11 @@
 #include <openssl/evp.h>
 #endif
 
-#include "audit_log.h"
-#include "crypto.h"
-#include "db.h"
-#include "merkle.h"
-#include "session_impl.h"
+#include "log/audit_log.h"
+#include "crypto/crypto.h"
+#include "storage/db.h"
+#include "log/merkle.h"
+#include "context/session_impl.h"
 #include "sspf/pnr.h"
 #include "sspf/store.h"
 
@@ -158,7 +158,7 @@ struct World {
 constexpr uint8_t kAdminKey = 1, kCoordKey = 2, kSchoolKey = 3, kAuditorKey = 4;
 
 uint64_t LogSizeOf(Session& s) {
-  return Must(internal::LogSize(s.impl()->db.get()), "log size");
+  return Must(internal::LogSize(internal::SessionAccess::Get(s)->db.get()), "log size");
 }
 
 // Builds a store with `cases` subjects/cases (one 1 KiB school entry each)
@@ -214,7 +214,7 @@ void Build(World* w, const std::string& dir, uint64_t cases, uint64_t events,
   }
 
   // Fill the log with realistic read events spread over the cases.
-  Session::Impl* impl = w->school->impl();
+  Session::Impl* impl = internal::SessionAccess::Get(*w->school);
   uint64_t have = LogSizeOf(*w->school);
   std::mt19937_64 rng(7);
   constexpr uint64_t kTxn = 20000;
@@ -272,7 +272,7 @@ void RawExec(sqlite3* db, const char* sql) {
 // committed with the store's settings (WAL, synchronous=FULL).
 class Bare {
  public:
-  explicit Bare(Session& s) : impl_(s.impl()), db_(impl_->db->raw()) {
+  explicit Bare(Session& s) : impl_(internal::SessionAccess::Get(s)), db_(impl_->db->raw()) {
     RawExec(db_,
             "CREATE TABLE IF NOT EXISTS bare_events(seq INTEGER PRIMARY KEY, time INTEGER "
             "NOT NULL, principal_id TEXT NOT NULL, actor INTEGER NOT NULL, role INTEGER NOT "
@@ -430,7 +430,7 @@ struct Leaves {
 Leaves CollectLeaves(Session& s) {
   Leaves l;
   l.offsets.push_back(0);
-  Must(internal::ForEachEvent(s.impl()->db.get(), 0,
+  Must(internal::ForEachEvent(internal::SessionAccess::Get(s)->db.get(), 0,
                               [&](const internal::EventRecord& e) {
                                 internal::Bytes b = internal::EncodeLeaf(e);
                                 l.bytes.insert(l.bytes.end(), b.begin(), b.end());

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "cli.h"
+#include "sspf/sspf.h"
 
 namespace {
 
@@ -62,7 +63,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (a == "--version") {
-      std::cout << "sspf-tool 0.1.0\n";
+      std::cout << "sspf-tool " << sspf_version() << "\n";
       return 0;
     }
     if (a.find("--passphrase=") == 0 || a == "--passphrase") {

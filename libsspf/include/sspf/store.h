@@ -21,260 +21,19 @@
 #include <vector>
 
 #include "sspf/export.h"
+#include "sspf/options.h"
 #include "sspf/policy.h"
+#include "sspf/records.h"
 #include "sspf/secret.h"
 #include "sspf/status.h"
 #include "sspf/types.h"
 
 namespace sspf {
 
-// The source of "now".  Tests replace it to move time (consent expiry, ages,
-// grants).  Implementations must be thread-safe.
-class SSPF_EXPORT Clock {
- public:
-  virtual ~Clock();
-  virtual UnixSeconds Now() const = 0;
-};
-// The system's UTC clock.
-SSPF_EXPORT std::shared_ptr<const Clock> SystemClock();
-// The UTC calendar date of a time.
-SSPF_EXPORT Date DateOf(UnixSeconds t);
-
-// Argon2id cost for passphrases.  Zeros mean libsodium's MODERATE
-// (opslimit 3, memlimit 256 MiB), the default.
-struct PassphraseCost {
-  uint64_t opslimit = 0;
-  uint64_t memlimit = 0;
-  SSPF_EXPORT static PassphraseCost Interactive();  // for tests and demos
-  SSPF_EXPORT static PassphraseCost Moderate();
-  SSPF_EXPORT static PassphraseCost Sensitive();
-};
-
-// What unlocks a principal: a passphrase (stretched with Argon2id) or a raw
-// 32-byte key supplied by the host (KMS, HSM, key file).  Move-only.
-class SSPF_EXPORT Credential {
- public:
-  enum class Kind { kPassphrase = 1, kKey = 2 };
-  static Credential Passphrase(SecretBytes passphrase);
-  // REQUIRES: key.size() == 32 (checked: kInvalidArgument at use).
-  static Credential Key(SecretBytes key);
-
-  Kind kind() const { return kind_; }
-  const SecretBytes& secret(InsecureSecretAccess) const { return secret_; }
-
- private:
-  Credential(Kind kind, SecretBytes secret)
-      : kind_(kind), secret_(std::move(secret)) {}
-  Kind kind_;
-  SecretBytes secret_;
-};
-
-// A host seam for raw keys (KMS/HSM): asked for the key of a principal.
-class SSPF_EXPORT KeyProvider {
- public:
-  virtual ~KeyProvider();
-  virtual Result<SecretBytes> KeyFor(std::string_view principal_name) = 0;
-};
-
-struct StoreOptions {
-  // The store file.  The keyring is path + ".keyring".
-  std::string path;
-  // Null: SystemClock().
-  std::shared_ptr<const Clock> clock;
-  // Argon2id cost for passphrases set through this handle.
-  PassphraseCost passphrase_cost;
-  // Who must consent, by age (DESIGN §3).
-  ConsentPolicy consent_policy;
-  // Automatic checkpoints: after this many events since the last one (0: never)
-  // or when the last one is older than this many seconds (0: never).
-  uint64_t checkpoint_every_events = 1000;
-  int64_t checkpoint_every_seconds = 3600;
-  // Largest accepted entry body, in bytes.
-  size_t max_entry_bytes = 1 << 20;
-  // Longest accepted free-text argument (names, purposes, reasons), bytes.
-  size_t max_text_bytes = 4096;
-};
-
-struct PrincipalInfo {
-  std::string id;
-  std::string name;
-  Actor actor = Actor::kSchool;
-  Role role = Role::kMember;
-  bool active = true;
-  UnixSeconds created = 0;
-};
-
-struct InitResult {
-  std::string store_id;
-  std::string admin_id;
-  // 32 random bytes, to be shown once to the operator (sspf-tool prints
-  // them as 16 groups of 4 hex digits): unlocks the store and resets a
-  // passphrase (Store::ResetWithRecoveryKey).
-  SecretBytes recovery_key;
-};
-
-struct GuardianInfo {
-  std::string id;
-  std::string name;
-};
-
-struct SubjectInfo {
-  std::string id;
-  std::string personal_number;  // normalised, 12 digits
-  std::string name;
-  Date birth_date;
-  std::vector<GuardianInfo> guardians;
-};
-
-struct CaseInfo {
-  std::string id;
-  std::string subject_id;
-  bool open = true;
-  UnixSeconds opened = 0;
-  std::optional<UnixSeconds> closed;
-  std::vector<std::string> team;  // principal names
-};
-
-// The party giving consent: the youth, or one guardian (by guardian id).
-struct ConsentParty {
-  bool youth = true;
-  std::string guardian_id;  // when !youth
-};
-
-struct ConsentInput {
-  std::string case_id;
-  ConsentParty party;
-  std::vector<Actor> actors;  // actors that may exchange information
-  std::vector<Category> categories;
-  Date valid_until;           // inclusive
-  std::string purpose;
-  std::string form_ref;       // reference to the signed form
-};
-
-struct ConsentInfo {
-  std::string id;
-  std::string case_id;
-  ConsentParty party;
-  std::vector<Actor> actors;
-  std::vector<Category> categories;
-  UnixSeconds valid_from = 0;
-  Date valid_until;
-  std::optional<UnixSeconds> withdrawn_at;
-  std::string purpose;
-  std::string form_ref;
-  int version = 1;
-  std::string recorded_by;  // principal id
-};
-
-struct EntryInfo {
-  std::string id;
-  std::string case_id;
-  Category category = Category::kMeeting;
-  std::string author;  // principal name
-  Actor author_actor = Actor::kSchool;
-  UnixSeconds created = 0;
-  std::optional<std::string> supersedes;
-  std::vector<Actor> disclosed_to;
-};
-
-struct EntryContent {
-  EntryInfo info;
-  PlainText body;
-  std::string basis;  // why this read was allowed ("author-actor", "consent:<id>", ...)
-};
-
-// The basis named for a disclosure (DESIGN §4).  Exactly one of: a consent
-// id, a grant id, a legal provision with a reason, or none of them (the
-// library picks a consent in force that covers the disclosure).
-struct DisclosureBasis {
-  std::optional<std::string> consent_id;
-  std::optional<std::string> grant_id;
-  std::optional<std::string> provision;
-  std::string reason;  // required with provision
-  // With provision only, optional: the disclosure is valid until this time
-  // (exclusive); reads after it are denied.  A consent or grant basis ends
-  // with the consent or grant.
-  std::optional<UnixSeconds> until;
-};
-
-struct GrantInfo {
-  std::string id;
-  std::string case_id;
-  std::string principal_id;
-  std::string provision;
-  UnixSeconds from = 0;
-  UnixSeconds until = 0;
-};
-
-// One access-log event (DESIGN §6).  Holds ids, never names or content.
-struct AuditEvent {
-  uint64_t seq = 0;  // 0-based index of the leaf in the Merkle tree
-  UnixSeconds time = 0;
-  std::string principal_id;
-  Actor actor = Actor::kSchool;
-  Role role = Role::kMember;
-  Action action = Action::kUnlock;
-  std::string target;  // "case:<id>", "entry:<id>", "subject:<id>", ...
-  bool allowed = false;
-  std::string reason;
-  std::string basis;
-  std::string purpose;
-  std::string case_id;
-  std::string subject_id;
-  std::string detail;              // replayed state change (ids and codes only)
-  std::vector<uint8_t> leaf;       // the exact leaf bytes
-  std::vector<uint8_t> leaf_hash;  // SHA-256(0x00 || leaf)
-};
-
-struct AuditFilter {
-  std::optional<std::string> case_id;
-  std::optional<std::string> subject_id;  // the subject and its cases/entries
-  std::optional<std::string> principal;   // principal name
-  std::optional<Actor> actor;
-  std::optional<Action> action;
-  std::optional<bool> allowed;
-  std::optional<std::string> target;      // exact target string
-  std::optional<UnixSeconds> since;       // inclusive
-  std::optional<UnixSeconds> until;       // exclusive
-  size_t limit = 0;                       // 0: no limit
-};
-
-enum class ExportFormat { kJsonLines = 1, kCsv = 2 };
-
-struct VerifyOptions {
-  // A checkpoint note kept outside the store.  The store's log must extend
-  // it unchanged; a smaller or inconsistent log is a rollback.
-  std::optional<std::string> kept_checkpoint;
-  // Called now and then with (events verified, total).
-  std::function<void(uint64_t, uint64_t)> progress;
-};
-
-struct VerifyReport {
-  uint64_t tree_size = 0;
-  std::vector<uint8_t> root;
-  uint64_t checkpoints_checked = 0;
-  bool kept_checkpoint_consistent = false;  // when one was given
-};
-
-struct InclusionProof {
-  uint64_t index = 0;
-  uint64_t tree_size = 0;
-  std::vector<uint8_t> leaf_hash;
-  std::vector<uint8_t> root;
-  std::vector<std::vector<uint8_t>> proof;
-};
-
-struct ReviewFlag {
-  std::string kind;  // "legal-provision", "emergency-grant", "denied-burst",
-                     // "outside-office-hours", "read-after-withdrawal",
-                     // "bulk-read"
-  uint64_t seq = 0;  // the event that raised it
-  std::string principal_id;
-  std::string target;
-  std::string detail;
-};
-
 class Session;
+namespace internal {
+struct SessionAccess;
+}  // namespace internal
 
 // Static entry points; no state.
 class SSPF_EXPORT Store {
@@ -408,12 +167,11 @@ class SSPF_EXPORT Session {
   Result<std::vector<AuditEvent>> ExtractSubject(std::string_view subject_id);
   Result<std::vector<ReviewFlag>> Review();
 
-  // For white-box tests and the C API only.
-  struct Impl;
-  Impl* impl() { return impl_.get(); }
+  struct Impl;  // private to the library (src/context/session_impl.h)
 
  private:
   friend class Store;
+  friend struct internal::SessionAccess;  // the library's own layers and tests
   explicit Session(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

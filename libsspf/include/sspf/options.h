@@ -1,0 +1,91 @@
+// Copyright (c) libsspf authors.
+//
+// Store settings and the host seams: the clock, the passphrase cost, the
+// credential that unlocks a principal, the key provider and StoreOptions.
+// Included by store.h; usable on its own by code that only configures.
+#ifndef SSPF_OPTIONS_H_
+#define SSPF_OPTIONS_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "sspf/export.h"
+#include "sspf/policy.h"
+#include "sspf/secret.h"
+#include "sspf/status.h"
+#include "sspf/types.h"
+
+namespace sspf {
+
+// The source of "now".  Tests replace it to move time (consent expiry, ages,
+// grants).  Implementations must be thread-safe.
+class SSPF_EXPORT Clock {
+ public:
+  virtual ~Clock();
+  virtual UnixSeconds Now() const = 0;
+};
+// The system's UTC clock.
+SSPF_EXPORT std::shared_ptr<const Clock> SystemClock();
+// The UTC calendar date of a time.
+SSPF_EXPORT Date DateOf(UnixSeconds t);
+
+// Argon2id cost for passphrases.  Zeros mean libsodium's MODERATE
+// (opslimit 3, memlimit 256 MiB), the default.
+struct PassphraseCost {
+  uint64_t opslimit = 0;
+  uint64_t memlimit = 0;
+  SSPF_EXPORT static PassphraseCost Interactive();  // for tests and demos
+  SSPF_EXPORT static PassphraseCost Moderate();
+  SSPF_EXPORT static PassphraseCost Sensitive();
+};
+
+// What unlocks a principal: a passphrase (stretched with Argon2id) or a raw
+// 32-byte key supplied by the host (KMS, HSM, key file).  Move-only.
+class SSPF_EXPORT Credential {
+ public:
+  enum class Kind { kPassphrase = 1, kKey = 2 };
+  static Credential Passphrase(SecretBytes passphrase);
+  // REQUIRES: key.size() == 32 (checked: kInvalidArgument at use).
+  static Credential Key(SecretBytes key);
+
+  Kind kind() const { return kind_; }
+  const SecretBytes& secret(InsecureSecretAccess) const { return secret_; }
+
+ private:
+  Credential(Kind kind, SecretBytes secret)
+      : kind_(kind), secret_(std::move(secret)) {}
+  Kind kind_;
+  SecretBytes secret_;
+};
+
+// A host seam for raw keys (KMS/HSM): asked for the key of a principal.
+class SSPF_EXPORT KeyProvider {
+ public:
+  virtual ~KeyProvider();
+  virtual Result<SecretBytes> KeyFor(std::string_view principal_name) = 0;
+};
+
+struct StoreOptions {
+  // The store file.  The keyring is path + ".keyring".
+  std::string path;
+  // Null: SystemClock().
+  std::shared_ptr<const Clock> clock;
+  // Argon2id cost for passphrases set through this handle.
+  PassphraseCost passphrase_cost;
+  // Who must consent, by age (DESIGN §3).
+  ConsentPolicy consent_policy;
+  // Automatic checkpoints: after this many events since the last one (0: never)
+  // or when the last one is older than this many seconds (0: never).
+  uint64_t checkpoint_every_events = 1000;
+  int64_t checkpoint_every_seconds = 3600;
+  // Largest accepted entry body, in bytes.
+  size_t max_entry_bytes = 1 << 20;
+  // Longest accepted free-text argument (names, purposes, reasons), bytes.
+  size_t max_text_bytes = 4096;
+};
+
+}  // namespace sspf
+
+#endif  // SSPF_OPTIONS_H_

@@ -1,0 +1,202 @@
+// Copyright (c) libsspf authors.
+//
+// The plain records a Session returns and takes: principals, subjects,
+// cases, consents, entries, grants, access-log events, filters and reports.
+// Value types without behaviour; included by store.h.
+#ifndef SSPF_RECORDS_H_
+#define SSPF_RECORDS_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sspf/policy.h"
+#include "sspf/secret.h"
+#include "sspf/types.h"
+
+namespace sspf {
+
+struct PrincipalInfo {
+  std::string id;
+  std::string name;
+  Actor actor = Actor::kSchool;
+  Role role = Role::kMember;
+  bool active = true;
+  UnixSeconds created = 0;
+};
+
+struct InitResult {
+  std::string store_id;
+  std::string admin_id;
+  // 32 random bytes, to be shown once to the operator (sspf-tool prints
+  // them as 16 groups of 4 hex digits): unlocks the store and resets a
+  // passphrase (Store::ResetWithRecoveryKey).
+  SecretBytes recovery_key;
+};
+
+struct GuardianInfo {
+  std::string id;
+  std::string name;
+};
+
+struct SubjectInfo {
+  std::string id;
+  std::string personal_number;  // normalised, 12 digits
+  std::string name;
+  Date birth_date;
+  std::vector<GuardianInfo> guardians;
+};
+
+struct CaseInfo {
+  std::string id;
+  std::string subject_id;
+  bool open = true;
+  UnixSeconds opened = 0;
+  std::optional<UnixSeconds> closed;
+  std::vector<std::string> team;  // principal names
+};
+
+// The party giving consent: the youth, or one guardian (by guardian id).
+struct ConsentParty {
+  bool youth = true;
+  std::string guardian_id;  // when !youth
+};
+
+struct ConsentInput {
+  std::string case_id;
+  ConsentParty party;
+  std::vector<Actor> actors;  // actors that may exchange information
+  std::vector<Category> categories;
+  Date valid_until;           // inclusive
+  std::string purpose;
+  std::string form_ref;       // reference to the signed form
+};
+
+struct ConsentInfo {
+  std::string id;
+  std::string case_id;
+  ConsentParty party;
+  std::vector<Actor> actors;
+  std::vector<Category> categories;
+  UnixSeconds valid_from = 0;
+  Date valid_until;
+  std::optional<UnixSeconds> withdrawn_at;
+  std::string purpose;
+  std::string form_ref;
+  int version = 1;
+  std::string recorded_by;  // principal id
+};
+
+struct EntryInfo {
+  std::string id;
+  std::string case_id;
+  Category category = Category::kMeeting;
+  std::string author;  // principal name
+  Actor author_actor = Actor::kSchool;
+  UnixSeconds created = 0;
+  std::optional<std::string> supersedes;
+  std::vector<Actor> disclosed_to;
+};
+
+struct EntryContent {
+  EntryInfo info;
+  PlainText body;
+  std::string basis;  // why this read was allowed ("author-actor", "consent:<id>", ...)
+};
+
+// The basis named for a disclosure (DESIGN §4).  Exactly one of: a consent
+// id, a grant id, a legal provision with a reason, or none of them (the
+// library picks a consent in force that covers the disclosure).
+struct DisclosureBasis {
+  std::optional<std::string> consent_id;
+  std::optional<std::string> grant_id;
+  std::optional<std::string> provision;
+  std::string reason;  // required with provision
+  // With provision only, optional: the disclosure is valid until this time
+  // (exclusive); reads after it are denied.  A consent or grant basis ends
+  // with the consent or grant.
+  std::optional<UnixSeconds> until;
+};
+
+struct GrantInfo {
+  std::string id;
+  std::string case_id;
+  std::string principal_id;
+  std::string provision;
+  UnixSeconds from = 0;
+  UnixSeconds until = 0;
+};
+
+// One access-log event (DESIGN §6).  Holds ids, never names or content.
+struct AuditEvent {
+  uint64_t seq = 0;  // 0-based index of the leaf in the Merkle tree
+  UnixSeconds time = 0;
+  std::string principal_id;
+  Actor actor = Actor::kSchool;
+  Role role = Role::kMember;
+  Action action = Action::kUnlock;
+  std::string target;  // "case:<id>", "entry:<id>", "subject:<id>", ...
+  bool allowed = false;
+  std::string reason;
+  std::string basis;
+  std::string purpose;
+  std::string case_id;
+  std::string subject_id;
+  std::string detail;              // replayed state change (ids and codes only)
+  std::vector<uint8_t> leaf;       // the exact leaf bytes
+  std::vector<uint8_t> leaf_hash;  // SHA-256(0x00 || leaf)
+};
+
+struct AuditFilter {
+  std::optional<std::string> case_id;
+  std::optional<std::string> subject_id;  // the subject and its cases/entries
+  std::optional<std::string> principal;   // principal name
+  std::optional<Actor> actor;
+  std::optional<Action> action;
+  std::optional<bool> allowed;
+  std::optional<std::string> target;      // exact target string
+  std::optional<UnixSeconds> since;       // inclusive
+  std::optional<UnixSeconds> until;       // exclusive
+  size_t limit = 0;                       // 0: no limit
+};
+
+enum class ExportFormat { kJsonLines = 1, kCsv = 2 };
+
+struct VerifyOptions {
+  // A checkpoint note kept outside the store.  The store's log must extend
+  // it unchanged; a smaller or inconsistent log is a rollback.
+  std::optional<std::string> kept_checkpoint;
+  // Called now and then with (events verified, total).
+  std::function<void(uint64_t, uint64_t)> progress;
+};
+
+struct VerifyReport {
+  uint64_t tree_size = 0;
+  std::vector<uint8_t> root;
+  uint64_t checkpoints_checked = 0;
+  bool kept_checkpoint_consistent = false;  // when one was given
+};
+
+struct InclusionProof {
+  uint64_t index = 0;
+  uint64_t tree_size = 0;
+  std::vector<uint8_t> leaf_hash;
+  std::vector<uint8_t> root;
+  std::vector<std::vector<uint8_t>> proof;
+};
+
+struct ReviewFlag {
+  std::string kind;  // "legal-provision", "emergency-grant", "denied-burst",
+                     // "outside-office-hours", "read-after-withdrawal",
+                     // "bulk-read"
+  uint64_t seq = 0;  // the event that raised it
+  std::string principal_id;
+  std::string target;
+  std::string detail;
+};
+
+}  // namespace sspf
+
+#endif  // SSPF_RECORDS_H_

@@ -1,0 +1,114 @@
+// Session::Impl: the state of one unlocked principal, shared by the files
+// that implement the Session methods (principals.cpp, subjects.cpp,
+// cases.cpp, entries.cpp, audit.cpp ...).
+#ifndef SSPF_SRC_SESSION_IMPL_H_
+#define SSPF_SRC_SESSION_IMPL_H_
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "crypto/crypto.h"
+#include "storage/db.h"
+#include "keys/keyring.h"
+#include "log/checkpoint.h"
+#include "sspf/store.h"
+
+namespace sspf {
+
+// Hidden: the nested class of an exported class would otherwise export its
+// methods.
+struct __attribute__((visibility("hidden"))) Session::Impl {
+  StoreOptions options;
+  std::shared_ptr<const Clock> clock;
+  internal::Bytes store_id_bytes;
+  std::string store_id;  // hex
+  PrincipalInfo me;
+  std::unique_ptr<internal::Db> db;
+
+  SecretBytes root_key;
+  SecretBytes principal_secret_key;  // X25519
+  internal::Bytes principal_public_key;
+  SecretBytes lookup_key;    // blind index of personal identity numbers
+  SecretBytes identity_key;  // subject and guardian identity records
+  SecretBytes audit_secret_key;  // Ed25519, signs checkpoints
+  internal::Bytes audit_public_key;
+  // Actor secret keys this principal has unsealed, by (actor, version).
+  std::map<std::pair<Actor, int64_t>, SecretBytes> actor_keys;
+  // Their public halves, filled by ActorKey() together with actor_keys.
+  std::map<std::pair<Actor, int64_t>, internal::Bytes> actor_public_keys;
+
+  std::unique_ptr<internal::Txn> batch;
+  // Re-read the principal's state at the start of every operation (false
+  // only for the recovery key, which acts without a principal row).
+  bool refresh_principal = true;  // open between BeginBatch/CommitBatch
+
+  UnixSeconds Now() const { return clock->Now(); }
+  Date Today() const { return DateOf(Now()); }
+  std::string KeyringPath() const { return options.path + ".keyring"; }
+  // The store's checkpoint signer (audit key and automatic-checkpoint policy).
+  internal::CheckpointSigner Signer() const {
+    return {store_id, &audit_secret_key, audit_public_key, options.checkpoint_every_events,
+            options.checkpoint_every_seconds};
+  }
+
+  // The transaction of one operation: its own, or the open batch's.
+  class Scope {
+   public:
+    Scope() = default;
+    explicit Scope(std::unique_ptr<internal::Txn> own) : own_(std::move(own)) {}
+    // Commits the operation's own transaction; a no-op inside a batch (the
+    // batch commits).
+    Status Commit() { return own_ ? own_->Commit() : Status::Ok(); }
+
+   private:
+    std::unique_ptr<internal::Txn> own_;
+  };
+  Result<Scope> Begin();
+
+  // Appends an access-log event to the current transaction (DESIGN §6), and
+  // makes an automatic checkpoint when one is due.  If this fails the
+  // operation must fail (fail closed).
+  struct EventArgs {
+    Action action = Action::kUnlock;
+    std::string target;
+    bool allowed = false;
+    std::string reason;
+    std::string basis;
+    std::string purpose;
+    std::string case_id;
+    std::string subject_id;
+    std::string detail;  // replay detail, see audit_log.h
+  };
+  Status Log(const EventArgs& e);
+
+  // Logs a denial, commits it, and returns the denial as a Status
+  // (kPermissionDenied, or kConsentRequired when consent was missing).
+  Status Deny(Scope& scope, EventArgs e, bool consent_missing = false);
+
+  // Checks a free-text argument: not empty (when required), valid UTF-8, no
+  // NUL or control characters other than tab, at most options.max_text_bytes.
+  Status CheckText(std::string_view what, std::string_view text,
+                   bool required) const;
+
+  // The secret key of actor at version, unsealing it on first use.
+  // kPermissionDenied if this principal holds no seal for it.
+  Result<const SecretBytes*> ActorKey(Actor actor, int64_t version);
+  // Seals actor keys this principal holds to members of its actor that lack
+  // them (new members, recovered principals).
+  Status DeliverActorKeys();
+};
+
+namespace internal {
+// The library's way from a Session to its context (the C ABI, white-box
+// tests and sspf-bench); not part of the installed API.
+struct SessionAccess {
+  static Session::Impl* Get(Session& s) { return s.impl_.get(); }
+};
+}  // namespace internal
+
+}  // namespace sspf
+
+#endif  // SSPF_SRC_SESSION_IMPL_H_

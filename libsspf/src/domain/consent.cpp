@@ -1,0 +1,299 @@
+// Consent (samtycke): append-only versions per consent id.  Version 1 is
+// the grant; a withdrawal is a new version with withdrawn_at set.  The
+// consents table refuses UPDATE and DELETE (triggers).
+#include <algorithm>
+
+#include "context/internal_ops.h"
+#include "sspf/pnr.h"
+
+namespace sspf {
+
+using internal::Db;
+using internal::Stmt;
+
+namespace internal {
+
+namespace {
+
+template <typename T, typename NameFn>
+std::string JoinNames(const std::vector<T>& values, NameFn name) {
+  std::string out;
+  for (const T& v : values) {
+    if (!out.empty()) out += ",";
+    out += name(v);
+  }
+  return out;
+}
+
+template <typename T, typename ParseFn>
+Result<std::vector<T>> SplitNames(const std::string& text, ParseFn parse) {
+  std::vector<T> out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t comma = text.find(',', start);
+    if (comma == std::string::npos) comma = text.size();
+    std::optional<T> v = parse(std::string_view(text).substr(start, comma - start));
+    if (!v) return IntegrityViolation("consent record holds an unknown name");
+    out.push_back(*v);
+    start = comma + 1;
+  }
+  return out;
+}
+
+constexpr const char* kLatestColumns =
+    "c.id, c.version, c.case_id, c.party_youth, c.guardian_id, c.actors, c.categories, "
+    "c.valid_from, c.valid_until, c.withdrawn_at, c.purpose, c.form_ref, c.recorded_by";
+
+Result<ConsentInfo> ReadConsentRow(Stmt* st) {
+  ConsentInfo c;
+  c.id = st->Text(0);
+  c.version = static_cast<int>(st->Int(1));
+  c.case_id = st->Text(2);
+  c.party.youth = st->Int(3) != 0;
+  if (!c.party.youth) c.party.guardian_id = st->Text(4);
+  SSPF_ASSIGN_OR_RETURN(c.actors, SplitNames<Actor>(st->Text(5), ParseActor));
+  SSPF_ASSIGN_OR_RETURN(c.categories, SplitNames<Category>(st->Text(6), ParseCategory));
+  c.valid_from = st->Int(7);
+  SSPF_ASSIGN_OR_RETURN(c.valid_until, ParseDate(st->Text(8)));
+  if (!st->IsNull(9)) c.withdrawn_at = st->Int(9);
+  c.purpose = st->Text(10);
+  c.form_ref = st->Text(11);
+  c.recorded_by = st->Text(12);
+  return c;
+}
+
+}  // namespace
+
+// The latest version of every consent of a case (shared with entries.cpp).
+Result<std::vector<ConsentInfo>> LatestConsents(Db* db, std::string_view case_id) {
+  static const std::string sql =
+      std::string("SELECT ") + kLatestColumns +
+      " FROM consents c WHERE c.case_id = ? AND c.version = "
+      "(SELECT MAX(v.version) FROM consents v WHERE v.id = c.id) ORDER BY c.recorded, c.id";
+  SSPF_ASSIGN_OR_RETURN(Stmt * st, db->Prepare(sql.c_str()));
+  st->Bind(1, case_id);
+  std::vector<ConsentInfo> out;
+  for (;;) {
+    SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) break;
+    Result<ConsentInfo> c = ReadConsentRow(st);
+    if (!c.ok()) {
+      st->Reset();
+      return c.status();
+    }
+    out.push_back(std::move(*c));
+  }
+  st->Reset();
+  return out;
+}
+
+ConsentRecord ToRecord(const ConsentInfo& c) {
+  ConsentRecord r;
+  r.id = c.id;
+  r.party_is_youth = c.party.youth;
+  r.guardian_id = c.party.guardian_id;
+  r.actors = c.actors;
+  r.categories = c.categories;
+  r.valid_from = c.valid_from;
+  r.valid_until = c.valid_until;
+  r.withdrawn_at = c.withdrawn_at;
+  return r;
+}
+
+// Evaluates, as of now, whether consent for the case covers moving category
+// c from actor `from` to actor `to`, using only `records` (the caller picks
+// them: every latest record of the case, or the ones a disclosure named).
+// The subject's birth date and guardians come from the store.
+Result<ConsentEvaluation> EvaluateCaseConsent(Session::Impl* impl, std::string_view case_id,
+                                              const std::vector<ConsentRecord>& records,
+                                              Actor from, Actor to, Category c) {
+  Db* db = impl->db.get();
+  SSPF_ASSIGN_OR_RETURN(
+      Stmt * st, db->Prepare("SELECT s.id, s.birth_date FROM cases k JOIN subjects s ON "
+                             "s.id = k.subject_id WHERE k.id = ?"));
+  st->Bind(1, case_id);
+  SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
+  if (!row) return NotFound("no such case");
+  std::string subject_id = st->Text(0);
+  std::string birth_text = st->Text(1);
+  st->Reset();
+  SSPF_ASSIGN_OR_RETURN(Date birth, ParseDate(birth_text));
+  // Every registered guardian is treated as having custody: the store does
+  // not record custody separately, so all of them must consent.
+  SSPF_ASSIGN_OR_RETURN(Stmt * gs, db->Prepare("SELECT id FROM guardians WHERE subject_id = ? "
+                                               "ORDER BY position"));
+  gs->Bind(1, subject_id);
+  std::vector<std::string> guardian_ids;
+  for (;;) {
+    SSPF_ASSIGN_OR_RETURN(bool g, gs->Step());
+    if (!g) break;
+    guardian_ids.push_back(gs->Text(0));
+  }
+  gs->Reset();
+  return EvaluateConsent(impl->options.consent_policy, birth, guardian_ids, records,
+                         impl->Now(), impl->Today(), from, to, c);
+}
+
+}  // namespace internal
+
+namespace {
+
+template <typename T>
+void Dedupe(std::vector<T>* v) {
+  std::vector<T> out;
+  for (const T& x : *v) {
+    if (std::find(out.begin(), out.end(), x) == out.end()) out.push_back(x);
+  }
+  *v = std::move(out);
+}
+
+}  // namespace
+
+Result<std::string> Session::GrantConsent(const ConsentInput& input) {
+  Impl* impl = impl_.get();
+  ConsentInput c = input;
+  if (c.actors.empty()) return InvalidArgument("a consent must name at least one actor");
+  if (c.categories.empty()) return InvalidArgument("a consent must name at least one category");
+  for (Actor a : c.actors) {
+    if (!ParseActor(ActorName(a))) return InvalidArgument("unknown actor");
+  }
+  for (Category k : c.categories) {
+    if (!ParseCategory(CategoryName(k))) return InvalidArgument("unknown category");
+  }
+  Dedupe(&c.actors);
+  Dedupe(&c.categories);
+  if (!IsValidDate(c.valid_until)) return InvalidArgument("valid_until is not a real date");
+  if (c.valid_until < impl->Today()) {
+    return InvalidArgument("valid_until is in the past");
+  }
+  SSPF_RETURN_IF_ERROR(impl->CheckText("the purpose", c.purpose, false));
+  SSPF_RETURN_IF_ERROR(impl->CheckText("the form reference", c.form_ref, false));
+  if (!c.party.youth) {
+    SSPF_RETURN_IF_ERROR(impl->CheckText("the guardian id", c.party.guardian_id, true));
+  }
+
+  SSPF_ASSIGN_OR_RETURN(Impl::Scope scope, impl->Begin());
+  Db* db = impl->db.get();
+  SSPF_ASSIGN_OR_RETURN(internal::CaseOp op,
+                        internal::StartCaseOp(impl, internal::Operation::kGrantConsent,
+                                              Action::kConsentGrant, c.case_id));
+  op.event.target = "consent:?";
+  internal::Decision d = internal::Decide(op.request);
+  Impl::EventArgs& e = op.event;
+  SSPF_RETURN_IF_ERROR(internal::DenyUnlessAllowed(impl, scope, d, e));
+  if (!op.open) return FailedPrecondition("the case is closed");
+  if (!c.party.youth) {
+    SSPF_ASSIGN_OR_RETURN(
+        Stmt * st, db->Prepare("SELECT 1 FROM guardians WHERE id = ? AND subject_id = ?"));
+    st->Bind(1, c.party.guardian_id).Bind(2, e.subject_id);
+    SSPF_ASSIGN_OR_RETURN(bool found, st->Step());
+    st->Reset();
+    if (!found) {
+      return InvalidArgument("guardian " + c.party.guardian_id +
+                             " is not a guardian of the case's subject");
+    }
+  }
+  std::string id = internal::RandomId();
+  const UnixSeconds now = impl->Now();
+  std::string actors = internal::JoinNames(c.actors, ActorName);
+  std::string categories = internal::JoinNames(c.categories, CategoryName);
+  std::string until = FormatDate(c.valid_until);
+  SSPF_ASSIGN_OR_RETURN(
+      Stmt * ins,
+      db->Prepare("INSERT INTO consents(id, version, case_id, party_youth, guardian_id, "
+                  "actors, categories, valid_from, valid_until, withdrawn_at, purpose, "
+                  "form_ref, recorded_by, recorded) VALUES(?,1,?,?,?,?,?,?,?,NULL,?,?,?,?)"));
+  ins->Bind(1, id).Bind(2, c.case_id).Bind(3, int64_t{c.party.youth ? 1 : 0});
+  if (c.party.youth) {
+    ins->BindNull(4);
+  } else {
+    ins->Bind(4, c.party.guardian_id);
+  }
+  ins->Bind(5, actors).Bind(6, categories).Bind(7, now).Bind(8, until).Bind(9, c.purpose)
+      .Bind(10, c.form_ref).Bind(11, impl->me.id).Bind(12, now);
+  SSPF_RETURN_IF_ERROR(ins->Run());
+  e.target = "consent:" + id;
+  e.allowed = true;
+  e.reason = d.reason;
+  e.basis = d.basis;
+  e.detail = "consent=" + id + " version=1 case=" + c.case_id + " party=" +
+             (c.party.youth ? std::string("youth") : "guardian:" + c.party.guardian_id) +
+             " actors=" + actors + " categories=" + categories +
+             " from=" + std::to_string(now) + " until=" + until;
+  SSPF_RETURN_IF_ERROR(impl->Log(e));
+  SSPF_RETURN_IF_ERROR(scope.Commit());
+  return id;
+}
+
+Status Session::WithdrawConsent(std::string_view consent_id) {
+  Impl* impl = impl_.get();
+  SSPF_ASSIGN_OR_RETURN(Impl::Scope scope, impl->Begin());
+  Db* db = impl->db.get();
+  std::string case_id;
+  int64_t version = 0;
+  bool withdrawn = false;
+  {
+    SSPF_ASSIGN_OR_RETURN(
+        Stmt * st, db->Prepare("SELECT case_id, version, withdrawn_at FROM consents "
+                               "WHERE id = ? ORDER BY version DESC LIMIT 1"));
+    st->Bind(1, consent_id);
+    SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) return NotFound("no such consent");
+    case_id = st->Text(0);
+    version = st->Int(1);
+    withdrawn = !st->IsNull(2);
+    st->Reset();
+  }
+  SSPF_ASSIGN_OR_RETURN(internal::CaseOp op,
+                        internal::StartCaseOp(impl, internal::Operation::kWithdrawConsent,
+                                              Action::kConsentWithdraw, case_id));
+  op.event.target = "consent:" + std::string(consent_id);
+  internal::Decision d = internal::Decide(op.request);
+  Impl::EventArgs& e = op.event;
+  SSPF_RETURN_IF_ERROR(internal::DenyUnlessAllowed(impl, scope, d, e));
+  // A withdrawal is recorded even on a closed case: it must stop reads of
+  // what was disclosed under it.
+  if (withdrawn) return FailedPrecondition("the consent is already withdrawn");
+  const UnixSeconds now = impl->Now();
+  const int64_t next = version + 1;
+  SSPF_ASSIGN_OR_RETURN(
+      Stmt * ins,
+      db->Prepare("INSERT INTO consents(id, version, case_id, party_youth, guardian_id, "
+                  "actors, categories, valid_from, valid_until, withdrawn_at, purpose, "
+                  "form_ref, recorded_by, recorded) "
+                  "SELECT id, ?, case_id, party_youth, guardian_id, actors, categories, "
+                  "valid_from, valid_until, ?, purpose, form_ref, ?, ? FROM consents "
+                  "WHERE id = ? AND version = ?"));
+  ins->Bind(1, next).Bind(2, now).Bind(3, impl->me.id).Bind(4, now).Bind(5, consent_id)
+      .Bind(6, version);
+  SSPF_RETURN_IF_ERROR(ins->Run());
+  if (db->Changes() != 1) return Internal("consent withdrawal wrote no row");
+  e.allowed = true;
+  e.reason = d.reason;
+  e.basis = d.basis;
+  e.detail = "consent=" + std::string(consent_id) + " version=" + std::to_string(next) +
+             " withdrawn=" + std::to_string(now);
+  SSPF_RETURN_IF_ERROR(impl->Log(e));
+  return scope.Commit();
+}
+
+Result<std::vector<ConsentInfo>> Session::ListConsents(std::string_view case_id) {
+  Impl* impl = impl_.get();
+  SSPF_ASSIGN_OR_RETURN(Impl::Scope scope, impl->Begin());
+  SSPF_ASSIGN_OR_RETURN(internal::CaseOp op,
+                        internal::StartCaseOp(impl, internal::Operation::kListConsent,
+                                              Action::kConsentList, case_id));
+  internal::Decision d = internal::Decide(op.request);
+  Impl::EventArgs& e = op.event;
+  SSPF_RETURN_IF_ERROR(internal::DenyUnlessAllowed(impl, scope, d, e));
+  SSPF_ASSIGN_OR_RETURN(std::vector<ConsentInfo> out,
+                        internal::LatestConsents(impl->db.get(), case_id));
+  e.allowed = true;
+  e.reason = d.reason;
+  e.basis = d.basis;
+  SSPF_RETURN_IF_ERROR(impl->Log(e));
+  SSPF_RETURN_IF_ERROR(scope.Commit());
+  return out;
+}
+
+}  // namespace sspf

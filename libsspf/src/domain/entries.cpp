@@ -1,0 +1,630 @@
+// Entries, disclosures and emergency (legal-basis) grants.
+//
+// Each entry body is encrypted with its own random key (XChaCha20-Poly1305)
+// whose associated data binds it to (format version, store id, case id,
+// entry id, category, author actor, key version).  The entry key is sealed
+// to the author actor's public key and, on disclosure, to the receiving
+// actor's.  Only members of an actor hold that actor's secret key, so a
+// principal of actor A cannot decrypt an entry whose key was never sealed to
+// A, whatever the access decision says and even with the root key.
+#include <algorithm>
+
+#include "context/internal_ops.h"
+#include "sspf/pnr.h"
+
+namespace sspf {
+
+using internal::BasisKind;
+using internal::BasisState;
+using internal::Bytes;
+using internal::Db;
+using internal::Stmt;
+
+namespace internal {
+
+}  // namespace internal
+
+namespace {
+
+constexpr uint64_t kEntryFormatVersion = 1;
+constexpr int kMaxGrantHours = 72;
+
+struct EntryRow {
+  EntryInfo info;
+  std::string author_id;
+  int64_t key_version = 0;
+  bool has_body = false;
+  Bytes body;
+};
+
+Bytes EntryAd(const Session::Impl* impl, const EntryRow& e) {
+  return internal::AdBuilder()
+      .Add("sspf-entry-v1")
+      .AddU64(kEntryFormatVersion)
+      .Add(impl->store_id_bytes)
+      .Add(e.info.case_id)
+      .Add(e.info.id)
+      .AddU64(static_cast<uint64_t>(e.info.category))
+      .AddU64(static_cast<uint64_t>(e.info.author_actor))
+      .AddU64(static_cast<uint64_t>(e.key_version))
+      .bytes();
+}
+
+// Prefixed to the entry key inside each seal, so that a seal cannot be
+// moved to another entry, actor or key version.
+Bytes EntryKeyHeader(const Session::Impl* impl, const std::string& entry_id, Actor actor,
+                     int64_t actor_key_version) {
+  return internal::AdBuilder()
+      .Add("sspf-entry-key-v1")
+      .Add(impl->store_id_bytes)
+      .Add(entry_id)
+      .AddU64(static_cast<uint64_t>(actor))
+      .AddU64(static_cast<uint64_t>(actor_key_version))
+      .bytes();
+}
+
+Bytes SealEntryKey(const Session::Impl* impl, const std::string& entry_id, Actor actor,
+                   int64_t version, const Bytes& actor_pk, const uint8_t* entry_key) {
+  Bytes msg = EntryKeyHeader(impl, entry_id, actor, version);
+  msg.insert(msg.end(), entry_key, entry_key + internal::kKeySize);
+  Bytes sealed = internal::SealTo(actor_pk, msg.data(), msg.size());
+  SecureWipe(msg.data(), msg.size());
+  return sealed;
+}
+
+Result<std::pair<int64_t, Bytes>> CurrentActorKey(Db* db, Actor actor) {
+  SSPF_ASSIGN_OR_RETURN(Stmt * st,
+                        db->Prepare("SELECT version, public_key FROM actor_keys WHERE actor = ? "
+                                    "ORDER BY version DESC LIMIT 1"));
+  st->Bind(1, static_cast<int64_t>(actor));
+  SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
+  if (!row) {
+    return FailedPrecondition(std::string("actor ") + ActorName(actor) +
+                              " has no key yet (add a member of that actor first)");
+  }
+  std::pair<int64_t, Bytes> out{st->Int(0), st->Blob(1)};
+  st->Reset();
+  return out;
+}
+
+// Unseals the entry key held for `actor` (the caller's own actor or the
+// author actor) into out.  kPermissionDenied if no seal exists for that actor
+// or this principal does not hold the actor's secret key.
+Status UnsealEntryKey(Session::Impl* impl, const std::string& entry_id, Actor actor,
+                      internal::EphemeralKey* out) {
+  Db* db = impl->db.get();
+  SSPF_ASSIGN_OR_RETURN(
+      Stmt * st, db->Prepare("SELECT actor_key_version, sealed FROM entry_keys "
+                             "WHERE entry_id = ? AND actor = ?"));
+  st->Bind(1, entry_id).Bind(2, static_cast<int64_t>(actor));
+  SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
+  if (!row) {
+    return PermissionDenied(std::string("no entry key is sealed to actor ") + ActorName(actor));
+  }
+  int64_t version = st->Int(0);
+  Bytes sealed = st->Blob(1);
+  st->Reset();
+  SSPF_ASSIGN_OR_RETURN(const SecretBytes* actor_sk, impl->ActorKey(actor, version));
+  const Bytes& actor_pk = impl->actor_public_keys[{actor, version}];
+  Bytes header = EntryKeyHeader(impl, entry_id, actor, version);
+  if (sealed.size() != header.size() + internal::kKeySize + internal::kSealOverhead) {
+    return IntegrityViolation("entry key seal is bound to another entry, actor or version");
+  }
+  internal::SecureBuffer plain(header.size() + internal::kKeySize);
+  SSPF_RETURN_IF_ERROR(
+      internal::SealOpenInto(actor_pk, *actor_sk, sealed, plain.data(), plain.size()));
+  if (!std::equal(header.begin(), header.end(), plain.begin())) {
+    return IntegrityViolation("entry key seal is bound to another entry, actor or version");
+  }
+  std::copy(plain.begin() + static_cast<long>(header.size()), plain.end(), out->data());
+  return Status::Ok();
+}
+
+constexpr const char* kEntryColumns =
+    "e.id, e.case_id, e.category, p.name, e.author_actor, e.created, e.supersedes, "
+    "e.key_version, e.author_id, e.body IS NOT NULL";
+
+void ReadEntryColumns(Stmt* st, EntryRow* e) {
+  e->info.id = st->Text(0);
+  e->info.case_id = st->Text(1);
+  e->info.category = static_cast<Category>(st->Int(2));
+  e->info.author = st->Text(3);
+  e->info.author_actor = static_cast<Actor>(st->Int(4));
+  e->info.created = st->Int(5);
+  if (!st->IsNull(6)) e->info.supersedes = st->Text(6);
+  e->key_version = st->Int(7);
+  e->author_id = st->Text(8);
+  e->has_body = st->Int(9) != 0;
+}
+
+Status LoadDisclosedTo(Db* db, EntryInfo* info) {
+  SSPF_ASSIGN_OR_RETURN(Stmt * st,
+                        db->Prepare("SELECT DISTINCT to_actor FROM disclosures WHERE "
+                                    "entry_id = ? ORDER BY to_actor"));
+  st->Bind(1, info->id);
+  info->disclosed_to.clear();
+  for (;;) {
+    SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) break;
+    info->disclosed_to.push_back(static_cast<Actor>(st->Int(0)));
+  }
+  st->Reset();
+  return Status::Ok();
+}
+
+Result<EntryRow> LoadEntry(Db* db, std::string_view entry_id, bool with_body) {
+  static const std::string sql = std::string("SELECT ") + kEntryColumns +
+                                 ", e.body FROM entries e JOIN principals p ON "
+                                 "p.id = e.author_id WHERE e.id = ?";
+  SSPF_ASSIGN_OR_RETURN(Stmt * st, db->Prepare(sql.c_str()));
+  st->Bind(1, entry_id);
+  SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
+  if (!row) return NotFound("no such entry");
+  EntryRow e;
+  ReadEntryColumns(st, &e);
+  if (with_body && e.has_body) e.body = st->Blob(10);
+  st->Reset();
+  SSPF_RETURN_IF_ERROR(LoadDisclosedTo(db, &e.info));
+  return e;
+}
+
+std::vector<std::string> SplitIds(const std::string& s) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start < s.size()) {
+    size_t comma = s.find(',', start);
+    if (comma == std::string::npos) comma = s.size();
+    if (comma > start) out.push_back(s.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return out;
+}
+
+Result<BasisState> GrantState(Session::Impl* impl, const std::string& grant_id) {
+  SSPF_ASSIGN_OR_RETURN(Stmt * st, impl->db->Prepare("SELECT created, until FROM grants "
+                                                     "WHERE id = ?"));
+  st->Bind(1, grant_id);
+  SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
+  BasisState b;
+  b.id = grant_id;
+  b.kind = BasisKind::kGrantExpired;
+  if (row) {
+    UnixSeconds from = st->Int(0), until = st->Int(1);
+    if (from <= impl->Now() && impl->Now() < until) b.kind = BasisKind::kGrantActive;
+  }
+  st->Reset();
+  return b;
+}
+
+// Every disclosure of the entry to `to`, newest first (so a denial names
+// the state of the latest basis), each re-evaluated now.  A
+// consent-based disclosure stays valid only while the very consents it
+// named are in force and still required-complete: a withdrawal or expiry of
+// any of them stops reads at once, and a new consent needs a new disclosure.
+Result<std::vector<BasisState>> DisclosureStates(Session::Impl* impl, const EntryRow& e,
+                                                 Actor to) {
+  Db* db = impl->db.get();
+  struct Row {
+    std::string id, consent, grant, provision, reason;
+    bool has_consent, has_grant, has_provision;
+    std::optional<UnixSeconds> until;
+  };
+  std::vector<Row> rows;
+  {
+    SSPF_ASSIGN_OR_RETURN(
+        Stmt * st, db->Prepare("SELECT id, consent_id, grant_id, provision, reason, until "
+                               "FROM disclosures WHERE entry_id = ? AND to_actor = ? "
+                               "ORDER BY rowid DESC"));
+    st->Bind(1, e.info.id).Bind(2, static_cast<int64_t>(to));
+    for (;;) {
+      SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
+      if (!row) break;
+      Row r;
+      r.id = st->Text(0);
+      r.has_consent = !st->IsNull(1);
+      r.has_grant = !st->IsNull(2);
+      r.has_provision = !st->IsNull(3);
+      if (r.has_consent) r.consent = st->Text(1);
+      if (r.has_grant) r.grant = st->Text(2);
+      if (r.has_provision) r.provision = st->Text(3);
+      r.reason = st->Text(4);
+      if (!st->IsNull(5)) r.until = st->Int(5);
+      rows.push_back(std::move(r));
+    }
+    st->Reset();
+  }
+  std::vector<BasisState> out;
+  std::optional<std::vector<ConsentInfo>> latest;
+  for (const Row& r : rows) {
+    if (r.has_consent) {
+      if (!latest) {
+        SSPF_ASSIGN_OR_RETURN(latest, internal::LatestConsents(db, e.info.case_id));
+      }
+      std::vector<std::string> ids = SplitIds(r.consent);
+      std::vector<internal::ConsentRecord> records;
+      for (const ConsentInfo& c : *latest) {
+        if (std::find(ids.begin(), ids.end(), c.id) != ids.end()) {
+          records.push_back(internal::ToRecord(c));
+        }
+      }
+      SSPF_ASSIGN_OR_RETURN(
+          internal::ConsentEvaluation ev,
+          internal::EvaluateCaseConsent(impl, e.info.case_id, records, e.info.author_actor,
+                                        to, e.info.category));
+      BasisState b = internal::ConsentBasis(ev, e.info.author_actor, to, e.info.category);
+      if (!ev.in_force && b.id.empty()) b.id = r.consent;
+      out.push_back(std::move(b));
+    } else if (r.has_grant) {
+      SSPF_ASSIGN_OR_RETURN(BasisState b, GrantState(impl, r.grant));
+      out.push_back(std::move(b));
+    } else if (r.has_provision) {
+      BasisState b;
+      b.kind = r.until && impl->Now() >= *r.until ? BasisKind::kProvisionExpired
+                                                  : BasisKind::kLegalProvision;
+      b.id = r.id;
+      b.provision = r.provision;
+      b.reason_recorded = !r.reason.empty();
+      out.push_back(std::move(b));
+    } else {
+      out.push_back(BasisState());
+    }
+  }
+  return out;
+}
+
+// The kReadEntry request for one entry.
+Result<internal::AccessRequest> ReadRequest(Session::Impl* impl, const EntryRow& e,
+                                            bool on_team, bool has_grant) {
+  internal::AccessRequest r = internal::RequestFor(impl, internal::Operation::kReadEntry);
+  r.on_case_team = on_team;
+  r.has_active_grant = has_grant;
+  r.entry_author_actor = e.info.author_actor;
+  r.category = e.info.category;
+  if (e.info.author_actor != impl->me.actor && impl->me.active &&
+      (impl->me.role == Role::kMember || impl->me.role == Role::kCoordinator)) {
+    SSPF_ASSIGN_OR_RETURN(r.disclosures, DisclosureStates(impl, e, impl->me.actor));
+  }
+  return r;
+}
+
+}  // namespace
+
+Result<std::string> Session::AddEntry(std::string_view case_id, Category category,
+                                      std::string_view body,
+                                      std::optional<std::string> supersedes) {
+  Impl* impl = impl_.get();
+  if (!ParseCategory(CategoryName(category))) return InvalidArgument("unknown category");
+  if (body.size() > impl->options.max_entry_bytes) {
+    return InvalidArgument("entry body is too large (limit " +
+                           std::to_string(impl->options.max_entry_bytes) + " bytes)");
+  }
+  if (body.empty()) return InvalidArgument("entry body is empty");
+  SSPF_ASSIGN_OR_RETURN(Impl::Scope scope, impl->Begin());
+  Db* db = impl->db.get();
+  SSPF_ASSIGN_OR_RETURN(internal::CaseOp op,
+                        internal::StartCaseOp(impl, internal::Operation::kCreateEntry,
+                                              Action::kEntryAdd, case_id));
+  op.request.category = category;
+  op.event.target = "entry:?";
+  internal::Decision d = internal::Decide(op.request);
+  Impl::EventArgs& e = op.event;
+  SSPF_RETURN_IF_ERROR(internal::DenyUnlessAllowed(impl, scope, d, e));
+  if (!op.open) return FailedPrecondition("the case is closed");
+  if (supersedes) {
+    SSPF_ASSIGN_OR_RETURN(Stmt * st, db->Prepare("SELECT case_id FROM entries WHERE id = ?"));
+    st->Bind(1, *supersedes);
+    SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
+    bool same_case = row && st->Text(0) == case_id;
+    st->Reset();
+    if (!same_case) {
+      return InvalidArgument("the superseded entry is not an entry of this case");
+    }
+  }
+  SSPF_ASSIGN_OR_RETURN(auto actor_key, CurrentActorKey(db, impl->me.actor));
+
+  EntryRow row;
+  row.info.id = internal::RandomId();
+  row.info.case_id = std::string(case_id);
+  row.info.category = category;
+  row.info.author_actor = impl->me.actor;
+  row.key_version = actor_key.first;
+  SSPF_ASSIGN_OR_RETURN(SecretBytes entry_key, SecretBytes::Random(internal::kKeySize));
+  SSPF_ASSIGN_OR_RETURN(
+      Bytes sealed_body,
+      internal::AeadSeal(entry_key, reinterpret_cast<const uint8_t*>(body.data()), body.size(),
+                         EntryAd(impl, row)));
+  Bytes sealed_key = SealEntryKey(impl, row.info.id, impl->me.actor, actor_key.first,
+                                  actor_key.second, entry_key.data(InsecureSecretAccess::Get()));
+  SSPF_ASSIGN_OR_RETURN(
+      Stmt * ins,
+      db->Prepare("INSERT INTO entries(id, case_id, category, author_id, author_actor, "
+                  "created, supersedes, key_version, body) VALUES(?,?,?,?,?,?,?,?,?)"));
+  ins->Bind(1, row.info.id).Bind(2, case_id).Bind(3, static_cast<int64_t>(category))
+      .Bind(4, impl->me.id).Bind(5, static_cast<int64_t>(impl->me.actor)).Bind(6, impl->Now())
+      .BindOpt(7, supersedes).Bind(8, actor_key.first).BindBlob(9, sealed_body);
+  SSPF_RETURN_IF_ERROR(ins->Run());
+  SSPF_ASSIGN_OR_RETURN(
+      Stmt * key, db->Prepare("INSERT INTO entry_keys(entry_id, actor, actor_key_version, "
+                              "sealed) VALUES(?,?,?,?)"));
+  key->Bind(1, row.info.id).Bind(2, static_cast<int64_t>(impl->me.actor))
+      .Bind(3, actor_key.first).BindBlob(4, sealed_key);
+  SSPF_RETURN_IF_ERROR(key->Run());
+  e.target = "entry:" + row.info.id;
+  e.allowed = true;
+  e.reason = d.reason;
+  e.basis = d.basis;
+  e.detail = "entry=" + row.info.id + " case=" + std::string(case_id) +
+             " category=" + CategoryName(category) + " author=" + impl->me.id +
+             " actor=" + ActorName(impl->me.actor);
+  SSPF_RETURN_IF_ERROR(impl->Log(e));
+  SSPF_RETURN_IF_ERROR(scope.Commit());
+  return row.info.id;
+}
+
+Result<std::vector<EntryInfo>> Session::ListEntries(std::string_view case_id) {
+  Impl* impl = impl_.get();
+  SSPF_ASSIGN_OR_RETURN(Impl::Scope scope, impl->Begin());
+  Db* db = impl->db.get();
+  SSPF_ASSIGN_OR_RETURN(internal::CaseOp op,
+                        internal::StartCaseOp(impl, internal::Operation::kListEntries,
+                                              Action::kEntryList, case_id));
+  internal::Decision d = internal::Decide(op.request);
+  Impl::EventArgs& e = op.event;
+  SSPF_RETURN_IF_ERROR(internal::DenyUnlessAllowed(impl, scope, d, e));
+  std::vector<EntryRow> rows;
+  {
+    static const std::string sql = std::string("SELECT ") + kEntryColumns +
+                                   " FROM entries e JOIN principals p ON p.id = e.author_id "
+                                   "WHERE e.case_id = ? ORDER BY e.created, e.id";
+    SSPF_ASSIGN_OR_RETURN(Stmt * st, db->Prepare(sql.c_str()));
+    st->Bind(1, case_id);
+    for (;;) {
+      SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
+      if (!row) break;
+      EntryRow er;
+      ReadEntryColumns(st, &er);
+      rows.push_back(std::move(er));
+    }
+    st->Reset();
+  }
+  std::vector<EntryInfo> out;
+  for (EntryRow& row : rows) {
+    if (d.restrict_rows) {
+      SSPF_ASSIGN_OR_RETURN(internal::AccessRequest rr,
+                            ReadRequest(impl, row, op.request.on_case_team, op.request.has_active_grant));
+      if (!internal::Decide(rr).allowed) continue;
+    }
+    SSPF_RETURN_IF_ERROR(LoadDisclosedTo(db, &row.info));
+    out.push_back(std::move(row.info));
+  }
+  e.allowed = true;
+  e.reason = d.reason + " (" + std::to_string(out.size()) + " of " +
+             std::to_string(rows.size()) + " entries readable)";
+  e.basis = d.basis;
+  SSPF_RETURN_IF_ERROR(impl->Log(e));
+  SSPF_RETURN_IF_ERROR(scope.Commit());
+  return out;
+}
+
+Result<EntryContent> Session::ReadEntry(std::string_view entry_id, std::string_view purpose) {
+  Impl* impl = impl_.get();
+  SSPF_RETURN_IF_ERROR(impl->CheckText("the purpose", purpose, false));
+  SSPF_ASSIGN_OR_RETURN(Impl::Scope scope, impl->Begin());
+  Db* db = impl->db.get();
+  SSPF_ASSIGN_OR_RETURN(EntryRow row, LoadEntry(db, entry_id, /*with_body=*/true));
+  std::string subject_id;
+  bool open = false, on_team = false, has_grant = false;
+  SSPF_RETURN_IF_ERROR(internal::LoadCaseFacts(impl, row.info.case_id, &subject_id, &open,
+                                               &on_team, &has_grant));
+  SSPF_ASSIGN_OR_RETURN(internal::AccessRequest r,
+                        ReadRequest(impl, row, on_team, has_grant));
+  internal::Decision d = internal::Decide(r);
+  Impl::EventArgs e;
+  e.action = Action::kEntryRead;
+  e.target = "entry:" + row.info.id;
+  e.case_id = row.info.case_id;
+  e.subject_id = subject_id;
+  e.purpose = std::string(purpose);
+  SSPF_RETURN_IF_ERROR(internal::DenyUnlessAllowed(impl, scope, d, e));
+  if (!row.has_body) return FailedPrecondition("the entry's content has been erased");
+  // The decision allowed the read; the keys must agree.  A principal that
+  // lacks its actor's key (not yet delivered) is denied and logged as such.
+  internal::EphemeralKey entry_key;
+  Status unsealed = UnsealEntryKey(impl, row.info.id, impl->me.actor, &entry_key);
+  if (!unsealed.ok()) {
+    if (unsealed.code() != StatusCode::kPermissionDenied) return unsealed;
+    e.reason = unsealed.message();
+    return impl->Deny(scope, e);
+  }
+  SSPF_ASSIGN_OR_RETURN(PlainText body, internal::AeadOpen(entry_key.data(), row.body,
+                                                           EntryAd(impl, row)));
+  e.allowed = true;
+  e.reason = d.reason;
+  e.basis = d.basis;
+  SSPF_RETURN_IF_ERROR(impl->Log(e));
+  SSPF_RETURN_IF_ERROR(scope.Commit());
+  EntryContent out;
+  out.info = std::move(row.info);
+  out.body = std::move(body);
+  out.basis = d.basis;
+  return out;
+}
+
+Result<std::string> Session::DiscloseEntry(std::string_view entry_id, Actor to,
+                                           const DisclosureBasis& basis) {
+  Impl* impl = impl_.get();
+  if (!ParseActor(ActorName(to))) return InvalidArgument("unknown actor");
+  int named = (basis.consent_id ? 1 : 0) + (basis.grant_id ? 1 : 0) + (basis.provision ? 1 : 0);
+  if (named > 1) {
+    return InvalidArgument("name at most one basis: a consent, a grant or a provision");
+  }
+  if (basis.until && !basis.provision) {
+    return InvalidArgument("an end time applies only to a disclosure under a legal provision");
+  }
+  if (basis.until && *basis.until <= impl->Now()) {
+    return InvalidArgument("the disclosure's end time is not in the future");
+  }
+  if (basis.provision) {
+    SSPF_RETURN_IF_ERROR(impl->CheckText("the provision", *basis.provision, true));
+    SSPF_RETURN_IF_ERROR(impl->CheckText("the reason", basis.reason, true));
+  } else {
+    SSPF_RETURN_IF_ERROR(impl->CheckText("the reason", basis.reason, false));
+  }
+  SSPF_ASSIGN_OR_RETURN(Impl::Scope scope, impl->Begin());
+  Db* db = impl->db.get();
+  SSPF_ASSIGN_OR_RETURN(EntryRow row, LoadEntry(db, entry_id, /*with_body=*/false));
+  const std::string& case_id = row.info.case_id;
+  internal::AccessRequest r = internal::RequestFor(impl, internal::Operation::kDiscloseEntry);
+  std::string subject_id;
+  bool open = false;
+  SSPF_RETURN_IF_ERROR(internal::LoadCaseFacts(impl, case_id, &subject_id, &open,
+                                               &r.on_case_team, &r.has_active_grant));
+  r.entry_author_actor = row.info.author_actor;
+  r.category = row.info.category;
+  r.disclose_to = to;
+
+  const Actor from = row.info.author_actor;
+  const Category cat = row.info.category;
+  if (basis.grant_id) {
+    SSPF_ASSIGN_OR_RETURN(
+        Stmt * st, db->Prepare("SELECT g.case_id, p.actor FROM grants g JOIN principals p "
+                               "ON p.id = g.principal_id WHERE g.id = ?"));
+    st->Bind(1, *basis.grant_id);
+    SSPF_ASSIGN_OR_RETURN(bool found, st->Step());
+    std::string grant_case = found ? st->Text(0) : std::string();
+    Actor holder = found ? static_cast<Actor>(st->Int(1)) : Actor::kSchool;
+    st->Reset();
+    if (!found || grant_case != case_id) {
+      return InvalidArgument("grant " + *basis.grant_id + " is not a grant for this case");
+    }
+    if (holder != to) {
+      return InvalidArgument("grant " + *basis.grant_id +
+                             " is held by a principal of another actor than " + ActorName(to));
+    }
+    SSPF_ASSIGN_OR_RETURN(r.basis, GrantState(impl, *basis.grant_id));
+  } else if (basis.provision) {
+    r.basis.kind = BasisKind::kLegalProvision;
+    r.basis.provision = *basis.provision;
+    r.basis.reason_recorded = !basis.reason.empty();
+  } else {
+    SSPF_ASSIGN_OR_RETURN(std::vector<ConsentInfo> latest, internal::LatestConsents(db, case_id));
+    std::vector<internal::ConsentRecord> records;
+    if (basis.consent_id) {
+      auto named_it = std::find_if(latest.begin(), latest.end(), [&](const ConsentInfo& c) {
+        return c.id == *basis.consent_id;
+      });
+      if (named_it == latest.end()) {
+        return InvalidArgument("consent " + *basis.consent_id + " is not a consent of this case");
+      }
+      // The named consent stands for its party; the other parties' consents
+      // must be in force as well.
+      const ConsentParty party = named_it->party;
+      for (const ConsentInfo& c : latest) {
+        bool same_party = c.party.youth == party.youth &&
+                          (party.youth || c.party.guardian_id == party.guardian_id);
+        if (!same_party || c.id == *basis.consent_id) records.push_back(internal::ToRecord(c));
+      }
+    } else {
+      for (const ConsentInfo& c : latest) records.push_back(internal::ToRecord(c));
+    }
+    SSPF_ASSIGN_OR_RETURN(internal::ConsentEvaluation ev,
+                          internal::EvaluateCaseConsent(impl, case_id, records, from, to, cat));
+    r.basis = internal::ConsentBasis(ev, from, to, cat);
+    if (!ev.in_force && basis.consent_id && r.basis.id.empty()) r.basis.id = *basis.consent_id;
+  }
+  internal::Decision d = internal::Decide(r);
+  Impl::EventArgs e;
+  e.action = Action::kEntryDisclose;
+  e.target = "entry:" + row.info.id;
+  e.case_id = case_id;
+  e.subject_id = subject_id;
+  SSPF_RETURN_IF_ERROR(internal::DenyUnlessAllowed(impl, scope, d, e));
+  SSPF_ASSIGN_OR_RETURN(auto recipient_key, CurrentActorKey(db, to));
+  internal::EphemeralKey entry_key;
+  Status unsealed = UnsealEntryKey(impl, row.info.id, from, &entry_key);
+  if (!unsealed.ok()) {
+    if (unsealed.code() != StatusCode::kPermissionDenied) return unsealed;
+    e.reason = unsealed.message();
+    return impl->Deny(scope, e);
+  }
+  Bytes sealed = SealEntryKey(impl, row.info.id, to, recipient_key.first, recipient_key.second,
+                              entry_key.data());
+  SSPF_ASSIGN_OR_RETURN(
+      Stmt * key, db->Prepare("INSERT OR REPLACE INTO entry_keys(entry_id, actor, "
+                              "actor_key_version, sealed) VALUES(?,?,?,?)"));
+  key->Bind(1, row.info.id).Bind(2, static_cast<int64_t>(to)).Bind(3, recipient_key.first)
+      .BindBlob(4, sealed);
+  SSPF_RETURN_IF_ERROR(key->Run());
+
+  std::string id = internal::RandomId();
+  std::string detail_basis;
+  SSPF_ASSIGN_OR_RETURN(
+      Stmt * ins,
+      db->Prepare("INSERT INTO disclosures(id, entry_id, to_actor, consent_id, grant_id, "
+                  "provision, reason, decided_by, created, until) "
+                  "VALUES(?,?,?,?,?,?,?,?,?,?)"));
+  ins->Bind(1, id).Bind(2, row.info.id).Bind(3, static_cast<int64_t>(to));
+  if (basis.grant_id) {
+    ins->BindNull(4).Bind(5, *basis.grant_id).BindNull(6);
+    detail_basis = "grant:" + *basis.grant_id;
+  } else if (basis.provision) {
+    ins->BindNull(4).BindNull(5).Bind(6, *basis.provision);
+    detail_basis = basis.until ? "provision-until:" + std::to_string(*basis.until) : "provision";
+  } else {
+    ins->Bind(4, r.basis.id).BindNull(5).BindNull(6);
+    detail_basis = "consent:" + r.basis.id;
+  }
+  ins->Bind(7, basis.reason).Bind(8, impl->me.id).Bind(9, impl->Now()).BindOpt(10, basis.until);
+  SSPF_RETURN_IF_ERROR(ins->Run());
+  e.allowed = true;
+  e.reason = d.reason;
+  e.basis = d.basis;
+  e.detail = "disclosure=" + id + " entry=" + row.info.id + " to=" + ActorName(to) +
+             " basis=" + detail_basis;
+  SSPF_RETURN_IF_ERROR(impl->Log(e));
+  SSPF_RETURN_IF_ERROR(scope.Commit());
+  return id;
+}
+
+Result<std::string> Session::GrantEmergency(std::string_view case_id,
+                                            std::string_view provision,
+                                            std::string_view reason, int hours) {
+  Impl* impl = impl_.get();
+  SSPF_RETURN_IF_ERROR(impl->CheckText("the provision", provision, true));
+  SSPF_RETURN_IF_ERROR(impl->CheckText("the reason", reason, true));
+  if (hours < 1 || hours > kMaxGrantHours) {
+    return InvalidArgument("a grant lasts 1 to " + std::to_string(kMaxGrantHours) + " hours");
+  }
+  SSPF_ASSIGN_OR_RETURN(Impl::Scope scope, impl->Begin());
+  SSPF_ASSIGN_OR_RETURN(internal::CaseOp op,
+                        internal::StartCaseOp(impl, internal::Operation::kEmergencyGrant,
+                                              Action::kGrantEmergency, case_id));
+  op.request.basis.kind = BasisKind::kLegalProvision;
+  op.request.basis.provision = std::string(provision);
+  op.request.basis.reason_recorded = true;
+  op.event.target = "grant:?";
+  internal::Decision d = internal::Decide(op.request);
+  Impl::EventArgs& e = op.event;
+  SSPF_RETURN_IF_ERROR(internal::DenyUnlessAllowed(impl, scope, d, e));
+  if (!op.open) return FailedPrecondition("the case is closed");
+  std::string id = internal::RandomId();
+  const UnixSeconds now = impl->Now();
+  const UnixSeconds until = now + static_cast<UnixSeconds>(hours) * 3600;
+  SSPF_ASSIGN_OR_RETURN(
+      Stmt * ins, impl->db->Prepare("INSERT INTO grants(id, case_id, principal_id, provision, "
+                                    "reason, created, until) VALUES(?,?,?,?,?,?,?)"));
+  ins->Bind(1, id).Bind(2, case_id).Bind(3, impl->me.id).Bind(4, provision).Bind(5, reason)
+      .Bind(6, now).Bind(7, until);
+  SSPF_RETURN_IF_ERROR(ins->Run());
+  e.target = "grant:" + id;
+  e.allowed = true;
+  e.reason = d.reason;
+  e.basis = d.basis;
+  e.detail = "grant=" + id + " case=" + std::string(case_id) + " principal=" + impl->me.id +
+             " until=" + std::to_string(until);
+  SSPF_RETURN_IF_ERROR(impl->Log(e));
+  SSPF_RETURN_IF_ERROR(scope.Commit());
+  return id;
+}
+
+}  // namespace sspf

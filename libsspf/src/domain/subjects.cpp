@@ -1,0 +1,302 @@
+// Subjects (the youths) and their guardians.
+//
+// Identity (personal identity number and name) and guardian names are
+// encrypted with the store's identity key, bound by associated data to the
+// store, table and row; only a keyed hash of the normalised number
+// (subjects.pnr_index) allows lookup.  The birth date stays in clear: the
+// consent rules depend on the age and run inside queries.
+#include <cstring>
+
+#include "context/internal_ops.h"
+#include "sspf/pnr.h"
+
+namespace sspf {
+
+using internal::Bytes;
+using internal::Db;
+using internal::Stmt;
+
+namespace internal {
+
+// The associated data of an identity record.
+Bytes IdentityAd(const Session::Impl* impl, std::string_view table, std::string_view id) {
+  return AdBuilder()
+      .Add("sspf-identity-v1")
+      .Add(impl->store_id_bytes)
+      .Add(table)
+      .Add(id)
+      .bytes();
+}
+
+// Encrypts length-prefixed fields (AdBuilder framing) as one identity record.
+Result<Bytes> SealIdentity(const Session::Impl* impl, std::string_view table,
+                           std::string_view id,
+                           const std::vector<std::string_view>& fields) {
+  AdBuilder plain;
+  for (std::string_view f : fields) plain.Add(f);
+  Bytes msg = plain.bytes();
+  Result<Bytes> sealed = AeadSeal(impl->identity_key, msg.data(), msg.size(),
+                                  IdentityAd(impl, table, id));
+  SecureWipe(msg.data(), msg.size());
+  return sealed;
+}
+
+// Decrypts an identity record into its fields.
+Result<std::vector<std::string>> OpenIdentity(const Session::Impl* impl,
+                                              std::string_view table,
+                                              std::string_view id, const Bytes& sealed) {
+  SSPF_ASSIGN_OR_RETURN(SecureBuffer plain,
+                        AeadOpen(impl->identity_key, sealed, IdentityAd(impl, table, id)));
+  std::vector<std::string> fields;
+  size_t i = 0;
+  while (i < plain.size()) {
+    if (plain.size() - i < 8) return IntegrityViolation("identity record is malformed");
+    uint64_t n = 0;
+    for (int k = 0; k < 8; ++k) n = n << 8 | plain[i + k];
+    i += 8;
+    if (n > plain.size() - i) return IntegrityViolation("identity record is malformed");
+    fields.emplace_back(reinterpret_cast<const char*>(plain.data() + i),
+                        static_cast<size_t>(n));
+    i += static_cast<size_t>(n);
+  }
+  return fields;
+}
+
+// Whether the principal is on the team of, or holds an active grant for,
+// some case of the subject.
+Status SubjectAccessFacts(Session::Impl* impl, std::string_view subject_id, bool* on_team,
+                          bool* has_grant) {
+  Db* db = impl->db.get();
+  SSPF_ASSIGN_OR_RETURN(
+      Stmt * st, db->Prepare("SELECT 1 FROM case_team t JOIN cases c ON c.id = t.case_id "
+                             "WHERE c.subject_id = ? AND t.principal_id = ? LIMIT 1"));
+  st->Bind(1, subject_id).Bind(2, impl->me.id);
+  SSPF_ASSIGN_OR_RETURN(*on_team, st->Step());
+  st->Reset();
+  SSPF_ASSIGN_OR_RETURN(
+      Stmt * gr, db->Prepare("SELECT 1 FROM grants g JOIN cases c ON c.id = g.case_id "
+                             "WHERE c.subject_id = ? AND g.principal_id = ? AND "
+                             "g.created <= ? AND g.until > ? LIMIT 1"));
+  gr->Bind(1, subject_id).Bind(2, impl->me.id).Bind(3, impl->Now()).Bind(4, impl->Now());
+  SSPF_ASSIGN_OR_RETURN(*has_grant, gr->Step());
+  gr->Reset();
+  return Status::Ok();
+}
+
+}  // namespace internal
+
+namespace {
+
+constexpr size_t kMaxGuardians = 8;
+
+// Loads and decrypts a subject with its guardians.  kNotFound if absent.
+Result<SubjectInfo> LoadSubject(Session::Impl* impl, std::string_view id) {
+  Db* db = impl->db.get();
+  SSPF_ASSIGN_OR_RETURN(Stmt * st,
+                        db->Prepare("SELECT birth_date, identity, erased FROM subjects "
+                                    "WHERE id = ?"));
+  st->Bind(1, id);
+  SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
+  if (!row) return NotFound("no such subject");
+  std::string birth = st->Text(0);
+  bool has_identity = !st->IsNull(1) && st->Int(2) == 0;
+  Bytes identity = has_identity ? st->Blob(1) : Bytes();
+  st->Reset();
+  SubjectInfo info;
+  info.id = std::string(id);
+  SSPF_ASSIGN_OR_RETURN(info.birth_date, ParseDate(birth));
+  if (has_identity) {
+    SSPF_ASSIGN_OR_RETURN(std::vector<std::string> fields,
+                          internal::OpenIdentity(impl, "subjects", id, identity));
+    if (fields.size() != 2) return IntegrityViolation("subject identity record is malformed");
+    info.personal_number = std::move(fields[0]);
+    info.name = std::move(fields[1]);
+  }
+  SSPF_ASSIGN_OR_RETURN(Stmt * gs,
+                        db->Prepare("SELECT id, identity FROM guardians WHERE subject_id = ? "
+                                    "ORDER BY position"));
+  gs->Bind(1, id);
+  std::vector<std::pair<std::string, Bytes>> rows;
+  for (;;) {
+    SSPF_ASSIGN_OR_RETURN(bool g, gs->Step());
+    if (!g) break;
+    rows.emplace_back(gs->Text(0), gs->IsNull(1) ? Bytes() : gs->Blob(1));
+  }
+  gs->Reset();
+  for (auto& [gid, sealed] : rows) {
+    GuardianInfo guardian;
+    guardian.id = gid;
+    if (!sealed.empty()) {
+      SSPF_ASSIGN_OR_RETURN(std::vector<std::string> fields,
+                            internal::OpenIdentity(impl, "guardians", gid, sealed));
+      if (fields.size() != 1) {
+        return IntegrityViolation("guardian identity record is malformed");
+      }
+      guardian.name = std::move(fields[0]);
+    }
+    info.guardians.push_back(std::move(guardian));
+  }
+  return info;
+}
+
+Result<std::string> SubjectIdByIndex(Db* db, const Bytes& index) {
+  SSPF_ASSIGN_OR_RETURN(Stmt * st, db->Prepare("SELECT id FROM subjects WHERE pnr_index = ?"));
+  st->BindBlob(1, index);
+  SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
+  if (!row) return NotFound("no subject with that personal identity number");
+  std::string id = st->Text(0);
+  st->Reset();
+  return id;
+}
+
+Bytes PnrIndex(const Session::Impl* impl, const PersonalNumber& pnr) {
+  return internal::KeyedHash(impl->lookup_key,
+                             reinterpret_cast<const uint8_t*>(pnr.digits.data()),
+                             pnr.digits.size());
+}
+
+}  // namespace
+
+Result<SubjectInfo> Session::AddSubject(const NewSubject& subject) {
+  Impl* impl = impl_.get();
+  SSPF_ASSIGN_OR_RETURN(PersonalNumber pnr,
+                        ParsePersonalNumber(subject.personal_number, impl->Today()));
+  SSPF_RETURN_IF_ERROR(impl->CheckText("the name", subject.name, true));
+  if (subject.guardians.size() > kMaxGuardians) {
+    return InvalidArgument("at most " + std::to_string(kMaxGuardians) + " guardians");
+  }
+  for (const std::string& g : subject.guardians) {
+    SSPF_RETURN_IF_ERROR(impl->CheckText("a guardian name", g, true));
+  }
+  SSPF_ASSIGN_OR_RETURN(Impl::Scope scope, impl->Begin());
+  Impl::EventArgs e;
+  e.action = Action::kSubjectAdd;
+  e.target = "subject:?";
+  internal::Decision d = internal::DecideFor(impl, internal::Operation::kAddSubject);
+  SSPF_RETURN_IF_ERROR(internal::DenyUnlessAllowed(impl, scope, d, e));
+  Db* db = impl->db.get();
+  Bytes index = PnrIndex(impl, pnr);
+  Result<std::string> existing = SubjectIdByIndex(db, index);
+  if (existing.ok()) {
+    // Learning that the youth is registered is itself an access: log it,
+    // but return nothing about the existing subject.
+    e.target = "subject:" + *existing;
+    e.subject_id = *existing;
+    e.allowed = true;
+    e.reason = "subject already registered; nothing added";
+    e.basis = d.basis;
+    SSPF_RETURN_IF_ERROR(impl->Log(e));
+    SSPF_RETURN_IF_ERROR(scope.Commit());
+    return AlreadyExists("a subject with that personal identity number is already registered "
+                         "(use subject find)");
+  }
+  if (existing.status().code() != StatusCode::kNotFound) return existing.status();
+
+  SubjectInfo info;
+  info.id = internal::RandomId();
+  info.personal_number = pnr.digits;
+  info.name = subject.name;
+  info.birth_date = pnr.birth_date;
+  SSPF_ASSIGN_OR_RETURN(Bytes identity,
+                        internal::SealIdentity(impl, "subjects", info.id,
+                                               {pnr.digits, subject.name}));
+  SSPF_ASSIGN_OR_RETURN(
+      Stmt * ins, db->Prepare("INSERT INTO subjects(id, pnr_index, birth_date, identity, "
+                              "created) VALUES(?,?,?,?,?)"));
+  ins->Bind(1, info.id).BindBlob(2, index).Bind(3, FormatDate(pnr.birth_date))
+      .BindBlob(4, identity).Bind(5, impl->Now());
+  SSPF_RETURN_IF_ERROR(ins->Run());
+  int64_t position = 0;
+  for (const std::string& name : subject.guardians) {
+    GuardianInfo g;
+    g.id = internal::RandomId();
+    g.name = name;
+    SSPF_ASSIGN_OR_RETURN(Bytes sealed,
+                          internal::SealIdentity(impl, "guardians", g.id, {name}));
+    SSPF_ASSIGN_OR_RETURN(
+        Stmt * gi, db->Prepare("INSERT INTO guardians(id, subject_id, identity, position, "
+                               "created) VALUES(?,?,?,?,?)"));
+    gi->Bind(1, g.id).Bind(2, info.id).BindBlob(3, sealed).Bind(4, position++)
+        .Bind(5, impl->Now());
+    SSPF_RETURN_IF_ERROR(gi->Run());
+    info.guardians.push_back(std::move(g));
+  }
+  e.target = "subject:" + info.id;
+  e.subject_id = info.id;
+  e.allowed = true;
+  e.reason = d.reason;
+  e.basis = d.basis;
+  SSPF_RETURN_IF_ERROR(impl->Log(e));
+  SSPF_RETURN_IF_ERROR(scope.Commit());
+  return info;
+}
+
+Result<SubjectInfo> Session::FindSubject(std::string_view personal_number) {
+  Impl* impl = impl_.get();
+  SSPF_ASSIGN_OR_RETURN(PersonalNumber pnr,
+                        ParsePersonalNumber(personal_number, impl->Today()));
+  SSPF_ASSIGN_OR_RETURN(Impl::Scope scope, impl->Begin());
+  Db* db = impl->db.get();
+  Result<std::string> found = SubjectIdByIndex(db, PnrIndex(impl, pnr));
+  if (!found.ok() && found.status().code() != StatusCode::kNotFound) return found.status();
+
+  internal::AccessRequest r = internal::RequestFor(impl, internal::Operation::kFindSubject);
+  if (found.ok()) {
+    SSPF_RETURN_IF_ERROR(
+        internal::SubjectAccessFacts(impl, *found, &r.on_case_team, &r.has_active_grant));
+  }
+  internal::Decision d = internal::Decide(r);
+  Impl::EventArgs e;
+  e.action = Action::kSubjectFind;
+  e.target = found.ok() ? "subject:" + *found : "subject:?";
+  e.subject_id = found.ok() ? *found : std::string();
+  if (!d.allowed) {
+    // A member who is on no team of the subject gets the same answer whether
+    // or not the subject exists.
+    e.reason = d.reason;
+    return impl->Deny(scope, e);
+  }
+  e.allowed = true;
+  e.basis = d.basis;
+  if (!found.ok()) {
+    e.reason = "no subject with that number";
+    SSPF_RETURN_IF_ERROR(impl->Log(e));
+    SSPF_RETURN_IF_ERROR(scope.Commit());
+    return NotFound("no subject with that personal identity number");
+  }
+  e.reason = d.reason;
+  SSPF_ASSIGN_OR_RETURN(SubjectInfo info, LoadSubject(impl, *found));
+  SSPF_RETURN_IF_ERROR(impl->Log(e));
+  SSPF_RETURN_IF_ERROR(scope.Commit());
+  return info;
+}
+
+Result<SubjectInfo> Session::ShowSubject(std::string_view subject_id) {
+  Impl* impl = impl_.get();
+  SSPF_ASSIGN_OR_RETURN(Impl::Scope scope, impl->Begin());
+  Db* db = impl->db.get();
+  SSPF_ASSIGN_OR_RETURN(Stmt * st, db->Prepare("SELECT 1 FROM subjects WHERE id = ?"));
+  st->Bind(1, subject_id);
+  SSPF_ASSIGN_OR_RETURN(bool exists, st->Step());
+  st->Reset();
+  // Ids are random 128-bit values: an unknown id reveals nothing.
+  if (!exists) return NotFound("no such subject");
+  internal::AccessRequest r = internal::RequestFor(impl, internal::Operation::kFindSubject);
+  SSPF_RETURN_IF_ERROR(
+      internal::SubjectAccessFacts(impl, subject_id, &r.on_case_team, &r.has_active_grant));
+  internal::Decision d = internal::Decide(r);
+  Impl::EventArgs e;
+  e.action = Action::kSubjectShow;
+  e.target = "subject:" + std::string(subject_id);
+  e.subject_id = std::string(subject_id);
+  SSPF_RETURN_IF_ERROR(internal::DenyUnlessAllowed(impl, scope, d, e));
+  SSPF_ASSIGN_OR_RETURN(SubjectInfo info, LoadSubject(impl, subject_id));
+  e.allowed = true;
+  e.reason = d.reason;
+  e.basis = d.basis;
+  SSPF_RETURN_IF_ERROR(impl->Log(e));
+  SSPF_RETURN_IF_ERROR(scope.Commit());
+  return info;
+}
+
+}  // namespace sspf

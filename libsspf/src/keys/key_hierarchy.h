@@ -1,0 +1,32 @@
+// The key hierarchy below the store root key (DESIGN §5): the subkey ids,
+// the associated-data labels of wrapped and sealed keys, and the seal of an
+// actor key to a principal.  Ids and labels are fixed forever.
+#ifndef SSPF_SRC_KEYS_KEY_HIERARCHY_H_
+#define SSPF_SRC_KEYS_KEY_HIERARCHY_H_
+
+#include "crypto/crypto.h"
+#include "sspf/types.h"
+
+namespace sspf::internal {
+
+// Derived subkeys of the root key (crypto_kdf ids).
+inline constexpr uint64_t kSubkeySqlcipher = 1;
+inline constexpr uint64_t kSubkeyLookup = 2;
+inline constexpr uint64_t kSubkeyIdentity = 3;
+inline constexpr uint64_t kSubkeyAuditWrap = 4;
+
+Result<SecretBytes> Subkey(const SecretBytes& root, uint64_t id);
+
+// Associated data of the wrapped audit signing key.
+Bytes AuditWrapAd(const Bytes& store_id);
+// Associated data (and plaintext header) of an actor key seal.
+Bytes ActorSealAd(Actor a, int64_t version);
+
+// Seals an actor secret key (with a small header binding actor and version)
+// to a principal's X25519 public key.
+Bytes SealActorKey(Actor a, int64_t version, const SecretBytes& actor_sk,
+                   const Bytes& principal_pk);
+
+}  // namespace sspf::internal
+
+#endif  // SSPF_SRC_KEYS_KEY_HIERARCHY_H_

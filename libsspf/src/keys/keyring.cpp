@@ -1,0 +1,344 @@
+#include "keys/keyring.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+
+#include <sodium.h>
+#include <iterator>
+
+namespace sspf::internal {
+namespace {
+
+constexpr char kMagic[8] = {'S', 'S', 'P', 'F', 'K', 'E', 'Y', 'R'};
+constexpr uint8_t kVersion = 1;
+constexpr size_t kTagSize = 32;
+constexpr size_t kMacSize = 32;
+constexpr size_t kMaxEntries = 100000;
+constexpr size_t kMaxSealed = 1024;
+// Four times libsodium's SENSITIVE level.
+constexpr uint64_t kMaxOpslimit = 16;
+constexpr uint64_t kMaxMemlimit = uint64_t{4} << 30;
+
+void PutU32(Bytes& b, uint32_t v) {
+  for (int i = 3; i >= 0; --i) b.push_back(static_cast<uint8_t>(v >> (8 * i)));
+}
+void PutU64(Bytes& b, uint64_t v) {
+  for (int i = 7; i >= 0; --i) b.push_back(static_cast<uint8_t>(v >> (8 * i)));
+}
+
+class Reader {
+ public:
+  explicit Reader(const Bytes& b) : b_(b) {}
+  bool Take(size_t n, Bytes* out) {
+    if (b_.size() - pos_ < n) return false;
+    out->assign(b_.begin() + pos_, b_.begin() + pos_ + n);
+    pos_ += n;
+    return true;
+  }
+  bool U8(uint8_t* v) {
+    if (pos_ >= b_.size()) return false;
+    *v = b_[pos_++];
+    return true;
+  }
+  bool U32(uint32_t* v) {
+    if (b_.size() - pos_ < 4) return false;
+    *v = 0;
+    for (int i = 0; i < 4; ++i) *v = *v << 8 | b_[pos_++];
+    return true;
+  }
+  bool U64(uint64_t* v) {
+    if (b_.size() - pos_ < 8) return false;
+    *v = 0;
+    for (int i = 0; i < 8; ++i) *v = *v << 8 | b_[pos_++];
+    return true;
+  }
+  size_t pos() const { return pos_; }
+  size_t left() const { return b_.size() - pos_; }
+
+ private:
+  const Bytes& b_;
+  size_t pos_ = 0;
+};
+
+Status Malformed() {
+  return IntegrityViolation("keyring is corrupt or truncated");
+}
+
+Result<SecretBytes> MacKey(const SecretBytes& root_key) {
+  return DeriveSubkey(root_key, 1, "keyring_");
+}
+
+}  // namespace
+
+Keyring Keyring::New(Bytes store_id) {
+  Keyring k;
+  k.store_id_ = std::move(store_id);
+  return k;
+}
+
+Bytes Keyring::PrincipalTag(const Bytes& store_id, std::string_view name) {
+  Bytes in = AdBuilder().Add("sspf-principal-tag-v1").Add(store_id).Add(name).bytes();
+  return Hash256(in.data(), in.size());
+}
+
+Bytes Keyring::RecoveryTag(const Bytes& store_id) {
+  Bytes in = AdBuilder().Add("sspf-recovery-tag-v1").Add(store_id).bytes();
+  return Hash256(in.data(), in.size());
+}
+
+Result<Keyring> Keyring::Load(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    if (errno == ENOENT) return NotFound("keyring file is missing (expected beside the store)");
+    return IoError("cannot read the keyring file");
+  }
+  Bytes data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) return IoError("cannot read the keyring file");
+  return Parse(data);
+}
+
+Result<Keyring> Keyring::Parse(const Bytes& data) {
+  Reader r(data);
+  Bytes magic;
+  uint8_t version = 0;
+  Keyring k;
+  uint32_t count = 0;
+  if (!r.Take(sizeof(kMagic), &magic) ||
+      !std::equal(magic.begin(), magic.end(), kMagic)) {
+    return IntegrityViolation("not an sspf keyring file");
+  }
+  if (!r.U8(&version)) return Malformed();
+  if (version != kVersion) return IntegrityViolation("unsupported keyring version");
+  if (!r.Take(kStoreIdSize, &k.store_id_) || !r.U32(&count)) return Malformed();
+  if (count > kMaxEntries) return Malformed();
+  for (uint32_t i = 0; i < count; ++i) {
+    KeyringEntry e;
+    uint8_t kind = 0;
+    uint32_t sealed_len = 0;
+    if (!r.Take(kTagSize, &e.tag) || !r.U8(&kind) || !r.U64(&e.opslimit) ||
+        !r.U64(&e.memlimit) || !r.Take(kArgonSaltSize, &e.salt) ||
+        !r.U32(&sealed_len) || sealed_len > kMaxSealed ||
+        !r.Take(sealed_len, &e.sealed)) {
+      return Malformed();
+    }
+    if (kind < 1 || kind > 3) return Malformed();
+    // The cost comes from the file: cap it, or a doctored keyring could make
+    // an unlock run Argon2id for hours or allocate terabytes.
+    if (kind == static_cast<uint8_t>(WrapKind::kPassphrase) &&
+        (e.opslimit < 1 || e.opslimit > kMaxOpslimit || e.memlimit < 8192 ||
+         e.memlimit > kMaxMemlimit)) {
+      return IntegrityViolation("keyring entry has an out-of-range Argon2id cost");
+    }
+    e.kind = static_cast<WrapKind>(kind);
+    k.entries_.push_back(std::move(e));
+  }
+  size_t body_len = r.pos();
+  if (!r.Take(kMacSize, &k.mac_) || r.left() != 0) return Malformed();
+  k.body_.assign(data.begin(), data.begin() + body_len);
+  return k;
+}
+
+Bytes Keyring::EntryAd(const KeyringEntry& e) const {
+  return AdBuilder()
+      .Add("sspf-keyring-entry-v1")
+      .Add(store_id_)
+      .Add(e.tag)
+      .AddU64(static_cast<uint64_t>(e.kind))
+      .AddU64(e.opslimit)
+      .AddU64(e.memlimit)
+      .Add(e.salt)
+      .bytes();
+}
+
+Result<SecretBytes> Keyring::Kek(const KeyringEntry& e,
+                                 const SecretBytes& secret) const {
+  if (e.kind == WrapKind::kPassphrase) {
+    KdfCost cost{e.opslimit, e.memlimit};
+    return Argon2id(secret, e.salt, cost);
+  }
+  if (secret.size() != kKeySize) {
+    return InvalidArgument("a raw key or recovery key must be 32 bytes");
+  }
+  // High-entropy keys need no stretching; bind to the salt and purpose.
+  Bytes in = AdBuilder().Add("sspf-kek-v1").Add(e.salt).bytes();
+  Bytes k = KeyedHash(secret, in.data(), in.size());
+  Result<SecretBytes> out = SecretBytes::Copy(k.data(), k.size());
+  SecureWipe(k.data(), k.size());
+  return out;
+}
+
+Result<Unwrapped> Keyring::Unlock(const Bytes& tag, WrapKind kind,
+                                  const SecretBytes& secret) const {
+  auto it = std::find_if(entries_.begin(), entries_.end(),
+                         [&](const KeyringEntry& e) { return e.tag == tag; });
+  // An unknown name and a wrong passphrase look the same to the caller.
+  if (it == entries_.end()) {
+    if (kind == WrapKind::kPassphrase) {
+      // Spend the same Argon2id time so that timing does not tell them apart.
+      KeyringEntry dummy;
+      dummy.kind = kind;
+      PassphraseCost c = PassphraseCost::Moderate();
+      dummy.opslimit = c.opslimit;
+      dummy.memlimit = c.memlimit;
+      dummy.salt = Bytes(kArgonSaltSize, 0);
+      Kek(dummy, secret).status().IgnoreError();
+    }
+    return WrongKey("wrong passphrase or not an sspf store");
+  }
+  // A passphrase never opens a key entry or the reverse (the KEK derivation
+  // differs, and a key must not be run through an entry's Argon2id cost).
+  if (it->kind != kind) return WrongKey("wrong passphrase or not an sspf store");
+  SSPF_ASSIGN_OR_RETURN(SecretBytes kek, Kek(*it, secret));
+  Result<SecretBytes> plain = AeadOpenSecret(kek, it->sealed, EntryAd(*it));
+  if (!plain.ok()) return WrongKey("wrong passphrase or not an sspf store");
+  SecretBytes& p = plain.value();
+  if (p.size() != kKeySize && p.size() != 2 * kKeySize) return Malformed();
+  Unwrapped u;
+  SSPF_ASSIGN_OR_RETURN(u.root_key,
+                        SecretBytes::Copy(p.data(InsecureSecretAccess::Get()), kKeySize));
+  if (p.size() == 2 * kKeySize) {
+    SSPF_ASSIGN_OR_RETURN(
+        u.principal_secret_key,
+        SecretBytes::Copy(p.data(InsecureSecretAccess::Get()) + kKeySize, kKeySize));
+  }
+  // The whole file is authenticated: other entries cannot be swapped in.
+  SSPF_RETURN_IF_ERROR(Verify(u.root_key));
+  return u;
+}
+
+Status Keyring::Verify(const SecretBytes& root_key) const {
+  SSPF_ASSIGN_OR_RETURN(SecretBytes mac_key, MacKey(root_key));
+  Bytes mac = KeyedHash(mac_key, body_.data(), body_.size());
+  if (mac_.size() != mac.size() ||
+      sodium_memcmp(mac.data(), mac_.data(), mac.size()) != 0) {
+    return IntegrityViolation("keyring has been tampered with (MAC mismatch)");
+  }
+  return Status::Ok();
+}
+
+Status Keyring::Put(const Bytes& tag, WrapKind kind, const SecretBytes& secret,
+                    const PassphraseCost& cost, const SecretBytes& root_key,
+                    const SecretBytes* principal_secret_key) {
+  KeyringEntry e;
+  e.tag = tag;
+  e.kind = kind;
+  if (kind == WrapKind::kPassphrase) {
+    PassphraseCost c = cost.opslimit == 0 ? PassphraseCost::Moderate() : cost;
+    e.opslimit = c.opslimit;
+    e.memlimit = c.memlimit;
+    if (secret.empty()) return InvalidArgument("the passphrase is empty");
+  }
+  e.salt = RandomBytes(kArgonSaltSize);
+  SSPF_ASSIGN_OR_RETURN(SecretBytes kek, Kek(e, secret));
+  size_t n = kKeySize + (principal_secret_key ? kKeySize : 0);
+  SSPF_ASSIGN_OR_RETURN(SecretBytes plain, SecretBytes::Allocate(n));
+  std::memcpy(plain.data(InsecureSecretAccess::Get()),
+              root_key.data(InsecureSecretAccess::Get()), kKeySize);
+  if (principal_secret_key) {
+    if (principal_secret_key->size() != kKeySize) return Internal("bad principal key");
+    std::memcpy(plain.data(InsecureSecretAccess::Get()) + kKeySize,
+                principal_secret_key->data(InsecureSecretAccess::Get()), kKeySize);
+  }
+  SSPF_ASSIGN_OR_RETURN(e.sealed, AeadSeal(kek, plain.data(InsecureSecretAccess::Get()),
+                                           plain.size(), EntryAd(e)));
+  Remove(tag);
+  entries_.push_back(std::move(e));
+  return Status::Ok();
+}
+
+void Keyring::Remove(const Bytes& tag) {
+  entries_.erase(std::remove_if(entries_.begin(), entries_.end(),
+                                [&](const KeyringEntry& e) { return e.tag == tag; }),
+                 entries_.end());
+}
+
+bool Keyring::Has(const Bytes& tag) const {
+  return std::any_of(entries_.begin(), entries_.end(),
+                     [&](const KeyringEntry& e) { return e.tag == tag; });
+}
+
+Result<Bytes> Keyring::Serialize(const SecretBytes& root_key) const {
+  Bytes out(kMagic, kMagic + sizeof(kMagic));
+  out.push_back(kVersion);
+  out.insert(out.end(), store_id_.begin(), store_id_.end());
+  PutU32(out, static_cast<uint32_t>(entries_.size()));
+  for (const KeyringEntry& e : entries_) {
+    out.insert(out.end(), e.tag.begin(), e.tag.end());
+    out.push_back(static_cast<uint8_t>(e.kind));
+    PutU64(out, e.opslimit);
+    PutU64(out, e.memlimit);
+    out.insert(out.end(), e.salt.begin(), e.salt.end());
+    PutU32(out, static_cast<uint32_t>(e.sealed.size()));
+    out.insert(out.end(), e.sealed.begin(), e.sealed.end());
+  }
+  SSPF_ASSIGN_OR_RETURN(SecretBytes mac_key, MacKey(root_key));
+  Bytes mac = KeyedHash(mac_key, out.data(), out.size());
+  out.insert(out.end(), mac.begin(), mac.end());
+  return out;
+}
+
+Status Keyring::Save(const std::string& path, const SecretBytes& root_key,
+                     const std::function<Status()>& before_rename) const {
+  SSPF_ASSIGN_OR_RETURN(Bytes data, Serialize(root_key));
+  return AtomicWriteFile(path, data, 0600, before_rename);
+}
+
+namespace {
+Status Errno(const char* what) {
+  int e = errno;
+  std::string msg = std::string(what) + ": " + std::strerror(e);
+  return IoError(msg);
+}
+}  // namespace
+
+Status AtomicWriteFile(const std::string& path, const Bytes& data, int mode,
+                       const std::function<Status()>& before_rename) {
+  std::string dir = ".";
+  size_t slash = path.rfind('/');
+  if (slash != std::string::npos) dir = slash == 0 ? "/" : path.substr(0, slash);
+  std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  if (fd < 0) return Errno("cannot write the keyring");
+  size_t off = 0;
+  while (off < data.size()) {
+    ssize_t n = ::write(fd, data.data() + off, data.size() - off);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      Status s = Errno("cannot write the keyring");
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      return s;
+    }
+    off += static_cast<size_t>(n);
+  }
+  if (::fchmod(fd, mode) != 0 || ::fsync(fd) != 0) {
+    Status s = Errno("cannot sync the keyring");
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    return s;
+  }
+  ::close(fd);
+  if (before_rename) {
+    Status s = before_rename();
+    if (!s.ok()) return s;  // simulated crash: the temp file stays behind
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    Status s = Errno("cannot replace the keyring");
+    ::unlink(tmp.c_str());
+    return s;
+  }
+  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0) return Errno("cannot sync the keyring directory");
+  int rc = ::fsync(dfd);
+  ::close(dfd);
+  if (rc != 0) return Errno("cannot sync the keyring directory");
+  return Status::Ok();
+}
+
+}  // namespace sspf::internal

@@ -1,0 +1,90 @@
+// The keyring file beside the store (<store>.keyring): the store root key
+// wrapped once per principal (and once for the recovery key), authenticated
+// as a whole with a MAC under a subkey of the root key.  Byte format in
+// docs/architecture.md#keyring.  Written atomically: temp file, fsync,
+// rename, fsync of the directory; mode 0600.
+#ifndef SSPF_SRC_KEYRING_H_
+#define SSPF_SRC_KEYRING_H_
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "crypto/crypto.h"
+#include "sspf/secret.h"
+#include "sspf/status.h"
+#include "sspf/options.h"
+
+namespace sspf::internal {
+
+inline constexpr size_t kStoreIdSize = 16;
+
+enum class WrapKind : uint8_t { kPassphrase = 1, kKey = 2, kRecovery = 3 };
+
+struct KeyringEntry {
+  Bytes tag;  // 32 bytes: whose entry (BLAKE2b of store id and name)
+  WrapKind kind = WrapKind::kPassphrase;
+  uint64_t opslimit = 0;  // Argon2id cost (passphrase entries)
+  uint64_t memlimit = 0;
+  Bytes salt;    // 16 bytes
+  Bytes sealed;  // AEAD(kek, root key || principal secret key)
+};
+
+// What an entry unwraps to.
+struct Unwrapped {
+  SecretBytes root_key;
+  SecretBytes principal_secret_key;  // empty for the recovery entry
+};
+
+class Keyring {
+ public:
+  // Parses the file; checks structure, not the MAC (needs the root key).
+  // kNotFound if absent; kIntegrityViolation if malformed.
+  static Result<Keyring> Load(const std::string& path);
+  static Result<Keyring> Parse(const Bytes& file);
+  static Keyring New(Bytes store_id);
+
+  const Bytes& store_id() const { return store_id_; }
+  static Bytes PrincipalTag(const Bytes& store_id, std::string_view name);
+  static Bytes RecoveryTag(const Bytes& store_id);
+
+  // Unwraps the entry of `tag` with the credential, then verifies the MAC
+  // over the whole keyring with the recovered root key.  kWrongKey when the
+  // credential does not open the entry or there is no such entry.
+  Result<Unwrapped> Unlock(const Bytes& tag, WrapKind kind,
+                           const SecretBytes& secret) const;
+
+  // Checks the MAC of the keyring as loaded (before a read-modify-write).
+  Status Verify(const SecretBytes& root_key) const;
+
+  // Adds or replaces the entry for tag.
+  Status Put(const Bytes& tag, WrapKind kind, const SecretBytes& secret,
+             const PassphraseCost& cost, const SecretBytes& root_key,
+             const SecretBytes* principal_secret_key);
+  void Remove(const Bytes& tag);
+  bool Has(const Bytes& tag) const;
+
+  // Serialises with the MAC under root_key.
+  Result<Bytes> Serialize(const SecretBytes& root_key) const;
+  // Atomic write.  before_rename, when set, runs after the temp file is
+  // synced and before the rename (a crash test seam).
+  Status Save(const std::string& path, const SecretBytes& root_key,
+              const std::function<Status()>& before_rename = {}) const;
+
+ private:
+  Result<SecretBytes> Kek(const KeyringEntry& e, const SecretBytes& secret) const;
+  Bytes EntryAd(const KeyringEntry& e) const;
+  Bytes store_id_;
+  std::vector<KeyringEntry> entries_;
+  Bytes mac_;
+  Bytes body_;  // serialised bytes covered by mac_, as loaded
+};
+
+// Writes bytes to path atomically with the given mode.
+Status AtomicWriteFile(const std::string& path, const Bytes& data, int mode,
+                       const std::function<Status()>& before_rename = {});
+
+}  // namespace sspf::internal
+
+#endif  // SSPF_SRC_KEYRING_H_

@@ -1,0 +1,423 @@
+// Copyright (c) libsspf authors.
+#include "log/note.h"
+
+#include <sodium.h>
+
+#include <cstring>
+#include <utility>
+
+#include "crypto/sodium_init.h"
+
+namespace sspf::internal {
+namespace {
+
+// U+2014 EM DASH followed by a space: the start of every signature line.
+constexpr std::string_view kSigPrefix = "\xE2\x80\x94 ";
+
+// Decodes one UTF-8 sequence at s[i], rejecting overlong forms, surrogates
+// and code points above U+10FFFF (as Go's utf8.DecodeRune does, so that we
+// accept exactly the notes Go accepts).  Returns the length, 0 if invalid.
+size_t DecodeUtf8(std::string_view s, size_t i, uint32_t* cp) {
+  const auto b = [&](size_t k) { return static_cast<uint8_t>(s[i + k]); };
+  const uint8_t c = b(0);
+  if (c < 0x80) {
+    *cp = c;
+    return 1;
+  }
+  size_t len;
+  uint32_t min;
+  if ((c & 0xE0) == 0xC0) {
+    len = 2, min = 0x80, *cp = c & 0x1F;
+  } else if ((c & 0xF0) == 0xE0) {
+    len = 3, min = 0x800, *cp = c & 0x0F;
+  } else if ((c & 0xF8) == 0xF0) {
+    len = 4, min = 0x10000, *cp = c & 0x07;
+  } else {
+    return 0;
+  }
+  if (s.size() - i < len) return 0;
+  for (size_t k = 1; k < len; ++k) {
+    if ((b(k) & 0xC0) != 0x80) return 0;
+    *cp = (*cp << 6) | (b(k) & 0x3F);
+  }
+  if (*cp < min || *cp > 0x10FFFF || (*cp >= 0xD800 && *cp <= 0xDFFF)) {
+    return 0;
+  }
+  return len;
+}
+
+// Signed notes must be UTF-8 without control characters other than "\n";
+// with allow_newline false, not even that (for single lines).
+bool IsCleanText(std::string_view s, bool allow_newline) {
+  for (size_t i = 0; i < s.size();) {
+    uint32_t cp = 0;
+    const size_t n = DecodeUtf8(s, i, &cp);
+    if (n == 0) return false;
+    if (cp < 0x20 && !(allow_newline && cp == '\n')) return false;
+    i += n;
+  }
+  return true;
+}
+
+// Go's unicode.IsSpace, which is what sumdb/note forbids in key names.
+bool IsUnicodeSpace(uint32_t cp) {
+  return (cp >= 0x09 && cp <= 0x0D) || cp == 0x20 || cp == 0x85 ||
+         cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) ||
+         cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F ||
+         cp == 0x3000;
+}
+
+std::string Base64Encode(const uint8_t* data, size_t size) {
+  const size_t cap =
+      sodium_base64_encoded_len(size, sodium_base64_VARIANT_ORIGINAL);
+  std::string out(cap, '\0');
+  sodium_bin2base64(out.data(), cap, data, size,
+                    sodium_base64_VARIANT_ORIGINAL);
+  out.resize(cap - 1);  // drop the terminating NUL
+  return out;
+}
+
+// Standard padded base64 (RFC 4648 §4), canonical only: re-encoding must
+// give back the input, which rules out non-zero padding bits, missing
+// padding and embedded white space.
+bool Base64Decode(std::string_view in, std::vector<uint8_t>* out) {
+  if (in.empty() || in.size() % 4 != 0) return false;
+  out->assign(in.size() / 4 * 3, 0);
+  size_t len = 0;
+  const char* end = nullptr;
+  if (sodium_base642bin(out->data(), out->size(), in.data(), in.size(),
+                        nullptr, &len, &end,
+                        sodium_base64_VARIANT_ORIGINAL) != 0 ||
+      end != in.data() + in.size()) {
+    return false;
+  }
+  out->resize(len);
+  return Base64Encode(out->data(), out->size()) == in;
+}
+
+std::string Hex8(uint32_t v) {
+  static const char kDigits[] = "0123456789abcdef";
+  std::string s(8, '0');
+  for (int i = 7; i >= 0; --i, v >>= 4) s[i] = kDigits[v & 15];
+  return s;
+}
+
+std::string KeyLabel(std::string_view name, uint32_t id) {
+  return std::string(name) + "+" + Hex8(id);
+}
+
+Status CheckNoteText(std::string_view text) {
+  if (text.empty() || text.back() != '\n') {
+    return InvalidArgument("note text must be non-empty and end in a newline");
+  }
+  if (!IsCleanText(text, /*allow_newline=*/true)) {
+    return InvalidArgument(
+        "note text must be UTF-8 without control characters");
+  }
+  return Status::Ok();
+}
+
+Status CheckLine(std::string_view line, const char* what) {
+  if (line.empty() || !IsCleanText(line, /*allow_newline=*/false)) {
+    return InvalidArgument(std::string("checkpoint ") + what +
+                           " must be a non-empty UTF-8 line without control "
+                           "characters");
+  }
+  return Status::Ok();
+}
+
+bool ParseDecimal(std::string_view s, uint64_t* out) {
+  if (s.empty() || s.size() > 20) return false;
+  if (s.size() > 1 && s[0] == '0') return false;
+  uint64_t v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+    const uint64_t d = static_cast<uint64_t>(c - '0');
+    if (v > (UINT64_MAX - d) / 10) return false;
+    v = v * 10 + d;
+  }
+  *out = v;
+  return true;
+}
+
+struct SigLine {
+  std::string_view name;
+  uint32_t key_id;
+  std::vector<uint8_t> sig;  // without the key id
+};
+
+}  // namespace
+
+Result<std::string> FormatCheckpoint(const Checkpoint& checkpoint) {
+  SSPF_RETURN_IF_ERROR(CheckLine(checkpoint.origin, "origin"));
+  for (const std::string& ext : checkpoint.extensions) {
+    SSPF_RETURN_IF_ERROR(CheckLine(ext, "extension line"));
+  }
+  std::string out = checkpoint.origin;
+  out += '\n';
+  out += std::to_string(checkpoint.size);
+  out += '\n';
+  out += Base64Encode(checkpoint.root.data(), checkpoint.root.size());
+  out += '\n';
+  for (const std::string& ext : checkpoint.extensions) {
+    out += ext;
+    out += '\n';
+  }
+  return out;
+}
+
+Result<Checkpoint> ParseCheckpoint(std::string_view body) {
+  SSPF_RETURN_IF_ERROR(CheckNoteText(body));
+  std::vector<std::string_view> lines;
+  for (size_t start = 0; start < body.size();) {
+    const size_t nl = body.find('\n', start);  // found: body ends in '\n'
+    lines.push_back(body.substr(start, nl - start));
+    start = nl + 1;
+  }
+  if (lines.size() < 3) {
+    return InvalidArgument("checkpoint needs origin, size and root lines");
+  }
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (lines[i].empty()) {
+      return InvalidArgument("checkpoint line " + std::to_string(i + 1) +
+                             " is empty");
+    }
+  }
+  Checkpoint cp;
+  cp.origin = std::string(lines[0]);
+  if (!ParseDecimal(lines[1], &cp.size)) {
+    return InvalidArgument(
+        "checkpoint size is not a canonical 64-bit decimal number");
+  }
+  std::vector<uint8_t> root;
+  if (!Base64Decode(lines[2], &root) || root.size() != kHashSize) {
+    return InvalidArgument(
+        "checkpoint root is not canonical base64 of 32 bytes");
+  }
+  std::memcpy(cp.root.data(), root.data(), kHashSize);
+  for (size_t i = 3; i < lines.size(); ++i) {
+    cp.extensions.emplace_back(lines[i]);
+  }
+  return cp;
+}
+
+bool IsValidKeyName(std::string_view name) {
+  if (name.empty()) return false;
+  for (size_t i = 0; i < name.size();) {
+    uint32_t cp = 0;
+    const size_t n = DecodeUtf8(name, i, &cp);
+    if (n == 0 || cp < 0x20 || cp == '+' || IsUnicodeSpace(cp)) return false;
+    i += n;
+  }
+  return true;
+}
+
+uint32_t NoteKeyId(std::string_view key_name, const Ed25519PublicKey& key) {
+  crypto_hash_sha256_state st;
+  crypto_hash_sha256_init(&st);
+  crypto_hash_sha256_update(
+      &st, reinterpret_cast<const uint8_t*>(key_name.data()), key_name.size());
+  const uint8_t sep[2] = {'\n', kNoteAlgEd25519};
+  crypto_hash_sha256_update(&st, sep, sizeof(sep));
+  crypto_hash_sha256_update(&st, key.data(), key.size());
+  uint8_t digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256_final(&st, digest);
+  return (uint32_t{digest[0]} << 24) | (uint32_t{digest[1]} << 16) |
+         (uint32_t{digest[2]} << 8) | uint32_t{digest[3]};
+}
+
+Result<std::string> SignNote(std::string_view body, std::string_view key_name,
+                             const SecretBytes& secret_key) {
+  SSPF_RETURN_IF_ERROR(EnsureSodium());
+  if (!IsValidKeyName(key_name)) {
+    return InvalidArgument("invalid signed-note key name");
+  }
+  SSPF_RETURN_IF_ERROR(CheckNoteText(body));
+  if (secret_key.size() != kEd25519SecretKeySize) {
+    return InvalidArgument("Ed25519 secret key must be 64 bytes");
+  }
+  const uint8_t* sk = secret_key.data(InsecureSecretAccess::Get());
+
+  // libsodium signs with the public half stored in sk; if it disagreed with
+  // the seed we would emit signatures that no verifier accepts.
+  SSPF_ASSIGN_OR_RETURN(SecretBytes derived,
+                        SecretBytes::Allocate(kEd25519SecretKeySize));
+  Ed25519PublicKey pk;
+  if (crypto_sign_ed25519_seed_keypair(
+          pk.data(), derived.data(InsecureSecretAccess::Get()), sk) != 0) {
+    return Internal("Ed25519 key derivation failed");
+  }
+  if (sodium_memcmp(pk.data(), sk + 32, pk.size()) != 0) {
+    return InvalidArgument("Ed25519 secret key is inconsistent");
+  }
+
+  uint8_t blob[4 + kEd25519SignatureSize];
+  const uint32_t id = NoteKeyId(key_name, pk);
+  blob[0] = static_cast<uint8_t>(id >> 24);
+  blob[1] = static_cast<uint8_t>(id >> 16);
+  blob[2] = static_cast<uint8_t>(id >> 8);
+  blob[3] = static_cast<uint8_t>(id);
+  if (crypto_sign_ed25519_detached(
+          blob + 4, nullptr, reinterpret_cast<const uint8_t*>(body.data()),
+          body.size(), sk) != 0) {
+    return Internal("Ed25519 signing failed");
+  }
+
+  std::string note(body);
+  note += '\n';
+  note += kSigPrefix;
+  note += key_name;
+  note += ' ';
+  note += Base64Encode(blob, sizeof(blob));
+  note += '\n';
+  return note;
+}
+
+Result<VerifierKey> MakeVerifierKey(std::string_view name,
+                                    const Ed25519PublicKey& public_key) {
+  if (!IsValidKeyName(name)) {
+    return InvalidArgument("invalid signed-note key name");
+  }
+  VerifierKey key;
+  key.name = std::string(name);
+  key.key_id = NoteKeyId(name, public_key);
+  key.public_key = public_key;
+  return key;
+}
+
+Result<std::string> FormatVerifierKey(std::string_view name,
+                                      const Ed25519PublicKey& public_key) {
+  SSPF_ASSIGN_OR_RETURN(VerifierKey key, MakeVerifierKey(name, public_key));
+  uint8_t typed[1 + kEd25519PublicKeySize];
+  typed[0] = kNoteAlgEd25519;
+  std::memcpy(typed + 1, public_key.data(), public_key.size());
+  return KeyLabel(key.name, key.key_id) + "+" +
+         Base64Encode(typed, sizeof(typed));
+}
+
+Result<VerifierKey> ParseVerifierKey(std::string_view vkey) {
+  // The base64 part may itself contain '+', so split at the first two only.
+  const size_t p1 = vkey.find('+');
+  if (p1 == std::string_view::npos) {
+    return InvalidArgument("verifier key: missing '+'");
+  }
+  const size_t p2 = vkey.find('+', p1 + 1);
+  if (p2 == std::string_view::npos) {
+    return InvalidArgument("verifier key: missing second '+'");
+  }
+  const std::string_view name = vkey.substr(0, p1);
+  const std::string_view hex = vkey.substr(p1 + 1, p2 - p1 - 1);
+  const std::string_view b64 = vkey.substr(p2 + 1);
+  if (!IsValidKeyName(name)) {
+    return InvalidArgument("verifier key: invalid key name");
+  }
+  if (hex.size() != 8) {
+    return InvalidArgument("verifier key: key id must be 8 hex digits");
+  }
+  uint32_t id = 0;
+  for (char c : hex) {
+    uint32_t d;
+    if (c >= '0' && c <= '9') {
+      d = static_cast<uint32_t>(c - '0');
+    } else if (c >= 'a' && c <= 'f') {
+      d = static_cast<uint32_t>(c - 'a' + 10);
+    } else {
+      return InvalidArgument(
+          "verifier key: key id must be lower-case hex digits");
+    }
+    id = (id << 4) | d;
+  }
+  std::vector<uint8_t> typed;
+  if (!Base64Decode(b64, &typed) || typed.size() != 1 + kEd25519PublicKeySize ||
+      typed[0] != kNoteAlgEd25519) {
+    return InvalidArgument(
+        "verifier key: expected base64 of 0x01 and a 32-byte Ed25519 key");
+  }
+  VerifierKey key;
+  key.name = std::string(name);
+  key.key_id = id;
+  std::memcpy(key.public_key.data(), typed.data() + 1, kEd25519PublicKeySize);
+  if (NoteKeyId(name, key.public_key) != id) {
+    return InvalidArgument("verifier key: key id does not match name and key");
+  }
+  return key;
+}
+
+Result<std::string> OpenNote(std::string_view note, const VerifierKey& key) {
+  SSPF_RETURN_IF_ERROR(EnsureSodium());
+  if (!IsCleanText(note, /*allow_newline=*/true)) {
+    return InvalidArgument(
+        "malformed note: not UTF-8 or contains control characters");
+  }
+  const size_t split = note.rfind("\n\n");
+  if (split == std::string_view::npos) {
+    return InvalidArgument("malformed note: no blank line before signatures");
+  }
+  const std::string_view text = note.substr(0, split + 1);
+  std::string_view sigs = note.substr(split + 2);
+  if (sigs.empty() || sigs.back() != '\n') {
+    return InvalidArgument("malformed note: no signature lines");
+  }
+
+  // Parse every line before verifying any, so a malformed note is reported
+  // as such whatever order its lines come in.
+  std::vector<SigLine> lines;
+  while (!sigs.empty()) {
+    const size_t nl = sigs.find('\n');
+    std::string_view line = sigs.substr(0, nl);
+    sigs.remove_prefix(nl + 1);
+    if (lines.size() == kMaxNoteSignatures) {
+      return InvalidArgument("malformed note: too many signatures");
+    }
+    if (line.substr(0, kSigPrefix.size()) != kSigPrefix) {
+      return InvalidArgument("malformed note: bad signature line prefix");
+    }
+    line.remove_prefix(kSigPrefix.size());
+    const size_t sp = line.find(' ');
+    if (sp == std::string_view::npos) {
+      return InvalidArgument("malformed note: signature line lacks a space");
+    }
+    SigLine parsed;
+    parsed.name = line.substr(0, sp);
+    std::vector<uint8_t> blob;
+    if (!IsValidKeyName(parsed.name) ||
+        !Base64Decode(line.substr(sp + 1), &blob) || blob.size() < 5) {
+      return InvalidArgument("malformed note: bad signature line");
+    }
+    parsed.key_id = (uint32_t{blob[0]} << 24) | (uint32_t{blob[1]} << 16) |
+                    (uint32_t{blob[2]} << 8) | uint32_t{blob[3]};
+    parsed.sig.assign(blob.begin() + 4, blob.end());
+    lines.push_back(std::move(parsed));
+  }
+
+  size_t verified = 0;
+  for (const SigLine& line : lines) {
+    if (line.name != key.name || line.key_id != key.key_id) continue;
+    if (line.sig.size() != kEd25519SignatureSize ||
+        crypto_sign_ed25519_verify_detached(
+            line.sig.data(), reinterpret_cast<const uint8_t*>(text.data()),
+            text.size(), key.public_key.data()) != 0) {
+      return IntegrityViolation("invalid signature for key " +
+                                KeyLabel(key.name, key.key_id));
+    }
+    ++verified;
+  }
+  if (verified == 0) {
+    return IntegrityViolation("note has no signature by key " +
+                              KeyLabel(key.name, key.key_id));
+  }
+  return std::string(text);
+}
+
+Result<Checkpoint> OpenCheckpoint(std::string_view note,
+                                  const VerifierKey& key,
+                                  std::string_view expected_origin) {
+  SSPF_ASSIGN_OR_RETURN(std::string body, OpenNote(note, key));
+  SSPF_ASSIGN_OR_RETURN(Checkpoint cp, ParseCheckpoint(body));
+  if (cp.origin != expected_origin) {
+    return IntegrityViolation("checkpoint is for another log origin");
+  }
+  return cp;
+}
+
+}  // namespace sspf::internal

@@ -1,0 +1,587 @@
+// The replay check (replay.h): every state change the log records must be
+// in the tables, and every row of the replayed tables must come from the
+// log, with the same values.
+//
+// Memory: each state change becomes one 24-byte "fact" (a keyed 64-bit hash
+// of its key, one of its values, the event's seq and action), so 10^6 state
+// changes cost ~24 MiB and the check never holds rows or event texts.  The
+// hash key is random per run, so nobody who edits the tables can aim for a
+// collision.
+#include <algorithm>
+#include <cstring>
+#include <functional>
+#include <initializer_list>
+#include <string>
+#include <vector>
+
+#include "log/audit_log.h"
+#include "crypto/crypto.h"
+#include "log/replay.h"
+
+namespace sspf::internal {
+namespace {
+
+// What a fact records; part of its hashed key.
+enum class Tag : uint8_t {
+  kPrincipal = 1,  // principal.add: id -> (actor, role)
+  kDisabled,       // principal.disable: id
+  kCase,           // case.open: id -> subject
+  kClosed,         // case.close: id
+  kTeam,           // case.open team, case.team_add: (case, member)
+  kConsent,        // consent.grant / consent.withdraw: (id, version) -> fields
+  kEntry,          // entry.add: id -> (case, category, author, actor)
+  kDisclosure,     // entry.disclose: id -> (entry, to, basis)
+  kGrant,          // grant.emergency: id -> (case, principal, until)
+};
+
+// Actions whose allowed events must carry a detail.
+constexpr Action kReplayedActions[] = {
+    Action::kPrincipalAdd,   Action::kPrincipalDisable, Action::kRecoveryReset,
+    Action::kCaseOpen,       Action::kCaseClose,        Action::kCaseTeamAdd,
+    Action::kConsentGrant,   Action::kConsentWithdraw,  Action::kEntryAdd,
+    Action::kEntryDisclose,  Action::kGrantEmergency};
+
+struct Fact {
+  uint64_t key = 0;
+  uint64_t value = 0;
+  uint64_t seq_action = 0;  // seq | action << 48 | tag << 56
+  uint64_t seq() const { return seq_action & ((uint64_t{1} << 48) - 1); }
+  Action action() const { return static_cast<Action>(seq_action >> 48 & 0xff); }
+  Tag tag() const { return static_cast<Tag>(seq_action >> 56); }
+};
+
+class Hasher {
+ public:
+  static Result<Hasher> New() {
+    SSPF_ASSIGN_OR_RETURN(SecretBytes key, SecretBytes::Random(32));
+    return Hasher(std::move(key));
+  }
+  uint64_t Of(Tag tag, std::initializer_list<std::string_view> parts) const {
+    std::string buf(1, static_cast<char>(tag));
+    for (std::string_view p : parts) {
+      buf.push_back('\0');
+      buf.append(p.data(), p.size());
+    }
+    Bytes h = KeyedHash(key_, reinterpret_cast<const uint8_t*>(buf.data()), buf.size());
+    uint64_t v = 0;
+    for (int i = 0; i < 8; ++i) v = v << 8 | h[i];
+    return v;
+  }
+
+ private:
+  explicit Hasher(SecretBytes key) : key_(std::move(key)) {}
+  SecretBytes key_;
+};
+
+std::string EventName(uint64_t seq) { return "event " + std::to_string(seq); }
+
+std::string ActionLabel(Action a) {
+  const char* n = ActionName(a);
+  return n ? n : std::to_string(static_cast<int>(a));
+}
+
+// ---- Strict parsing of the detail grammar ------------------------------
+
+bool IsIdChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         c == '-' || c == '_' || c == '.';
+}
+
+bool ValidId(std::string_view s) {
+  return !s.empty() && s.size() <= 128 && std::all_of(s.begin(), s.end(), IsIdChar);
+}
+
+bool ValidDecimal(std::string_view s) {
+  if (s.empty() || s.size() > 19) return false;
+  if (s.size() > 1 && s[0] == '0') return false;
+  return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+bool ValidDate(std::string_view s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (s[i] < '0' || s[i] > '9') return false;
+  }
+  int y = std::stoi(std::string(s.substr(0, 4)));
+  int m = std::stoi(std::string(s.substr(5, 2)));
+  int d = std::stoi(std::string(s.substr(8, 2)));
+  if (m < 1 || m > 12 || d < 1) return false;
+  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return d <= kDays[m - 1] + (m == 2 && leap ? 1 : 0);
+}
+
+std::vector<std::string> Split(std::string_view s, char sep) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  for (;;) {
+    size_t p = s.find(sep, start);
+    out.emplace_back(s.substr(start, p == std::string_view::npos ? s.size() - start
+                                                                 : p - start));
+    if (p == std::string_view::npos) break;
+    start = p + 1;
+  }
+  return out;
+}
+
+// Splits "k1=v1 k2=v2 ..." requiring exactly `keys`, in order.
+Result<std::vector<std::string>> Fields(const std::string& detail,
+                                        std::initializer_list<const char*> keys) {
+  std::vector<std::string> tokens = Split(detail, ' ');
+  if (tokens.size() != keys.size()) {
+    return InvalidArgument("expected " + std::to_string(keys.size()) + " fields, got " +
+                           std::to_string(tokens.size()));
+  }
+  std::vector<std::string> values;
+  size_t i = 0;
+  for (const char* key : keys) {
+    const std::string& t = tokens[i++];
+    size_t eq = t.find('=');
+    if (eq == std::string::npos || t.compare(0, eq, key) != 0 || eq != std::strlen(key)) {
+      return InvalidArgument(std::string("expected key ") + key);
+    }
+    std::string v = t.substr(eq + 1);
+    for (char c : v) {
+      if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f || c == '=') {
+        return InvalidArgument(std::string("bad character in ") + key);
+      }
+    }
+    values.push_back(std::move(v));
+  }
+  return values;
+}
+
+Status Need(bool ok, const char* what) {
+  return ok ? Status::Ok() : InvalidArgument(std::string("bad ") + what);
+}
+
+// A list of actor (or category) names, non-empty, in stored order.
+template <typename T>
+Result<std::string> NameList(const std::string& v, std::optional<T> (*parse)(std::string_view),
+                             const char* what) {
+  if (v.empty()) return InvalidArgument(std::string("empty ") + what);
+  for (const std::string& item : Split(v, ',')) {
+    if (!parse(item)) return InvalidArgument(std::string("bad ") + what);
+  }
+  return v;
+}
+
+// Table values of actor/category lists: names or numbers, comma-separated.
+template <typename T>
+std::optional<std::string> NormalizeList(const std::string& v,
+                                         std::optional<T> (*parse)(std::string_view),
+                                         const char* (*name)(T), int max) {
+  if (v.empty()) return std::nullopt;
+  std::string out;
+  for (const std::string& item : Split(v, ',')) {
+    std::optional<T> x = parse(item);
+    if (!x && ValidDecimal(item) && item.size() < 4) {
+      int n = std::stoi(item);
+      if (n >= 1 && n <= max) x = static_cast<T>(n);
+    }
+    if (!x) return std::nullopt;
+    if (!out.empty()) out += ',';
+    out += name(*x);
+  }
+  return out;
+}
+
+std::string NameOr(const char* n, int64_t v) { return n ? n : "?" + std::to_string(v); }
+
+// ---- The check -------------------------------------------------------------
+
+class Replay {
+ public:
+  Replay(Db* db, Hasher hasher) : db_(db), h_(std::move(hasher)) {}
+
+  Status Run() {
+    SSPF_RETURN_IF_ERROR(CollectFacts());
+    std::sort(facts_.begin(), facts_.end(), [](const Fact& a, const Fact& b) {
+      return a.key != b.key ? a.key < b.key : a.seq_action < b.seq_action;
+    });
+    used_.assign(facts_.size(), 0);
+    for (size_t i = 1; i < facts_.size(); ++i) {
+      // A member named twice (case.open, then case.team_add) is harmless.
+      if (facts_[i].key == facts_[i - 1].key && facts_[i].tag() != Tag::kTeam) {
+        return IntegrityViolation(EventName(facts_[i].seq()) + ": " +
+                                  ActionLabel(facts_[i].action()) +
+                                  " repeats the state change of " +
+                                  EventName(facts_[i - 1].seq()) + " (replayed event)");
+      }
+    }
+    SSPF_RETURN_IF_ERROR(CheckPrincipals());
+    SSPF_RETURN_IF_ERROR(CheckCases());
+    SSPF_RETURN_IF_ERROR(CheckTeam());
+    SSPF_RETURN_IF_ERROR(CheckConsents());
+    SSPF_RETURN_IF_ERROR(CheckEntries());
+    SSPF_RETURN_IF_ERROR(CheckDisclosures());
+    SSPF_RETURN_IF_ERROR(CheckGrants());
+    for (size_t i = 0; i < facts_.size(); ++i) {
+      if (!used_[i]) {
+        return IntegrityViolation(
+            EventName(facts_[i].seq()) + ": the " + ActionLabel(facts_[i].action()) +
+            " it records is not in the tables (row deleted, page replay or rollback)");
+      }
+    }
+    return Status::Ok();
+  }
+
+ private:
+  void Add(const EventRecord& e, Tag tag, std::initializer_list<std::string_view> key,
+           uint64_t value) {
+    Fact f;
+    f.key = h_.Of(tag, key);
+    f.value = value;
+    f.seq_action = e.seq | static_cast<uint64_t>(e.action) << 48 |
+                   static_cast<uint64_t>(tag) << 56;
+    facts_.push_back(f);
+  }
+
+  Status CollectFacts() {
+    std::string in;
+    for (Action a : kReplayedActions) {
+      in += (in.empty() ? "" : ",") + std::to_string(static_cast<int>(a));
+    }
+    const std::string sql =
+        "SELECT seq, action, allowed, detail FROM events WHERE detail != '' OR "
+        "(allowed = 1 AND action IN (" + in + ")) ORDER BY seq";
+    SSPF_ASSIGN_OR_RETURN(Stmt * st, db_->Prepare(sql.c_str()));
+    Status s;
+    for (;;) {
+      Result<bool> row = st->Step();
+      if (!row.ok()) { s = row.status(); break; }
+      if (!*row) break;
+      EventRecord e;
+      e.seq = static_cast<uint64_t>(st->Int(0));
+      e.action = static_cast<Action>(st->Int(1));
+      e.allowed = st->Int(2) != 0;
+      e.detail = st->Text(3);
+      if (e.seq >= (uint64_t{1} << 48)) {
+        s = IntegrityViolation(EventName(e.seq) + ": sequence number out of range");
+        break;
+      }
+      if (!e.allowed) {
+        s = IntegrityViolation(EventName(e.seq) + ": a denied event carries a replay detail");
+        break;
+      }
+      s = Collect(e);
+      if (!s.ok()) {
+        s = IntegrityViolation(EventName(e.seq) + ": malformed replay detail of " +
+                               ActionLabel(e.action) + " (" + s.message() + ")");
+        break;
+      }
+    }
+    st->Reset();
+    return s;
+  }
+
+  Status Collect(const EventRecord& e) {
+    const std::string& d = e.detail;
+    switch (e.action) {
+      case Action::kPrincipalAdd: {
+        SSPF_ASSIGN_OR_RETURN(auto v, Fields(d, {"principal", "actor", "role", "active"}));
+        SSPF_RETURN_IF_ERROR(Need(ValidId(v[0]), "principal id"));
+        SSPF_RETURN_IF_ERROR(Need(ParseActor(v[1]).has_value(), "actor"));
+        SSPF_RETURN_IF_ERROR(Need(ParseRole(v[2]).has_value(), "role"));
+        SSPF_RETURN_IF_ERROR(Need(v[3] == "1", "active"));
+        Add(e, Tag::kPrincipal, {v[0]}, h_.Of(Tag::kPrincipal, {v[1], v[2]}));
+        return Status::Ok();
+      }
+      case Action::kPrincipalDisable: {
+        SSPF_ASSIGN_OR_RETURN(auto v, Fields(d, {"principal", "active"}));
+        SSPF_RETURN_IF_ERROR(Need(ValidId(v[0]), "principal id"));
+        SSPF_RETURN_IF_ERROR(Need(v[1] == "0", "active"));
+        Add(e, Tag::kDisabled, {v[0]}, 0);
+        return Status::Ok();
+      }
+      case Action::kRecoveryReset: {
+        // Changes only the principal's key pair, which is not replayed.
+        SSPF_ASSIGN_OR_RETURN(auto v, Fields(d, {"principal"}));
+        return Need(ValidId(v[0]), "principal id");
+      }
+      case Action::kCaseOpen: {
+        SSPF_ASSIGN_OR_RETURN(auto v, Fields(d, {"case", "subject", "open", "team"}));
+        SSPF_RETURN_IF_ERROR(Need(ValidId(v[0]), "case id"));
+        SSPF_RETURN_IF_ERROR(Need(ValidId(v[1]), "subject id"));
+        SSPF_RETURN_IF_ERROR(Need(v[2] == "1", "open"));
+        Add(e, Tag::kCase, {v[0]}, h_.Of(Tag::kCase, {v[1]}));
+        if (!v[3].empty()) {
+          for (const std::string& m : Split(v[3], ',')) {
+            SSPF_RETURN_IF_ERROR(Need(ValidId(m), "team member id"));
+            Add(e, Tag::kTeam, {v[0], m}, 0);
+          }
+        }
+        return Status::Ok();
+      }
+      case Action::kCaseClose: {
+        SSPF_ASSIGN_OR_RETURN(auto v, Fields(d, {"case", "open"}));
+        SSPF_RETURN_IF_ERROR(Need(ValidId(v[0]), "case id"));
+        SSPF_RETURN_IF_ERROR(Need(v[1] == "0", "open"));
+        Add(e, Tag::kClosed, {v[0]}, 0);
+        return Status::Ok();
+      }
+      case Action::kCaseTeamAdd: {
+        SSPF_ASSIGN_OR_RETURN(auto v, Fields(d, {"case", "member"}));
+        SSPF_RETURN_IF_ERROR(Need(ValidId(v[0]), "case id"));
+        SSPF_RETURN_IF_ERROR(Need(ValidId(v[1]), "member id"));
+        Add(e, Tag::kTeam, {v[0], v[1]}, 0);
+        return Status::Ok();
+      }
+      case Action::kConsentGrant: {
+        SSPF_ASSIGN_OR_RETURN(auto v, Fields(d, {"consent", "version", "case", "party",
+                                                 "actors", "categories", "from", "until"}));
+        SSPF_RETURN_IF_ERROR(Need(ValidId(v[0]), "consent id"));
+        SSPF_RETURN_IF_ERROR(Need(ValidDecimal(v[1]) && v[1] != "0", "version"));
+        SSPF_RETURN_IF_ERROR(Need(ValidId(v[2]), "case id"));
+        bool party_ok = v[3] == "youth" ||
+                        (v[3].rfind("guardian:", 0) == 0 && ValidId(v[3].substr(9)));
+        SSPF_RETURN_IF_ERROR(Need(party_ok, "party"));
+        SSPF_RETURN_IF_ERROR(NameList<Actor>(v[4], &ParseActor, "actors").status());
+        SSPF_RETURN_IF_ERROR(NameList<Category>(v[5], &ParseCategory, "categories").status());
+        SSPF_RETURN_IF_ERROR(Need(ValidDecimal(v[6]), "from"));
+        SSPF_RETURN_IF_ERROR(Need(ValidDate(v[7]), "until"));
+        Add(e, Tag::kConsent, {v[0], v[1]},
+            h_.Of(Tag::kConsent, {"grant", v[2], v[3], v[4], v[5], v[6], v[7]}));
+        return Status::Ok();
+      }
+      case Action::kConsentWithdraw: {
+        SSPF_ASSIGN_OR_RETURN(auto v, Fields(d, {"consent", "version", "withdrawn"}));
+        SSPF_RETURN_IF_ERROR(Need(ValidId(v[0]), "consent id"));
+        SSPF_RETURN_IF_ERROR(Need(ValidDecimal(v[1]) && v[1] != "0", "version"));
+        SSPF_RETURN_IF_ERROR(Need(ValidDecimal(v[2]), "withdrawn"));
+        Add(e, Tag::kConsent, {v[0], v[1]}, h_.Of(Tag::kConsent, {"withdraw", v[2]}));
+        return Status::Ok();
+      }
+      case Action::kEntryAdd: {
+        SSPF_ASSIGN_OR_RETURN(auto v,
+                              Fields(d, {"entry", "case", "category", "author", "actor"}));
+        SSPF_RETURN_IF_ERROR(Need(ValidId(v[0]), "entry id"));
+        SSPF_RETURN_IF_ERROR(Need(ValidId(v[1]), "case id"));
+        SSPF_RETURN_IF_ERROR(Need(ParseCategory(v[2]).has_value(), "category"));
+        SSPF_RETURN_IF_ERROR(Need(ValidId(v[3]), "author id"));
+        SSPF_RETURN_IF_ERROR(Need(ParseActor(v[4]).has_value(), "actor"));
+        Add(e, Tag::kEntry, {v[0]}, h_.Of(Tag::kEntry, {v[1], v[2], v[3], v[4]}));
+        return Status::Ok();
+      }
+      case Action::kEntryDisclose: {
+        SSPF_ASSIGN_OR_RETURN(auto v, Fields(d, {"disclosure", "entry", "to", "basis"}));
+        SSPF_RETURN_IF_ERROR(Need(ValidId(v[0]), "disclosure id"));
+        SSPF_RETURN_IF_ERROR(Need(ValidId(v[1]), "entry id"));
+        SSPF_RETURN_IF_ERROR(Need(ParseActor(v[2]).has_value(), "to"));
+        bool basis_ok = v[3] == "provision";
+        if (v[3].rfind("provision-until:", 0) == 0) {
+          const std::string t = v[3].substr(16);
+          basis_ok = !t.empty() && t.size() < 19 &&
+                     t.find_first_not_of("0123456789") == std::string::npos;
+        }
+        if (v[3].rfind("grant:", 0) == 0) basis_ok = ValidId(v[3].substr(6));
+        if (v[3].rfind("consent:", 0) == 0) {
+          basis_ok = true;
+          for (const std::string& id : Split(v[3].substr(8), ',')) basis_ok &= ValidId(id);
+        }
+        SSPF_RETURN_IF_ERROR(Need(basis_ok, "basis"));
+        Add(e, Tag::kDisclosure, {v[0]}, h_.Of(Tag::kDisclosure, {v[1], v[2], v[3]}));
+        return Status::Ok();
+      }
+      case Action::kGrantEmergency: {
+        SSPF_ASSIGN_OR_RETURN(auto v, Fields(d, {"grant", "case", "principal", "until"}));
+        SSPF_RETURN_IF_ERROR(Need(ValidId(v[0]), "grant id"));
+        SSPF_RETURN_IF_ERROR(Need(ValidId(v[1]), "case id"));
+        SSPF_RETURN_IF_ERROR(Need(ValidId(v[2]), "principal id"));
+        SSPF_RETURN_IF_ERROR(Need(ValidDecimal(v[3]), "until"));
+        Add(e, Tag::kGrant, {v[0]}, h_.Of(Tag::kGrant, {v[1], v[2], v[3]}));
+        return Status::Ok();
+      }
+      default:
+        if (d.empty()) return Status::Ok();
+        return InvalidArgument("this action carries no replay detail");
+    }
+  }
+
+  // The fact with this key, or null.  Marks it (and equal-key duplicates,
+  // which only team facts may have) used.
+  const Fact* Find(uint64_t key) {
+    auto it = std::lower_bound(facts_.begin(), facts_.end(), key,
+                               [](const Fact& f, uint64_t k) { return f.key < k; });
+    if (it == facts_.end() || it->key != key) return nullptr;
+    const Fact* first = &*it;
+    for (; it != facts_.end() && it->key == key; ++it) {
+      used_[static_cast<size_t>(it - facts_.begin())] = 1;
+    }
+    return first;
+  }
+
+  // Looks up the fact for a row and compares its value.
+  Status Match(const std::string& row, Tag tag, std::initializer_list<std::string_view> key,
+               uint64_t value) {
+    const Fact* f = Find(h_.Of(tag, key));
+    if (!f) return IntegrityViolation(row + " has no event in the log (direct edit)");
+    if (f->value != value) {
+      return IntegrityViolation(row + " differs from " + EventName(f->seq()) +
+                                " (direct edit, page replay or rollback)");
+    }
+    return Status::Ok();
+  }
+
+  // Steps st to the end, calling fn per row.
+  static Status Rows(Stmt* st, const std::function<Status()>& fn) {
+    Status s;
+    for (;;) {
+      Result<bool> row = st->Step();
+      if (!row.ok()) { s = row.status(); break; }
+      if (!*row) break;
+      s = fn();
+      if (!s.ok()) break;
+    }
+    st->Reset();
+    return s;
+  }
+
+  Status CheckPrincipals() {
+    SSPF_ASSIGN_OR_RETURN(Stmt * st,
+                          db_->Prepare("SELECT id, actor, role, active FROM principals"));
+    return Rows(st, [&]() -> Status {
+      std::string id = st->Text(0);
+      std::string row = "principals row " + id;
+      std::string actor = NameOr(ActorName(static_cast<Actor>(st->Int(1))), st->Int(1));
+      std::string role = NameOr(RoleName(static_cast<Role>(st->Int(2))), st->Int(2));
+      int64_t active = st->Int(3);
+      SSPF_RETURN_IF_ERROR(Match(row, Tag::kPrincipal, {id}, h_.Of(Tag::kPrincipal, {actor, role})));
+      const Fact* disabled = Find(h_.Of(Tag::kDisabled, {id}));
+      if (active == 1 && disabled) {
+        return IntegrityViolation(row + " is active although " + EventName(disabled->seq()) +
+                                  " disabled it (page replay or rollback)");
+      }
+      if (active != 1 && !disabled) {
+        return IntegrityViolation(row + " is disabled without an event (direct edit)");
+      }
+      return Status::Ok();
+    });
+  }
+
+  Status CheckCases() {
+    SSPF_ASSIGN_OR_RETURN(Stmt * st, db_->Prepare("SELECT id, subject_id, open FROM cases"));
+    return Rows(st, [&]() -> Status {
+      std::string id = st->Text(0);
+      std::string row = "cases row " + id;
+      SSPF_RETURN_IF_ERROR(Match(row, Tag::kCase, {id}, h_.Of(Tag::kCase, {st->Text(1)})));
+      const Fact* closed = Find(h_.Of(Tag::kClosed, {id}));
+      int64_t open = st->Int(2);
+      if (open == 1 && closed) {
+        return IntegrityViolation(row + " is open although " + EventName(closed->seq()) +
+                                  " closed it (page replay or rollback)");
+      }
+      if (open != 1 && !closed) {
+        return IntegrityViolation(row + " is closed without an event (direct edit)");
+      }
+      return Status::Ok();
+    });
+  }
+
+  Status CheckTeam() {
+    SSPF_ASSIGN_OR_RETURN(Stmt * st, db_->Prepare("SELECT case_id, principal_id FROM case_team"));
+    return Rows(st, [&]() -> Status {
+      std::string c = st->Text(0), p = st->Text(1);
+      return Match("case_team row " + c + "/" + p, Tag::kTeam, {c, p}, 0);
+    });
+  }
+
+  Status CheckConsents() {
+    SSPF_ASSIGN_OR_RETURN(
+        Stmt * st,
+        db_->Prepare("SELECT id, version, case_id, party_youth, guardian_id, actors, "
+                     "categories, valid_from, valid_until, withdrawn_at FROM consents"));
+    SSPF_RETURN_IF_ERROR(Rows(st, [&]() -> Status {
+      std::string id = st->Text(0);
+      std::string version = std::to_string(st->Int(1));
+      std::string row = "consents row " + id + " version " + version;
+      uint64_t value;
+      if (st->IsNull(9)) {
+        std::string party = st->Int(3) != 0 ? "youth" : "guardian:" + st->Text(4);
+        std::optional<std::string> actors =
+            NormalizeList<Actor>(st->Text(5), &ParseActor, &ActorName, 5);
+        std::optional<std::string> cats =
+            NormalizeList<Category>(st->Text(6), &ParseCategory, &CategoryName, 8);
+        if (!actors || !cats) return IntegrityViolation(row + " has unreadable lists (direct edit)");
+        value = h_.Of(Tag::kConsent, {"grant", st->Text(2), party, *actors, *cats,
+                                      std::to_string(st->Int(7)), st->Text(8)});
+      } else {
+        value = h_.Of(Tag::kConsent, {"withdraw", std::to_string(st->Int(9))});
+      }
+      return Match(row, Tag::kConsent, {id, version}, value);
+    }));
+    // A withdrawal is a copy of the version before it plus withdrawn_at; the
+    // log names only the time, so the copy is checked here.
+    SSPF_ASSIGN_OR_RETURN(
+        Stmt * copy,
+        db_->Prepare("SELECT a.id, a.version FROM consents a WHERE a.withdrawn_at IS NOT NULL "
+                     "AND NOT EXISTS (SELECT 1 FROM consents b WHERE b.id = a.id AND "
+                     "b.version = a.version - 1 AND b.case_id = a.case_id AND "
+                     "b.party_youth = a.party_youth AND b.guardian_id IS a.guardian_id AND "
+                     "b.actors = a.actors AND b.categories = a.categories AND "
+                     "b.valid_until = a.valid_until) LIMIT 1"));
+    return Rows(copy, [&]() -> Status {
+      return IntegrityViolation("consents row " + copy->Text(0) + " version " +
+                                std::to_string(copy->Int(1)) +
+                                " is a withdrawal that does not copy the version before it "
+                                "(direct edit)");
+    });
+  }
+
+  Status CheckEntries() {
+    SSPF_ASSIGN_OR_RETURN(
+        Stmt * st,
+        db_->Prepare("SELECT id, case_id, category, author_id, author_actor FROM entries"));
+    return Rows(st, [&]() -> Status {
+      std::string id = st->Text(0);
+      std::string cat = NameOr(CategoryName(static_cast<Category>(st->Int(2))), st->Int(2));
+      std::string actor = NameOr(ActorName(static_cast<Actor>(st->Int(4))), st->Int(4));
+      return Match("entries row " + id, Tag::kEntry, {id},
+                   h_.Of(Tag::kEntry, {st->Text(1), cat, st->Text(3), actor}));
+    });
+  }
+
+  Status CheckDisclosures() {
+    SSPF_ASSIGN_OR_RETURN(
+        Stmt * st, db_->Prepare("SELECT id, entry_id, to_actor, consent_id, grant_id, "
+                                "provision, until FROM disclosures"));
+    return Rows(st, [&]() -> Status {
+      std::string id = st->Text(0);
+      std::string row = "disclosures row " + id;
+      int bases = (st->IsNull(3) ? 0 : 1) + (st->IsNull(4) ? 0 : 1) + (st->IsNull(5) ? 0 : 1);
+      if (bases != 1) return IntegrityViolation(row + " has no single basis (direct edit)");
+      std::string basis = !st->IsNull(3)   ? "consent:" + st->Text(3)
+                          : !st->IsNull(4) ? "grant:" + st->Text(4)
+                          : !st->IsNull(6) ? "provision-until:" + std::to_string(st->Int(6))
+                                           : "provision";
+      std::string to = NameOr(ActorName(static_cast<Actor>(st->Int(2))), st->Int(2));
+      return Match(row, Tag::kDisclosure, {id},
+                   h_.Of(Tag::kDisclosure, {st->Text(1), to, basis}));
+    });
+  }
+
+  Status CheckGrants() {
+    SSPF_ASSIGN_OR_RETURN(Stmt * st,
+                          db_->Prepare("SELECT id, case_id, principal_id, until FROM grants"));
+    return Rows(st, [&]() -> Status {
+      std::string id = st->Text(0);
+      return Match("grants row " + id, Tag::kGrant, {id},
+                   h_.Of(Tag::kGrant, {st->Text(1), st->Text(2), std::to_string(st->Int(3))}));
+    });
+  }
+
+  Db* db_;
+  Hasher h_;
+  std::vector<Fact> facts_;
+  std::vector<uint8_t> used_;
+};
+
+}  // namespace
+
+Status ReplayCheck(Db* db) {
+  SSPF_ASSIGN_OR_RETURN(Hasher hasher, Hasher::New());
+  Replay replay(db, std::move(hasher));
+  return replay.Run();
+}
+
+}  // namespace sspf::internal

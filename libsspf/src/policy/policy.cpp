@@ -1,0 +1,509 @@
+// Copyright (c) libsspf authors.
+#include "policy/policy.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "sspf/pnr.h"
+
+namespace sspf {
+
+Status ValidateConsentPolicy(const ConsentPolicy& policy) {
+  if (policy.youth_consent_from_age < 0 ||
+      policy.youth_consent_from_age > policy.adult_age ||
+      policy.adult_age > 150) {
+    return InvalidArgument(
+        "consent policy: need 0 <= youth_consent_from_age <= adult_age <= 150");
+  }
+  return Status::Ok();
+}
+
+std::vector<LegalProvision> DefaultLegalProvisions() {
+  // docs/access-rules.md gives the sources and what is unverified.
+  return {
+      {"OSL 12 kap. 2 §",
+       "the individual waives secrecy (consent); use a consent record instead",
+       true},
+      {"OSL 10 kap. 2 §",
+       "disclosure necessary for the disclosing agency to carry out its own "
+       "activity",
+       true},
+      {"OSL 10 kap. 18 a §",
+       "social services / police: information on a person under 21 needed to "
+       "prevent crime",
+       false},
+      {"OSL 10 kap. 19 §",
+       "information on a minor's suspected offences or other circumstances "
+       "(scope unverified)",
+       false},
+      {"OSL 10 kap. 21-24 §§",
+       "information about suspected crime to prosecution and police, by "
+       "offence and penalty",
+       false},
+      {"OSL 10 kap. 27 §",
+       "general clause: public interest in disclosure clearly outweighs the "
+       "interest secrecy protects (not for all secrecy provisions)",
+       false},
+      {"SoL 14 kap. 1 §",
+       "duty to notify social services of concern for a child (orosanmälan); "
+       "SoL 2001:453, renumbered by the new social services act",
+       false},
+  };
+}
+
+namespace internal {
+namespace {
+
+Decision Allow(std::string basis, std::string reason, bool flag = false) {
+  Decision d;
+  d.allowed = true;
+  d.code = StatusCode::kOk;
+  d.basis = std::move(basis);
+  d.reason = std::move(reason);
+  d.flag_for_review = flag;
+  return d;
+}
+
+Decision Deny(std::string reason,
+              StatusCode code = StatusCode::kPermissionDenied) {
+  Decision d;
+  d.allowed = false;
+  d.code = code;
+  d.reason = std::move(reason);
+  return d;
+}
+
+bool IsAdminOperation(Operation op) {
+  return op == Operation::kManagePrincipals || op == Operation::kManageKeys ||
+         op == Operation::kRetention;
+}
+
+std::string ScopeText(Actor from, Actor to, Category c) {
+  return std::string(ActorName(from)) + " -> " + ActorName(to) +
+         " for category " + CategoryName(c);
+}
+
+// Team membership is the normal gate; an emergency grant replaces it but is
+// legal-basis access, hence flagged.
+std::optional<Decision> CaseAccess(const AccessRequest& r,
+                                   std::string* basis, bool* flag) {
+  if (r.on_case_team) {
+    *basis = "team";
+    *flag = false;
+    return std::nullopt;
+  }
+  if (r.has_active_grant) {
+    *basis = "grant";
+    *flag = true;
+    return std::nullopt;
+  }
+  return Deny("not on the case team and no active legal-basis grant");
+}
+
+struct BasisCheck {
+  bool valid = false;
+  std::string basis;
+  bool flag = false;
+  std::string reason;
+  StatusCode code = StatusCode::kPermissionDenied;
+};
+
+BasisCheck CheckBasis(const BasisState& b, Actor from, Actor to, Category c) {
+  BasisCheck out;
+  auto consent_failure = [&](std::string generic) {
+    out.code = StatusCode::kConsentRequired;
+    out.reason = b.detail.empty() ? std::move(generic) : b.detail;
+  };
+  switch (b.kind) {
+    case BasisKind::kConsentInForce:
+      if (!b.scope || b.scope->from != from || b.scope->to != to ||
+          b.scope->category != c) {
+        out.code = StatusCode::kConsentRequired;
+        out.reason = "consent does not cover " + ScopeText(from, to, c);
+        return out;
+      }
+      if (b.id.empty()) {
+        out.reason = "consent basis without a consent id";
+        return out;
+      }
+      out.valid = true;
+      out.basis = "consent:" + b.id;
+      return out;
+    case BasisKind::kConsentMissing:
+      consent_failure("no consent in force from all required parties");
+      return out;
+    case BasisKind::kConsentWithdrawn:
+      consent_failure("consent " + b.id + " withdrawn");
+      return out;
+    case BasisKind::kConsentExpired:
+      consent_failure("consent " + b.id + " expired");
+      return out;
+    case BasisKind::kConsentNotCovering:
+      consent_failure("consent does not cover " + ScopeText(from, to, c));
+      return out;
+    case BasisKind::kLegalProvision:
+      if (b.provision.empty() || !b.reason_recorded) {
+        out.reason = "legal provision recorded without provision or reason";
+        return out;
+      }
+      out.valid = true;
+      out.basis = "provision:" + b.provision;
+      out.flag = true;
+      return out;
+    case BasisKind::kProvisionExpired:
+      out.reason = "legal provision disclosure " + b.id + " expired";
+      return out;
+    case BasisKind::kGrantActive:
+      if (b.id.empty()) {
+        out.reason = "grant basis without a grant id";
+        return out;
+      }
+      out.valid = true;
+      out.basis = "grant:" + b.id;
+      out.flag = true;
+      return out;
+    case BasisKind::kGrantExpired:
+      out.reason = "legal-basis grant " + b.id + " expired";
+      return out;
+    case BasisKind::kNone:
+      break;
+  }
+  consent_failure("no consent in force and no legal provision recorded");
+  return out;
+}
+
+Decision DecideReadEntry(const AccessRequest& r, const std::string& access,
+                         bool access_flag) {
+  if (!r.entry_author_actor || !r.category) {
+    return Deny("request lacks the entry's author actor or category");
+  }
+  const Actor author = *r.entry_author_actor;
+  if (author == r.actor) {
+    return Allow("author-actor", "entry written by the principal's actor (" +
+                                     access + ")",
+                 access_flag);
+  }
+  if (r.disclosures.empty()) {
+    return Deny(std::string("entry not disclosed to ") + ActorName(r.actor));
+  }
+  std::optional<BasisCheck> first_failure;
+  for (const BasisState& b : r.disclosures) {
+    BasisCheck check = CheckBasis(b, author, r.actor, *r.category);
+    if (check.valid) {
+      return Allow(check.basis, "disclosed to the principal's actor (" +
+                                    access + ")",
+                   check.flag || access_flag);
+    }
+    if (!first_failure) first_failure = std::move(check);
+  }
+  return Deny("disclosure no longer valid: " + first_failure->reason,
+              first_failure->code);
+}
+
+Decision DecideDisclose(const AccessRequest& r, bool access_flag) {
+  if (!r.entry_author_actor || !r.category || !r.disclose_to) {
+    return Deny("request lacks the entry's author actor, category or "
+                "receiving actor");
+  }
+  const Actor author = *r.entry_author_actor;
+  if (author != r.actor) return Deny("not the author actor");
+  if (*r.disclose_to == author) {
+    return Deny("entry already belongs to the receiving actor");
+  }
+  BasisCheck check = CheckBasis(r.basis, author, *r.disclose_to, *r.category);
+  if (!check.valid) return Deny(check.reason, check.code);
+  return Allow(check.basis, "author actor discloses on a valid basis",
+               check.flag || access_flag);
+}
+
+}  // namespace
+
+const char* OperationName(Operation op) {
+  switch (op) {
+    case Operation::kFindSubject: return "find_subject";
+    case Operation::kAddSubject: return "add_subject";
+    case Operation::kOpenCase: return "open_case";
+    case Operation::kListCases: return "list_cases";
+    case Operation::kShowCase: return "show_case";
+    case Operation::kCloseCase: return "close_case";
+    case Operation::kManageTeam: return "manage_team";
+    case Operation::kGrantConsent: return "grant_consent";
+    case Operation::kWithdrawConsent: return "withdraw_consent";
+    case Operation::kListConsent: return "list_consent";
+    case Operation::kCreateEntry: return "create_entry";
+    case Operation::kListEntries: return "list_entries";
+    case Operation::kReadEntry: return "read_entry";
+    case Operation::kDiscloseEntry: return "disclose_entry";
+    case Operation::kEmergencyGrant: return "emergency_grant";
+    case Operation::kAuditRead: return "audit_read";
+    case Operation::kManagePrincipals: return "manage_principals";
+    case Operation::kManageKeys: return "manage_keys";
+    case Operation::kRetention: return "retention";
+  }
+  return "unknown";
+}
+
+const char* BasisKindName(BasisKind kind) {
+  switch (kind) {
+    case BasisKind::kNone: return "none";
+    case BasisKind::kConsentInForce: return "consent_in_force";
+    case BasisKind::kConsentMissing: return "consent_missing";
+    case BasisKind::kConsentWithdrawn: return "consent_withdrawn";
+    case BasisKind::kConsentExpired: return "consent_expired";
+    case BasisKind::kConsentNotCovering: return "consent_not_covering";
+    case BasisKind::kLegalProvision: return "legal_provision";
+    case BasisKind::kProvisionExpired: return "provision_expired";
+    case BasisKind::kGrantActive: return "grant_active";
+    case BasisKind::kGrantExpired: return "grant_expired";
+  }
+  return "unknown";
+}
+
+Decision Decide(const AccessRequest& r) {
+  if (!r.principal_active) return Deny("principal disabled");
+
+  switch (r.role) {
+    case Role::kAuditor:
+      if (r.op == Operation::kAuditRead) {
+        return Allow("role:auditor", "auditor reads the access log");
+      }
+      if (IsAdminOperation(r.op)) {
+        return Deny("only role admin manages principals, keys and retention");
+      }
+      return Deny("role auditor never sees case content");
+    case Role::kAdmin:
+      if (IsAdminOperation(r.op)) {
+        return Allow("role:admin", "admin manages principals, keys, retention");
+      }
+      if (r.op == Operation::kAuditRead) {
+        return Deny("only role auditor reads the access log");
+      }
+      return Deny("role admin never sees case content");
+    case Role::kMember:
+    case Role::kCoordinator:
+      break;
+    default:
+      return Deny("unknown role");
+  }
+  if (r.op == Operation::kAuditRead) {
+    return Deny("only role auditor reads the access log");
+  }
+  if (IsAdminOperation(r.op)) {
+    return Deny("only role admin manages principals, keys and retention");
+  }
+
+  const bool coordinator = r.role == Role::kCoordinator;
+  std::string access;
+  bool access_flag = false;
+  switch (r.op) {
+    case Operation::kFindSubject:
+      if (coordinator) {
+        return Allow("role:coordinator", "coordinator may look up subjects");
+      }
+      if (r.on_case_team) {
+        return Allow("team", "on the team of a case of this subject");
+      }
+      if (r.has_active_grant) {
+        return Allow("grant", "active legal-basis grant for a case of this "
+                              "subject",
+                     true);
+      }
+      return Deny("not on the team of any case of this subject");
+    case Operation::kAddSubject:
+      if (coordinator) return Allow("role:coordinator", "coordinator");
+      return Deny("only a coordinator adds subjects");
+    case Operation::kOpenCase:
+      if (coordinator) return Allow("role:coordinator", "coordinator");
+      return Deny("only a coordinator opens cases");
+    case Operation::kListCases: {
+      if (coordinator) {
+        return Allow("role:coordinator", "coordinator lists all cases");
+      }
+      Decision d = Allow("team", "member lists own team's and granted cases");
+      d.restrict_rows = true;
+      return d;
+    }
+    case Operation::kCloseCase:
+    case Operation::kManageTeam:
+      if (!coordinator) {
+        return Deny("only a coordinator closes cases and manages the team");
+      }
+      if (!r.on_case_team) return Deny("not on the case team");
+      return Allow("team", "coordinator on the case team");
+    case Operation::kGrantConsent:
+    case Operation::kWithdrawConsent:
+      if (!r.on_case_team) return Deny("not on the case team");
+      return Allow("team", "consent recorded by a case team member");
+    case Operation::kShowCase:
+      // Consistent with kListCases: a coordinator sees every case's
+      // metadata and team, never its content.
+      if (coordinator) {
+        return Allow("role:coordinator", "coordinator sees case metadata");
+      }
+      [[fallthrough]];
+    case Operation::kListConsent:
+    case Operation::kListEntries: {
+      if (auto denied = CaseAccess(r, &access, &access_flag)) return *denied;
+      Decision d = Allow(access, "case access", access_flag);
+      d.restrict_rows = r.op == Operation::kListEntries;
+      return d;
+    }
+    case Operation::kCreateEntry:
+      if (auto denied = CaseAccess(r, &access, &access_flag)) return *denied;
+      if (!r.category) return Deny("request lacks the entry category");
+      if ((*r.category == Category::kPlan ||
+           *r.category == Category::kMeeting) &&
+          r.actor != Actor::kCoordination && !coordinator) {
+        return Deny("plan and meeting entries are written by the "
+                    "coordination actor or a coordinator");
+      }
+      return Allow(access, "writes an entry as its author actor", access_flag);
+    case Operation::kReadEntry:
+      if (auto denied = CaseAccess(r, &access, &access_flag)) return *denied;
+      return DecideReadEntry(r, access, access_flag);
+    case Operation::kDiscloseEntry:
+      if (auto denied = CaseAccess(r, &access, &access_flag)) return *denied;
+      return DecideDisclose(r, access_flag);
+    case Operation::kEmergencyGrant:
+      if (r.basis.kind != BasisKind::kLegalProvision ||
+          r.basis.provision.empty() || !r.basis.reason_recorded) {
+        return Deny("emergency grant needs a legal provision and a reason");
+      }
+      return Allow("provision:" + r.basis.provision,
+                   "legal-basis grant recorded", true);
+    default:
+      break;
+  }
+  return Deny("operation not permitted");
+}
+
+ConsentEvaluation EvaluateConsent(const ConsentPolicy& policy,
+                                  Date subject_birth,
+                                  const std::vector<std::string>& guardian_ids,
+                                  const std::vector<ConsentRecord>& records,
+                                  UnixSeconds now, Date today, Actor from,
+                                  Actor to, Category c) {
+  ConsentEvaluation out;
+  if (!ValidateConsentPolicy(policy).ok()) {
+    out.reason = "invalid consent policy";
+    return out;
+  }
+  const int age = AgeOn(subject_birth, today);
+  const bool guardians_required = age < policy.adult_age;
+  const bool youth_required = age >= policy.youth_consent_from_age;
+
+  // Ranked so that the most informative failure of a party is reported:
+  // a withdrawal matters more than an expiry, which matters more than a
+  // record that never covered the request.
+  enum Rank { kNoRecord = 0, kNotCovering, kNotYetValid, kExpired, kWithdrawn };
+  std::vector<std::string> failures;
+  BasisKind first_failure = BasisKind::kConsentMissing;
+
+  auto check_party = [&](bool youth, const std::string& guardian_id,
+                         std::string missing_text) {
+    Rank worst = kNoRecord;
+    const ConsentRecord* worst_record = nullptr;
+    for (const ConsentRecord& rec : records) {
+      if (rec.party_is_youth != youth) continue;
+      if (!youth && rec.guardian_id != guardian_id) continue;
+      const bool covers =
+          std::count(rec.actors.begin(), rec.actors.end(), from) > 0 &&
+          std::count(rec.actors.begin(), rec.actors.end(), to) > 0 &&
+          std::count(rec.categories.begin(), rec.categories.end(), c) > 0;
+      Rank rank;
+      if (!covers) {
+        rank = kNotCovering;
+      } else if (rec.withdrawn_at) {
+        rank = kWithdrawn;
+      } else if (rec.valid_until < today) {
+        rank = kExpired;
+      } else if (now < rec.valid_from) {
+        rank = kNotYetValid;
+      } else {
+        out.consent_ids.push_back(rec.id);
+        return;
+      }
+      if (worst_record == nullptr || rank > worst) {
+        worst = rank;
+        worst_record = &rec;
+      }
+    }
+    BasisKind kind = BasisKind::kConsentMissing;
+    std::string text;
+    switch (worst) {
+      case kNoRecord:
+        text = std::move(missing_text);
+        break;
+      case kNotCovering:
+        kind = BasisKind::kConsentNotCovering;
+        text = "consent " + worst_record->id + " does not cover " +
+               ScopeText(from, to, c);
+        break;
+      case kNotYetValid:
+        kind = BasisKind::kConsentExpired;
+        text = "consent " + worst_record->id + " not yet valid";
+        break;
+      case kExpired:
+        kind = BasisKind::kConsentExpired;
+        text = "consent " + worst_record->id + " expired";
+        break;
+      case kWithdrawn:
+        kind = BasisKind::kConsentWithdrawn;
+        text = "consent " + worst_record->id + " withdrawn";
+        break;
+    }
+    if (failures.empty()) first_failure = kind;
+    failures.push_back(std::move(text));
+  };
+
+  if (guardians_required) {
+    if (guardian_ids.empty()) {
+      failures.push_back(
+          "no guardian with custody registered; guardian consent required "
+          "under age " + std::to_string(policy.adult_age));
+    }
+    for (const std::string& g : guardian_ids) {
+      check_party(false, g, "guardian " + g + " has not consented");
+    }
+  }
+  if (youth_required) {
+    check_party(true, "",
+                guardians_required
+                    ? "youth's own consent required from age " +
+                          std::to_string(policy.youth_consent_from_age)
+                    : "youth's own consent required (age " +
+                          std::to_string(policy.adult_age) + " or over)");
+  }
+
+  if (!failures.empty()) {
+    out.consent_ids.clear();
+    out.failure = first_failure;
+    for (size_t i = 0; i < failures.size(); ++i) {
+      if (i > 0) out.reason += "; ";
+      out.reason += failures[i];
+    }
+    return out;
+  }
+  out.in_force = true;
+  return out;
+}
+
+BasisState ConsentBasis(const ConsentEvaluation& evaluation, Actor from,
+                        Actor to, Category c) {
+  BasisState b;
+  b.scope = ConsentScope{from, to, c};
+  if (evaluation.in_force) {
+    b.kind = BasisKind::kConsentInForce;
+    for (size_t i = 0; i < evaluation.consent_ids.size(); ++i) {
+      if (i > 0) b.id += ",";
+      b.id += evaluation.consent_ids[i];
+    }
+    return b;
+  }
+  b.kind = evaluation.failure;
+  b.detail = evaluation.reason;
+  return b;
+}
+
+}  // namespace internal
+}  // namespace sspf

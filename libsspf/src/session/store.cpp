@@ -1,0 +1,401 @@
+// Store creation, unlocking and recovery; Session's own methods (batches).
+#include <sodium.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+
+#include "log/audit_log.h"
+#include "log/checkpoint.h"
+#include "context/internal_ops.h"
+#include "context/session_impl.h"
+#include "crypto/sodium_init.h"
+#include "keys/credential.h"
+#include "keys/key_hierarchy.h"
+#include "util/text.h"
+#include "session/unlock_failures.h"
+#include "storage/schema.h"
+
+namespace sspf {
+
+using internal::Bytes;
+using internal::Db;
+using internal::Keyring;
+using internal::WrapKind;
+using internal::AuditWrapAd;
+using internal::Subkey;
+using internal::kSubkeyAuditWrap;
+using internal::kSubkeyIdentity;
+using internal::kSubkeyLookup;
+using internal::kSubkeySqlcipher;
+
+
+namespace {
+using internal::KindOf;
+
+bool FileExists(const std::string& path) {
+  struct stat st;
+  return ::lstat(path.c_str(), &st) == 0;
+}
+
+std::string DirOf(const std::string& path) {
+  size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+void RemoveStoreFiles(const std::string& path) {
+  for (const char* suffix : {"", "-wal", "-shm", "-journal", ".keyring", ".unlock-failures"}) {
+    ::unlink((path + suffix).c_str());
+  }
+}
+
+}  // namespace
+
+// ---- Session plumbing ----------------------------------------------------
+
+Session::Session(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Session::Session(Session&&) noexcept = default;
+Session& Session::operator=(Session&&) noexcept = default;
+Session::~Session() = default;
+
+const PrincipalInfo& Session::principal() const { return impl_->me; }
+const std::string& Session::store_id() const { return impl_->store_id; }
+
+Status Session::BeginBatch() {
+  if (impl_->batch) return FailedPrecondition("a batch is already open");
+  SSPF_ASSIGN_OR_RETURN(impl_->batch, internal::Txn::Begin(impl_->db.get()));
+  return Status::Ok();
+}
+
+Status Session::CommitBatch() {
+  if (!impl_->batch) return FailedPrecondition("no batch is open");
+  std::unique_ptr<internal::Txn> txn = std::move(impl_->batch);
+  return txn->Commit();
+}
+
+void Session::AbortBatch() { impl_->batch.reset(); }
+
+// ---- Store ------------------------------------------------------------------
+
+namespace {
+
+struct Opened {
+  std::unique_ptr<Session::Impl> impl;
+  Keyring keyring;
+};
+
+// Opens the database with an unwrapped root key and loads the store-wide
+// keys.  Does not look at principals.
+Status OpenWithRoot(Session::Impl* impl, const Keyring& keyring, bool create) {
+  SSPF_ASSIGN_OR_RETURN(SecretBytes db_key, Subkey(impl->root_key, kSubkeySqlcipher));
+  SSPF_ASSIGN_OR_RETURN(impl->db, Db::Open(impl->options.path, db_key, create));
+  SSPF_RETURN_IF_ERROR(internal::Migrate(impl->db.get()));
+  SSPF_ASSIGN_OR_RETURN(impl->lookup_key, Subkey(impl->root_key, kSubkeyLookup));
+  SSPF_ASSIGN_OR_RETURN(impl->identity_key, Subkey(impl->root_key, kSubkeyIdentity));
+  impl->store_id_bytes = keyring.store_id();
+  impl->store_id = internal::HexEncode(keyring.store_id());
+  if (create) return Status::Ok();
+
+  SSPF_ASSIGN_OR_RETURN(internal::Stmt * st,
+                        impl->db->Prepare("SELECT key, value FROM meta"));
+  Bytes stored_id, audit_pk, audit_wrapped;
+  for (;;) {
+    SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) break;
+    std::string k = st->Text(0);
+    if (k == "store_id") stored_id = st->Blob(1);
+    if (k == "audit_public_key") audit_pk = st->Blob(1);
+    if (k == "audit_secret_key") audit_wrapped = st->Blob(1);
+  }
+  st->Reset();
+  if (stored_id != keyring.store_id()) {
+    return IntegrityViolation("the keyring belongs to another store");
+  }
+  SSPF_ASSIGN_OR_RETURN(SecretBytes wrap_key, Subkey(impl->root_key, kSubkeyAuditWrap));
+  SSPF_ASSIGN_OR_RETURN(impl->audit_secret_key,
+                        internal::AeadOpenSecret(wrap_key, audit_wrapped,
+                                                 AuditWrapAd(stored_id)));
+  impl->audit_public_key = audit_pk;
+  return Status::Ok();
+}
+
+Result<PrincipalInfo> LoadPrincipal(Db* db, std::string_view name, Bytes* pk) {
+  SSPF_ASSIGN_OR_RETURN(
+      internal::Stmt * st,
+      db->Prepare("SELECT id, name, actor, role, active, created, box_public_key "
+                  "FROM principals WHERE name = ?"));
+  st->Bind(1, name);
+  SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
+  if (!row) return WrongKey("wrong passphrase or not an sspf store");
+  PrincipalInfo p;
+  p.id = st->Text(0);
+  p.name = st->Text(1);
+  p.actor = static_cast<Actor>(st->Int(2));
+  p.role = static_cast<Role>(st->Int(3));
+  p.active = st->Int(4) != 0;
+  p.created = st->Int(5);
+  *pk = st->Blob(6);
+  st->Reset();
+  return p;
+}
+
+Status CheckStoreFiles(const std::string& path) {
+  if (path.empty()) return InvalidArgument("no store path given");
+  if (!FileExists(path)) {
+    return NotFound("no store at this path (create one with init)");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<InitResult> Store::Create(const StoreOptions& options,
+                                 std::string_view admin_name,
+                                 const Credential& credential) {
+  SSPF_RETURN_IF_ERROR(internal::EnsureSodium());
+  SSPF_RETURN_IF_ERROR(internal::ValidPrincipalName(admin_name));
+  SSPF_RETURN_IF_ERROR(internal::CheckNewCredential(credential));
+  SSPF_RETURN_IF_ERROR(ValidateConsentPolicy(options.consent_policy));
+  if (options.path.empty()) return InvalidArgument("no store path given");
+  const std::string keyring_path = options.path + ".keyring";
+  if (FileExists(options.path) || FileExists(keyring_path)) {
+    return AlreadyExists("a store or keyring already exists at this path; "
+                         "choose another path");
+  }
+  if (::access(DirOf(options.path).c_str(), W_OK) != 0) {
+    return IoError(std::string("cannot create the store: directory is not writable (") +
+                   std::strerror(errno) + ")");
+  }
+
+  // Create the file ourselves: exclusive (no race with another init) and
+  // 0600 from the start; SQLite gives the -wal and -shm files the same mode.
+  {
+    int fd = ::open(options.path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) {
+      if (errno == EEXIST) return AlreadyExists("a store already exists at this path");
+      return IoError(std::string("cannot create the store file (") + std::strerror(errno) + ")");
+    }
+    ::close(fd);
+  }
+  auto impl = std::make_unique<Session::Impl>();
+  impl->options = options;
+  impl->clock = options.clock ? options.clock : SystemClock();
+  Bytes store_id = internal::RandomBytes(internal::kStoreIdSize);
+  Keyring keyring = Keyring::New(store_id);
+  SSPF_ASSIGN_OR_RETURN(impl->root_key, SecretBytes::Random(internal::kKeySize));
+
+  auto body = [&]() -> Result<InitResult> {
+    SSPF_RETURN_IF_ERROR(OpenWithRoot(impl.get(), keyring, /*create=*/true));
+    Db* db = impl->db.get();
+    SSPF_ASSIGN_OR_RETURN(internal::SignKeyPair audit, internal::NewSignKeyPair());
+    SSPF_ASSIGN_OR_RETURN(SecretBytes wrap_key, Subkey(impl->root_key, kSubkeyAuditWrap));
+    SSPF_ASSIGN_OR_RETURN(
+        Bytes audit_wrapped,
+        internal::AeadSeal(wrap_key, audit.secret_key.data(InsecureSecretAccess::Get()),
+                           audit.secret_key.size(), AuditWrapAd(store_id)));
+    SSPF_ASSIGN_OR_RETURN(internal::BoxKeyPair admin_box, internal::NewBoxKeyPair());
+
+    SSPF_ASSIGN_OR_RETURN(std::unique_ptr<internal::Txn> txn, internal::Txn::Begin(db));
+    SSPF_ASSIGN_OR_RETURN(internal::Stmt * meta,
+                          db->Prepare("INSERT INTO meta(key, value) VALUES(?, ?)"));
+    auto put_meta = [&](const char* k, const Bytes& v) -> Status {
+      meta->Reset();
+      meta->Bind(1, k).BindBlob(2, v);
+      return meta->Run();
+    };
+    SSPF_RETURN_IF_ERROR(put_meta("store_id", store_id));
+    SSPF_RETURN_IF_ERROR(put_meta("audit_public_key", audit.public_key));
+    SSPF_RETURN_IF_ERROR(put_meta("audit_secret_key", audit_wrapped));
+    Bytes created_at = internal::AdBuilder().AddU64(static_cast<uint64_t>(impl->Now())).bytes();
+    SSPF_RETURN_IF_ERROR(put_meta("created", created_at));
+
+    impl->me.id = internal::RandomId();
+    impl->me.name = std::string(admin_name);
+    impl->me.actor = Actor::kCoordination;
+    impl->me.role = Role::kAdmin;
+    impl->me.active = true;
+    impl->me.created = impl->Now();
+    SSPF_ASSIGN_OR_RETURN(
+        internal::Stmt * ins,
+        db->Prepare("INSERT INTO principals(id, name, actor, role, active, created, "
+                    "box_public_key) VALUES(?,?,?,?,1,?,?)"));
+    ins->Bind(1, impl->me.id).Bind(2, impl->me.name)
+        .Bind(3, static_cast<int64_t>(impl->me.actor))
+        .Bind(4, static_cast<int64_t>(impl->me.role)).Bind(5, impl->me.created)
+        .BindBlob(6, admin_box.public_key);
+    SSPF_RETURN_IF_ERROR(ins->Run());
+    impl->audit_secret_key = std::move(audit.secret_key);
+    impl->audit_public_key = audit.public_key;
+
+    Session::Impl::EventArgs e;
+    e.action = Action::kStoreInit;
+    e.target = "store:" + impl->store_id;
+    e.allowed = true;
+    e.reason = "store created";
+    e.basis = "init";
+    SSPF_RETURN_IF_ERROR(impl->Log(e));
+    e.action = Action::kPrincipalAdd;
+    e.target = "principal:" + impl->me.id;
+    e.reason = "first admin";
+    e.basis = "init";
+    e.detail = "principal=" + impl->me.id + " actor=coordination role=admin active=1";
+    SSPF_RETURN_IF_ERROR(impl->Log(e));
+
+    InitResult result;
+    result.store_id = impl->store_id;
+    result.admin_id = impl->me.id;
+    SSPF_ASSIGN_OR_RETURN(SecretBytes recovery, SecretBytes::Random(internal::kKeySize));
+    SSPF_RETURN_IF_ERROR(keyring.Put(Keyring::PrincipalTag(store_id, admin_name),
+                                     KindOf(credential),
+                                     credential.secret(InsecureSecretAccess::Get()),
+                                     options.passphrase_cost, impl->root_key,
+                                     &admin_box.secret_key));
+    SSPF_RETURN_IF_ERROR(keyring.Put(Keyring::RecoveryTag(store_id), WrapKind::kRecovery,
+                                     recovery, options.passphrase_cost, impl->root_key,
+                                     nullptr));
+    SSPF_RETURN_IF_ERROR(txn->Commit());
+    SSPF_RETURN_IF_ERROR(keyring.Save(keyring_path, impl->root_key));
+    result.recovery_key = std::move(recovery);
+    return result;
+  };
+  Result<InitResult> r = body();
+  impl.reset();  // closes the database before any cleanup
+  if (!r.ok()) RemoveStoreFiles(options.path);
+  return r;
+}
+
+namespace {
+
+Result<std::unique_ptr<Session::Impl>> OpenImpl(const StoreOptions& options,
+                                                std::string_view name,
+                         WrapKind kind, const SecretBytes& secret) {
+  SSPF_RETURN_IF_ERROR(internal::EnsureSodium());
+  SSPF_RETURN_IF_ERROR(CheckStoreFiles(options.path));
+  if (name.empty()) return InvalidArgument("no principal given (use --user or SSPF_USER)");
+  SSPF_ASSIGN_OR_RETURN(Keyring keyring, Keyring::Load(options.path + ".keyring"));
+  const Bytes tag = Keyring::PrincipalTag(keyring.store_id(), name);
+  std::shared_ptr<const Clock> clock = options.clock ? options.clock : SystemClock();
+  Result<internal::Unwrapped> unwrapped = keyring.Unlock(tag, kind, secret);
+  if (!unwrapped.ok()) {
+    if (unwrapped.status().code() == StatusCode::kWrongKey) {
+      internal::RecordUnlockFailure(options.path, clock->Now(), tag);
+    }
+    return unwrapped.status();
+  }
+  internal::Unwrapped keys = std::move(unwrapped).value();
+  auto impl = std::make_unique<Session::Impl>();
+  impl->options = options;
+  impl->clock = clock;
+  impl->root_key = std::move(keys.root_key);
+  impl->principal_secret_key = std::move(keys.principal_secret_key);
+  SSPF_RETURN_IF_ERROR(OpenWithRoot(impl.get(), keyring, /*create=*/false));
+  SSPF_ASSIGN_OR_RETURN(impl->me, LoadPrincipal(impl->db.get(), name,
+                                                &impl->principal_public_key));
+  Bytes derived(internal::kBoxPublicKeySize);
+  crypto_scalarmult_base(derived.data(),
+                         impl->principal_secret_key.data(InsecureSecretAccess::Get()));
+  if (derived != impl->principal_public_key) {
+    return IntegrityViolation("the keyring does not match the principal table");
+  }
+  SSPF_ASSIGN_OR_RETURN(Session::Impl::Scope scope, impl->Begin());
+  Session::Impl::EventArgs e;
+  e.action = Action::kUnlock;
+  e.target = "principal:" + impl->me.id;
+  if (!impl->me.active) {
+    e.reason = "principal disabled";
+    return impl->Deny(scope, e);
+  }
+  e.allowed = true;
+  e.reason = "unlocked";
+  e.basis = kind == WrapKind::kPassphrase ? "passphrase" : "key";
+  SSPF_RETURN_IF_ERROR(impl->Log(e));
+  SSPF_RETURN_IF_ERROR(scope.Commit());
+  // Best effort: on failure the records are put back for the next unlock,
+  // and this unlock (already logged) goes ahead.
+  internal::IngestUnlockFailures(impl.get()).IgnoreError();
+  SSPF_RETURN_IF_ERROR(impl->DeliverActorKeys());
+  return impl;
+}
+
+}  // namespace
+
+Result<Session> Store::Open(const StoreOptions& options, std::string_view principal,
+                            const Credential& credential) {
+  using Impl = Session::Impl;
+  // Length rules for new passphrases do not apply to existing ones.
+  if (credential.kind() == Credential::Kind::kKey) {
+    SSPF_RETURN_IF_ERROR(internal::CheckNewCredential(credential));
+  }
+  SSPF_ASSIGN_OR_RETURN(std::unique_ptr<Impl> impl,
+                        OpenImpl(options, principal, KindOf(credential),
+                                 credential.secret(InsecureSecretAccess::Get())));
+  return Session(std::move(impl));
+}
+
+Result<Session> Store::Open(const StoreOptions& options, std::string_view principal,
+                            KeyProvider& keys) {
+  SSPF_ASSIGN_OR_RETURN(SecretBytes key, keys.KeyFor(principal));
+  return Open(options, principal, Credential::Key(std::move(key)));
+}
+
+Status Store::ResetWithRecoveryKey(const StoreOptions& options,
+                                   const SecretBytes& recovery_key,
+                                   std::string_view principal,
+                                   const Credential& new_credential) {
+  SSPF_RETURN_IF_ERROR(internal::EnsureSodium());
+  SSPF_RETURN_IF_ERROR(CheckStoreFiles(options.path));
+  SSPF_RETURN_IF_ERROR(internal::CheckNewCredential(new_credential));
+  SSPF_ASSIGN_OR_RETURN(Keyring keyring, Keyring::Load(options.path + ".keyring"));
+  SSPF_ASSIGN_OR_RETURN(
+      internal::Unwrapped keys,
+      keyring.Unlock(Keyring::RecoveryTag(keyring.store_id()), WrapKind::kRecovery,
+                     recovery_key));
+  auto impl = std::make_unique<Session::Impl>();
+  impl->options = options;
+  impl->clock = options.clock ? options.clock : SystemClock();
+  impl->root_key = std::move(keys.root_key);
+  SSPF_RETURN_IF_ERROR(OpenWithRoot(impl.get(), keyring, /*create=*/false));
+  Bytes old_pk;
+  Result<PrincipalInfo> target = LoadPrincipal(impl->db.get(), principal, &old_pk);
+  if (!target.ok()) return NotFound("no such principal");
+  // The log names the recovery key as the actor of this change.
+  impl->me = *target;
+  impl->me.id = "recovery";
+  impl->refresh_principal = false;  // the recovery key is not a principal
+  impl->me.actor = Actor::kCoordination;
+  impl->me.role = Role::kAdmin;
+
+  SSPF_ASSIGN_OR_RETURN(internal::BoxKeyPair box, internal::NewBoxKeyPair());
+  SSPF_ASSIGN_OR_RETURN(Session::Impl::Scope scope, impl->Begin());
+  Db* db = impl->db.get();
+  SSPF_ASSIGN_OR_RETURN(internal::Stmt * up,
+                        db->Prepare("UPDATE principals SET box_public_key = ? WHERE id = ?"));
+  up->BindBlob(1, box.public_key).Bind(2, target->id);
+  SSPF_RETURN_IF_ERROR(up->Run());
+  // Seals to the old key pair are useless now; new ones come by delivery.
+  SSPF_ASSIGN_OR_RETURN(internal::Stmt * del,
+                        db->Prepare("DELETE FROM actor_key_seals WHERE principal_id = ?"));
+  del->Bind(1, target->id);
+  SSPF_RETURN_IF_ERROR(del->Run());
+  Session::Impl::EventArgs e;
+  e.action = Action::kRecoveryReset;
+  e.target = "principal:" + target->id;
+  e.allowed = true;
+  e.reason = "credential reset with the recovery key";
+  e.basis = "recovery-key";
+  e.detail = "principal=" + target->id;
+  SSPF_RETURN_IF_ERROR(impl->Log(e));
+  SSPF_RETURN_IF_ERROR(keyring.Put(Keyring::PrincipalTag(keyring.store_id(), principal),
+                                   KindOf(new_credential),
+                                   new_credential.secret(InsecureSecretAccess::Get()),
+                                   options.passphrase_cost, impl->root_key,
+                                   &box.secret_key));
+  SSPF_RETURN_IF_ERROR(keyring.Save(impl->KeyringPath(), impl->root_key));
+  return scope.Commit();
+}
+
+}  // namespace sspf

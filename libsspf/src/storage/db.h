@@ -1,0 +1,106 @@
+// RAII over SQLCipher: one connection (Db), cached prepared statements (Stmt)
+// and transactions (Txn).  Only this layer and the files that run SQL include
+// sqlite3.h.  Never runs caller-supplied SQL (DESIGN §5).
+#ifndef SSPF_SRC_DB_H_
+#define SSPF_SRC_DB_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "sspf/secret.h"
+#include "sspf/status.h"
+#include "util/bytes.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace sspf::internal {
+
+struct SqliteCloser {
+  void operator()(sqlite3* db) const noexcept;
+};
+struct StmtFinalizer {
+  void operator()(sqlite3_stmt* st) const noexcept;
+};
+
+// Maps an SQLite result code to a Status (BUSY -> kBusy, FULL/IOERR/READONLY ->
+// kIoError, NOTADB -> kWrongKey, CORRUPT -> kIntegrityViolation).
+Status SqliteStatus(int rc, std::string_view what);
+
+// A prepared statement.  Bind* indices are 1-based as in SQLite.
+class Stmt {
+ public:
+  explicit Stmt(sqlite3_stmt* st) : st_(st) {}
+  Stmt& Bind(int i, int64_t v);
+  Stmt& Bind(int i, std::string_view text);
+  Stmt& Bind(int i, const char* text) { return Bind(i, std::string_view(text)); }
+  Stmt& Bind(int i, const std::string& text) { return Bind(i, std::string_view(text)); }
+  Stmt& BindBlob(int i, const uint8_t* p, size_t n);
+  Stmt& BindBlob(int i, const Bytes& b) { return BindBlob(i, b.data(), b.size()); }
+  Stmt& BindNull(int i);
+  template <typename T>
+  Stmt& BindOpt(int i, const std::optional<T>& v) {
+    return v ? Bind(i, *v) : BindNull(i);
+  }
+  // true: a row is available; false: done.  Errors as Status.
+  Result<bool> Step();
+  // Steps to completion, expecting no rows.
+  Status Run();
+  int64_t Int(int col) const;
+  std::string Text(int col) const;
+  Bytes Blob(int col) const;
+  bool IsNull(int col) const;
+  void Reset();  // resets and clears bindings
+
+ private:
+  sqlite3_stmt* st_;
+  Status bind_error_;
+};
+
+class Db {
+ public:
+  // Opens (or creates, when create is true and the file is absent) an
+  // SQLCipher database keyed with a raw 32-byte key, applies the settings of
+  // DESIGN §5 and checks the key.  kWrongKey if the key does not open it.
+  static Result<std::unique_ptr<Db>> Open(const std::string& path,
+                                          const SecretBytes& key, bool create);
+  ~Db();
+
+  Status Exec(const char* sql);
+  // A cached prepared statement, reset with bindings cleared.  The pointer
+  // stays valid for the lifetime of the Db.  Not reentrant per SQL text.
+  Result<Stmt*> Prepare(const char* sql);
+  int64_t Changes() const;
+  sqlite3* raw() const { return db_.get(); }
+
+ private:
+  Db() = default;
+  std::unique_ptr<sqlite3, SqliteCloser> db_;
+  // Declared after db_ so statements are finalised first.
+  std::map<std::string, std::pair<std::unique_ptr<sqlite3_stmt, StmtFinalizer>,
+                                  std::unique_ptr<Stmt>>,
+           std::less<>>
+      cache_;
+};
+
+// BEGIN IMMEDIATE on construction; rolls back on destruction unless
+// Commit() succeeded.  Waits up to the busy timeout for other writers.
+class Txn {
+ public:
+  static Result<std::unique_ptr<Txn>> Begin(Db* db);
+  ~Txn();
+  Status Commit();
+
+ private:
+  explicit Txn(Db* db) : db_(db) {}
+  Db* db_;
+  bool done_ = false;
+};
+
+}  // namespace sspf::internal
+
+#endif  // SSPF_SRC_DB_H_

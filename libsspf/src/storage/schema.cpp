@@ -1,0 +1,211 @@
+// Schema migrations.  PRAGMA user_version holds the schema version; each
+// migration runs in its own transaction and moves it up by one.  SQL here
+// must work on SQLite 3.15 (Debian's SQLCipher 3.4.1) and SQLCipher 4: no
+// UPSERT, RETURNING, window functions, STRICT or JSON1; no FTS/rtree.
+#include <string>
+
+#include "storage/schema.h"
+
+namespace sspf::internal {
+namespace {
+
+const char* const kMigration1 = R"sql(
+CREATE TABLE meta(
+  key TEXT PRIMARY KEY,
+  value BLOB NOT NULL);
+
+CREATE TABLE principals(
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  actor INTEGER NOT NULL,
+  role INTEGER NOT NULL,
+  active INTEGER NOT NULL,
+  created INTEGER NOT NULL,
+  box_public_key BLOB NOT NULL);
+
+CREATE TABLE actor_keys(
+  actor INTEGER NOT NULL,
+  version INTEGER NOT NULL,
+  public_key BLOB NOT NULL,
+  created INTEGER NOT NULL,
+  PRIMARY KEY(actor, version));
+
+CREATE TABLE actor_key_seals(
+  actor INTEGER NOT NULL,
+  version INTEGER NOT NULL,
+  principal_id TEXT NOT NULL REFERENCES principals(id),
+  sealed BLOB NOT NULL,
+  PRIMARY KEY(actor, version, principal_id));
+
+CREATE TABLE subjects(
+  id TEXT PRIMARY KEY,
+  pnr_index BLOB NOT NULL UNIQUE,
+  birth_date TEXT NOT NULL,
+  identity BLOB,
+  created INTEGER NOT NULL,
+  erased INTEGER NOT NULL DEFAULT 0);
+
+CREATE TABLE guardians(
+  id TEXT PRIMARY KEY,
+  subject_id TEXT NOT NULL REFERENCES subjects(id),
+  identity BLOB,
+  position INTEGER NOT NULL,
+  created INTEGER NOT NULL);
+CREATE INDEX guardians_subject ON guardians(subject_id);
+
+CREATE TABLE cases(
+  id TEXT PRIMARY KEY,
+  subject_id TEXT NOT NULL REFERENCES subjects(id),
+  open INTEGER NOT NULL,
+  opened INTEGER NOT NULL,
+  closed INTEGER,
+  opened_by TEXT NOT NULL);
+CREATE INDEX cases_subject ON cases(subject_id);
+
+CREATE TABLE case_team(
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  principal_id TEXT NOT NULL REFERENCES principals(id),
+  added INTEGER NOT NULL,
+  PRIMARY KEY(case_id, principal_id));
+CREATE INDEX case_team_principal ON case_team(principal_id);
+
+-- Append-only versions: a withdrawal is a new version.
+CREATE TABLE consents(
+  id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  party_youth INTEGER NOT NULL,
+  guardian_id TEXT,
+  actors TEXT NOT NULL,
+  categories TEXT NOT NULL,
+  valid_from INTEGER NOT NULL,
+  valid_until TEXT NOT NULL,
+  withdrawn_at INTEGER,
+  purpose TEXT NOT NULL,
+  form_ref TEXT NOT NULL,
+  recorded_by TEXT NOT NULL,
+  recorded INTEGER NOT NULL,
+  PRIMARY KEY(id, version));
+CREATE INDEX consents_case ON consents(case_id);
+
+CREATE TABLE entries(
+  id TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  category INTEGER NOT NULL,
+  author_id TEXT NOT NULL REFERENCES principals(id),
+  author_actor INTEGER NOT NULL,
+  created INTEGER NOT NULL,
+  supersedes TEXT REFERENCES entries(id),
+  key_version INTEGER NOT NULL,
+  body BLOB);
+CREATE INDEX entries_case ON entries(case_id);
+
+-- The entry key sealed to each actor that may read the entry.
+CREATE TABLE entry_keys(
+  entry_id TEXT NOT NULL REFERENCES entries(id),
+  actor INTEGER NOT NULL,
+  actor_key_version INTEGER NOT NULL,
+  sealed BLOB NOT NULL,
+  PRIMARY KEY(entry_id, actor));
+
+CREATE TABLE disclosures(
+  id TEXT PRIMARY KEY,
+  entry_id TEXT NOT NULL REFERENCES entries(id),
+  to_actor INTEGER NOT NULL,
+  consent_id TEXT,
+  grant_id TEXT,
+  provision TEXT,
+  reason TEXT NOT NULL,
+  decided_by TEXT NOT NULL,
+  created INTEGER NOT NULL,
+  until INTEGER);
+CREATE INDEX disclosures_entry ON disclosures(entry_id);
+
+CREATE TABLE grants(
+  id TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  principal_id TEXT NOT NULL REFERENCES principals(id),
+  provision TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  created INTEGER NOT NULL,
+  until INTEGER NOT NULL);
+CREATE INDEX grants_case ON grants(case_id, principal_id);
+
+-- The access log (DESIGN §6).  seq is the leaf index in the Merkle tree.
+CREATE TABLE events(
+  seq INTEGER PRIMARY KEY,
+  time INTEGER NOT NULL,
+  principal_id TEXT NOT NULL,
+  actor INTEGER NOT NULL,
+  role INTEGER NOT NULL,
+  action INTEGER NOT NULL,
+  target TEXT NOT NULL,
+  allowed INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  basis TEXT NOT NULL,
+  purpose TEXT NOT NULL,
+  case_id TEXT NOT NULL,
+  subject_id TEXT NOT NULL,
+  detail TEXT NOT NULL);
+CREATE INDEX events_case ON events(case_id, seq);
+-- Only events without a case (subject.add/find/show): events of a case are
+-- found through events_case and the case's subject.  Indexing every event
+-- by subject would add a second randomly placed index insert to every
+-- audited operation.
+CREATE INDEX events_subject ON events(subject_id, seq) WHERE case_id = '';
+CREATE INDEX events_principal ON events(principal_id, seq);
+CREATE INDEX events_time ON events(time);
+
+-- Complete subtree hashes: level 0 holds leaf hashes.
+CREATE TABLE tree_nodes(
+  level INTEGER NOT NULL,
+  idx INTEGER NOT NULL,
+  hash BLOB NOT NULL,
+  PRIMARY KEY(level, idx)) WITHOUT ROWID;
+
+CREATE TABLE checkpoints(
+  tree_size INTEGER PRIMARY KEY,
+  created INTEGER NOT NULL,
+  note TEXT NOT NULL);
+
+-- Defence in depth against bugs: the log and consent history only grow.
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+  BEGIN SELECT RAISE(ABORT, 'access log is append-only'); END;
+CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+  BEGIN SELECT RAISE(ABORT, 'access log is append-only'); END;
+CREATE TRIGGER tree_no_update BEFORE UPDATE ON tree_nodes
+  BEGIN SELECT RAISE(ABORT, 'access log is append-only'); END;
+CREATE TRIGGER tree_no_delete BEFORE DELETE ON tree_nodes
+  BEGIN SELECT RAISE(ABORT, 'access log is append-only'); END;
+CREATE TRIGGER consents_no_update BEFORE UPDATE ON consents
+  BEGIN SELECT RAISE(ABORT, 'consent history is append-only'); END;
+CREATE TRIGGER consents_no_delete BEFORE DELETE ON consents
+  BEGIN SELECT RAISE(ABORT, 'consent history is append-only'); END;
+)sql";
+
+const char* const kMigrations[] = {kMigration1};
+
+}  // namespace
+
+Status Migrate(Db* db) {
+  constexpr int kCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
+  static_assert(kCount == kSchemaVersion, "one migration per schema version");
+  for (;;) {
+    SSPF_ASSIGN_OR_RETURN(std::unique_ptr<Txn> txn, Txn::Begin(db));
+    SSPF_ASSIGN_OR_RETURN(Stmt * st, db->Prepare("PRAGMA user_version"));
+    SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
+    int version = row ? static_cast<int>(st->Int(0)) : 0;
+    st->Reset();
+    if (version == kCount) return Status::Ok();
+    if (version > kCount) {
+      return FailedPrecondition("the store was made by a newer libsspf (schema " +
+                                std::to_string(version) + ")");
+    }
+    SSPF_RETURN_IF_ERROR(db->Exec(kMigrations[version]));
+    std::string set = "PRAGMA user_version = " + std::to_string(version + 1);
+    SSPF_RETURN_IF_ERROR(db->Exec(set.c_str()));
+    SSPF_RETURN_IF_ERROR(txn->Commit());
+  }
+}
+
+}  // namespace sspf::internal

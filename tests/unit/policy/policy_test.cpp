@@ -1,0 +1,703 @@
+// Copyright (c) libsspf authors.
+//
+// The access decision is checked against a declarative table (kTable): each
+// row is a set of conditions and the expected outcome; the first row that
+// matches a combination gives its expected result.  The loop below runs
+// every combination of operation x principal state x actor x role x
+// category x team membership x grant x basis state (x author actor x
+// receiving actor for entry reads and disclosures) and compares Decide with
+// the table.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "catch.h"
+#include "policy/policy.h"
+
+namespace sspf {
+namespace internal {
+namespace {
+
+using Mask = uint64_t;
+constexpr Mask kAny = ~Mask{0};
+template <typename E>
+constexpr Mask Bit(E e) {
+  return Mask{1} << static_cast<int>(e);
+}
+template <typename E, typename... Rest>
+constexpr Mask Bits(E e, Rest... rest) {
+  return (Bit(e) | ... | Bit(rest));
+}
+
+// The basis situations the loop tries, each built for the entry's real
+// (author -> receiver, category) unless the name says otherwise.
+enum class Basis {
+  kNone,
+  kConsentInForce,
+  kConsentWrongScope,  // "in force" but evaluated for another triple
+  kConsentMissing,
+  kConsentWithdrawn,
+  kConsentExpired,
+  kConsentNotCovering,
+  kProvision,
+  kProvisionNoReason,
+  kProvisionExpired,
+  kGrantActive,
+  kGrantExpired,
+};
+constexpr Basis kAllBases[] = {
+    Basis::kNone,              Basis::kConsentInForce,
+    Basis::kConsentWrongScope, Basis::kConsentMissing,
+    Basis::kConsentWithdrawn,  Basis::kConsentExpired,
+    Basis::kConsentNotCovering, Basis::kProvision,
+    Basis::kProvisionNoReason, Basis::kProvisionExpired,
+    Basis::kGrantActive,       Basis::kGrantExpired};
+
+enum class Tri { kAny, kYes, kNo };
+enum class Rel { kAny, kSame, kOther };
+
+using Op = Operation;
+constexpr Mask kAdminOps =
+    Bits(Op::kManagePrincipals, Op::kManageKeys, Op::kRetention);
+constexpr Mask kWorkers = Bits(Role::kMember, Role::kCoordinator);
+constexpr Mask kCoord = Bit(Role::kCoordinator);
+constexpr Mask kMember = Bit(Role::kMember);
+constexpr Mask kNonCoordinationActors =
+    Bits(Actor::kSchool, Actor::kSocial, Actor::kPolice, Actor::kLeisure);
+
+struct Row {
+  // Conditions.
+  Mask ops = kAny;
+  Mask roles = kAny;
+  Tri active = Tri::kAny;
+  Tri team = Tri::kAny;
+  Tri grant = Tri::kAny;
+  Mask actors = kAny;
+  Mask categories = kAny;
+  Rel author = Rel::kAny;  // entry author actor vs the principal's actor
+  Rel to = Rel::kAny;      // receiving actor vs the author actor
+  Mask bases = kAny;
+  // Expected outcome.
+  bool allow = false;
+  const char* reason = "";       // substring of Decision::reason
+  const char* basis = "";        // prefix of Decision::basis when allowed
+  Tri flag = Tri::kNo;
+  bool consent_code = false;     // denied with kConsentRequired
+  Tri restrict = Tri::kNo;
+};
+
+Row R() { return Row{}; }
+Row Allow(Row r, const char* basis, Tri flag = Tri::kNo,
+          Tri restrict = Tri::kNo) {
+  r.allow = true;
+  r.basis = basis;
+  r.flag = flag;
+  r.restrict = restrict;
+  return r;
+}
+Row Deny(Row r, const char* reason, bool consent = false) {
+  r.allow = false;
+  r.reason = reason;
+  r.consent_code = consent;
+  return r;
+}
+Row Ops(Mask m) { Row r; r.ops = m; return r; }
+Row With(Row r, Mask roles) { r.roles = roles; return r; }
+Row Team(Row r, Tri t) { r.team = t; return r; }
+Row Grant(Row r, Tri g) { r.grant = g; return r; }
+Row Author(Row r, Rel a) { r.author = a; return r; }
+Row To(Row r, Rel t) { r.to = t; return r; }
+Row Bases(Row r, Mask b) { r.bases = b; return r; }
+
+constexpr Mask kCaseOps = Bits(Op::kShowCase, Op::kListConsent,
+                               Op::kListEntries, Op::kCreateEntry,
+                               Op::kReadEntry, Op::kDiscloseEntry);
+
+const std::vector<Row>& Table() {
+  static const std::vector<Row> table = [] {
+    std::vector<Row> t;
+    Row disabled;
+    disabled.active = Tri::kNo;
+    t.push_back(Deny(disabled, "principal disabled"));
+    // Auditor and admin.
+    t.push_back(Allow(With(Ops(Bit(Op::kAuditRead)), Bit(Role::kAuditor)),
+                      "role:auditor"));
+    t.push_back(Deny(With(Ops(kAdminOps), Bit(Role::kAuditor)),
+                     "only role admin"));
+    t.push_back(Deny(With(R(), Bit(Role::kAuditor)),
+                     "role auditor never sees case content"));
+    t.push_back(Allow(With(Ops(kAdminOps), Bit(Role::kAdmin)), "role:admin"));
+    t.push_back(Deny(With(Ops(Bit(Op::kAuditRead)), Bit(Role::kAdmin)),
+                     "only role auditor"));
+    t.push_back(Deny(With(R(), Bit(Role::kAdmin)),
+                     "role admin never sees case content"));
+    // Member and coordinator.
+    t.push_back(Deny(With(Ops(Bit(Op::kAuditRead)), kWorkers),
+                     "only role auditor"));
+    t.push_back(Deny(With(Ops(kAdminOps), kWorkers), "only role admin"));
+    t.push_back(Allow(With(Ops(Bit(Op::kFindSubject)), kCoord),
+                      "role:coordinator"));
+    t.push_back(Allow(Team(With(Ops(Bit(Op::kFindSubject)), kMember),
+                           Tri::kYes), "team"));
+    t.push_back(Allow(Grant(With(Ops(Bit(Op::kFindSubject)), kMember),
+                            Tri::kYes), "grant", Tri::kYes));
+    t.push_back(Deny(With(Ops(Bit(Op::kFindSubject)), kMember),
+                     "not on the team of any case"));
+    t.push_back(Allow(With(Ops(Bits(Op::kAddSubject, Op::kOpenCase)), kCoord),
+                      "role:coordinator"));
+    t.push_back(Deny(With(Ops(Bit(Op::kAddSubject)), kMember),
+                     "only a coordinator adds subjects"));
+    t.push_back(Deny(With(Ops(Bit(Op::kOpenCase)), kMember),
+                     "only a coordinator opens cases"));
+    t.push_back(Allow(With(Ops(Bit(Op::kListCases)), kCoord),
+                      "role:coordinator"));
+    t.push_back(Allow(With(Ops(Bit(Op::kListCases)), kMember), "team",
+                      Tri::kNo, Tri::kYes));
+    const Mask close_team = Bits(Op::kCloseCase, Op::kManageTeam);
+    t.push_back(Deny(With(Ops(close_team), kMember), "only a coordinator"));
+    t.push_back(Allow(Team(With(Ops(close_team), kCoord), Tri::kYes), "team"));
+    t.push_back(Deny(With(Ops(close_team), kCoord), "not on the case team"));
+    const Mask consent_ops = Bits(Op::kGrantConsent, Op::kWithdrawConsent);
+    t.push_back(Allow(Team(Ops(consent_ops), Tri::kYes), "team"));
+    t.push_back(Deny(Ops(consent_ops), "not on the case team"));
+    t.push_back(Allow(Bases(Ops(Bit(Op::kEmergencyGrant)),
+                            Bit(Basis::kProvision)),
+                      "provision:", Tri::kYes));
+    t.push_back(Deny(Ops(Bit(Op::kEmergencyGrant)),
+                     "needs a legal provision and a reason"));
+    // A coordinator sees every case's metadata (as in the case list), not
+    // its content.
+    t.push_back(Allow(With(Ops(Bit(Op::kShowCase)), kCoord), "role:coordinator"));
+    // Case work needs the team or an active grant.
+    t.push_back(Deny(Grant(Team(Ops(kCaseOps), Tri::kNo), Tri::kNo),
+                     "not on the case team"));
+    const Mask show = Bits(Op::kShowCase, Op::kListConsent);
+    t.push_back(Allow(Team(Ops(show), Tri::kYes), "team"));
+    t.push_back(Allow(Ops(show), "grant", Tri::kYes));
+    t.push_back(Allow(Team(Ops(Bit(Op::kListEntries)), Tri::kYes), "team",
+                      Tri::kNo, Tri::kYes));
+    t.push_back(Allow(Ops(Bit(Op::kListEntries)), "grant", Tri::kYes,
+                      Tri::kYes));
+    {
+      Row r = With(Ops(Bit(Op::kCreateEntry)), kMember);
+      r.actors = kNonCoordinationActors;
+      r.categories = Bits(Category::kPlan, Category::kMeeting);
+      t.push_back(Deny(r, "plan and meeting entries"));
+    }
+    t.push_back(Allow(Team(Ops(Bit(Op::kCreateEntry)), Tri::kYes), "team"));
+    t.push_back(Allow(Ops(Bit(Op::kCreateEntry)), "grant", Tri::kYes));
+    // Reading an entry.
+    const Row read = Ops(Bit(Op::kReadEntry));
+    t.push_back(Allow(Team(Author(read, Rel::kSame), Tri::kYes),
+                      "author-actor"));
+    t.push_back(Allow(Author(read, Rel::kSame), "author-actor", Tri::kYes));
+    t.push_back(Deny(Bases(read, Bit(Basis::kNone)), "entry not disclosed"));
+    t.push_back(Allow(Team(Bases(read, Bit(Basis::kConsentInForce)),
+                           Tri::kYes), "consent:c1"));
+    t.push_back(Allow(Bases(read, Bit(Basis::kConsentInForce)), "consent:c1",
+                      Tri::kYes));
+    t.push_back(Allow(Bases(read, Bit(Basis::kProvision)),
+                      "provision:OSL 10 kap. 18 a §", Tri::kYes));
+    t.push_back(Allow(Bases(read, Bit(Basis::kGrantActive)), "grant:g1",
+                      Tri::kYes));
+    // Disclosing an entry.
+    const Row disclose = Ops(Bit(Op::kDiscloseEntry));
+    t.push_back(Deny(Author(disclose, Rel::kOther), "not the author actor"));
+    t.push_back(Deny(To(disclose, Rel::kSame), "already belongs"));
+    t.push_back(Allow(Team(Bases(disclose, Bit(Basis::kConsentInForce)),
+                           Tri::kYes), "consent:c1"));
+    t.push_back(Allow(Bases(disclose, Bit(Basis::kConsentInForce)),
+                      "consent:c1", Tri::kYes));
+    t.push_back(Allow(Bases(disclose, Bit(Basis::kProvision)),
+                      "provision:OSL 10 kap. 18 a §", Tri::kYes));
+    t.push_back(Allow(Bases(disclose, Bit(Basis::kGrantActive)), "grant:g1",
+                      Tri::kYes));
+    t.push_back(Deny(Bases(disclose, Bit(Basis::kNone)),
+                     "no consent in force and no legal provision", true));
+    // Invalid bases, for reads of disclosed entries and for disclosures.
+    const Row content = Ops(Bits(Op::kReadEntry, Op::kDiscloseEntry));
+    t.push_back(Deny(Bases(content, Bits(Basis::kConsentWrongScope,
+                                         Basis::kConsentNotCovering)),
+                     "does not cover", true));
+    t.push_back(Deny(Bases(content, Bit(Basis::kConsentMissing)),
+                     "no consent in force from all required parties", true));
+    t.push_back(Deny(Bases(content, Bit(Basis::kConsentWithdrawn)),
+                     "consent c1 withdrawn", true));
+    t.push_back(Deny(Bases(content, Bit(Basis::kConsentExpired)),
+                     "consent c1 expired", true));
+    t.push_back(Deny(Bases(content, Bit(Basis::kProvisionNoReason)),
+                     "without provision or reason"));
+    t.push_back(Deny(Bases(content, Bit(Basis::kProvisionExpired)),
+                     "legal provision disclosure p1 expired"));
+    t.push_back(Deny(Bases(content, Bit(Basis::kGrantExpired)),
+                     "legal-basis grant g1 expired"));
+    return t;
+  }();
+  return table;
+}
+
+bool TriMatches(Tri t, bool v) {
+  return t == Tri::kAny || (t == Tri::kYes) == v;
+}
+
+struct Combo {
+  Op op;
+  bool active;
+  Actor actor;
+  Role role;
+  Category category;
+  bool team;
+  bool grant;
+  Actor author;
+  Actor to;
+  Basis basis;
+};
+
+bool RowMatches(const Row& r, const Combo& c) {
+  return (r.ops & Bit(c.op)) && (r.roles & Bit(c.role)) &&
+         (r.actors & Bit(c.actor)) && (r.categories & Bit(c.category)) &&
+         (r.bases & Bit(c.basis)) && TriMatches(r.active, c.active) &&
+         TriMatches(r.team, c.team) && TriMatches(r.grant, c.grant) &&
+         (r.author == Rel::kAny || (r.author == Rel::kSame) ==
+                                       (c.author == c.actor)) &&
+         (r.to == Rel::kAny || (r.to == Rel::kSame) == (c.to == c.author));
+}
+
+BasisState MakeBasis(Basis b, Actor from, Actor to, Category c) {
+  BasisState s;
+  s.scope = ConsentScope{from, to, c};
+  s.id = "c1";
+  switch (b) {
+    case Basis::kNone: s = BasisState{}; break;
+    case Basis::kConsentInForce: s.kind = BasisKind::kConsentInForce; break;
+    case Basis::kConsentWrongScope:
+      s.kind = BasisKind::kConsentInForce;
+      s.scope->category =
+          c == Category::kHealth ? Category::kSchool : Category::kHealth;
+      break;
+    case Basis::kConsentMissing: s.kind = BasisKind::kConsentMissing; break;
+    case Basis::kConsentWithdrawn: s.kind = BasisKind::kConsentWithdrawn; break;
+    case Basis::kConsentExpired: s.kind = BasisKind::kConsentExpired; break;
+    case Basis::kConsentNotCovering:
+      s.kind = BasisKind::kConsentNotCovering;
+      break;
+    case Basis::kProvision:
+    case Basis::kProvisionNoReason:
+    case Basis::kProvisionExpired:
+      s = BasisState{};
+      s.kind = b == Basis::kProvisionExpired ? BasisKind::kProvisionExpired
+                                             : BasisKind::kLegalProvision;
+      s.id = "p1";
+      s.provision = "OSL 10 kap. 18 a §";
+      s.reason_recorded = b != Basis::kProvisionNoReason;
+      break;
+    case Basis::kGrantActive:
+    case Basis::kGrantExpired:
+      s = BasisState{};
+      s.kind = b == Basis::kGrantActive ? BasisKind::kGrantActive
+                                        : BasisKind::kGrantExpired;
+      s.id = "g1";
+      break;
+  }
+  return s;
+}
+
+AccessRequest MakeRequest(const Combo& c) {
+  AccessRequest r;
+  r.op = c.op;
+  r.principal_active = c.active;
+  r.actor = c.actor;
+  r.role = c.role;
+  r.on_case_team = c.team;
+  r.has_active_grant = c.grant;
+  r.entry_author_actor = c.author;
+  r.category = c.category;
+  r.disclose_to = c.to;
+  const Actor receiver = c.op == Op::kReadEntry ? c.actor : c.to;
+  BasisState b = MakeBasis(c.basis, c.author, receiver, c.category);
+  if (c.op == Op::kReadEntry) {
+    if (c.basis != Basis::kNone) r.disclosures.push_back(b);
+  } else {
+    r.basis = b;
+  }
+  return r;
+}
+
+std::string Describe(const Combo& c) {
+  return std::string(OperationName(c.op)) + (c.active ? " active " : " disabled ") +
+         ActorName(c.actor) + "/" + RoleName(c.role) + " cat=" +
+         CategoryName(c.category) + (c.team ? " team" : " no-team") +
+         (c.grant ? " grant" : " no-grant") + " author=" +
+         ActorName(c.author) + " to=" + ActorName(c.to) + " basis#" +
+         std::to_string(static_cast<int>(c.basis));
+}
+
+TEST_CASE("Decide matches the declarative table for every combination",
+          "[policy]") {
+  const std::vector<Row>& table = Table();
+  std::vector<long> hits(table.size(), 0);
+  long combinations = 0, mismatches = 0, allowed = 0;
+  for (Op op : kAllOperations) {
+    const bool entry_op = op == Op::kReadEntry || op == Op::kDiscloseEntry;
+    for (bool active : {true, false})
+    for (Actor actor : kAllActors)
+    for (Role role : kAllRoles)
+    for (Category cat : kAllCategories)
+    for (bool team : {true, false})
+    for (bool grant : {true, false})
+    for (Basis basis : kAllBases)
+    for (Actor author : kAllActors) {
+      if (!entry_op && author != actor) continue;
+      for (Actor to : kAllActors) {
+        if (op != Op::kDiscloseEntry && to != Actor::kSchool) continue;
+        const Combo c{op, active, actor, role, cat, team, grant, author, to,
+                      basis};
+        ++combinations;
+        size_t i = 0;
+        while (i < table.size() && !RowMatches(table[i], c)) ++i;
+        Decision d = Decide(MakeRequest(c));
+        std::string problem;
+        if (i == table.size()) {
+          if (d.allowed) problem = "no table row, but allowed";
+        } else {
+          ++hits[i];
+          const Row& row = table[i];
+          if (d.allowed != row.allow) {
+            problem = "allowed mismatch";
+          } else if (row.allow) {
+            if (d.code != StatusCode::kOk) problem = "code not ok";
+            if (d.basis.rfind(row.basis, 0) != 0) problem = "basis";
+            if (row.flag != Tri::kAny &&
+                d.flag_for_review != (row.flag == Tri::kYes)) {
+              problem = "flag";
+            }
+            if (d.restrict_rows != (row.restrict == Tri::kYes)) {
+              problem = "restrict_rows";
+            }
+          } else {
+            if (d.reason.find(row.reason) == std::string::npos) {
+              problem = "reason";
+            }
+            if (d.code != (row.consent_code ? StatusCode::kConsentRequired
+                                            : StatusCode::kPermissionDenied)) {
+              problem = "code";
+            }
+            if (!d.basis.empty() || d.flag_for_review) problem = "deny basis";
+          }
+        }
+        if (d.allowed) ++allowed;
+        if (d.reason.empty()) problem = "empty reason";
+        if (!problem.empty()) {
+          ++mismatches;
+          if (mismatches <= 20) {
+            FAIL_CHECK(problem << ": " << Describe(c) << " row " << i
+                               << " got allowed=" << d.allowed << " reason='"
+                               << d.reason << "' basis='" << d.basis << "'");
+          }
+        }
+      }
+    }
+  }
+  CHECK(mismatches == 0);
+  // Every row of the table must decide something, or it is dead.
+  for (size_t i = 0; i < hits.size(); ++i) {
+    INFO("table row " << i);
+    CHECK(hits[i] > 0);
+  }
+  CHECK(allowed > 0);
+  CHECK(combinations > 500000);
+}
+
+TEST_CASE("Decide fails closed on incomplete requests", "[policy]") {
+  AccessRequest r;
+  r.principal_active = true;
+  r.role = Role::kMember;
+  r.on_case_team = true;
+  r.op = Op::kReadEntry;
+  CHECK_FALSE(Decide(r).allowed);  // no author/category
+  r.op = Op::kDiscloseEntry;
+  r.entry_author_actor = r.actor;
+  r.category = Category::kSchool;
+  CHECK_FALSE(Decide(r).allowed);  // no receiver
+  r.op = Op::kCreateEntry;
+  r.category.reset();
+  CHECK_FALSE(Decide(r).allowed);
+  AccessRequest unknown_role = r;
+  unknown_role.role = static_cast<Role>(99);
+  CHECK_FALSE(Decide(unknown_role).allowed);
+  AccessRequest unknown_op = r;
+  unknown_op.op = static_cast<Op>(99);
+  CHECK_FALSE(Decide(unknown_op).allowed);
+  // A default-constructed request is denied.
+  CHECK_FALSE(Decide(AccessRequest{}).allowed);
+}
+
+TEST_CASE("a read succeeds if any disclosure basis is still valid",
+          "[policy]") {
+  AccessRequest r;
+  r.op = Op::kReadEntry;
+  r.principal_active = true;
+  r.actor = Actor::kSchool;
+  r.role = Role::kMember;
+  r.on_case_team = true;
+  r.entry_author_actor = Actor::kSocial;
+  r.category = Category::kSocial;
+  r.disclosures.push_back(MakeBasis(Basis::kConsentWithdrawn, Actor::kSocial,
+                                    Actor::kSchool, Category::kSocial));
+  Decision d = Decide(r);
+  CHECK_FALSE(d.allowed);
+  CHECK(d.code == StatusCode::kConsentRequired);
+  r.disclosures.push_back(MakeBasis(Basis::kProvision, Actor::kSocial,
+                                    Actor::kSchool, Category::kSocial));
+  d = Decide(r);
+  CHECK(d.allowed);
+  CHECK(d.flag_for_review);
+  CHECK(d.basis == "provision:OSL 10 kap. 18 a §");
+}
+
+// ---------------------------------------------------------------------------
+// Consent evaluation.
+
+constexpr UnixSeconds kNow = 1750000000;  // 2025-06-15
+constexpr Date kToday{2025, 6, 15};
+const ConsentPolicy kPolicy;
+
+ConsentRecord Record(std::string id, bool youth, std::string guardian = "") {
+  ConsentRecord r;
+  r.id = std::move(id);
+  r.party_is_youth = youth;
+  r.guardian_id = std::move(guardian);
+  r.actors = {Actor::kSchool, Actor::kSocial, Actor::kCoordination};
+  r.categories = {Category::kSchool, Category::kSocial, Category::kPlan};
+  r.valid_from = kNow - 86400;
+  r.valid_until = {2025, 12, 31};
+  return r;
+}
+
+ConsentEvaluation Eval(Date birth, const std::vector<std::string>& guardians,
+                       const std::vector<ConsentRecord>& records,
+                       Date today = kToday, Actor from = Actor::kSocial,
+                       Actor to = Actor::kSchool,
+                       Category c = Category::kSocial,
+                       const ConsentPolicy& policy = kPolicy) {
+  return EvaluateConsent(policy, birth, guardians, records, kNow, today, from,
+                         to, c);
+}
+
+const std::vector<std::string> kTwoGuardians = {"g1", "g2"};
+
+TEST_CASE("consent: age 14 needs every guardian, not the youth",
+          "[policy][consent]") {
+  const Date birth{2010, 6, 16};  // 14 on kToday, 15 the day after
+  auto both = Eval(birth, kTwoGuardians,
+                   {Record("c1", false, "g1"), Record("c2", false, "g2")});
+  CHECK(both.in_force);
+  CHECK(both.consent_ids == std::vector<std::string>{"c1", "c2"});
+  auto one = Eval(birth, kTwoGuardians, {Record("c1", false, "g1")});
+  CHECK_FALSE(one.in_force);
+  CHECK(one.reason == "guardian g2 has not consented");
+  CHECK(one.failure == BasisKind::kConsentMissing);
+  CHECK(one.consent_ids.empty());
+  // A youth record alone is not enough at 14.
+  CHECK_FALSE(Eval(birth, kTwoGuardians, {Record("c3", true)}).in_force);
+}
+
+TEST_CASE("consent: from 15 the youth's own consent is also required",
+          "[policy][consent]") {
+  const Date birth{2010, 6, 16};
+  const Date birthday{2025, 6, 16};
+  std::vector<ConsentRecord> guardians = {Record("c1", false, "g1"),
+                                          Record("c2", false, "g2")};
+  CHECK(Eval(birth, kTwoGuardians, guardians, kToday).in_force);
+  auto at15 = Eval(birth, kTwoGuardians, guardians, birthday);
+  CHECK_FALSE(at15.in_force);
+  CHECK(at15.reason == "youth's own consent required from age 15");
+  guardians.push_back(Record("c3", true));
+  auto with_youth = Eval(birth, kTwoGuardians, guardians, birthday);
+  CHECK(with_youth.in_force);
+  CHECK(with_youth.consent_ids == std::vector<std::string>{"c1", "c2", "c3"});
+  // A configured age of 13.
+  ConsentPolicy p;
+  p.youth_consent_from_age = 13;
+  CHECK_FALSE(Eval(birth, kTwoGuardians, {guardians[0], guardians[1]}, kToday,
+                   Actor::kSocial, Actor::kSchool, Category::kSocial, p)
+                  .in_force);
+}
+
+TEST_CASE("consent: at 17 guardians and youth, at 18 only the youth",
+          "[policy][consent]") {
+  const Date birth{2007, 6, 16};  // 17 on kToday, 18 the day after
+  const Date birthday{2025, 6, 16};
+  ConsentRecord youth = Record("c3", true);
+  ConsentRecord g1 = Record("c1", false, "g1");
+  ConsentRecord g2_withdrawn = Record("c2", false, "g2");
+  g2_withdrawn.withdrawn_at = kNow - 10;
+  auto at17 = Eval(birth, kTwoGuardians, {g1, g2_withdrawn, youth});
+  CHECK_FALSE(at17.in_force);
+  CHECK(at17.reason == "consent c2 withdrawn");
+  CHECK(at17.failure == BasisKind::kConsentWithdrawn);
+  // At 18 the guardians' records no longer matter, withdrawn or not.
+  auto at18 = Eval(birth, kTwoGuardians, {g1, g2_withdrawn, youth}, birthday);
+  CHECK(at18.in_force);
+  CHECK(at18.consent_ids == std::vector<std::string>{"c3"});
+  auto at18_no_youth = Eval(birth, kTwoGuardians, {g1}, birthday);
+  CHECK_FALSE(at18_no_youth.in_force);
+  CHECK(at18_no_youth.reason.find("youth's own consent required") !=
+        std::string::npos);
+  // An adult needs no guardian registered at all.
+  CHECK(Eval(birth, {}, {youth}, birthday).in_force);
+}
+
+TEST_CASE("consent: 29 February birthday turns 18 on 1 March",
+          "[policy][consent]") {
+  const Date birth{2008, 2, 29};
+  std::vector<ConsentRecord> youth_only = {Record("c3", true)};
+  youth_only[0].valid_until = {2026, 12, 31};
+  CHECK_FALSE(Eval(birth, kTwoGuardians, youth_only, {2026, 2, 28}).in_force);
+  CHECK(Eval(birth, kTwoGuardians, youth_only, {2026, 3, 1}).in_force);
+}
+
+TEST_CASE("consent: no guardian registered under 18 is never in force",
+          "[policy][consent]") {
+  auto r = Eval({2012, 1, 1}, {}, {Record("c3", true)});
+  CHECK_FALSE(r.in_force);
+  CHECK(r.reason.find("no guardian with custody registered") !=
+        std::string::npos);
+}
+
+TEST_CASE("consent: valid_until is inclusive, valid_from is respected",
+          "[policy][consent]") {
+  const Date birth{2019, 1, 1};
+  ConsentRecord g = Record("c1", false, "g1");
+  g.valid_until = kToday;
+  CHECK(Eval(birth, {"g1"}, {g}).in_force);
+  auto next_day = Eval(birth, {"g1"}, {g}, {2025, 6, 16});
+  CHECK_FALSE(next_day.in_force);
+  CHECK(next_day.reason == "consent c1 expired");
+  CHECK(next_day.failure == BasisKind::kConsentExpired);
+  ConsentRecord future = Record("c1", false, "g1");
+  future.valid_from = kNow + 1;
+  auto not_yet = Eval(birth, {"g1"}, {future});
+  CHECK_FALSE(not_yet.in_force);
+  CHECK(not_yet.reason == "consent c1 not yet valid");
+  future.valid_from = kNow;
+  CHECK(Eval(birth, {"g1"}, {future}).in_force);
+}
+
+TEST_CASE("consent: must cover both actors and the category",
+          "[policy][consent]") {
+  const Date birth{2019, 1, 1};
+  ConsentRecord g = Record("c1", false, "g1");
+  auto police = Eval(birth, {"g1"}, {g}, kToday, Actor::kPolice,
+                     Actor::kSchool, Category::kSocial);
+  CHECK_FALSE(police.in_force);
+  CHECK(police.reason ==
+        "consent c1 does not cover police -> school for category social");
+  CHECK(police.failure == BasisKind::kConsentNotCovering);
+  auto health = Eval(birth, {"g1"}, {g}, kToday, Actor::kSocial,
+                     Actor::kSchool, Category::kHealth);
+  CHECK_FALSE(health.in_force);
+  CHECK(health.reason.find("for category health") != std::string::npos);
+  // Another record of the same party that covers it is enough, and a
+  // withdrawal is reported ahead of a record that never covered it.
+  ConsentRecord g_police = Record("c5", false, "g1");
+  g_police.actors = {Actor::kPolice, Actor::kSchool};
+  g_police.categories = {Category::kSocial};
+  CHECK(Eval(birth, {"g1"}, {g, g_police}, kToday, Actor::kPolice,
+             Actor::kSchool, Category::kSocial)
+            .in_force);
+  g_police.withdrawn_at = kNow;
+  CHECK(Eval(birth, {"g1"}, {g, g_police}, kToday, Actor::kPolice,
+             Actor::kSchool, Category::kSocial)
+            .reason == "consent c5 withdrawn");
+  // A record of a guardian without custody (not listed) does not count.
+  CHECK_FALSE(Eval(birth, {"g1"}, {Record("c9", false, "g9")}).in_force);
+}
+
+TEST_CASE("consent: all missing parties are named", "[policy][consent]") {
+  auto r = Eval({2009, 1, 1}, kTwoGuardians, {});
+  CHECK_FALSE(r.in_force);
+  CHECK(r.reason ==
+        "guardian g1 has not consented; guardian g2 has not consented; "
+        "youth's own consent required from age 15");
+}
+
+TEST_CASE("consent: an invalid policy fails closed", "[policy][consent]") {
+  ConsentPolicy bad;
+  bad.youth_consent_from_age = 19;
+  CHECK_FALSE(ValidateConsentPolicy(bad).ok());
+  CHECK(ValidateConsentPolicy(ConsentPolicy{}).ok());
+  auto r = Eval({2019, 1, 1}, {"g1"}, {Record("c1", false, "g1")}, kToday,
+                Actor::kSocial, Actor::kSchool, Category::kSocial, bad);
+  CHECK_FALSE(r.in_force);
+}
+
+TEST_CASE("consent evaluation drives the decision end to end",
+          "[policy][consent]") {
+  const Date birth{2012, 3, 3};
+  std::vector<ConsentRecord> records = {Record("c1", false, "g1")};
+  AccessRequest read;
+  read.op = Op::kReadEntry;
+  read.principal_active = true;
+  read.actor = Actor::kSchool;
+  read.role = Role::kMember;
+  read.on_case_team = true;
+  read.entry_author_actor = Actor::kSocial;
+  read.category = Category::kSocial;
+  auto eval = Eval(birth, {"g1"}, records);
+  read.disclosures = {ConsentBasis(eval, Actor::kSocial, Actor::kSchool,
+                                   Category::kSocial)};
+  Decision before = Decide(read);
+  CHECK(before.allowed);
+  CHECK(before.basis == "consent:c1");
+  CHECK_FALSE(before.flag_for_review);
+  // Withdrawing stops further reads of what was disclosed under it.
+  records[0].withdrawn_at = kNow;
+  eval = Eval(birth, {"g1"}, records);
+  read.disclosures = {ConsentBasis(eval, Actor::kSocial, Actor::kSchool,
+                                   Category::kSocial)};
+  Decision after = Decide(read);
+  CHECK_FALSE(after.allowed);
+  CHECK(after.code == StatusCode::kConsentRequired);
+  CHECK(after.reason.find("consent c1 withdrawn") != std::string::npos);
+  // A basis evaluated for the wrong pair of actors is refused.
+  records[0].withdrawn_at.reset();
+  eval = Eval(birth, {"g1"}, records, kToday, Actor::kSocial,
+              Actor::kCoordination);
+  read.disclosures = {ConsentBasis(eval, Actor::kSocial, Actor::kCoordination,
+                                   Category::kSocial)};
+  CHECK_FALSE(Decide(read).allowed);
+}
+
+TEST_CASE("default legal provisions are listed", "[policy]") {
+  auto provisions = DefaultLegalProvisions();
+  REQUIRE(provisions.size() >= 5);
+  bool has_18a = false;
+  for (const auto& p : provisions) {
+    CHECK_FALSE(p.citation.empty());
+    CHECK_FALSE(p.summary.empty());
+    if (p.citation == "OSL 10 kap. 18 a §") has_18a = true;
+  }
+  CHECK(has_18a);
+}
+
+TEST_CASE("enum names round-trip", "[policy][types]") {
+  for (Actor a : kAllActors) CHECK(ParseActor(ActorName(a)) == a);
+  for (Role r : kAllRoles) CHECK(ParseRole(RoleName(r)) == r);
+  for (Category c : kAllCategories) CHECK(ParseCategory(CategoryName(c)) == c);
+  for (int v = 0; v < 200; ++v) {
+    const Action a = static_cast<Action>(v);
+    const std::string name = ActionName(a);
+    if (name == "unknown") continue;
+    CHECK(ParseAction(name) == a);
+  }
+  CHECK(ParseAction("case.team_add") == Action::kCaseTeamAdd);
+  CHECK(std::string(ActionName(Action::kRetentionRun)) == "retention.run");
+  CHECK_FALSE(ParseActor("School").has_value());
+  CHECK_FALSE(ParseAction("").has_value());
+  CHECK(std::string(ActorName(static_cast<Actor>(0))) == "unknown");
+}
+
+}  // namespace
+}  // namespace internal
+}  // namespace sspf
