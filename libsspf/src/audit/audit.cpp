@@ -17,7 +17,7 @@
 
 #include "log/audit_log.h"
 #include "log/checkpoint.h"
-#include "context/internal_ops.h"
+#include "context/operation.h"
 #include "log/merkle.h"
 #include "log/note.h"
 #include "log/replay.h"
@@ -71,25 +71,21 @@ class ReadSnapshot {
   bool open_ = false;
 };
 
-// Decides and logs an audit command and commits the event before the read.
+// Decides and logs an audit command and commits the event before the read
+// (the read runs in a snapshot of its own, after the event).
 Status AuditGate(Session::Impl* impl, Action action, std::string target,
                  std::string case_id = {}, std::string subject_id = {}) {
-  if (impl->batch) {
-    return FailedPrecondition("audit commands cannot run inside a batch");
-  }
-  SSPF_ASSIGN_OR_RETURN(Session::Impl::Scope scope, impl->Begin());
-  Session::Impl::EventArgs e;
-  e.action = action;
-  e.target = std::move(target);
-  e.case_id = std::move(case_id);
-  e.subject_id = std::move(subject_id);
-  internal::Decision d = internal::DecideFor(impl, internal::Operation::kAuditRead);
-  e.reason = d.reason;
-  if (!d.allowed) return impl->Deny(scope, e);
-  e.allowed = true;
-  e.basis = d.basis;
-  SSPF_RETURN_IF_ERROR(impl->Log(e));
-  return scope.Commit();
+  internal::OpSpec spec{internal::Operation::kAuditRead, action, std::move(target)};
+  spec.subject_id = std::move(subject_id);
+  spec.refused_in_batch = "audit commands cannot run inside a batch";
+  // The event names the case without loading its facts: an auditor is on
+  // no team, and the decision does not depend on the case.
+  auto facts = [&](internal::Op& op) -> Status {
+    op.event.case_id = std::move(case_id);
+    return Status::Ok();
+  };
+  return internal::RunOperation(impl, spec, facts,
+                                [](internal::Op&) { return Status::Ok(); });
 }
 
 Hash ToHash(const Bytes& b) {

@@ -1,10 +1,11 @@
-// The plumbing of every operation: transactions and batches, the principal
-// re-check, the access request, logging and denial, actor keys.
+// The plumbing of every operation (operation.h): the runner, transactions
+// and batches, the principal re-check, logging and denial, actor keys.
 #include <sodium.h>
 
-#include "context/internal_ops.h"
+#include "context/operation.h"
 #include "keys/key_hierarchy.h"
 #include "log/audit_log.h"
+#include "log/replay_detail.h"
 
 namespace sspf {
 
@@ -23,36 +24,92 @@ AccessRequest RequestFor(const Session::Impl* impl, Operation op) {
   return r;
 }
 
-Decision DecideFor(const Session::Impl* impl, Operation op) {
-  return Decide(RequestFor(impl, op));
-}
-
-Status DenyUnlessAllowed(Session::Impl* impl, Session::Impl::Scope& scope, const Decision& d,
-                         Session::Impl::EventArgs& e) {
-  if (d.allowed) return Status::Ok();
-  e.reason = d.reason;
-  return impl->Deny(scope, e, d.code == StatusCode::kConsentRequired);
-}
-
-// Creates the first key pair of an actor and seals it to one principal.
-Status CreateActorKey(Db* db, Actor a, UnixSeconds now,
-                      const std::string& principal_id, const Bytes& principal_pk) {
-  SSPF_ASSIGN_OR_RETURN(BoxKeyPair kp, NewBoxKeyPair());
+Status LoadCaseFacts(Session::Impl* impl, std::string_view case_id, std::string* subject_id,
+                     bool* open, bool* on_team, bool* has_grant) {
+  // One statement: this runs on every case operation and every read.
   SSPF_ASSIGN_OR_RETURN(
       Stmt * st,
-      db->Prepare("INSERT INTO actor_keys(actor, version, public_key, created) "
-                  "VALUES(?, 1, ?, ?)"));
-  st->Bind(1, static_cast<int64_t>(a)).BindBlob(2, kp.public_key).Bind(3, now);
-  SSPF_RETURN_IF_ERROR(st->Run());
-  Bytes sealed = SealActorKey(a, 1, kp.secret_key, principal_pk);
-  SSPF_ASSIGN_OR_RETURN(
-      Stmt * ins,
-      db->Prepare("INSERT INTO actor_key_seals(actor, version, principal_id, sealed) "
-                  "VALUES(?,?,?,?)"));
-  ins->Bind(1, static_cast<int64_t>(a)).Bind(2, int64_t{1}).Bind(3, principal_id)
-      .BindBlob(4, sealed);
-  return ins->Run();
+      impl->db->Prepare(
+          "SELECT c.subject_id, c.open, "
+          "EXISTS(SELECT 1 FROM case_team t WHERE t.case_id = c.id AND t.principal_id = ?2), "
+          "EXISTS(SELECT 1 FROM grants g WHERE g.case_id = c.id AND g.principal_id = ?2 "
+          "       AND g.created <= ?3 AND g.until > ?3) "
+          "FROM cases c WHERE c.id = ?1"));
+  st->Bind(1, case_id).Bind(2, impl->me.id).Bind(3, impl->Now());
+  SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
+  if (!row) return NotFound("no such case");
+  *subject_id = st->Text(0);
+  *open = st->Int(1) != 0;
+  *on_team = st->Int(2) != 0;
+  *has_grant = st->Int(3) != 0;
+  st->Reset();
+  return Status::Ok();
 }
+
+Status LoadCase(Op& op, std::string_view case_id) {
+  op.event.case_id = std::string(case_id);
+  if (op.event.target.empty()) op.event.target = "case:" + op.event.case_id;
+  return LoadCaseFacts(op.impl, case_id, &op.event.subject_id, &op.case_open,
+                       &op.request.on_case_team, &op.request.has_active_grant);
+}
+
+namespace {
+
+// The body of an allowed operation failed: its writes are undone, and the
+// decision is logged with the failure as its outcome.
+Status RecordFailure(Session::Impl* impl, Session::Impl::Scope& scope, Savepoint& savepoint,
+                     Session::Impl::EventArgs& event, const Status& failure) {
+  Status undone = savepoint.Rollback();
+  if (!undone.ok()) return failure;  // the transaction rolls back as a whole
+  event.detail.clear();
+  if (failure.code() == StatusCode::kPermissionDenied ||
+      failure.code() == StatusCode::kConsentRequired) {
+    event.reason = failure.message();
+    event.basis.clear();
+    return impl->Deny(scope, event, failure.code() == StatusCode::kConsentRequired);
+  }
+  event.reason += std::string("; failed: ") + StatusCodeName(failure.code());
+  event.detail = FailureDetail(failure.code());
+  // When even that cannot be written, the transaction rolls back as a whole
+  // and the caller still gets the body's failure.
+  if (impl->Log(event).ok()) scope.Commit().IgnoreError();
+  return failure;
+}
+
+}  // namespace
+
+Status RunOperation(Session::Impl* impl, const OpSpec& spec, const OpFacts& facts,
+                    const OpBody& body) {
+  if (spec.refused_in_batch != nullptr && impl->batch) {
+    return FailedPrecondition(spec.refused_in_batch);
+  }
+  SSPF_ASSIGN_OR_RETURN(Session::Impl::Scope scope, impl->Begin());
+  Op op;
+  op.impl = impl;
+  op.request = RequestFor(impl, spec.op);
+  op.event.action = spec.action;
+  op.event.target = spec.target;
+  op.event.case_id = spec.case_id;
+  op.event.subject_id = spec.subject_id;
+  op.event.purpose = spec.purpose;
+  if (!spec.case_id.empty()) SSPF_RETURN_IF_ERROR(LoadCase(op, spec.case_id));
+  if (facts) SSPF_RETURN_IF_ERROR(facts(op));
+  op.decision = Decide(op.request);
+  op.event.reason = op.decision.reason;
+  if (!op.decision.allowed) {
+    return impl->Deny(scope, op.event, op.decision.code == StatusCode::kConsentRequired);
+  }
+  op.event.allowed = true;
+  op.event.basis = op.decision.basis;
+  SSPF_ASSIGN_OR_RETURN(Savepoint savepoint, Savepoint::Begin(impl->db.get()));
+  Status done = body(op);
+  if (!done.ok()) return RecordFailure(impl, scope, savepoint, op.event, done);
+  SSPF_RETURN_IF_ERROR(savepoint.Release());
+  SSPF_RETURN_IF_ERROR(impl->Log(op.event));
+  if (op.after_log) SSPF_RETURN_IF_ERROR(op.after_log());
+  return scope.Commit();
+}
+
 }  // namespace internal
 
 Result<Session::Impl::Scope> Session::Impl::Begin() {
@@ -194,7 +251,11 @@ Result<const SecretBytes*> Session::Impl::ActorKey(Actor actor, int64_t version)
 }
 
 Status Session::Impl::DeliverActorKeys() {
-  if (me.role != Role::kMember && me.role != Role::kCoordinator) return Status::Ok();
+  // Not a request of the principal: when the policy gives it no actor keys
+  // to hold, there is nothing to deliver and nothing to log.
+  const internal::Decision d =
+      internal::Decide(internal::RequestFor(this, internal::Operation::kDeliverActorKeys));
+  if (!d.allowed) return Status::Ok();
   // Members of my actor (content roles) lacking a seal of a version I hold.
   SSPF_ASSIGN_OR_RETURN(
       internal::Stmt * st,
@@ -234,8 +295,8 @@ Status Session::Impl::DeliverActorKeys() {
     e.action = Action::kActorKeyDeliver;
     e.target = "principal:" + p.id;
     e.allowed = true;
-    e.reason = "actor key delivered to a member of the same actor";
-    e.basis = "actor-member";
+    e.reason = d.reason;
+    e.basis = d.basis;
     SSPF_RETURN_IF_ERROR(Log(e));
   }
   return scope.Commit();

@@ -3,12 +3,16 @@
 // consents table refuses UPDATE and DELETE (triggers).
 #include <algorithm>
 
-#include "context/internal_ops.h"
+#include "domain/domain_internal.h"
 #include "sspf/pnr.h"
 
 namespace sspf {
 
 using internal::Db;
+using internal::EncodeDetail;
+using internal::Op;
+using internal::OpSpec;
+using internal::Operation;
 using internal::Stmt;
 
 namespace internal {
@@ -172,128 +176,104 @@ Result<std::string> Session::GrantConsent(const ConsentInput& input) {
     SSPF_RETURN_IF_ERROR(impl->CheckText("the guardian id", c.party.guardian_id, true));
   }
 
-  SSPF_ASSIGN_OR_RETURN(Impl::Scope scope, impl->Begin());
-  Db* db = impl->db.get();
-  SSPF_ASSIGN_OR_RETURN(internal::CaseOp op,
-                        internal::StartCaseOp(impl, internal::Operation::kGrantConsent,
-                                              Action::kConsentGrant, c.case_id));
-  op.event.target = "consent:?";
-  internal::Decision d = internal::Decide(op.request);
-  Impl::EventArgs& e = op.event;
-  SSPF_RETURN_IF_ERROR(internal::DenyUnlessAllowed(impl, scope, d, e));
-  if (!op.open) return FailedPrecondition("the case is closed");
-  if (!c.party.youth) {
-    SSPF_ASSIGN_OR_RETURN(
-        Stmt * st, db->Prepare("SELECT 1 FROM guardians WHERE id = ? AND subject_id = ?"));
-    st->Bind(1, c.party.guardian_id).Bind(2, e.subject_id);
-    SSPF_ASSIGN_OR_RETURN(bool found, st->Step());
-    st->Reset();
-    if (!found) {
-      return InvalidArgument("guardian " + c.party.guardian_id +
-                             " is not a guardian of the case's subject");
+  OpSpec spec{Operation::kGrantConsent, Action::kConsentGrant, "consent:?"};
+  spec.case_id = c.case_id;
+  return internal::RunOperationFor<std::string>(impl, spec, {}, [&](Op& op)
+                                                    -> Result<std::string> {
+    Db* db = impl->db.get();
+    if (!op.case_open) return FailedPrecondition("the case is closed");
+    if (!c.party.youth) {
+      SSPF_ASSIGN_OR_RETURN(
+          Stmt * st, db->Prepare("SELECT 1 FROM guardians WHERE id = ? AND subject_id = ?"));
+      st->Bind(1, c.party.guardian_id).Bind(2, op.event.subject_id);
+      SSPF_ASSIGN_OR_RETURN(bool found, st->Step());
+      st->Reset();
+      if (!found) {
+        return InvalidArgument("guardian " + c.party.guardian_id +
+                               " is not a guardian of the case's subject");
+      }
     }
-  }
-  std::string id = internal::RandomId();
-  const UnixSeconds now = impl->Now();
-  std::string actors = internal::JoinNames(c.actors, ActorName);
-  std::string categories = internal::JoinNames(c.categories, CategoryName);
-  std::string until = FormatDate(c.valid_until);
-  SSPF_ASSIGN_OR_RETURN(
-      Stmt * ins,
-      db->Prepare("INSERT INTO consents(id, version, case_id, party_youth, guardian_id, "
-                  "actors, categories, valid_from, valid_until, withdrawn_at, purpose, "
-                  "form_ref, recorded_by, recorded) VALUES(?,1,?,?,?,?,?,?,?,NULL,?,?,?,?)"));
-  ins->Bind(1, id).Bind(2, c.case_id).Bind(3, int64_t{c.party.youth ? 1 : 0});
-  if (c.party.youth) {
-    ins->BindNull(4);
-  } else {
-    ins->Bind(4, c.party.guardian_id);
-  }
-  ins->Bind(5, actors).Bind(6, categories).Bind(7, now).Bind(8, until).Bind(9, c.purpose)
-      .Bind(10, c.form_ref).Bind(11, impl->me.id).Bind(12, now);
-  SSPF_RETURN_IF_ERROR(ins->Run());
-  e.target = "consent:" + id;
-  e.allowed = true;
-  e.reason = d.reason;
-  e.basis = d.basis;
-  e.detail = "consent=" + id + " version=1 case=" + c.case_id + " party=" +
-             (c.party.youth ? std::string("youth") : "guardian:" + c.party.guardian_id) +
-             " actors=" + actors + " categories=" + categories +
-             " from=" + std::to_string(now) + " until=" + until;
-  SSPF_RETURN_IF_ERROR(impl->Log(e));
-  SSPF_RETURN_IF_ERROR(scope.Commit());
-  return id;
+    std::string id = internal::RandomId();
+    const UnixSeconds now = impl->Now();
+    std::string actors = internal::JoinNames(c.actors, ActorName);
+    std::string categories = internal::JoinNames(c.categories, CategoryName);
+    std::string until = FormatDate(c.valid_until);
+    SSPF_ASSIGN_OR_RETURN(
+        Stmt * ins,
+        db->Prepare("INSERT INTO consents(id, version, case_id, party_youth, guardian_id, "
+                    "actors, categories, valid_from, valid_until, withdrawn_at, purpose, "
+                    "form_ref, recorded_by, recorded) VALUES(?,1,?,?,?,?,?,?,?,NULL,?,?,?,?)"));
+    ins->Bind(1, id).Bind(2, c.case_id).Bind(3, int64_t{c.party.youth ? 1 : 0});
+    if (c.party.youth) {
+      ins->BindNull(4);
+    } else {
+      ins->Bind(4, c.party.guardian_id);
+    }
+    ins->Bind(5, actors).Bind(6, categories).Bind(7, now).Bind(8, until).Bind(9, c.purpose)
+        .Bind(10, c.form_ref).Bind(11, impl->me.id).Bind(12, now);
+    SSPF_RETURN_IF_ERROR(ins->Run());
+    op.event.target = "consent:" + id;
+    const std::string party =
+        c.party.youth ? std::string("youth") : "guardian:" + c.party.guardian_id;
+    op.event.detail = EncodeDetail(Action::kConsentGrant,
+                                   {id, "1", c.case_id, party, actors, categories,
+                                    std::to_string(now), until});
+    return id;
+  });
 }
 
 Status Session::WithdrawConsent(std::string_view consent_id) {
   Impl* impl = impl_.get();
-  SSPF_ASSIGN_OR_RETURN(Impl::Scope scope, impl->Begin());
-  Db* db = impl->db.get();
-  std::string case_id;
+  OpSpec spec{Operation::kWithdrawConsent, Action::kConsentWithdraw,
+              "consent:" + std::string(consent_id)};
   int64_t version = 0;
   bool withdrawn = false;
-  {
+  auto facts = [&](Op& op) -> Status {
     SSPF_ASSIGN_OR_RETURN(
-        Stmt * st, db->Prepare("SELECT case_id, version, withdrawn_at FROM consents "
-                               "WHERE id = ? ORDER BY version DESC LIMIT 1"));
+        Stmt * st, impl->db->Prepare("SELECT case_id, version, withdrawn_at FROM consents "
+                                     "WHERE id = ? ORDER BY version DESC LIMIT 1"));
     st->Bind(1, consent_id);
     SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
     if (!row) return NotFound("no such consent");
-    case_id = st->Text(0);
+    std::string case_id = st->Text(0);
     version = st->Int(1);
     withdrawn = !st->IsNull(2);
     st->Reset();
-  }
-  SSPF_ASSIGN_OR_RETURN(internal::CaseOp op,
-                        internal::StartCaseOp(impl, internal::Operation::kWithdrawConsent,
-                                              Action::kConsentWithdraw, case_id));
-  op.event.target = "consent:" + std::string(consent_id);
-  internal::Decision d = internal::Decide(op.request);
-  Impl::EventArgs& e = op.event;
-  SSPF_RETURN_IF_ERROR(internal::DenyUnlessAllowed(impl, scope, d, e));
-  // A withdrawal is recorded even on a closed case: it must stop reads of
-  // what was disclosed under it.
-  if (withdrawn) return FailedPrecondition("the consent is already withdrawn");
-  const UnixSeconds now = impl->Now();
-  const int64_t next = version + 1;
-  SSPF_ASSIGN_OR_RETURN(
-      Stmt * ins,
-      db->Prepare("INSERT INTO consents(id, version, case_id, party_youth, guardian_id, "
-                  "actors, categories, valid_from, valid_until, withdrawn_at, purpose, "
-                  "form_ref, recorded_by, recorded) "
-                  "SELECT id, ?, case_id, party_youth, guardian_id, actors, categories, "
-                  "valid_from, valid_until, ?, purpose, form_ref, ?, ? FROM consents "
-                  "WHERE id = ? AND version = ?"));
-  ins->Bind(1, next).Bind(2, now).Bind(3, impl->me.id).Bind(4, now).Bind(5, consent_id)
-      .Bind(6, version);
-  SSPF_RETURN_IF_ERROR(ins->Run());
-  if (db->Changes() != 1) return Internal("consent withdrawal wrote no row");
-  e.allowed = true;
-  e.reason = d.reason;
-  e.basis = d.basis;
-  e.detail = "consent=" + std::string(consent_id) + " version=" + std::to_string(next) +
-             " withdrawn=" + std::to_string(now);
-  SSPF_RETURN_IF_ERROR(impl->Log(e));
-  return scope.Commit();
+    return internal::LoadCase(op, case_id);
+  };
+  return internal::RunOperation(impl, spec, facts, [&](Op& op) -> Status {
+    Db* db = impl->db.get();
+    // A withdrawal is recorded even on a closed case: it must stop reads of
+    // what was disclosed under it.
+    if (withdrawn) return FailedPrecondition("the consent is already withdrawn");
+    const UnixSeconds now = impl->Now();
+    const int64_t next = version + 1;
+    SSPF_ASSIGN_OR_RETURN(
+        Stmt * ins,
+        db->Prepare("INSERT INTO consents(id, version, case_id, party_youth, guardian_id, "
+                    "actors, categories, valid_from, valid_until, withdrawn_at, purpose, "
+                    "form_ref, recorded_by, recorded) "
+                    "SELECT id, ?, case_id, party_youth, guardian_id, actors, categories, "
+                    "valid_from, valid_until, ?, purpose, form_ref, ?, ? FROM consents "
+                    "WHERE id = ? AND version = ?"));
+    ins->Bind(1, next).Bind(2, now).Bind(3, impl->me.id).Bind(4, now).Bind(5, consent_id)
+        .Bind(6, version);
+    SSPF_RETURN_IF_ERROR(ins->Run());
+    if (db->Changes() != 1) return Internal("consent withdrawal wrote no row");
+    op.event.detail = EncodeDetail(Action::kConsentWithdraw,
+                                   {consent_id, std::to_string(next), std::to_string(now)});
+    return Status::Ok();
+  });
 }
 
 Result<std::vector<ConsentInfo>> Session::ListConsents(std::string_view case_id) {
   Impl* impl = impl_.get();
-  SSPF_ASSIGN_OR_RETURN(Impl::Scope scope, impl->Begin());
-  SSPF_ASSIGN_OR_RETURN(internal::CaseOp op,
-                        internal::StartCaseOp(impl, internal::Operation::kListConsent,
-                                              Action::kConsentList, case_id));
-  internal::Decision d = internal::Decide(op.request);
-  Impl::EventArgs& e = op.event;
-  SSPF_RETURN_IF_ERROR(internal::DenyUnlessAllowed(impl, scope, d, e));
-  SSPF_ASSIGN_OR_RETURN(std::vector<ConsentInfo> out,
-                        internal::LatestConsents(impl->db.get(), case_id));
-  e.allowed = true;
-  e.reason = d.reason;
-  e.basis = d.basis;
-  SSPF_RETURN_IF_ERROR(impl->Log(e));
-  SSPF_RETURN_IF_ERROR(scope.Commit());
-  return out;
+  OpSpec spec{Operation::kListConsent, Action::kConsentList};
+  spec.case_id = std::string(case_id);
+  return internal::RunOperationFor<std::vector<ConsentInfo>>(
+      impl, spec, {}, [&](Op&) -> Result<std::vector<ConsentInfo>> {
+        return internal::LatestConsents(impl->db.get(), case_id);
+      });
 }
 
 }  // namespace sspf

@@ -9,7 +9,7 @@
 // A, whatever the access decision says and even with the root key.
 #include <algorithm>
 
-#include "context/internal_ops.h"
+#include "domain/domain_internal.h"
 #include "sspf/pnr.h"
 
 namespace sspf {
@@ -18,6 +18,10 @@ using internal::BasisKind;
 using internal::BasisState;
 using internal::Bytes;
 using internal::Db;
+using internal::EncodeDetail;
+using internal::Op;
+using internal::OpSpec;
+using internal::Operation;
 using internal::Stmt;
 
 namespace internal {
@@ -299,17 +303,16 @@ Result<std::string> Session::AddEntry(std::string_view case_id, Category categor
                            std::to_string(impl->options.max_entry_bytes) + " bytes)");
   }
   if (body.empty()) return InvalidArgument("entry body is empty");
-  SSPF_ASSIGN_OR_RETURN(Impl::Scope scope, impl->Begin());
+  OpSpec spec{Operation::kCreateEntry, Action::kEntryAdd, "entry:?"};
+  spec.case_id = std::string(case_id);
+  auto facts = [&](Op& op) -> Status {
+    op.request.category = category;
+    return Status::Ok();
+  };
+  return internal::RunOperationFor<std::string>(impl, spec, facts, [&](Op& op)
+                                                    -> Result<std::string> {
   Db* db = impl->db.get();
-  SSPF_ASSIGN_OR_RETURN(internal::CaseOp op,
-                        internal::StartCaseOp(impl, internal::Operation::kCreateEntry,
-                                              Action::kEntryAdd, case_id));
-  op.request.category = category;
-  op.event.target = "entry:?";
-  internal::Decision d = internal::Decide(op.request);
-  Impl::EventArgs& e = op.event;
-  SSPF_RETURN_IF_ERROR(internal::DenyUnlessAllowed(impl, scope, d, e));
-  if (!op.open) return FailedPrecondition("the case is closed");
+  if (!op.case_open) return FailedPrecondition("the case is closed");
   if (supersedes) {
     SSPF_ASSIGN_OR_RETURN(Stmt * st, db->Prepare("SELECT case_id FROM entries WHERE id = ?"));
     st->Bind(1, *supersedes);
@@ -349,28 +352,21 @@ Result<std::string> Session::AddEntry(std::string_view case_id, Category categor
   key->Bind(1, row.info.id).Bind(2, static_cast<int64_t>(impl->me.actor))
       .Bind(3, actor_key.first).BindBlob(4, sealed_key);
   SSPF_RETURN_IF_ERROR(key->Run());
-  e.target = "entry:" + row.info.id;
-  e.allowed = true;
-  e.reason = d.reason;
-  e.basis = d.basis;
-  e.detail = "entry=" + row.info.id + " case=" + std::string(case_id) +
-             " category=" + CategoryName(category) + " author=" + impl->me.id +
-             " actor=" + ActorName(impl->me.actor);
-  SSPF_RETURN_IF_ERROR(impl->Log(e));
-  SSPF_RETURN_IF_ERROR(scope.Commit());
+  op.event.target = "entry:" + row.info.id;
+  op.event.detail = EncodeDetail(Action::kEntryAdd,
+                                 {row.info.id, case_id, CategoryName(category), impl->me.id,
+                                  ActorName(impl->me.actor)});
   return row.info.id;
+  });
 }
 
 Result<std::vector<EntryInfo>> Session::ListEntries(std::string_view case_id) {
   Impl* impl = impl_.get();
-  SSPF_ASSIGN_OR_RETURN(Impl::Scope scope, impl->Begin());
+  OpSpec spec{Operation::kListEntries, Action::kEntryList};
+  spec.case_id = std::string(case_id);
+  return internal::RunOperationFor<std::vector<EntryInfo>>(impl, spec, {}, [&](Op& op)
+      -> Result<std::vector<EntryInfo>> {
   Db* db = impl->db.get();
-  SSPF_ASSIGN_OR_RETURN(internal::CaseOp op,
-                        internal::StartCaseOp(impl, internal::Operation::kListEntries,
-                                              Action::kEntryList, case_id));
-  internal::Decision d = internal::Decide(op.request);
-  Impl::EventArgs& e = op.event;
-  SSPF_RETURN_IF_ERROR(internal::DenyUnlessAllowed(impl, scope, d, e));
   std::vector<EntryRow> rows;
   {
     static const std::string sql = std::string("SELECT ") + kEntryColumns +
@@ -389,7 +385,7 @@ Result<std::vector<EntryInfo>> Session::ListEntries(std::string_view case_id) {
   }
   std::vector<EntryInfo> out;
   for (EntryRow& row : rows) {
-    if (d.restrict_rows) {
+    if (op.decision.restrict_rows) {
       SSPF_ASSIGN_OR_RETURN(internal::AccessRequest rr,
                             ReadRequest(impl, row, op.request.on_case_team, op.request.has_active_grant));
       if (!internal::Decide(rr).allowed) continue;
@@ -397,57 +393,41 @@ Result<std::vector<EntryInfo>> Session::ListEntries(std::string_view case_id) {
     SSPF_RETURN_IF_ERROR(LoadDisclosedTo(db, &row.info));
     out.push_back(std::move(row.info));
   }
-  e.allowed = true;
-  e.reason = d.reason + " (" + std::to_string(out.size()) + " of " +
-             std::to_string(rows.size()) + " entries readable)";
-  e.basis = d.basis;
-  SSPF_RETURN_IF_ERROR(impl->Log(e));
-  SSPF_RETURN_IF_ERROR(scope.Commit());
+  op.event.reason += " (" + std::to_string(out.size()) + " of " +
+                     std::to_string(rows.size()) + " entries readable)";
   return out;
+  });
 }
 
 Result<EntryContent> Session::ReadEntry(std::string_view entry_id, std::string_view purpose) {
   Impl* impl = impl_.get();
   SSPF_RETURN_IF_ERROR(impl->CheckText("the purpose", purpose, false));
-  SSPF_ASSIGN_OR_RETURN(Impl::Scope scope, impl->Begin());
-  Db* db = impl->db.get();
-  SSPF_ASSIGN_OR_RETURN(EntryRow row, LoadEntry(db, entry_id, /*with_body=*/true));
-  std::string subject_id;
-  bool open = false, on_team = false, has_grant = false;
-  SSPF_RETURN_IF_ERROR(internal::LoadCaseFacts(impl, row.info.case_id, &subject_id, &open,
-                                               &on_team, &has_grant));
-  SSPF_ASSIGN_OR_RETURN(internal::AccessRequest r,
-                        ReadRequest(impl, row, on_team, has_grant));
-  internal::Decision d = internal::Decide(r);
-  Impl::EventArgs e;
-  e.action = Action::kEntryRead;
-  e.target = "entry:" + row.info.id;
-  e.case_id = row.info.case_id;
-  e.subject_id = subject_id;
-  e.purpose = std::string(purpose);
-  SSPF_RETURN_IF_ERROR(internal::DenyUnlessAllowed(impl, scope, d, e));
-  if (!row.has_body) return FailedPrecondition("the entry's content has been erased");
-  // The decision allowed the read; the keys must agree.  A principal that
-  // lacks its actor's key (not yet delivered) is denied and logged as such.
-  internal::EphemeralKey entry_key;
-  Status unsealed = UnsealEntryKey(impl, row.info.id, impl->me.actor, &entry_key);
-  if (!unsealed.ok()) {
-    if (unsealed.code() != StatusCode::kPermissionDenied) return unsealed;
-    e.reason = unsealed.message();
-    return impl->Deny(scope, e);
-  }
-  SSPF_ASSIGN_OR_RETURN(PlainText body, internal::AeadOpen(entry_key.data(), row.body,
-                                                           EntryAd(impl, row)));
-  e.allowed = true;
-  e.reason = d.reason;
-  e.basis = d.basis;
-  SSPF_RETURN_IF_ERROR(impl->Log(e));
-  SSPF_RETURN_IF_ERROR(scope.Commit());
-  EntryContent out;
-  out.info = std::move(row.info);
-  out.body = std::move(body);
-  out.basis = d.basis;
-  return out;
+  OpSpec spec{Operation::kReadEntry, Action::kEntryRead};
+  spec.purpose = std::string(purpose);
+  EntryRow row;
+  auto facts = [&](Op& op) -> Status {
+    SSPF_ASSIGN_OR_RETURN(row, LoadEntry(impl->db.get(), entry_id, /*with_body=*/true));
+    op.event.target = "entry:" + row.info.id;
+    SSPF_RETURN_IF_ERROR(internal::LoadCase(op, row.info.case_id));
+    SSPF_ASSIGN_OR_RETURN(op.request, ReadRequest(impl, row, op.request.on_case_team,
+                                                  op.request.has_active_grant));
+    return Status::Ok();
+  };
+  return internal::RunOperationFor<EntryContent>(impl, spec, facts, [&](Op& op)
+                                                     -> Result<EntryContent> {
+    if (!row.has_body) return FailedPrecondition("the entry's content has been erased");
+    // The decision allowed the read; the keys must agree.  A principal that
+    // lacks its actor's key (not yet delivered) is denied and logged as such.
+    internal::EphemeralKey entry_key;
+    SSPF_RETURN_IF_ERROR(UnsealEntryKey(impl, row.info.id, impl->me.actor, &entry_key));
+    SSPF_ASSIGN_OR_RETURN(PlainText body, internal::AeadOpen(entry_key.data(), row.body,
+                                                             EntryAd(impl, row)));
+    EntryContent out;
+    out.info = row.info;
+    out.body = std::move(body);
+    out.basis = op.decision.basis;
+    return out;
+  });
 }
 
 Result<std::string> Session::DiscloseEntry(std::string_view entry_id, Actor to,
@@ -470,15 +450,15 @@ Result<std::string> Session::DiscloseEntry(std::string_view entry_id, Actor to,
   } else {
     SSPF_RETURN_IF_ERROR(impl->CheckText("the reason", basis.reason, false));
   }
-  SSPF_ASSIGN_OR_RETURN(Impl::Scope scope, impl->Begin());
+  OpSpec spec{Operation::kDiscloseEntry, Action::kEntryDisclose};
   Db* db = impl->db.get();
-  SSPF_ASSIGN_OR_RETURN(EntryRow row, LoadEntry(db, entry_id, /*with_body=*/false));
+  EntryRow row;
+  auto facts = [&](Op& op) -> Status {
+  SSPF_ASSIGN_OR_RETURN(row, LoadEntry(db, entry_id, /*with_body=*/false));
   const std::string& case_id = row.info.case_id;
-  internal::AccessRequest r = internal::RequestFor(impl, internal::Operation::kDiscloseEntry);
-  std::string subject_id;
-  bool open = false;
-  SSPF_RETURN_IF_ERROR(internal::LoadCaseFacts(impl, case_id, &subject_id, &open,
-                                               &r.on_case_team, &r.has_active_grant));
+  op.event.target = "entry:" + row.info.id;
+  SSPF_RETURN_IF_ERROR(internal::LoadCase(op, case_id));
+  internal::AccessRequest& r = op.request;
   r.entry_author_actor = row.info.author_actor;
   r.category = row.info.category;
   r.disclose_to = to;
@@ -532,21 +512,15 @@ Result<std::string> Session::DiscloseEntry(std::string_view entry_id, Actor to,
     r.basis = internal::ConsentBasis(ev, from, to, cat);
     if (!ev.in_force && basis.consent_id && r.basis.id.empty()) r.basis.id = *basis.consent_id;
   }
-  internal::Decision d = internal::Decide(r);
-  Impl::EventArgs e;
-  e.action = Action::kEntryDisclose;
-  e.target = "entry:" + row.info.id;
-  e.case_id = case_id;
-  e.subject_id = subject_id;
-  SSPF_RETURN_IF_ERROR(internal::DenyUnlessAllowed(impl, scope, d, e));
+  return Status::Ok();
+  };
+  return internal::RunOperationFor<std::string>(impl, spec, facts, [&](Op& op)
+                                                    -> Result<std::string> {
+  const Actor from = row.info.author_actor;
+  const internal::AccessRequest& r = op.request;
   SSPF_ASSIGN_OR_RETURN(auto recipient_key, CurrentActorKey(db, to));
   internal::EphemeralKey entry_key;
-  Status unsealed = UnsealEntryKey(impl, row.info.id, from, &entry_key);
-  if (!unsealed.ok()) {
-    if (unsealed.code() != StatusCode::kPermissionDenied) return unsealed;
-    e.reason = unsealed.message();
-    return impl->Deny(scope, e);
-  }
+  SSPF_RETURN_IF_ERROR(UnsealEntryKey(impl, row.info.id, from, &entry_key));
   Bytes sealed = SealEntryKey(impl, row.info.id, to, recipient_key.first, recipient_key.second,
                               entry_key.data());
   SSPF_ASSIGN_OR_RETURN(
@@ -576,14 +550,10 @@ Result<std::string> Session::DiscloseEntry(std::string_view entry_id, Actor to,
   }
   ins->Bind(7, basis.reason).Bind(8, impl->me.id).Bind(9, impl->Now()).BindOpt(10, basis.until);
   SSPF_RETURN_IF_ERROR(ins->Run());
-  e.allowed = true;
-  e.reason = d.reason;
-  e.basis = d.basis;
-  e.detail = "disclosure=" + id + " entry=" + row.info.id + " to=" + ActorName(to) +
-             " basis=" + detail_basis;
-  SSPF_RETURN_IF_ERROR(impl->Log(e));
-  SSPF_RETURN_IF_ERROR(scope.Commit());
+  op.event.detail =
+      EncodeDetail(Action::kEntryDisclose, {id, row.info.id, ActorName(to), detail_basis});
   return id;
+  });
 }
 
 Result<std::string> Session::GrantEmergency(std::string_view case_id,
@@ -595,18 +565,17 @@ Result<std::string> Session::GrantEmergency(std::string_view case_id,
   if (hours < 1 || hours > kMaxGrantHours) {
     return InvalidArgument("a grant lasts 1 to " + std::to_string(kMaxGrantHours) + " hours");
   }
-  SSPF_ASSIGN_OR_RETURN(Impl::Scope scope, impl->Begin());
-  SSPF_ASSIGN_OR_RETURN(internal::CaseOp op,
-                        internal::StartCaseOp(impl, internal::Operation::kEmergencyGrant,
-                                              Action::kGrantEmergency, case_id));
-  op.request.basis.kind = BasisKind::kLegalProvision;
-  op.request.basis.provision = std::string(provision);
-  op.request.basis.reason_recorded = true;
-  op.event.target = "grant:?";
-  internal::Decision d = internal::Decide(op.request);
-  Impl::EventArgs& e = op.event;
-  SSPF_RETURN_IF_ERROR(internal::DenyUnlessAllowed(impl, scope, d, e));
-  if (!op.open) return FailedPrecondition("the case is closed");
+  OpSpec spec{Operation::kEmergencyGrant, Action::kGrantEmergency, "grant:?"};
+  spec.case_id = std::string(case_id);
+  auto facts = [&](Op& op) -> Status {
+    op.request.basis.kind = BasisKind::kLegalProvision;
+    op.request.basis.provision = std::string(provision);
+    op.request.basis.reason_recorded = true;
+    return Status::Ok();
+  };
+  return internal::RunOperationFor<std::string>(impl, spec, facts, [&](Op& op)
+                                                    -> Result<std::string> {
+  if (!op.case_open) return FailedPrecondition("the case is closed");
   std::string id = internal::RandomId();
   const UnixSeconds now = impl->Now();
   const UnixSeconds until = now + static_cast<UnixSeconds>(hours) * 3600;
@@ -616,15 +585,11 @@ Result<std::string> Session::GrantEmergency(std::string_view case_id,
   ins->Bind(1, id).Bind(2, case_id).Bind(3, impl->me.id).Bind(4, provision).Bind(5, reason)
       .Bind(6, now).Bind(7, until);
   SSPF_RETURN_IF_ERROR(ins->Run());
-  e.target = "grant:" + id;
-  e.allowed = true;
-  e.reason = d.reason;
-  e.basis = d.basis;
-  e.detail = "grant=" + id + " case=" + std::string(case_id) + " principal=" + impl->me.id +
-             " until=" + std::to_string(until);
-  SSPF_RETURN_IF_ERROR(impl->Log(e));
-  SSPF_RETURN_IF_ERROR(scope.Commit());
+  op.event.target = "grant:" + id;
+  op.event.detail =
+      EncodeDetail(Action::kGrantEmergency, {id, case_id, impl->me.id, std::to_string(until)});
   return id;
+  });
 }
 
 }  // namespace sspf

@@ -7,13 +7,16 @@
 // consent rules depend on the age and run inside queries.
 #include <cstring>
 
-#include "context/internal_ops.h"
+#include "domain/domain_internal.h"
 #include "sspf/pnr.h"
 
 namespace sspf {
 
 using internal::Bytes;
 using internal::Db;
+using internal::Op;
+using internal::OpSpec;
+using internal::Operation;
 using internal::Stmt;
 
 namespace internal {
@@ -168,135 +171,104 @@ Result<SubjectInfo> Session::AddSubject(const NewSubject& subject) {
   for (const std::string& g : subject.guardians) {
     SSPF_RETURN_IF_ERROR(impl->CheckText("a guardian name", g, true));
   }
-  SSPF_ASSIGN_OR_RETURN(Impl::Scope scope, impl->Begin());
-  Impl::EventArgs e;
-  e.action = Action::kSubjectAdd;
-  e.target = "subject:?";
-  internal::Decision d = internal::DecideFor(impl, internal::Operation::kAddSubject);
-  SSPF_RETURN_IF_ERROR(internal::DenyUnlessAllowed(impl, scope, d, e));
-  Db* db = impl->db.get();
-  Bytes index = PnrIndex(impl, pnr);
-  Result<std::string> existing = SubjectIdByIndex(db, index);
-  if (existing.ok()) {
-    // Learning that the youth is registered is itself an access: log it,
-    // but return nothing about the existing subject.
-    e.target = "subject:" + *existing;
-    e.subject_id = *existing;
-    e.allowed = true;
-    e.reason = "subject already registered; nothing added";
-    e.basis = d.basis;
-    SSPF_RETURN_IF_ERROR(impl->Log(e));
-    SSPF_RETURN_IF_ERROR(scope.Commit());
-    return AlreadyExists("a subject with that personal identity number is already registered "
-                         "(use subject find)");
-  }
-  if (existing.status().code() != StatusCode::kNotFound) return existing.status();
+  OpSpec spec{Operation::kAddSubject, Action::kSubjectAdd, "subject:?"};
+  return internal::RunOperationFor<SubjectInfo>(impl, spec, {}, [&](Op& op)
+                                                    -> Result<SubjectInfo> {
+    Db* db = impl->db.get();
+    Bytes index = PnrIndex(impl, pnr);
+    Result<std::string> existing = SubjectIdByIndex(db, index);
+    if (existing.ok()) {
+      // Learning that the youth is registered is itself an access: the
+      // event names the subject, the caller learns nothing about it.
+      op.event.target = "subject:" + *existing;
+      op.event.subject_id = *existing;
+      op.event.reason = "subject already registered; nothing added";
+      return AlreadyExists("a subject with that personal identity number is already "
+                           "registered (use subject find)");
+    }
+    if (existing.status().code() != StatusCode::kNotFound) return existing.status();
 
-  SubjectInfo info;
-  info.id = internal::RandomId();
-  info.personal_number = pnr.digits;
-  info.name = subject.name;
-  info.birth_date = pnr.birth_date;
-  SSPF_ASSIGN_OR_RETURN(Bytes identity,
-                        internal::SealIdentity(impl, "subjects", info.id,
-                                               {pnr.digits, subject.name}));
-  SSPF_ASSIGN_OR_RETURN(
-      Stmt * ins, db->Prepare("INSERT INTO subjects(id, pnr_index, birth_date, identity, "
-                              "created) VALUES(?,?,?,?,?)"));
-  ins->Bind(1, info.id).BindBlob(2, index).Bind(3, FormatDate(pnr.birth_date))
-      .BindBlob(4, identity).Bind(5, impl->Now());
-  SSPF_RETURN_IF_ERROR(ins->Run());
-  int64_t position = 0;
-  for (const std::string& name : subject.guardians) {
-    GuardianInfo g;
-    g.id = internal::RandomId();
-    g.name = name;
-    SSPF_ASSIGN_OR_RETURN(Bytes sealed,
-                          internal::SealIdentity(impl, "guardians", g.id, {name}));
+    SubjectInfo info;
+    info.id = internal::RandomId();
+    info.personal_number = pnr.digits;
+    info.name = subject.name;
+    info.birth_date = pnr.birth_date;
+    SSPF_ASSIGN_OR_RETURN(Bytes identity,
+                          internal::SealIdentity(impl, "subjects", info.id,
+                                                 {pnr.digits, subject.name}));
     SSPF_ASSIGN_OR_RETURN(
-        Stmt * gi, db->Prepare("INSERT INTO guardians(id, subject_id, identity, position, "
-                               "created) VALUES(?,?,?,?,?)"));
-    gi->Bind(1, g.id).Bind(2, info.id).BindBlob(3, sealed).Bind(4, position++)
-        .Bind(5, impl->Now());
-    SSPF_RETURN_IF_ERROR(gi->Run());
-    info.guardians.push_back(std::move(g));
-  }
-  e.target = "subject:" + info.id;
-  e.subject_id = info.id;
-  e.allowed = true;
-  e.reason = d.reason;
-  e.basis = d.basis;
-  SSPF_RETURN_IF_ERROR(impl->Log(e));
-  SSPF_RETURN_IF_ERROR(scope.Commit());
-  return info;
+        Stmt * ins, db->Prepare("INSERT INTO subjects(id, pnr_index, birth_date, identity, "
+                                "created) VALUES(?,?,?,?,?)"));
+    ins->Bind(1, info.id).BindBlob(2, index).Bind(3, FormatDate(pnr.birth_date))
+        .BindBlob(4, identity).Bind(5, impl->Now());
+    SSPF_RETURN_IF_ERROR(ins->Run());
+    int64_t position = 0;
+    for (const std::string& name : subject.guardians) {
+      GuardianInfo g;
+      g.id = internal::RandomId();
+      g.name = name;
+      SSPF_ASSIGN_OR_RETURN(Bytes sealed,
+                            internal::SealIdentity(impl, "guardians", g.id, {name}));
+      SSPF_ASSIGN_OR_RETURN(
+          Stmt * gi, db->Prepare("INSERT INTO guardians(id, subject_id, identity, position, "
+                                 "created) VALUES(?,?,?,?,?)"));
+      gi->Bind(1, g.id).Bind(2, info.id).BindBlob(3, sealed).Bind(4, position++)
+          .Bind(5, impl->Now());
+      SSPF_RETURN_IF_ERROR(gi->Run());
+      info.guardians.push_back(std::move(g));
+    }
+    op.event.target = "subject:" + info.id;
+    op.event.subject_id = info.id;
+    return info;
+  });
 }
 
 Result<SubjectInfo> Session::FindSubject(std::string_view personal_number) {
   Impl* impl = impl_.get();
   SSPF_ASSIGN_OR_RETURN(PersonalNumber pnr,
                         ParsePersonalNumber(personal_number, impl->Today()));
-  SSPF_ASSIGN_OR_RETURN(Impl::Scope scope, impl->Begin());
-  Db* db = impl->db.get();
-  Result<std::string> found = SubjectIdByIndex(db, PnrIndex(impl, pnr));
-  if (!found.ok() && found.status().code() != StatusCode::kNotFound) return found.status();
-
-  internal::AccessRequest r = internal::RequestFor(impl, internal::Operation::kFindSubject);
-  if (found.ok()) {
-    SSPF_RETURN_IF_ERROR(
-        internal::SubjectAccessFacts(impl, *found, &r.on_case_team, &r.has_active_grant));
-  }
-  internal::Decision d = internal::Decide(r);
-  Impl::EventArgs e;
-  e.action = Action::kSubjectFind;
-  e.target = found.ok() ? "subject:" + *found : "subject:?";
-  e.subject_id = found.ok() ? *found : std::string();
-  if (!d.allowed) {
-    // A member who is on no team of the subject gets the same answer whether
-    // or not the subject exists.
-    e.reason = d.reason;
-    return impl->Deny(scope, e);
-  }
-  e.allowed = true;
-  e.basis = d.basis;
-  if (!found.ok()) {
-    e.reason = "no subject with that number";
-    SSPF_RETURN_IF_ERROR(impl->Log(e));
-    SSPF_RETURN_IF_ERROR(scope.Commit());
-    return NotFound("no subject with that personal identity number");
-  }
-  e.reason = d.reason;
-  SSPF_ASSIGN_OR_RETURN(SubjectInfo info, LoadSubject(impl, *found));
-  SSPF_RETURN_IF_ERROR(impl->Log(e));
-  SSPF_RETURN_IF_ERROR(scope.Commit());
-  return info;
+  OpSpec spec{Operation::kFindSubject, Action::kSubjectFind, "subject:?"};
+  std::optional<std::string> found;
+  auto facts = [&](Op& op) -> Status {
+    Result<std::string> id = SubjectIdByIndex(impl->db.get(), PnrIndex(impl, pnr));
+    if (!id.ok()) {
+      // A member who is on no team of the subject gets the same answer
+      // whether or not the subject exists (no team, no grant: denied).
+      return id.status().code() == StatusCode::kNotFound ? Status::Ok() : id.status();
+    }
+    found = *id;
+    op.event.target = "subject:" + *found;
+    op.event.subject_id = *found;
+    return internal::SubjectAccessFacts(impl, *found, &op.request.on_case_team,
+                                        &op.request.has_active_grant);
+  };
+  return internal::RunOperationFor<SubjectInfo>(impl, spec, facts, [&](Op& op)
+                                                    -> Result<SubjectInfo> {
+    if (!found) {
+      op.event.reason = "no subject with that number";
+      return NotFound("no subject with that personal identity number");
+    }
+    return LoadSubject(impl, *found);
+  });
 }
 
 Result<SubjectInfo> Session::ShowSubject(std::string_view subject_id) {
   Impl* impl = impl_.get();
-  SSPF_ASSIGN_OR_RETURN(Impl::Scope scope, impl->Begin());
-  Db* db = impl->db.get();
-  SSPF_ASSIGN_OR_RETURN(Stmt * st, db->Prepare("SELECT 1 FROM subjects WHERE id = ?"));
-  st->Bind(1, subject_id);
-  SSPF_ASSIGN_OR_RETURN(bool exists, st->Step());
-  st->Reset();
-  // Ids are random 128-bit values: an unknown id reveals nothing.
-  if (!exists) return NotFound("no such subject");
-  internal::AccessRequest r = internal::RequestFor(impl, internal::Operation::kFindSubject);
-  SSPF_RETURN_IF_ERROR(
-      internal::SubjectAccessFacts(impl, subject_id, &r.on_case_team, &r.has_active_grant));
-  internal::Decision d = internal::Decide(r);
-  Impl::EventArgs e;
-  e.action = Action::kSubjectShow;
-  e.target = "subject:" + std::string(subject_id);
-  e.subject_id = std::string(subject_id);
-  SSPF_RETURN_IF_ERROR(internal::DenyUnlessAllowed(impl, scope, d, e));
-  SSPF_ASSIGN_OR_RETURN(SubjectInfo info, LoadSubject(impl, subject_id));
-  e.allowed = true;
-  e.reason = d.reason;
-  e.basis = d.basis;
-  SSPF_RETURN_IF_ERROR(impl->Log(e));
-  SSPF_RETURN_IF_ERROR(scope.Commit());
-  return info;
+  OpSpec spec{Operation::kFindSubject, Action::kSubjectShow,
+              "subject:" + std::string(subject_id)};
+  spec.subject_id = std::string(subject_id);
+  auto facts = [&](Op& op) -> Status {
+    SSPF_ASSIGN_OR_RETURN(Stmt * st, impl->db->Prepare("SELECT 1 FROM subjects WHERE id = ?"));
+    st->Bind(1, subject_id);
+    SSPF_ASSIGN_OR_RETURN(bool exists, st->Step());
+    st->Reset();
+    // Ids are random 128-bit values: an unknown id reveals nothing.
+    if (!exists) return NotFound("no such subject");
+    return internal::SubjectAccessFacts(impl, subject_id, &op.request.on_case_team,
+                                        &op.request.has_active_grant);
+  };
+  return internal::RunOperationFor<SubjectInfo>(
+      impl, spec, facts, [&](Op&) -> Result<SubjectInfo> { return LoadSubject(impl, subject_id); });
 }
 
 }  // namespace sspf

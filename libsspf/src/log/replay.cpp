@@ -17,6 +17,7 @@
 #include "log/audit_log.h"
 #include "crypto/crypto.h"
 #include "log/replay.h"
+#include "log/replay_detail.h"
 
 namespace sspf::internal {
 namespace {
@@ -111,46 +112,6 @@ bool ValidDate(std::string_view s) {
   return d <= kDays[m - 1] + (m == 2 && leap ? 1 : 0);
 }
 
-std::vector<std::string> Split(std::string_view s, char sep) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  for (;;) {
-    size_t p = s.find(sep, start);
-    out.emplace_back(s.substr(start, p == std::string_view::npos ? s.size() - start
-                                                                 : p - start));
-    if (p == std::string_view::npos) break;
-    start = p + 1;
-  }
-  return out;
-}
-
-// Splits "k1=v1 k2=v2 ..." requiring exactly `keys`, in order.
-Result<std::vector<std::string>> Fields(const std::string& detail,
-                                        std::initializer_list<const char*> keys) {
-  std::vector<std::string> tokens = Split(detail, ' ');
-  if (tokens.size() != keys.size()) {
-    return InvalidArgument("expected " + std::to_string(keys.size()) + " fields, got " +
-                           std::to_string(tokens.size()));
-  }
-  std::vector<std::string> values;
-  size_t i = 0;
-  for (const char* key : keys) {
-    const std::string& t = tokens[i++];
-    size_t eq = t.find('=');
-    if (eq == std::string::npos || t.compare(0, eq, key) != 0 || eq != std::strlen(key)) {
-      return InvalidArgument(std::string("expected key ") + key);
-    }
-    std::string v = t.substr(eq + 1);
-    for (char c : v) {
-      if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f || c == '=') {
-        return InvalidArgument(std::string("bad character in ") + key);
-      }
-    }
-    values.push_back(std::move(v));
-  }
-  return values;
-}
-
 Status Need(bool ok, const char* what) {
   return ok ? Status::Ok() : InvalidArgument(std::string("bad ") + what);
 }
@@ -160,7 +121,7 @@ template <typename T>
 Result<std::string> NameList(const std::string& v, std::optional<T> (*parse)(std::string_view),
                              const char* what) {
   if (v.empty()) return InvalidArgument(std::string("empty ") + what);
-  for (const std::string& item : Split(v, ',')) {
+  for (const std::string& item : SplitDetailList(v)) {
     if (!parse(item)) return InvalidArgument(std::string("bad ") + what);
   }
   return v;
@@ -173,7 +134,7 @@ std::optional<std::string> NormalizeList(const std::string& v,
                                          const char* (*name)(T), int max) {
   if (v.empty()) return std::nullopt;
   std::string out;
-  for (const std::string& item : Split(v, ',')) {
+  for (const std::string& item : SplitDetailList(v)) {
     std::optional<T> x = parse(item);
     if (!x && ValidDecimal(item) && item.size() < 4) {
       int n = std::stoi(item);
@@ -277,9 +238,10 @@ class Replay {
 
   Status Collect(const EventRecord& e) {
     const std::string& d = e.detail;
+    if (IsFailureDetail(d)) return Status::Ok();  // allowed, then failed: no state
     switch (e.action) {
       case Action::kPrincipalAdd: {
-        SSPF_ASSIGN_OR_RETURN(auto v, Fields(d, {"principal", "actor", "role", "active"}));
+        SSPF_ASSIGN_OR_RETURN(auto v, DecodeDetail(e.action, d));
         SSPF_RETURN_IF_ERROR(Need(ValidId(v[0]), "principal id"));
         SSPF_RETURN_IF_ERROR(Need(ParseActor(v[1]).has_value(), "actor"));
         SSPF_RETURN_IF_ERROR(Need(ParseRole(v[2]).has_value(), "role"));
@@ -288,7 +250,7 @@ class Replay {
         return Status::Ok();
       }
       case Action::kPrincipalDisable: {
-        SSPF_ASSIGN_OR_RETURN(auto v, Fields(d, {"principal", "active"}));
+        SSPF_ASSIGN_OR_RETURN(auto v, DecodeDetail(e.action, d));
         SSPF_RETURN_IF_ERROR(Need(ValidId(v[0]), "principal id"));
         SSPF_RETURN_IF_ERROR(Need(v[1] == "0", "active"));
         Add(e, Tag::kDisabled, {v[0]}, 0);
@@ -296,17 +258,17 @@ class Replay {
       }
       case Action::kRecoveryReset: {
         // Changes only the principal's key pair, which is not replayed.
-        SSPF_ASSIGN_OR_RETURN(auto v, Fields(d, {"principal"}));
+        SSPF_ASSIGN_OR_RETURN(auto v, DecodeDetail(e.action, d));
         return Need(ValidId(v[0]), "principal id");
       }
       case Action::kCaseOpen: {
-        SSPF_ASSIGN_OR_RETURN(auto v, Fields(d, {"case", "subject", "open", "team"}));
+        SSPF_ASSIGN_OR_RETURN(auto v, DecodeDetail(e.action, d));
         SSPF_RETURN_IF_ERROR(Need(ValidId(v[0]), "case id"));
         SSPF_RETURN_IF_ERROR(Need(ValidId(v[1]), "subject id"));
         SSPF_RETURN_IF_ERROR(Need(v[2] == "1", "open"));
         Add(e, Tag::kCase, {v[0]}, h_.Of(Tag::kCase, {v[1]}));
         if (!v[3].empty()) {
-          for (const std::string& m : Split(v[3], ',')) {
+          for (const std::string& m : SplitDetailList(v[3])) {
             SSPF_RETURN_IF_ERROR(Need(ValidId(m), "team member id"));
             Add(e, Tag::kTeam, {v[0], m}, 0);
           }
@@ -314,22 +276,21 @@ class Replay {
         return Status::Ok();
       }
       case Action::kCaseClose: {
-        SSPF_ASSIGN_OR_RETURN(auto v, Fields(d, {"case", "open"}));
+        SSPF_ASSIGN_OR_RETURN(auto v, DecodeDetail(e.action, d));
         SSPF_RETURN_IF_ERROR(Need(ValidId(v[0]), "case id"));
         SSPF_RETURN_IF_ERROR(Need(v[1] == "0", "open"));
         Add(e, Tag::kClosed, {v[0]}, 0);
         return Status::Ok();
       }
       case Action::kCaseTeamAdd: {
-        SSPF_ASSIGN_OR_RETURN(auto v, Fields(d, {"case", "member"}));
+        SSPF_ASSIGN_OR_RETURN(auto v, DecodeDetail(e.action, d));
         SSPF_RETURN_IF_ERROR(Need(ValidId(v[0]), "case id"));
         SSPF_RETURN_IF_ERROR(Need(ValidId(v[1]), "member id"));
         Add(e, Tag::kTeam, {v[0], v[1]}, 0);
         return Status::Ok();
       }
       case Action::kConsentGrant: {
-        SSPF_ASSIGN_OR_RETURN(auto v, Fields(d, {"consent", "version", "case", "party",
-                                                 "actors", "categories", "from", "until"}));
+        SSPF_ASSIGN_OR_RETURN(auto v, DecodeDetail(e.action, d));
         SSPF_RETURN_IF_ERROR(Need(ValidId(v[0]), "consent id"));
         SSPF_RETURN_IF_ERROR(Need(ValidDecimal(v[1]) && v[1] != "0", "version"));
         SSPF_RETURN_IF_ERROR(Need(ValidId(v[2]), "case id"));
@@ -345,7 +306,7 @@ class Replay {
         return Status::Ok();
       }
       case Action::kConsentWithdraw: {
-        SSPF_ASSIGN_OR_RETURN(auto v, Fields(d, {"consent", "version", "withdrawn"}));
+        SSPF_ASSIGN_OR_RETURN(auto v, DecodeDetail(e.action, d));
         SSPF_RETURN_IF_ERROR(Need(ValidId(v[0]), "consent id"));
         SSPF_RETURN_IF_ERROR(Need(ValidDecimal(v[1]) && v[1] != "0", "version"));
         SSPF_RETURN_IF_ERROR(Need(ValidDecimal(v[2]), "withdrawn"));
@@ -354,7 +315,7 @@ class Replay {
       }
       case Action::kEntryAdd: {
         SSPF_ASSIGN_OR_RETURN(auto v,
-                              Fields(d, {"entry", "case", "category", "author", "actor"}));
+                              DecodeDetail(e.action, d));
         SSPF_RETURN_IF_ERROR(Need(ValidId(v[0]), "entry id"));
         SSPF_RETURN_IF_ERROR(Need(ValidId(v[1]), "case id"));
         SSPF_RETURN_IF_ERROR(Need(ParseCategory(v[2]).has_value(), "category"));
@@ -364,7 +325,7 @@ class Replay {
         return Status::Ok();
       }
       case Action::kEntryDisclose: {
-        SSPF_ASSIGN_OR_RETURN(auto v, Fields(d, {"disclosure", "entry", "to", "basis"}));
+        SSPF_ASSIGN_OR_RETURN(auto v, DecodeDetail(e.action, d));
         SSPF_RETURN_IF_ERROR(Need(ValidId(v[0]), "disclosure id"));
         SSPF_RETURN_IF_ERROR(Need(ValidId(v[1]), "entry id"));
         SSPF_RETURN_IF_ERROR(Need(ParseActor(v[2]).has_value(), "to"));
@@ -377,14 +338,14 @@ class Replay {
         if (v[3].rfind("grant:", 0) == 0) basis_ok = ValidId(v[3].substr(6));
         if (v[3].rfind("consent:", 0) == 0) {
           basis_ok = true;
-          for (const std::string& id : Split(v[3].substr(8), ',')) basis_ok &= ValidId(id);
+          for (const std::string& id : SplitDetailList(v[3].substr(8))) basis_ok &= ValidId(id);
         }
         SSPF_RETURN_IF_ERROR(Need(basis_ok, "basis"));
         Add(e, Tag::kDisclosure, {v[0]}, h_.Of(Tag::kDisclosure, {v[1], v[2], v[3]}));
         return Status::Ok();
       }
       case Action::kGrantEmergency: {
-        SSPF_ASSIGN_OR_RETURN(auto v, Fields(d, {"grant", "case", "principal", "until"}));
+        SSPF_ASSIGN_OR_RETURN(auto v, DecodeDetail(e.action, d));
         SSPF_RETURN_IF_ERROR(Need(ValidId(v[0]), "grant id"));
         SSPF_RETURN_IF_ERROR(Need(ValidId(v[1]), "case id"));
         SSPF_RETURN_IF_ERROR(Need(ValidId(v[2]), "principal id"));

@@ -239,6 +239,10 @@ const char* OperationName(Operation op) {
     case Operation::kManagePrincipals: return "manage_principals";
     case Operation::kManageKeys: return "manage_keys";
     case Operation::kRetention: return "retention";
+    case Operation::kUnlock: return "unlock";
+    case Operation::kChangeOwnCredential: return "change_own_credential";
+    case Operation::kListPrincipals: return "list_principals";
+    case Operation::kDeliverActorKeys: return "deliver_actor_keys";
   }
   return "unknown";
 }
@@ -261,6 +265,29 @@ const char* BasisKindName(BasisKind kind) {
 
 Decision Decide(const AccessRequest& r) {
   if (!r.principal_active) return Deny("principal disabled");
+
+  // What a principal does as itself, whatever its role.
+  switch (r.op) {
+    case Operation::kUnlock:
+      return Allow("self", "unlocked");
+    case Operation::kChangeOwnCredential:
+      return Allow("self", "own credential changed");
+    case Operation::kListPrincipals:
+      if (r.role == Role::kAdmin) {
+        return Allow("role:admin", "admin manages principals, keys, retention");
+      }
+      if (r.role == Role::kAuditor) {
+        return Allow("role:auditor", "auditors may list principals to read the log");
+      }
+      return Deny("only roles admin and auditor list principals");
+    case Operation::kDeliverActorKeys:
+      if (r.role == Role::kMember || r.role == Role::kCoordinator) {
+        return Allow("actor-member", "actor key delivered to a member of the same actor");
+      }
+      return Deny("only members and coordinators hold actor keys");
+    default:
+      break;
+  }
 
   switch (r.role) {
     case Role::kAuditor:

@@ -39,6 +39,10 @@ enum class Operation {
   kManagePrincipals,
   kManageKeys,
   kRetention,
+  kUnlock,               // open a session (any active principal)
+  kChangeOwnCredential,  // the principal's own passphrase or key
+  kListPrincipals,       // admins manage them; auditors read the log by them
+  kDeliverActorKeys,     // seal the actor's keys to new members of the actor
 };
 
 inline constexpr Operation kAllOperations[] = {
@@ -51,7 +55,9 @@ inline constexpr Operation kAllOperations[] = {
     Operation::kReadEntry,       Operation::kDiscloseEntry,
     Operation::kEmergencyGrant,  Operation::kAuditRead,
     Operation::kManagePrincipals, Operation::kManageKeys,
-    Operation::kRetention};
+    Operation::kRetention,       Operation::kUnlock,
+    Operation::kChangeOwnCredential, Operation::kListPrincipals,
+    Operation::kDeliverActorKeys};
 
 // "find_subject", "add_subject", ... (stable, for logs and tests).
 const char* OperationName(Operation op);

@@ -10,7 +10,7 @@
 
 #include "log/audit_log.h"
 #include "log/checkpoint.h"
-#include "context/internal_ops.h"
+#include "context/operation.h"
 #include "context/session_impl.h"
 #include "crypto/sodium_init.h"
 #include "keys/credential.h"
@@ -301,19 +301,12 @@ Result<std::unique_ptr<Session::Impl>> OpenImpl(const StoreOptions& options,
   if (derived != impl->principal_public_key) {
     return IntegrityViolation("the keyring does not match the principal table");
   }
-  SSPF_ASSIGN_OR_RETURN(Session::Impl::Scope scope, impl->Begin());
-  Session::Impl::EventArgs e;
-  e.action = Action::kUnlock;
-  e.target = "principal:" + impl->me.id;
-  if (!impl->me.active) {
-    e.reason = "principal disabled";
-    return impl->Deny(scope, e);
-  }
-  e.allowed = true;
-  e.reason = "unlocked";
-  e.basis = kind == WrapKind::kPassphrase ? "passphrase" : "key";
-  SSPF_RETURN_IF_ERROR(impl->Log(e));
-  SSPF_RETURN_IF_ERROR(scope.Commit());
+  internal::OpSpec spec{internal::Operation::kUnlock, Action::kUnlock,
+                        "principal:" + impl->me.id};
+  SSPF_RETURN_IF_ERROR(internal::RunOperation(impl.get(), spec, {}, [&](internal::Op& op) {
+    op.event.basis = kind == WrapKind::kPassphrase ? "passphrase" : "key";
+    return Status::Ok();
+  }));
   // Best effort: on failure the records are put back for the next unlock,
   // and this unlock (already logged) goes ahead.
   internal::IngestUnlockFailures(impl.get()).IgnoreError();

@@ -210,4 +210,26 @@ Status Txn::Commit() {
   return s;
 }
 
+Result<Savepoint> Savepoint::Begin(Db* db) {
+  SSPF_RETURN_IF_ERROR(db->Exec("SAVEPOINT sspf_op"));
+  return Savepoint(db);
+}
+
+Savepoint::~Savepoint() {
+  if (db_) db_->Exec("RELEASE sspf_op").IgnoreError();
+}
+
+Status Savepoint::Rollback() {
+  Db* db = db_;
+  db_ = nullptr;
+  SSPF_RETURN_IF_ERROR(db->Exec("ROLLBACK TO sspf_op"));
+  return db->Exec("RELEASE sspf_op");
+}
+
+Status Savepoint::Release() {
+  Db* db = db_;
+  db_ = nullptr;
+  return db->Exec("RELEASE sspf_op");
+}
+
 }  // namespace sspf::internal

@@ -101,6 +101,24 @@ class Txn {
   bool done_ = false;
 };
 
+// A SAVEPOINT inside the current transaction: Rollback() undoes what was
+// written since it began and keeps the transaction open; Release() keeps
+// it.  Destruction without either releases (keeps the writes).
+// REQUIRES: a transaction is open.
+class Savepoint {
+ public:
+  static Result<Savepoint> Begin(Db* db);
+  Savepoint(Savepoint&& o) noexcept : db_(o.db_) { o.db_ = nullptr; }
+  Savepoint& operator=(Savepoint&&) = delete;
+  ~Savepoint();
+  Status Rollback();
+  Status Release();
+
+ private:
+  explicit Savepoint(Db* db) : db_(db) {}
+  Db* db_;
+};
+
 }  // namespace sspf::internal
 
 #endif  // SSPF_SRC_DB_H_

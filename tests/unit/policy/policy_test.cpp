@@ -119,6 +119,14 @@ const std::vector<Row>& Table() {
     Row disabled;
     disabled.active = Tri::kNo;
     t.push_back(Deny(disabled, "principal disabled"));
+    // What a principal does as itself, whatever its role.
+    t.push_back(Allow(Ops(Bits(Op::kUnlock, Op::kChangeOwnCredential)), "self"));
+    t.push_back(Allow(With(Ops(Bit(Op::kListPrincipals)), Bit(Role::kAdmin)), "role:admin"));
+    t.push_back(Allow(With(Ops(Bit(Op::kListPrincipals)), Bit(Role::kAuditor)),
+                      "role:auditor"));
+    t.push_back(Deny(Ops(Bit(Op::kListPrincipals)), "only roles admin and auditor"));
+    t.push_back(Allow(With(Ops(Bit(Op::kDeliverActorKeys)), kWorkers), "actor-member"));
+    t.push_back(Deny(Ops(Bit(Op::kDeliverActorKeys)), "only members and coordinators"));
     // Auditor and admin.
     t.push_back(Allow(With(Ops(Bit(Op::kAuditRead)), Bit(Role::kAuditor)),
                       "role:auditor"));

@@ -1,0 +1,66 @@
+// Replay details: the canonical state change an access-log event carries so
+// that the verifier can rebuild principal, case-team, consent, disclosure
+// and grant state from the log alone and compare it with the tables
+// (DESIGN §5, §6: the defence against page replay and direct edits).
+//
+// Format: space-separated key=value pairs in the order given; values contain
+// no spaces; lists are comma-separated in the order stored; times are Unix
+// seconds; dates YYYY-MM-DD; actors/roles/categories by their names.
+//
+//   principal.add      principal=<id> actor=<a> role=<r> active=1
+//   principal.disable  principal=<id> active=0
+//   recovery.reset     principal=<id>
+//   case.open          case=<id> subject=<sid> open=1 team=<pid,...>
+//   case.close         case=<id> open=0
+//   case.team_add      case=<id> member=<pid>
+//   consent.grant      consent=<id> version=<n> case=<cid> party=youth|guardian:<gid>
+//                      actors=<a,...> categories=<c,...> from=<t> until=<date>
+//   consent.withdraw   consent=<id> version=<n> withdrawn=<t>
+//   entry.add          entry=<id> case=<cid> category=<c> author=<pid> actor=<a>
+//   entry.disclose     disclosure=<id> entry=<eid> to=<a>
+//                      basis=consent:<id,...>|grant:<id>|provision|provision-until:<t>
+//   grant.emergency    grant=<id> case=<cid> principal=<pid> until=<t>
+//
+// Only allowed events carry a detail.
+#ifndef SSPF_SRC_LOG_REPLAY_DETAIL_H_
+#define SSPF_SRC_LOG_REPLAY_DETAIL_H_
+
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sspf/status.h"
+#include "sspf/types.h"
+
+namespace sspf::internal {
+
+// The keys of the detail of action a, in order; empty for an action that
+// changes no replayed state.  This table is the grammar above: the builder
+// and the parser both read it.
+const std::vector<const char*>& DetailKeys(Action a);
+bool IsReplayed(Action a);
+
+// The detail of action a from its values, one per DetailKeys(a), in order.
+// REQUIRES: values.size() == DetailKeys(a).size(); no value contains a
+// space or '='.
+std::string EncodeDetail(Action a, std::initializer_list<std::string_view> values);
+
+// The values of a stored detail of action a.  kInvalidArgument unless it has
+// exactly DetailKeys(a), in order, with values free of spaces, control
+// characters and '='.
+Result<std::vector<std::string>> DecodeDetail(Action a, std::string_view detail);
+
+// The detail of an allowed event whose operation then failed: it changed
+// no state.  "outcome=<status code name>", e.g. "outcome=failed_precondition".
+std::string FailureDetail(StatusCode code);
+bool IsFailureDetail(std::string_view detail);
+
+// A list value: the items joined with ','.
+std::string DetailList(const std::vector<std::string>& items);
+// The items of a list value (one empty item for an empty value).
+std::vector<std::string> SplitDetailList(std::string_view value);
+
+}  // namespace sspf::internal
+
+#endif  // SSPF_SRC_LOG_REPLAY_DETAIL_H_
