@@ -6,6 +6,7 @@
 #include "keys/key_hierarchy.h"
 #include "log/audit_log.h"
 #include "log/replay_detail.h"
+#include "storage/principals_table.h"
 
 namespace sspf {
 
@@ -126,13 +127,9 @@ Result<Session::Impl::Scope> Session::Impl::Begin() {
 namespace internal {
 Status RefreshPrincipal(Session::Impl* impl) {
   if (!impl->refresh_principal) return Status::Ok();
-  SSPF_ASSIGN_OR_RETURN(Stmt * st,
-                        impl->db->Prepare("SELECT active, role FROM principals WHERE id = ?"));
-  st->Bind(1, impl->me.id);
-  SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
-  bool active = row && st->Int(0) != 0;
-  if (row) impl->me.role = static_cast<Role>(st->Int(1));
-  st->Reset();
+  SSPF_ASSIGN_OR_RETURN(auto row, PrincipalById(impl->db.get(), impl->me.id));
+  bool active = row && row->info.active;
+  if (row) impl->me.role = row->info.role;
   impl->me.active = active;
   if (!active) {
     impl->actor_keys.clear();

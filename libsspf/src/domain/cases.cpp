@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "domain/domain_internal.h"
+#include "storage/principals_table.h"
 
 namespace sspf {
 
@@ -17,16 +18,11 @@ namespace {
 // An active principal with a content role (member or coordinator): the only
 // ones that may sit on a case team.  Returns its id.
 Result<std::string> TeamPrincipalId(Db* db, std::string_view name) {
-  SSPF_ASSIGN_OR_RETURN(Stmt * st,
-                        db->Prepare("SELECT id, role, active FROM principals WHERE name = ?"));
-  st->Bind(1, name);
-  SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
+  SSPF_ASSIGN_OR_RETURN(auto row, internal::PrincipalByName(db, name));
   if (!row) return NotFound("no such principal");
-  std::string id = st->Text(0);
-  Role role = static_cast<Role>(st->Int(1));
-  bool active = st->Int(2) != 0;
-  st->Reset();
-  if (!active) return FailedPrecondition("the principal is disabled");
+  const std::string id = row->info.id;
+  const Role role = row->info.role;
+  if (!row->info.active) return FailedPrecondition("the principal is disabled");
   if (role != Role::kMember && role != Role::kCoordinator) {
     return InvalidArgument("only members and coordinators can be on a case team");
   }

@@ -1,6 +1,7 @@
 // Principal management: add, list, disable, change credential; the first
 // key pair of an actor.
 #include "domain/domain_internal.h"
+#include "storage/principals_table.h"
 
 namespace sspf {
 
@@ -73,23 +74,18 @@ Result<std::string> Session::AddPrincipal(std::string_view name, Actor actor,
       return InvalidArgument("auditors and admins belong to actor coordination");
     }
     Db* db = impl->db.get();
-    {
-      SSPF_ASSIGN_OR_RETURN(Stmt * st, db->Prepare("SELECT 1 FROM principals WHERE name = ?"));
-      st->Bind(1, name);
-      SSPF_ASSIGN_OR_RETURN(bool exists, st->Step());
-      st->Reset();
-      if (exists) return AlreadyExists("a principal of that name exists");
-    }
+    SSPF_ASSIGN_OR_RETURN(auto existing, internal::PrincipalByName(db, name));
+    if (existing) return AlreadyExists("a principal of that name exists");
     SSPF_ASSIGN_OR_RETURN(box, internal::NewBoxKeyPair());
-    std::string id = internal::RandomId();
-    SSPF_ASSIGN_OR_RETURN(
-        Stmt * ins,
-        db->Prepare("INSERT INTO principals(id, name, actor, role, active, created, "
-                    "box_public_key) VALUES(?,?,?,?,1,?,?)"));
-    ins->Bind(1, id).Bind(2, name).Bind(3, static_cast<int64_t>(actor))
-        .Bind(4, static_cast<int64_t>(role)).Bind(5, impl->Now())
-        .BindBlob(6, box->public_key);
-    SSPF_RETURN_IF_ERROR(ins->Run());
+    internal::PrincipalRow row;
+    row.info.id = internal::RandomId();
+    row.info.name = std::string(name);
+    row.info.actor = actor;
+    row.info.role = role;
+    row.info.created = impl->Now();
+    row.box_public_key = box->public_key;
+    SSPF_RETURN_IF_ERROR(internal::InsertPrincipal(db, row));
+    const std::string& id = row.info.id;
     // The first content member of an actor gets a fresh actor key pair; later
     // members receive the existing key from a member (DeliverActorKeys).
     if (role == Role::kMember || role == Role::kCoordinator) {
@@ -115,24 +111,10 @@ Result<std::vector<PrincipalInfo>> Session::ListPrincipals() {
   OpSpec spec{Operation::kListPrincipals, Action::kPrincipalList, "principals"};
   return internal::RunOperationFor<std::vector<PrincipalInfo>>(impl, spec, {}, [&](Op&)
       -> Result<std::vector<PrincipalInfo>> {
+    SSPF_ASSIGN_OR_RETURN(std::vector<internal::PrincipalRow> rows,
+                          internal::AllPrincipals(impl->db.get()));
     std::vector<PrincipalInfo> out;
-    SSPF_ASSIGN_OR_RETURN(
-        Stmt * st,
-        impl->db->Prepare("SELECT id, name, actor, role, active, created FROM principals "
-                          "ORDER BY name"));
-    for (;;) {
-      SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
-      if (!row) break;
-      PrincipalInfo p;
-      p.id = st->Text(0);
-      p.name = st->Text(1);
-      p.actor = static_cast<Actor>(st->Int(2));
-      p.role = static_cast<Role>(st->Int(3));
-      p.active = st->Int(4) != 0;
-      p.created = st->Int(5);
-      out.push_back(std::move(p));
-    }
-    st->Reset();
+    for (internal::PrincipalRow& r : rows) out.push_back(std::move(r.info));
     return out;
   });
 }
@@ -143,20 +125,13 @@ Status Session::DisablePrincipal(std::string_view name) {
   spec.refused_in_batch = kNotInBatch;
   return internal::RunOperation(impl, spec, {}, [&](Op& op) -> Status {
     Db* db = impl->db.get();
-    SSPF_ASSIGN_OR_RETURN(Stmt * st,
-                          db->Prepare("SELECT id, active FROM principals WHERE name = ?"));
-    st->Bind(1, name);
-    SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
-    if (!row) return NotFound("no such principal");
-    std::string id = st->Text(0);
-    bool active = st->Int(1) != 0;
-    st->Reset();
+    SSPF_ASSIGN_OR_RETURN(auto target, internal::PrincipalByName(db, name));
+    if (!target) return NotFound("no such principal");
+    const std::string id = target->info.id;
     op.event.target = "principal:" + id;
     if (id == impl->me.id) return FailedPrecondition("a principal cannot disable itself");
-    if (!active) return FailedPrecondition("the principal is already disabled");
-    SSPF_ASSIGN_OR_RETURN(Stmt * up, db->Prepare("UPDATE principals SET active = 0 WHERE id = ?"));
-    up->Bind(1, id);
-    SSPF_RETURN_IF_ERROR(up->Run());
+    if (!target->info.active) return FailedPrecondition("the principal is already disabled");
+    SSPF_RETURN_IF_ERROR(internal::DisablePrincipalRow(db, id));
     // Its copies of actor keys go too; rotating the keys themselves is
     // `key rotate` (see docs/threat-model.md).
     SSPF_ASSIGN_OR_RETURN(Stmt * del,

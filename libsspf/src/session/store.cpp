@@ -17,6 +17,7 @@
 #include "keys/key_hierarchy.h"
 #include "util/text.h"
 #include "session/unlock_failures.h"
+#include "storage/principals_table.h"
 #include "storage/schema.h"
 
 namespace sspf {
@@ -124,23 +125,10 @@ Status OpenWithRoot(Session::Impl* impl, const Keyring& keyring, bool create) {
 }
 
 Result<PrincipalInfo> LoadPrincipal(Db* db, std::string_view name, Bytes* pk) {
-  SSPF_ASSIGN_OR_RETURN(
-      internal::Stmt * st,
-      db->Prepare("SELECT id, name, actor, role, active, created, box_public_key "
-                  "FROM principals WHERE name = ?"));
-  st->Bind(1, name);
-  SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
+  SSPF_ASSIGN_OR_RETURN(auto row, internal::PrincipalByName(db, name));
   if (!row) return WrongKey("wrong passphrase or not an sspf store");
-  PrincipalInfo p;
-  p.id = st->Text(0);
-  p.name = st->Text(1);
-  p.actor = static_cast<Actor>(st->Int(2));
-  p.role = static_cast<Role>(st->Int(3));
-  p.active = st->Int(4) != 0;
-  p.created = st->Int(5);
-  *pk = st->Blob(6);
-  st->Reset();
-  return p;
+  *pk = std::move(row->box_public_key);
+  return std::move(row->info);
 }
 
 Status CheckStoreFiles(const std::string& path) {
@@ -219,15 +207,7 @@ Result<InitResult> Store::Create(const StoreOptions& options,
     impl->me.role = Role::kAdmin;
     impl->me.active = true;
     impl->me.created = impl->Now();
-    SSPF_ASSIGN_OR_RETURN(
-        internal::Stmt * ins,
-        db->Prepare("INSERT INTO principals(id, name, actor, role, active, created, "
-                    "box_public_key) VALUES(?,?,?,?,1,?,?)"));
-    ins->Bind(1, impl->me.id).Bind(2, impl->me.name)
-        .Bind(3, static_cast<int64_t>(impl->me.actor))
-        .Bind(4, static_cast<int64_t>(impl->me.role)).Bind(5, impl->me.created)
-        .BindBlob(6, admin_box.public_key);
-    SSPF_RETURN_IF_ERROR(ins->Run());
+    SSPF_RETURN_IF_ERROR(internal::InsertPrincipal(db, {impl->me, admin_box.public_key}));
     impl->audit_secret_key = std::move(audit.secret_key);
     impl->audit_public_key = audit.public_key;
 
@@ -365,10 +345,7 @@ Status Store::ResetWithRecoveryKey(const StoreOptions& options,
   SSPF_ASSIGN_OR_RETURN(internal::BoxKeyPair box, internal::NewBoxKeyPair());
   SSPF_ASSIGN_OR_RETURN(Session::Impl::Scope scope, impl->Begin());
   Db* db = impl->db.get();
-  SSPF_ASSIGN_OR_RETURN(internal::Stmt * up,
-                        db->Prepare("UPDATE principals SET box_public_key = ? WHERE id = ?"));
-  up->BindBlob(1, box.public_key).Bind(2, target->id);
-  SSPF_RETURN_IF_ERROR(up->Run());
+  SSPF_RETURN_IF_ERROR(internal::SetPrincipalBoxKey(db, target->id, box.public_key));
   // Seals to the old key pair are useless now; new ones come by delivery.
   SSPF_ASSIGN_OR_RETURN(internal::Stmt * del,
                         db->Prepare("DELETE FROM actor_key_seals WHERE principal_id = ?"));

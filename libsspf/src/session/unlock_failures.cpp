@@ -1,4 +1,5 @@
 #include "session/unlock_failures.h"
+#include "storage/principals_table.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -76,19 +77,10 @@ Status IngestUnlockFailures(Session::Impl* impl) {
   // Who was tried: the keyring tag of each principal's name.
   std::map<Bytes, PrincipalInfo> by_tag;
   {
-    SSPF_ASSIGN_OR_RETURN(Stmt * st,
-                          impl->db->Prepare("SELECT id, name, actor, role FROM principals"));
-    for (;;) {
-      SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
-      if (!row) break;
-      PrincipalInfo p;
-      p.id = st->Text(0);
-      p.name = st->Text(1);
-      p.actor = static_cast<Actor>(st->Int(2));
-      p.role = static_cast<Role>(st->Int(3));
-      by_tag.emplace(Keyring::PrincipalTag(impl->store_id_bytes, p.name), p);
+    SSPF_ASSIGN_OR_RETURN(std::vector<PrincipalRow> rows, AllPrincipals(impl->db.get()));
+    for (PrincipalRow& r : rows) {
+      by_tag.emplace(Keyring::PrincipalTag(impl->store_id_bytes, r.info.name), r.info);
     }
-    st->Reset();
   }
 
   Status s = [&]() -> Status {
