@@ -6,6 +6,7 @@
 #include "keys/key_hierarchy.h"
 #include "log/audit_log.h"
 #include "log/replay_detail.h"
+#include "storage/grants_table.h"
 #include "storage/principals_table.h"
 
 namespace sspf {
@@ -28,14 +29,12 @@ AccessRequest RequestFor(const Session::Impl* impl, Operation op) {
 Status LoadCaseFacts(Session::Impl* impl, std::string_view case_id, std::string* subject_id,
                      bool* open, bool* on_team, bool* has_grant) {
   // One statement: this runs on every case operation and every read.
-  SSPF_ASSIGN_OR_RETURN(
-      Stmt * st,
-      impl->db->Prepare(
-          "SELECT c.subject_id, c.open, "
-          "EXISTS(SELECT 1 FROM case_team t WHERE t.case_id = c.id AND t.principal_id = ?2), "
-          "EXISTS(SELECT 1 FROM grants g WHERE g.case_id = c.id AND g.principal_id = ?2 "
-          "       AND g.created <= ?3 AND g.until > ?3) "
-          "FROM cases c WHERE c.id = ?1"));
+  static const std::string sql =
+      "SELECT c.subject_id, c.open, "
+      "EXISTS(SELECT 1 FROM case_team t WHERE t.case_id = c.id AND t.principal_id = ?2), "
+      "EXISTS(SELECT 1 FROM grants g WHERE g.case_id = c.id AND " + GrantInForceSql(2, 3) +
+      ") FROM cases c WHERE c.id = ?1";
+  SSPF_ASSIGN_OR_RETURN(Stmt * st, impl->db->Prepare(sql.c_str()));
   st->Bind(1, case_id).Bind(2, impl->me.id).Bind(3, impl->Now());
   SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
   if (!row) return NotFound("no such case");

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "domain/domain_internal.h"
+#include "storage/grants_table.h"
 #include "storage/principals_table.h"
 
 namespace sspf {
@@ -122,13 +123,13 @@ Result<std::vector<CaseInfo>> Session::ListCases() {
     std::vector<CaseInfo> out;
     const char* all =
         "SELECT id, subject_id, open, opened, closed FROM cases ORDER BY opened, id";
-    const char* mine =
+    static const std::string mine =
         "SELECT id, subject_id, open, opened, closed FROM cases c WHERE "
         "EXISTS (SELECT 1 FROM case_team t WHERE t.case_id = c.id AND t.principal_id = ?1) "
-        "OR EXISTS (SELECT 1 FROM grants g WHERE g.case_id = c.id AND g.principal_id = ?1 "
-        "AND g.created <= ?2 AND g.until > ?2) ORDER BY opened, id";
+        "OR EXISTS (SELECT 1 FROM grants g WHERE g.case_id = c.id AND " +
+        internal::GrantInForceSql(1, 2) + ") ORDER BY opened, id";
     const bool restrict_rows = op.decision.restrict_rows;
-    SSPF_ASSIGN_OR_RETURN(Stmt * st, db->Prepare(restrict_rows ? mine : all));
+    SSPF_ASSIGN_OR_RETURN(Stmt * st, db->Prepare(restrict_rows ? mine.c_str() : all));
     if (restrict_rows) st->Bind(1, impl->me.id).Bind(2, impl->Now());
     for (;;) {
       SSPF_ASSIGN_OR_RETURN(bool row, st->Step());

@@ -10,6 +10,7 @@
 #include <algorithm>
 
 #include "domain/domain_internal.h"
+#include "storage/grants_table.h"
 #include "sspf/pnr.h"
 
 namespace sspf {
@@ -194,7 +195,7 @@ Result<BasisState> GrantState(Session::Impl* impl, const std::string& grant_id) 
   b.kind = BasisKind::kGrantExpired;
   if (row) {
     UnixSeconds from = st->Int(0), until = st->Int(1);
-    if (from <= impl->Now() && impl->Now() < until) b.kind = BasisKind::kGrantActive;
+    if (internal::GrantInForce(from, until, impl->Now())) b.kind = BasisKind::kGrantActive;
   }
   st->Reset();
   return b;

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "domain/domain_internal.h"
+#include "storage/grants_table.h"
 #include "sspf/pnr.h"
 
 namespace sspf {
@@ -76,11 +77,11 @@ Status SubjectAccessFacts(Session::Impl* impl, std::string_view subject_id, bool
   st->Bind(1, subject_id).Bind(2, impl->me.id);
   SSPF_ASSIGN_OR_RETURN(*on_team, st->Step());
   st->Reset();
-  SSPF_ASSIGN_OR_RETURN(
-      Stmt * gr, db->Prepare("SELECT 1 FROM grants g JOIN cases c ON c.id = g.case_id "
-                             "WHERE c.subject_id = ? AND g.principal_id = ? AND "
-                             "g.created <= ? AND g.until > ? LIMIT 1"));
-  gr->Bind(1, subject_id).Bind(2, impl->me.id).Bind(3, impl->Now()).Bind(4, impl->Now());
+  static const std::string grant_sql =
+      "SELECT 1 FROM grants g JOIN cases c ON c.id = g.case_id WHERE c.subject_id = ?1 AND " +
+      GrantInForceSql(2, 3) + " LIMIT 1";
+  SSPF_ASSIGN_OR_RETURN(Stmt * gr, db->Prepare(grant_sql.c_str()));
+  gr->Bind(1, subject_id).Bind(2, impl->me.id).Bind(3, impl->Now());
   SSPF_ASSIGN_OR_RETURN(*has_grant, gr->Step());
   gr->Reset();
   return Status::Ok();
