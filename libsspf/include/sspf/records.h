@@ -34,6 +34,10 @@ struct InitResult {
   // them as 16 groups of 4 hex digits): unlocks the store and resets a
   // passphrase (Store::ResetWithRecoveryKey).
   SecretBytes recovery_key;
+  // The store authority's Ed25519 public key (32 bytes): the trust anchor
+  // pinned in every keyring entry.  Print it so that auditors and the
+  // principals can pin it out of band (sspf-tool audit trust-anchor).
+  std::vector<uint8_t> trust_anchor;
 };
 
 struct GuardianInfo {

@@ -18,6 +18,7 @@
 #include "log/audit_log.h"
 #include "log/checkpoint.h"
 #include "context/operation.h"
+#include "context/trust.h"
 #include "log/merkle.h"
 #include "log/note.h"
 #include "log/replay.h"
@@ -593,6 +594,8 @@ Result<VerifyReport> Session::Verify(const VerifyOptions& options) {
 
   // (5) Replayed state against the tables.
   SSPF_RETURN_IF_ERROR(internal::ReplayCheck(impl->db.get()));
+  // Every key a decision relies on is certified by the pinned anchor.
+  SSPF_RETURN_IF_ERROR(internal::CheckCertifiedState(impl));
 
   report.tree_size = size;
   report.root = FromHash(root);

@@ -6,6 +6,8 @@
 #include "keys/key_hierarchy.h"
 #include "log/audit_log.h"
 #include "log/replay_detail.h"
+#include "context/trust.h"
+#include "storage/certificates_table.h"
 #include "storage/grants_table.h"
 #include "storage/principals_table.h"
 
@@ -127,8 +129,17 @@ namespace internal {
 Status RefreshPrincipal(Session::Impl* impl) {
   if (!impl->refresh_principal) return Status::Ok();
   SSPF_ASSIGN_OR_RETURN(auto row, PrincipalById(impl->db.get(), impl->me.id));
-  bool active = row && row->info.active;
-  if (row) impl->me.role = row->info.role;
+  SSPF_ASSIGN_OR_RETURN(std::optional<CertRow> cert,
+                        LatestCert(impl->db.get(), CertKind::kPrincipal, impl->me.id));
+  // Role and status come from the certificate (a row edit grants nothing);
+  // a disabled row, or a newer certificate (disable, recovery), takes
+  // effect at once.
+  bool active = row && row->info.active && cert.has_value();
+  if (active && cert->version != impl->certificate_version) {
+    impl->me.active = true;
+    SSPF_RETURN_IF_ERROR(AdoptCertifiedSelf(impl));
+  }
+  active = active && impl->certificate_active;
   impl->me.active = active;
   if (!active) {
     impl->actor_keys.clear();
@@ -241,6 +252,7 @@ Result<const SecretBytes*> Session::Impl::ActorKey(Actor actor, int64_t version)
   Bytes derived(internal::kBoxPublicKeySize);
   crypto_scalarmult_base(derived.data(), sk.data(InsecureSecretAccess::Get()));
   if (derived != actor_pk) return IntegrityViolation("actor key does not match its public key");
+  SSPF_RETURN_IF_ERROR(internal::CheckActorKeyCert(this, actor, version, actor_pk));
   actor_public_keys[key] = actor_pk;
   auto ins = actor_keys.emplace(key, std::move(sk));
   return &ins.first->second;
@@ -278,8 +290,20 @@ Status Session::Impl::DeliverActorKeys() {
   if (pending.empty()) return Status::Ok();
   SSPF_ASSIGN_OR_RETURN(Scope scope, Begin());
   for (const Pending& p : pending) {
+    EventArgs e;
+    e.action = Action::kActorKeyDeliver;
+    e.target = "principal:" + p.id;
+    // Only to a member whose certificate says so and whose addition is in
+    // the log; anything else is an insider's planted row: refused, logged.
+    Result<Bytes> box = internal::DeliverableBoxKey(this, p.id, p.pk);
+    if (!box.ok()) {
+      if (box.status().code() != StatusCode::kIntegrityViolation) return box.status();
+      e.reason = "integrity: " + box.status().message();
+      SSPF_RETURN_IF_ERROR(Log(e));
+      continue;
+    }
     SSPF_ASSIGN_OR_RETURN(const SecretBytes* sk, ActorKey(me.actor, p.version));
-    Bytes sealed = internal::SealActorKey(me.actor, p.version, *sk, p.pk);
+    Bytes sealed = internal::SealActorKey(me.actor, p.version, *sk, *box);
     SSPF_ASSIGN_OR_RETURN(
         internal::Stmt * ins,
         db->Prepare("INSERT OR IGNORE INTO actor_key_seals(actor, version, "
@@ -287,9 +311,6 @@ Status Session::Impl::DeliverActorKeys() {
     ins->Bind(1, static_cast<int64_t>(me.actor)).Bind(2, p.version).Bind(3, p.id)
         .BindBlob(4, sealed);
     SSPF_RETURN_IF_ERROR(ins->Run());
-    EventArgs e;
-    e.action = Action::kActorKeyDeliver;
-    e.target = "principal:" + p.id;
     e.allowed = true;
     e.reason = d.reason;
     e.basis = d.basis;

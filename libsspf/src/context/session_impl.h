@@ -40,6 +40,23 @@ struct __attribute__((visibility("hidden"))) Session::Impl {
   // Their public halves, filled by ActorKey() together with actor_keys.
   std::map<std::pair<Actor, int64_t>, internal::Bytes> actor_public_keys;
 
+  // The trust anchor (store authority public key) pinned in this
+  // principal's keyring entry (DESIGN §13): every certificate a session
+  // relies on is checked against it, never against the database's copy.
+  internal::Bytes anchor_public_key;
+  // This principal's Ed25519 key (from its keyring entry); certified.
+  SecretBytes signing_secret_key;
+  internal::Bytes signing_public_key;
+  // The store authority's secret key: admins (unsealed at open) and the
+  // recovery key only; empty otherwise.
+  SecretBytes authority_secret_key;
+  // The certificate version this session's principal state came from.
+  int64_t certificate_version = 0;
+  bool certificate_active = false;
+  // Actor-key versions whose certificate this session has checked, with
+  // the certified public key.
+  std::map<std::pair<Actor, int64_t>, internal::Bytes> certified_actor_keys;
+
   std::unique_ptr<internal::Txn> batch;
   // Re-read the principal's state at the start of every operation (false
   // only for the recovery key, which acts without a principal row).

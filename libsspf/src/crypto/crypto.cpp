@@ -218,6 +218,30 @@ Result<SignKeyPair> NewSignKeyPair() {
   return kp;
 }
 
+Result<Bytes> SignDetached(const SecretBytes& secret_key, const Bytes& msg) {
+  SSPF_RETURN_IF_ERROR(EnsureSodium());
+  if (secret_key.size() != kSignSecretKeySize) return Internal("signing key has the wrong size");
+  Bytes sig(crypto_sign_BYTES);
+  if (crypto_sign_detached(sig.data(), nullptr, msg.data(), msg.size(),
+                           secret_key.data(InsecureSecretAccess::Get())) != 0) {
+    return Internal("signing failed");
+  }
+  return sig;
+}
+
+bool VerifyDetached(const Bytes& public_key, const Bytes& msg, const Bytes& sig) {
+  if (public_key.size() != kSignPublicKeySize || sig.size() != crypto_sign_BYTES) return false;
+  return crypto_sign_verify_detached(sig.data(), msg.data(), msg.size(), public_key.data()) == 0;
+}
+
+Bytes SignPublicKeyOf(const SecretBytes& secret_key) {
+  Bytes pk(kSignPublicKeySize);
+  if (secret_key.size() == kSignSecretKeySize) {
+    crypto_sign_ed25519_sk_to_pk(pk.data(), secret_key.data(InsecureSecretAccess::Get()));
+  }
+  return pk;
+}
+
 AdBuilder& AdBuilder::Add(std::string_view s) {
   AddU64(s.size());
   out_.insert(out_.end(), s.begin(), s.end());

@@ -103,6 +103,13 @@ struct SignKeyPair {
   SecretBytes secret_key;  // 64 bytes (libsodium layout: seed || pk)
 };
 Result<SignKeyPair> NewSignKeyPair();
+// Ed25519 detached signature (64 bytes) of msg.
+// REQUIRES: secret_key is a 64-byte libsodium Ed25519 secret key.
+Result<Bytes> SignDetached(const SecretBytes& secret_key, const Bytes& msg);
+// Whether sig is a valid Ed25519 signature of msg under the 32-byte key.
+bool VerifyDetached(const Bytes& public_key, const Bytes& msg, const Bytes& sig);
+// The public half of a 64-byte Ed25519 secret key.
+Bytes SignPublicKeyOf(const SecretBytes& secret_key);
 
 // Length-prefixed concatenation for associated data and MAC inputs:
 // each part is an 8-byte big-endian length followed by the bytes.

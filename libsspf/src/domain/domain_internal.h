@@ -25,10 +25,10 @@ Result<ConsentEvaluation> EvaluateCaseConsent(Session::Impl* impl, std::string_v
                                               const std::vector<ConsentRecord>& records,
                                               Actor from, Actor to, Category c);
 
-// Creates the first key pair of an actor and seals it to one principal
-// (principals.cpp).
-Status CreateActorKey(Db* db, Actor a, UnixSeconds now,
-                      const std::string& principal_id, const Bytes& principal_pk);
+// Creates the first key pair of an actor, certifies it (the session holds
+// the authority key) and seals it to one principal (principals.cpp).
+Status CreateActorKey(Session::Impl* impl, Actor a, const std::string& principal_id,
+                      const Bytes& principal_pk);
 
 }  // namespace sspf::internal
 

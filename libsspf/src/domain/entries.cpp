@@ -10,6 +10,7 @@
 #include <algorithm>
 
 #include "domain/domain_internal.h"
+#include "context/trust.h"
 #include "storage/grants_table.h"
 #include "sspf/pnr.h"
 
@@ -77,7 +78,11 @@ Bytes SealEntryKey(const Session::Impl* impl, const std::string& entry_id, Actor
   return sealed;
 }
 
-Result<std::pair<int64_t, Bytes>> CurrentActorKey(Db* db, Actor actor) {
+// The newest version of the actor's key, checked against its certificate
+// before anything is sealed to it: a key version planted by an insider is
+// refused (kIntegrityViolation).
+Result<std::pair<int64_t, Bytes>> CurrentActorKey(Session::Impl* impl, Actor actor) {
+  Db* db = impl->db.get();
   SSPF_ASSIGN_OR_RETURN(Stmt * st,
                         db->Prepare("SELECT version, public_key FROM actor_keys WHERE actor = ? "
                                     "ORDER BY version DESC LIMIT 1"));
@@ -89,6 +94,7 @@ Result<std::pair<int64_t, Bytes>> CurrentActorKey(Db* db, Actor actor) {
   }
   std::pair<int64_t, Bytes> out{st->Int(0), st->Blob(1)};
   st->Reset();
+  SSPF_RETURN_IF_ERROR(internal::CheckActorKeyCert(impl, actor, out.first, out.second));
   return out;
 }
 
@@ -324,7 +330,7 @@ Result<std::string> Session::AddEntry(std::string_view case_id, Category categor
       return InvalidArgument("the superseded entry is not an entry of this case");
     }
   }
-  SSPF_ASSIGN_OR_RETURN(auto actor_key, CurrentActorKey(db, impl->me.actor));
+  SSPF_ASSIGN_OR_RETURN(auto actor_key, CurrentActorKey(impl, impl->me.actor));
 
   EntryRow row;
   row.info.id = internal::RandomId();
@@ -519,7 +525,7 @@ Result<std::string> Session::DiscloseEntry(std::string_view entry_id, Actor to,
                                                     -> Result<std::string> {
   const Actor from = row.info.author_actor;
   const internal::AccessRequest& r = op.request;
-  SSPF_ASSIGN_OR_RETURN(auto recipient_key, CurrentActorKey(db, to));
+  SSPF_ASSIGN_OR_RETURN(auto recipient_key, CurrentActorKey(impl, to));
   internal::EphemeralKey entry_key;
   SSPF_RETURN_IF_ERROR(UnsealEntryKey(impl, row.info.id, from, &entry_key));
   Bytes sealed = SealEntryKey(impl, row.info.id, to, recipient_key.first, recipient_key.second,

@@ -1,6 +1,8 @@
 // Principal management: add, list, disable, change credential; the first
 // key pair of an actor.
 #include "domain/domain_internal.h"
+#include "context/trust.h"
+#include "storage/certificates_table.h"
 #include "storage/principals_table.h"
 
 namespace sspf {
@@ -16,9 +18,12 @@ using internal::Stmt;
 
 namespace internal {
 // Creates the first key pair of an actor and seals it to one principal.
-Status CreateActorKey(Db* db, Actor a, UnixSeconds now,
-                      const std::string& principal_id, const Bytes& principal_pk) {
+Status CreateActorKey(Session::Impl* impl, Actor a, const std::string& principal_id,
+                      const Bytes& principal_pk) {
+  Db* db = impl->db.get();
+  const UnixSeconds now = impl->Now();
   SSPF_ASSIGN_OR_RETURN(BoxKeyPair kp, NewBoxKeyPair());
+  SSPF_RETURN_IF_ERROR(CertifyActorKey(impl, a, 1, kp.public_key));
   SSPF_ASSIGN_OR_RETURN(
       Stmt * st,
       db->Prepare("INSERT INTO actor_keys(actor, version, public_key, created) "
@@ -44,14 +49,17 @@ constexpr char kNotInBatch[] = "principal and key changes cannot run inside a ba
 // file (after the event is appended, before the commit: a crash in between
 // leaves an entry without a principal, which opens nothing).
 Status PutKeyring(Session::Impl* impl, std::string_view name, const Credential& credential,
-                  const SecretBytes* principal_secret_key) {
+                  const SecretBytes* box_secret_key, const SecretBytes* signing_secret_key) {
+  internal::EntrySecrets secrets;
+  secrets.box_secret_key = box_secret_key;
+  secrets.signing_secret_key = signing_secret_key;
+  secrets.anchor_public_key = impl->anchor_public_key;
   SSPF_ASSIGN_OR_RETURN(Keyring keyring, Keyring::Load(impl->KeyringPath()));
   SSPF_RETURN_IF_ERROR(keyring.Verify(impl->root_key));
   SSPF_RETURN_IF_ERROR(keyring.Put(Keyring::PrincipalTag(impl->store_id_bytes, name),
                                    internal::KindOf(credential),
                                    credential.secret(InsecureSecretAccess::Get()),
-                                   impl->options.passphrase_cost, impl->root_key,
-                                   principal_secret_key));
+                                   impl->options.passphrase_cost, impl->root_key, secrets));
   return keyring.Save(impl->KeyringPath(), impl->root_key);
 }
 
@@ -63,6 +71,7 @@ Result<std::string> Session::AddPrincipal(std::string_view name, Actor actor,
   OpSpec spec{Operation::kManagePrincipals, Action::kPrincipalAdd};
   spec.refused_in_batch = kNotInBatch;
   std::optional<internal::BoxKeyPair> box;
+  std::optional<internal::SignKeyPair> sign;
   return internal::RunOperationFor<std::string>(impl, spec, {}, [&](Op& op)
                                                     -> Result<std::string> {
     SSPF_RETURN_IF_ERROR(internal::ValidPrincipalName(name));
@@ -77,6 +86,7 @@ Result<std::string> Session::AddPrincipal(std::string_view name, Actor actor,
     SSPF_ASSIGN_OR_RETURN(auto existing, internal::PrincipalByName(db, name));
     if (existing) return AlreadyExists("a principal of that name exists");
     SSPF_ASSIGN_OR_RETURN(box, internal::NewBoxKeyPair());
+    SSPF_ASSIGN_OR_RETURN(sign, internal::NewSignKeyPair());
     internal::PrincipalRow row;
     row.info.id = internal::RandomId();
     row.info.name = std::string(name);
@@ -86,6 +96,17 @@ Result<std::string> Session::AddPrincipal(std::string_view name, Actor actor,
     row.box_public_key = box->public_key;
     SSPF_RETURN_IF_ERROR(internal::InsertPrincipal(db, row));
     const std::string& id = row.info.id;
+    internal::PrincipalCert cert;
+    cert.principal_id = id;
+    cert.name = row.info.name;
+    cert.actor = actor;
+    cert.role = role;
+    cert.box_public_key = box->public_key;
+    cert.sign_public_key = sign->public_key;
+    SSPF_RETURN_IF_ERROR(internal::CertifyPrincipal(impl, cert));
+    if (role == Role::kAdmin) {
+      SSPF_RETURN_IF_ERROR(internal::SealAuthorityTo(impl, id, box->public_key));
+    }
     // The first content member of an actor gets a fresh actor key pair; later
     // members receive the existing key from a member (DeliverActorKeys).
     if (role == Role::kMember || role == Role::kCoordinator) {
@@ -95,13 +116,15 @@ Result<std::string> Session::AddPrincipal(std::string_view name, Actor actor,
       st->Reset();
       if (!has_key) {
         SSPF_RETURN_IF_ERROR(
-            internal::CreateActorKey(db, actor, impl->Now(), id, box->public_key));
+            internal::CreateActorKey(impl, actor, id, box->public_key));
       }
     }
     op.event.target = "principal:" + id;
     op.event.detail =
         EncodeDetail(Action::kPrincipalAdd, {id, ActorName(actor), RoleName(role), "1"});
-    op.after_log = [&] { return PutKeyring(impl, name, credential, &box->secret_key); };
+    op.after_log = [&] {
+      return PutKeyring(impl, name, credential, &box->secret_key, &sign->secret_key);
+    };
     return id;
   });
 }
@@ -131,7 +154,11 @@ Status Session::DisablePrincipal(std::string_view name) {
     op.event.target = "principal:" + id;
     if (id == impl->me.id) return FailedPrecondition("a principal cannot disable itself");
     if (!target->info.active) return FailedPrecondition("the principal is already disabled");
+    SSPF_ASSIGN_OR_RETURN(internal::PrincipalCert cert, internal::CertifiedPrincipal(impl, id));
+    cert.active = false;
+    SSPF_RETURN_IF_ERROR(internal::CertifyPrincipal(impl, cert));
     SSPF_RETURN_IF_ERROR(internal::DisablePrincipalRow(db, id));
+    SSPF_RETURN_IF_ERROR(internal::DeleteAuthoritySeal(db, id));
     // Its copies of actor keys go too; rotating the keys themselves is
     // `key rotate` (see docs/threat-model.md).
     SSPF_ASSIGN_OR_RETURN(Stmt * del,
@@ -151,7 +178,8 @@ Status Session::ChangeCredential(const Credential& new_credential) {
   spec.refused_in_batch = kNotInBatch;
   return internal::RunOperation(impl, spec, {}, [&](Op& op) -> Status {
     op.after_log = [&] {
-      return PutKeyring(impl, impl->me.name, new_credential, &impl->principal_secret_key);
+      return PutKeyring(impl, impl->me.name, new_credential, &impl->principal_secret_key,
+                        &impl->signing_secret_key);
     };
     return Status::Ok();
   });

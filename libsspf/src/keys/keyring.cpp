@@ -16,7 +16,12 @@ namespace sspf::internal {
 namespace {
 
 constexpr char kMagic[8] = {'S', 'S', 'P', 'F', 'K', 'E', 'Y', 'R'};
-constexpr uint8_t kVersion = 1;
+// Version 2: entries pin the trust anchor and wrap the signing keys.
+constexpr uint8_t kVersion = 2;
+// Entry plaintext: root key (32) || anchor public key (32) || flags (1) ||
+// [box secret key (32)] [signing secret key (64)] [authority secret key (64)].
+constexpr uint8_t kHasBox = 1, kHasSigning = 2, kHasAuthority = 4;
+constexpr size_t kSignSk = kSignSecretKeySize;
 constexpr size_t kTagSize = 32;
 constexpr size_t kMacSize = 32;
 constexpr size_t kMaxEntries = 100000;
@@ -114,6 +119,11 @@ Result<Keyring> Keyring::Parse(const Bytes& data) {
     return IntegrityViolation("not an sspf keyring file");
   }
   if (!r.U8(&version)) return Malformed();
+  if (version == 1) {
+    return IntegrityViolation(
+        "this keyring was written by libsspf 0.1 (keyring version 1), which had no trust "
+        "anchor; create a new store with this version");
+  }
   if (version != kVersion) return IntegrityViolation("unsupported keyring version");
   if (!r.Take(kStoreIdSize, &k.store_id_) || !r.U32(&count)) return Malformed();
   if (count > kMaxEntries) return Malformed();
@@ -198,15 +208,28 @@ Result<Unwrapped> Keyring::Unlock(const Bytes& tag, WrapKind kind,
   Result<SecretBytes> plain = AeadOpenSecret(kek, it->sealed, EntryAd(*it));
   if (!plain.ok()) return WrongKey("wrong passphrase or not an sspf store");
   SecretBytes& p = plain.value();
-  if (p.size() != kKeySize && p.size() != 2 * kKeySize) return Malformed();
-  Unwrapped u;
-  SSPF_ASSIGN_OR_RETURN(u.root_key,
-                        SecretBytes::Copy(p.data(InsecureSecretAccess::Get()), kKeySize));
-  if (p.size() == 2 * kKeySize) {
-    SSPF_ASSIGN_OR_RETURN(
-        u.principal_secret_key,
-        SecretBytes::Copy(p.data(InsecureSecretAccess::Get()) + kKeySize, kKeySize));
+  const uint8_t* b = p.data(InsecureSecretAccess::Get());
+  if (p.size() < 2 * kKeySize + 1) return Malformed();
+  const uint8_t flags = b[2 * kKeySize];
+  const size_t want = 2 * kKeySize + 1 + ((flags & kHasBox) ? kKeySize : 0) +
+                      ((flags & kHasSigning) ? kSignSk : 0) +
+                      ((flags & kHasAuthority) ? kSignSk : 0);
+  if ((flags & ~(kHasBox | kHasSigning | kHasAuthority)) != 0 || p.size() != want) {
+    return Malformed();
   }
+  Unwrapped u;
+  SSPF_ASSIGN_OR_RETURN(u.root_key, SecretBytes::Copy(b, kKeySize));
+  u.anchor_public_key.assign(b + kKeySize, b + 2 * kKeySize);
+  size_t at = 2 * kKeySize + 1;
+  auto take = [&](uint8_t flag, size_t n, SecretBytes* out) -> Status {
+    if (!(flags & flag)) return Status::Ok();
+    SSPF_ASSIGN_OR_RETURN(*out, SecretBytes::Copy(b + at, n));
+    at += n;
+    return Status::Ok();
+  };
+  SSPF_RETURN_IF_ERROR(take(kHasBox, kKeySize, &u.principal_secret_key));
+  SSPF_RETURN_IF_ERROR(take(kHasSigning, kSignSk, &u.signing_secret_key));
+  SSPF_RETURN_IF_ERROR(take(kHasAuthority, kSignSk, &u.authority_secret_key));
   // The whole file is authenticated: other entries cannot be swapped in.
   SSPF_RETURN_IF_ERROR(Verify(u.root_key));
   return u;
@@ -224,7 +247,7 @@ Status Keyring::Verify(const SecretBytes& root_key) const {
 
 Status Keyring::Put(const Bytes& tag, WrapKind kind, const SecretBytes& secret,
                     const PassphraseCost& cost, const SecretBytes& root_key,
-                    const SecretBytes* principal_secret_key) {
+                    const EntrySecrets& secrets) {
   KeyringEntry e;
   e.tag = tag;
   e.kind = kind;
@@ -236,14 +259,32 @@ Status Keyring::Put(const Bytes& tag, WrapKind kind, const SecretBytes& secret,
   }
   e.salt = RandomBytes(kArgonSaltSize);
   SSPF_ASSIGN_OR_RETURN(SecretBytes kek, Kek(e, secret));
-  size_t n = kKeySize + (principal_secret_key ? kKeySize : 0);
+  if (secrets.anchor_public_key.size() != kKeySize) return Internal("no trust anchor to pin");
+  const struct {
+    uint8_t flag;
+    const SecretBytes* key;
+    size_t size;
+  } parts[] = {{kHasBox, secrets.box_secret_key, kKeySize},
+               {kHasSigning, secrets.signing_secret_key, kSignSk},
+               {kHasAuthority, secrets.authority_secret_key, kSignSk}};
+  uint8_t flags = 0;
+  size_t n = 2 * kKeySize + 1;
+  for (const auto& part : parts) {
+    if (!part.key) continue;
+    if (part.key->size() != part.size) return Internal("a wrapped key has the wrong size");
+    flags |= part.flag;
+    n += part.size;
+  }
   SSPF_ASSIGN_OR_RETURN(SecretBytes plain, SecretBytes::Allocate(n));
-  std::memcpy(plain.data(InsecureSecretAccess::Get()),
-              root_key.data(InsecureSecretAccess::Get()), kKeySize);
-  if (principal_secret_key) {
-    if (principal_secret_key->size() != kKeySize) return Internal("bad principal key");
-    std::memcpy(plain.data(InsecureSecretAccess::Get()) + kKeySize,
-                principal_secret_key->data(InsecureSecretAccess::Get()), kKeySize);
+  uint8_t* out = plain.data(InsecureSecretAccess::Get());
+  std::memcpy(out, root_key.data(InsecureSecretAccess::Get()), kKeySize);
+  std::memcpy(out + kKeySize, secrets.anchor_public_key.data(), kKeySize);
+  out[2 * kKeySize] = flags;
+  size_t at = 2 * kKeySize + 1;
+  for (const auto& part : parts) {
+    if (!part.key) continue;
+    std::memcpy(out + at, part.key->data(InsecureSecretAccess::Get()), part.size);
+    at += part.size;
   }
   SSPF_ASSIGN_OR_RETURN(e.sealed, AeadSeal(kek, plain.data(InsecureSecretAccess::Get()),
                                            plain.size(), EntryAd(e)));

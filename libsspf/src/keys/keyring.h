@@ -31,10 +31,26 @@ struct KeyringEntry {
   Bytes sealed;  // AEAD(kek, root key || principal secret key)
 };
 
+// What an entry wraps besides the root key (not owned).  A principal's
+// entry holds its X25519 box key and its Ed25519 signing key; the recovery
+// entry holds the store authority's signing key.  Every entry pins the
+// trust anchor (the authority's public key): it is authenticated under the
+// entry's own credential, so someone with only the root key cannot change
+// what this principal's sessions trust.
+struct EntrySecrets {
+  const SecretBytes* box_secret_key = nullptr;        // 32 bytes, principals
+  const SecretBytes* signing_secret_key = nullptr;    // 64 bytes, principals
+  const SecretBytes* authority_secret_key = nullptr;  // 64 bytes, recovery
+  Bytes anchor_public_key;                            // 32 bytes, every entry
+};
+
 // What an entry unwraps to.
 struct Unwrapped {
   SecretBytes root_key;
-  SecretBytes principal_secret_key;  // empty for the recovery entry
+  SecretBytes principal_secret_key;  // X25519; empty for the recovery entry
+  SecretBytes signing_secret_key;    // Ed25519; empty for the recovery entry
+  SecretBytes authority_secret_key;  // Ed25519; only the recovery entry
+  Bytes anchor_public_key;           // the pinned trust anchor
 };
 
 class Keyring {
@@ -61,7 +77,7 @@ class Keyring {
   // Adds or replaces the entry for tag.
   Status Put(const Bytes& tag, WrapKind kind, const SecretBytes& secret,
              const PassphraseCost& cost, const SecretBytes& root_key,
-             const SecretBytes* principal_secret_key);
+             const EntrySecrets& secrets);
   void Remove(const Bytes& tag);
   bool Has(const Bytes& tag) const;
 

@@ -17,6 +17,8 @@
 #include "keys/key_hierarchy.h"
 #include "util/text.h"
 #include "session/unlock_failures.h"
+#include "context/trust.h"
+#include "storage/certificates_table.h"
 #include "storage/principals_table.h"
 #include "storage/schema.h"
 
@@ -186,6 +188,12 @@ Result<InitResult> Store::Create(const StoreOptions& options,
         internal::AeadSeal(wrap_key, audit.secret_key.data(InsecureSecretAccess::Get()),
                            audit.secret_key.size(), AuditWrapAd(store_id)));
     SSPF_ASSIGN_OR_RETURN(internal::BoxKeyPair admin_box, internal::NewBoxKeyPair());
+    SSPF_ASSIGN_OR_RETURN(internal::SignKeyPair admin_sign, internal::NewSignKeyPair());
+    // The store authority (DESIGN §13): never derived from the root key;
+    // sealed to admins, wrapped in the recovery entry, pinned everywhere.
+    SSPF_ASSIGN_OR_RETURN(internal::SignKeyPair authority, internal::NewSignKeyPair());
+    impl->anchor_public_key = authority.public_key;
+    impl->authority_secret_key = std::move(authority.secret_key);
 
     SSPF_ASSIGN_OR_RETURN(std::unique_ptr<internal::Txn> txn, internal::Txn::Begin(db));
     SSPF_ASSIGN_OR_RETURN(internal::Stmt * meta,
@@ -200,6 +208,9 @@ Result<InitResult> Store::Create(const StoreOptions& options,
     SSPF_RETURN_IF_ERROR(put_meta("audit_secret_key", audit_wrapped));
     Bytes created_at = internal::AdBuilder().AddU64(static_cast<uint64_t>(impl->Now())).bytes();
     SSPF_RETURN_IF_ERROR(put_meta("created", created_at));
+    // A copy for display and out-of-band pinning; sessions trust only the
+    // anchor pinned in their own keyring entry.
+    SSPF_RETURN_IF_ERROR(put_meta("authority_public_key", impl->anchor_public_key));
 
     impl->me.id = internal::RandomId();
     impl->me.name = std::string(admin_name);
@@ -208,6 +219,16 @@ Result<InitResult> Store::Create(const StoreOptions& options,
     impl->me.active = true;
     impl->me.created = impl->Now();
     SSPF_RETURN_IF_ERROR(internal::InsertPrincipal(db, {impl->me, admin_box.public_key}));
+    internal::PrincipalCert cert;
+    cert.principal_id = impl->me.id;
+    cert.name = impl->me.name;
+    cert.actor = impl->me.actor;
+    cert.role = impl->me.role;
+    cert.box_public_key = admin_box.public_key;
+    cert.sign_public_key = admin_sign.public_key;
+    SSPF_RETURN_IF_ERROR(internal::CertifyPrincipal(impl.get(), cert));
+    SSPF_RETURN_IF_ERROR(
+        internal::SealAuthorityTo(impl.get(), impl->me.id, admin_box.public_key));
     impl->audit_secret_key = std::move(audit.secret_key);
     impl->audit_public_key = audit.public_key;
 
@@ -229,14 +250,21 @@ Result<InitResult> Store::Create(const StoreOptions& options,
     result.store_id = impl->store_id;
     result.admin_id = impl->me.id;
     SSPF_ASSIGN_OR_RETURN(SecretBytes recovery, SecretBytes::Random(internal::kKeySize));
+    internal::EntrySecrets admin_secrets;
+    admin_secrets.box_secret_key = &admin_box.secret_key;
+    admin_secrets.signing_secret_key = &admin_sign.secret_key;
+    admin_secrets.anchor_public_key = impl->anchor_public_key;
     SSPF_RETURN_IF_ERROR(keyring.Put(Keyring::PrincipalTag(store_id, admin_name),
                                      KindOf(credential),
                                      credential.secret(InsecureSecretAccess::Get()),
-                                     options.passphrase_cost, impl->root_key,
-                                     &admin_box.secret_key));
+                                     options.passphrase_cost, impl->root_key, admin_secrets));
+    internal::EntrySecrets recovery_secrets;
+    recovery_secrets.authority_secret_key = &impl->authority_secret_key;
+    recovery_secrets.anchor_public_key = impl->anchor_public_key;
     SSPF_RETURN_IF_ERROR(keyring.Put(Keyring::RecoveryTag(store_id), WrapKind::kRecovery,
                                      recovery, options.passphrase_cost, impl->root_key,
-                                     nullptr));
+                                     recovery_secrets));
+    result.trust_anchor = impl->anchor_public_key;
     SSPF_RETURN_IF_ERROR(txn->Commit());
     SSPF_RETURN_IF_ERROR(keyring.Save(keyring_path, impl->root_key));
     result.recovery_key = std::move(recovery);
@@ -272,6 +300,9 @@ Result<std::unique_ptr<Session::Impl>> OpenImpl(const StoreOptions& options,
   impl->clock = clock;
   impl->root_key = std::move(keys.root_key);
   impl->principal_secret_key = std::move(keys.principal_secret_key);
+  impl->signing_secret_key = std::move(keys.signing_secret_key);
+  impl->signing_public_key = internal::SignPublicKeyOf(impl->signing_secret_key);
+  impl->anchor_public_key = std::move(keys.anchor_public_key);
   SSPF_RETURN_IF_ERROR(OpenWithRoot(impl.get(), keyring, /*create=*/false));
   SSPF_ASSIGN_OR_RETURN(impl->me, LoadPrincipal(impl->db.get(), name,
                                                 &impl->principal_public_key));
@@ -281,6 +312,7 @@ Result<std::unique_ptr<Session::Impl>> OpenImpl(const StoreOptions& options,
   if (derived != impl->principal_public_key) {
     return IntegrityViolation("the keyring does not match the principal table");
   }
+  SSPF_RETURN_IF_ERROR(internal::AdoptCertifiedSelf(impl.get()));
   internal::OpSpec spec{internal::Operation::kUnlock, Action::kUnlock,
                         "principal:" + impl->me.id};
   SSPF_RETURN_IF_ERROR(internal::RunOperation(impl.get(), spec, {}, [&](internal::Op& op) {
@@ -331,6 +363,11 @@ Status Store::ResetWithRecoveryKey(const StoreOptions& options,
   impl->options = options;
   impl->clock = options.clock ? options.clock : SystemClock();
   impl->root_key = std::move(keys.root_key);
+  impl->anchor_public_key = std::move(keys.anchor_public_key);
+  impl->authority_secret_key = std::move(keys.authority_secret_key);
+  if (internal::SignPublicKeyOf(impl->authority_secret_key) != impl->anchor_public_key) {
+    return IntegrityViolation("the recovery entry's authority key is not its trust anchor");
+  }
   SSPF_RETURN_IF_ERROR(OpenWithRoot(impl.get(), keyring, /*create=*/false));
   Bytes old_pk;
   Result<PrincipalInfo> target = LoadPrincipal(impl->db.get(), principal, &old_pk);
@@ -343,9 +380,19 @@ Status Store::ResetWithRecoveryKey(const StoreOptions& options,
   impl->me.role = Role::kAdmin;
 
   SSPF_ASSIGN_OR_RETURN(internal::BoxKeyPair box, internal::NewBoxKeyPair());
+  SSPF_ASSIGN_OR_RETURN(internal::SignKeyPair sign, internal::NewSignKeyPair());
   SSPF_ASSIGN_OR_RETURN(Session::Impl::Scope scope, impl->Begin());
   Db* db = impl->db.get();
+  // The principal's certified state stays; its keys are new.
+  SSPF_ASSIGN_OR_RETURN(internal::PrincipalCert cert,
+                        internal::CertifiedPrincipal(impl.get(), target->id));
+  cert.box_public_key = box.public_key;
+  cert.sign_public_key = sign.public_key;
+  SSPF_RETURN_IF_ERROR(internal::CertifyPrincipal(impl.get(), cert));
   SSPF_RETURN_IF_ERROR(internal::SetPrincipalBoxKey(db, target->id, box.public_key));
+  if (cert.role == Role::kAdmin && cert.active) {
+    SSPF_RETURN_IF_ERROR(internal::SealAuthorityTo(impl.get(), target->id, box.public_key));
+  }
   // Seals to the old key pair are useless now; new ones come by delivery.
   SSPF_ASSIGN_OR_RETURN(internal::Stmt * del,
                         db->Prepare("DELETE FROM actor_key_seals WHERE principal_id = ?"));
@@ -359,11 +406,14 @@ Status Store::ResetWithRecoveryKey(const StoreOptions& options,
   e.basis = "recovery-key";
   e.detail = "principal=" + target->id;
   SSPF_RETURN_IF_ERROR(impl->Log(e));
+  internal::EntrySecrets secrets;
+  secrets.box_secret_key = &box.secret_key;
+  secrets.signing_secret_key = &sign.secret_key;
+  secrets.anchor_public_key = impl->anchor_public_key;
   SSPF_RETURN_IF_ERROR(keyring.Put(Keyring::PrincipalTag(keyring.store_id(), principal),
                                    KindOf(new_credential),
                                    new_credential.secret(InsecureSecretAccess::Get()),
-                                   options.passphrase_cost, impl->root_key,
-                                   &box.secret_key));
+                                   options.passphrase_cost, impl->root_key, secrets));
   SSPF_RETURN_IF_ERROR(keyring.Save(impl->KeyringPath(), impl->root_key));
   return scope.Commit();
 }

@@ -183,7 +183,25 @@ CREATE TRIGGER consents_no_delete BEFORE DELETE ON consents
   BEGIN SELECT RAISE(ABORT, 'consent history is append-only'); END;
 )sql";
 
-const char* const kMigrations[] = {kMigration1};
+// The store authority (DESIGN §13): certificates it issued and its secret
+// key sealed to each admin.  Certificates are versioned and never change;
+// a new version supersedes the old (disable, recovery).
+const char* const kMigration2 = R"sql(
+CREATE TABLE certificates(
+  kind INTEGER NOT NULL,     -- 1 principal, 2 actor key
+  subject TEXT NOT NULL,     -- principal id, or "<actor>:<version>"
+  version INTEGER NOT NULL,
+  body BLOB NOT NULL,
+  signature BLOB NOT NULL,
+  created INTEGER NOT NULL,
+  PRIMARY KEY(kind, subject, version));
+
+CREATE TABLE authority_seals(
+  principal_id TEXT PRIMARY KEY,
+  sealed BLOB NOT NULL);
+)sql";
+
+const char* const kMigrations[] = {kMigration1, kMigration2};
 
 }  // namespace
 

@@ -289,9 +289,14 @@ TEST_CASE("a crash between keyring temp write and rename keeps the old keyring",
   Result<internal::Keyring> k = internal::Keyring::Load(path);
   REQUIRE(k.ok());
   Result<SecretBytes> pass = SecretBytes::Copy(std::string("another passphrase"));
+  Session::Impl* impl = internal::SessionAccess::Get(admin);
+  internal::EntrySecrets secrets;
+  secrets.box_secret_key = &impl->principal_secret_key;
+  secrets.signing_secret_key = &impl->signing_secret_key;
+  secrets.anchor_public_key = impl->anchor_public_key;
   REQUIRE(k->Put(internal::Keyring::PrincipalTag(k->store_id(), "admin.anna"),
                  internal::WrapKind::kPassphrase, *pass, PassphraseCost::Interactive(),
-                 internal::SessionAccess::Get(admin)->root_key, &internal::SessionAccess::Get(admin)->principal_secret_key)
+                 impl->root_key, secrets)
               .ok());
   Status crash = k->Save(path, internal::SessionAccess::Get(admin)->root_key,
                          [] { return IoError("simulated crash before rename"); });

@@ -1,0 +1,240 @@
+#include "context/trust.h"
+
+#include "storage/certificates_table.h"
+#include "storage/principals_table.h"
+
+namespace sspf::internal {
+namespace {
+
+Status NotCertified(const std::string& what) {
+  return IntegrityViolation(what + " is not certified by the store authority");
+}
+
+Result<PrincipalCert> CheckPrincipalRow(const Bytes& anchor, const Bytes& store_id,
+                                        const CertRow& row) {
+  SSPF_RETURN_IF_ERROR(CheckCertSignature(anchor, row.body, row.signature));
+  SSPF_ASSIGN_OR_RETURN(PrincipalCert cert, DecodePrincipalCert(row.body));
+  if (cert.store_id != store_id || cert.principal_id != row.subject ||
+      static_cast<int64_t>(cert.version) != row.version) {
+    return IntegrityViolation("certificate of principal " + row.subject +
+                              " belongs to another store, principal or version");
+  }
+  return cert;
+}
+
+Result<ActorKeyCert> CheckActorKeyRow(const Bytes& anchor, const Bytes& store_id,
+                                      const CertRow& row) {
+  SSPF_RETURN_IF_ERROR(CheckCertSignature(anchor, row.body, row.signature));
+  SSPF_ASSIGN_OR_RETURN(ActorKeyCert cert, DecodeActorKeyCert(row.body));
+  if (cert.store_id != store_id ||
+      ActorKeySubject(cert.actor, static_cast<int64_t>(cert.version)) != row.subject) {
+    return IntegrityViolation("certificate of actor key " + row.subject +
+                              " belongs to another store or key");
+  }
+  return cert;
+}
+
+}  // namespace
+
+Result<PrincipalCert> CertifiedPrincipal(Session::Impl* impl, std::string_view id) {
+  SSPF_ASSIGN_OR_RETURN(std::optional<CertRow> row,
+                        LatestCert(impl->db.get(), CertKind::kPrincipal, id));
+  if (!row) return NotCertified("principal " + std::string(id));
+  Result<PrincipalCert> cert = CheckPrincipalRow(impl->anchor_public_key, impl->store_id_bytes,
+                                                 *row);
+  if (!cert.ok()) {
+    return IntegrityViolation("principal " + std::string(id) + ": " + cert.status().message());
+  }
+  return cert;
+}
+
+Status AdoptCertifiedSelf(Session::Impl* impl) {
+  SSPF_ASSIGN_OR_RETURN(PrincipalCert cert, CertifiedPrincipal(impl, impl->me.id));
+  if (cert.name != impl->me.name || cert.box_public_key != impl->principal_public_key ||
+      cert.sign_public_key != impl->signing_public_key) {
+    return IntegrityViolation("principal " + impl->me.id +
+                              ": the keyring entry does not match the certificate");
+  }
+  impl->me.actor = cert.actor;
+  impl->me.role = cert.role;
+  impl->me.active = cert.active && impl->me.active;
+  impl->certificate_version = static_cast<int64_t>(cert.version);
+  impl->certificate_active = cert.active;
+  if (cert.role != Role::kAdmin || !cert.active || !impl->authority_secret_key.empty()) {
+    return Status::Ok();
+  }
+  SSPF_ASSIGN_OR_RETURN(std::optional<Bytes> sealed, AuthoritySeal(impl->db.get(), impl->me.id));
+  if (!sealed) return Status::Ok();  // certifying will say that the key is missing
+  SSPF_ASSIGN_OR_RETURN(SecretBytes sk, SealOpen(impl->principal_public_key,
+                                                 impl->principal_secret_key, *sealed));
+  if (sk.size() != kSignSecretKeySize || SignPublicKeyOf(sk) != impl->anchor_public_key) {
+    return IntegrityViolation("the authority key sealed to principal " + impl->me.id +
+                              " is not the pinned trust anchor's");
+  }
+  impl->authority_secret_key = std::move(sk);
+  return Status::Ok();
+}
+
+Result<Bytes> DeliverableBoxKey(Session::Impl* impl, std::string_view id,
+                                const Bytes& row_box_key) {
+  SSPF_ASSIGN_OR_RETURN(PrincipalCert cert, CertifiedPrincipal(impl, id));
+  const std::string who = "principal " + std::string(id);
+  if (!cert.active) return IntegrityViolation(who + " is disabled in its certificate");
+  if (cert.actor != impl->me.actor ||
+      (cert.role != Role::kMember && cert.role != Role::kCoordinator)) {
+    return IntegrityViolation(who + " is not certified as a member of actor " +
+                              ActorName(impl->me.actor));
+  }
+  if (cert.box_public_key != row_box_key) {
+    return IntegrityViolation(who + ": the box key of its row is not the certified one");
+  }
+  SSPF_ASSIGN_OR_RETURN(
+      Stmt * st, impl->db->Prepare("SELECT 1 FROM events WHERE action = ? AND allowed = 1 "
+                                   "AND target = ? LIMIT 1"));
+  st->Bind(1, static_cast<int64_t>(Action::kPrincipalAdd)).Bind(2, "principal:" + std::string(id));
+  SSPF_ASSIGN_OR_RETURN(bool logged, st->Step());
+  st->Reset();
+  if (!logged) return IntegrityViolation(who + ": its addition is not in the access log");
+  return cert.box_public_key;
+}
+
+Status CheckActorKeyCert(Session::Impl* impl, Actor actor, int64_t version,
+                         const Bytes& public_key) {
+  auto key = std::make_pair(actor, version);
+  auto it = impl->certified_actor_keys.find(key);
+  if (it != impl->certified_actor_keys.end()) {
+    if (it->second != public_key) {
+      return IntegrityViolation(std::string("actor key ") + ActorName(actor) + " version " +
+                                std::to_string(version) + " does not match its certificate");
+    }
+    return Status::Ok();
+  }
+  const std::string subject = ActorKeySubject(actor, version);
+  const std::string what =
+      std::string("actor key ") + ActorName(actor) + " version " + std::to_string(version);
+  SSPF_ASSIGN_OR_RETURN(std::optional<CertRow> row,
+                        LatestCert(impl->db.get(), CertKind::kActorKey, subject));
+  if (!row) return NotCertified(what);
+  Result<ActorKeyCert> cert = CheckActorKeyRow(impl->anchor_public_key, impl->store_id_bytes,
+                                               *row);
+  if (!cert.ok()) return IntegrityViolation(what + ": " + cert.status().message());
+  if (cert->public_key != public_key) {
+    return IntegrityViolation(what + " does not match its certificate");
+  }
+  impl->certified_actor_keys.emplace(key, public_key);
+  return Status::Ok();
+}
+
+Status CertifyPrincipal(Session::Impl* impl, PrincipalCert cert) {
+  if (impl->authority_secret_key.empty()) {
+    return PermissionDenied("only an admin holds the store authority key");
+  }
+  SSPF_ASSIGN_OR_RETURN(std::optional<CertRow> latest,
+                        LatestCert(impl->db.get(), CertKind::kPrincipal, cert.principal_id));
+  cert.store_id = impl->store_id_bytes;
+  cert.version = latest ? static_cast<uint64_t>(latest->version) + 1 : 1;
+  CertRow row;
+  row.kind = CertKind::kPrincipal;
+  row.subject = cert.principal_id;
+  row.version = static_cast<int64_t>(cert.version);
+  row.body = EncodePrincipalCert(cert);
+  SSPF_ASSIGN_OR_RETURN(row.signature, SignCert(impl->authority_secret_key, row.body));
+  row.created = impl->Now();
+  return InsertCert(impl->db.get(), row);
+}
+
+Status CertifyActorKey(Session::Impl* impl, Actor actor, int64_t version,
+                       const Bytes& public_key) {
+  if (impl->authority_secret_key.empty()) {
+    return PermissionDenied("only an admin holds the store authority key");
+  }
+  ActorKeyCert cert;
+  cert.store_id = impl->store_id_bytes;
+  cert.actor = actor;
+  cert.version = static_cast<uint64_t>(version);
+  cert.public_key = public_key;
+  CertRow row;
+  row.kind = CertKind::kActorKey;
+  row.subject = ActorKeySubject(actor, version);
+  row.version = 1;
+  row.body = EncodeActorKeyCert(cert);
+  SSPF_ASSIGN_OR_RETURN(row.signature, SignCert(impl->authority_secret_key, row.body));
+  row.created = impl->Now();
+  return InsertCert(impl->db.get(), row);
+}
+
+Status SealAuthorityTo(Session::Impl* impl, std::string_view principal_id,
+                       const Bytes& box_public_key) {
+  if (impl->authority_secret_key.empty()) {
+    return PermissionDenied("only an admin holds the store authority key");
+  }
+  const SecretBytes& sk = impl->authority_secret_key;
+  Bytes sealed = SealTo(box_public_key, sk.data(InsecureSecretAccess::Get()), sk.size());
+  return PutAuthoritySeal(impl->db.get(), principal_id, sealed);
+}
+
+Status CheckCertifiedState(Session::Impl* impl) {
+  Db* db = impl->db.get();
+  std::map<std::string, PrincipalCert> principals;  // newest version each
+  std::map<std::string, Bytes> actor_keys;          // subject -> public key
+  SSPF_RETURN_IF_ERROR(ForEachCert(db, [&](const CertRow& row) -> Status {
+    if (row.kind == CertKind::kPrincipal) {
+      Result<PrincipalCert> c = CheckPrincipalRow(impl->anchor_public_key,
+                                                  impl->store_id_bytes, row);
+      if (!c.ok()) {
+        return IntegrityViolation("certificates: principal " + row.subject + " version " +
+                                  std::to_string(row.version) + ": " + c.status().message());
+      }
+      principals[row.subject] = std::move(c).value();
+      return Status::Ok();
+    }
+    if (row.kind == CertKind::kActorKey) {
+      Result<ActorKeyCert> c = CheckActorKeyRow(impl->anchor_public_key,
+                                                impl->store_id_bytes, row);
+      if (!c.ok()) {
+        return IntegrityViolation("certificates: actor key " + row.subject + ": " +
+                                  c.status().message());
+      }
+      actor_keys[row.subject] = c->public_key;
+      return Status::Ok();
+    }
+    return IntegrityViolation("certificates: unknown kind " +
+                              std::to_string(static_cast<int>(row.kind)) + " for " +
+                              row.subject);
+  }));
+  SSPF_ASSIGN_OR_RETURN(std::vector<PrincipalRow> rows, AllPrincipals(db));
+  for (const PrincipalRow& r : rows) {
+    auto it = principals.find(r.info.id);
+    const std::string name = "principals: row " + r.info.id;
+    if (it == principals.end()) return IntegrityViolation(name + " has no certificate");
+    const PrincipalCert& c = it->second;
+    if (c.name != r.info.name || c.actor != r.info.actor || c.role != r.info.role ||
+        c.active != r.info.active || c.box_public_key != r.box_public_key) {
+      return IntegrityViolation(name + " differs from its certificate (version " +
+                                std::to_string(c.version) + ")");
+    }
+  }
+  SSPF_ASSIGN_OR_RETURN(Stmt * st, db->Prepare("SELECT actor, version, public_key FROM "
+                                               "actor_keys ORDER BY actor, version"));
+  Status s;
+  for (;;) {
+    Result<bool> row = st->Step();
+    if (!row.ok()) {
+      s = row.status();
+      break;
+    }
+    if (!*row) break;
+    const std::string subject = ActorKeySubject(static_cast<Actor>(st->Int(0)), st->Int(1));
+    auto it = actor_keys.find(subject);
+    if (it == actor_keys.end() || it->second != st->Blob(2)) {
+      s = IntegrityViolation("actor_keys: row " + subject +
+                             (it == actor_keys.end() ? " has no certificate"
+                                                     : " differs from its certificate"));
+      break;
+    }
+  }
+  st->Reset();
+  return s;
+}
+
+}  // namespace sspf::internal
