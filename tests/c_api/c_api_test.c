@@ -633,10 +633,12 @@ static sspf_status Never(void* user, const char* line, size_t len) {
   return SSPF_STATUS_OK;
 }
 
-/* *json (freed) equals `before`. */
-static int SameJson(char* json, const char* before) {
-  int same = json != NULL && before != NULL && strcmp(json, before) == 0;
+/* json equals *before; frees both and sets *before = NULL. */
+static int SameJson(char* json, char** before) {
+  int same = json != NULL && *before != NULL && strcmp(json, *before) == 0;
   sspf_free(json);
+  sspf_free(*before);
+  *before = NULL;
   return same;
 }
 
@@ -722,9 +724,7 @@ static void TestEnumRanges(const char* dir) {
   INVALID(sspf_session_add_principal(s, "bad.role", SSPF_ACTOR_SCHOOL, SSPF_ROLE_ADMIN + 1,
                                      KEY_A, NULL, &err));
   OK(sspf_session_list_principals(s, &json, &err));
-  CHECK(SameJson(json, before));
-  sspf_free(before);
-  before = NULL;
+  CHECK(SameJson(json, &before));
   OK(sspf_session_add_principal(s, COORD, SSPF_ACTOR_COORDINATION, SSPF_ROLE_COORDINATOR,
                                 KEY_A, NULL, &err));
   OK(sspf_session_add_principal(s, SCHOOL, SSPF_ACTOR_SCHOOL, SSPF_ROLE_MEMBER, KEY_A, NULL,
@@ -774,9 +774,7 @@ static void TestEnumRanges(const char* dir) {
                                        NULL, &id, &err));
   }
   OK(sspf_session_list_consents(s, case_id, &json, &err));
-  CHECK(SameJson(json, before));
-  sspf_free(before);
-  before = NULL;
+  CHECK(SameJson(json, &before));
   sspf_session_close(&s);
 
   /* Entries: category; disclosures: the receiving actor. */
@@ -803,9 +801,7 @@ static void TestEnumRanges(const char* dir) {
   INVALID(sspf_session_disclose_entry(s, entry_id, SSPF_ACTOR_COORDINATION + 1, NULL, NULL,
                                       "OSL 10:18 a", "risk", &id, &err));
   OK(sspf_session_list_entries(s, case_id, &json, &err));
-  CHECK(SameJson(json, before));
-  sspf_free(before);
-  before = NULL;
+  CHECK(SameJson(json, &before));
   sspf_session_close(&s);
 
   /* Audit filter: actor (0 is "any" there), allowed; export format. */
@@ -824,9 +820,7 @@ static void TestEnumRanges(const char* dir) {
   /* The filter still selects the school's events only (the auditor's own
    * queries are not among them). */
   OK(sspf_session_query_events(s, f, &json, &err));
-  CHECK(SameJson(json, before));
-  sspf_free(before);
-  before = NULL;
+  CHECK(SameJson(json, &before));
   for (i = 0; i < N_BAD; ++i) {
     INVALID(sspf_session_export_events(s, NULL, kBadEnum[i], Never, &calls, &err));
   }

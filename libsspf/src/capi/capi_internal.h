@@ -157,36 +157,34 @@ inline std::optional<std::string> OptString(const char* s) {
 
 // ---- Outputs ------------------------------------------------------------------
 
-// Where a string result goes: *out, cleared on entry; required outputs give
-// INVALID_ARGUMENT when NULL, optional ones (name == nullptr) are skipped.
-struct StringOut {
+// Where a result goes: *out, cleared on entry; a required output (name set)
+// gives INVALID_ARGUMENT when NULL, an optional one (name == nullptr) is
+// skipped when NULL.
+struct OutSlot {
   char** out;
   const char* name;  // nullptr: the output is optional
   void Clear() const { ClearOut(out); }
   void Check() const {
     if (name != nullptr) Require(out, name);
   }
+};
+
+// A string result.
+struct StringOut : OutSlot {
   void Put(std::string_view s) const { PutString(out, s); }
 };
-inline StringOut Required(char** out, const char* name) { return {out, name}; }
-inline StringOut Optional(char** out) { return {out, nullptr}; }
+inline StringOut Required(char** out, const char* name) { return {{out, name}}; }
+inline StringOut Optional(char** out) { return {{out, nullptr}}; }
 
-// Where a JSON result goes: like StringOut, written with JsonOf() (json_c.h),
-// and only when wanted.
-struct JsonOut {
-  char** out;
-  const char* name;  // nullptr: the output is optional
-  void Clear() const { ClearOut(out); }
-  void Check() const {
-    if (name != nullptr) Require(out, name);
-  }
+// A JSON result, written with JsonOf() (json_c.h) only when it is wanted.
+struct JsonOut : OutSlot {
   template <typename T>
   void Put(const T& value) const {
     if (out != nullptr) *out = JsonOf(value);
   }
 };
-inline JsonOut RequiredJson(char** out, const char* name = "out_json") { return {out, name}; }
-inline JsonOut OptionalJson(char** out) { return {out, nullptr}; }
+inline JsonOut RequiredJson(char** out, const char* name = "out_json") { return {{out, name}}; }
+inline JsonOut OptionalJson(char** out) { return {{out, nullptr}}; }
 
 // ---- The shapes -----------------------------------------------------------------
 
