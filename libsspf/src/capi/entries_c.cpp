@@ -8,7 +8,8 @@
 
 #include "capi/capi_internal.h"
 
-using namespace sspf::capi;  // NOLINT(build/namespaces): the C ABI's helpers
+// The entry points are global (sspf.h); everything they use is in sspf::capi.
+using namespace sspf::capi;  // NOLINT(build/namespaces)
 
 extern "C" {
 

@@ -9,7 +9,8 @@
 #include "sspf/pnr.h"
 #include "sspf/secret.h"
 
-using namespace sspf::capi;  // NOLINT(build/namespaces): the C ABI's helpers
+// The entry points are global (sspf.h); everything they use is in sspf::capi.
+using namespace sspf::capi;  // NOLINT(build/namespaces)
 
 extern "C" {
 
