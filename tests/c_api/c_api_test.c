@@ -5,8 +5,8 @@
  * leveldb's db/c_test.c).  It runs a whole SSPF case through the C API and
  * checks the ABI conventions: status codes and error objects, NULL
  * arguments, denied reads returning nothing, sspf_free for every buffer,
- * release functions that null the handle.  Run under valgrind as well
- * (ctest label valgrind). */
+ * release functions that null the handle; c_api_enum_test.c checks the
+ * enum arguments.  Run under valgrind as well (ctest label valgrind). */
 #define _POSIX_C_SOURCE 200809L
 
 #include <stdint.h>
@@ -16,42 +16,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "c_api_test.h"
 #include "sspf/sspf.h"
 
-static int g_checks = 0;
-static int g_failures = 0;
+int g_checks = 0;
+int g_failures = 0;
 
-#define CHECK(cond)                                                  \
-  do {                                                               \
-    ++g_checks;                                                      \
-    if (!(cond)) {                                                   \
-      ++g_failures;                                                  \
-      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, \
-              #cond);                                                \
-    }                                                                \
-  } while (0)
-
-/* Runs `call` (which must take &err as its error argument), expects OK, and
- * prints the error if not. */
-#define OK(call)                                                          \
-  do {                                                                    \
-    sspf_status st_ = (call);                                             \
-    ++g_checks;                                                           \
-    if (st_ != SSPF_STATUS_OK) {                                          \
-      ++g_failures;                                                       \
-      fprintf(stderr, "%s:%d: %s failed: %s: %s\n", __FILE__, __LINE__,   \
-              #call, sspf_status_name(st_), sspf_error_message(err));     \
-    }                                                                     \
-    sspf_error_free(&err);                                                \
-  } while (0)
-
-static const uint8_t* P(const char* s) { return (const uint8_t*)s; }
-#define PASS(s) SSPF_CREDENTIAL_PASSPHRASE, P(s), strlen(s)
-
-/* Extracts the string value of "key":"..." that follows `after` (or the
- * start) in a JSON text into out; good enough for ids (no escapes). */
-static int JsonString(const char* json, const char* after, const char* key,
-                      char* out, size_t out_size) {
+int JsonString(const char* json, const char* after, const char* key, char* out,
+               size_t out_size) {
   const char* p = json;
   char pattern[64];
   const char* q;
@@ -206,15 +178,6 @@ static void TestNullArguments(void) {
   sspf_options_destroy(NULL);
   sspf_audit_filter_destroy(NULL);
 }
-
-/* The names of the scenario's principals. */
-#define ADMIN "admin"
-#define COORD "kim.coordinator"
-#define SCHOOL "sara.school"
-#define POLICE "per.police"
-#define SOCIAL "sol.social"
-#define AUDITOR "alva.auditor"
-#define SECRET "correct horse battery staple"
 
 static sspf_session_t* Open(const sspf_options_t* opts, const char* who) {
   sspf_error_t* err = NULL;
@@ -615,6 +578,7 @@ int main(void) {
   TestNullArguments();
   TestScenario(dir);
   TestRecovery(dir);
+  TestEnumRanges(dir);
   RemoveTree(dir);
   printf("c_api_test: %d checks, %d failed\n", g_checks, g_failures);
   return g_failures == 0 ? 0 : 1;

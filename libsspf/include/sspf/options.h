@@ -46,6 +46,8 @@ struct PassphraseCost {
 class SSPF_EXPORT Credential {
  public:
   enum class Kind { kPassphrase = 1, kKey = 2 };
+  // Every Kind, for code that converts numbers (the C ABI).
+  static constexpr Kind kAllKinds[] = {Kind::kPassphrase, Kind::kKey};
   static Credential Passphrase(SecretBytes passphrase);
   // REQUIRES: key.size() == 32 (checked: kInvalidArgument at use).
   static Credential Key(SecretBytes key);

@@ -167,6 +167,8 @@ struct AuditFilter {
 };
 
 enum class ExportFormat { kJsonLines = 1, kCsv = 2 };
+inline constexpr ExportFormat kAllExportFormats[] = {ExportFormat::kJsonLines,
+                                                     ExportFormat::kCsv};
 
 struct VerifyOptions {
   // A checkpoint note kept outside the store.  The store's log must extend

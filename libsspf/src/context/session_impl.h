@@ -119,8 +119,8 @@ struct __attribute__((visibility("hidden"))) Session::Impl {
 };
 
 namespace internal {
-// The library's way from a Session to its context (the C ABI, white-box
-// tests and sspf-bench); not part of the installed API.
+// The library's way from a Session to its context (white-box tests, and
+// session/bench_access.cpp for sspf-bench); not part of the installed API.
 struct SessionAccess {
   static Session::Impl* Get(Session& s) { return s.impl_.get(); }
 };

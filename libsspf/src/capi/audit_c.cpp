@@ -1,0 +1,185 @@
+// Copyright (c) libsspf authors.
+//
+// C ABI: the access log (auditor): checkpoints, verification, proofs,
+// filters, queries, export, extracts and review.
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "capi/capi_internal.h"
+
+// The entry points are global (sspf.h); everything they use is in sspf::capi.
+using namespace sspf::capi;  // NOLINT(build/namespaces)
+
+namespace {
+
+// Filter setters: set(AuditFilter&) after the NULL check.
+template <typename F>
+sspf_status SetFilter(sspf_audit_filter_t* filter, sspf_error_t** out_error, F&& set) {
+  return WithRep(filter, "filter", {}, out_error, [&](sspf::AuditFilter& f) {
+    set(f);
+    return sspf::Status::Ok();
+  });
+}
+
+const sspf::AuditFilter& FilterOrAll(const sspf_audit_filter_t* filter) {
+  static const sspf::AuditFilter kAll;
+  return filter == nullptr ? kAll : filter->rep;
+}
+
+}  // namespace
+
+extern "C" {
+
+sspf_status sspf_session_checkpoint(sspf_session_t* session, char** out_note,
+                                    sspf_error_t** out_error) {
+  return WithSession(session, {}, Required(out_note, "out_note"), out_error,
+                     [&](sspf::Session& s) { return s.Checkpoint(); });
+}
+
+sspf_status sspf_session_verifier_key(sspf_session_t* session, char** out_key,
+                                      sspf_error_t** out_error) {
+  return WithSession(session, {}, Required(out_key, "out_key"), out_error,
+                     [&](sspf::Session& s) { return s.VerifierKey(); });
+}
+
+sspf_status sspf_session_verify(sspf_session_t* session, const char* kept_checkpoint,
+                                char** out_report_json, sspf_error_t** out_error) {
+  return WithSession(session, {}, OptionalJson(out_report_json), out_error,
+                     [&](sspf::Session& s) {
+    sspf::VerifyOptions vo;
+    vo.kept_checkpoint = OptString(kept_checkpoint);
+    return s.Verify(vo);
+  });
+}
+
+sspf_status sspf_session_prove(sspf_session_t* session, uint64_t index, const char* checkpoint,
+                               char** out_json, sspf_error_t** out_error) {
+  return WithSession(session, {}, RequiredJson(out_json), out_error,
+                     [&](sspf::Session& s) { return s.Prove(index, OptString(checkpoint)); });
+}
+
+sspf_status sspf_audit_filter_create(sspf_audit_filter_t** out_filter,
+                                     sspf_error_t** out_error) {
+  return CreateHandle(out_filter, "out_filter", out_error);
+}
+
+void sspf_audit_filter_destroy(sspf_audit_filter_t** filter) { Release(filter); }
+
+sspf_status sspf_audit_filter_set_case(sspf_audit_filter_t* filter, const char* case_id,
+                                       sspf_error_t** out_error) {
+  return SetFilter(filter, out_error,
+                   [&](sspf::AuditFilter& f) { f.case_id = OptString(case_id); });
+}
+
+sspf_status sspf_audit_filter_set_subject(sspf_audit_filter_t* filter, const char* subject_id,
+                                          sspf_error_t** out_error) {
+  return SetFilter(filter, out_error,
+                   [&](sspf::AuditFilter& f) { f.subject_id = OptString(subject_id); });
+}
+
+sspf_status sspf_audit_filter_set_principal(sspf_audit_filter_t* filter, const char* principal,
+                                            sspf_error_t** out_error) {
+  return SetFilter(filter, out_error,
+                   [&](sspf::AuditFilter& f) { f.principal = OptString(principal); });
+}
+
+sspf_status sspf_audit_filter_set_actor(sspf_audit_filter_t* filter, int actor,
+                                        sspf_error_t** out_error) {
+  return SetFilter(filter, out_error, [&](sspf::AuditFilter& f) {
+    if (actor == 0) {
+      f.actor.reset();
+    } else {
+      f.actor = ToActor(actor);
+    }
+  });
+}
+
+sspf_status sspf_audit_filter_set_action(sspf_audit_filter_t* filter, const char* action,
+                                         sspf_error_t** out_error) {
+  return SetFilter(filter, out_error, [&](sspf::AuditFilter& f) {
+    if (action == nullptr) {
+      f.action.reset();
+      return;
+    }
+    std::optional<sspf::Action> a = sspf::ParseAction(action);
+    if (!a) Fail(SSPF_STATUS_INVALID_ARGUMENT, "unknown action name");
+    f.action = *a;
+  });
+}
+
+sspf_status sspf_audit_filter_set_allowed(sspf_audit_filter_t* filter, int allowed,
+                                          sspf_error_t** out_error) {
+  return SetFilter(filter, out_error, [&](sspf::AuditFilter& f) {
+    // Not an enum: the three values sspf.h gives.
+    if (allowed < -1 || allowed > 1) Fail(SSPF_STATUS_INVALID_ARGUMENT, "allowed must be -1, 0 or 1");
+    if (allowed == -1) {
+      f.allowed.reset();
+    } else {
+      f.allowed = allowed == 1;
+    }
+  });
+}
+
+sspf_status sspf_audit_filter_set_target(sspf_audit_filter_t* filter, const char* target,
+                                         sspf_error_t** out_error) {
+  return SetFilter(filter, out_error,
+                   [&](sspf::AuditFilter& f) { f.target = OptString(target); });
+}
+
+sspf_status sspf_audit_filter_set_time_range(sspf_audit_filter_t* filter, int has_since,
+                                             int64_t since, int has_until, int64_t until,
+                                             sspf_error_t** out_error) {
+  return SetFilter(filter, out_error, [&](sspf::AuditFilter& f) {
+    f.since.reset();
+    f.until.reset();
+    if (has_since) f.since = since;
+    if (has_until) f.until = until;
+  });
+}
+
+sspf_status sspf_audit_filter_set_limit(sspf_audit_filter_t* filter, size_t limit,
+                                        sspf_error_t** out_error) {
+  return SetFilter(filter, out_error, [&](sspf::AuditFilter& f) { f.limit = limit; });
+}
+
+sspf_status sspf_session_query_events(sspf_session_t* session, const sspf_audit_filter_t* filter,
+                                      char** out_json, sspf_error_t** out_error) {
+  return WithSession(session, {}, RequiredJson(out_json), out_error,
+                     [&](sspf::Session& s) { return s.QueryEvents(FilterOrAll(filter)); });
+}
+
+sspf_status sspf_session_export_events(sspf_session_t* session,
+                                       const sspf_audit_filter_t* filter, int format,
+                                       sspf_line_sink sink, void* user_data,
+                                       sspf_error_t** out_error) {
+  return WithSession(session, {}, out_error, [&](sspf::Session& s) {
+    if (sink == nullptr) Fail(SSPF_STATUS_INVALID_ARGUMENT, "sink is NULL");
+    const sspf::ExportFormat f = ToExportFormat(format);
+    std::string line;  // NUL-terminated copy for the callback
+    return s.ExportEvents(FilterOrAll(filter), f, [&](std::string_view l) -> sspf::Status {
+      line.assign(l);
+      sspf_status st = sink(user_data, line.c_str(), line.size());
+      if (st == SSPF_STATUS_OK) return sspf::Status::Ok();
+      if (!IsStatusCode(st)) st = SSPF_STATUS_INTERNAL;
+      return sspf::Status(static_cast<sspf::StatusCode>(st),
+                          "export stopped by the caller's sink");
+    });
+  });
+}
+
+sspf_status sspf_session_extract_subject(sspf_session_t* session, const char* subject_id,
+                                         char** out_json, sspf_error_t** out_error) {
+  return WithSession(session, {{subject_id, "subject_id"}}, RequiredJson(out_json), out_error,
+                     [&](sspf::Session& s) { return s.ExtractSubject(subject_id); });
+}
+
+sspf_status sspf_session_review(sspf_session_t* session, char** out_json,
+                                sspf_error_t** out_error) {
+  return WithSession(session, {}, RequiredJson(out_json), out_error,
+                     [&](sspf::Session& s) { return s.Review(); });
+}
+
+}  // extern "C"

@@ -1,0 +1,70 @@
+/* Copyright (c) libsspf authors.
+ *
+ * What the C ABI test files share: the check counters and macros, the
+ * scenario's principal names, and the test functions of the other files. */
+#ifndef SSPF_TESTS_C_API_C_API_TEST_H_
+#define SSPF_TESTS_C_API_C_API_TEST_H_
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sspf/sspf.h"
+
+/* Checks run and failed (c_api_test.c). */
+extern int g_checks;
+extern int g_failures;
+
+#define CHECK(cond)                                                  \
+  do {                                                               \
+    ++g_checks;                                                      \
+    if (!(cond)) {                                                   \
+      ++g_failures;                                                  \
+      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, \
+              #cond);                                                \
+    }                                                                \
+  } while (0)
+
+/* Runs `call` (which must take &err as its error argument) and expects the
+ * status `want`; for a failure also an error object with that code.  Prints
+ * the error if not, and frees it. */
+#define EXPECT(want, call)                                                 \
+  do {                                                                    \
+    sspf_status st_ = (call);                                             \
+    ++g_checks;                                                           \
+    if (st_ != (want)) {                                                  \
+      ++g_failures;                                                       \
+      fprintf(stderr, "%s:%d: %s: expected %s, got %s: %s\n", __FILE__,   \
+              __LINE__, #call, sspf_status_name(want),                    \
+              sspf_status_name(st_), sspf_error_message(err));            \
+    }                                                                     \
+    if ((want) != SSPF_STATUS_OK) {                                       \
+      CHECK(err != NULL && sspf_error_code(err) == (want));               \
+    }                                                                     \
+    sspf_error_free(&err);                                                \
+  } while (0)
+#define OK(call) EXPECT(SSPF_STATUS_OK, call)
+#define INVALID(call) EXPECT(SSPF_STATUS_INVALID_ARGUMENT, call)
+
+static inline const uint8_t* P(const char* s) { return (const uint8_t*)s; }
+#define PASS(s) SSPF_CREDENTIAL_PASSPHRASE, P(s), strlen(s)
+
+/* Extracts the string value of "key":"..." that follows `after` (or the
+ * start) in a JSON text into out; good enough for ids (no escapes). */
+int JsonString(const char* json, const char* after, const char* key, char* out,
+               size_t out_size);
+
+/* The names of the scenario's principals. */
+#define ADMIN "admin"
+#define COORD "kim.coordinator"
+#define SCHOOL "sara.school"
+#define POLICE "per.police"
+#define SOCIAL "sol.social"
+#define AUDITOR "alva.auditor"
+#define SECRET "correct horse battery staple"
+
+/* c_api_enum_test.c: enum arguments out of range. */
+void TestEnumRanges(const char* dir);
+
+#endif /* SSPF_TESTS_C_API_C_API_TEST_H_ */

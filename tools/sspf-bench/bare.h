@@ -1,0 +1,71 @@
+// sspf-bench: the bare baselines (raw SQLCipher + libsodium on the store's
+// own connection).
+#ifndef SSPF_TOOLS_SSPF_BENCH_BARE_H_
+#define SSPF_TOOLS_SSPF_BENCH_BARE_H_
+
+#include <sqlite3.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "sspf/secret.h"
+#include "sspf/store.h"
+#include "util/bytes.h"
+
+namespace sspf::bench {
+
+// A prepared statement; exits on a prepare error.
+class RawStmt {
+ public:
+  RawStmt(sqlite3* db, const char* sql);
+  ~RawStmt() { sqlite3_finalize(st_); }
+  RawStmt(const RawStmt&) = delete;
+  RawStmt& operator=(const RawStmt&) = delete;
+  sqlite3_stmt* get() { return st_; }
+
+ private:
+  sqlite3_stmt* st_ = nullptr;
+};
+
+// Runs sql; exits on an error.
+void RawExec(sqlite3* db, const char* sql);
+
+// The minimum an audited read needs, on the store's own connection: one
+// SELECT of the entry row and its sealed key, the sealed-box open of the
+// entry key, the XChaCha20-Poly1305 decrypt of the body and (when durable)
+// one INSERT of a log row into a table shaped and indexed like `events`,
+// committed with the store's settings (WAL, synchronous=FULL).
+class Bare {
+ public:
+  explicit Bare(Session& s);
+
+  // One read: SELECT + unseal + decrypt; returns the plaintext size.
+  size_t Read(const std::string& entry_id);
+  // One durable audited read: BEGIN IMMEDIATE, read, INSERT, COMMIT.
+  void DurableRead(const std::string& entry_id, const std::string& case_id,
+                   const std::string& subject_id);
+  void Insert(const std::string& entry_id, const std::string& case_id,
+              const std::string& subject_id);
+  // The bare indexed SELECT of a case's events: every column of every row.
+  size_t Query(const std::string& case_id);
+
+  sqlite3* db() { return db_; }
+
+ private:
+  [[noreturn]] void Fail(const char* what);
+
+  Session& session_;
+  const PrincipalInfo& me_;
+  sqlite3* db_;
+  std::optional<RawStmt> select_, insert_, query_;
+  int64_t key_version_ = 0;
+  internal::Bytes actor_pk_;
+  const SecretBytes* actor_sk_ = nullptr;
+  size_t sink_ = 0;  // keeps the column reads from being optimised away
+};
+
+}  // namespace sspf::bench
+
+#endif  // SSPF_TOOLS_SSPF_BENCH_BARE_H_

@@ -1,0 +1,127 @@
+// sspf-bench: what its files share (main.cpp has the overview).
+#ifndef SSPF_TOOLS_SSPF_BENCH_BENCH_H_
+#define SSPF_TOOLS_SSPF_BENCH_BENCH_H_
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <random>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "log/merkle.h"
+#include "sspf/secret.h"
+#include "sspf/status.h"
+#include "sspf/store.h"
+
+struct sqlite3;
+
+namespace sspf::bench {
+
+using Clock = std::chrono::steady_clock;
+
+inline double Seconds(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
+
+// Progress on stderr when it is a terminal (SetProgressTty).
+void SetProgressTty(bool tty);
+void Progress(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+void ProgressDone();
+
+[[noreturn]] void Die(const std::string& what, const Status& s);
+template <typename T>
+T Must(Result<T> r, const std::string& what) {
+  if (!r.ok()) Die(what, r.status());
+  return std::move(r).value();
+}
+inline void Must(const Status& s, const std::string& what) {
+  if (!s.ok()) Die(what, s);
+}
+
+std::string Fmt(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+
+struct Sizes {
+  bool quick = false;
+  uint64_t small_cases = 0, small_events = 0;  // growth: the small store
+  uint64_t big_cases = 0, big_events = 0;      // everything else
+  int durable_reads = 0;                       // audited_read, per side
+  int batched_reads = 0;                       // batched_read, per side
+  int queries = 0;                             // audit_query, per side
+};
+Sizes SizesFor(bool quick);
+
+struct Figure {
+  std::string name;
+  double value = 0;
+  std::string unit;
+  double baseline = 0;
+  double ratio = 0;
+  std::string goal;  // e.g. ">= 0.7"
+  bool met = false;
+  std::string note;
+};
+
+SecretBytes FixedKey(uint8_t tag);
+
+// ---- A populated store (world.cpp) ---------------------------------------------
+
+struct World {
+  std::string dir;
+  StoreOptions options;
+  std::optional<Session> admin, coord, school, auditor;
+  std::vector<std::string> case_ids, subject_ids, entry_ids;
+
+  Session Open(const char* name, uint8_t key_tag);
+};
+
+constexpr uint8_t kAdminKey = 1, kCoordKey = 2, kSchoolKey = 3, kAuditorKey = 4;
+
+uint64_t LogSizeOf(Session& s);
+
+// Builds a store with `cases` subjects/cases (one 1 KiB school entry each)
+// and then fills the log up to `events` events through the library's own
+// append path, inside big transactions.
+void Build(World* w, const std::string& dir, uint64_t cases, uint64_t events,
+           const char* label);
+
+// ---- SHA-256 over the leaves (hashes.cpp) ------------------------------------------
+
+struct Leaves {
+  std::vector<uint8_t> bytes;     // all leaves, back to back
+  std::vector<uint64_t> offsets;  // n + 1
+  size_t count() const { return offsets.empty() ? 0 : offsets.size() - 1; }
+};
+Leaves CollectLeaves(Session& s);
+
+using Hash = internal::Hash;
+// The RFC 6962 root over the leaves (n leaf and n - 1 node hashes, O(log n)
+// memory: the least a verifier must compute) with libsodium's SHA-256, and
+// with OpenSSL's.
+Hash SodiumRoot(const Leaves& l);
+#ifdef SSPF_BENCH_HAVE_OPENSSL
+Hash OpensslRoot(const Leaves& l);
+#endif
+
+// ---- Peak RSS of Verify in a child process (rss.cpp) ----------------------------
+
+// Child mode (--verify-child PATH).
+int VerifyChild(const std::string& path);
+
+struct RssResult {
+  double hwm_mib = 0, before_mib = 0, child_maxrss_mib = 0;
+};
+RssResult MeasureVerifyRss(const std::string& path);
+
+// ---- Output (report.cpp) ---------------------------------------------------------
+
+using Machine = std::vector<std::pair<std::string, std::string>>;
+Machine DescribeMachine(const std::string& dir, sqlite3* db);
+void PrintReport(bool json, const std::vector<Figure>& figs, const Machine& machine,
+                 const std::string& command, const std::string& mode,
+                 const std::string& sizes_note);
+
+}  // namespace sspf::bench
+
+#endif  // SSPF_TOOLS_SSPF_BENCH_BENCH_H_

@@ -1,0 +1,276 @@
+// sspf-bench: the figures of DESIGN §11, each beside its bare baseline.
+#include "figures.h"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <cinttypes>
+#include <cmath>
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace sspf::bench {
+namespace {
+
+struct Timing {
+  double sspf_s = 0, bare_s = 0;
+};
+
+enum class Goal { kAtLeast, kAtMost };
+
+// A figure measured as the ratio value / baseline, met when the ratio is at
+// least (or at most) limit.
+Figure RatioFigure(const char* name, const char* unit, double value, double baseline, Goal goal,
+                   double limit, std::string note) {
+  Figure f;
+  f.name = name;
+  f.unit = unit;
+  f.value = value;
+  f.baseline = baseline;
+  f.ratio = f.value / f.baseline;
+  f.goal = Fmt("%s %g", goal == Goal::kAtLeast ? ">=" : "<=", limit);
+  f.met = goal == Goal::kAtLeast ? f.ratio >= limit : f.ratio <= limit;
+  f.note = std::move(note);
+  return f;
+}
+
+}  // namespace
+
+Figures::Figures(const Sizes& sz, World& small, World& big, Bare& bare)
+    : sz_(sz), small_(small), big_(big), bare_(bare) {
+  small_n_ = LogSizeOf(*small.school);
+  big_desc_ = Fmt("%" PRIu64 " events, %zu cases/entries", LogSizeOf(*big.school),
+                  big.case_ids.size());
+}
+
+size_t Figures::Pick(const World& w) {
+  return static_cast<size_t>(rng_() % w.entry_ids.size());
+}
+
+// batched_read and growth: many reads in one batch; with b, the same reads
+// bare in one read transaction (*bare_s).
+double Figures::Batched(World& w, Bare* b, int reads, double* bare_s) {
+  std::vector<size_t> ks(static_cast<size_t>(reads));
+  for (auto& k : ks) k = Pick(w);
+  auto a = Clock::now();
+  Must(w.school->BeginBatch(), "begin batch");
+  for (size_t k : ks) {
+    Must(w.school->ReadEntry(w.entry_ids[k], "bench").status(), "read entry");
+  }
+  Must(w.school->CommitBatch(), "commit batch");
+  auto m = Clock::now();
+  if (b) {
+    RawExec(b->db(), "BEGIN");
+    for (size_t k : ks) b->Read(w.entry_ids[k]);
+    RawExec(b->db(), "COMMIT");
+    *bare_s = Seconds(m, Clock::now());
+  }
+  return Seconds(a, m);
+}
+
+// (1) audited_read: durable, one transaction per read.  Interleaved in
+// rounds so that both sides see the same disk weather.
+Figure Figures::AuditedRead() {
+  Timing t;
+  const int kRound = 25;
+  for (int done = 0; done < sz_.durable_reads; done += kRound) {
+    auto a = Clock::now();
+    for (int i = 0; i < kRound; ++i) {
+      size_t k = Pick(big_);
+      Must(big_.school->ReadEntry(big_.entry_ids[k], "bench").status(), "read entry");
+    }
+    auto b = Clock::now();
+    for (int i = 0; i < kRound; ++i) {
+      size_t k = Pick(big_);
+      bare_.DurableRead(big_.entry_ids[k], big_.case_ids[k], big_.subject_ids[k]);
+    }
+    auto c = Clock::now();
+    t.sspf_s += Seconds(a, b);
+    t.bare_s += Seconds(b, c);
+    Progress("audited_read: %d/%d", done + kRound, sz_.durable_reads);
+  }
+  ProgressDone();
+  const double n = std::ceil(sz_.durable_reads / double(kRound)) * kRound;
+  return RatioFigure(
+      "audited_read", "reads/s", n / t.sspf_s, n / t.bare_s, Goal::kAtLeast, 0.7,
+      Fmt("%.0f ReadEntry calls, each its own transaction with a durable commit "
+          "(WAL, synchronous=FULL), vs bare SELECT+unseal+decrypt+INSERT+COMMIT on "
+          "the same connection; store of %s; %.2f ms vs %.2f ms per read",
+          n, big_desc_.c_str(), 1e3 * t.sspf_s / n, 1e3 * t.bare_s / n));
+}
+
+// (2) batched_read: many reads in one batch.
+Figure Figures::BatchedRead() {
+  Progress("batched_read");
+  double bare_s = 0;
+  Batched(big_, &bare_, sz_.batched_reads / 10, &bare_s);  // warm the caches
+  double sspf_s = Batched(big_, &bare_, sz_.batched_reads, &bare_s);
+  ProgressDone();
+  return RatioFigure(
+      "batched_read", "reads/s", sz_.batched_reads / sspf_s,
+      sz_.batched_reads / bare_s, Goal::kAtLeast, 0.5,
+      Fmt("%d ReadEntry calls in one BeginBatch/CommitBatch (decision, unseal, "
+          "decrypt, log append) vs bare point SELECT+unseal+decrypt in one read "
+          "transaction; store of %s; %.1f us vs %.1f us per read",
+          sz_.batched_reads, big_desc_.c_str(), 1e6 * sspf_s / sz_.batched_reads,
+          1e6 * bare_s / sz_.batched_reads));
+}
+
+// (3) audit_query: by case, latency.
+std::optional<Figure> Figures::AuditQuery() {
+  std::vector<size_t> ks(static_cast<size_t>(sz_.queries));
+  for (auto& k : ks) k = static_cast<size_t>(rng_() % big_.case_ids.size());
+  double sspf_s = 0, bare_s = 0;
+  size_t rows = 0;
+  for (size_t k : ks) {
+    AuditFilter flt;
+    flt.case_id = big_.case_ids[k];
+    auto a = Clock::now();
+    std::vector<AuditEvent> ev = Must(big_.auditor->QueryEvents(flt), "query events");
+    auto b = Clock::now();
+    size_t n = bare_.Query(big_.case_ids[k]);
+    auto c = Clock::now();
+    sspf_s += Seconds(a, b);
+    bare_s += Seconds(b, c);
+    rows += n;
+    if (ev.size() != n) {
+      std::fprintf(stderr, "sspf-bench: QueryEvents returned %zu rows, bare %zu\n",
+                   ev.size(), n);
+      return std::nullopt;
+    }
+    Progress("audit_query: %zu rows", rows);
+  }
+  ProgressDone();
+  return RatioFigure(
+      "audit_query", "ms", 1e3 * sspf_s / sz_.queries, 1e3 * bare_s / sz_.queries, Goal::kAtMost, 2,
+      Fmt("QueryEvents(case) on %s, %d random cases, %.1f rows per query; includes "
+          "the durable log append of the query itself (audit gate) vs a bare indexed "
+          "SELECT of all columns",
+          big_desc_.c_str(), sz_.queries, double(rows) / sz_.queries));
+}
+
+// (5) growth: per-operation cost of an audited read (batched: CPU and
+// page-cache cost without the fsync, which is size-independent) and of a
+// durable one, small store vs big store.
+Figure Figures::Growth() {
+  Progress("growth");
+  const int reads = sz_.batched_reads / 2;
+  double dummy = 0;
+  Batched(small_, nullptr, reads / 10, &dummy);
+  double s_small = 0, s_big = 0;
+  for (int rep = 0; rep < 3; ++rep) {  // alternate to share the weather
+    s_small += Batched(small_, nullptr, reads, &dummy);
+    s_big += Batched(big_, nullptr, reads, &dummy);
+  }
+  double d_small = 0, d_big = 0;
+  const int durable = std::max(20, sz_.durable_reads / 5);
+  for (int i = 0; i < durable; ++i) {
+    auto a = Clock::now();
+    Must(small_.school->ReadEntry(small_.entry_ids[Pick(small_)], "bench").status(), "read");
+    auto b = Clock::now();
+    Must(big_.school->ReadEntry(big_.entry_ids[Pick(big_)], "bench").status(), "read");
+    auto c = Clock::now();
+    d_small += Seconds(a, b);
+    d_big += Seconds(b, c);
+  }
+  ProgressDone();
+  return RatioFigure(
+      "growth", "us/read", 1e6 * s_big / (3.0 * reads),
+      1e6 * s_small / (3.0 * reads), Goal::kAtMost, 1.5,
+      Fmt("audited ReadEntry (batched, so without the constant fsync) at %s vs "
+          "%" PRIu64 " events, %zu cases; durable reads: %.2f ms vs %.2f ms "
+          "(ratio %.2f)",
+          big_desc_.c_str(), small_n_, small_.case_ids.size(), 1e3 * d_big / durable,
+          1e3 * d_small / durable, d_big / d_small));
+}
+
+// (4) log_verify vs raw SHA-256 over the same leaves.
+std::optional<Figure> Figures::LogVerify() {
+  Progress("log_verify: collecting leaves");
+  Leaves leaves = CollectLeaves(*big_.auditor);
+  const size_t n_leaves = leaves.count();
+  Progress("log_verify: libsodium SHA-256");
+  auto a = Clock::now();
+  Hash r1 = SodiumRoot(leaves);
+  auto b = Clock::now();
+  const double sodium_s = Seconds(a, b);
+  double openssl_s = 0;
+#ifdef SSPF_BENCH_HAVE_OPENSSL
+  Progress("log_verify: OpenSSL SHA-256");
+  b = Clock::now();
+  Hash r2 = OpensslRoot(leaves);
+  openssl_s = Seconds(b, Clock::now());
+  if (r1 != r2) {
+    std::fprintf(stderr, "sspf-bench: OpenSSL and libsodium roots differ\n");
+    return std::nullopt;
+  }
+#endif
+  const double leaf_mib = leaves.bytes.size() / 1048576.0;
+  leaves = Leaves();
+  // What reading the log alone costs: a bare scan of every events row and
+  // every tree node through SQLCipher (page decrypt + row decode).
+  Progress("log_verify: bare scan");
+  auto sa = Clock::now();
+  size_t scan_bytes = 0;
+  for (const char* sql : {"SELECT seq, time, principal_id, actor, role, action, target, "
+                          "allowed, reason, basis, purpose, case_id, subject_id, detail "
+                          "FROM events ORDER BY seq",
+                          "SELECT level, idx, hash FROM tree_nodes"}) {
+    RawStmt st(bare_.db(), sql);
+    while (sqlite3_step(st.get()) == SQLITE_ROW) {
+      const int cols = sqlite3_column_count(st.get());
+      for (int col = 0; col < cols; ++col) {
+        scan_bytes += static_cast<size_t>(sqlite3_column_bytes(st.get(), col));
+      }
+    }
+  }
+  const double scan_s = Seconds(sa, Clock::now());
+  Progress("log_verify: Session::Verify");
+  auto c = Clock::now();
+  VerifyReport rep = Must(big_.auditor->Verify(VerifyOptions()), "verify");
+  const double verify_s = Seconds(c, Clock::now());
+  ProgressDone();
+  // Verify logs itself first, so its tree is one event larger.
+  if (rep.root.size() != 32 ||
+      (rep.tree_size == n_leaves &&
+       !std::equal(rep.root.begin(), rep.root.end(), r1.begin()))) {
+    std::fprintf(stderr, "sspf-bench: Verify's root differs from the raw root\n");
+    return std::nullopt;
+  }
+  const double best = openssl_s > 0 ? std::min(sodium_s, openssl_s) : sodium_s;
+  return RatioFigure(
+      "log_verify", "events/s", rep.tree_size / verify_s, n_leaves / best, Goal::kAtLeast, 0.5,
+      Fmt("Session::Verify of %" PRIu64 " events (%.2f s: stream + leaf hashes, "
+          "every stored node, checkpoints, replay) vs RFC 6962 root (n leaf + n-1 "
+          "node hashes) over the same %.1f MiB of leaf bytes in memory with the "
+          "faster SHA-256: libsodium %.3f s, OpenSSL %.3f s%s; a bare SQLCipher "
+          "scan of the events and tree_nodes rows alone (%.1f MiB of columns) takes "
+          "%.3f s",
+          rep.tree_size, verify_s, leaf_mib, sodium_s, openssl_s,
+          openssl_s > 0 ? "" : " (not built)", scan_bytes / 1048576.0, scan_s));
+}
+
+// (6) verify_peak_rss_mib in a child process.
+Figure Figures::VerifyPeakRss() {
+  Progress("verify_peak_rss_mib");
+  RssResult r = MeasureVerifyRss(big_.options.path);
+  ProgressDone();
+  Figure f;
+  f.name = "verify_peak_rss_mib";
+  f.unit = "MiB";
+  f.value = r.hwm_mib;
+  f.baseline = r.before_mib;
+  f.ratio = r.hwm_mib - r.before_mib;
+  f.goal = "<= 64";
+  f.met = r.hwm_mib <= 64;
+  f.note = Fmt("VmHWM of a child process around Verify only (reset with clear_refs "
+               "after unlocking) over %s; baseline = RSS just before Verify, ratio = "
+               "growth in MiB; whole child incl. unlock: maxrss %.1f MiB",
+               big_desc_.c_str(), r.child_maxrss_mib);
+  return f;
+}
+
+}  // namespace sspf::bench

@@ -1,0 +1,45 @@
+// sspf-bench: the figures, measured on two populated stores.
+#ifndef SSPF_TOOLS_SSPF_BENCH_FIGURES_H_
+#define SSPF_TOOLS_SSPF_BENCH_FIGURES_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <random>
+#include <string>
+
+#include "bare.h"
+#include "bench.h"
+
+namespace sspf::bench {
+
+// Each method measures one figure; call them in the order of main.cpp, which
+// fixes the random sequence of entries and cases read.  nullopt: the two
+// sides disagreed (printed on stderr).
+class Figures {
+ public:
+  Figures(const Sizes& sz, World& small, World& big, Bare& bare);
+
+  Figure AuditedRead();
+  Figure BatchedRead();
+  std::optional<Figure> AuditQuery();
+  Figure Growth();
+  std::optional<Figure> LogVerify();
+  Figure VerifyPeakRss();
+
+ private:
+  size_t Pick(const World& w);
+  double Batched(World& w, Bare* b, int reads, double* bare_s);
+
+  const Sizes& sz_;
+  World& small_;
+  World& big_;
+  Bare& bare_;
+  std::mt19937_64 rng_{42};
+  uint64_t small_n_ = 0;
+  std::string big_desc_;
+};
+
+}  // namespace sspf::bench
+
+#endif  // SSPF_TOOLS_SSPF_BENCH_FIGURES_H_
