@@ -205,7 +205,7 @@ Status CheckCertifiedState(Session::Impl* impl) {
   SSPF_ASSIGN_OR_RETURN(std::vector<PrincipalRow> rows, AllPrincipals(db));
   for (const PrincipalRow& r : rows) {
     auto it = principals.find(r.info.id);
-    const std::string name = "principals: row " + r.info.id;
+    const std::string name = "principals row " + r.info.id;
     if (it == principals.end()) return IntegrityViolation(name + " has no certificate");
     const PrincipalCert& c = it->second;
     if (c.name != r.info.name || c.actor != r.info.actor || c.role != r.info.role ||
@@ -227,7 +227,7 @@ Status CheckCertifiedState(Session::Impl* impl) {
     const std::string subject = ActorKeySubject(static_cast<Actor>(st->Int(0)), st->Int(1));
     auto it = actor_keys.find(subject);
     if (it == actor_keys.end() || it->second != st->Blob(2)) {
-      s = IntegrityViolation("actor_keys: row " + subject +
+      s = IntegrityViolation("actor_keys row " + subject +
                              (it == actor_keys.end() ? " has no certificate"
                                                      : " differs from its certificate"));
       break;

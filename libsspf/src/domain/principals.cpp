@@ -166,6 +166,14 @@ Status Session::DisablePrincipal(std::string_view name) {
     del->Bind(1, id);
     SSPF_RETURN_IF_ERROR(del->Run());
     op.event.detail = EncodeDetail(Action::kPrincipalDisable, {id, "0"});
+    // Its keyring entry goes too: its passphrase no longer unwraps the root
+    // key from the live keyring (a copy made earlier needs `key rekey`).
+    op.after_log = [impl, name = std::string(name)] {
+      SSPF_ASSIGN_OR_RETURN(Keyring keyring, Keyring::Load(impl->KeyringPath()));
+      SSPF_RETURN_IF_ERROR(keyring.Verify(impl->root_key));
+      keyring.Disable(Keyring::PrincipalTag(impl->store_id_bytes, name));
+      return keyring.Save(impl->KeyringPath(), impl->root_key);
+    };
     return Status::Ok();
   });
 }

@@ -137,7 +137,10 @@ Result<Keyring> Keyring::Parse(const Bytes& data) {
         !r.Take(sealed_len, &e.sealed)) {
       return Malformed();
     }
-    if (kind < 1 || kind > 3) return Malformed();
+    if (kind < 1 || kind > 4) return Malformed();
+    if (kind == static_cast<uint8_t>(WrapKind::kDisabled) && !e.sealed.empty()) {
+      return Malformed();
+    }
     // The cost comes from the file: cap it, or a doctored keyring could make
     // an unlock run Argon2id for hours or allocate terabytes.
     if (kind == static_cast<uint8_t>(WrapKind::kPassphrase) &&
@@ -200,6 +203,9 @@ Result<Unwrapped> Keyring::Unlock(const Bytes& tag, WrapKind kind,
       Kek(dummy, secret).status().IgnoreError();
     }
     return WrongKey("wrong passphrase or not an sspf store");
+  }
+  if (it->kind == WrapKind::kDisabled) {
+    return PermissionDenied("denied: principal disabled (ask an admin)");
   }
   // A passphrase never opens a key entry or the reverse (the KEK derivation
   // differs, and a key must not be run through an entry's Argon2id cost).
@@ -299,9 +305,19 @@ void Keyring::Remove(const Bytes& tag) {
                  entries_.end());
 }
 
+void Keyring::Disable(const Bytes& tag) {
+  Remove(tag);
+  KeyringEntry e;
+  e.tag = tag;
+  e.kind = WrapKind::kDisabled;
+  e.salt = Bytes(kArgonSaltSize, 0);
+  entries_.push_back(std::move(e));
+}
+
 bool Keyring::Has(const Bytes& tag) const {
-  return std::any_of(entries_.begin(), entries_.end(),
-                     [&](const KeyringEntry& e) { return e.tag == tag; });
+  return std::any_of(entries_.begin(), entries_.end(), [&](const KeyringEntry& e) {
+    return e.tag == tag && e.kind != WrapKind::kDisabled;
+  });
 }
 
 Result<Bytes> Keyring::Serialize(const SecretBytes& root_key) const {

@@ -20,7 +20,10 @@ namespace sspf::internal {
 
 inline constexpr size_t kStoreIdSize = 16;
 
-enum class WrapKind : uint8_t { kPassphrase = 1, kKey = 2, kRecovery = 3 };
+// kDisabled: the tombstone of a disabled principal's entry.  It wraps
+// nothing (no key is left to unwrap) and only lets Unlock say "disabled"
+// instead of "wrong passphrase".
+enum class WrapKind : uint8_t { kPassphrase = 1, kKey = 2, kRecovery = 3, kDisabled = 4 };
 
 struct KeyringEntry {
   Bytes tag;  // 32 bytes: whose entry (BLAKE2b of store id and name)
@@ -79,6 +82,10 @@ class Keyring {
              const PassphraseCost& cost, const SecretBytes& root_key,
              const EntrySecrets& secrets);
   void Remove(const Bytes& tag);
+  // Replaces the entry of tag by a tombstone: nothing is wrapped for it any
+  // more, and Unlock answers kPermissionDenied ("principal disabled").
+  void Disable(const Bytes& tag);
+  // Whether tag has an entry that wraps keys (not a tombstone).
   bool Has(const Bytes& tag) const;
 
   // Serialises with the MAC under root_key.

@@ -289,7 +289,9 @@ Result<std::unique_ptr<Session::Impl>> OpenImpl(const StoreOptions& options,
   std::shared_ptr<const Clock> clock = options.clock ? options.clock : SystemClock();
   Result<internal::Unwrapped> unwrapped = keyring.Unlock(tag, kind, secret);
   if (!unwrapped.ok()) {
-    if (unwrapped.status().code() == StatusCode::kWrongKey) {
+    // A disabled principal's attempt is recorded like a wrong passphrase.
+    if (unwrapped.status().code() == StatusCode::kWrongKey ||
+        unwrapped.status().code() == StatusCode::kPermissionDenied) {
       internal::RecordUnlockFailure(options.path, clock->Now(), tag);
     }
     return unwrapped.status();

@@ -103,7 +103,8 @@ Status IngestUnlockFailures(Session::Impl* impl) {
         e.actor = it->second.actor;
         e.role = it->second.role;
         e.target = "principal:" + it->second.id;
-        e.reason = "failed unlock: wrong passphrase or key";
+        e.reason = it->second.active ? "failed unlock: wrong passphrase or key"
+                                     : "failed unlock: principal disabled";
       } else {
         // No such principal.  The event needs an actor and role: the
         // coordination function's member values mark "nobody".

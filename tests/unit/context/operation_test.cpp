@@ -162,10 +162,12 @@ TEST_CASE("list principals and own credential changes are decided by Decide",
   // A principal disabled while its session is open cannot change its
   // credential any more.
   REQUIRE(w.admin->DisablePrincipal("coord").ok());
+  const std::string keyring = ReadFile(w.options.path + ".keyring");
   Status changed = w.coord->ChangeCredential(Pass("another-passphrase-2"));
   CHECK(changed.code() == StatusCode::kPermissionDenied);
+  CHECK(ReadFile(w.options.path + ".keyring") == keyring);  // nothing re-wrapped
   CHECK(Store::Open(w.options, "coord", Pass("another-passphrase-2")).status().code() ==
-        StatusCode::kWrongKey);
+        StatusCode::kPermissionDenied);
 }
 
 }  // namespace

@@ -177,10 +177,16 @@ TEST_CASE("a disabled principal is refused", "[store]") {
     REQUIRE(list->size() == 3);
     for (const PrincipalInfo& p : *list) CHECK(p.active == (p.name != "sara.skola"));
   }
+  // Disabling removes the keyring entry (DESIGN §13): her passphrase no
+  // longer unwraps the root key; a tombstone says why.
   Result<Session> s = Store::Open(f.options, "sara.skola", Pass(kSchoolPass));
   REQUIRE_FALSE(s.ok());
   CHECK(s.status().code() == StatusCode::kPermissionDenied);
   CHECK(s.status().message().find("disabled") != std::string::npos);
+  Result<internal::Keyring> k = internal::Keyring::Load(f.options.path + ".keyring");
+  REQUIRE(k.ok());
+  CHECK_FALSE(k->Has(internal::Keyring::PrincipalTag(k->store_id(), "sara.skola")));
+  CHECK(k->Has(internal::Keyring::PrincipalTag(k->store_id(), "admin.anna")));
 }
 
 TEST_CASE("only admins manage principals", "[store]") {
@@ -471,6 +477,9 @@ TEST_CASE("every principal change is in the access log", "[store][audit]") {
   Session admin = f.Open("admin.anna", kAdminPass);
   REQUIRE(admin.DisablePrincipal("per.polis").ok());
   CHECK_FALSE(Store::Open(f.options, "per.polis", Pass(kPolicePass)).ok());
+  // The failed attempt (its keyring entry is gone) reaches the log with the
+  // next unlock.
+  Session again = f.Open("admin.anna", kAdminPass);
   std::vector<std::string> actions;
   REQUIRE(internal::ForEachEvent(internal::SessionAccess::Get(admin)->db.get(), 0, [&](const internal::EventRecord& e) {
             actions.push_back(std::string(ActionName(e.action)) + (e.allowed ? "+" : "-"));
@@ -478,7 +487,7 @@ TEST_CASE("every principal change is in the access log", "[store][audit]") {
           }).ok());
   std::vector<std::string> expected = {"store.init+", "principal.add+", "unlock+",
                                        "principal.add+", "principal.add+", "unlock+",
-                                       "principal.disable+", "unlock-"};
+                                       "principal.disable+", "unlock+", "unlock-"};
   CHECK(actions == expected);
 }
 

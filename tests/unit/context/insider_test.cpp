@@ -1,0 +1,259 @@
+// Insider attacks on keys and membership (DESIGN §13, issue "insider-proof
+// keys").  The attacker is a school member: she knows only her own
+// passphrase, which gives her the root key and so the SQLCipher key, and
+// she writes the database directly.  Each attack must fail to reach its
+// goal (no actor key delivered, no content readable), and audit verify
+// must report an integrity violation naming what it found.
+#include <sodium.h>
+
+#include <string>
+
+#include "catch.h"
+#include "context/session_impl.h"
+#include "crypto/crypto.h"
+#include "keys/certificate.h"
+#include "keys/key_hierarchy.h"
+#include "keys/keyring.h"
+#include "sspf/pnr.h"
+#include "sspf/store.h"
+#include "storage/db.h"
+#include "test_util.h"
+
+using namespace sspf;
+using namespace sspf::testing;
+
+namespace {
+
+constexpr const char* kPass = "a-test-passphrase-1";
+
+struct World {
+  TempDir dir;
+  std::shared_ptr<FakeClock> clock = std::make_shared<FakeClock>();
+  StoreOptions options = TestOptions(dir, clock);
+  std::optional<Session> admin, coord, school, police, auditor;
+  std::string case_id;
+
+  World() {
+    REQUIRE(Store::Create(options, "admin", Pass(kPass)).ok());
+    admin = Open("admin");
+    Add("coord", Actor::kCoordination, Role::kCoordinator);
+    Add("school1", Actor::kSchool, Role::kMember);
+    Add("police1", Actor::kPolice, Role::kMember);
+    Add("auditor", Actor::kCoordination, Role::kAuditor);
+    coord = Open("coord");
+    school = Open("school1");
+    police = Open("police1");
+    auditor = Open("auditor");
+    Result<SubjectInfo> s = coord->AddSubject(
+        {MakeTestPersonalNumber(Date{DateOf(clock->Now()).year - 15, 4, 2}, 417, false),
+         "Ung Testsson", {"Vera Testsson"}});
+    REQUIRE(s.ok());
+    Result<std::string> c = coord->OpenCase(s->id, {"school1", "police1"});
+    REQUIRE(c.ok());
+    case_id = *c;
+  }
+  void Add(const std::string& name, Actor a, Role r) {
+    Result<std::string> id = admin->AddPrincipal(name, a, r, Pass(kPass));
+    INFO(id.status().ToString());
+    REQUIRE(id.ok());
+  }
+  Session Open(const std::string& name) {
+    Result<Session> s = Store::Open(options, name, Pass(kPass));
+    INFO(s.status().ToString());
+    REQUIRE(s.ok());
+    return std::move(s).value();
+  }
+};
+
+// The school member's own connection to the database, keyed with the
+// SQLCipher subkey of the root key her passphrase unwraps.
+std::unique_ptr<internal::Db> InsiderDb(Session& insider, const std::string& path) {
+  Session::Impl* impl = internal::SessionAccess::Get(insider);
+  Result<SecretBytes> key = internal::Subkey(impl->root_key, internal::kSubkeySqlcipher);
+  REQUIRE(key.ok());
+  Result<std::unique_ptr<internal::Db>> db = internal::Db::Open(path, *key, false);
+  REQUIRE(db.ok());
+  return std::move(db).value();
+}
+
+int64_t Count(internal::Db* db, const std::string& sql) {
+  internal::Stmt* st = db->Prepare(sql.c_str()).value();
+  bool row = st->Step().value();
+  int64_t n = row ? st->Int(0) : -1;
+  st->Reset();
+  return n;
+}
+
+std::string VerifyMessage(Session& auditor) {
+  Result<VerifyReport> v = auditor.Verify({});
+  if (v.ok()) return "ok";
+  CHECK(v.status().code() == StatusCode::kIntegrityViolation);
+  return v.status().message();
+}
+
+constexpr int kPolice = static_cast<int>(Actor::kPolice);
+
+TEST_CASE("a planted actor-key version is never sealed to, and verify names it",
+          "[insider][trust]") {
+  World w;
+  std::unique_ptr<internal::Db> db = InsiderDb(*w.school, w.options.path);
+  // The attacker makes a police key pair she holds and plants it as
+  // version 2, so that new police entries would be sealed to it.
+  Result<internal::BoxKeyPair> planted = internal::NewBoxKeyPair();
+  REQUIRE(planted.ok());
+  internal::Stmt* ins = db->Prepare("INSERT INTO actor_keys(actor, version, public_key, created) "
+                                    "VALUES(?, 2, ?, 0)").value();
+  ins->Bind(1, int64_t{kPolice}).BindBlob(2, planted->public_key);
+  REQUIRE(ins->Run().ok());
+
+  // A police member writes an entry: refused, nothing sealed to the plant.
+  Result<std::string> entry = w.police->AddEntry(w.case_id, Category::kPolice, "Polisens anteckning");
+  CHECK(entry.status().code() == StatusCode::kIntegrityViolation);
+  CHECK(Count(db.get(), "SELECT count(*) FROM entry_keys WHERE actor = " +
+                            std::to_string(kPolice) + " AND actor_key_version = 2") == 0);
+  CHECK(Count(db.get(), "SELECT count(*) FROM entries WHERE author_actor = " +
+                            std::to_string(kPolice)) == 0);
+  // The refusal is in the log.
+  CHECK(Count(db.get(), "SELECT count(*) FROM events WHERE detail = "
+                        "'outcome=integrity_violation'") == 1);
+  const std::string v = VerifyMessage(*w.auditor);
+  INFO(v);
+  CHECK(v.find("actor_keys row " + std::to_string(kPolice) + ":2 has no certificate") !=
+        std::string::npos);
+}
+
+TEST_CASE("a certificate signed by anyone but the authority is refused", "[insider][trust]") {
+  World w;
+  std::unique_ptr<internal::Db> db = InsiderDb(*w.school, w.options.path);
+  // The attacker certifies her planted key herself, with her own Ed25519 key.
+  Result<internal::BoxKeyPair> planted = internal::NewBoxKeyPair();
+  Result<internal::SignKeyPair> fake_authority = internal::NewSignKeyPair();
+  REQUIRE(planted.ok());
+  REQUIRE(fake_authority.ok());
+  internal::Stmt* ins = db->Prepare("INSERT INTO actor_keys(actor, version, public_key, created) "
+                                    "VALUES(?, 2, ?, 0)").value();
+  ins->Bind(1, int64_t{kPolice}).BindBlob(2, planted->public_key);
+  REQUIRE(ins->Run().ok());
+  Session::Impl* impl = internal::SessionAccess::Get(*w.school);
+  internal::ActorKeyCert cert;
+  cert.store_id = impl->store_id_bytes;
+  cert.actor = Actor::kPolice;
+  cert.version = 2;
+  cert.public_key = planted->public_key;
+  internal::Bytes body = internal::EncodeActorKeyCert(cert);
+  internal::Bytes sig = internal::SignDetached(fake_authority->secret_key, body).value();
+  internal::Stmt* c = db->Prepare("INSERT INTO certificates(kind, subject, version, body, "
+                                  "signature, created) VALUES(2, ?, 1, ?, ?, 0)").value();
+  c->Bind(1, std::to_string(kPolice) + ":2").BindBlob(2, body).BindBlob(3, sig);
+  REQUIRE(c->Run().ok());
+  // She also replaces the store's displayed authority key: sessions trust
+  // only the anchor pinned in their own keyring entry.
+  internal::Stmt* m = db->Prepare("UPDATE meta SET value = ? WHERE key = "
+                                  "'authority_public_key'").value();
+  m->BindBlob(1, fake_authority->public_key);
+  REQUIRE(m->Run().ok());
+
+  Result<std::string> entry = w.police->AddEntry(w.case_id, Category::kPolice, "Polisens anteckning");
+  CHECK(entry.status().code() == StatusCode::kIntegrityViolation);
+  CHECK(Count(db.get(), "SELECT count(*) FROM entry_keys WHERE actor_key_version = 2") == 0);
+  const std::string v = VerifyMessage(*w.auditor);
+  INFO(v);
+  CHECK(v.find("not signed by the store authority") != std::string::npos);
+}
+
+TEST_CASE("a fake principal row gets no actor key, and verify names it", "[insider][trust]") {
+  World w;
+  std::unique_ptr<internal::Db> db = InsiderDb(*w.school, w.options.path);
+  // A police principal whose box key the attacker holds.
+  Result<internal::BoxKeyPair> mine = internal::NewBoxKeyPair();
+  REQUIRE(mine.ok());
+  const std::string fake_id = internal::RandomId();
+  internal::Stmt* ins = db->Prepare(
+      "INSERT INTO principals(id, name, actor, role, active, created, box_public_key) "
+      "VALUES(?, 'police.fake', ?, 1, 1, 0, ?)").value();
+  ins->Bind(1, fake_id).Bind(2, int64_t{kPolice}).BindBlob(3, mine->public_key);
+  REQUIRE(ins->Run().ok());
+
+  // The next unlock of a police member would deliver the police key.
+  Session police = w.Open("police1");
+  CHECK(Count(db.get(), "SELECT count(*) FROM actor_key_seals WHERE principal_id = '" + fake_id +
+                            "'") == 0);
+  // The refusal is logged, naming the row.
+  CHECK(Count(db.get(), "SELECT count(*) FROM events WHERE allowed = 0 AND target = 'principal:" +
+                            fake_id + "' AND reason LIKE 'integrity:%'") == 1);
+  const std::string v = VerifyMessage(*w.auditor);
+  INFO(v);
+  // The replay check or the certificate check names the row, whichever
+  // runs into it first.
+  CHECK(v.find("principals row " + fake_id) != std::string::npos);
+}
+
+TEST_CASE("a swapped box key of a real member gets no actor key", "[insider][trust]") {
+  World w;
+  // A second police member, not yet holding the police key.
+  w.Add("police2", Actor::kPolice, Role::kMember);
+  std::unique_ptr<internal::Db> db = InsiderDb(*w.school, w.options.path);
+  Result<internal::BoxKeyPair> mine = internal::NewBoxKeyPair();
+  REQUIRE(mine.ok());
+  internal::Stmt* up = db->Prepare("UPDATE principals SET box_public_key = ? WHERE name = "
+                                   "'police2'").value();
+  up->BindBlob(1, mine->public_key);
+  REQUIRE(up->Run().ok());
+  internal::Stmt* id = db->Prepare("SELECT id FROM principals WHERE name = 'police2'").value();
+  REQUIRE(id->Step().value());
+  const std::string police2 = id->Text(0);
+  id->Reset();
+
+  Session police = w.Open("police1");  // would deliver to police2
+  internal::Stmt* seal = db->Prepare("SELECT sealed FROM actor_key_seals WHERE principal_id = ?")
+                             .value();
+  seal->Bind(1, police2);
+  CHECK_FALSE(seal->Step().value());
+  seal->Reset();
+  const std::string v = VerifyMessage(*w.auditor);
+  INFO(v);
+  CHECK(v.find("principals row " + police2 + " differs from its certificate") !=
+        std::string::npos);
+}
+
+TEST_CASE("a role written into the principal row grants nothing", "[insider][trust]") {
+  World w;
+  std::unique_ptr<internal::Db> db = InsiderDb(*w.school, w.options.path);
+  CHECK(db->Exec("UPDATE principals SET role = 2 WHERE name = 'school1'").ok());  // coordinator
+  // Her open session and a new one both still act as a member.
+  Result<std::vector<CaseInfo>> cases = w.school->ListCases();
+  REQUIRE(cases.ok());
+  Session again = w.Open("school1");
+  CHECK(again.principal().role == Role::kMember);
+  Result<SubjectInfo> added = again.AddSubject(
+      {MakeTestPersonalNumber(Date{2010, 5, 6}, 512, false), "Annan Ung", {}});
+  CHECK(added.status().code() == StatusCode::kPermissionDenied);
+  const std::string v = VerifyMessage(*w.auditor);
+  INFO(v);
+  CHECK(v.find("principals row " + w.school->principal().id) != std::string::npos);
+}
+
+}  // namespace
+
+namespace {
+
+TEST_CASE("a disabled principal's passphrase no longer opens the live keyring",
+          "[insider][trust]") {
+  World w;
+  REQUIRE(w.admin->DisablePrincipal("school1").ok());
+  Result<Session> again = Store::Open(w.options, "school1", Pass(kPass));
+  CHECK(again.status().code() == StatusCode::kPermissionDenied);
+  // Nothing is wrapped for her any more: the entry is a tombstone.
+  Result<internal::Keyring> k = internal::Keyring::Load(w.options.path + ".keyring");
+  REQUIRE(k.ok());
+  CHECK_FALSE(k->Has(internal::Keyring::PrincipalTag(k->store_id(), "school1")));
+  // Her certificate says disabled, and her seals are gone.
+  Session::Impl* impl = internal::SessionAccess::Get(*w.admin);
+  CHECK(Count(impl->db.get(), "SELECT count(*) FROM actor_key_seals WHERE principal_id = '" +
+                                  w.school->principal().id + "'") == 0);
+  // Her open session is denied from its next operation on.
+  CHECK(w.school->ListCases().status().code() == StatusCode::kPermissionDenied);
+  CHECK(VerifyMessage(*w.auditor) == "ok");
+}
+
+}  // namespace
