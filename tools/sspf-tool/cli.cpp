@@ -4,9 +4,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include <cctype>
 #include <cstdlib>
-#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -227,45 +225,12 @@ Result<std::vector<Category>> ParseCategoryList(const std::string& s) {
   return out;
 }
 
-std::string FormatTime(UnixSeconds t) {
-  Date d = DateOf(t);
-  int64_t s = ((t % 86400) + 86400) % 86400;
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", d.year, d.month,
-                d.day, static_cast<int>(s / 3600), static_cast<int>(s / 60 % 60),
-                static_cast<int>(s % 60));
-  return buf;
-}
-
 Result<UnixSeconds> ParseTime(const std::string& s) {
   if (!s.empty() && s.find_first_not_of("0123456789") == std::string::npos &&
       s.size() < 16) {
     return static_cast<UnixSeconds>(std::stoll(s));
   }
-  SSPF_ASSIGN_OR_RETURN(Date d, ParseDate(s.substr(0, 10)));
-  int hh = 0, mm = 0, ss = 0;
-  if (s.size() > 10) {
-    char z = 0;
-    auto digits = [&](size_t at) {
-      return std::isdigit(static_cast<unsigned char>(s[at])) &&
-             std::isdigit(static_cast<unsigned char>(s[at + 1]));
-    };
-    if (s.size() != 20 || s[10] != 'T' || !digits(11) || s[13] != ':' || !digits(14) ||
-        s[16] != ':' || !digits(17) ||
-        std::sscanf(s.c_str() + 11, "%2d:%2d:%2d%c", &hh, &mm, &ss, &z) != 4 || z != 'Z' ||
-        hh > 23 || mm > 59 || ss > 59) {
-      return InvalidArgument("time must be YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ");
-    }
-  }
-  // Days from civil (inverse of DateOf).
-  int y = d.year - (d.month <= 2 ? 1 : 0);
-  int era = (y >= 0 ? y : y - 399) / 400;
-  int yoe = y - era * 400;
-  int mp = d.month > 2 ? d.month - 3 : d.month + 9;
-  int doy = (153 * mp + 2) / 5 + d.day - 1;
-  int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  int64_t days = static_cast<int64_t>(era) * 146097 + doe - 719468;
-  return days * 86400 + hh * 3600 + mm * 60 + ss;
+  return ParseDateOrRfc3339(s);
 }
 
 std::string Base64(const std::vector<uint8_t>& b) {

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "sspf/civil_time.h"
 #include "sspf/pnr.h"
 #include "sspf/store.h"
 
@@ -95,7 +96,7 @@ void PrintJson(Context& ctx, const nlohmann::json& j);
 // Helpers for option values.
 Result<std::vector<Actor>> ParseActorList(const std::string& s);
 Result<std::vector<Category>> ParseCategoryList(const std::string& s);
-std::string FormatTime(UnixSeconds t);  // "2026-11-25T13:45:00Z"
+inline std::string FormatTime(UnixSeconds t) { return FormatRfc3339(t); }  // "2026-11-25T13:45:00Z"
 // Accepts "YYYY-MM-DD" (midnight UTC) or "YYYY-MM-DDTHH:MM:SSZ" or unix seconds.
 Result<UnixSeconds> ParseTime(const std::string& s);
 std::string Base64(const std::vector<uint8_t>& b);
