@@ -7,7 +7,6 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
-#include <sstream>
 
 namespace sspf::cli {
 
@@ -192,36 +191,45 @@ Result<Session> OpenSession(const Globals& g) {
 
 void PrintJson(Context& ctx, const nlohmann::json& j) { *ctx.out << j.dump() << "\n"; }
 
-Result<std::vector<Actor>> ParseActorList(const std::string& s) {
-  std::vector<Actor> out;
-  std::stringstream ss(s);
-  std::string item;
-  while (std::getline(ss, item, ',')) {
-    std::optional<Actor> a = ParseActor(item);
-    if (!a) {
-      return InvalidArgument("unknown actor '" + item +
-                             "' (use school, social, police, leisure, coordination)");
-    }
-    out.push_back(*a);
+std::vector<std::string> SplitArgList(const std::string& s) {
+  std::vector<std::string> items = SplitList(s);
+  if (items.back().empty()) items.pop_back();
+  return items;
+}
+
+namespace {
+template <typename T>
+Result<std::vector<T>> ParseNameList(const std::string& s,
+                                     std::optional<T> (*parse)(std::string_view),
+                                     const std::string& what, const char* names,
+                                     const char* none_given) {
+  std::vector<T> out;
+  for (const std::string& item : SplitArgList(s)) {
+    std::optional<T> v = parse(item);
+    if (!v) return InvalidArgument("unknown " + what + " '" + item + "' (use " + names + ")");
+    out.push_back(*v);
   }
-  if (out.empty()) return InvalidArgument("no actors given");
+  if (out.empty()) return InvalidArgument(none_given);
   return out;
+}
+}  // namespace
+
+Result<std::vector<Actor>> ParseActorList(const std::string& s) {
+  return ParseNameList(s, ParseActor, "actor", "school, social, police, leisure, coordination",
+                       "no actors given");
 }
 
 Result<std::vector<Category>> ParseCategoryList(const std::string& s) {
-  std::vector<Category> out;
-  std::stringstream ss(s);
-  std::string item;
-  while (std::getline(ss, item, ',')) {
-    std::optional<Category> c = ParseCategory(item);
-    if (!c) {
-      return InvalidArgument("unknown category '" + item +
-                             "' (use identity, school, social, police, leisure, "
-                             "health, plan, meeting)");
-    }
-    out.push_back(*c);
+  return ParseNameList(s, ParseCategory, "category",
+                       "identity, school, social, police, leisure, health, plan, meeting",
+                       "no categories given");
+}
+
+Result<std::vector<std::string>> SplitNames(const std::string& s) {
+  std::vector<std::string> out = SplitArgList(s);
+  for (const std::string& item : out) {
+    if (item.empty()) return InvalidArgument("empty name in the list");
   }
-  if (out.empty()) return InvalidArgument("no categories given");
   return out;
 }
 
@@ -231,33 +239,6 @@ Result<UnixSeconds> ParseTime(const std::string& s) {
     return static_cast<UnixSeconds>(std::stoll(s));
   }
   return ParseDateOrRfc3339(s);
-}
-
-std::string Base64(const std::vector<uint8_t>& b) {
-  static const char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  size_t i = 0;
-  for (; i + 2 < b.size(); i += 3) {
-    uint32_t v = b[i] << 16 | b[i + 1] << 8 | b[i + 2];
-    out += kAlphabet[v >> 18];
-    out += kAlphabet[v >> 12 & 63];
-    out += kAlphabet[v >> 6 & 63];
-    out += kAlphabet[v & 63];
-  }
-  if (i + 1 == b.size()) {
-    uint32_t v = b[i] << 16;
-    out += kAlphabet[v >> 18];
-    out += kAlphabet[v >> 12 & 63];
-    out += "==";
-  } else if (i + 2 == b.size()) {
-    uint32_t v = b[i] << 16 | b[i + 1] << 8;
-    out += kAlphabet[v >> 18];
-    out += kAlphabet[v >> 12 & 63];
-    out += kAlphabet[v >> 6 & 63];
-    out += '=';
-  }
-  return out;
 }
 
 }  // namespace sspf::cli

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "context/internal_ops.h"
+#include "sspf/lists.h"
 
 namespace sspf {
 
@@ -135,12 +136,10 @@ Result<std::string> Session::OpenCase(std::string_view subject_id,
                               "opened_by) VALUES(?,?,1,?,NULL,?)"));
   ins->Bind(1, id).Bind(2, subject_id).Bind(3, impl->Now()).Bind(4, impl->me.id);
   SSPF_RETURN_IF_ERROR(ins->Run());
-  std::string team_ids;
   for (const std::string& pid : members) {
     SSPF_RETURN_IF_ERROR(AddToTeam(impl, id, pid));
-    if (!team_ids.empty()) team_ids += ",";
-    team_ids += pid;
   }
+  const std::string team_ids = JoinList(members);
   e.target = "case:" + id;
   e.case_id = id;
   e.subject_id = std::string(subject_id);

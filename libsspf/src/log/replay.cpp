@@ -18,6 +18,7 @@
 #include "crypto/crypto.h"
 #include "log/replay.h"
 #include "sspf/civil_time.h"
+#include "sspf/lists.h"
 
 namespace sspf::internal {
 namespace {
@@ -110,23 +111,10 @@ bool ValidDate(std::string_view s) {
   return d <= DaysInMonth(y, m);
 }
 
-std::vector<std::string> Split(std::string_view s, char sep) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  for (;;) {
-    size_t p = s.find(sep, start);
-    out.emplace_back(s.substr(start, p == std::string_view::npos ? s.size() - start
-                                                                 : p - start));
-    if (p == std::string_view::npos) break;
-    start = p + 1;
-  }
-  return out;
-}
-
 // Splits "k1=v1 k2=v2 ..." requiring exactly `keys`, in order.
 Result<std::vector<std::string>> Fields(const std::string& detail,
                                         std::initializer_list<const char*> keys) {
-  std::vector<std::string> tokens = Split(detail, ' ');
+  std::vector<std::string> tokens = SplitList(detail, ' ');
   if (tokens.size() != keys.size()) {
     return InvalidArgument("expected " + std::to_string(keys.size()) + " fields, got " +
                            std::to_string(tokens.size()));
@@ -159,7 +147,7 @@ template <typename T>
 Result<std::string> NameList(const std::string& v, std::optional<T> (*parse)(std::string_view),
                              const char* what) {
   if (v.empty()) return InvalidArgument(std::string("empty ") + what);
-  for (const std::string& item : Split(v, ',')) {
+  for (const std::string& item : SplitList(v, ',')) {
     if (!parse(item)) return InvalidArgument(std::string("bad ") + what);
   }
   return v;
@@ -172,7 +160,7 @@ std::optional<std::string> NormalizeList(const std::string& v,
                                          const char* (*name)(T), int max) {
   if (v.empty()) return std::nullopt;
   std::string out;
-  for (const std::string& item : Split(v, ',')) {
+  for (const std::string& item : SplitList(v, ',')) {
     std::optional<T> x = parse(item);
     if (!x && ValidDecimal(item) && item.size() < 4) {
       int n = std::stoi(item);
@@ -305,7 +293,7 @@ class Replay {
         SSPF_RETURN_IF_ERROR(Need(v[2] == "1", "open"));
         Add(e, Tag::kCase, {v[0]}, h_.Of(Tag::kCase, {v[1]}));
         if (!v[3].empty()) {
-          for (const std::string& m : Split(v[3], ',')) {
+          for (const std::string& m : SplitList(v[3], ',')) {
             SSPF_RETURN_IF_ERROR(Need(ValidId(m), "team member id"));
             Add(e, Tag::kTeam, {v[0], m}, 0);
           }
@@ -376,7 +364,7 @@ class Replay {
         if (v[3].rfind("grant:", 0) == 0) basis_ok = ValidId(v[3].substr(6));
         if (v[3].rfind("consent:", 0) == 0) {
           basis_ok = true;
-          for (const std::string& id : Split(v[3].substr(8), ',')) basis_ok &= ValidId(id);
+          for (const std::string& id : SplitList(v[3].substr(8), ',')) basis_ok &= ValidId(id);
         }
         SSPF_RETURN_IF_ERROR(Need(basis_ok, "basis"));
         Add(e, Tag::kDisclosure, {v[0]}, h_.Of(Tag::kDisclosure, {v[1], v[2], v[3]}));
