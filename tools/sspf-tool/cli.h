@@ -15,6 +15,7 @@
 
 #include "sspf/civil_time.h"
 #include "sspf/encoding.h"
+#include "sspf/file.h"
 #include "sspf/lists.h"
 #include "sspf/pnr.h"
 #include "sspf/store.h"
@@ -109,6 +110,10 @@ inline std::string JoinCategories(const std::vector<Category>& v) { return JoinC
 inline std::string FormatTime(UnixSeconds t) { return FormatRfc3339(t); }  // "2026-11-25T13:45:00Z"
 // Accepts "YYYY-MM-DD" (midnight UTC) or "YYYY-MM-DDTHH:MM:SSZ" or unix seconds.
 Result<UnixSeconds> ParseTime(const std::string& s);
+// Writes a public file (a checkpoint) atomically, mode 0644 (sspf/file.h).
+inline Status WriteFileAtomically(const std::string& path, const std::string& data) {
+  return ::sspf::WriteFileAtomically(path, data, 0644);
+}
 inline std::string Base64(const std::vector<uint8_t>& b) { return Base64Encode(b); }
 
 // Registration functions, one per command file.
