@@ -16,10 +16,11 @@ namespace {
 // U+2014 EM DASH followed by a space: the start of every signature line.
 constexpr std::string_view kSigPrefix = "\xE2\x80\x94 ";
 
-// Signed notes must be UTF-8 without control characters other than "\n";
-// with allow_newline false, not even that (for single lines).
 bool IsControl(uint32_t cp) { return cp < 0x20; }
 bool IsControlButNewline(uint32_t cp) { return cp < 0x20 && cp != '\n'; }
+
+// Signed notes must be UTF-8 without control characters other than "\n";
+// with allow_newline false, not even that (for single lines).
 bool IsCleanText(std::string_view s, bool allow_newline) {
   return CheckUtf8(s, allow_newline ? IsControlButNewline : IsControl) == Utf8Check::kOk;
 }
