@@ -4,12 +4,9 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include <cctype>
 #include <cstdlib>
-#include <ctime>
 #include <fstream>
 #include <iostream>
-#include <sstream>
 
 namespace sspf::cli {
 
@@ -194,47 +191,46 @@ Result<Session> OpenSession(const Globals& g) {
 
 void PrintJson(Context& ctx, const nlohmann::json& j) { *ctx.out << j.dump() << "\n"; }
 
-Result<std::vector<Actor>> ParseActorList(const std::string& s) {
-  std::vector<Actor> out;
-  std::stringstream ss(s);
-  std::string item;
-  while (std::getline(ss, item, ',')) {
-    std::optional<Actor> a = ParseActor(item);
-    if (!a) {
-      return InvalidArgument("unknown actor '" + item +
-                             "' (use school, social, police, leisure, coordination)");
-    }
-    out.push_back(*a);
+std::vector<std::string> SplitArgList(const std::string& s) {
+  std::vector<std::string> items = SplitList(s);
+  if (items.back().empty()) items.pop_back();
+  return items;
+}
+
+namespace {
+template <typename T>
+Result<std::vector<T>> ParseNameList(const std::string& s,
+                                     std::optional<T> (*parse)(std::string_view),
+                                     const std::string& what, const char* names,
+                                     const char* none_given) {
+  std::vector<T> out;
+  for (const std::string& item : SplitArgList(s)) {
+    std::optional<T> v = parse(item);
+    if (!v) return InvalidArgument("unknown " + what + " '" + item + "' (use " + names + ")");
+    out.push_back(*v);
   }
-  if (out.empty()) return InvalidArgument("no actors given");
+  if (out.empty()) return InvalidArgument(none_given);
   return out;
+}
+}  // namespace
+
+Result<std::vector<Actor>> ParseActorList(const std::string& s) {
+  return ParseNameList(s, ParseActor, "actor", "school, social, police, leisure, coordination",
+                       "no actors given");
 }
 
 Result<std::vector<Category>> ParseCategoryList(const std::string& s) {
-  std::vector<Category> out;
-  std::stringstream ss(s);
-  std::string item;
-  while (std::getline(ss, item, ',')) {
-    std::optional<Category> c = ParseCategory(item);
-    if (!c) {
-      return InvalidArgument("unknown category '" + item +
-                             "' (use identity, school, social, police, leisure, "
-                             "health, plan, meeting)");
-    }
-    out.push_back(*c);
-  }
-  if (out.empty()) return InvalidArgument("no categories given");
-  return out;
+  return ParseNameList(s, ParseCategory, "category",
+                       "identity, school, social, police, leisure, health, plan, meeting",
+                       "no categories given");
 }
 
-std::string FormatTime(UnixSeconds t) {
-  Date d = DateOf(t);
-  int64_t s = ((t % 86400) + 86400) % 86400;
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", d.year, d.month,
-                d.day, static_cast<int>(s / 3600), static_cast<int>(s / 60 % 60),
-                static_cast<int>(s % 60));
-  return buf;
+Result<std::vector<std::string>> SplitNames(const std::string& s) {
+  std::vector<std::string> out = SplitArgList(s);
+  for (const std::string& item : out) {
+    if (item.empty()) return InvalidArgument("empty name in the list");
+  }
+  return out;
 }
 
 Result<UnixSeconds> ParseTime(const std::string& s) {
@@ -242,57 +238,7 @@ Result<UnixSeconds> ParseTime(const std::string& s) {
       s.size() < 16) {
     return static_cast<UnixSeconds>(std::stoll(s));
   }
-  SSPF_ASSIGN_OR_RETURN(Date d, ParseDate(s.substr(0, 10)));
-  int hh = 0, mm = 0, ss = 0;
-  if (s.size() > 10) {
-    char z = 0;
-    auto digits = [&](size_t at) {
-      return std::isdigit(static_cast<unsigned char>(s[at])) &&
-             std::isdigit(static_cast<unsigned char>(s[at + 1]));
-    };
-    if (s.size() != 20 || s[10] != 'T' || !digits(11) || s[13] != ':' || !digits(14) ||
-        s[16] != ':' || !digits(17) ||
-        std::sscanf(s.c_str() + 11, "%2d:%2d:%2d%c", &hh, &mm, &ss, &z) != 4 || z != 'Z' ||
-        hh > 23 || mm > 59 || ss > 59) {
-      return InvalidArgument("time must be YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ");
-    }
-  }
-  // Days from civil (inverse of DateOf).
-  int y = d.year - (d.month <= 2 ? 1 : 0);
-  int era = (y >= 0 ? y : y - 399) / 400;
-  int yoe = y - era * 400;
-  int mp = d.month > 2 ? d.month - 3 : d.month + 9;
-  int doy = (153 * mp + 2) / 5 + d.day - 1;
-  int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  int64_t days = static_cast<int64_t>(era) * 146097 + doe - 719468;
-  return days * 86400 + hh * 3600 + mm * 60 + ss;
-}
-
-std::string Base64(const std::vector<uint8_t>& b) {
-  static const char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  size_t i = 0;
-  for (; i + 2 < b.size(); i += 3) {
-    uint32_t v = b[i] << 16 | b[i + 1] << 8 | b[i + 2];
-    out += kAlphabet[v >> 18];
-    out += kAlphabet[v >> 12 & 63];
-    out += kAlphabet[v >> 6 & 63];
-    out += kAlphabet[v & 63];
-  }
-  if (i + 1 == b.size()) {
-    uint32_t v = b[i] << 16;
-    out += kAlphabet[v >> 18];
-    out += kAlphabet[v >> 12 & 63];
-    out += "==";
-  } else if (i + 2 == b.size()) {
-    uint32_t v = b[i] << 16 | b[i + 1] << 8;
-    out += kAlphabet[v >> 18];
-    out += kAlphabet[v >> 12 & 63];
-    out += kAlphabet[v >> 6 & 63];
-    out += '=';
-  }
-  return out;
+  return ParseDateOrRfc3339(s);
 }
 
 }  // namespace sspf::cli

@@ -13,6 +13,10 @@
 #include <string>
 #include <vector>
 
+#include "sspf/civil_time.h"
+#include "sspf/encoding.h"
+#include "sspf/file.h"
+#include "sspf/lists.h"
 #include "sspf/pnr.h"
 #include "sspf/store.h"
 
@@ -93,12 +97,24 @@ Result<Session> OpenSession(const Globals& g);
 void PrintJson(Context& ctx, const nlohmann::json& j);
 
 // Helpers for option values.
+// A comma list as std::getline reads it: SplitList (sspf/lists.h) without a
+// last empty item, so "" gives none and "a," gives "a".
+std::vector<std::string> SplitArgList(const std::string& s);
+// SplitArgList, and each item a name (ParseActor, ParseCategory); at least one.
 Result<std::vector<Actor>> ParseActorList(const std::string& s);
 Result<std::vector<Category>> ParseCategoryList(const std::string& s);
-std::string FormatTime(UnixSeconds t);  // "2026-11-25T13:45:00Z"
+// SplitArgList with no empty item.
+Result<std::vector<std::string>> SplitNames(const std::string& s);
+inline std::string JoinActors(const std::vector<Actor>& v) { return JoinActorNames(v); }
+inline std::string JoinCategories(const std::vector<Category>& v) { return JoinCategoryNames(v); }
+inline std::string FormatTime(UnixSeconds t) { return FormatRfc3339(t); }  // "2026-11-25T13:45:00Z"
 // Accepts "YYYY-MM-DD" (midnight UTC) or "YYYY-MM-DDTHH:MM:SSZ" or unix seconds.
 Result<UnixSeconds> ParseTime(const std::string& s);
-std::string Base64(const std::vector<uint8_t>& b);
+// Writes a public file (a checkpoint) atomically, mode 0644 (sspf/file.h).
+inline Status WriteFileAtomically(const std::string& path, const std::string& data) {
+  return ::sspf::WriteFileAtomically(path, data, 0644);
+}
+inline std::string Base64(const std::vector<uint8_t>& b) { return Base64Encode(b); }
 
 // Registration functions, one per command file.
 void RegisterStoreCommands();   // init, whoami, user ...   (cmd_store.cpp)

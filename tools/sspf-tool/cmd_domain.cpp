@@ -62,17 +62,6 @@ Result<std::string> ReadPnr(const std::string& pnr, const std::string& pnr_file)
   return pnr;
 }
 
-Result<std::vector<std::string>> SplitNames(const std::string& s) {
-  std::vector<std::string> out;
-  std::stringstream ss(s);
-  std::string item;
-  while (std::getline(ss, item, ',')) {
-    if (item.empty()) return InvalidArgument("empty name in the list");
-    out.push_back(item);
-  }
-  return out;
-}
-
 json GuardiansJson(const std::vector<GuardianInfo>& gs) {
   json arr = json::array();
   for (const GuardianInfo& g : gs) arr.push_back(json{{"id", g.id}, {"name", g.name}});
@@ -105,18 +94,6 @@ json CaseJson(const CaseInfo& c) {
          {"team", c.team}};
   j["closed"] = c.closed ? json(FormatTime(*c.closed)) : json(nullptr);
   return j;
-}
-
-std::string JoinActors(const std::vector<Actor>& v) {
-  std::string out;
-  for (Actor a : v) out += (out.empty() ? "" : ",") + std::string(ActorName(a));
-  return out;
-}
-
-std::string JoinCategories(const std::vector<Category>& v) {
-  std::string out;
-  for (Category c : v) out += (out.empty() ? "" : ",") + std::string(CategoryName(c));
-  return out;
 }
 
 std::string PartyText(const ConsentParty& p) {

@@ -22,6 +22,7 @@
 #include "log/merkle.h"
 #include "log/note.h"
 #include "log/replay.h"
+#include "util/civil_time.h"
 
 namespace sspf {
 
@@ -98,59 +99,13 @@ Hash ToHash(const Bytes& b) {
 Bytes FromHash(const Hash& h) { return Bytes(h.begin(), h.end()); }
 
 
-// Days since 1970-01-01 of a civil date (proleptic Gregorian).
-int64_t DaysFromCivil(int64_t y, int m, int d) {
-  y -= m <= 2 ? 1 : 0;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-int64_t FloorDiv(int64_t a, int64_t b) {
-  return a / b - ((a % b != 0 && (a < 0) != (b < 0)) ? 1 : 0);
-}
-
-// 0 = Sunday ... 6 = Saturday.
-int WeekdayOfDays(int64_t days) {
-  int64_t w = (days + 4) % 7;  // 1970-01-01 was a Thursday
-  return static_cast<int>(w < 0 ? w + 7 : w);
-}
-
-// 01:00 UTC on the last Sunday of month (March or October): the EU summer
-// time switch (Directive 2000/84/EC).
-int64_t LastSundayOneUtc(int64_t year, int month) {
-  int64_t last = DaysFromCivil(year, month, 31);
-  int64_t sunday = last - WeekdayOfDays(last);
-  return sunday * 86400 + 3600;
-}
-
-// Europe/Stockholm: CET (UTC+1), CEST (UTC+2) in summer time.
-int64_t StockholmLocal(UnixSeconds t) {
-  int64_t year = DateOf(t).year;
-  bool summer = t >= LastSundayOneUtc(year, 3) && t < LastSundayOneUtc(year, 10);
-  return t + (summer ? 7200 : 3600);
-}
-
 bool OutsideOfficeHours(UnixSeconds t) {
-  int64_t local = StockholmLocal(t);
-  int64_t days = FloorDiv(local, 86400);
-  int64_t hour = (local - days * 86400) / 3600;
+  int64_t local = internal::StockholmLocalSeconds(t);
+  int64_t days = internal::FloorDiv(local, internal::kSecondsPerDay);
+  int64_t hour = (local - days * internal::kSecondsPerDay) / 3600;
   int wd = WeekdayOfDays(days);
   if (wd == 0 || wd == 6) return true;
   return hour < kOfficeStartHour || hour >= kOfficeEndHour;
-}
-
-std::string Rfc3339(UnixSeconds t) {
-  Date d = DateOf(t);
-  int64_t days = FloorDiv(t, 86400);
-  int64_t sod = t - days * 86400;
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", d.year, d.month, d.day,
-                static_cast<int>(sod / 3600), static_cast<int>(sod / 60 % 60),
-                static_cast<int>(sod % 60));
-  return buf;
 }
 
 AuditEvent ToAuditEvent(const EventRecord& r) {
@@ -259,7 +214,7 @@ Status CheckFilter(Session::Impl* impl, const AuditFilter& f) {
 nlohmann::json EventJson(const AuditEvent& e) {
   nlohmann::json j;
   j["seq"] = e.seq;
-  j["time"] = Rfc3339(e.time);
+  j["time"] = FormatRfc3339(e.time);
   j["principal"] = e.principal_id;
   j["actor"] = NameOr(ActorName(e.actor), static_cast<int64_t>(e.actor));
   j["role"] = NameOr(RoleName(e.role), static_cast<int64_t>(e.role));
@@ -308,7 +263,7 @@ std::string EventCsv(const AuditEvent& e) {
     line += CsvField(v, neutralize);
   };
   line = std::to_string(e.seq);
-  add(Rfc3339(e.time), false);
+  add(FormatRfc3339(e.time), false);
   add(e.principal_id, true);
   add(NameOr(ActorName(e.actor), static_cast<int64_t>(e.actor)), false);
   add(NameOr(RoleName(e.role), static_cast<int64_t>(e.role)), false);
@@ -806,7 +761,7 @@ Result<std::vector<ReviewFlag>> Session::Review() {
     }
     if (e.action != Action::kEntryRead) continue;
     if (OutsideOfficeHours(e.time)) {
-      flag(e, "outside-office-hours", "entry read at " + Rfc3339(e.time) +
+      flag(e, "outside-office-hours", "entry read at " + FormatRfc3339(e.time) +
                                           " (outside 07:00-18:00 Mon-Fri, Stockholm time)");
     }
     auto it = withdrawn.find(e.case_id);

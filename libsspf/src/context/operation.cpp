@@ -10,6 +10,7 @@
 #include "storage/certificates_table.h"
 #include "storage/grants_table.h"
 #include "storage/principals_table.h"
+#include "util/text.h"
 
 namespace sspf {
 
@@ -186,34 +187,13 @@ Status Session::Impl::CheckText(std::string_view what, std::string_view text,
                            std::to_string(options.max_text_bytes) + " bytes)");
   }
   // UTF-8 validation (no overlongs, no surrogates), no control characters.
-  size_t i = 0;
-  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
-  while (i < text.size()) {
-    unsigned char c = s[i];
-    if (c < 0x80) {
-      if ((c < 0x20 && c != '\t') || c == 0x7f) {
-        return InvalidArgument(w + " contains a control character or NUL");
-      }
-      ++i;
-      continue;
-    }
-    int n = 0;
-    uint32_t cp = 0;
-    if (c >= 0xc2 && c <= 0xdf) { n = 1; cp = c & 0x1f; }
-    else if (c >= 0xe0 && c <= 0xef) { n = 2; cp = c & 0x0f; }
-    else if (c >= 0xf0 && c <= 0xf4) { n = 3; cp = c & 0x07; }
-    else return InvalidArgument(w + " is not valid UTF-8");
-    for (int k = 1; k <= n; ++k) {
-      if (i + k >= text.size() || (s[i + k] & 0xc0) != 0x80) {
-        return InvalidArgument(w + " is not valid UTF-8");
-      }
-      cp = cp << 6 | (s[i + k] & 0x3f);
-    }
-    if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
-        (cp >= 0xd800 && cp <= 0xdfff)) {
-      return InvalidArgument(w + " is not valid UTF-8");
-    }
-    i += n + 1;
+  switch (internal::CheckUtf8(text, [](uint32_t cp) {
+    return (cp < 0x20 && cp != '\t') || cp == 0x7f;
+  })) {
+    case internal::Utf8Check::kOk: break;
+    case internal::Utf8Check::kInvalid: return InvalidArgument(w + " is not valid UTF-8");
+    case internal::Utf8Check::kForbidden:
+      return InvalidArgument(w + " contains a control character or NUL");
   }
   return Status::Ok();
 }

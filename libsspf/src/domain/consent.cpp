@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "domain/domain_internal.h"
+#include "sspf/lists.h"
 #include "sspf/pnr.h"
 
 namespace sspf {
@@ -19,27 +20,13 @@ namespace internal {
 
 namespace {
 
-template <typename T, typename NameFn>
-std::string JoinNames(const std::vector<T>& values, NameFn name) {
-  std::string out;
-  for (const T& v : values) {
-    if (!out.empty()) out += ",";
-    out += name(v);
-  }
-  return out;
-}
-
 template <typename T, typename ParseFn>
 Result<std::vector<T>> SplitNames(const std::string& text, ParseFn parse) {
   std::vector<T> out;
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t comma = text.find(',', start);
-    if (comma == std::string::npos) comma = text.size();
-    std::optional<T> v = parse(std::string_view(text).substr(start, comma - start));
+  for (const std::string& item : SplitList(text)) {
+    std::optional<T> v = parse(item);
     if (!v) return IntegrityViolation("consent record holds an unknown name");
     out.push_back(*v);
-    start = comma + 1;
   }
   return out;
 }
@@ -195,8 +182,8 @@ Result<std::string> Session::GrantConsent(const ConsentInput& input) {
     }
     std::string id = internal::RandomId();
     const UnixSeconds now = impl->Now();
-    std::string actors = internal::JoinNames(c.actors, ActorName);
-    std::string categories = internal::JoinNames(c.categories, CategoryName);
+    std::string actors = JoinActorNames(c.actors);
+    std::string categories = JoinCategoryNames(c.categories);
     std::string until = FormatDate(c.valid_until);
     SSPF_ASSIGN_OR_RETURN(
         Stmt * ins,

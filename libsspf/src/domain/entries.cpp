@@ -10,6 +10,7 @@
 #include <algorithm>
 
 #include "domain/domain_internal.h"
+#include "sspf/lists.h"
 #include "context/trust.h"
 #include "storage/grants_table.h"
 #include "sspf/pnr.h"
@@ -180,14 +181,8 @@ Result<EntryRow> LoadEntry(Db* db, std::string_view entry_id, bool with_body) {
 }
 
 std::vector<std::string> SplitIds(const std::string& s) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start < s.size()) {
-    size_t comma = s.find(',', start);
-    if (comma == std::string::npos) comma = s.size();
-    if (comma > start) out.push_back(s.substr(start, comma - start));
-    start = comma + 1;
-  }
+  std::vector<std::string> out = SplitList(s);
+  out.erase(std::remove(out.begin(), out.end(), std::string()), out.end());
   return out;
 }
 

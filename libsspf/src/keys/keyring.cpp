@@ -1,9 +1,5 @@
 #include "keys/keyring.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -11,6 +7,8 @@
 
 #include <sodium.h>
 #include <iterator>
+
+#include "util/file.h"
 
 namespace sspf::internal {
 namespace {
@@ -343,59 +341,9 @@ Result<Bytes> Keyring::Serialize(const SecretBytes& root_key) const {
 Status Keyring::Save(const std::string& path, const SecretBytes& root_key,
                      const std::function<Status()>& before_rename) const {
   SSPF_ASSIGN_OR_RETURN(Bytes data, Serialize(root_key));
-  return AtomicWriteFile(path, data, 0600, before_rename);
-}
-
-namespace {
-Status Errno(const char* what) {
-  int e = errno;
-  std::string msg = std::string(what) + ": " + std::strerror(e);
-  return IoError(msg);
-}
-}  // namespace
-
-Status AtomicWriteFile(const std::string& path, const Bytes& data, int mode,
-                       const std::function<Status()>& before_rename) {
-  std::string dir = ".";
-  size_t slash = path.rfind('/');
-  if (slash != std::string::npos) dir = slash == 0 ? "/" : path.substr(0, slash);
-  std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-  if (fd < 0) return Errno("cannot write the keyring");
-  size_t off = 0;
-  while (off < data.size()) {
-    ssize_t n = ::write(fd, data.data() + off, data.size() - off);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      Status s = Errno("cannot write the keyring");
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return s;
-    }
-    off += static_cast<size_t>(n);
-  }
-  if (::fchmod(fd, mode) != 0 || ::fsync(fd) != 0) {
-    Status s = Errno("cannot sync the keyring");
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    return s;
-  }
-  ::close(fd);
-  if (before_rename) {
-    Status s = before_rename();
-    if (!s.ok()) return s;  // simulated crash: the temp file stays behind
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    Status s = Errno("cannot replace the keyring");
-    ::unlink(tmp.c_str());
-    return s;
-  }
-  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd < 0) return Errno("cannot sync the keyring directory");
-  int rc = ::fsync(dfd);
-  ::close(dfd);
-  if (rc != 0) return Errno("cannot sync the keyring directory");
-  return Status::Ok();
+  return AtomicWriteFile(path, std::string_view(reinterpret_cast<const char*>(data.data()),
+                                               data.size()),
+                         0600, "the keyring", before_rename);
 }
 
 }  // namespace sspf::internal

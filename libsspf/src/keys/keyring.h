@@ -1,8 +1,8 @@
 // The keyring file beside the store (<store>.keyring): the store root key
 // wrapped once per principal (and once for the recovery key), authenticated
 // as a whole with a MAC under a subkey of the root key.  Byte format in
-// docs/architecture.md#keyring.  Written atomically: temp file, fsync,
-// rename, fsync of the directory; mode 0600.
+// docs/architecture.md#keyring.  Written atomically (AtomicWriteFile in
+// util/file.h: temp file, fsync, rename, fsync of the directory); mode 0600.
 #ifndef SSPF_SRC_KEYRING_H_
 #define SSPF_SRC_KEYRING_H_
 
@@ -103,10 +103,6 @@ class Keyring {
   Bytes mac_;
   Bytes body_;  // serialised bytes covered by mac_, as loaded
 };
-
-// Writes bytes to path atomically with the given mode.
-Status AtomicWriteFile(const std::string& path, const Bytes& data, int mode,
-                       const std::function<Status()>& before_rename = {});
 
 }  // namespace sspf::internal
 

@@ -7,6 +7,8 @@
 #include <utility>
 
 #include "crypto/sodium_init.h"
+#include "util/encoding.h"
+#include "util/text.h"
 
 namespace sspf::internal {
 namespace {
@@ -14,49 +16,13 @@ namespace {
 // U+2014 EM DASH followed by a space: the start of every signature line.
 constexpr std::string_view kSigPrefix = "\xE2\x80\x94 ";
 
-// Decodes one UTF-8 sequence at s[i], rejecting overlong forms, surrogates
-// and code points above U+10FFFF (as Go's utf8.DecodeRune does, so that we
-// accept exactly the notes Go accepts).  Returns the length, 0 if invalid.
-size_t DecodeUtf8(std::string_view s, size_t i, uint32_t* cp) {
-  const auto b = [&](size_t k) { return static_cast<uint8_t>(s[i + k]); };
-  const uint8_t c = b(0);
-  if (c < 0x80) {
-    *cp = c;
-    return 1;
-  }
-  size_t len;
-  uint32_t min;
-  if ((c & 0xE0) == 0xC0) {
-    len = 2, min = 0x80, *cp = c & 0x1F;
-  } else if ((c & 0xF0) == 0xE0) {
-    len = 3, min = 0x800, *cp = c & 0x0F;
-  } else if ((c & 0xF8) == 0xF0) {
-    len = 4, min = 0x10000, *cp = c & 0x07;
-  } else {
-    return 0;
-  }
-  if (s.size() - i < len) return 0;
-  for (size_t k = 1; k < len; ++k) {
-    if ((b(k) & 0xC0) != 0x80) return 0;
-    *cp = (*cp << 6) | (b(k) & 0x3F);
-  }
-  if (*cp < min || *cp > 0x10FFFF || (*cp >= 0xD800 && *cp <= 0xDFFF)) {
-    return 0;
-  }
-  return len;
-}
+bool IsControl(uint32_t cp) { return cp < 0x20; }
+bool IsControlButNewline(uint32_t cp) { return cp < 0x20 && cp != '\n'; }
 
 // Signed notes must be UTF-8 without control characters other than "\n";
 // with allow_newline false, not even that (for single lines).
 bool IsCleanText(std::string_view s, bool allow_newline) {
-  for (size_t i = 0; i < s.size();) {
-    uint32_t cp = 0;
-    const size_t n = DecodeUtf8(s, i, &cp);
-    if (n == 0) return false;
-    if (cp < 0x20 && !(allow_newline && cp == '\n')) return false;
-    i += n;
-  }
-  return true;
+  return CheckUtf8(s, allow_newline ? IsControlButNewline : IsControl) == Utf8Check::kOk;
 }
 
 // Go's unicode.IsSpace, which is what sumdb/note forbids in key names.
@@ -67,39 +33,19 @@ bool IsUnicodeSpace(uint32_t cp) {
          cp == 0x3000;
 }
 
-std::string Base64Encode(const uint8_t* data, size_t size) {
-  const size_t cap =
-      sodium_base64_encoded_len(size, sodium_base64_VARIANT_ORIGINAL);
-  std::string out(cap, '\0');
-  sodium_bin2base64(out.data(), cap, data, size,
-                    sodium_base64_VARIANT_ORIGINAL);
-  out.resize(cap - 1);  // drop the terminating NUL
-  return out;
-}
-
-// Standard padded base64 (RFC 4648 §4), canonical only: re-encoding must
-// give back the input, which rules out non-zero padding bits, missing
-// padding and embedded white space.
+// Standard padded base64 (RFC 4648 §4), canonical only (Base64Decode in
+// util/encoding.h), and never empty.
 bool Base64Decode(std::string_view in, std::vector<uint8_t>* out) {
-  if (in.empty() || in.size() % 4 != 0) return false;
-  out->assign(in.size() / 4 * 3, 0);
-  size_t len = 0;
-  const char* end = nullptr;
-  if (sodium_base642bin(out->data(), out->size(), in.data(), in.size(),
-                        nullptr, &len, &end,
-                        sodium_base64_VARIANT_ORIGINAL) != 0 ||
-      end != in.data() + in.size()) {
-    return false;
-  }
-  out->resize(len);
-  return Base64Encode(out->data(), out->size()) == in;
+  Result<Bytes> b = internal::Base64Decode(in);
+  if (in.empty() || !b.ok()) return false;
+  *out = std::move(*b);
+  return true;
 }
 
 std::string Hex8(uint32_t v) {
-  static const char kDigits[] = "0123456789abcdef";
-  std::string s(8, '0');
-  for (int i = 7; i >= 0; --i, v >>= 4) s[i] = kDigits[v & 15];
-  return s;
+  const uint8_t be[4] = {static_cast<uint8_t>(v >> 24), static_cast<uint8_t>(v >> 16),
+                         static_cast<uint8_t>(v >> 8), static_cast<uint8_t>(v)};
+  return HexEncode(be, sizeof be);
 }
 
 std::string KeyLabel(std::string_view name, uint32_t id) {
@@ -202,14 +148,10 @@ Result<Checkpoint> ParseCheckpoint(std::string_view body) {
 }
 
 bool IsValidKeyName(std::string_view name) {
-  if (name.empty()) return false;
-  for (size_t i = 0; i < name.size();) {
-    uint32_t cp = 0;
-    const size_t n = DecodeUtf8(name, i, &cp);
-    if (n == 0 || cp < 0x20 || cp == '+' || IsUnicodeSpace(cp)) return false;
-    i += n;
-  }
-  return true;
+  return !name.empty() &&
+         CheckUtf8(name, [](uint32_t cp) {
+           return cp < 0x20 || cp == '+' || IsUnicodeSpace(cp);
+         }) == Utf8Check::kOk;
 }
 
 uint32_t NoteKeyId(std::string_view key_name, const Ed25519PublicKey& key) {
@@ -314,19 +256,13 @@ Result<VerifierKey> ParseVerifierKey(std::string_view vkey) {
   if (hex.size() != 8) {
     return InvalidArgument("verifier key: key id must be 8 hex digits");
   }
-  uint32_t id = 0;
-  for (char c : hex) {
-    uint32_t d;
-    if (c >= '0' && c <= '9') {
-      d = static_cast<uint32_t>(c - '0');
-    } else if (c >= 'a' && c <= 'f') {
-      d = static_cast<uint32_t>(c - 'a' + 10);
-    } else {
-      return InvalidArgument(
-          "verifier key: key id must be lower-case hex digits");
-    }
-    id = (id << 4) | d;
+  Result<Bytes> id_bytes = HexDecode(hex);
+  if (hex.find_first_not_of("0123456789abcdef") != std::string_view::npos ||
+      !id_bytes.ok()) {
+    return InvalidArgument("verifier key: key id must be lower-case hex digits");
   }
+  uint32_t id = 0;
+  for (uint8_t b : *id_bytes) id = (id << 8) | b;
   std::vector<uint8_t> typed;
   if (!Base64Decode(b64, &typed) || typed.size() != 1 + kEd25519PublicKeySize ||
       typed[0] != kNoteAlgEd25519) {

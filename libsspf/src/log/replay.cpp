@@ -18,6 +18,7 @@
 #include "crypto/crypto.h"
 #include "log/replay.h"
 #include "log/replay_detail.h"
+#include "sspf/civil_time.h"
 
 namespace sspf::internal {
 namespace {
@@ -107,9 +108,7 @@ bool ValidDate(std::string_view s) {
   int m = std::stoi(std::string(s.substr(5, 2)));
   int d = std::stoi(std::string(s.substr(8, 2)));
   if (m < 1 || m > 12 || d < 1) return false;
-  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return d <= kDays[m - 1] + (m == 2 && leap ? 1 : 0);
+  return d <= DaysInMonth(y, m);
 }
 
 Status Need(bool ok, const char* what) {

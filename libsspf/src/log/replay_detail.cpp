@@ -4,21 +4,10 @@
 #include <cstring>
 #include <map>
 
+#include "sspf/lists.h"
+
 namespace sspf::internal {
 namespace {
-
-std::vector<std::string> Split(std::string_view s, char sep) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  for (;;) {
-    size_t p = s.find(sep, start);
-    out.emplace_back(s.substr(start, p == std::string_view::npos ? s.size() - start
-                                                                 : p - start));
-    if (p == std::string_view::npos) break;
-    start = p + 1;
-  }
-  return out;
-}
 
 const std::map<Action, std::vector<const char*>>& Layouts() {
   static const auto* layouts = new std::map<Action, std::vector<const char*>>{
@@ -65,7 +54,7 @@ std::string EncodeDetail(Action a, std::initializer_list<std::string_view> value
 
 Result<std::vector<std::string>> DecodeDetail(Action a, std::string_view detail) {
   const std::vector<const char*>& keys = DetailKeys(a);
-  std::vector<std::string> tokens = Split(detail, ' ');
+  std::vector<std::string> tokens = SplitList(detail, ' ');
   if (tokens.size() != keys.size()) {
     return InvalidArgument("expected " + std::to_string(keys.size()) + " fields, got " +
                            std::to_string(tokens.size()));
@@ -97,15 +86,8 @@ bool IsFailureDetail(std::string_view detail) {
   return detail.substr(0, 8) == "outcome=" && detail.find(' ') == std::string_view::npos;
 }
 
-std::string DetailList(const std::vector<std::string>& items) {
-  std::string out;
-  for (const std::string& item : items) {
-    if (!out.empty()) out.push_back(',');
-    out += item;
-  }
-  return out;
-}
+std::string DetailList(const std::vector<std::string>& items) { return JoinList(items); }
 
-std::vector<std::string> SplitDetailList(std::string_view value) { return Split(value, ','); }
+std::vector<std::string> SplitDetailList(std::string_view value) { return SplitList(value); }
 
 }  // namespace sspf::internal

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "sspf/lists.h"
 #include "sspf/pnr.h"
 
 namespace sspf {
@@ -521,10 +522,7 @@ BasisState ConsentBasis(const ConsentEvaluation& evaluation, Actor from,
   b.scope = ConsentScope{from, to, c};
   if (evaluation.in_force) {
     b.kind = BasisKind::kConsentInForce;
-    for (size_t i = 0; i < evaluation.consent_ids.size(); ++i) {
-      if (i > 0) b.id += ",";
-      b.id += evaluation.consent_ids[i];
-    }
+    b.id = JoinList(evaluation.consent_ids);
     return b;
   }
   b.kind = evaluation.failure;

@@ -2,7 +2,22 @@
 
 #include <sodium.h>
 
-namespace sspf::internal {
+namespace sspf {
+
+std::string Base64Encode(const uint8_t* p, size_t n) {
+  const size_t len =
+      sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL);
+  std::string out(len, '\0');
+  sodium_bin2base64(out.data(), len, p, n, sodium_base64_VARIANT_ORIGINAL);
+  out.resize(len - 1);  // drop the terminating NUL
+  return out;
+}
+
+std::string Base64Encode(const std::vector<uint8_t>& bytes) {
+  return Base64Encode(bytes.data(), bytes.size());
+}
+
+namespace internal {
 
 std::string HexEncode(const uint8_t* p, size_t n) {
   static const char kDigits[] = "0123456789abcdef";
@@ -32,15 +47,6 @@ Result<Bytes> HexDecode(std::string_view hex) {
   return out;
 }
 
-std::string Base64Encode(const uint8_t* p, size_t n) {
-  const size_t len =
-      sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL);
-  std::string out(len, '\0');
-  sodium_bin2base64(out.data(), len, p, n, sodium_base64_VARIANT_ORIGINAL);
-  out.resize(len - 1);  // drop the terminating NUL
-  return out;
-}
-
 Result<Bytes> Base64Decode(std::string_view b64) {
   Bytes out(b64.size() / 4 * 3 + 3);
   size_t len = 0;
@@ -52,7 +58,11 @@ Result<Bytes> Base64Decode(std::string_view b64) {
     return InvalidArgument("invalid base64");
   }
   out.resize(len);
+  // Canonical only: re-encoding gives back the input (no stray padding
+  // bits, no missing padding, no white space).
+  if (Base64Encode(out) != b64) return InvalidArgument("invalid base64");
   return out;
 }
 
-}  // namespace sspf::internal
+}  // namespace internal
+}  // namespace sspf

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "sspf/encoding.h"
 #include "sspf/status.h"
 #include "util/bytes.h"
 
@@ -15,9 +16,11 @@ std::string HexEncode(const uint8_t* p, size_t n);
 inline std::string HexEncode(const Bytes& b) { return HexEncode(b.data(), b.size()); }
 // Strict: even length, [0-9a-fA-F] only.
 Result<Bytes> HexDecode(std::string_view hex);
-std::string Base64Encode(const uint8_t* p, size_t n);
-inline std::string Base64Encode(const Bytes& b) { return Base64Encode(b.data(), b.size()); }
-// Strict: padded, standard alphabet, nothing after the last group.
+// Public (sspf/encoding.h), for the tools.
+using ::sspf::Base64Encode;
+// Strict: canonical (re-encoding gives back the input), so padded, standard
+// alphabet, zero padding bits, no white space, nothing after the last group.
+// "" decodes to no bytes.
 Result<Bytes> Base64Decode(std::string_view b64);
 
 }  // namespace sspf::internal

@@ -3,6 +3,8 @@
 
 #include <cstdio>
 
+#include "sspf/civil_time.h"
+
 namespace sspf {
 namespace {
 
@@ -17,15 +19,6 @@ bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsSpace(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
          c == '\f';
-}
-
-bool IsLeapYear(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-int DaysInMonth(int y, int m) {
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30,
-                                  31, 31, 30, 31, 30, 31};
-  if (m == 2 && IsLeapYear(y)) return 29;
-  return kDays[m - 1];
 }
 
 int DigitsToInt(std::string_view s) {

@@ -1,0 +1,229 @@
+// Copyright (c) libsspf authors.
+// The SQLCipher layer (storage/db.h, storage/schema.h): keys, files that are
+// not stores, transactions, the statement cache, status mapping, migrations.
+#include <sqlite3.h>
+
+#include <memory>
+#include <string>
+
+#include "catch.h"
+#include "storage/db.h"
+#include "storage/schema.h"
+#include "test_util.h"
+
+namespace sspf {
+namespace {
+
+using internal::Db;
+using internal::Stmt;
+using internal::Txn;
+using testing::ReadFile;
+using testing::TempDir;
+using testing::WriteFile;
+
+const std::string kWrongKeyMessage = "wrong passphrase or not an sspf store";
+
+SecretBytes Key(uint8_t fill) {
+  SecretBytes k = std::move(SecretBytes::Allocate(32).value());
+  for (size_t i = 0; i < 32; ++i) k.data(InsecureSecretAccess::Get())[i] = fill;
+  return k;
+}
+
+std::unique_ptr<Db> OpenOrDie(const std::string& path, uint8_t fill, bool create) {
+  Result<std::unique_ptr<Db>> db = Db::Open(path, Key(fill), create);
+  REQUIRE(db.ok());
+  return std::move(*db);
+}
+
+int64_t CountRows(Db* db) {
+  Result<Stmt*> st = db->Prepare("SELECT count(*) FROM t");
+  REQUIRE(st.ok());
+  Result<bool> row = (*st)->Step();
+  REQUIRE(row.ok());
+  REQUIRE(*row);
+  int64_t n = (*st)->Int(0);
+  (*st)->Reset();
+  return n;
+}
+
+Status Insert(Db* db, int64_t x) {
+  SSPF_ASSIGN_OR_RETURN(Stmt * st, db->Prepare("INSERT INTO t(x) VALUES(?)"));
+  return st->Bind(1, x).Run();
+}
+
+TEST_CASE("db: an encrypted store reopens with its key only", "[storage][db]") {
+  TempDir dir;
+  const std::string path = dir.File("s.db");
+  {
+    std::unique_ptr<Db> db = OpenOrDie(path, 1, /*create=*/true);
+    REQUIRE(db->Exec("CREATE TABLE t(x INTEGER PRIMARY KEY)").ok());
+    REQUIRE(Insert(db.get(), 42).ok());
+  }
+  // Encrypted on disk: no SQLite header, no plaintext.
+  const std::string file = ReadFile(path);
+  REQUIRE(file.size() >= 4096);
+  CHECK(file.rfind("SQLite format 3", 0) != 0);
+  {
+    std::unique_ptr<Db> db = OpenOrDie(path, 1, /*create=*/false);
+    CHECK(CountRows(db.get()) == 1);
+  }
+  Result<std::unique_ptr<Db>> wrong = Db::Open(path, Key(2), /*create=*/false);
+  CHECK(wrong.status().code() == StatusCode::kWrongKey);
+  CHECK(wrong.status().message() == kWrongKeyMessage);
+  // The right key still works after a wrong attempt.
+  std::unique_ptr<Db> again = OpenOrDie(path, 1, /*create=*/false);
+  CHECK(CountRows(again.get()) == 1);
+}
+
+TEST_CASE("db: files that are not stores are refused", "[storage][db]") {
+  TempDir dir;
+  SECTION("random bytes") {
+    const std::string path = dir.File("junk.db");
+    WriteFile(path, std::string(8192, 'j'));
+    Result<std::unique_ptr<Db>> db = Db::Open(path, Key(1), /*create=*/false);
+    CHECK(db.status().code() == StatusCode::kWrongKey);
+    CHECK(db.status().message().rfind(kWrongKeyMessage, 0) == 0);
+    CHECK(ReadFile(path) == std::string(8192, 'j'));  // and left as it was
+  }
+  SECTION("a plain SQLite database") {
+    const std::string path = dir.File("plain.db");
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(raw, "CREATE TABLE t(x); INSERT INTO t VALUES(1);", nullptr,
+                         nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(raw);
+    REQUIRE(ReadFile(path).rfind("SQLite format 3", 0) == 0);
+    Result<std::unique_ptr<Db>> db = Db::Open(path, Key(1), /*create=*/false);
+    CHECK(db.status().code() == StatusCode::kWrongKey);
+    CHECK(db.status().message().rfind(kWrongKeyMessage, 0) == 0);
+  }
+  SECTION("a missing file without create") {
+    Result<std::unique_ptr<Db>> db = Db::Open(dir.File("absent.db"), Key(1), false);
+    CHECK_FALSE(db.ok());
+    CHECK(db.status().code() != StatusCode::kWrongKey);
+  }
+  SECTION("a key of the wrong size") {
+    Result<std::unique_ptr<Db>> db =
+        Db::Open(dir.File("k.db"), std::move(SecretBytes::Random(16).value()), true);
+    CHECK(db.status().code() == StatusCode::kInternal);
+  }
+}
+
+TEST_CASE("db: a transaction rolls back on destruction unless committed",
+          "[storage][db][txn]") {
+  TempDir dir;
+  std::unique_ptr<Db> db = OpenOrDie(dir.File("s.db"), 1, true);
+  REQUIRE(db->Exec("CREATE TABLE t(x INTEGER PRIMARY KEY)").ok());
+  {
+    Result<std::unique_ptr<Txn>> txn = Txn::Begin(db.get());
+    REQUIRE(txn.ok());
+    REQUIRE(Insert(db.get(), 1).ok());
+    CHECK(CountRows(db.get()) == 1);  // visible inside the transaction
+  }
+  CHECK(CountRows(db.get()) == 0);
+  {
+    Result<std::unique_ptr<Txn>> txn = Txn::Begin(db.get());
+    REQUIRE(txn.ok());
+    REQUIRE(Insert(db.get(), 2).ok());
+    // No nesting: a second BEGIN inside fails and leaves the first alone.
+    CHECK_FALSE(Txn::Begin(db.get()).ok());
+    REQUIRE((*txn)->Commit().ok());
+  }
+  CHECK(CountRows(db.get()) == 1);
+  {
+    Result<std::unique_ptr<Txn>> txn = Txn::Begin(db.get());
+    REQUIRE(txn.ok());
+    REQUIRE(Insert(db.get(), 3).ok());
+    // A failed statement inside does not end the transaction by itself.
+    CHECK(Insert(db.get(), 3).code() == StatusCode::kFailedPrecondition);
+  }
+  CHECK(CountRows(db.get()) == 1);
+}
+
+TEST_CASE("db: prepared statements are cached and come back reset", "[storage][db]") {
+  TempDir dir;
+  std::unique_ptr<Db> db = OpenOrDie(dir.File("s.db"), 1, true);
+  Result<Stmt*> a = db->Prepare("SELECT ?1");
+  REQUIRE(a.ok());
+  (*a)->Bind(1, int64_t{42});
+  REQUIRE((*a)->Step().value());
+  CHECK((*a)->Int(0) == 42);
+  // The same SQL gives the same statement, reset and with bindings cleared.
+  Result<Stmt*> b = db->Prepare("SELECT ?1");
+  REQUIRE(b.ok());
+  CHECK(*b == *a);
+  REQUIRE((*b)->Step().value());
+  CHECK((*b)->IsNull(0));
+  CHECK_FALSE((*b)->Step().value());
+  Result<Stmt*> c = db->Prepare("SELECT ?1 + 1");
+  REQUIRE(c.ok());
+  CHECK(*c != *a);
+  // Text, blobs (also empty) and NULL round-trip.
+  Result<Stmt*> d = db->Prepare("SELECT ?1, ?2, ?3, ?4");
+  REQUIRE(d.ok());
+  (*d)->Bind(1, std::string("Malmö")).BindBlob(2, internal::Bytes{0, 1, 2}).BindBlob(
+      3, internal::Bytes{}).BindNull(4);
+  REQUIRE((*d)->Step().value());
+  CHECK((*d)->Text(0) == "Malmö");
+  CHECK((*d)->Blob(1) == (internal::Bytes{0, 1, 2}));
+  CHECK_FALSE((*d)->IsNull(2));
+  CHECK((*d)->Blob(2).empty());
+  CHECK((*d)->IsNull(3));
+  // Bad SQL is an error, every time (nothing broken is cached).
+  CHECK_FALSE(db->Prepare("SELEKT 1").ok());
+  CHECK_FALSE(db->Prepare("SELEKT 1").ok());
+}
+
+TEST_CASE("db: SQLite result codes map to status codes", "[storage][db]") {
+  using internal::SqliteStatus;
+  CHECK(SqliteStatus(SQLITE_OK, "x").ok());
+  CHECK(SqliteStatus(SQLITE_DONE, "x").ok());
+  CHECK(SqliteStatus(SQLITE_BUSY, "x").code() == StatusCode::kBusy);
+  CHECK(SqliteStatus(SQLITE_LOCKED, "x").code() == StatusCode::kBusy);
+  CHECK(SqliteStatus(SQLITE_FULL, "x").code() == StatusCode::kIoError);
+  CHECK(SqliteStatus(SQLITE_IOERR_WRITE, "x").code() == StatusCode::kIoError);
+  CHECK(SqliteStatus(SQLITE_READONLY, "x").code() == StatusCode::kIoError);
+  CHECK(SqliteStatus(SQLITE_NOTADB, "x").code() == StatusCode::kWrongKey);
+  CHECK(SqliteStatus(SQLITE_NOTADB, "x").message() == kWrongKeyMessage);
+  CHECK(SqliteStatus(SQLITE_CORRUPT, "x").code() == StatusCode::kIntegrityViolation);
+  CHECK(SqliteStatus(SQLITE_CONSTRAINT_UNIQUE, "x").code() ==
+        StatusCode::kFailedPrecondition);
+  CHECK(SqliteStatus(SQLITE_ERROR, "x").code() == StatusCode::kInternal);
+  CHECK(SqliteStatus(SQLITE_FULL, "store query failed").message().rfind(
+            "store query failed: ", 0) == 0);
+}
+
+int UserVersion(Db* db) {
+  Result<Stmt*> st = db->Prepare("PRAGMA user_version");
+  REQUIRE(st.ok());
+  REQUIRE((*st)->Step().value());
+  int v = static_cast<int>((*st)->Int(0));
+  (*st)->Reset();
+  return v;
+}
+
+TEST_CASE("schema: migrations run once and refuse a newer store", "[storage][schema]") {
+  TempDir dir;
+  const std::string path = dir.File("s.db");
+  {
+    std::unique_ptr<Db> db = OpenOrDie(path, 1, true);
+    CHECK(UserVersion(db.get()) == 0);
+    REQUIRE(internal::Migrate(db.get()).ok());
+    CHECK(UserVersion(db.get()) == internal::kSchemaVersion);
+    CHECK(db->Exec("SELECT count(*) FROM events").ok());
+    REQUIRE(internal::Migrate(db.get()).ok());  // idempotent
+    CHECK(UserVersion(db.get()) == internal::kSchemaVersion);
+    const std::string newer =
+        "PRAGMA user_version = " + std::to_string(internal::kSchemaVersion + 1);
+    REQUIRE(db->Exec(newer.c_str()).ok());
+  }
+  std::unique_ptr<Db> db = OpenOrDie(path, 1, false);
+  Status s = internal::Migrate(db.get());
+  CHECK(s.code() == StatusCode::kFailedPrecondition);
+  CHECK(s.message() == "the store was made by a newer libsspf (schema " +
+                           std::to_string(internal::kSchemaVersion + 1) + ")");
+  CHECK(UserVersion(db.get()) == internal::kSchemaVersion + 1);  // left as it was
+}
+
+}  // namespace
+}  // namespace sspf
