@@ -17,8 +17,6 @@
 namespace sspf::cli {
 namespace {
 
-using nlohmann::json;
-
 std::string DirOf(const std::string& path) {
   size_t slash = path.rfind('/');
   if (slash == std::string::npos) return ".";
@@ -62,29 +60,6 @@ Result<std::string> ReadTextFile(const std::string& path) {
 }
 
 std::string NameOr(const char* n, int v) { return n ? n : std::to_string(v); }
-
-json EventJson(const AuditEvent& e) {
-  return json{{"seq", e.seq},
-              {"time", FormatTime(e.time)},
-              {"principal", e.principal_id},
-              {"actor", NameOr(ActorName(e.actor), static_cast<int>(e.actor))},
-              {"role", NameOr(RoleName(e.role), static_cast<int>(e.role))},
-              {"action", NameOr(ActionName(e.action), static_cast<int>(e.action))},
-              {"target", e.target},
-              {"decision", e.allowed ? "allow" : "deny"},
-              {"reason", e.reason},
-              {"basis", e.basis},
-              {"purpose", e.purpose},
-              {"case", e.case_id},
-              {"subject", e.subject_id},
-              {"detail", e.detail},
-              {"leaf", Base64(e.leaf)},
-              {"leaf_hash", Base64(e.leaf_hash)}};
-}
-
-void PrintJsonSafe(Context& ctx, const json& j) {
-  *ctx.out << j.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
-}
 
 // Filter options shared by query and export.
 struct FilterArgs {
@@ -163,9 +138,9 @@ int Checkpoint(Context& ctx) {
     if (!w.ok()) return Fail(ctx, w);
   }
   if (ctx.globals.json) {
-    json j{{"note", *note}};
-    if (!out.empty()) j["file"] = out;
-    PrintJson(ctx, j);
+    std::optional<std::string_view> file;
+    if (!out.empty()) file = out;
+    PrintJson(ctx, CheckpointJson(*note, file));
   } else if (out.empty()) {
     *ctx.out << *note;
   } else {
@@ -188,12 +163,7 @@ int VerifierKeyCmd(Context& ctx) {
   if (!s.ok()) return Fail(ctx, s.status());
   Result<std::string> vkey = s->VerifierKey();
   if (!vkey.ok()) return Fail(ctx, vkey.status());
-  if (ctx.globals.json) {
-    PrintJson(ctx, json{{"vkey", *vkey}});
-  } else {
-    *ctx.out << *vkey << "\n";
-  }
-  return kExitOk;
+  return PrintDone(ctx, *vkey, VerifierKeyJson(*vkey));
 }
 
 int Verify(Context& ctx) {
@@ -232,12 +202,7 @@ int Verify(Context& ctx) {
   if (tty) *ctx.err << "\r\033[K" << std::flush;
   if (!r.ok()) return Fail(ctx, r.status());
   if (ctx.globals.json) {
-    json j{{"ok", true},
-           {"tree_size", r->tree_size},
-           {"root", Base64(r->root)},
-           {"checkpoints_checked", r->checkpoints_checked}};
-    if (options.kept_checkpoint) j["kept_checkpoint_consistent"] = r->kept_checkpoint_consistent;
-    PrintJson(ctx, j);
+    PrintJson(ctx, VerifyReportJson(*r, options.kept_checkpoint.has_value()));
   } else {
     *ctx.out << "ok: " << r->tree_size << " events, root " << Base64(r->root) << ", "
              << r->checkpoints_checked << " stored checkpoints checked";
@@ -272,14 +237,8 @@ int Prove(Context& ctx) {
   if (!s.ok()) return Fail(ctx, s.status());
   Result<InclusionProof> p = s->Prove(index, note);
   if (!p.ok()) return Fail(ctx, p.status());
-  json proof = json::array();
-  for (const auto& h : p->proof) proof.push_back(Base64(h));
   if (ctx.globals.json) {
-    PrintJson(ctx, json{{"index", p->index},
-                        {"tree_size", p->tree_size},
-                        {"leaf_hash", Base64(p->leaf_hash)},
-                        {"root", Base64(p->root)},
-                        {"proof", proof}});
+    PrintJson(ctx, InclusionProofJson(*p));
   } else {
     *ctx.out << "index " << p->index << "\ntree_size " << p->tree_size << "\nleaf_hash "
              << Base64(p->leaf_hash) << "\nroot " << Base64(p->root) << "\nproof\n";
@@ -346,9 +305,7 @@ int Query(Context& ctx) {
   Result<std::vector<AuditEvent>> events = s->QueryEvents(*filter);
   if (!events.ok()) return Fail(ctx, events.status());
   if (ctx.globals.json) {
-    json arr = json::array();
-    for (const AuditEvent& e : *events) arr.push_back(EventJson(e));
-    PrintJsonSafe(ctx, arr);
+    PrintJson(ctx, EventListJson(*events));
     return kExitOk;
   }
   *ctx.out << "seq\ttime\tprincipal\tactor\taction\ttarget\tdecision\treason\n";
@@ -378,25 +335,20 @@ int Extract(Context& ctx) {
   Result<std::vector<AuditEvent>> events = s->ExtractSubject(subject);
   if (!events.ok()) return Fail(ctx, events.status());
   // Names for the readable extract when the auditor may list principals.
-  std::map<std::string, std::string> names;
+  std::vector<PrincipalInfo> principals;
   if (Result<std::vector<PrincipalInfo>> ps = s->ListPrincipals(); ps.ok()) {
-    for (const PrincipalInfo& p : *ps) names[p.id] = p.name;
+    principals = std::move(*ps);
   }
+  if (ctx.globals.json) {
+    PrintJson(ctx, SubjectExtractJson(subject, *events, principals));
+    return kExitOk;
+  }
+  std::map<std::string, std::string> names;
+  for (const PrincipalInfo& p : principals) names[p.id] = p.name;
   auto who = [&](const std::string& id) {
     auto it = names.find(id);
     return it == names.end() ? id : it->second + " (" + id + ")";
   };
-  if (ctx.globals.json) {
-    json arr = json::array();
-    for (const AuditEvent& e : *events) {
-      json j = EventJson(e);
-      auto it = names.find(e.principal_id);
-      if (it != names.end()) j["principal_name"] = it->second;
-      arr.push_back(j);
-    }
-    PrintJsonSafe(ctx, arr);
-    return kExitOk;
-  }
   *ctx.out << "Log extract (loggutdrag) for subject " << subject << ": " << events->size()
            << " events\n";
   *ctx.out << "when\twho\tactor\taction\tpurpose\tdecision\n";
@@ -426,15 +378,7 @@ int Review(Context& ctx) {
   Result<std::vector<ReviewFlag>> flags = s->Review();
   if (!flags.ok()) return Fail(ctx, flags.status());
   if (ctx.globals.json) {
-    json arr = json::array();
-    for (const ReviewFlag& f : *flags) {
-      arr.push_back(json{{"kind", f.kind},
-                         {"seq", f.seq},
-                         {"principal", f.principal_id},
-                         {"target", f.target},
-                         {"detail", f.detail}});
-    }
-    PrintJsonSafe(ctx, arr);
+    PrintJson(ctx, ReviewFlagListJson(*flags));
     return kExitOk;
   }
   if (flags->empty()) {

@@ -11,16 +11,17 @@
 #include <algorithm>
 #include <deque>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <unordered_map>
 #include <utility>
 
+#include "json/fields.h"
 #include "log/audit_log.h"
 #include "log/checkpoint.h"
 #include "context/internal_ops.h"
 #include "log/merkle.h"
 #include "log/note.h"
 #include "log/replay.h"
+#include "sspf/json.h"
 
 namespace sspf {
 
@@ -145,17 +146,6 @@ bool OutsideOfficeHours(UnixSeconds t) {
   return hour < kOfficeStartHour || hour >= kOfficeEndHour;
 }
 
-std::string Rfc3339(UnixSeconds t) {
-  Date d = DateOf(t);
-  int64_t days = FloorDiv(t, 86400);
-  int64_t sod = t - days * 86400;
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", d.year, d.month, d.day,
-                static_cast<int>(sod / 3600), static_cast<int>(sod / 60 % 60),
-                static_cast<int>(sod % 60));
-  return buf;
-}
-
 AuditEvent ToAuditEvent(const EventRecord& r) {
   AuditEvent e;
   e.seq = r.seq;
@@ -175,10 +165,6 @@ AuditEvent ToAuditEvent(const EventRecord& r) {
   e.leaf = internal::EncodeLeaf(r);
   e.leaf_hash = FromHash(internal::LeafHash(e.leaf.data(), e.leaf.size()));
   return e;
-}
-
-std::string NameOr(const char* name, int64_t value) {
-  return name ? std::string(name) : std::to_string(value);
 }
 
 // Runs the filtered event query, calling fn per row in seq order.
@@ -259,27 +245,6 @@ Status CheckFilter(Session::Impl* impl, const AuditFilter& f) {
   return Status::Ok();
 }
 
-nlohmann::json EventJson(const AuditEvent& e) {
-  nlohmann::json j;
-  j["seq"] = e.seq;
-  j["time"] = Rfc3339(e.time);
-  j["principal"] = e.principal_id;
-  j["actor"] = NameOr(ActorName(e.actor), static_cast<int64_t>(e.actor));
-  j["role"] = NameOr(RoleName(e.role), static_cast<int64_t>(e.role));
-  j["action"] = NameOr(ActionName(e.action), static_cast<int64_t>(e.action));
-  j["target"] = e.target;
-  j["decision"] = e.allowed ? "allow" : "deny";
-  j["reason"] = e.reason;
-  j["basis"] = e.basis;
-  j["purpose"] = e.purpose;
-  j["case"] = e.case_id;
-  j["subject"] = e.subject_id;
-  j["detail"] = e.detail;
-  j["leaf"] = internal::Base64Encode(e.leaf);
-  j["leaf_hash"] = internal::Base64Encode(e.leaf_hash);
-  return j;
-}
-
 // RFC 4180 field.  Text that a spreadsheet would run as a formula (leading
 // = + - @, tab or CR) is prefixed with a single quote (OWASP CSV injection);
 // the `leaf` column always holds the exact bytes.
@@ -311,11 +276,11 @@ std::string EventCsv(const AuditEvent& e) {
     line += CsvField(v, neutralize);
   };
   line = std::to_string(e.seq);
-  add(Rfc3339(e.time), false);
+  add(internal::json::Rfc3339(e.time), false);
   add(e.principal_id, true);
-  add(NameOr(ActorName(e.actor), static_cast<int64_t>(e.actor)), false);
-  add(NameOr(RoleName(e.role), static_cast<int64_t>(e.role)), false);
-  add(NameOr(ActionName(e.action), static_cast<int64_t>(e.action)), false);
+  add(internal::json::ActorText(e.actor), false);
+  add(internal::json::RoleText(e.role), false);
+  add(internal::json::ActionText(e.action), false);
   add(e.target, true);
   add(e.allowed ? "allow" : "deny", false);
   add(e.reason, true);
@@ -710,7 +675,7 @@ Status Session::ExportEvents(const AuditFilter& filter, ExportFormat format,
       if (format == ExportFormat::kCsv) return sink(EventCsv(e));
       // Text fields are checked UTF-8 when written; a tampered row that is
       // not is exported with U+FFFD (the leaf keeps the exact bytes).
-      return sink(EventJson(e).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+      return sink(EventJson(e));
     });
   } catch (const std::exception&) {
     return Internal("export failed while formatting an event");
@@ -807,7 +772,7 @@ Result<std::vector<ReviewFlag>> Session::Review() {
     }
     if (e.action != Action::kEntryRead) continue;
     if (OutsideOfficeHours(e.time)) {
-      flag(e, "outside-office-hours", "entry read at " + Rfc3339(e.time) +
+      flag(e, "outside-office-hours", "entry read at " + internal::json::Rfc3339(e.time) +
                                           " (outside 07:00-18:00 Mon-Fri, Stockholm time)");
     }
     auto it = withdrawn.find(e.case_id);

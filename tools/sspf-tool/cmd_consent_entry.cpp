@@ -1,0 +1,361 @@
+// Consent, entry and grant commands: consent grant|withdraw|list, entry
+// add|list|read|disclose, grant emergency (DESIGN §9).
+//
+// Every command unlocks the store as --user and calls one Session method;
+// the library decides and logs.  A denial exits 3 with one line naming the
+// missing condition and prints nothing of the content.
+#include <fstream>
+#include <iostream>
+
+#include "cli.h"
+
+namespace sspf::cli {
+namespace {
+
+// Largest body read from a file or stdin (the library's default limit plus
+// one byte, so that the library reports the limit).
+constexpr size_t kMaxBodyRead = (1u << 20) + 1;
+
+std::string JoinActors(const std::vector<Actor>& v) {
+  std::string out;
+  for (Actor a : v) out += (out.empty() ? "" : ",") + std::string(ActorName(a));
+  return out;
+}
+
+std::string JoinCategories(const std::vector<Category>& v) {
+  std::string out;
+  for (Category c : v) out += (out.empty() ? "" : ",") + std::string(CategoryName(c));
+  return out;
+}
+
+std::string PartyText(const ConsentParty& p) {
+  return p.youth ? "youth" : "guardian:" + p.guardian_id;
+}
+
+// ---- consent -------------------------------------------------------------------
+
+int ConsentGrant(Context& ctx) {
+  po::options_description desc("Options");
+  std::string case_id, party, actors, categories, until, purpose, form_ref;
+  desc.add_options()
+      ("case", po::value<std::string>(&case_id)->required(), "case id")
+      ("party", po::value<std::string>(&party)->required(),
+       "youth, or guardian:GUARDIAN_ID (the id printed by subject add)")
+      ("actors", po::value<std::string>(&actors)->required(),
+       "actors that may exchange information, e.g. school,social")
+      ("categories", po::value<std::string>(&categories)->required(),
+       "categories covered, e.g. school,plan")
+      ("until", po::value<std::string>(&until)->required(), "last valid day, YYYY-MM-DD")
+      ("purpose", po::value<std::string>(&purpose), "purpose of the exchange")
+      ("form-ref", po::value<std::string>(&form_ref), "reference to the signed form");
+  po::variables_map vm;
+  int exit = 0;
+  if (!ParseArgs(ctx, "consent grant --case ID --party youth|guardian:GID --actors A,B "
+                 "--categories C,D\n                     --until YYYY-MM-DD [--purpose T] "
+                 "[--form-ref T]\n\n"
+                 "Records one party's consent (samtycke).  Under 18 every guardian must\n"
+                 "consent; from 15 the youth too; from 18 the youth only.  Prints the id.\n"
+                 "Example:\n"
+                 "  sspf-tool consent grant --case 7c1d...04 --party guardian:9b0e...11 \\\n"
+                 "      --actors school,social --categories school,plan --until 2027-06-30",
+                 desc, {}, &vm, &exit)) {
+    return exit;
+  }
+  ConsentInput in;
+  in.case_id = case_id;
+  if (party == "youth") {
+    in.party.youth = true;
+  } else if (party.rfind("guardian:", 0) == 0 && party.size() > 9) {
+    in.party.youth = false;
+    in.party.guardian_id = party.substr(9);
+  } else {
+    return UsageError(ctx, "--party must be youth or guardian:GUARDIAN_ID");
+  }
+  Result<std::vector<Actor>> a = ParseActorList(actors);
+  if (!a.ok()) return UsageError(ctx, a.status().message());
+  Result<std::vector<Category>> c = ParseCategoryList(categories);
+  if (!c.ok()) return UsageError(ctx, c.status().message());
+  Result<Date> d = ParseDate(until);
+  if (!d.ok()) return UsageError(ctx, "--until: " + d.status().message());
+  in.actors = *a;
+  in.categories = *c;
+  in.valid_until = *d;
+  in.purpose = purpose;
+  in.form_ref = form_ref;
+  Result<Session> s = OpenSession(ctx.globals);
+  if (!s.ok()) return Fail(ctx, s.status());
+  Result<std::string> id = s->GrantConsent(in);
+  if (!id.ok()) return Fail(ctx, id.status());
+  return PrintDone(ctx, "Recorded consent " + *id, CreatedJson(*id));
+}
+
+int ConsentWithdraw(Context& ctx) {
+  po::options_description desc("Options");
+  std::string id;
+  desc.add_options()("id", po::value<std::string>(&id)->required(), "consent id");
+  po::variables_map vm;
+  int exit = 0;
+  if (!ParseArgs(ctx, "consent withdraw ID\n\nRecords a withdrawal (a new version; nothing "
+                 "is deleted).  Reads of what was\ndisclosed under it stop at once.  Example:\n"
+                 "  sspf-tool consent withdraw 51aa...c3",
+                 desc, {"id"}, &vm, &exit)) {
+    return exit;
+  }
+  Result<Session> s = OpenSession(ctx.globals);
+  if (!s.ok()) return Fail(ctx, s.status());
+  Status st = s->WithdrawConsent(id);
+  if (!st.ok()) return Fail(ctx, st);
+  return PrintDone(ctx, "Withdrew consent " + id, ConsentWithdrawnJson(id));
+}
+
+int ConsentList(Context& ctx) {
+  po::options_description desc("Options");
+  std::string case_id;
+  desc.add_options()("case", po::value<std::string>(&case_id)->required(), "case id");
+  po::variables_map vm;
+  int exit = 0;
+  if (!ParseArgs(ctx, "consent list --case ID\n\nLists the consents of a case (latest "
+                 "version of each).  Example:\n  sspf-tool consent list --case 7c1d...04 --json",
+                 desc, {}, &vm, &exit)) {
+    return exit;
+  }
+  Result<Session> s = OpenSession(ctx.globals);
+  if (!s.ok()) return Fail(ctx, s.status());
+  Result<std::vector<ConsentInfo>> r = s->ListConsents(case_id);
+  if (!r.ok()) return Fail(ctx, r.status());
+  if (ctx.globals.json) {
+    PrintJson(ctx, ConsentListJson(*r));
+  } else {
+    for (const ConsentInfo& c : *r) {
+      *ctx.out << c.id << "\t" << PartyText(c.party) << "\t" << JoinActors(c.actors) << "\t"
+               << JoinCategories(c.categories) << "\tuntil " << FormatDate(c.valid_until)
+               << "\t"
+               << (c.withdrawn_at ? "withdrawn " + FormatTime(*c.withdrawn_at) : "active")
+               << "\n";
+    }
+  }
+  return kExitOk;
+}
+
+// ---- entry -----------------------------------------------------------------------
+
+int EntryAdd(Context& ctx) {
+  po::options_description desc("Options");
+  std::string case_id, category, file, supersedes;
+  desc.add_options()
+      ("case", po::value<std::string>(&case_id)->required(), "case id")
+      ("category", po::value<std::string>(&category)->required(),
+       "identity | school | social | police | leisure | health | plan | meeting")
+      ("file", po::value<std::string>(&file), "read the body from this file (else stdin)")
+      ("supersedes", po::value<std::string>(&supersedes),
+       "id of an entry of the same case that this one corrects");
+  po::variables_map vm;
+  int exit = 0;
+  if (!ParseArgs(ctx, "entry add --case ID --category C [--file F | < body] [--supersedes ID]\n\n"
+                 "Adds an immutable entry written by your actor (encrypted; readable by your\n"
+                 "actor only until disclosed).  Prints the entry id.  Example:\n"
+                 "  sspf-tool entry add --case 7c1d...04 --category school --file anteckning.txt",
+                 desc, {}, &vm, &exit)) {
+    return exit;
+  }
+  std::optional<Category> c = ParseCategory(category);
+  if (!c) return UsageError(ctx, "unknown category");
+  std::string body;
+  {
+    std::ifstream f;
+    std::istream* in = &std::cin;
+    if (!file.empty()) {
+      f.open(file, std::ios::binary);
+      if (!f) return UsageError(ctx, "cannot read the body file");
+      in = &f;
+    }
+    body.resize(kMaxBodyRead);
+    in->read(&body[0], static_cast<std::streamsize>(body.size()));
+    body.resize(static_cast<size_t>(in->gcount()));
+  }
+  Result<Session> s = OpenSession(ctx.globals);
+  if (!s.ok()) {
+    Wipe(&body);
+    return Fail(ctx, s.status());
+  }
+  std::optional<std::string> sup;
+  if (!supersedes.empty()) sup = supersedes;
+  Result<std::string> id = s->AddEntry(case_id, *c, body, sup);
+  Wipe(&body);
+  if (!id.ok()) return Fail(ctx, id.status());
+  return PrintDone(ctx, "Added entry " + *id, CreatedJson(*id));
+}
+
+int EntryList(Context& ctx) {
+  po::options_description desc("Options");
+  std::string case_id;
+  desc.add_options()("case", po::value<std::string>(&case_id)->required(), "case id");
+  po::variables_map vm;
+  int exit = 0;
+  if (!ParseArgs(ctx, "entry list --case ID\n\nLists the entries of a case that you may read "
+                 "(metadata only).  Example:\n  sspf-tool entry list --case 7c1d...04 --json",
+                 desc, {}, &vm, &exit)) {
+    return exit;
+  }
+  Result<Session> s = OpenSession(ctx.globals);
+  if (!s.ok()) return Fail(ctx, s.status());
+  Result<std::vector<EntryInfo>> r = s->ListEntries(case_id);
+  if (!r.ok()) return Fail(ctx, r.status());
+  if (ctx.globals.json) {
+    PrintJson(ctx, EntryListJson(*r));
+  } else {
+    for (const EntryInfo& e : *r) {
+      *ctx.out << e.id << "\t" << CategoryName(e.category) << "\t" << e.author << " ("
+               << ActorName(e.author_actor) << ")\t" << FormatTime(e.created);
+      if (e.supersedes) *ctx.out << "\tsupersedes " << *e.supersedes;
+      *ctx.out << "\n";
+    }
+  }
+  return kExitOk;
+}
+
+int EntryRead(Context& ctx) {
+  po::options_description desc("Options");
+  std::string id, purpose;
+  desc.add_options()
+      ("id", po::value<std::string>(&id)->required(), "entry id")
+      ("purpose", po::value<std::string>(&purpose), "why you read it (recorded in the log)");
+  po::variables_map vm;
+  int exit = 0;
+  if (!ParseArgs(ctx, "entry read ID [--purpose TEXT]\n\n"
+                 "Reads an entry if your actor wrote it or it was disclosed to your actor on\n"
+                 "a basis still valid now (consent in force, grant not expired).  Example:\n"
+                 "  sspf-tool entry read 0d9e...77 --purpose \"SSPF-möte 12 maj\"",
+                 desc, {"id"}, &vm, &exit)) {
+    return exit;
+  }
+  Result<Session> s = OpenSession(ctx.globals);
+  if (!s.ok()) return Fail(ctx, s.status());
+  Result<EntryContent> r = s->ReadEntry(id, purpose);
+  if (!r.ok()) return Fail(ctx, r.status());
+  if (ctx.globals.json) {
+    PrintSecretJson(ctx, EntryContentJson(*r, /*include_body=*/true));
+    return kExitOk;
+  }
+  std::string body(r->body.begin(), r->body.end());
+  const EntryInfo& e = r->info;
+  *ctx.out << "Entry " << e.id << " (" << CategoryName(e.category) << ", " << e.author << "/"
+           << ActorName(e.author_actor) << ", " << FormatTime(e.created) << ", basis "
+           << r->basis << ")\n\n"
+           << body;
+  if (!body.empty() && body.back() != '\n') *ctx.out << "\n";
+  ctx.out->flush();
+  Wipe(&body);
+  return kExitOk;
+}
+
+int EntryDisclose(Context& ctx) {
+  po::options_description desc("Options");
+  std::string id, to, consent, grant, provision, reason, basis, until;
+  desc.add_options()
+      ("id", po::value<std::string>(&id)->required(), "entry id")
+      ("to", po::value<std::string>(&to)->required(), "receiving actor")
+      ("consent", po::value<std::string>(&consent), "basis: this consent id")
+      ("grant", po::value<std::string>(&grant), "basis: this emergency grant id")
+      ("basis", po::value<std::string>(&basis), "basis as consent:ID or grant:ID")
+      ("provision", po::value<std::string>(&provision),
+       "basis: a secrecy-breaking provision, e.g. \"OSL 10 kap. 18 a §\" (needs --reason; "
+       "flagged for review)")
+      ("reason", po::value<std::string>(&reason), "the reason (motivering) for a provision")
+      ("until", po::value<std::string>(&until),
+       "with --provision: valid through this date (YYYY-MM-DD, UTC) or until this time "
+       "(YYYY-MM-DDTHH:MM:SSZ); reads after it are denied");
+  po::variables_map vm;
+  int exit = 0;
+  if (!ParseArgs(ctx, "entry disclose ID --to ACTOR [--consent ID | --basis consent:ID | "
+                 "--grant ID | --basis grant:ID |\n"
+                 "                                 --provision TEXT --reason TEXT [--until T]]\n\n"
+                 "Makes one of your actor's entries readable to another actor.  Without a\n"
+                 "basis the library uses a consent in force that covers it, or refuses\n"
+                 "naming what is missing.  Prints the disclosure id.  Example:\n"
+                 "  sspf-tool entry disclose 0d9e...77 --to social --basis consent:51aa...c3",
+                 desc, {"id"}, &vm, &exit)) {
+    return exit;
+  }
+  std::optional<Actor> actor = ParseActor(to);
+  if (!actor) return UsageError(ctx, "unknown actor for --to");
+  if (!basis.empty()) {
+    if (basis.rfind("consent:", 0) == 0 && basis.size() > 8 && consent.empty()) {
+      consent = basis.substr(8);
+    } else if (basis.rfind("grant:", 0) == 0 && basis.size() > 6 && grant.empty()) {
+      grant = basis.substr(6);
+    } else {
+      return UsageError(ctx, "--basis must be consent:ID or grant:ID (use --provision for a "
+                             "legal provision)");
+    }
+  }
+  int named = !consent.empty() + !grant.empty() + !provision.empty();
+  if (named > 1) return UsageError(ctx, "give only one basis");
+  if (!provision.empty() && reason.empty()) {
+    return UsageError(ctx, "--provision needs --reason");
+  }
+  DisclosureBasis b;
+  if (!consent.empty()) b.consent_id = consent;
+  if (!grant.empty()) b.grant_id = grant;
+  if (!provision.empty()) b.provision = provision;
+  b.reason = reason;
+  if (!until.empty()) {
+    if (provision.empty()) return UsageError(ctx, "--until applies only with --provision");
+    Result<UnixSeconds> t = ParseTime(until);
+    if (!t.ok()) return Fail(ctx, t.status());
+    // A bare date means "through that day".
+    const bool date_only = until.size() == 10 && until[4] == '-';
+    b.until = date_only ? *t + 86400 : *t;
+  }
+  Result<Session> s = OpenSession(ctx.globals);
+  if (!s.ok()) return Fail(ctx, s.status());
+  Result<std::string> d = s->DiscloseEntry(id, *actor, b);
+  if (!d.ok()) return Fail(ctx, d.status());
+  return PrintDone(ctx, "Disclosed; disclosure " + *d, CreatedJson(*d));
+}
+
+// ---- grant -----------------------------------------------------------------------
+
+int GrantEmergency(Context& ctx) {
+  po::options_description desc("Options");
+  std::string case_id, provision, reason;
+  int hours = 8;
+  desc.add_options()
+      ("case", po::value<std::string>(&case_id)->required(), "case id")
+      ("provision", po::value<std::string>(&provision)->required(),
+       "the secrecy-breaking provision, e.g. \"OSL 10 kap. 2 §\"")
+      ("reason", po::value<std::string>(&reason)->required(), "the reason (motivering)")
+      ("hours", po::value<int>(&hours), "how long, 1..72 hours (default 8)");
+  po::variables_map vm;
+  int exit = 0;
+  if (!ParseArgs(ctx, "grant emergency --case ID --provision TEXT --reason TEXT [--hours N]\n\n"
+                 "Gives you time-limited access to a case without consent, under a legal\n"
+                 "provision you name after your secrecy assessment.  Always flagged for\n"
+                 "review.  Prints the grant id.  Example:\n"
+                 "  sspf-tool grant emergency --case 7c1d...04 --provision \"OSL 10 kap. 2 §\" \\\n"
+                 "      --reason \"Akut skyddsbehov\" --hours 4",
+                 desc, {}, &vm, &exit)) {
+    return exit;
+  }
+  Result<Session> s = OpenSession(ctx.globals);
+  if (!s.ok()) return Fail(ctx, s.status());
+  Result<std::string> id = s->GrantEmergency(case_id, provision, reason, hours);
+  if (!id.ok()) return Fail(ctx, id.status());
+  return PrintDone(ctx, "Granted; grant " + *id, CreatedJson(*id));
+}
+
+}  // namespace
+
+void RegisterConsentEntryCommands() {
+  RegisterCommand({"consent grant", "record a party's consent", ConsentGrant});
+  RegisterCommand({"consent withdraw", "record a withdrawal of consent", ConsentWithdraw});
+  RegisterCommand({"consent list", "list the consents of a case", ConsentList});
+  RegisterCommand({"entry add", "add an entry (body from --file or stdin)", EntryAdd});
+  RegisterCommand({"entry list", "list the entries of a case you may read", EntryList});
+  RegisterCommand({"entry read", "read an entry", EntryRead});
+  RegisterCommand({"entry disclose", "disclose an entry to another actor", EntryDisclose});
+  RegisterCommand({"grant emergency", "time-limited legal-basis access to a case",
+                   GrantEmergency});
+}
+
+}  // namespace sspf::cli
