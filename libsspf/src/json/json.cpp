@@ -20,8 +20,12 @@ void Wipe(std::string& s) {
   if (!s.empty()) sodium_memzero(&s[0], s.size());
 }
 
-std::string NameOr(const char* name, int value) {
-  return name != nullptr ? std::string(name) : std::to_string(value);
+// The name, unless the value has none (ActorName and friends then say
+// "unknown"): then the number, so that a tampered value stays visible.
+template <typename T, typename Parse>
+std::string NameOr(T value, const char* name, Parse parse) {
+  if (parse(name) == std::optional<T>(value)) return name;
+  return std::to_string(static_cast<int>(value));
 }
 
 // Documents that carry identity data, content or a key: every string in
@@ -58,10 +62,10 @@ std::string Rfc3339(UnixSeconds t) {
   return buf;
 }
 
-std::string ActorText(Actor a) { return NameOr(ActorName(a), static_cast<int>(a)); }
-std::string RoleText(Role r) { return NameOr(RoleName(r), static_cast<int>(r)); }
-std::string ActionText(Action a) { return NameOr(ActionName(a), static_cast<int>(a)); }
-std::string CategoryText(Category c) { return NameOr(CategoryName(c), static_cast<int>(c)); }
+std::string ActorText(Actor a) { return NameOr(a, ActorName(a), ParseActor); }
+std::string RoleText(Role r) { return NameOr(r, RoleName(r), ParseRole); }
+std::string ActionText(Action a) { return NameOr(a, ActionName(a), ParseAction); }
+std::string CategoryText(Category c) { return NameOr(c, CategoryName(c), ParseCategory); }
 
 Value TextOrNull(std::string_view s) {
   return s.empty() ? Value(nullptr) : Value(std::string(s));
