@@ -135,6 +135,20 @@ bool ParseArgs(Context& ctx, const std::string& usage, po::options_description& 
   return true;
 }
 
+std::optional<Session> ParseAndOpen(Context& ctx, const std::string& usage,
+                                    po::options_description& desc,
+                                    const std::vector<std::string>& positional,
+                                    int* exit) {
+  po::variables_map vm;
+  if (!ParseArgs(ctx, usage, desc, positional, &vm, exit)) return std::nullopt;
+  Result<Session> s = OpenSession(ctx.globals);
+  if (!s.ok()) {
+    *exit = Fail(ctx, s.status());
+    return std::nullopt;
+  }
+  return std::move(*s);
+}
+
 StoreOptions OptionsFor(const Globals& g) {
   StoreOptions o;
   o.path = g.store;
@@ -221,6 +235,11 @@ void PrintSecretJson(Context& ctx, std::string document) {
   *ctx.out << document << "\n";
   ctx.out->flush();
   Wipe(&document);
+}
+
+int ShowCreated(Context& ctx, const Result<std::string>& id, const std::string& what) {
+  return Show(ctx, id, CreatedJson,
+              [&](const std::string& v) { *ctx.out << what << " " << v << "\n"; });
 }
 
 int PrintDone(Context& ctx, const std::string& text, const std::string& document) {

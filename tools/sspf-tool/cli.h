@@ -10,6 +10,7 @@
 #include <boost/program_options.hpp>
 #include <functional>
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -83,6 +84,14 @@ int ReportError(std::ostream& err, bool json, const Status& status, int exit,
 // that usage errors can be reported as JSON).
 bool WantsJson(const std::vector<std::string>& args);
 
+// What most commands do first: ParseArgs, then OpenSession.  Returns the
+// session, or std::nullopt with *exit set when the command should return
+// now (after --help, a usage error, or a failed unlock, already reported).
+std::optional<Session> ParseAndOpen(Context& ctx, const std::string& usage,
+                                    po::options_description& desc,
+                                    const std::vector<std::string>& positional,
+                                    int* exit);
+
 // The store options for the globals (path, system clock, defaults; the
 // environment variable SSPF_KDF=interactive lowers the Argon2id cost for
 // demos and tests).
@@ -107,8 +116,25 @@ void PrintSecretJson(Context& ctx, std::string document);
 // For commands that create or change one thing: under --json prints
 // `document`, else `text` and a newline.  Returns kExitOk.
 int PrintDone(Context& ctx, const std::string& text, const std::string& document);
+// For commands that create one thing: Fail, or print the CreatedJson
+// document or "<what> <id>".
+int ShowCreated(Context& ctx, const Result<std::string>& id, const std::string& what);
 // Wipes and clears a string that held a secret or content.
 void Wipe(std::string* s);
+
+// What most commands do last: reports a failed result (Fail), or prints its
+// value: the document json(value) under --json (wiped after printing, as it
+// may hold identity data or content), else text(value).
+template <typename T, typename Json, typename Text>
+int Show(Context& ctx, const Result<T>& result, Json json, Text text) {
+  if (!result.ok()) return Fail(ctx, result.status());
+  if (ctx.globals.json) {
+    PrintSecretJson(ctx, json(*result));
+  } else {
+    text(*result);
+  }
+  return kExitOk;
+}
 
 // Helpers for option values.
 Result<std::vector<Actor>> ParseActorList(const std::string& s);

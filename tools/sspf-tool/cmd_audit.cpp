@@ -120,17 +120,14 @@ int Checkpoint(Context& ctx) {
   std::string out;
   desc.add_options()("out", po::value<std::string>(&out),
                      "write the signed checkpoint to this file (mode 0644) instead of stdout");
-  po::variables_map vm;
   int exit = 0;
-  if (!ParseArgs(ctx, "audit checkpoint [--out FILE]\n\n"
-                 "Signs a checkpoint of the access log now (auditor).  Keep a copy OUTSIDE\n"
-                 "the store (mail it to the data protection officer, a witness, print it):\n"
-                 "`audit verify --checkpoint FILE` later proves the log was not rolled back.",
-                 desc, {}, &vm, &exit)) {
-    return exit;
-  }
-  Result<Session> s = OpenSession(ctx.globals);
-  if (!s.ok()) return Fail(ctx, s.status());
+  std::optional<Session> s =
+      ParseAndOpen(ctx, "audit checkpoint [--out FILE]\n\n"
+                   "Signs a checkpoint of the access log now (auditor).  Keep a copy OUTSIDE\n"
+                   "the store (mail it to the data protection officer, a witness, print it):\n"
+                   "`audit verify --checkpoint FILE` later proves the log was not rolled back.",
+                   desc, {}, &exit);
+  if (!s) return exit;
   Result<std::string> note = s->Checkpoint();
   if (!note.ok()) return Fail(ctx, note.status());
   if (!out.empty()) {
@@ -151,19 +148,15 @@ int Checkpoint(Context& ctx) {
 
 int VerifierKeyCmd(Context& ctx) {
   po::options_description desc("Options");
-  po::variables_map vm;
   int exit = 0;
-  if (!ParseArgs(ctx, "audit verifier-key\n\n"
-                 "Prints the store's public checkpoint key (a C2SP/Go sumdb note verifier\n"
-                 "key line).  Give it to whoever checks checkpoints independently.",
-                 desc, {}, &vm, &exit)) {
-    return exit;
-  }
-  Result<Session> s = OpenSession(ctx.globals);
-  if (!s.ok()) return Fail(ctx, s.status());
-  Result<std::string> vkey = s->VerifierKey();
-  if (!vkey.ok()) return Fail(ctx, vkey.status());
-  return PrintDone(ctx, *vkey, VerifierKeyJson(*vkey));
+  std::optional<Session> s =
+      ParseAndOpen(ctx, "audit verifier-key\n\n"
+                   "Prints the store's public checkpoint key (a C2SP/Go sumdb note verifier\n"
+                   "key line).  Give it to whoever checks checkpoints independently.",
+                   desc, {}, &exit);
+  if (!s) return exit;
+  return Show(ctx, s->VerifierKey(), VerifierKeyJson,
+              [&](const std::string& vkey) { *ctx.out << vkey << "\n"; });
 }
 
 int Verify(Context& ctx) {
@@ -200,16 +193,15 @@ int Verify(Context& ctx) {
   if (!s.ok()) return Fail(ctx, s.status());
   Result<VerifyReport> r = s->Verify(options);
   if (tty) *ctx.err << "\r\033[K" << std::flush;
-  if (!r.ok()) return Fail(ctx, r.status());
-  if (ctx.globals.json) {
-    PrintJson(ctx, VerifyReportJson(*r, options.kept_checkpoint.has_value()));
-  } else {
-    *ctx.out << "ok: " << r->tree_size << " events, root " << Base64(r->root) << ", "
-             << r->checkpoints_checked << " stored checkpoints checked";
-    if (options.kept_checkpoint) *ctx.out << ", extends the kept checkpoint";
-    *ctx.out << "\n";
-  }
-  return kExitOk;
+  const bool kept = options.kept_checkpoint.has_value();
+  return Show(
+      ctx, r, [&](const VerifyReport& v) { return VerifyReportJson(v, kept); },
+      [&](const VerifyReport& v) {
+        *ctx.out << "ok: " << v.tree_size << " events, root " << Base64(v.root) << ", "
+                 << v.checkpoints_checked << " stored checkpoints checked";
+        if (kept) *ctx.out << ", extends the kept checkpoint";
+        *ctx.out << "\n";
+      });
 }
 
 int Prove(Context& ctx) {
@@ -235,16 +227,11 @@ int Prove(Context& ctx) {
   }
   Result<Session> s = OpenSession(ctx.globals);
   if (!s.ok()) return Fail(ctx, s.status());
-  Result<InclusionProof> p = s->Prove(index, note);
-  if (!p.ok()) return Fail(ctx, p.status());
-  if (ctx.globals.json) {
-    PrintJson(ctx, InclusionProofJson(*p));
-  } else {
-    *ctx.out << "index " << p->index << "\ntree_size " << p->tree_size << "\nleaf_hash "
-             << Base64(p->leaf_hash) << "\nroot " << Base64(p->root) << "\nproof\n";
-    for (const auto& h : p->proof) *ctx.out << Base64(h) << "\n";
-  }
-  return kExitOk;
+  return Show(ctx, s->Prove(index, note), InclusionProofJson, [&](const InclusionProof& p) {
+    *ctx.out << "index " << p.index << "\ntree_size " << p.tree_size << "\nleaf_hash "
+             << Base64(p.leaf_hash) << "\nroot " << Base64(p.root) << "\nproof\n";
+    for (const auto& h : p.proof) *ctx.out << Base64(h) << "\n";
+  });
 }
 
 int Export(Context& ctx) {
@@ -302,36 +289,30 @@ int Query(Context& ctx) {
   if (!filter.ok()) return UsageError(ctx, filter.status().message());
   Result<Session> s = OpenSession(ctx.globals);
   if (!s.ok()) return Fail(ctx, s.status());
-  Result<std::vector<AuditEvent>> events = s->QueryEvents(*filter);
-  if (!events.ok()) return Fail(ctx, events.status());
-  if (ctx.globals.json) {
-    PrintJson(ctx, EventListJson(*events));
-    return kExitOk;
-  }
-  *ctx.out << "seq\ttime\tprincipal\tactor\taction\ttarget\tdecision\treason\n";
-  for (const AuditEvent& e : *events) {
-    *ctx.out << e.seq << "\t" << FormatTime(e.time) << "\t" << e.principal_id << "\t"
-             << NameOr(ActorName(e.actor), static_cast<int>(e.actor)) << "\t"
-             << NameOr(ActionName(e.action), static_cast<int>(e.action)) << "\t" << e.target
-             << "\t" << (e.allowed ? "allow" : "deny") << "\t" << e.reason << "\n";
-  }
-  return kExitOk;
+  return Show(ctx, s->QueryEvents(*filter), EventListJson,
+              [&](const std::vector<AuditEvent>& events) {
+                *ctx.out << "seq\ttime\tprincipal\tactor\taction\ttarget\tdecision\treason\n";
+                for (const AuditEvent& e : events) {
+                  *ctx.out << e.seq << "\t" << FormatTime(e.time) << "\t" << e.principal_id
+                           << "\t" << NameOr(ActorName(e.actor), static_cast<int>(e.actor))
+                           << "\t" << NameOr(ActionName(e.action), static_cast<int>(e.action))
+                           << "\t" << e.target << "\t" << (e.allowed ? "allow" : "deny")
+                           << "\t" << e.reason << "\n";
+                }
+              });
 }
 
 int Extract(Context& ctx) {
   po::options_description desc("Options");
   std::string subject;
   desc.add_options()("subject", po::value<std::string>(&subject)->required(), "the subject id");
-  po::variables_map vm;
   int exit = 0;
-  if (!ParseArgs(ctx, "audit extract --subject ID\n\n"
-                 "Loggutdrag: every logged access to the youth's data (who, actor, when,\n"
-                 "action, purpose, decision), without any content.",
-                 desc, {}, &vm, &exit)) {
-    return exit;
-  }
-  Result<Session> s = OpenSession(ctx.globals);
-  if (!s.ok()) return Fail(ctx, s.status());
+  std::optional<Session> s =
+      ParseAndOpen(ctx, "audit extract --subject ID\n\n"
+                   "Loggutdrag: every logged access to the youth's data (who, actor, when,\n"
+                   "action, purpose, decision), without any content.",
+                   desc, {}, &exit);
+  if (!s) return exit;
   Result<std::vector<AuditEvent>> events = s->ExtractSubject(subject);
   if (!events.ok()) return Fail(ctx, events.status());
   // Names for the readable extract when the auditor may list principals.
@@ -364,33 +345,25 @@ int Extract(Context& ctx) {
 
 int Review(Context& ctx) {
   po::options_description desc("Options");
-  po::variables_map vm;
   int exit = 0;
-  if (!ParseArgs(ctx, "audit review\n\n"
-                 "Loggkontroll: flags legal-basis access, emergency grants, bursts of\n"
-                 "denials, entry reads outside office hours (Stockholm time), reads right\n"
-                 "after a consent withdrawal and bulk reads.  See docs/auditing.md.",
-                 desc, {}, &vm, &exit)) {
-    return exit;
-  }
-  Result<Session> s = OpenSession(ctx.globals);
-  if (!s.ok()) return Fail(ctx, s.status());
-  Result<std::vector<ReviewFlag>> flags = s->Review();
-  if (!flags.ok()) return Fail(ctx, flags.status());
-  if (ctx.globals.json) {
-    PrintJson(ctx, ReviewFlagListJson(*flags));
-    return kExitOk;
-  }
-  if (flags->empty()) {
-    *ctx.out << "No events flagged for review.\n";
-    return kExitOk;
-  }
-  *ctx.out << "kind\tseq\tprincipal\ttarget\tdetail\n";
-  for (const ReviewFlag& f : *flags) {
-    *ctx.out << f.kind << "\t" << f.seq << "\t" << f.principal_id << "\t" << f.target << "\t"
-             << f.detail << "\n";
-  }
-  return kExitOk;
+  std::optional<Session> s =
+      ParseAndOpen(ctx, "audit review\n\n"
+                   "Loggkontroll: flags legal-basis access, emergency grants, bursts of\n"
+                   "denials, entry reads outside office hours (Stockholm time), reads right\n"
+                   "after a consent withdrawal and bulk reads.  See docs/auditing.md.",
+                   desc, {}, &exit);
+  if (!s) return exit;
+  return Show(ctx, s->Review(), ReviewFlagListJson, [&](const std::vector<ReviewFlag>& flags) {
+    if (flags.empty()) {
+      *ctx.out << "No events flagged for review.\n";
+      return;
+    }
+    *ctx.out << "kind\tseq\tprincipal\ttarget\tdetail\n";
+    for (const ReviewFlag& f : flags) {
+      *ctx.out << f.kind << "\t" << f.seq << "\t" << f.principal_id << "\t" << f.target
+               << "\t" << f.detail << "\n";
+    }
+  });
 }
 
 }  // namespace

@@ -84,25 +84,20 @@ int ConsentGrant(Context& ctx) {
   in.form_ref = form_ref;
   Result<Session> s = OpenSession(ctx.globals);
   if (!s.ok()) return Fail(ctx, s.status());
-  Result<std::string> id = s->GrantConsent(in);
-  if (!id.ok()) return Fail(ctx, id.status());
-  return PrintDone(ctx, "Recorded consent " + *id, CreatedJson(*id));
+  return ShowCreated(ctx, s->GrantConsent(in), "Recorded consent");
 }
 
 int ConsentWithdraw(Context& ctx) {
   po::options_description desc("Options");
   std::string id;
   desc.add_options()("id", po::value<std::string>(&id)->required(), "consent id");
-  po::variables_map vm;
   int exit = 0;
-  if (!ParseArgs(ctx, "consent withdraw ID\n\nRecords a withdrawal (a new version; nothing "
-                 "is deleted).  Reads of what was\ndisclosed under it stop at once.  Example:\n"
-                 "  sspf-tool consent withdraw 51aa...c3",
-                 desc, {"id"}, &vm, &exit)) {
-    return exit;
-  }
-  Result<Session> s = OpenSession(ctx.globals);
-  if (!s.ok()) return Fail(ctx, s.status());
+  std::optional<Session> s =
+      ParseAndOpen(ctx, "consent withdraw ID\n\nRecords a withdrawal (a new version; nothing "
+                   "is deleted).  Reads of what was\ndisclosed under it stop at once.  Example:\n"
+                   "  sspf-tool consent withdraw 51aa...c3",
+                   desc, {"id"}, &exit);
+  if (!s) return exit;
   Status st = s->WithdrawConsent(id);
   if (!st.ok()) return Fail(ctx, st);
   return PrintDone(ctx, "Withdrew consent " + id, ConsentWithdrawnJson(id));
@@ -112,29 +107,23 @@ int ConsentList(Context& ctx) {
   po::options_description desc("Options");
   std::string case_id;
   desc.add_options()("case", po::value<std::string>(&case_id)->required(), "case id");
-  po::variables_map vm;
   int exit = 0;
-  if (!ParseArgs(ctx, "consent list --case ID\n\nLists the consents of a case (latest "
-                 "version of each).  Example:\n  sspf-tool consent list --case 7c1d...04 --json",
-                 desc, {}, &vm, &exit)) {
-    return exit;
-  }
-  Result<Session> s = OpenSession(ctx.globals);
-  if (!s.ok()) return Fail(ctx, s.status());
-  Result<std::vector<ConsentInfo>> r = s->ListConsents(case_id);
-  if (!r.ok()) return Fail(ctx, r.status());
-  if (ctx.globals.json) {
-    PrintJson(ctx, ConsentListJson(*r));
-  } else {
-    for (const ConsentInfo& c : *r) {
-      *ctx.out << c.id << "\t" << PartyText(c.party) << "\t" << JoinActors(c.actors) << "\t"
-               << JoinCategories(c.categories) << "\tuntil " << FormatDate(c.valid_until)
-               << "\t"
-               << (c.withdrawn_at ? "withdrawn " + FormatTime(*c.withdrawn_at) : "active")
-               << "\n";
-    }
-  }
-  return kExitOk;
+  std::optional<Session> s =
+      ParseAndOpen(ctx, "consent list --case ID\n\nLists the consents of a case (latest "
+                   "version of each).  Example:\n  sspf-tool consent list --case 7c1d...04 --json",
+                   desc, {}, &exit);
+  if (!s) return exit;
+  return Show(ctx, s->ListConsents(case_id), ConsentListJson,
+              [&](const std::vector<ConsentInfo>& consents) {
+                for (const ConsentInfo& c : consents) {
+                  *ctx.out << c.id << "\t" << PartyText(c.party) << "\t"
+                           << JoinActors(c.actors) << "\t" << JoinCategories(c.categories)
+                           << "\tuntil " << FormatDate(c.valid_until) << "\t"
+                           << (c.withdrawn_at ? "withdrawn " + FormatTime(*c.withdrawn_at)
+                                              : "active")
+                           << "\n";
+                }
+              });
 }
 
 // ---- entry -----------------------------------------------------------------------
@@ -182,36 +171,29 @@ int EntryAdd(Context& ctx) {
   if (!supersedes.empty()) sup = supersedes;
   Result<std::string> id = s->AddEntry(case_id, *c, body, sup);
   Wipe(&body);
-  if (!id.ok()) return Fail(ctx, id.status());
-  return PrintDone(ctx, "Added entry " + *id, CreatedJson(*id));
+  return ShowCreated(ctx, id, "Added entry");
 }
 
 int EntryList(Context& ctx) {
   po::options_description desc("Options");
   std::string case_id;
   desc.add_options()("case", po::value<std::string>(&case_id)->required(), "case id");
-  po::variables_map vm;
   int exit = 0;
-  if (!ParseArgs(ctx, "entry list --case ID\n\nLists the entries of a case that you may read "
-                 "(metadata only).  Example:\n  sspf-tool entry list --case 7c1d...04 --json",
-                 desc, {}, &vm, &exit)) {
-    return exit;
-  }
-  Result<Session> s = OpenSession(ctx.globals);
-  if (!s.ok()) return Fail(ctx, s.status());
-  Result<std::vector<EntryInfo>> r = s->ListEntries(case_id);
-  if (!r.ok()) return Fail(ctx, r.status());
-  if (ctx.globals.json) {
-    PrintJson(ctx, EntryListJson(*r));
-  } else {
-    for (const EntryInfo& e : *r) {
-      *ctx.out << e.id << "\t" << CategoryName(e.category) << "\t" << e.author << " ("
-               << ActorName(e.author_actor) << ")\t" << FormatTime(e.created);
-      if (e.supersedes) *ctx.out << "\tsupersedes " << *e.supersedes;
-      *ctx.out << "\n";
-    }
-  }
-  return kExitOk;
+  std::optional<Session> s =
+      ParseAndOpen(ctx, "entry list --case ID\n\nLists the entries of a case that you may read "
+                   "(metadata only).  Example:\n  sspf-tool entry list --case 7c1d...04 --json",
+                   desc, {}, &exit);
+  if (!s) return exit;
+  return Show(ctx, s->ListEntries(case_id), EntryListJson,
+              [&](const std::vector<EntryInfo>& entries) {
+                for (const EntryInfo& e : entries) {
+                  *ctx.out << e.id << "\t" << CategoryName(e.category) << "\t" << e.author
+                           << " (" << ActorName(e.author_actor) << ")\t"
+                           << FormatTime(e.created);
+                  if (e.supersedes) *ctx.out << "\tsupersedes " << *e.supersedes;
+                  *ctx.out << "\n";
+                }
+              });
 }
 
 int EntryRead(Context& ctx) {
@@ -220,17 +202,14 @@ int EntryRead(Context& ctx) {
   desc.add_options()
       ("id", po::value<std::string>(&id)->required(), "entry id")
       ("purpose", po::value<std::string>(&purpose), "why you read it (recorded in the log)");
-  po::variables_map vm;
   int exit = 0;
-  if (!ParseArgs(ctx, "entry read ID [--purpose TEXT]\n\n"
-                 "Reads an entry if your actor wrote it or it was disclosed to your actor on\n"
-                 "a basis still valid now (consent in force, grant not expired).  Example:\n"
-                 "  sspf-tool entry read 0d9e...77 --purpose \"SSPF-möte 12 maj\"",
-                 desc, {"id"}, &vm, &exit)) {
-    return exit;
-  }
-  Result<Session> s = OpenSession(ctx.globals);
-  if (!s.ok()) return Fail(ctx, s.status());
+  std::optional<Session> s =
+      ParseAndOpen(ctx, "entry read ID [--purpose TEXT]\n\n"
+                   "Reads an entry if your actor wrote it or it was disclosed to your actor on\n"
+                   "a basis still valid now (consent in force, grant not expired).  Example:\n"
+                   "  sspf-tool entry read 0d9e...77 --purpose \"SSPF-möte 12 maj\"",
+                   desc, {"id"}, &exit);
+  if (!s) return exit;
   Result<EntryContent> r = s->ReadEntry(id, purpose);
   if (!r.ok()) return Fail(ctx, r.status());
   if (ctx.globals.json) {
@@ -309,9 +288,7 @@ int EntryDisclose(Context& ctx) {
   }
   Result<Session> s = OpenSession(ctx.globals);
   if (!s.ok()) return Fail(ctx, s.status());
-  Result<std::string> d = s->DiscloseEntry(id, *actor, b);
-  if (!d.ok()) return Fail(ctx, d.status());
-  return PrintDone(ctx, "Disclosed; disclosure " + *d, CreatedJson(*d));
+  return ShowCreated(ctx, s->DiscloseEntry(id, *actor, b), "Disclosed; disclosure");
 }
 
 // ---- grant -----------------------------------------------------------------------
@@ -326,22 +303,19 @@ int GrantEmergency(Context& ctx) {
        "the secrecy-breaking provision, e.g. \"OSL 10 kap. 2 §\"")
       ("reason", po::value<std::string>(&reason)->required(), "the reason (motivering)")
       ("hours", po::value<int>(&hours), "how long, 1..72 hours (default 8)");
-  po::variables_map vm;
   int exit = 0;
-  if (!ParseArgs(ctx, "grant emergency --case ID --provision TEXT --reason TEXT [--hours N]\n\n"
-                 "Gives you time-limited access to a case without consent, under a legal\n"
-                 "provision you name after your secrecy assessment.  Always flagged for\n"
-                 "review.  Prints the grant id.  Example:\n"
-                 "  sspf-tool grant emergency --case 7c1d...04 --provision \"OSL 10 kap. 2 §\" \\\n"
-                 "      --reason \"Akut skyddsbehov\" --hours 4",
-                 desc, {}, &vm, &exit)) {
-    return exit;
-  }
-  Result<Session> s = OpenSession(ctx.globals);
-  if (!s.ok()) return Fail(ctx, s.status());
-  Result<std::string> id = s->GrantEmergency(case_id, provision, reason, hours);
-  if (!id.ok()) return Fail(ctx, id.status());
-  return PrintDone(ctx, "Granted; grant " + *id, CreatedJson(*id));
+  std::optional<Session> s =
+      ParseAndOpen(ctx, "grant emergency --case ID --provision TEXT --reason TEXT [--hours N]\n\n"
+                   "Gives you time-limited access to a case without consent, under a legal\n"
+                   "provision you name after your secrecy assessment.  Always flagged for\n"
+                   "review.  Prints the grant id.  Example:\n"
+                   "  sspf-tool grant emergency --case 7c1d...04 "
+                   "--provision \"OSL 10 kap. 2 §\" \\\n"
+                   "      --reason \"Akut skyddsbehov\" --hours 4",
+                   desc, {}, &exit);
+  if (!s) return exit;
+  return ShowCreated(ctx, s->GrantEmergency(case_id, provision, reason, hours),
+                     "Granted; grant");
 }
 
 }  // namespace

@@ -108,14 +108,11 @@ int Init(Context& ctx) {
 
 int Whoami(Context& ctx) {
   po::options_description desc("Options");
-  po::variables_map vm;
   int exit = 0;
-  if (!ParseArgs(ctx, "whoami\n\nUnlocks the store and prints who you are (name, actor, role).",
-                 desc, {}, &vm, &exit)) {
-    return exit;
-  }
-  Result<Session> s = OpenSession(ctx.globals);
-  if (!s.ok()) return Fail(ctx, s.status());
+  std::optional<Session> s =
+      ParseAndOpen(ctx, "whoami\n\nUnlocks the store and prints who you are (name, actor, "
+                   "role).", desc, {}, &exit);
+  if (!s) return exit;
   const PrincipalInfo& p = s->principal();
   return PrintDone(ctx,
                    p.name + " (" + ActorName(p.actor) + ", " + RoleName(p.role) + ")",
@@ -143,7 +140,9 @@ int UserAdd(Context& ctx) {
     return exit;
   }
   std::optional<Actor> a = ParseActor(actor);
-  if (!a) return UsageError(ctx, "unknown actor (use school, social, police, leisure, coordination)");
+  if (!a) {
+    return UsageError(ctx, "unknown actor (use school, social, police, leisure, coordination)");
+  }
   std::optional<Role> r = ParseRole(role);
   if (!r) return UsageError(ctx, "unknown role (use member, coordinator, auditor, admin)");
   Result<Session> s = OpenSession(ctx.globals);
@@ -158,39 +157,29 @@ int UserAdd(Context& ctx) {
 
 int UserList(Context& ctx) {
   po::options_description desc("Options");
-  po::variables_map vm;
   int exit = 0;
-  if (!ParseArgs(ctx, "user list\n\nLists principals (admins and auditors).", desc, {}, &vm,
-                 &exit)) {
-    return exit;
-  }
-  Result<Session> s = OpenSession(ctx.globals);
-  if (!s.ok()) return Fail(ctx, s.status());
-  Result<std::vector<PrincipalInfo>> list = s->ListPrincipals();
-  if (!list.ok()) return Fail(ctx, list.status());
-  if (ctx.globals.json) {
-    PrintJson(ctx, PrincipalListJson(*list));
-  } else {
-    for (const PrincipalInfo& p : *list) {
-      *ctx.out << p.name << "\t" << ActorName(p.actor) << "\t" << RoleName(p.role) << "\t"
-               << (p.active ? "active" : "disabled") << "\t" << p.id << "\n";
-    }
-  }
-  return kExitOk;
+  std::optional<Session> s = ParseAndOpen(
+      ctx, "user list\n\nLists principals (admins and auditors).", desc, {}, &exit);
+  if (!s) return exit;
+  return Show(ctx, s->ListPrincipals(), PrincipalListJson,
+              [&](const std::vector<PrincipalInfo>& list) {
+                for (const PrincipalInfo& p : list) {
+                  *ctx.out << p.name << "\t" << ActorName(p.actor) << "\t" << RoleName(p.role)
+                           << "\t" << (p.active ? "active" : "disabled") << "\t" << p.id
+                           << "\n";
+                }
+              });
 }
 
 int UserDisable(Context& ctx) {
   po::options_description desc("Options");
   std::string name;
   desc.add_options()("name", po::value<std::string>(&name)->required(), "principal to disable");
-  po::variables_map vm;
   int exit = 0;
-  if (!ParseArgs(ctx, "user disable NAME\n\nDisables a principal (never deletes: the log "
-                 "refers to it).  Admin only.", desc, {"name"}, &vm, &exit)) {
-    return exit;
-  }
-  Result<Session> s = OpenSession(ctx.globals);
-  if (!s.ok()) return Fail(ctx, s.status());
+  std::optional<Session> s =
+      ParseAndOpen(ctx, "user disable NAME\n\nDisables a principal (never deletes: the log "
+                   "refers to it).  Admin only.", desc, {"name"}, &exit);
+  if (!s) return exit;
   Status st = s->DisablePrincipal(name);
   if (!st.ok()) return Fail(ctx, st);
   return PrintDone(ctx, "Disabled " + name, PrincipalDisabledJson(name));
@@ -201,15 +190,12 @@ int UserPasswd(Context& ctx) {
   std::string new_file;
   desc.add_options()("new-passphrase-file", po::value<std::string>(&new_file),
                      "the new passphrase from this file (else asked twice)");
-  po::variables_map vm;
   int exit = 0;
-  if (!ParseArgs(ctx, "user passwd [--new-passphrase-file F]\n\n"
-                 "Changes your own passphrase; the old one stops working at once.",
-                 desc, {}, &vm, &exit)) {
-    return exit;
-  }
-  Result<Session> s = OpenSession(ctx.globals);
-  if (!s.ok()) return Fail(ctx, s.status());
+  std::optional<Session> s =
+      ParseAndOpen(ctx, "user passwd [--new-passphrase-file F]\n\n"
+                   "Changes your own passphrase; the old one stops working at once.",
+                   desc, {}, &exit);
+  if (!s) return exit;
   Result<SecretBytes> pass = ReadNewPassphrase(new_file, ctx.globals.user);
   if (!pass.ok()) return Fail(ctx, pass.status());
   Status st = s->ChangeCredential(Credential::Passphrase(std::move(*pass)));

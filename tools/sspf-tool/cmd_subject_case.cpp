@@ -99,16 +99,12 @@ int SubjectAdd(Context& ctx) {
   Wipe(&*number);
   Result<SubjectInfo> r = s->AddSubject(ns);
   Wipe(&ns.personal_number);
-  if (!r.ok()) return Fail(ctx, r.status());
-  if (ctx.globals.json) {
-    PrintSecretJson(ctx, SubjectAddedJson(*r));
-  } else {
-    *ctx.out << "Added subject " << r->id << "\n";
-    for (const GuardianInfo& g : r->guardians) {
+  return Show(ctx, r, SubjectAddedJson, [&](const SubjectInfo& added) {
+    *ctx.out << "Added subject " << added.id << "\n";
+    for (const GuardianInfo& g : added.guardians) {
       *ctx.out << "  guardian " << g.id << "  " << g.name << "\n";
     }
-  }
-  return kExitOk;
+  });
 }
 
 int SubjectFind(Context& ctx) {
@@ -133,36 +129,21 @@ int SubjectFind(Context& ctx) {
   if (!s.ok()) return Fail(ctx, s.status());
   Result<SubjectInfo> r = s->FindSubject(*number);
   Wipe(&*number);
-  if (!r.ok()) return Fail(ctx, r.status());
-  if (ctx.globals.json) {
-    PrintSecretJson(ctx, SubjectJson(*r));
-  } else {
-    PrintSubject(ctx, *r);
-  }
-  return kExitOk;
+  return Show(ctx, r, SubjectJson, [&](const SubjectInfo& found) { PrintSubject(ctx, found); });
 }
 
 int SubjectShow(Context& ctx) {
   po::options_description desc("Options");
   std::string id;
   desc.add_options()("id", po::value<std::string>(&id)->required(), "subject id");
-  po::variables_map vm;
   int exit = 0;
-  if (!ParseArgs(ctx, "subject show ID\n\nShows a subject by id (as subject find).  Example:\n"
-                 "  sspf-tool subject show 3f2a...e9 --json",
-                 desc, {"id"}, &vm, &exit)) {
-    return exit;
-  }
-  Result<Session> s = OpenSession(ctx.globals);
-  if (!s.ok()) return Fail(ctx, s.status());
-  Result<SubjectInfo> r = s->ShowSubject(id);
-  if (!r.ok()) return Fail(ctx, r.status());
-  if (ctx.globals.json) {
-    PrintSecretJson(ctx, SubjectJson(*r));
-  } else {
-    PrintSubject(ctx, *r);
-  }
-  return kExitOk;
+  std::optional<Session> s =
+      ParseAndOpen(ctx, "subject show ID\n\nShows a subject by id (as subject find).  Example:\n"
+                   "  sspf-tool subject show 3f2a...e9 --json",
+                   desc, {"id"}, &exit);
+  if (!s) return exit;
+  return Show(ctx, s->ShowSubject(id), SubjectJson,
+              [&](const SubjectInfo& shown) { PrintSubject(ctx, shown); });
 }
 
 // ---- case ----------------------------------------------------------------------
@@ -191,76 +172,55 @@ int CaseOpen(Context& ctx) {
   }
   Result<Session> s = OpenSession(ctx.globals);
   if (!s.ok()) return Fail(ctx, s.status());
-  Result<std::string> id = s->OpenCase(subject, names);
-  if (!id.ok()) return Fail(ctx, id.status());
-  return PrintDone(ctx, "Opened case " + *id, CreatedJson(*id));
+  return ShowCreated(ctx, s->OpenCase(subject, names), "Opened case");
 }
 
 int CaseList(Context& ctx) {
   po::options_description desc("Options");
-  po::variables_map vm;
   int exit = 0;
-  if (!ParseArgs(ctx, "case list\n\nLists cases: all of them for coordinators, otherwise the "
-                 "cases whose team\nyou are on (or hold an emergency grant for).  Example:\n"
-                 "  sspf-tool case list --json",
-                 desc, {}, &vm, &exit)) {
-    return exit;
-  }
-  Result<Session> s = OpenSession(ctx.globals);
-  if (!s.ok()) return Fail(ctx, s.status());
-  Result<std::vector<CaseInfo>> r = s->ListCases();
-  if (!r.ok()) return Fail(ctx, r.status());
-  if (ctx.globals.json) {
-    PrintJson(ctx, CaseListJson(*r));
-  } else {
-    for (const CaseInfo& c : *r) {
+  std::optional<Session> s =
+      ParseAndOpen(ctx, "case list\n\nLists cases: all of them for coordinators, otherwise the "
+                   "cases whose team\nyou are on (or hold an emergency grant for).  Example:\n"
+                   "  sspf-tool case list --json",
+                   desc, {}, &exit);
+  if (!s) return exit;
+  return Show(ctx, s->ListCases(), CaseListJson, [&](const std::vector<CaseInfo>& cases) {
+    for (const CaseInfo& c : cases) {
       *ctx.out << c.id << "\t" << (c.open ? "open" : "closed") << "\tsubject " << c.subject_id
                << "\topened " << FormatTime(c.opened) << "\n";
     }
-  }
-  return kExitOk;
+  });
 }
 
 int CaseShow(Context& ctx) {
   po::options_description desc("Options");
   std::string id;
   desc.add_options()("id", po::value<std::string>(&id)->required(), "case id");
-  po::variables_map vm;
   int exit = 0;
-  if (!ParseArgs(ctx, "case show ID\n\nShows a case and its team (team members and grant "
-                 "holders).  Example:\n  sspf-tool case show 7c1d...04",
-                 desc, {"id"}, &vm, &exit)) {
-    return exit;
-  }
-  Result<Session> s = OpenSession(ctx.globals);
-  if (!s.ok()) return Fail(ctx, s.status());
-  Result<CaseInfo> c = s->ShowCase(id);
-  if (!c.ok()) return Fail(ctx, c.status());
-  if (ctx.globals.json) {
-    PrintJson(ctx, CaseJson(*c));
-  } else {
-    *ctx.out << "Case " << c->id << " (" << (c->open ? "open" : "closed") << ")\n"
-             << "  subject: " << c->subject_id << "\n"
-             << "  opened:  " << FormatTime(c->opened) << "\n";
-    if (c->closed) *ctx.out << "  closed:  " << FormatTime(*c->closed) << "\n";
-    for (const std::string& m : c->team) *ctx.out << "  team:    " << m << "\n";
-  }
-  return kExitOk;
+  std::optional<Session> s =
+      ParseAndOpen(ctx, "case show ID\n\nShows a case and its team (team members and grant "
+                   "holders).  Example:\n  sspf-tool case show 7c1d...04",
+                   desc, {"id"}, &exit);
+  if (!s) return exit;
+  return Show(ctx, s->ShowCase(id), CaseJson, [&](const CaseInfo& c) {
+    *ctx.out << "Case " << c.id << " (" << (c.open ? "open" : "closed") << ")\n"
+             << "  subject: " << c.subject_id << "\n"
+             << "  opened:  " << FormatTime(c.opened) << "\n";
+    if (c.closed) *ctx.out << "  closed:  " << FormatTime(*c.closed) << "\n";
+    for (const std::string& m : c.team) *ctx.out << "  team:    " << m << "\n";
+  });
 }
 
 int CaseClose(Context& ctx) {
   po::options_description desc("Options");
   std::string id;
   desc.add_options()("id", po::value<std::string>(&id)->required(), "case id");
-  po::variables_map vm;
   int exit = 0;
-  if (!ParseArgs(ctx, "case close ID\n\nCloses a case (a coordinator on its team).  Example:\n"
-                 "  sspf-tool case close 7c1d...04",
-                 desc, {"id"}, &vm, &exit)) {
-    return exit;
-  }
-  Result<Session> s = OpenSession(ctx.globals);
-  if (!s.ok()) return Fail(ctx, s.status());
+  std::optional<Session> s =
+      ParseAndOpen(ctx, "case close ID\n\nCloses a case (a coordinator on its team).  Example:\n"
+                   "  sspf-tool case close 7c1d...04",
+                   desc, {"id"}, &exit);
+  if (!s) return exit;
   Status st = s->CloseCase(id);
   if (!st.ok()) return Fail(ctx, st);
   return PrintDone(ctx, "Closed case " + id, CaseClosedJson(id));
@@ -272,16 +232,13 @@ int CaseTeamAdd(Context& ctx) {
   desc.add_options()
       ("id", po::value<std::string>(&id)->required(), "case id")
       ("name", po::value<std::string>(&name)->required(), "principal name");
-  po::variables_map vm;
   int exit = 0;
-  if (!ParseArgs(ctx, "case team add ID NAME\n\nAdds a member or coordinator to a case team "
-                 "(a coordinator on the team).\nExample:\n"
-                 "  sspf-tool case team add 7c1d...04 lia.fritid",
-                 desc, {"id", "name"}, &vm, &exit)) {
-    return exit;
-  }
-  Result<Session> s = OpenSession(ctx.globals);
-  if (!s.ok()) return Fail(ctx, s.status());
+  std::optional<Session> s =
+      ParseAndOpen(ctx, "case team add ID NAME\n\nAdds a member or coordinator to a case team "
+                   "(a coordinator on the team).\nExample:\n"
+                   "  sspf-tool case team add 7c1d...04 lia.fritid",
+                   desc, {"id", "name"}, &exit);
+  if (!s) return exit;
   Status st = s->AddTeamMember(id, name);
   if (!st.ok()) return Fail(ctx, st);
   return PrintDone(ctx, "Added " + name + " to case " + id, TeamMemberAddedJson(id, name));
