@@ -138,9 +138,17 @@ bool ParseArgs(Context& ctx, const std::string& usage, po::options_description& 
 std::optional<Session> ParseAndOpen(Context& ctx, const std::string& usage,
                                     po::options_description& desc,
                                     const std::vector<std::string>& positional,
-                                    int* exit) {
+                                    int* exit, const std::function<Status()>& check) {
   po::variables_map vm;
   if (!ParseArgs(ctx, usage, desc, positional, &vm, exit)) return std::nullopt;
+  if (check) {
+    Status st = check();
+    if (!st.ok()) {
+      *exit = st.code() == StatusCode::kInvalidArgument ? UsageError(ctx, st.message())
+                                                        : Fail(ctx, st);
+      return std::nullopt;
+    }
+  }
   Result<Session> s = OpenSession(ctx.globals);
   if (!s.ok()) {
     *exit = Fail(ctx, s.status());

@@ -84,13 +84,17 @@ int ReportError(std::ostream& err, bool json, const Status& status, int exit,
 // that usage errors can be reported as JSON).
 bool WantsJson(const std::vector<std::string>& args);
 
-// What most commands do first: ParseArgs, then OpenSession.  Returns the
-// session, or std::nullopt with *exit set when the command should return
-// now (after --help, a usage error, or a failed unlock, already reported).
+// What most commands do first: ParseArgs, then `check` (if given: checks
+// and converts the option values before the passphrase is asked for), then
+// OpenSession.  Returns the session, or std::nullopt with *exit set when the
+// command should return now (after --help, a usage error, a failed check or
+// a failed unlock, already reported).  A check that fails with
+// kInvalidArgument is reported as a usage error, any other as Fail.
 std::optional<Session> ParseAndOpen(Context& ctx, const std::string& usage,
                                     po::options_description& desc,
                                     const std::vector<std::string>& positional,
-                                    int* exit);
+                                    int* exit,
+                                    const std::function<Status()>& check = nullptr);
 
 // The store options for the globals (path, system clock, defaults; the
 // environment variable SSPF_KDF=interactive lowers the Argon2id cost for

@@ -59,6 +59,13 @@ Result<std::string> ReadTextFile(const std::string& path) {
   return s;
 }
 
+// A kept checkpoint named by --checkpoint (none when path is empty).
+Status ReadCheckpoint(const std::string& path, std::optional<std::string>* note) {
+  if (path.empty()) return Status::Ok();
+  SSPF_ASSIGN_OR_RETURN(*note, ReadTextFile(path));
+  return Status::Ok();
+}
+
 std::string NameOr(const char* n, int v) { return n ? n : std::to_string(v); }
 
 // Filter options shared by query and export.
@@ -84,9 +91,9 @@ struct FilterArgs {
         ("limit", po::value<size_t>(&limit), "at most this many events");
   }
 
-  // kInvalidArgument for bad values.
-  Result<AuditFilter> Build() const {
-    AuditFilter f;
+  // kInvalidArgument (a usage error) for bad values.
+  Status Build(AuditFilter* out) const {
+    AuditFilter& f = *out;
     if (!case_id.empty()) f.case_id = case_id;
     if (!subject.empty()) f.subject_id = subject;
     if (!principal.empty()) f.principal = principal;
@@ -111,7 +118,7 @@ struct FilterArgs {
       f.until = t;
     }
     f.limit = limit;
-    return f;
+    return Status::Ok();
   }
 };
 
@@ -164,22 +171,17 @@ int Verify(Context& ctx) {
   std::string checkpoint;
   desc.add_options()("checkpoint", po::value<std::string>(&checkpoint),
                      "a checkpoint kept outside the store; the log must extend it");
-  po::variables_map vm;
   int exit = 0;
-  if (!ParseArgs(ctx, "audit verify [--checkpoint FILE]\n\n"
-                 "Recomputes the whole access log (every event, the Merkle tree, every\n"
-                 "stored checkpoint, the replayed state) and, with --checkpoint, checks\n"
-                 "that the log extends a checkpoint you kept.  Exit 0: intact; exit 6 with\n"
-                 "one line naming what failed.",
-                 desc, {}, &vm, &exit)) {
-    return exit;
-  }
   VerifyOptions options;
-  if (!checkpoint.empty()) {
-    Result<std::string> note = ReadTextFile(checkpoint);
-    if (!note.ok()) return Fail(ctx, note.status());
-    options.kept_checkpoint = *note;
-  }
+  std::optional<Session> s =
+      ParseAndOpen(ctx, "audit verify [--checkpoint FILE]\n\n"
+                   "Recomputes the whole access log (every event, the Merkle tree, every\n"
+                   "stored checkpoint, the replayed state) and, with --checkpoint, checks\n"
+                   "that the log extends a checkpoint you kept.  Exit 0: intact; exit 6 with\n"
+                   "one line naming what failed.",
+                   desc, {}, &exit,
+                   [&] { return ReadCheckpoint(checkpoint, &options.kept_checkpoint); });
+  if (!s) return exit;
   bool tty = ::isatty(STDERR_FILENO) == 1;
   if (tty) {
     std::ostream* err = ctx.err;
@@ -189,8 +191,6 @@ int Verify(Context& ctx) {
            << std::flush;
     };
   }
-  Result<Session> s = OpenSession(ctx.globals);
-  if (!s.ok()) return Fail(ctx, s.status());
   Result<VerifyReport> r = s->Verify(options);
   if (tty) *ctx.err << "\r\033[K" << std::flush;
   const bool kept = options.kept_checkpoint.has_value();
@@ -212,21 +212,13 @@ int Prove(Context& ctx) {
       ("index", po::value<uint64_t>(&index)->required(), "the event's sequence number")
       ("checkpoint", po::value<std::string>(&checkpoint),
        "prove inclusion in the tree of this checkpoint (default: the current tree)");
-  po::variables_map vm;
   int exit = 0;
-  if (!ParseArgs(ctx, "audit prove --index N [--checkpoint FILE]\n\n"
-                 "Prints an RFC 6962 inclusion proof of one event.",
-                 desc, {}, &vm, &exit)) {
-    return exit;
-  }
   std::optional<std::string> note;
-  if (!checkpoint.empty()) {
-    Result<std::string> n = ReadTextFile(checkpoint);
-    if (!n.ok()) return Fail(ctx, n.status());
-    note = *n;
-  }
-  Result<Session> s = OpenSession(ctx.globals);
-  if (!s.ok()) return Fail(ctx, s.status());
+  std::optional<Session> s =
+      ParseAndOpen(ctx, "audit prove --index N [--checkpoint FILE]\n\n"
+                   "Prints an RFC 6962 inclusion proof of one event.",
+                   desc, {}, &exit, [&] { return ReadCheckpoint(checkpoint, &note); });
+  if (!s) return exit;
   return Show(ctx, s->Prove(index, note), InclusionProofJson, [&](const InclusionProof& p) {
     *ctx.out << "index " << p.index << "\ntree_size " << p.tree_size << "\nleaf_hash "
              << Base64(p.leaf_hash) << "\nroot " << Base64(p.root) << "\nproof\n";
@@ -240,29 +232,25 @@ int Export(Context& ctx) {
   FilterArgs fa;
   desc.add_options()("format", po::value<std::string>(&format)->required(), "jsonl | csv");
   fa.Add(desc);
-  po::variables_map vm;
   int exit = 0;
-  if (!ParseArgs(ctx, "audit export --format jsonl|csv [filters]\n\n"
-                 "Writes the access log to stdout: one JSON object per line (jsonl) or CSV\n"
-                 "with a header row.  Each event carries its exact leaf bytes (base64), so\n"
-                 "tools/verify_export.py can recompute the Merkle root independently.",
-                 desc, {}, &vm, &exit)) {
-    return exit;
-  }
-  ExportFormat f;
-  if (format == "jsonl") {
-    f = ExportFormat::kJsonLines;
-  } else if (format == "csv") {
-    f = ExportFormat::kCsv;
-  } else {
-    return UsageError(ctx, "unknown --format (use jsonl or csv)");
-  }
-  Result<AuditFilter> filter = fa.Build();
-  if (!filter.ok()) return UsageError(ctx, filter.status().message());
-  Result<Session> s = OpenSession(ctx.globals);
-  if (!s.ok()) return Fail(ctx, s.status());
+  ExportFormat f = ExportFormat::kJsonLines;
+  AuditFilter filter;
+  std::optional<Session> s =
+      ParseAndOpen(ctx, "audit export --format jsonl|csv [filters]\n\n"
+                   "Writes the access log to stdout: one JSON object per line (jsonl) or CSV\n"
+                   "with a header row.  Each event carries its exact leaf bytes (base64), so\n"
+                   "tools/verify_export.py can recompute the Merkle root independently.",
+                   desc, {}, &exit, [&] {
+                     if (format == "csv") {
+                       f = ExportFormat::kCsv;
+                     } else if (format != "jsonl") {
+                       return InvalidArgument("unknown --format (use jsonl or csv)");
+                     }
+                     return fa.Build(&filter);
+                   });
+  if (!s) return exit;
   std::ostream* out = ctx.out;
-  Status st = s->ExportEvents(*filter, f, [out](std::string_view line) {
+  Status st = s->ExportEvents(filter, f, [out](std::string_view line) {
     out->write(line.data(), static_cast<std::streamsize>(line.size()));
     out->put('\n');
     return *out ? Status::Ok() : IoError("cannot write to stdout");
@@ -276,20 +264,17 @@ int Query(Context& ctx) {
   po::options_description desc("Options");
   FilterArgs fa;
   fa.Add(desc);
-  po::variables_map vm;
   int exit = 0;
-  if (!ParseArgs(ctx, "audit query [--case ID] [--subject ID] [--principal NAME] [--action X]\n"
-                 "            [--denied|--allowed] [--since T] [--until T] [--limit N]\n\n"
-                 "Lists access-log events (auditor).  The principal filter is --principal,\n"
-                 "because --user names who you are.",
-                 desc, {}, &vm, &exit)) {
-    return exit;
-  }
-  Result<AuditFilter> filter = fa.Build();
-  if (!filter.ok()) return UsageError(ctx, filter.status().message());
-  Result<Session> s = OpenSession(ctx.globals);
-  if (!s.ok()) return Fail(ctx, s.status());
-  return Show(ctx, s->QueryEvents(*filter), EventListJson,
+  AuditFilter filter;
+  std::optional<Session> s = ParseAndOpen(
+      ctx,
+      "audit query [--case ID] [--subject ID] [--principal NAME] [--action X]\n"
+      "            [--denied|--allowed] [--since T] [--until T] [--limit N]\n\n"
+      "Lists access-log events (auditor).  The principal filter is --principal,\n"
+      "because --user names who you are.",
+      desc, {}, &exit, [&] { return fa.Build(&filter); });
+  if (!s) return exit;
+  return Show(ctx, s->QueryEvents(filter), EventListJson,
               [&](const std::vector<AuditEvent>& events) {
                 *ctx.out << "seq\ttime\tprincipal\tactor\taction\ttarget\tdecision\treason\n";
                 for (const AuditEvent& e : events) {

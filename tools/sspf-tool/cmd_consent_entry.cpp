@@ -34,6 +34,26 @@ std::string PartyText(const ConsentParty& p) {
 
 // ---- consent -------------------------------------------------------------------
 
+// The party, actors, categories and last day of consent grant.
+Status ParseConsentOptions(const std::string& party, const std::string& actors,
+                           const std::string& categories, const std::string& until,
+                           ConsentInput* in) {
+  if (party == "youth") {
+    in->party.youth = true;
+  } else if (party.rfind("guardian:", 0) == 0 && party.size() > 9) {
+    in->party.youth = false;
+    in->party.guardian_id = party.substr(9);
+  } else {
+    return InvalidArgument("--party must be youth or guardian:GUARDIAN_ID");
+  }
+  SSPF_ASSIGN_OR_RETURN(in->actors, ParseActorList(actors));
+  SSPF_ASSIGN_OR_RETURN(in->categories, ParseCategoryList(categories));
+  Result<Date> d = ParseDate(until);
+  if (!d.ok()) return InvalidArgument("--until: " + d.status().message());
+  in->valid_until = *d;
+  return Status::Ok();
+}
+
 int ConsentGrant(Context& ctx) {
   po::options_description desc("Options");
   std::string case_id, party, actors, categories, until, purpose, form_ref;
@@ -48,42 +68,24 @@ int ConsentGrant(Context& ctx) {
       ("until", po::value<std::string>(&until)->required(), "last valid day, YYYY-MM-DD")
       ("purpose", po::value<std::string>(&purpose), "purpose of the exchange")
       ("form-ref", po::value<std::string>(&form_ref), "reference to the signed form");
-  po::variables_map vm;
   int exit = 0;
-  if (!ParseArgs(ctx, "consent grant --case ID --party youth|guardian:GID --actors A,B "
-                 "--categories C,D\n                     --until YYYY-MM-DD [--purpose T] "
-                 "[--form-ref T]\n\n"
-                 "Records one party's consent (samtycke).  Under 18 every guardian must\n"
-                 "consent; from 15 the youth too; from 18 the youth only.  Prints the id.\n"
-                 "Example:\n"
-                 "  sspf-tool consent grant --case 7c1d...04 --party guardian:9b0e...11 \\\n"
-                 "      --actors school,social --categories school,plan --until 2027-06-30",
-                 desc, {}, &vm, &exit)) {
-    return exit;
-  }
   ConsentInput in;
-  in.case_id = case_id;
-  if (party == "youth") {
-    in.party.youth = true;
-  } else if (party.rfind("guardian:", 0) == 0 && party.size() > 9) {
-    in.party.youth = false;
-    in.party.guardian_id = party.substr(9);
-  } else {
-    return UsageError(ctx, "--party must be youth or guardian:GUARDIAN_ID");
-  }
-  Result<std::vector<Actor>> a = ParseActorList(actors);
-  if (!a.ok()) return UsageError(ctx, a.status().message());
-  Result<std::vector<Category>> c = ParseCategoryList(categories);
-  if (!c.ok()) return UsageError(ctx, c.status().message());
-  Result<Date> d = ParseDate(until);
-  if (!d.ok()) return UsageError(ctx, "--until: " + d.status().message());
-  in.actors = *a;
-  in.categories = *c;
-  in.valid_until = *d;
-  in.purpose = purpose;
-  in.form_ref = form_ref;
-  Result<Session> s = OpenSession(ctx.globals);
-  if (!s.ok()) return Fail(ctx, s.status());
+  std::optional<Session> s =
+      ParseAndOpen(ctx, "consent grant --case ID --party youth|guardian:GID --actors A,B "
+                   "--categories C,D\n                     --until YYYY-MM-DD [--purpose T] "
+                   "[--form-ref T]\n\n"
+                   "Records one party's consent (samtycke).  Under 18 every guardian must\n"
+                   "consent; from 15 the youth too; from 18 the youth only.  Prints the id.\n"
+                   "Example:\n"
+                   "  sspf-tool consent grant --case 7c1d...04 --party guardian:9b0e...11 \\\n"
+                   "      --actors school,social --categories school,plan --until 2027-06-30",
+                   desc, {}, &exit, [&] {
+                     in.case_id = case_id;
+                     in.purpose = purpose;
+                     in.form_ref = form_ref;
+                     return ParseConsentOptions(party, actors, categories, until, &in);
+                   });
+  if (!s) return exit;
   return ShowCreated(ctx, s->GrantConsent(in), "Recorded consent");
 }
 
@@ -128,6 +130,21 @@ int ConsentList(Context& ctx) {
 
 // ---- entry -----------------------------------------------------------------------
 
+// The body of entry add, from the file or stdin (at most kMaxBodyRead).
+Status ReadBody(const std::string& file, std::string* body) {
+  std::ifstream f;
+  std::istream* in = &std::cin;
+  if (!file.empty()) {
+    f.open(file, std::ios::binary);
+    if (!f) return InvalidArgument("cannot read the body file");
+    in = &f;
+  }
+  body->resize(kMaxBodyRead);
+  in->read(&(*body)[0], static_cast<std::streamsize>(body->size()));
+  body->resize(static_cast<size_t>(in->gcount()));
+  return Status::Ok();
+}
+
 int EntryAdd(Context& ctx) {
   po::options_description desc("Options");
   std::string case_id, category, file, supersedes;
@@ -138,34 +155,23 @@ int EntryAdd(Context& ctx) {
       ("file", po::value<std::string>(&file), "read the body from this file (else stdin)")
       ("supersedes", po::value<std::string>(&supersedes),
        "id of an entry of the same case that this one corrects");
-  po::variables_map vm;
   int exit = 0;
-  if (!ParseArgs(ctx, "entry add --case ID --category C [--file F | < body] [--supersedes ID]\n\n"
-                 "Adds an immutable entry written by your actor (encrypted; readable by your\n"
-                 "actor only until disclosed).  Prints the entry id.  Example:\n"
-                 "  sspf-tool entry add --case 7c1d...04 --category school --file anteckning.txt",
-                 desc, {}, &vm, &exit)) {
-    return exit;
-  }
-  std::optional<Category> c = ParseCategory(category);
-  if (!c) return UsageError(ctx, "unknown category");
+  std::optional<Category> c;
   std::string body;
-  {
-    std::ifstream f;
-    std::istream* in = &std::cin;
-    if (!file.empty()) {
-      f.open(file, std::ios::binary);
-      if (!f) return UsageError(ctx, "cannot read the body file");
-      in = &f;
-    }
-    body.resize(kMaxBodyRead);
-    in->read(&body[0], static_cast<std::streamsize>(body.size()));
-    body.resize(static_cast<size_t>(in->gcount()));
-  }
-  Result<Session> s = OpenSession(ctx.globals);
-  if (!s.ok()) {
+  std::optional<Session> s = ParseAndOpen(
+      ctx,
+      "entry add --case ID --category C [--file F | < body] [--supersedes ID]\n\n"
+      "Adds an immutable entry written by your actor (encrypted; readable by your\n"
+      "actor only until disclosed).  Prints the entry id.  Example:\n"
+      "  sspf-tool entry add --case 7c1d...04 --category school --file anteckning.txt",
+      desc, {}, &exit, [&] {
+        c = ParseCategory(category);
+        if (!c) return InvalidArgument("unknown category");
+        return ReadBody(file, &body);
+      });
+  if (!s) {
     Wipe(&body);
-    return Fail(ctx, s.status());
+    return exit;
   }
   std::optional<std::string> sup;
   if (!supersedes.empty()) sup = supersedes;
@@ -228,66 +234,77 @@ int EntryRead(Context& ctx) {
   return kExitOk;
 }
 
+// The basis options of entry disclose.
+struct BasisArgs {
+  std::string consent, grant, provision, reason, basis, until;
+
+  // kInvalidArgument (a usage error) for a wrong combination or value.
+  Status Build(DisclosureBasis* b) {
+    if (!basis.empty()) {
+      if (basis.rfind("consent:", 0) == 0 && basis.size() > 8 && consent.empty()) {
+        consent = basis.substr(8);
+      } else if (basis.rfind("grant:", 0) == 0 && basis.size() > 6 && grant.empty()) {
+        grant = basis.substr(6);
+      } else {
+        return InvalidArgument("--basis must be consent:ID or grant:ID (use --provision for "
+                               "a legal provision)");
+      }
+    }
+    int named = !consent.empty() + !grant.empty() + !provision.empty();
+    if (named > 1) return InvalidArgument("give only one basis");
+    if (!provision.empty() && reason.empty()) {
+      return InvalidArgument("--provision needs --reason");
+    }
+    if (!consent.empty()) b->consent_id = consent;
+    if (!grant.empty()) b->grant_id = grant;
+    if (!provision.empty()) b->provision = provision;
+    b->reason = reason;
+    if (!until.empty()) {
+      if (provision.empty()) return InvalidArgument("--until applies only with --provision");
+      SSPF_ASSIGN_OR_RETURN(UnixSeconds t, ParseTime(until));
+      // A bare date means "through that day".
+      const bool date_only = until.size() == 10 && until[4] == '-';
+      b->until = date_only ? t + 86400 : t;
+    }
+    return Status::Ok();
+  }
+};
+
 int EntryDisclose(Context& ctx) {
   po::options_description desc("Options");
-  std::string id, to, consent, grant, provision, reason, basis, until;
+  std::string id, to;
+  BasisArgs ba;
   desc.add_options()
       ("id", po::value<std::string>(&id)->required(), "entry id")
       ("to", po::value<std::string>(&to)->required(), "receiving actor")
-      ("consent", po::value<std::string>(&consent), "basis: this consent id")
-      ("grant", po::value<std::string>(&grant), "basis: this emergency grant id")
-      ("basis", po::value<std::string>(&basis), "basis as consent:ID or grant:ID")
-      ("provision", po::value<std::string>(&provision),
+      ("consent", po::value<std::string>(&ba.consent), "basis: this consent id")
+      ("grant", po::value<std::string>(&ba.grant), "basis: this emergency grant id")
+      ("basis", po::value<std::string>(&ba.basis), "basis as consent:ID or grant:ID")
+      ("provision", po::value<std::string>(&ba.provision),
        "basis: a secrecy-breaking provision, e.g. \"OSL 10 kap. 18 a §\" (needs --reason; "
        "flagged for review)")
-      ("reason", po::value<std::string>(&reason), "the reason (motivering) for a provision")
-      ("until", po::value<std::string>(&until),
+      ("reason", po::value<std::string>(&ba.reason), "the reason (motivering) for a provision")
+      ("until", po::value<std::string>(&ba.until),
        "with --provision: valid through this date (YYYY-MM-DD, UTC) or until this time "
        "(YYYY-MM-DDTHH:MM:SSZ); reads after it are denied");
-  po::variables_map vm;
   int exit = 0;
-  if (!ParseArgs(ctx, "entry disclose ID --to ACTOR [--consent ID | --basis consent:ID | "
-                 "--grant ID | --basis grant:ID |\n"
-                 "                                 --provision TEXT --reason TEXT [--until T]]\n\n"
-                 "Makes one of your actor's entries readable to another actor.  Without a\n"
-                 "basis the library uses a consent in force that covers it, or refuses\n"
-                 "naming what is missing.  Prints the disclosure id.  Example:\n"
-                 "  sspf-tool entry disclose 0d9e...77 --to social --basis consent:51aa...c3",
-                 desc, {"id"}, &vm, &exit)) {
-    return exit;
-  }
-  std::optional<Actor> actor = ParseActor(to);
-  if (!actor) return UsageError(ctx, "unknown actor for --to");
-  if (!basis.empty()) {
-    if (basis.rfind("consent:", 0) == 0 && basis.size() > 8 && consent.empty()) {
-      consent = basis.substr(8);
-    } else if (basis.rfind("grant:", 0) == 0 && basis.size() > 6 && grant.empty()) {
-      grant = basis.substr(6);
-    } else {
-      return UsageError(ctx, "--basis must be consent:ID or grant:ID (use --provision for a "
-                             "legal provision)");
-    }
-  }
-  int named = !consent.empty() + !grant.empty() + !provision.empty();
-  if (named > 1) return UsageError(ctx, "give only one basis");
-  if (!provision.empty() && reason.empty()) {
-    return UsageError(ctx, "--provision needs --reason");
-  }
+  std::optional<Actor> actor;
   DisclosureBasis b;
-  if (!consent.empty()) b.consent_id = consent;
-  if (!grant.empty()) b.grant_id = grant;
-  if (!provision.empty()) b.provision = provision;
-  b.reason = reason;
-  if (!until.empty()) {
-    if (provision.empty()) return UsageError(ctx, "--until applies only with --provision");
-    Result<UnixSeconds> t = ParseTime(until);
-    if (!t.ok()) return Fail(ctx, t.status());
-    // A bare date means "through that day".
-    const bool date_only = until.size() == 10 && until[4] == '-';
-    b.until = date_only ? *t + 86400 : *t;
-  }
-  Result<Session> s = OpenSession(ctx.globals);
-  if (!s.ok()) return Fail(ctx, s.status());
+  std::optional<Session> s = ParseAndOpen(
+      ctx,
+      "entry disclose ID --to ACTOR [--consent ID | --basis consent:ID | "
+      "--grant ID | --basis grant:ID |\n"
+      "                                 --provision TEXT --reason TEXT [--until T]]\n\n"
+      "Makes one of your actor's entries readable to another actor.  Without a\n"
+      "basis the library uses a consent in force that covers it, or refuses\n"
+      "naming what is missing.  Prints the disclosure id.  Example:\n"
+      "  sspf-tool entry disclose 0d9e...77 --to social --basis consent:51aa...c3",
+      desc, {"id"}, &exit, [&] {
+        actor = ParseActor(to);
+        if (!actor) return InvalidArgument("unknown actor for --to");
+        return ba.Build(&b);
+      });
+  if (!s) return exit;
   return ShowCreated(ctx, s->DiscloseEntry(id, *actor, b), "Disclosed; disclosure");
 }
 

@@ -130,23 +130,28 @@ int UserAdd(Context& ctx) {
        "member | coordinator | auditor | admin")
       ("new-passphrase-file", po::value<std::string>(&new_file),
        "the new principal's passphrase from this file (else asked twice)");
-  po::variables_map vm;
   int exit = 0;
-  if (!ParseArgs(ctx, "user add NAME --actor A --role R [--new-passphrase-file F]\n\n"
-                 "Adds a principal (admin only).  Auditors and admins belong to actor\n"
-                 "coordination.  Example:\n"
-                 "  sspf-tool --user anna.admin user add per.polis --actor police --role member",
-                 desc, {"name"}, &vm, &exit)) {
-    return exit;
-  }
-  std::optional<Actor> a = ParseActor(actor);
-  if (!a) {
-    return UsageError(ctx, "unknown actor (use school, social, police, leisure, coordination)");
-  }
-  std::optional<Role> r = ParseRole(role);
-  if (!r) return UsageError(ctx, "unknown role (use member, coordinator, auditor, admin)");
-  Result<Session> s = OpenSession(ctx.globals);
-  if (!s.ok()) return Fail(ctx, s.status());
+  std::optional<Actor> a;
+  std::optional<Role> r;
+  std::optional<Session> s =
+      ParseAndOpen(ctx, "user add NAME --actor A --role R [--new-passphrase-file F]\n\n"
+                   "Adds a principal (admin only).  Auditors and admins belong to actor\n"
+                   "coordination.  Example:\n"
+                   "  sspf-tool --user anna.admin user add per.polis --actor police --role member",
+                   desc, {"name"}, &exit, [&] {
+                     a = ParseActor(actor);
+                     if (!a) {
+                       return InvalidArgument(
+                           "unknown actor (use school, social, police, leisure, coordination)");
+                     }
+                     r = ParseRole(role);
+                     if (!r) {
+                       return InvalidArgument(
+                           "unknown role (use member, coordinator, auditor, admin)");
+                     }
+                     return Status::Ok();
+                   });
+  if (!s) return exit;
   Result<SecretBytes> pass = ReadNewPassphrase(new_file, name);
   if (!pass.ok()) return Fail(ctx, pass.status());
   Result<std::string> id = s->AddPrincipal(name, *a, *r, Credential::Passphrase(std::move(*pass)));

@@ -22,37 +22,38 @@ bool ReadFirstLine(std::istream& in, std::string* line) {
 // The personal identity number from --pnr N, --pnr - (stdin) or --pnr-file F.
 // argv is visible to other local users (ps, /proc), so the file and stdin
 // forms are preferred; --pnr N is kept because DESIGN §9 names it.
-Result<std::string> ReadPnr(const std::string& pnr, const std::string& pnr_file) {
+// kInvalidArgument (a usage error) when it is missing.
+Status ReadPnr(const std::string& pnr, const std::string& pnr_file, std::string* number) {
   if (!pnr.empty() && !pnr_file.empty()) {
     return InvalidArgument("give either --pnr or --pnr-file, not both");
   }
-  std::string line;
   if (!pnr_file.empty()) {
     std::ifstream in(pnr_file);
-    if (!in || !ReadFirstLine(in, &line)) {
+    if (!in || !ReadFirstLine(in, number)) {
       return InvalidArgument("cannot read the personal identity number file");
     }
-    return line;
+    return Status::Ok();
   }
   if (pnr == "-") {
-    if (!ReadFirstLine(std::cin, &line)) {
+    if (!ReadFirstLine(std::cin, number)) {
       return InvalidArgument("no personal identity number on stdin");
     }
-    return line;
+    return Status::Ok();
   }
   if (pnr.empty()) return InvalidArgument("--pnr or --pnr-file is required");
-  return pnr;
+  *number = pnr;
+  return Status::Ok();
 }
 
-Result<std::vector<std::string>> SplitNames(const std::string& s) {
-  std::vector<std::string> out;
+// A comma-separated list of names; "" is the empty list.
+Status SplitNames(const std::string& s, std::vector<std::string>* out) {
   std::stringstream ss(s);
   std::string item;
   while (std::getline(ss, item, ',')) {
     if (item.empty()) return InvalidArgument("empty name in the list");
-    out.push_back(item);
+    out->push_back(item);
   }
-  return out;
+  return Status::Ok();
 }
 
 void PrintSubject(Context& ctx, const SubjectInfo& s) {
@@ -79,24 +80,23 @@ int SubjectAdd(Context& ctx) {
       ("name", po::value<std::string>(&name)->required(), "the youth's name")
       ("guardian", po::value<std::vector<std::string>>(&guardians),
        "a guardian with custody (repeat for each)");
-  po::variables_map vm;
   int exit = 0;
-  if (!ParseArgs(ctx, "subject add (--pnr N | --pnr - | --pnr-file F) --name TEXT "
-                 "[--guardian TEXT]...\n\n"
-                 "Registers a youth (coordinators).  The number and names are stored\n"
-                 "encrypted; only the birth date is kept in clear (age rules).  Prints the\n"
-                 "subject id and the guardian ids (needed for consent grant).  Example:\n"
-                 "  echo 20100310-1239 | sspf-tool subject add --pnr - --name \"Alex A\" \\\n"
-                 "      --guardian \"Kim A\" --guardian \"Robin A\"",
-                 desc, {}, &vm, &exit)) {
+  std::string number;
+  std::optional<Session> s = ParseAndOpen(
+      ctx,
+      "subject add (--pnr N | --pnr - | --pnr-file F) --name TEXT [--guardian TEXT]...\n\n"
+      "Registers a youth (coordinators).  The number and names are stored\n"
+      "encrypted; only the birth date is kept in clear (age rules).  Prints the\n"
+      "subject id and the guardian ids (needed for consent grant).  Example:\n"
+      "  echo 20100310-1239 | sspf-tool subject add --pnr - --name \"Alex A\" \\\n"
+      "      --guardian \"Kim A\" --guardian \"Robin A\"",
+      desc, {}, &exit, [&] { return ReadPnr(pnr, pnr_file, &number); });
+  if (!s) {
+    Wipe(&number);
     return exit;
   }
-  Result<std::string> number = ReadPnr(pnr, pnr_file);
-  if (!number.ok()) return UsageError(ctx, number.status().message());
-  Result<Session> s = OpenSession(ctx.globals);
-  if (!s.ok()) return Fail(ctx, s.status());
-  Session::NewSubject ns{*number, name, guardians};
-  Wipe(&*number);
+  Session::NewSubject ns{number, name, guardians};
+  Wipe(&number);
   Result<SubjectInfo> r = s->AddSubject(ns);
   Wipe(&ns.personal_number);
   return Show(ctx, r, SubjectAddedJson, [&](const SubjectInfo& added) {
@@ -114,21 +114,20 @@ int SubjectFind(Context& ctx) {
       ("pnr", po::value<std::string>(&pnr),
        "the number; '-' reads it from stdin (argv is visible in ps)")
       ("pnr-file", po::value<std::string>(&pnr_file), "read the number from this file");
-  po::variables_map vm;
   int exit = 0;
-  if (!ParseArgs(ctx, "subject find (--pnr N | --pnr - | --pnr-file F)\n\n"
-                 "Finds a subject by personal identity number (coordinators, or members on\n"
-                 "the team of one of its cases).  The lookup is logged.  Example:\n"
-                 "  sspf-tool subject find --pnr-file nummer.txt --json",
-                 desc, {}, &vm, &exit)) {
+  std::string number;
+  std::optional<Session> s =
+      ParseAndOpen(ctx, "subject find (--pnr N | --pnr - | --pnr-file F)\n\n"
+                   "Finds a subject by personal identity number (coordinators, or members on\n"
+                   "the team of one of its cases).  The lookup is logged.  Example:\n"
+                   "  sspf-tool subject find --pnr-file nummer.txt --json",
+                   desc, {}, &exit, [&] { return ReadPnr(pnr, pnr_file, &number); });
+  if (!s) {
+    Wipe(&number);
     return exit;
   }
-  Result<std::string> number = ReadPnr(pnr, pnr_file);
-  if (!number.ok()) return UsageError(ctx, number.status().message());
-  Result<Session> s = OpenSession(ctx.globals);
-  if (!s.ok()) return Fail(ctx, s.status());
-  Result<SubjectInfo> r = s->FindSubject(*number);
-  Wipe(&*number);
+  Result<SubjectInfo> r = s->FindSubject(number);
+  Wipe(&number);
   return Show(ctx, r, SubjectJson, [&](const SubjectInfo& found) { PrintSubject(ctx, found); });
 }
 
@@ -156,22 +155,14 @@ int CaseOpen(Context& ctx) {
       ("team", po::value<std::string>(&team),
        "comma-separated principal names (active members or coordinators); you are "
        "added yourself");
-  po::variables_map vm;
   int exit = 0;
-  if (!ParseArgs(ctx, "case open --subject ID [--team NAME,...]\n\n"
-                 "Opens a case (coordinators).  Prints the case id.  Example:\n"
-                 "  sspf-tool case open --subject 3f2a...e9 --team sara.skola,per.polis",
-                 desc, {}, &vm, &exit)) {
-    return exit;
-  }
   std::vector<std::string> names;
-  if (!team.empty()) {
-    Result<std::vector<std::string>> n = SplitNames(team);
-    if (!n.ok()) return UsageError(ctx, n.status().message());
-    names = *n;
-  }
-  Result<Session> s = OpenSession(ctx.globals);
-  if (!s.ok()) return Fail(ctx, s.status());
+  std::optional<Session> s =
+      ParseAndOpen(ctx, "case open --subject ID [--team NAME,...]\n\n"
+                   "Opens a case (coordinators).  Prints the case id.  Example:\n"
+                   "  sspf-tool case open --subject 3f2a...e9 --team sara.skola,per.polis",
+                   desc, {}, &exit, [&] { return SplitNames(team, &names); });
+  if (!s) return exit;
   return ShowCreated(ctx, s->OpenCase(subject, names), "Opened case");
 }
 
