@@ -70,6 +70,36 @@ for l in open(sys.argv[1]):
         assert e[k] is None or (isinstance(e[k], str) and e[k] != ""), (k, e[k])
 PYEOF
 
+# ---- a subject's log extract ------------------------------------------------------
+kim_pw=$(pass_file kim "kim passphrase 123")
+expect 0 "${A[@]}" user add kim --actor coordination --role coordinator --new-passphrase-file "$kim_pw" --json
+kim_id=$(json "j['id']")
+# A generated (fictitious) personnummer with a correct check digit.
+printf "%s\n" 201003109806 > "$work/pnr.txt"
+expect 0 "$TOOL" --user kim --passphrase-file "$kim_pw" subject add --pnr-file "$work/pnr.txt" \
+       --name 'Quote "Q" Åsa' --guardian "Kim A" --json
+check "subject add: schema_version 1" test "$(json "j['schema_version']")" = 1
+check "subject add: no identity in the document" test "$(json "sorted(j)")" = \
+  "['guardians', 'id', 'schema_version']"
+subject=$(json "j['id']")
+expect 0 "$TOOL" --user kim --passphrase-file "$kim_pw" subject show "$subject" --json
+check "subject show: quotes and UTF-8 survive" test "$(json "j['name']")" = 'Quote "Q" Åsa'
+check "subject show: birth date" test "$(json "j['birth_date']")" = 2010-03-10
+expect 0 "${E[@]}" audit extract --subject "$subject" --json
+check "extract: the subject's events, no detail, principal names" "$PY" - "$out" "$subject" "$kim_id" <<'PYEOF'
+import json, sys
+d, subject, kim = json.loads(sys.argv[1]), sys.argv[2], sys.argv[3]
+assert list(d) == ["schema_version", "subject_id", "events", "principal_names"], list(d)
+assert d["schema_version"] == 1 and d["subject_id"] == subject
+actions = [e["action"] for e in d["events"]]
+assert "subject.add" in actions and "subject.show" in actions, actions
+for e in d["events"]:
+    assert e["subject_id"] == subject, e
+    assert e["detail"] is None, e
+    assert "schema_version" not in e
+assert d["principal_names"].get(kim) == "kim", d["principal_names"]
+PYEOF
+
 # ---- errors under --json ---------------------------------------------------------
 # err_is EXIT CODE: $err is exactly one error document with that code and exit.
 err_is() {
