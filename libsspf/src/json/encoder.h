@@ -36,16 +36,22 @@ Value EntryObject(const EntryInfo& e);
 Value GrantObject(const GrantInfo& g);
 Value ReviewFlagObject(const ReviewFlag& f);
 
-// {"schema_version": kJsonSchemaVersion, members of `object`...}.
+// {"schema_version": kJsonSchemaVersion, members of `object`...}.  The
+// members are moved, not copied, so that no copy of a secret is left.
 // REQUIRES: object is an object.
-Value Document(const Value& object = Value::object());
+Value Document(Value object = Value::object());
+// [item(x) for x in list].
+template <typename T, typename Fn>
+Value ArrayOf(const std::vector<T>& list, Fn item) {
+  Value arr = Value::array();
+  for (const T& x : list) arr.push_back(item(x));
+  return arr;
+}
 // {"schema_version", key: [item(x) for x in list]}.
 template <typename T, typename Fn>
 Value ListDocument(const char* key, const std::vector<T>& list, Fn item) {
-  Value arr = Value::array();
-  for (const T& x : list) arr.push_back(item(x));
   Value doc = Document();
-  doc[key] = std::move(arr);
+  doc[key] = ArrayOf(list, item);
   return doc;
 }
 // One line; invalid UTF-8 is replaced by U+FFFD; never throws for text.

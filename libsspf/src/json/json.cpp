@@ -44,11 +44,7 @@ std::string DumpSecret(Value& doc) {
   return text;
 }
 
-Value ActorArray(const std::vector<Actor>& actors) {
-  Value arr = Value::array();
-  for (Actor a : actors) arr.push_back(ActorText(a));
-  return arr;
-}
+Value ActorArray(const std::vector<Actor>& actors) { return ArrayOf(actors, ActorText); }
 
 }  // namespace
 
@@ -148,9 +144,7 @@ Value ConsentObject(const ConsentInfo& c) {
   j["party"] = c.party.youth ? "youth" : "guardian";
   j["guardian_id"] = c.party.youth ? Value(nullptr) : Value(c.party.guardian_id);
   j["actors"] = ActorArray(c.actors);
-  Value cats = Value::array();
-  for (Category k : c.categories) cats.push_back(CategoryText(k));
-  j["categories"] = std::move(cats);
+  j["categories"] = ArrayOf(c.categories, CategoryText);
   j["valid_from"] = Rfc3339(c.valid_from);
   j["valid_until"] = FormatDate(c.valid_until);
   j["withdrawn_at"] = TimeOrNull(c.withdrawn_at);
@@ -195,10 +189,12 @@ Value ReviewFlagObject(const ReviewFlag& f) {
   return j;
 }
 
-Value Document(const Value& object) {
+Value Document(Value object) {
   Value doc = Value::object();
   doc["schema_version"] = kJsonSchemaVersion;
-  for (auto it = object.begin(); it != object.end(); ++it) doc[it.key()] = it.value();
+  for (auto it = object.begin(); it != object.end(); ++it) {
+    doc[it.key()] = std::move(it.value());
+  }
   return doc;
 }
 
@@ -208,10 +204,11 @@ std::string Dump(const Value& document) {
 
 }  // namespace internal::json
 
-using internal::json::Document;
-using internal::json::Dump;
-using internal::json::ListDocument;
-using internal::json::Value;
+namespace enc = internal::json;
+using enc::Document;
+using enc::Dump;
+using enc::ListDocument;
+using enc::Value;
 
 namespace {
 // A small document: schema_version, then the given members in order.
@@ -223,17 +220,16 @@ std::string Small(std::initializer_list<std::pair<const char*, Value>> members) 
 }  // namespace
 
 std::string EventJson(const AuditEvent& event) {
-  return Dump(Document(internal::json::EventObject(event)));
+  return Dump(Document(enc::EventObject(event)));
 }
 
 std::string EventListJson(const std::vector<AuditEvent>& events) {
-  return Dump(ListDocument("events", events, internal::json::EventObject));
+  return Dump(ListDocument("events", events, enc::EventObject));
 }
 
 std::string SubjectExtractJson(std::string_view subject_id,
                                const std::vector<AuditEvent>& events,
                                const std::vector<PrincipalInfo>& principals) {
-  Value doc = ListDocument("events", events, internal::json::EventObject);
   Value names = Value::object();
   for (const PrincipalInfo& p : principals) {
     for (const AuditEvent& e : events) {
@@ -245,14 +241,14 @@ std::string SubjectExtractJson(std::string_view subject_id,
   }
   Value out = Document();
   out["subject_id"] = std::string(subject_id);
-  out["events"] = std::move(doc["events"]);
+  out["events"] = enc::ArrayOf(events, enc::EventObject);
   out["principal_names"] = std::move(names);
   return Dump(out);
 }
 
 std::string VerifyReportJson(const VerifyReport& report, bool kept_checkpoint_given) {
   return Small({{"tree_size", report.tree_size},
-                {"root", internal::json::Base64Value(report.root)},
+                {"root", enc::Base64Value(report.root)},
                 {"checkpoints_checked", report.checkpoints_checked},
                 {"kept_checkpoint_consistent",
                  kept_checkpoint_given ? Value(report.kept_checkpoint_consistent)
@@ -260,21 +256,19 @@ std::string VerifyReportJson(const VerifyReport& report, bool kept_checkpoint_gi
 }
 
 std::string InclusionProofJson(const InclusionProof& proof) {
-  Value hashes = Value::array();
-  for (const auto& h : proof.proof) hashes.push_back(internal::json::Base64Value(h));
   return Small({{"index", proof.index},
                 {"tree_size", proof.tree_size},
-                {"leaf_hash", internal::json::Base64Value(proof.leaf_hash)},
-                {"root", internal::json::Base64Value(proof.root)},
-                {"proof", std::move(hashes)}});
+                {"leaf_hash", enc::Base64Value(proof.leaf_hash)},
+                {"root", enc::Base64Value(proof.root)},
+                {"proof", enc::ArrayOf(proof.proof, enc::Base64Value)}});
 }
 
 std::string ReviewFlagJson(const ReviewFlag& flag) {
-  return Dump(Document(internal::json::ReviewFlagObject(flag)));
+  return Dump(Document(enc::ReviewFlagObject(flag)));
 }
 
 std::string ReviewFlagListJson(const std::vector<ReviewFlag>& flags) {
-  return Dump(ListDocument("flags", flags, internal::json::ReviewFlagObject));
+  return Dump(ListDocument("flags", flags, enc::ReviewFlagObject));
 }
 
 std::string CheckpointJson(std::string_view note, std::optional<std::string_view> file) {
@@ -292,23 +286,23 @@ std::string InitJson(const InitResult& result, std::optional<std::string_view> r
   doc["admin_id"] = result.admin_id;
   doc["recovery_key"] =
       recovery_key ? Value(std::string(*recovery_key)) : Value(nullptr);
-  return internal::json::DumpSecret(doc);
+  return enc::DumpSecret(doc);
 }
 
 std::string PrincipalJson(const PrincipalInfo& principal) {
-  return Dump(Document(internal::json::PrincipalObject(principal)));
+  return Dump(Document(enc::PrincipalObject(principal)));
 }
 
 std::string PrincipalListJson(const std::vector<PrincipalInfo>& principals) {
-  return Dump(ListDocument("principals", principals, internal::json::PrincipalObject));
+  return Dump(ListDocument("principals", principals, enc::PrincipalObject));
 }
 
 std::string PrincipalAddedJson(std::string_view id, std::string_view name, Actor actor,
                                Role role) {
   return Small({{"id", std::string(id)},
                 {"name", std::string(name)},
-                {"actor", internal::json::ActorText(actor)},
-                {"role", internal::json::RoleText(role)}});
+                {"actor", enc::ActorText(actor)},
+                {"role", enc::RoleText(role)}});
 }
 
 std::string PrincipalDisabledJson(std::string_view name) {
@@ -324,23 +318,23 @@ std::string RecoveryResetJson(std::string_view name) {
 }
 
 std::string SubjectJson(const SubjectInfo& subject) {
-  Value doc = Document(internal::json::SubjectObject(subject));
-  return internal::json::DumpSecret(doc);
+  Value doc = Document(enc::SubjectObject(subject));
+  return enc::DumpSecret(doc);
 }
 
 std::string SubjectAddedJson(const SubjectInfo& subject) {
   Value doc = Document();
   doc["id"] = subject.id;
-  doc["guardians"] = internal::json::GuardiansArray(subject.guardians);
-  return internal::json::DumpSecret(doc);
+  doc["guardians"] = enc::GuardiansArray(subject.guardians);
+  return enc::DumpSecret(doc);
 }
 
 std::string CaseJson(const CaseInfo& c) {
-  return Dump(Document(internal::json::CaseObject(c)));
+  return Dump(Document(enc::CaseObject(c)));
 }
 
 std::string CaseListJson(const std::vector<CaseInfo>& cases) {
-  return Dump(ListDocument("cases", cases, internal::json::CaseObject));
+  return Dump(ListDocument("cases", cases, enc::CaseObject));
 }
 
 std::string CaseClosedJson(std::string_view case_id) {
@@ -352,11 +346,11 @@ std::string TeamMemberAddedJson(std::string_view case_id, std::string_view membe
 }
 
 std::string ConsentJson(const ConsentInfo& consent) {
-  return Dump(Document(internal::json::ConsentObject(consent)));
+  return Dump(Document(enc::ConsentObject(consent)));
 }
 
 std::string ConsentListJson(const std::vector<ConsentInfo>& consents) {
-  return Dump(ListDocument("consents", consents, internal::json::ConsentObject));
+  return Dump(ListDocument("consents", consents, enc::ConsentObject));
 }
 
 std::string ConsentWithdrawnJson(std::string_view consent_id) {
@@ -364,25 +358,25 @@ std::string ConsentWithdrawnJson(std::string_view consent_id) {
 }
 
 std::string EntryJson(const EntryInfo& entry) {
-  return Dump(Document(internal::json::EntryObject(entry)));
+  return Dump(Document(enc::EntryObject(entry)));
 }
 
 std::string EntryListJson(const std::vector<EntryInfo>& entries) {
-  return Dump(ListDocument("entries", entries, internal::json::EntryObject));
+  return Dump(ListDocument("entries", entries, enc::EntryObject));
 }
 
 std::string EntryContentJson(const EntryContent& content, bool include_body) {
-  Value doc = Document(internal::json::EntryObject(content.info));
+  Value doc = Document(enc::EntryObject(content.info));
   doc["basis"] = content.basis;
   if (!include_body) return Dump(doc);
   std::string body(content.body.begin(), content.body.end());
   doc["body"] = body;
-  internal::json::Wipe(body);
-  return internal::json::DumpSecret(doc);
+  enc::Wipe(body);
+  return enc::DumpSecret(doc);
 }
 
 std::string GrantJson(const GrantInfo& grant) {
-  return Dump(Document(internal::json::GrantObject(grant)));
+  return Dump(Document(enc::GrantObject(grant)));
 }
 
 std::string CreatedJson(std::string_view id) { return Small({{"id", std::string(id)}}); }
