@@ -84,6 +84,10 @@ lines[2], lines[3] = lines[3], lines[2]
 open(sys.argv[2], "w").write("\n".join(lines) + "\n")
 PYEOF
 expect 1 "$PY" "$SRC/tools/verify_export.py" "$work/swapped.jsonl" "$work/kept.note"
+sed '1s/^{"schema_version":1,/{"schema_version":2,/' "$work/log.jsonl" > "$work/v2.jsonl"
+check "v2.jsonl has version 2" grep -q "^{\"schema_version\":2," "$work/v2.jsonl"
+expect 1 "$PY" "$SRC/tools/verify_export.py" "$work/v2.jsonl" "$work/kept.note"
+check "unknown schema_version named" grep -q "schema_version" <<<"$err"
 head -n 3 "$work/log.jsonl" > "$work/short.jsonl"
 expect 1 "$PY" "$SRC/tools/verify_export.py" "$work/short.jsonl" "$work/kept.note"
 sed 's/^\(.\{60\}\)./\1X/' "$work/kept.note" > /dev/null
