@@ -82,7 +82,7 @@ set -e
 
 say "A guardian withdraws consent: the police read is denied at once"
 consent_id=$(as kim.samordnare --json consent list --case "$case_id" |
-  python3 -c "import json,sys; print([c['id'] for c in json.load(sys.stdin) if c['party']=='guardian:$g1'][0])")
+  python3 -c "import json,sys; print([c['id'] for c in json.load(sys.stdin)['consents'] if c['party']=='guardian' and c['guardian_id']=='$g1'][0])")
 as kim.samordnare consent withdraw "$consent_id"
 set +e
 as per.polis entry read "$entry_id"; echo "exit code $?"

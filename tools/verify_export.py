@@ -173,6 +173,11 @@ def main(argv):
                 continue
             e = json.loads(line)
             seq = len(hashes)
+            # docs/json-schema.md: a new schema_version may change what the
+            # fields mean, so only the known one is read.
+            if e.get("schema_version") != 1:
+                fail("line %d: schema_version %r is not 1 (docs/json-schema.md)"
+                     % (n + 1, e.get("schema_version")))
             if e["seq"] != seq:
                 fail("line %d: event %d where %d was expected (gap or reordering)"
                      % (n + 1, e["seq"], seq))

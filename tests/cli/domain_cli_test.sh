@@ -80,13 +80,13 @@ expect 0 as kim case open --subject "$subject" --team sara,sam,per,lia --json
 case_id=$(json "j['id']")
 check "case id printed" test -n "$case_id"
 expect 0 as kim case list --json
-check "coordinator lists the case" test "$(json "len(j)")" = 1
-check "team listed" test "$(json "','.join(j[0]['team'])")" = "kim,sara,sam,per,lia"
+check "coordinator lists the case" test "$(json "len(j['cases'])")" = 1
+check "team listed" test "$(json "','.join(j['cases'][0]['team'])")" = "kim,sara,sam,per,lia"
 expect 0 as olle case list --json
-check "not on the team: no cases" test "$(json "len(j)")" = 0
+check "not on the team: no cases" test "$(json "len(j['cases'])")" = 0
 expect 3 as olle case show "$case_id"
 expect 0 as sara case show "$case_id" --json
-check "case show subject" test "$(json "j['subject']")" = "$subject"
+check "case show subject" test "$(json "j['subject_id']")" = "$subject"
 expect 4 as sara case show 00000000000000000000000000000000
 
 # ---- entries and consent ---------------------------------------------------------
@@ -122,7 +122,7 @@ expect 2 as kim consent grant --case "$case_id" --party youth --actors school,ar
 expect 2 as kim consent grant --case "$case_id" --party youth --actors school \
        --categories school --until "$(in_days -2)"
 expect 0 as kim consent list --case "$case_id" --json
-check "three consents" test "$(json "len(j)")" = 3
+check "three consents" test "$(json "len(j['consents'])")" = 3
 
 expect 2 as sara entry disclose "$school_entry" --to social --basis "consent:nope"
 expect 2 as sara entry disclose "$school_entry" --to social --basis "other:x"
@@ -134,7 +134,7 @@ check "author actor" test "$(json "j['author_actor']")" = school
 check "author" test "$(json "j['author']")" = sara
 check "basis is consent" test "$(json "j['basis'].split(':')[0]")" = consent
 expect 0 as sam entry list --case "$case_id" --json
-check "recipient lists one readable entry" test "$(json "len(j)")" = 1
+check "recipient lists one readable entry" test "$(json "len(j['entries'])")" = 1
 expect 3 as lia entry read "$school_entry"
 
 # Withdrawal stops the read at once.

@@ -8,7 +8,7 @@ school_pw=$(pass_file school "school passphrase one")
 wrong_pw=$(pass_file wrong "not the passphrase")
 
 expect 0 "$TOOL" init --admin anna --passphrase-file "$admin_pw" --json
-check "init prints an id" test -n "$(json "j['id']")"
+check "init prints an id" test -n "$(json "j['store_id']")"
 check "init prints the recovery key once" test -n "$(json "j['recovery_key']")"
 recovery=$(json "j['recovery_key']")
 check "keyring is mode 0600" test "$(stat -c %a "$SSPF_STORE.keyring")" = 600
@@ -39,8 +39,8 @@ done
 TOOL=$1
 
 expect 0 "$TOOL" --user anna --passphrase-file "$admin_pw" user list --json
-check "user list is an array of 7" test "$(json "len(j)")" = 7
-check "user list has actors" test "$(json "sorted(set(p['actor'] for p in j))")" = \
+check "user list is an array of 7" test "$(json "len(j['principals'])")" = 7
+check "user list has actors" test "$(json "sorted(set(p['actor'] for p in j['principals']))")" = \
   "['coordination', 'leisure', 'police', 'school', 'social']"
 
 expect 3 "$TOOL" --user sara --passphrase-file "$work/sara.pw" user add mallory \

@@ -46,19 +46,37 @@ std::string Hint(StatusCode code) {
 void RegisterCommand(Command c) { Registry().push_back(std::move(c)); }
 const std::vector<Command>& Commands() { return Registry(); }
 
-int Fail(Context& ctx, const Status& s) {
-  std::string msg = s.message();
-  for (char& c : msg) {
-    if (c == '\n' || c == '\r') c = ' ';
+int ReportError(std::ostream& err, bool json, const Status& status, int exit,
+                const std::string& line) {
+  if (json) {
+    err << ErrorJson(status, exit) << "\n";
+  } else {
+    std::string text = line;
+    for (char& c : text) {
+      if (c == '\n' || c == '\r') c = ' ';
+    }
+    err << text << "\n";
   }
-  *ctx.err << "sspf-tool: " << msg << Hint(s.code()) << "\n";
-  return ExitCodeFor(s.code());
+  return exit;
+}
+
+bool WantsJson(const std::vector<std::string>& args) {
+  for (const std::string& a : args) {
+    if (a == "--json") return true;
+  }
+  return false;
+}
+
+int Fail(Context& ctx, const Status& s) {
+  return ReportError(*ctx.err, ctx.globals.json, s, ExitCodeFor(s.code()),
+                     "sspf-tool: " + s.message() + Hint(s.code()));
 }
 
 int UsageError(Context& ctx, const std::string& message) {
-  *ctx.err << "sspf-tool " << ctx.command << ": " << message
-           << " (see sspf-tool " << ctx.command << " --help)\n";
-  return kExitUsage;
+  return ReportError(*ctx.err, ctx.globals.json || WantsJson(ctx.args),
+                     InvalidArgument(ctx.command + ": " + message), kExitUsage,
+                     "sspf-tool " + ctx.command + ": " + message + " (see sspf-tool " +
+                         ctx.command + " --help)");
 }
 
 namespace {
@@ -112,6 +130,28 @@ bool ParseArgs(Context& ctx, const std::string& usage, po::options_description& 
     if (f) g.passphrase_file = f;
   }
   return true;
+}
+
+std::optional<Session> ParseAndOpen(Context& ctx, const std::string& usage,
+                                    po::options_description& desc,
+                                    const std::vector<std::string>& positional,
+                                    int* exit, const std::function<Status()>& check) {
+  po::variables_map vm;
+  if (!ParseArgs(ctx, usage, desc, positional, &vm, exit)) return std::nullopt;
+  if (check) {
+    Status st = check();
+    if (!st.ok()) {
+      *exit = st.code() == StatusCode::kInvalidArgument ? UsageError(ctx, st.message())
+                                                        : Fail(ctx, st);
+      return std::nullopt;
+    }
+  }
+  Result<Session> s = OpenSession(ctx.globals);
+  if (!s.ok()) {
+    *exit = Fail(ctx, s.status());
+    return std::nullopt;
+  }
+  return std::move(*s);
 }
 
 StoreOptions OptionsFor(const Globals& g) {
@@ -189,7 +229,32 @@ Result<Session> OpenSession(const Globals& g) {
   return Store::Open(OptionsFor(g), g.user, Credential::Passphrase(std::move(pass)));
 }
 
-void PrintJson(Context& ctx, const nlohmann::json& j) { *ctx.out << j.dump() << "\n"; }
+void PrintJson(Context& ctx, const std::string& document) { *ctx.out << document << "\n"; }
+
+void Wipe(std::string* s) {
+  if (!s->empty()) SecureWipe(&(*s)[0], s->size());
+  s->clear();
+}
+
+void PrintSecretJson(Context& ctx, std::string document) {
+  *ctx.out << document << "\n";
+  ctx.out->flush();
+  Wipe(&document);
+}
+
+int ShowCreated(Context& ctx, const Result<std::string>& id, const std::string& what) {
+  return Show(ctx, id, CreatedJson,
+              [&](const std::string& v) { *ctx.out << what << " " << v << "\n"; });
+}
+
+int PrintDone(Context& ctx, const std::string& text, const std::string& document) {
+  if (ctx.globals.json) {
+    PrintJson(ctx, document);
+  } else {
+    *ctx.out << text << "\n";
+  }
+  return kExitOk;
+}
 
 std::vector<std::string> SplitArgList(const std::string& s) {
   std::vector<std::string> items = SplitList(s);

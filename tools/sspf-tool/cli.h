@@ -1,15 +1,16 @@
 // sspf-tool's small framework: global options, the command registry,
 // passphrase input, exit codes and output.  Commands live in cmd_*.cpp and
 // register themselves from a Register*Commands function called by main().
-// The tool links only sspf::sspf, Boost.ProgramOptions and nlohmann/json:
-// no SQL, no libsodium, nothing from libsspf/src.
+// The tool links only sspf::sspf and Boost.ProgramOptions: no SQL, no
+// libsodium, nothing from libsspf/src.  Every --json document is made by the
+// library (sspf/json.h); the tool only prints it.
 #ifndef SSPF_TOOL_CLI_H_
 #define SSPF_TOOL_CLI_H_
 
 #include <boost/program_options.hpp>
 #include <functional>
 #include <iosfwd>
-#include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,7 @@
 #include "sspf/encoding.h"
 #include "sspf/file.h"
 #include "sspf/lists.h"
+#include "sspf/json.h"
 #include "sspf/pnr.h"
 #include "sspf/store.h"
 
@@ -73,9 +75,30 @@ bool ParseArgs(Context& ctx, const std::string& usage, po::options_description& 
                int* exit);
 
 // Prints one line "sspf-tool: <message>" (plus a hint for the code) to
-// stderr and returns the exit code for the status.
+// stderr and returns the exit code for the status.  Under --json the line is
+// the error document instead (ErrorJson: code, exit, message), also on
+// stderr, so that stdout only ever carries a result document.
 int Fail(Context& ctx, const Status& s);
 int UsageError(Context& ctx, const std::string& message);
+// The same for errors before a command runs (main): `line` as text, or the
+// error document of `status` with exit code `exit` when json.
+int ReportError(std::ostream& err, bool json, const Status& status, int exit,
+                const std::string& line);
+// True when the arguments ask for --json (also before they are parsed, so
+// that usage errors can be reported as JSON).
+bool WantsJson(const std::vector<std::string>& args);
+
+// What most commands do first: ParseArgs, then `check` (if given: checks
+// and converts the option values before the passphrase is asked for), then
+// OpenSession.  Returns the session, or std::nullopt with *exit set when the
+// command should return now (after --help, a usage error, a failed check or
+// a failed unlock, already reported).  A check that fails with
+// kInvalidArgument is reported as a usage error, any other as Fail.
+std::optional<Session> ParseAndOpen(Context& ctx, const std::string& usage,
+                                    po::options_description& desc,
+                                    const std::vector<std::string>& positional,
+                                    int* exit,
+                                    const std::function<Status()>& check = nullptr);
 
 // The store options for the globals (path, system clock, defaults; the
 // environment variable SSPF_KDF=interactive lowers the Argon2id cost for
@@ -93,8 +116,33 @@ Result<SecretBytes> ReadSecretFile(const std::string& path);
 // Unlocks the store as --user.
 Result<Session> OpenSession(const Globals& g);
 
-// Prints a JSON document (one line) to ctx.out.
-void PrintJson(Context& ctx, const nlohmann::json& j);
+// Prints a JSON document made by sspf/json.h (one line) to ctx.out.
+void PrintJson(Context& ctx, const std::string& document);
+// The same for a document holding identity data, content or a key: the
+// text is wiped after printing.
+void PrintSecretJson(Context& ctx, std::string document);
+// For commands that create or change one thing: under --json prints
+// `document`, else `text` and a newline.  Returns kExitOk.
+int PrintDone(Context& ctx, const std::string& text, const std::string& document);
+// For commands that create one thing: Fail, or print the CreatedJson
+// document or "<what> <id>".
+int ShowCreated(Context& ctx, const Result<std::string>& id, const std::string& what);
+// Wipes and clears a string that held a secret or content.
+void Wipe(std::string* s);
+
+// What most commands do last: reports a failed result (Fail), or prints its
+// value: the document json(value) under --json (wiped after printing, as it
+// may hold identity data or content), else text(value).
+template <typename T, typename Json, typename Text>
+int Show(Context& ctx, const Result<T>& result, Json json, Text text) {
+  if (!result.ok()) return Fail(ctx, result.status());
+  if (ctx.globals.json) {
+    PrintSecretJson(ctx, json(*result));
+  } else {
+    text(*result);
+  }
+  return kExitOk;
+}
 
 // Helpers for option values.
 // A comma list as std::getline reads it: SplitList (sspf/lists.h) without a
@@ -118,7 +166,8 @@ inline std::string Base64(const std::vector<uint8_t>& b) { return Base64Encode(b
 
 // Registration functions, one per command file.
 void RegisterStoreCommands();   // init, whoami, user ...   (cmd_store.cpp)
-void RegisterDomainCommands();  // subject, case, consent, entry, grant (cmd_domain.cpp)
+void RegisterSubjectCaseCommands();   // subject, case        (cmd_subject_case.cpp)
+void RegisterConsentEntryCommands();  // consent, entry, grant (cmd_consent_entry.cpp)
 void RegisterAuditCommands();   // audit ...                (cmd_audit.cpp)
 
 }  // namespace sspf::cli

@@ -17,7 +17,6 @@
 namespace sspf::cli {
 namespace {
 
-using nlohmann::json;
 
 Result<std::string> ReadTextFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -27,30 +26,14 @@ Result<std::string> ReadTextFile(const std::string& path) {
   return s;
 }
 
+// A kept checkpoint named by --checkpoint (none when path is empty).
+Status ReadCheckpoint(const std::string& path, std::optional<std::string>* note) {
+  if (path.empty()) return Status::Ok();
+  SSPF_ASSIGN_OR_RETURN(*note, ReadTextFile(path));
+  return Status::Ok();
+}
+
 std::string NameOr(const char* n, int v) { return n ? n : std::to_string(v); }
-
-json EventJson(const AuditEvent& e) {
-  return json{{"seq", e.seq},
-              {"time", FormatTime(e.time)},
-              {"principal", e.principal_id},
-              {"actor", NameOr(ActorName(e.actor), static_cast<int>(e.actor))},
-              {"role", NameOr(RoleName(e.role), static_cast<int>(e.role))},
-              {"action", NameOr(ActionName(e.action), static_cast<int>(e.action))},
-              {"target", e.target},
-              {"decision", e.allowed ? "allow" : "deny"},
-              {"reason", e.reason},
-              {"basis", e.basis},
-              {"purpose", e.purpose},
-              {"case", e.case_id},
-              {"subject", e.subject_id},
-              {"detail", e.detail},
-              {"leaf", Base64(e.leaf)},
-              {"leaf_hash", Base64(e.leaf_hash)}};
-}
-
-void PrintJsonSafe(Context& ctx, const json& j) {
-  *ctx.out << j.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
-}
 
 // Filter options shared by query and export.
 struct FilterArgs {
@@ -75,9 +58,9 @@ struct FilterArgs {
         ("limit", po::value<size_t>(&limit), "at most this many events");
   }
 
-  // kInvalidArgument for bad values.
-  Result<AuditFilter> Build() const {
-    AuditFilter f;
+  // kInvalidArgument (a usage error) for bad values.
+  Status Build(AuditFilter* out) const {
+    AuditFilter& f = *out;
     if (!case_id.empty()) f.case_id = case_id;
     if (!subject.empty()) f.subject_id = subject;
     if (!principal.empty()) f.principal = principal;
@@ -102,7 +85,7 @@ struct FilterArgs {
       f.until = t;
     }
     f.limit = limit;
-    return f;
+    return Status::Ok();
   }
 };
 
@@ -111,17 +94,14 @@ int Checkpoint(Context& ctx) {
   std::string out;
   desc.add_options()("out", po::value<std::string>(&out),
                      "write the signed checkpoint to this file (mode 0644) instead of stdout");
-  po::variables_map vm;
   int exit = 0;
-  if (!ParseArgs(ctx, "audit checkpoint [--out FILE]\n\n"
-                 "Signs a checkpoint of the access log now (auditor).  Keep a copy OUTSIDE\n"
-                 "the store (mail it to the data protection officer, a witness, print it):\n"
-                 "`audit verify --checkpoint FILE` later proves the log was not rolled back.",
-                 desc, {}, &vm, &exit)) {
-    return exit;
-  }
-  Result<Session> s = OpenSession(ctx.globals);
-  if (!s.ok()) return Fail(ctx, s.status());
+  std::optional<Session> s =
+      ParseAndOpen(ctx, "audit checkpoint [--out FILE]\n\n"
+                   "Signs a checkpoint of the access log now (auditor).  Keep a copy OUTSIDE\n"
+                   "the store (mail it to the data protection officer, a witness, print it):\n"
+                   "`audit verify --checkpoint FILE` later proves the log was not rolled back.",
+                   desc, {}, &exit);
+  if (!s) return exit;
   Result<std::string> note = s->Checkpoint();
   if (!note.ok()) return Fail(ctx, note.status());
   if (!out.empty()) {
@@ -129,9 +109,9 @@ int Checkpoint(Context& ctx) {
     if (!w.ok()) return Fail(ctx, w);
   }
   if (ctx.globals.json) {
-    json j{{"note", *note}};
-    if (!out.empty()) j["file"] = out;
-    PrintJson(ctx, j);
+    std::optional<std::string_view> file;
+    if (!out.empty()) file = out;
+    PrintJson(ctx, CheckpointJson(*note, file));
   } else if (out.empty()) {
     *ctx.out << *note;
   } else {
@@ -142,24 +122,15 @@ int Checkpoint(Context& ctx) {
 
 int VerifierKeyCmd(Context& ctx) {
   po::options_description desc("Options");
-  po::variables_map vm;
   int exit = 0;
-  if (!ParseArgs(ctx, "audit verifier-key\n\n"
-                 "Prints the store's public checkpoint key (a C2SP/Go sumdb note verifier\n"
-                 "key line).  Give it to whoever checks checkpoints independently.",
-                 desc, {}, &vm, &exit)) {
-    return exit;
-  }
-  Result<Session> s = OpenSession(ctx.globals);
-  if (!s.ok()) return Fail(ctx, s.status());
-  Result<std::string> vkey = s->VerifierKey();
-  if (!vkey.ok()) return Fail(ctx, vkey.status());
-  if (ctx.globals.json) {
-    PrintJson(ctx, json{{"vkey", *vkey}});
-  } else {
-    *ctx.out << *vkey << "\n";
-  }
-  return kExitOk;
+  std::optional<Session> s =
+      ParseAndOpen(ctx, "audit verifier-key\n\n"
+                   "Prints the store's public checkpoint key (a C2SP/Go sumdb note verifier\n"
+                   "key line).  Give it to whoever checks checkpoints independently.",
+                   desc, {}, &exit);
+  if (!s) return exit;
+  return Show(ctx, s->VerifierKey(), VerifierKeyJson,
+              [&](const std::string& vkey) { *ctx.out << vkey << "\n"; });
 }
 
 int Verify(Context& ctx) {
@@ -167,22 +138,17 @@ int Verify(Context& ctx) {
   std::string checkpoint;
   desc.add_options()("checkpoint", po::value<std::string>(&checkpoint),
                      "a checkpoint kept outside the store; the log must extend it");
-  po::variables_map vm;
   int exit = 0;
-  if (!ParseArgs(ctx, "audit verify [--checkpoint FILE]\n\n"
-                 "Recomputes the whole access log (every event, the Merkle tree, every\n"
-                 "stored checkpoint, the replayed state) and, with --checkpoint, checks\n"
-                 "that the log extends a checkpoint you kept.  Exit 0: intact; exit 6 with\n"
-                 "one line naming what failed.",
-                 desc, {}, &vm, &exit)) {
-    return exit;
-  }
   VerifyOptions options;
-  if (!checkpoint.empty()) {
-    Result<std::string> note = ReadTextFile(checkpoint);
-    if (!note.ok()) return Fail(ctx, note.status());
-    options.kept_checkpoint = *note;
-  }
+  std::optional<Session> s =
+      ParseAndOpen(ctx, "audit verify [--checkpoint FILE]\n\n"
+                   "Recomputes the whole access log (every event, the Merkle tree, every\n"
+                   "stored checkpoint, the replayed state) and, with --checkpoint, checks\n"
+                   "that the log extends a checkpoint you kept.  Exit 0: intact; exit 6 with\n"
+                   "one line naming what failed.",
+                   desc, {}, &exit,
+                   [&] { return ReadCheckpoint(checkpoint, &options.kept_checkpoint); });
+  if (!s) return exit;
   bool tty = ::isatty(STDERR_FILENO) == 1;
   if (tty) {
     std::ostream* err = ctx.err;
@@ -192,25 +158,17 @@ int Verify(Context& ctx) {
            << std::flush;
     };
   }
-  Result<Session> s = OpenSession(ctx.globals);
-  if (!s.ok()) return Fail(ctx, s.status());
   Result<VerifyReport> r = s->Verify(options);
   if (tty) *ctx.err << "\r\033[K" << std::flush;
-  if (!r.ok()) return Fail(ctx, r.status());
-  if (ctx.globals.json) {
-    json j{{"ok", true},
-           {"tree_size", r->tree_size},
-           {"root", Base64(r->root)},
-           {"checkpoints_checked", r->checkpoints_checked}};
-    if (options.kept_checkpoint) j["kept_checkpoint_consistent"] = r->kept_checkpoint_consistent;
-    PrintJson(ctx, j);
-  } else {
-    *ctx.out << "ok: " << r->tree_size << " events, root " << Base64(r->root) << ", "
-             << r->checkpoints_checked << " stored checkpoints checked";
-    if (options.kept_checkpoint) *ctx.out << ", extends the kept checkpoint";
-    *ctx.out << "\n";
-  }
-  return kExitOk;
+  const bool kept = options.kept_checkpoint.has_value();
+  return Show(
+      ctx, r, [&](const VerifyReport& v) { return VerifyReportJson(v, kept); },
+      [&](const VerifyReport& v) {
+        *ctx.out << "ok: " << v.tree_size << " events, root " << Base64(v.root) << ", "
+                 << v.checkpoints_checked << " stored checkpoints checked";
+        if (kept) *ctx.out << ", extends the kept checkpoint";
+        *ctx.out << "\n";
+      });
 }
 
 int Prove(Context& ctx) {
@@ -221,37 +179,18 @@ int Prove(Context& ctx) {
       ("index", po::value<uint64_t>(&index)->required(), "the event's sequence number")
       ("checkpoint", po::value<std::string>(&checkpoint),
        "prove inclusion in the tree of this checkpoint (default: the current tree)");
-  po::variables_map vm;
   int exit = 0;
-  if (!ParseArgs(ctx, "audit prove --index N [--checkpoint FILE]\n\n"
-                 "Prints an RFC 6962 inclusion proof of one event.",
-                 desc, {}, &vm, &exit)) {
-    return exit;
-  }
   std::optional<std::string> note;
-  if (!checkpoint.empty()) {
-    Result<std::string> n = ReadTextFile(checkpoint);
-    if (!n.ok()) return Fail(ctx, n.status());
-    note = *n;
-  }
-  Result<Session> s = OpenSession(ctx.globals);
-  if (!s.ok()) return Fail(ctx, s.status());
-  Result<InclusionProof> p = s->Prove(index, note);
-  if (!p.ok()) return Fail(ctx, p.status());
-  json proof = json::array();
-  for (const auto& h : p->proof) proof.push_back(Base64(h));
-  if (ctx.globals.json) {
-    PrintJson(ctx, json{{"index", p->index},
-                        {"tree_size", p->tree_size},
-                        {"leaf_hash", Base64(p->leaf_hash)},
-                        {"root", Base64(p->root)},
-                        {"proof", proof}});
-  } else {
-    *ctx.out << "index " << p->index << "\ntree_size " << p->tree_size << "\nleaf_hash "
-             << Base64(p->leaf_hash) << "\nroot " << Base64(p->root) << "\nproof\n";
-    for (const auto& h : p->proof) *ctx.out << Base64(h) << "\n";
-  }
-  return kExitOk;
+  std::optional<Session> s =
+      ParseAndOpen(ctx, "audit prove --index N [--checkpoint FILE]\n\n"
+                   "Prints an RFC 6962 inclusion proof of one event.",
+                   desc, {}, &exit, [&] { return ReadCheckpoint(checkpoint, &note); });
+  if (!s) return exit;
+  return Show(ctx, s->Prove(index, note), InclusionProofJson, [&](const InclusionProof& p) {
+    *ctx.out << "index " << p.index << "\ntree_size " << p.tree_size << "\nleaf_hash "
+             << Base64(p.leaf_hash) << "\nroot " << Base64(p.root) << "\nproof\n";
+    for (const auto& h : p.proof) *ctx.out << Base64(h) << "\n";
+  });
 }
 
 int Export(Context& ctx) {
@@ -260,29 +199,25 @@ int Export(Context& ctx) {
   FilterArgs fa;
   desc.add_options()("format", po::value<std::string>(&format)->required(), "jsonl | csv");
   fa.Add(desc);
-  po::variables_map vm;
   int exit = 0;
-  if (!ParseArgs(ctx, "audit export --format jsonl|csv [filters]\n\n"
-                 "Writes the access log to stdout: one JSON object per line (jsonl) or CSV\n"
-                 "with a header row.  Each event carries its exact leaf bytes (base64), so\n"
-                 "tools/verify_export.py can recompute the Merkle root independently.",
-                 desc, {}, &vm, &exit)) {
-    return exit;
-  }
-  ExportFormat f;
-  if (format == "jsonl") {
-    f = ExportFormat::kJsonLines;
-  } else if (format == "csv") {
-    f = ExportFormat::kCsv;
-  } else {
-    return UsageError(ctx, "unknown --format (use jsonl or csv)");
-  }
-  Result<AuditFilter> filter = fa.Build();
-  if (!filter.ok()) return UsageError(ctx, filter.status().message());
-  Result<Session> s = OpenSession(ctx.globals);
-  if (!s.ok()) return Fail(ctx, s.status());
+  ExportFormat f = ExportFormat::kJsonLines;
+  AuditFilter filter;
+  std::optional<Session> s =
+      ParseAndOpen(ctx, "audit export --format jsonl|csv [filters]\n\n"
+                   "Writes the access log to stdout: one JSON object per line (jsonl) or CSV\n"
+                   "with a header row.  Each event carries its exact leaf bytes (base64), so\n"
+                   "tools/verify_export.py can recompute the Merkle root independently.",
+                   desc, {}, &exit, [&] {
+                     if (format == "csv") {
+                       f = ExportFormat::kCsv;
+                     } else if (format != "jsonl") {
+                       return InvalidArgument("unknown --format (use jsonl or csv)");
+                     }
+                     return fa.Build(&filter);
+                   });
+  if (!s) return exit;
   std::ostream* out = ctx.out;
-  Status st = s->ExportEvents(*filter, f, [out](std::string_view line) {
+  Status st = s->ExportEvents(filter, f, [out](std::string_view line) {
     out->write(line.data(), static_cast<std::streamsize>(line.size()));
     out->put('\n');
     return *out ? Status::Ok() : IoError("cannot write to stdout");
@@ -296,73 +231,57 @@ int Query(Context& ctx) {
   po::options_description desc("Options");
   FilterArgs fa;
   fa.Add(desc);
-  po::variables_map vm;
   int exit = 0;
-  if (!ParseArgs(ctx, "audit query [--case ID] [--subject ID] [--principal NAME] [--action X]\n"
-                 "            [--denied|--allowed] [--since T] [--until T] [--limit N]\n\n"
-                 "Lists access-log events (auditor).  The principal filter is --principal,\n"
-                 "because --user names who you are.",
-                 desc, {}, &vm, &exit)) {
-    return exit;
-  }
-  Result<AuditFilter> filter = fa.Build();
-  if (!filter.ok()) return UsageError(ctx, filter.status().message());
-  Result<Session> s = OpenSession(ctx.globals);
-  if (!s.ok()) return Fail(ctx, s.status());
-  Result<std::vector<AuditEvent>> events = s->QueryEvents(*filter);
-  if (!events.ok()) return Fail(ctx, events.status());
-  if (ctx.globals.json) {
-    json arr = json::array();
-    for (const AuditEvent& e : *events) arr.push_back(EventJson(e));
-    PrintJsonSafe(ctx, arr);
-    return kExitOk;
-  }
-  *ctx.out << "seq\ttime\tprincipal\tactor\taction\ttarget\tdecision\treason\n";
-  for (const AuditEvent& e : *events) {
-    *ctx.out << e.seq << "\t" << FormatTime(e.time) << "\t" << e.principal_id << "\t"
-             << NameOr(ActorName(e.actor), static_cast<int>(e.actor)) << "\t"
-             << NameOr(ActionName(e.action), static_cast<int>(e.action)) << "\t" << e.target
-             << "\t" << (e.allowed ? "allow" : "deny") << "\t" << e.reason << "\n";
-  }
-  return kExitOk;
+  AuditFilter filter;
+  std::optional<Session> s = ParseAndOpen(
+      ctx,
+      "audit query [--case ID] [--subject ID] [--principal NAME] [--action X]\n"
+      "            [--denied|--allowed] [--since T] [--until T] [--limit N]\n\n"
+      "Lists access-log events (auditor).  The principal filter is --principal,\n"
+      "because --user names who you are.",
+      desc, {}, &exit, [&] { return fa.Build(&filter); });
+  if (!s) return exit;
+  return Show(ctx, s->QueryEvents(filter), EventListJson,
+              [&](const std::vector<AuditEvent>& events) {
+                *ctx.out << "seq\ttime\tprincipal\tactor\taction\ttarget\tdecision\treason\n";
+                for (const AuditEvent& e : events) {
+                  *ctx.out << e.seq << "\t" << FormatTime(e.time) << "\t" << e.principal_id
+                           << "\t" << NameOr(ActorName(e.actor), static_cast<int>(e.actor))
+                           << "\t" << NameOr(ActionName(e.action), static_cast<int>(e.action))
+                           << "\t" << e.target << "\t" << (e.allowed ? "allow" : "deny")
+                           << "\t" << e.reason << "\n";
+                }
+              });
 }
 
 int Extract(Context& ctx) {
   po::options_description desc("Options");
   std::string subject;
   desc.add_options()("subject", po::value<std::string>(&subject)->required(), "the subject id");
-  po::variables_map vm;
   int exit = 0;
-  if (!ParseArgs(ctx, "audit extract --subject ID\n\n"
-                 "Loggutdrag: every logged access to the youth's data (who, actor, when,\n"
-                 "action, purpose, decision), without any content.",
-                 desc, {}, &vm, &exit)) {
-    return exit;
-  }
-  Result<Session> s = OpenSession(ctx.globals);
-  if (!s.ok()) return Fail(ctx, s.status());
+  std::optional<Session> s =
+      ParseAndOpen(ctx, "audit extract --subject ID\n\n"
+                   "Loggutdrag: every logged access to the youth's data (who, actor, when,\n"
+                   "action, purpose, decision), without any content.",
+                   desc, {}, &exit);
+  if (!s) return exit;
   Result<std::vector<AuditEvent>> events = s->ExtractSubject(subject);
   if (!events.ok()) return Fail(ctx, events.status());
   // Names for the readable extract when the auditor may list principals.
-  std::map<std::string, std::string> names;
+  std::vector<PrincipalInfo> principals;
   if (Result<std::vector<PrincipalInfo>> ps = s->ListPrincipals(); ps.ok()) {
-    for (const PrincipalInfo& p : *ps) names[p.id] = p.name;
+    principals = std::move(*ps);
   }
+  if (ctx.globals.json) {
+    PrintJson(ctx, SubjectExtractJson(subject, *events, principals));
+    return kExitOk;
+  }
+  std::map<std::string, std::string> names;
+  for (const PrincipalInfo& p : principals) names[p.id] = p.name;
   auto who = [&](const std::string& id) {
     auto it = names.find(id);
     return it == names.end() ? id : it->second + " (" + id + ")";
   };
-  if (ctx.globals.json) {
-    json arr = json::array();
-    for (const AuditEvent& e : *events) {
-      json j = EventJson(e);
-      auto it = names.find(e.principal_id);
-      if (it != names.end()) j["principal_name"] = it->second;
-      arr.push_back(j);
-    }
-    PrintJsonSafe(ctx, arr);
-    return kExitOk;
-  }
   *ctx.out << "Log extract (loggutdrag) for subject " << subject << ": " << events->size()
            << " events\n";
   *ctx.out << "when\twho\tactor\taction\tpurpose\tdecision\n";
@@ -378,41 +297,25 @@ int Extract(Context& ctx) {
 
 int Review(Context& ctx) {
   po::options_description desc("Options");
-  po::variables_map vm;
   int exit = 0;
-  if (!ParseArgs(ctx, "audit review\n\n"
-                 "Loggkontroll: flags legal-basis access, emergency grants, bursts of\n"
-                 "denials, entry reads outside office hours (Stockholm time), reads right\n"
-                 "after a consent withdrawal and bulk reads.  See docs/auditing.md.",
-                 desc, {}, &vm, &exit)) {
-    return exit;
-  }
-  Result<Session> s = OpenSession(ctx.globals);
-  if (!s.ok()) return Fail(ctx, s.status());
-  Result<std::vector<ReviewFlag>> flags = s->Review();
-  if (!flags.ok()) return Fail(ctx, flags.status());
-  if (ctx.globals.json) {
-    json arr = json::array();
-    for (const ReviewFlag& f : *flags) {
-      arr.push_back(json{{"kind", f.kind},
-                         {"seq", f.seq},
-                         {"principal", f.principal_id},
-                         {"target", f.target},
-                         {"detail", f.detail}});
+  std::optional<Session> s =
+      ParseAndOpen(ctx, "audit review\n\n"
+                   "Loggkontroll: flags legal-basis access, emergency grants, bursts of\n"
+                   "denials, entry reads outside office hours (Stockholm time), reads right\n"
+                   "after a consent withdrawal and bulk reads.  See docs/auditing.md.",
+                   desc, {}, &exit);
+  if (!s) return exit;
+  return Show(ctx, s->Review(), ReviewFlagListJson, [&](const std::vector<ReviewFlag>& flags) {
+    if (flags.empty()) {
+      *ctx.out << "No events flagged for review.\n";
+      return;
     }
-    PrintJsonSafe(ctx, arr);
-    return kExitOk;
-  }
-  if (flags->empty()) {
-    *ctx.out << "No events flagged for review.\n";
-    return kExitOk;
-  }
-  *ctx.out << "kind\tseq\tprincipal\ttarget\tdetail\n";
-  for (const ReviewFlag& f : *flags) {
-    *ctx.out << f.kind << "\t" << f.seq << "\t" << f.principal_id << "\t" << f.target << "\t"
-             << f.detail << "\n";
-  }
-  return kExitOk;
+    *ctx.out << "kind\tseq\tprincipal\ttarget\tdetail\n";
+    for (const ReviewFlag& f : flags) {
+      *ctx.out << f.kind << "\t" << f.seq << "\t" << f.principal_id << "\t" << f.target
+               << "\t" << f.detail << "\n";
+    }
+  });
 }
 
 }  // namespace

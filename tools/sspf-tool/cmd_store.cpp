@@ -10,8 +10,6 @@
 namespace sspf::cli {
 namespace {
 
-using nlohmann::json;
-
 // The recovery key as 16 groups of 4 hex digits.
 std::string FormatRecoveryKey(const SecretBytes& key) {
   static const char kHex[] = "0123456789abcdef";
@@ -50,15 +48,6 @@ Result<SecretBytes> ParseRecoveryKey(const SecretBytes& text) {
   return key;
 }
 
-json PrincipalJson(const PrincipalInfo& p) {
-  return json{{"id", p.id},
-              {"name", p.name},
-              {"actor", ActorName(p.actor)},
-              {"role", RoleName(p.role)},
-              {"active", p.active},
-              {"created", FormatTime(p.created)}};
-}
-
 int Init(Context& ctx) {
   po::options_description desc("Options");
   std::string admin, new_file, recovery_out;
@@ -91,15 +80,18 @@ int Init(Context& ctx) {
                              static_cast<ssize_t>(recovery.size() + 1);
     if (fd >= 0) ::close(fd);
     if (!ok) {
-      *ctx.err << "sspf-tool: the store was created but the recovery key file could not "
-                  "be written; the key is printed below instead\n";
+      // Under --json the document's non-null recovery_key says the same.
+      if (!ctx.globals.json) {
+        *ctx.err << "sspf-tool: the store was created but the recovery key file could not "
+                    "be written; the key is printed below instead\n";
+      }
       recovery_out.clear();
     }
   }
   if (ctx.globals.json) {
-    json j{{"id", r->store_id}, {"store_id", r->store_id}, {"admin_id", r->admin_id}};
-    if (recovery_out.empty()) j["recovery_key"] = recovery;
-    PrintJson(ctx, j);
+    std::optional<std::string_view> shown;
+    if (recovery_out.empty()) shown = recovery;
+    PrintSecretJson(ctx, InitJson(*r, shown));
   } else {
     *ctx.out << "Created store " << r->store_id << " at " << ctx.globals.store << "\n"
              << "Admin principal: " << admin << " (" << r->admin_id << ")\n";
@@ -116,22 +108,15 @@ int Init(Context& ctx) {
 
 int Whoami(Context& ctx) {
   po::options_description desc("Options");
-  po::variables_map vm;
   int exit = 0;
-  if (!ParseArgs(ctx, "whoami\n\nUnlocks the store and prints who you are (name, actor, role).",
-                 desc, {}, &vm, &exit)) {
-    return exit;
-  }
-  Result<Session> s = OpenSession(ctx.globals);
-  if (!s.ok()) return Fail(ctx, s.status());
+  std::optional<Session> s =
+      ParseAndOpen(ctx, "whoami\n\nUnlocks the store and prints who you are (name, actor, "
+                   "role).", desc, {}, &exit);
+  if (!s) return exit;
   const PrincipalInfo& p = s->principal();
-  if (ctx.globals.json) {
-    PrintJson(ctx, json{{"id", p.id}, {"name", p.name}, {"actor", ActorName(p.actor)},
-                        {"role", RoleName(p.role)}});
-  } else {
-    *ctx.out << p.name << " (" << ActorName(p.actor) << ", " << RoleName(p.role) << ")\n";
-  }
-  return kExitOk;
+  return PrintDone(ctx,
+                   p.name + " (" + ActorName(p.actor) + ", " + RoleName(p.role) + ")",
+                   PrincipalJson(p));
 }
 
 int UserAdd(Context& ctx) {
@@ -145,78 +130,64 @@ int UserAdd(Context& ctx) {
        "member | coordinator | auditor | admin")
       ("new-passphrase-file", po::value<std::string>(&new_file),
        "the new principal's passphrase from this file (else asked twice)");
-  po::variables_map vm;
   int exit = 0;
-  if (!ParseArgs(ctx, "user add NAME --actor A --role R [--new-passphrase-file F]\n\n"
-                 "Adds a principal (admin only).  Auditors and admins belong to actor\n"
-                 "coordination.  Example:\n"
-                 "  sspf-tool --user anna.admin user add per.polis --actor police --role member",
-                 desc, {"name"}, &vm, &exit)) {
-    return exit;
-  }
-  std::optional<Actor> a = ParseActor(actor);
-  if (!a) return UsageError(ctx, "unknown actor (use school, social, police, leisure, coordination)");
-  std::optional<Role> r = ParseRole(role);
-  if (!r) return UsageError(ctx, "unknown role (use member, coordinator, auditor, admin)");
-  Result<Session> s = OpenSession(ctx.globals);
-  if (!s.ok()) return Fail(ctx, s.status());
+  std::optional<Actor> a;
+  std::optional<Role> r;
+  std::optional<Session> s =
+      ParseAndOpen(ctx, "user add NAME --actor A --role R [--new-passphrase-file F]\n\n"
+                   "Adds a principal (admin only).  Auditors and admins belong to actor\n"
+                   "coordination.  Example:\n"
+                   "  sspf-tool --user anna.admin user add per.polis --actor police --role member",
+                   desc, {"name"}, &exit, [&] {
+                     a = ParseActor(actor);
+                     if (!a) {
+                       return InvalidArgument(
+                           "unknown actor (use school, social, police, leisure, coordination)");
+                     }
+                     r = ParseRole(role);
+                     if (!r) {
+                       return InvalidArgument(
+                           "unknown role (use member, coordinator, auditor, admin)");
+                     }
+                     return Status::Ok();
+                   });
+  if (!s) return exit;
   Result<SecretBytes> pass = ReadNewPassphrase(new_file, name);
   if (!pass.ok()) return Fail(ctx, pass.status());
   Result<std::string> id = s->AddPrincipal(name, *a, *r, Credential::Passphrase(std::move(*pass)));
   if (!id.ok()) return Fail(ctx, id.status());
-  if (ctx.globals.json) {
-    PrintJson(ctx, json{{"id", *id}, {"name", name}, {"actor", actor}, {"role", role}});
-  } else {
-    *ctx.out << "Added " << name << " (" << actor << ", " << role << "): " << *id << "\n";
-  }
-  return kExitOk;
+  return PrintDone(ctx, "Added " + name + " (" + actor + ", " + role + "): " + *id,
+                   PrincipalAddedJson(*id, name, *a, *r));
 }
 
 int UserList(Context& ctx) {
   po::options_description desc("Options");
-  po::variables_map vm;
   int exit = 0;
-  if (!ParseArgs(ctx, "user list\n\nLists principals (admins and auditors).", desc, {}, &vm,
-                 &exit)) {
-    return exit;
-  }
-  Result<Session> s = OpenSession(ctx.globals);
-  if (!s.ok()) return Fail(ctx, s.status());
-  Result<std::vector<PrincipalInfo>> list = s->ListPrincipals();
-  if (!list.ok()) return Fail(ctx, list.status());
-  if (ctx.globals.json) {
-    json arr = json::array();
-    for (const PrincipalInfo& p : *list) arr.push_back(PrincipalJson(p));
-    PrintJson(ctx, arr);
-  } else {
-    for (const PrincipalInfo& p : *list) {
-      *ctx.out << p.name << "\t" << ActorName(p.actor) << "\t" << RoleName(p.role) << "\t"
-               << (p.active ? "active" : "disabled") << "\t" << p.id << "\n";
-    }
-  }
-  return kExitOk;
+  std::optional<Session> s = ParseAndOpen(
+      ctx, "user list\n\nLists principals (admins and auditors).", desc, {}, &exit);
+  if (!s) return exit;
+  return Show(ctx, s->ListPrincipals(), PrincipalListJson,
+              [&](const std::vector<PrincipalInfo>& list) {
+                for (const PrincipalInfo& p : list) {
+                  *ctx.out << p.name << "\t" << ActorName(p.actor) << "\t" << RoleName(p.role)
+                           << "\t" << (p.active ? "active" : "disabled") << "\t" << p.id
+                           << "\n";
+                }
+              });
 }
 
 int UserDisable(Context& ctx) {
   po::options_description desc("Options");
   std::string name;
   desc.add_options()("name", po::value<std::string>(&name)->required(), "principal to disable");
-  po::variables_map vm;
   int exit = 0;
-  if (!ParseArgs(ctx, "user disable NAME\n\nDisables a principal (never deletes: the log "
-                 "refers to it).  Admin only.", desc, {"name"}, &vm, &exit)) {
-    return exit;
-  }
-  Result<Session> s = OpenSession(ctx.globals);
-  if (!s.ok()) return Fail(ctx, s.status());
+  std::optional<Session> s =
+      ParseAndOpen(ctx, "user disable NAME\n\nDisables a principal (never deletes: the log "
+                   "refers to it).  Admin only.", desc, {"name"}, &exit);
+  if (!s) return exit;
   Status st = s->DisablePrincipal(name);
   if (!st.ok()) return Fail(ctx, st);
-  if (ctx.globals.json) {
-    PrintJson(ctx, json{{"name", name}, {"active", false}});
-  } else {
-    *ctx.out << "Disabled " << name << "\n";
-  }
-  return kExitOk;
+  return PrintDone(ctx, "Disabled " + name, PrincipalDisabledJson(name));
 }
 
 int UserPasswd(Context& ctx) {
@@ -224,25 +195,18 @@ int UserPasswd(Context& ctx) {
   std::string new_file;
   desc.add_options()("new-passphrase-file", po::value<std::string>(&new_file),
                      "the new passphrase from this file (else asked twice)");
-  po::variables_map vm;
   int exit = 0;
-  if (!ParseArgs(ctx, "user passwd [--new-passphrase-file F]\n\n"
-                 "Changes your own passphrase; the old one stops working at once.",
-                 desc, {}, &vm, &exit)) {
-    return exit;
-  }
-  Result<Session> s = OpenSession(ctx.globals);
-  if (!s.ok()) return Fail(ctx, s.status());
+  std::optional<Session> s =
+      ParseAndOpen(ctx, "user passwd [--new-passphrase-file F]\n\n"
+                   "Changes your own passphrase; the old one stops working at once.",
+                   desc, {}, &exit);
+  if (!s) return exit;
   Result<SecretBytes> pass = ReadNewPassphrase(new_file, ctx.globals.user);
   if (!pass.ok()) return Fail(ctx, pass.status());
   Status st = s->ChangeCredential(Credential::Passphrase(std::move(*pass)));
   if (!st.ok()) return Fail(ctx, st);
-  if (ctx.globals.json) {
-    PrintJson(ctx, json{{"name", ctx.globals.user}, {"changed", true}});
-  } else {
-    *ctx.out << "Passphrase changed for " << ctx.globals.user << "\n";
-  }
-  return kExitOk;
+  return PrintDone(ctx, "Passphrase changed for " + ctx.globals.user,
+                   PassphraseChangedJson(ctx.globals.user));
 }
 
 int Recover(Context& ctx) {
@@ -274,12 +238,7 @@ int Recover(Context& ctx) {
   Status st = Store::ResetWithRecoveryKey(OptionsFor(ctx.globals), *key, name,
                                           Credential::Passphrase(std::move(*pass)));
   if (!st.ok()) return Fail(ctx, st);
-  if (ctx.globals.json) {
-    PrintJson(ctx, json{{"name", name}, {"reset", true}});
-  } else {
-    *ctx.out << "New passphrase set for " << name << "\n";
-  }
-  return kExitOk;
+  return PrintDone(ctx, "New passphrase set for " + name, RecoveryResetJson(name));
 }
 
 }  // namespace

@@ -48,10 +48,17 @@ void PrintOverview(std::ostream& out, const std::string& prefix) {
 int main(int argc, char** argv) {
   DisableCoreDumps();
   sspf::cli::RegisterStoreCommands();
-  sspf::cli::RegisterDomainCommands();
+  sspf::cli::RegisterSubjectCaseCommands();
+  sspf::cli::RegisterConsentEntryCommands();
   sspf::cli::RegisterAuditCommands();
 
   std::vector<std::string> args(argv + 1, argv + argc);
+  // Under --json even a usage error is a JSON document (on stderr).
+  const bool json = sspf::cli::WantsJson(args);
+  auto usage = [json](const std::string& message) {
+    return sspf::cli::ReportError(std::cerr, json, sspf::InvalidArgument(message),
+                                  sspf::cli::kExitUsage, "sspf-tool: " + message);
+  };
   // Global options may come before the command words.
   static const std::set<std::string> kValued = {"--store", "--user", "--passphrase-file"};
   std::vector<std::string> leading;
@@ -67,15 +74,13 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (a.find("--passphrase=") == 0 || a == "--passphrase") {
-      std::cerr << "sspf-tool: passphrases are never accepted on the command line; "
-                   "use --passphrase-file or the prompt\n";
-      return 2;
+      return usage("passphrases are never accepted on the command line; "
+                   "use --passphrase-file or the prompt");
     }
     leading.push_back(a);
     if (kValued.count(a) && a.find('=') == std::string::npos) {
       if (i + 1 >= args.size()) {
-        std::cerr << "sspf-tool: " << a << " needs a value\n";
-        return 2;
+        return usage(a + " needs a value");
       }
       leading.push_back(args[i + 1]);
       i += 2;
@@ -105,6 +110,7 @@ int main(int argc, char** argv) {
   }
   if (best == nullptr) {
     if (i >= args.size()) {
+      if (json) return usage("no command given (see sspf-tool --help)");
       PrintOverview(std::cerr, "");
       return 2;
     }
@@ -113,12 +119,12 @@ int main(int argc, char** argv) {
                              [&](const Command& c) { return c.path.rfind(args[i] + " ", 0) == 0; });
     if (group) {
       bool help = i + 1 < args.size() && (args[i + 1] == "--help" || args[i + 1] == "-h");
+      if (json && !help) return usage("'" + args[i] + "' needs a subcommand (see sspf-tool " +
+                                      args[i] + " --help)");
       PrintOverview(help ? std::cout : std::cerr, args[i] + " ");
       return help ? 0 : 2;
     }
-    std::cerr << "sspf-tool: unknown command '" << args[i]
-              << "' (see sspf-tool --help)\n";
-    return 2;
+    return usage("unknown command '" + args[i] + "' (see sspf-tool --help)");
   }
   sspf::cli::Context ctx;
   ctx.command = best->path;
@@ -126,11 +132,14 @@ int main(int argc, char** argv) {
   ctx.args.insert(ctx.args.end(), args.begin() + static_cast<long>(i + best_words), args.end());
   ctx.out = &std::cout;
   ctx.err = &std::cerr;
+  ctx.globals.json = json;
   try {
     return best->run(ctx);
   } catch (const std::exception&) {
     // Never print exception text: it could carry input.
-    std::cerr << "sspf-tool: internal error in " << best->path << "\n";
-    return 1;
+    return sspf::cli::ReportError(std::cerr, json,
+                                  sspf::Internal("internal error in " + best->path),
+                                  sspf::cli::kExitOther,
+                                  "sspf-tool: internal error in " + best->path);
   }
 }

@@ -11,10 +11,10 @@
 #include <algorithm>
 #include <deque>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <unordered_map>
 #include <utility>
 
+#include "json/fields.h"
 #include "log/audit_log.h"
 #include "log/checkpoint.h"
 #include "context/operation.h"
@@ -23,6 +23,7 @@
 #include "log/note.h"
 #include "log/replay.h"
 #include "util/civil_time.h"
+#include "sspf/json.h"
 
 namespace sspf {
 
@@ -129,10 +130,6 @@ AuditEvent ToAuditEvent(const EventRecord& r) {
   return e;
 }
 
-std::string NameOr(const char* name, int64_t value) {
-  return name ? std::string(name) : std::to_string(value);
-}
-
 // Runs the filtered event query, calling fn per row in seq order.
 Status RunQuery(Db* db, const AuditFilter& f,
                 const std::function<Status(const EventRecord&)>& fn) {
@@ -211,27 +208,6 @@ Status CheckFilter(Session::Impl* impl, const AuditFilter& f) {
   return Status::Ok();
 }
 
-nlohmann::json EventJson(const AuditEvent& e) {
-  nlohmann::json j;
-  j["seq"] = e.seq;
-  j["time"] = FormatRfc3339(e.time);
-  j["principal"] = e.principal_id;
-  j["actor"] = NameOr(ActorName(e.actor), static_cast<int64_t>(e.actor));
-  j["role"] = NameOr(RoleName(e.role), static_cast<int64_t>(e.role));
-  j["action"] = NameOr(ActionName(e.action), static_cast<int64_t>(e.action));
-  j["target"] = e.target;
-  j["decision"] = e.allowed ? "allow" : "deny";
-  j["reason"] = e.reason;
-  j["basis"] = e.basis;
-  j["purpose"] = e.purpose;
-  j["case"] = e.case_id;
-  j["subject"] = e.subject_id;
-  j["detail"] = e.detail;
-  j["leaf"] = internal::Base64Encode(e.leaf);
-  j["leaf_hash"] = internal::Base64Encode(e.leaf_hash);
-  return j;
-}
-
 // RFC 4180 field.  Text that a spreadsheet would run as a formula (leading
 // = + - @, tab or CR) is prefixed with a single quote (OWASP CSV injection);
 // the `leaf` column always holds the exact bytes.
@@ -265,9 +241,9 @@ std::string EventCsv(const AuditEvent& e) {
   line = std::to_string(e.seq);
   add(FormatRfc3339(e.time), false);
   add(e.principal_id, true);
-  add(NameOr(ActorName(e.actor), static_cast<int64_t>(e.actor)), false);
-  add(NameOr(RoleName(e.role), static_cast<int64_t>(e.role)), false);
-  add(NameOr(ActionName(e.action), static_cast<int64_t>(e.action)), false);
+  add(internal::json::ActorText(e.actor), false);
+  add(internal::json::RoleText(e.role), false);
+  add(internal::json::ActionText(e.action), false);
   add(e.target, true);
   add(e.allowed ? "allow" : "deny", false);
   add(e.reason, true);
@@ -664,7 +640,7 @@ Status Session::ExportEvents(const AuditFilter& filter, ExportFormat format,
       if (format == ExportFormat::kCsv) return sink(EventCsv(e));
       // Text fields are checked UTF-8 when written; a tampered row that is
       // not is exported with U+FFFD (the leaf keeps the exact bytes).
-      return sink(EventJson(e).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+      return sink(EventJson(e));
     });
   } catch (const std::exception&) {
     return Internal("export failed while formatting an event");

@@ -1,0 +1,166 @@
+// Copyright (c) libsspf authors.
+//
+// The one JSON encoding of libsspf's public records (docs/json-schema.md).
+// Every function returns one complete JSON document: a single line of UTF-8
+// without a trailing newline, an object whose first member is
+// "schema_version": kJsonSchemaVersion.  sspf-tool prints exactly these
+// documents for --json and `audit export --format jsonl` writes one event
+// document per line, so a host gets the same shape from every entry point.
+//
+// The conventions, the same in every document:
+//   * times are RFC 3339 UTC strings, "2026-12-01T07:47:34Z"; dates are
+//     "YYYY-MM-DD";
+//   * hashes and other bytes are standard, padded base64 (RFC 4648 §4);
+//   * a value that is absent (an unset optional, a string the library keeps
+//     empty because there is none: no purpose, no case, ...) is null; the key
+//     is always there;
+//   * actors, roles, actions and categories by their names (ActorName, ...);
+//     a value with no name (only in a tampered store) as its decimal number
+//     in a string;
+//   * booleans as booleans ("allowed": true), counts as numbers;
+//   * text that is not valid UTF-8 (only in a tampered store) is written
+//     with U+FFFD in place of the bad bytes; nothing throws.
+//
+// A record inside a list document ({"schema_version":1,"events":[...]}) is
+// the same object as the record's own document without "schema_version".
+//
+// Thread-safety: every function is a pure function of its arguments and is
+// safe to call from any thread.
+//
+// Secrets: the documents hold ids, codes and times, except where noted below
+// (a subject's identity, guardian names, an entry body, the recovery key of
+// InitJson); the caller wipes those strings (SecureWipe) when done.
+#ifndef SSPF_JSON_H_
+#define SSPF_JSON_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sspf/export.h"
+#include "sspf/records.h"
+#include "sspf/status.h"
+
+namespace sspf {
+
+// Bumped when a document changes in a way an existing reader could misread:
+// a key removed or renamed, a type or meaning changed.  Adding a key does
+// not bump it (readers must ignore keys they do not know).
+inline constexpr int kJsonSchemaVersion = 1;
+
+// ---- Access log -------------------------------------------------------------
+// {"schema_version","seq","time","principal_id","actor","role","action",
+//  "target","allowed","reason","basis","purpose","case_id","subject_id",
+//  "detail","leaf","leaf_hash"}.  reason, basis, purpose, case_id,
+// subject_id and detail are null when the log holds none (the empty string
+// in the leaf).  The document of one line of `audit export --format jsonl`.
+SSPF_EXPORT std::string EventJson(const AuditEvent& event);
+// {"schema_version","events":[event...]} (audit query).
+SSPF_EXPORT std::string EventListJson(const std::vector<AuditEvent>& events);
+// The log extract of one subject (audit extract):
+// {"schema_version","subject_id","events":[event...],
+//  "principal_names":{"<principal id>":"<name>",...}}.  principal_names
+// holds the principals of `principals` that occur in the events (an auditor
+// who may not list principals passes none: the object is empty).
+SSPF_EXPORT std::string SubjectExtractJson(std::string_view subject_id,
+                                           const std::vector<AuditEvent>& events,
+                                           const std::vector<PrincipalInfo>& principals);
+// {"schema_version","tree_size","root","checkpoints_checked",
+//  "kept_checkpoint_consistent"}; the last is null unless
+// kept_checkpoint_given (VerifyOptions::kept_checkpoint was set).
+SSPF_EXPORT std::string VerifyReportJson(const VerifyReport& report,
+                                         bool kept_checkpoint_given);
+// {"schema_version","index","tree_size","leaf_hash","root","proof":[hash...]}.
+SSPF_EXPORT std::string InclusionProofJson(const InclusionProof& proof);
+// {"schema_version","kind","seq","principal_id","target","detail"}; detail
+// null when empty.
+SSPF_EXPORT std::string ReviewFlagJson(const ReviewFlag& flag);
+// {"schema_version","flags":[flag...]} (audit review).
+SSPF_EXPORT std::string ReviewFlagListJson(const std::vector<ReviewFlag>& flags);
+// {"schema_version","note","file"}: a signed checkpoint note and the file it
+// was written to (null when none).
+SSPF_EXPORT std::string CheckpointJson(std::string_view note,
+                                       std::optional<std::string_view> file);
+// {"schema_version","vkey"}.
+SSPF_EXPORT std::string VerifierKeyJson(std::string_view vkey);
+
+// ---- Store and principals ---------------------------------------------------
+// {"schema_version","store_id","admin_id","recovery_key"}.  The recovery key
+// is never read from result.recovery_key: recovery_key is the text the caller
+// shows the operator once (sspf-tool's 16 groups of 4 hex digits), or null
+// when it went elsewhere (a file).  With a recovery key the document is a
+// secret: wipe it.
+SSPF_EXPORT std::string InitJson(const InitResult& result,
+                                 std::optional<std::string_view> recovery_key);
+// {"schema_version","id","name","actor","role","active","created"}.
+SSPF_EXPORT std::string PrincipalJson(const PrincipalInfo& principal);
+// {"schema_version","principals":[principal...]}.
+SSPF_EXPORT std::string PrincipalListJson(const std::vector<PrincipalInfo>& principals);
+// A principal just added, whose creation time the caller does not have:
+// {"schema_version","id","name","actor","role"}.
+SSPF_EXPORT std::string PrincipalAddedJson(std::string_view id, std::string_view name,
+                                           Actor actor, Role role);
+// {"schema_version","name","active":false}.
+SSPF_EXPORT std::string PrincipalDisabledJson(std::string_view name);
+// {"schema_version","name","changed":true}.
+SSPF_EXPORT std::string PassphraseChangedJson(std::string_view name);
+// {"schema_version","name","reset":true}.
+SSPF_EXPORT std::string RecoveryResetJson(std::string_view name);
+
+// ---- Subjects, cases, consent, entries, grants ------------------------------
+// {"schema_version","id","personal_number","name","birth_date",
+//  "guardians":[{"id","name"}...]}.  Identity data: wipe the document.
+SSPF_EXPORT std::string SubjectJson(const SubjectInfo& subject);
+// A subject just registered, without its identity:
+// {"schema_version","id","guardians":[{"id","name"}...]}.  Guardian names:
+// wipe the document.
+SSPF_EXPORT std::string SubjectAddedJson(const SubjectInfo& subject);
+// {"schema_version","id","subject_id","open","opened","closed","team"};
+// closed null while open, team the principal names.
+SSPF_EXPORT std::string CaseJson(const CaseInfo& c);
+// {"schema_version","cases":[case...]}.
+SSPF_EXPORT std::string CaseListJson(const std::vector<CaseInfo>& cases);
+// {"schema_version","id","open":false}.
+SSPF_EXPORT std::string CaseClosedJson(std::string_view case_id);
+// {"schema_version","id","member"}: the case id and the principal name added.
+SSPF_EXPORT std::string TeamMemberAddedJson(std::string_view case_id,
+                                            std::string_view member);
+// {"schema_version","id","case_id","party","guardian_id","actors",
+//  "categories","valid_from","valid_until","withdrawn_at","purpose",
+//  "form_ref","version","recorded_by"}; party "youth" or "guardian",
+// guardian_id null for the youth, withdrawn_at null unless withdrawn,
+// purpose and form_ref null when none was recorded.
+SSPF_EXPORT std::string ConsentJson(const ConsentInfo& consent);
+// {"schema_version","consents":[consent...]}.
+SSPF_EXPORT std::string ConsentListJson(const std::vector<ConsentInfo>& consents);
+// {"schema_version","id","withdrawn":true}.
+SSPF_EXPORT std::string ConsentWithdrawnJson(std::string_view consent_id);
+// {"schema_version","id","case_id","category","author","author_actor",
+//  "created","supersedes","disclosed_to"}; supersedes null for an original.
+SSPF_EXPORT std::string EntryJson(const EntryInfo& entry);
+// {"schema_version","entries":[entry...]}.
+SSPF_EXPORT std::string EntryListJson(const std::vector<EntryInfo>& entries);
+// An entry read: the entry's fields, then "basis" and, with include_body,
+// "body" (the text; invalid UTF-8 replaced).  Without include_body the key
+// "body" is left out (the metadata of a read, for hosts that take the body
+// as bytes).  With the body the document is content: wipe it.
+SSPF_EXPORT std::string EntryContentJson(const EntryContent& content, bool include_body);
+// {"schema_version","id","case_id","principal_id","provision","from","until"}.
+SSPF_EXPORT std::string GrantJson(const GrantInfo& grant);
+// {"schema_version","id"}: the id of what a command created (a case, a
+// consent, an entry, a disclosure, an emergency grant).
+SSPF_EXPORT std::string CreatedJson(std::string_view id);
+
+// ---- Errors -------------------------------------------------------------------
+// {"schema_version","error":{"code","exit","message"}}: code is
+// StatusCodeName(status.code()) ("permission_denied", "not_found", ...),
+// exit the process exit code a tool returns for it (null when
+// exit_code is not given), message status.message() (ids only, never
+// content).  REQUIRES: !status.ok().
+SSPF_EXPORT std::string ErrorJson(const Status& status,
+                                  std::optional<int> exit_code = std::nullopt);
+
+}  // namespace sspf
+
+#endif  // SSPF_JSON_H_

@@ -1,0 +1,386 @@
+// The one JSON encoder (sspf/json.h, docs/json-schema.md).
+#include "sspf/json.h"
+
+#include <sodium.h>
+
+#include <cstdio>
+
+#include "json/encoder.h"
+#include "json/fields.h"
+#include "sspf/civil_time.h"
+#include "sspf/options.h"
+#include "sspf/pnr.h"
+#include "util/encoding.h"
+
+namespace sspf {
+namespace internal::json {
+namespace {
+
+// sodium_memzero rather than SecureWipe (layer crypto): this layer sits on
+// util only.
+void Wipe(std::string& s) {
+  if (!s.empty()) sodium_memzero(&s[0], s.size());
+}
+
+// The name, unless the value has none (ActorName and friends then say
+// "unknown"): then the number, so that a tampered value stays visible.
+template <typename T, typename Parse>
+std::string NameOr(T value, const char* name, Parse parse) {
+  if (parse(name) == std::optional<T>(value)) return name;
+  return std::to_string(static_cast<int>(value));
+}
+
+// Documents that carry identity data, content or a key: every string in
+// them is wiped once the text is made (the caller wipes the text).
+void WipeStrings(Value& v) {
+  if (v.is_string()) {
+    Wipe(v.get_ref<std::string&>());
+  } else if (v.is_structured()) {
+    for (Value& child : v) WipeStrings(child);
+  }
+}
+
+std::string DumpSecret(Value& doc) {
+  std::string text = Dump(doc);
+  WipeStrings(doc);
+  return text;
+}
+
+Value ActorArray(const std::vector<Actor>& actors) { return ArrayOf(actors, ActorText); }
+
+}  // namespace
+
+std::string Rfc3339(UnixSeconds t) { return FormatRfc3339(t); }
+
+std::string ActorText(Actor a) { return NameOr(a, ActorName(a), ParseActor); }
+std::string RoleText(Role r) { return NameOr(r, RoleName(r), ParseRole); }
+std::string ActionText(Action a) { return NameOr(a, ActionName(a), ParseAction); }
+std::string CategoryText(Category c) { return NameOr(c, CategoryName(c), ParseCategory); }
+
+Value TextOrNull(std::string_view s) {
+  return s.empty() ? Value(nullptr) : Value(std::string(s));
+}
+
+Value TimeOrNull(const std::optional<UnixSeconds>& t) {
+  return t ? Value(Rfc3339(*t)) : Value(nullptr);
+}
+
+Value Base64Value(const std::vector<uint8_t>& bytes) { return Base64Encode(bytes); }
+
+Value EventObject(const AuditEvent& e) {
+  Value j = Value::object();
+  j["seq"] = e.seq;
+  j["time"] = Rfc3339(e.time);
+  j["principal_id"] = e.principal_id;
+  j["actor"] = ActorText(e.actor);
+  j["role"] = RoleText(e.role);
+  j["action"] = ActionText(e.action);
+  j["target"] = e.target;
+  j["allowed"] = e.allowed;
+  j["reason"] = TextOrNull(e.reason);
+  j["basis"] = TextOrNull(e.basis);
+  j["purpose"] = TextOrNull(e.purpose);
+  j["case_id"] = TextOrNull(e.case_id);
+  j["subject_id"] = TextOrNull(e.subject_id);
+  j["detail"] = TextOrNull(e.detail);
+  j["leaf"] = Base64Value(e.leaf);
+  j["leaf_hash"] = Base64Value(e.leaf_hash);
+  return j;
+}
+
+Value PrincipalObject(const PrincipalInfo& p) {
+  Value j = Value::object();
+  j["id"] = p.id;
+  j["name"] = p.name;
+  j["actor"] = ActorText(p.actor);
+  j["role"] = RoleText(p.role);
+  j["active"] = p.active;
+  j["created"] = Rfc3339(p.created);
+  return j;
+}
+
+Value GuardiansArray(const std::vector<GuardianInfo>& guardians) {
+  Value arr = Value::array();
+  for (const GuardianInfo& g : guardians) {
+    Value j = Value::object();
+    j["id"] = g.id;
+    j["name"] = g.name;
+    arr.push_back(std::move(j));
+  }
+  return arr;
+}
+
+Value SubjectObject(const SubjectInfo& s) {
+  Value j = Value::object();
+  j["id"] = s.id;
+  j["personal_number"] = s.personal_number;
+  j["name"] = s.name;
+  j["birth_date"] = FormatDate(s.birth_date);
+  j["guardians"] = GuardiansArray(s.guardians);
+  return j;
+}
+
+Value CaseObject(const CaseInfo& c) {
+  Value j = Value::object();
+  j["id"] = c.id;
+  j["subject_id"] = c.subject_id;
+  j["open"] = c.open;
+  j["opened"] = Rfc3339(c.opened);
+  j["closed"] = TimeOrNull(c.closed);
+  j["team"] = c.team;
+  return j;
+}
+
+Value ConsentObject(const ConsentInfo& c) {
+  Value j = Value::object();
+  j["id"] = c.id;
+  j["case_id"] = c.case_id;
+  j["party"] = c.party.youth ? "youth" : "guardian";
+  j["guardian_id"] = c.party.youth ? Value(nullptr) : Value(c.party.guardian_id);
+  j["actors"] = ActorArray(c.actors);
+  j["categories"] = ArrayOf(c.categories, CategoryText);
+  j["valid_from"] = Rfc3339(c.valid_from);
+  j["valid_until"] = FormatDate(c.valid_until);
+  j["withdrawn_at"] = TimeOrNull(c.withdrawn_at);
+  j["purpose"] = TextOrNull(c.purpose);
+  j["form_ref"] = TextOrNull(c.form_ref);
+  j["version"] = c.version;
+  j["recorded_by"] = c.recorded_by;
+  return j;
+}
+
+Value EntryObject(const EntryInfo& e) {
+  Value j = Value::object();
+  j["id"] = e.id;
+  j["case_id"] = e.case_id;
+  j["category"] = CategoryText(e.category);
+  j["author"] = e.author;
+  j["author_actor"] = ActorText(e.author_actor);
+  j["created"] = Rfc3339(e.created);
+  j["supersedes"] = e.supersedes ? Value(*e.supersedes) : Value(nullptr);
+  j["disclosed_to"] = ActorArray(e.disclosed_to);
+  return j;
+}
+
+Value GrantObject(const GrantInfo& g) {
+  Value j = Value::object();
+  j["id"] = g.id;
+  j["case_id"] = g.case_id;
+  j["principal_id"] = g.principal_id;
+  j["provision"] = g.provision;
+  j["from"] = Rfc3339(g.from);
+  j["until"] = Rfc3339(g.until);
+  return j;
+}
+
+Value ReviewFlagObject(const ReviewFlag& f) {
+  Value j = Value::object();
+  j["kind"] = f.kind;
+  j["seq"] = f.seq;
+  j["principal_id"] = f.principal_id;
+  j["target"] = f.target;
+  j["detail"] = TextOrNull(f.detail);
+  return j;
+}
+
+Value Document(Value object) {
+  Value doc = Value::object();
+  doc["schema_version"] = kJsonSchemaVersion;
+  for (auto it = object.begin(); it != object.end(); ++it) {
+    doc[it.key()] = std::move(it.value());
+  }
+  return doc;
+}
+
+std::string Dump(const Value& document) {
+  return document.dump(-1, ' ', false, Value::error_handler_t::replace);
+}
+
+}  // namespace internal::json
+
+namespace enc = internal::json;
+using enc::Document;
+using enc::Dump;
+using enc::ListDocument;
+using enc::Value;
+
+namespace {
+// A small document: schema_version, then the given members in order.
+std::string Small(std::initializer_list<std::pair<const char*, Value>> members) {
+  Value doc = Document();
+  for (const auto& m : members) doc[m.first] = m.second;
+  return Dump(doc);
+}
+}  // namespace
+
+std::string EventJson(const AuditEvent& event) {
+  return Dump(Document(enc::EventObject(event)));
+}
+
+std::string EventListJson(const std::vector<AuditEvent>& events) {
+  return Dump(ListDocument("events", events, enc::EventObject));
+}
+
+std::string SubjectExtractJson(std::string_view subject_id,
+                               const std::vector<AuditEvent>& events,
+                               const std::vector<PrincipalInfo>& principals) {
+  Value names = Value::object();
+  for (const PrincipalInfo& p : principals) {
+    for (const AuditEvent& e : events) {
+      if (e.principal_id == p.id) {
+        names[p.id] = p.name;
+        break;
+      }
+    }
+  }
+  Value out = Document();
+  out["subject_id"] = std::string(subject_id);
+  out["events"] = enc::ArrayOf(events, enc::EventObject);
+  out["principal_names"] = std::move(names);
+  return Dump(out);
+}
+
+std::string VerifyReportJson(const VerifyReport& report, bool kept_checkpoint_given) {
+  return Small({{"tree_size", report.tree_size},
+                {"root", enc::Base64Value(report.root)},
+                {"checkpoints_checked", report.checkpoints_checked},
+                {"kept_checkpoint_consistent",
+                 kept_checkpoint_given ? Value(report.kept_checkpoint_consistent)
+                                       : Value(nullptr)}});
+}
+
+std::string InclusionProofJson(const InclusionProof& proof) {
+  return Small({{"index", proof.index},
+                {"tree_size", proof.tree_size},
+                {"leaf_hash", enc::Base64Value(proof.leaf_hash)},
+                {"root", enc::Base64Value(proof.root)},
+                {"proof", enc::ArrayOf(proof.proof, enc::Base64Value)}});
+}
+
+std::string ReviewFlagJson(const ReviewFlag& flag) {
+  return Dump(Document(enc::ReviewFlagObject(flag)));
+}
+
+std::string ReviewFlagListJson(const std::vector<ReviewFlag>& flags) {
+  return Dump(ListDocument("flags", flags, enc::ReviewFlagObject));
+}
+
+std::string CheckpointJson(std::string_view note, std::optional<std::string_view> file) {
+  return Small({{"note", std::string(note)},
+                {"file", file ? Value(std::string(*file)) : Value(nullptr)}});
+}
+
+std::string VerifierKeyJson(std::string_view vkey) {
+  return Small({{"vkey", std::string(vkey)}});
+}
+
+std::string InitJson(const InitResult& result, std::optional<std::string_view> recovery_key) {
+  Value doc = Document();
+  doc["store_id"] = result.store_id;
+  doc["admin_id"] = result.admin_id;
+  doc["recovery_key"] =
+      recovery_key ? Value(std::string(*recovery_key)) : Value(nullptr);
+  return enc::DumpSecret(doc);
+}
+
+std::string PrincipalJson(const PrincipalInfo& principal) {
+  return Dump(Document(enc::PrincipalObject(principal)));
+}
+
+std::string PrincipalListJson(const std::vector<PrincipalInfo>& principals) {
+  return Dump(ListDocument("principals", principals, enc::PrincipalObject));
+}
+
+std::string PrincipalAddedJson(std::string_view id, std::string_view name, Actor actor,
+                               Role role) {
+  return Small({{"id", std::string(id)},
+                {"name", std::string(name)},
+                {"actor", enc::ActorText(actor)},
+                {"role", enc::RoleText(role)}});
+}
+
+std::string PrincipalDisabledJson(std::string_view name) {
+  return Small({{"name", std::string(name)}, {"active", false}});
+}
+
+std::string PassphraseChangedJson(std::string_view name) {
+  return Small({{"name", std::string(name)}, {"changed", true}});
+}
+
+std::string RecoveryResetJson(std::string_view name) {
+  return Small({{"name", std::string(name)}, {"reset", true}});
+}
+
+std::string SubjectJson(const SubjectInfo& subject) {
+  Value doc = Document(enc::SubjectObject(subject));
+  return enc::DumpSecret(doc);
+}
+
+std::string SubjectAddedJson(const SubjectInfo& subject) {
+  Value doc = Document();
+  doc["id"] = subject.id;
+  doc["guardians"] = enc::GuardiansArray(subject.guardians);
+  return enc::DumpSecret(doc);
+}
+
+std::string CaseJson(const CaseInfo& c) {
+  return Dump(Document(enc::CaseObject(c)));
+}
+
+std::string CaseListJson(const std::vector<CaseInfo>& cases) {
+  return Dump(ListDocument("cases", cases, enc::CaseObject));
+}
+
+std::string CaseClosedJson(std::string_view case_id) {
+  return Small({{"id", std::string(case_id)}, {"open", false}});
+}
+
+std::string TeamMemberAddedJson(std::string_view case_id, std::string_view member) {
+  return Small({{"id", std::string(case_id)}, {"member", std::string(member)}});
+}
+
+std::string ConsentJson(const ConsentInfo& consent) {
+  return Dump(Document(enc::ConsentObject(consent)));
+}
+
+std::string ConsentListJson(const std::vector<ConsentInfo>& consents) {
+  return Dump(ListDocument("consents", consents, enc::ConsentObject));
+}
+
+std::string ConsentWithdrawnJson(std::string_view consent_id) {
+  return Small({{"id", std::string(consent_id)}, {"withdrawn", true}});
+}
+
+std::string EntryJson(const EntryInfo& entry) {
+  return Dump(Document(enc::EntryObject(entry)));
+}
+
+std::string EntryListJson(const std::vector<EntryInfo>& entries) {
+  return Dump(ListDocument("entries", entries, enc::EntryObject));
+}
+
+std::string EntryContentJson(const EntryContent& content, bool include_body) {
+  Value doc = Document(enc::EntryObject(content.info));
+  doc["basis"] = content.basis;
+  if (!include_body) return Dump(doc);
+  std::string body(content.body.begin(), content.body.end());
+  doc["body"] = body;
+  enc::Wipe(body);
+  return enc::DumpSecret(doc);
+}
+
+std::string GrantJson(const GrantInfo& grant) {
+  return Dump(Document(enc::GrantObject(grant)));
+}
+
+std::string CreatedJson(std::string_view id) { return Small({{"id", std::string(id)}}); }
+
+std::string ErrorJson(const Status& status, std::optional<int> exit_code) {
+  Value error = Value::object();
+  error["code"] = StatusCodeName(status.code());
+  error["exit"] = exit_code ? Value(*exit_code) : Value(nullptr);
+  error["message"] = status.message();
+  return Small({{"error", std::move(error)}});
+}
+
+}  // namespace sspf

@@ -1,0 +1,369 @@
+// The JSON documents of sspf/json.h (docs/json-schema.md): every document
+// type carries schema_version, writes times as RFC 3339 UTC, bytes as
+// base64, absent values as null, and escapes text correctly.
+#include "sspf/json.h"
+
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "catch.h"
+#include "json/encoder.h"
+#include "util/encoding.h"
+
+namespace sspf {
+namespace {
+
+using Doc = nlohmann::ordered_json;
+
+constexpr UnixSeconds kTime = 1796111254;  // 2026-12-01T07:47:34Z
+const char kTimeText[] = "2026-12-01T07:47:34Z";
+const std::vector<uint8_t> kHash = {0x00, 0x01, 0xfe, 0xff, 0x10};  // "AAH+/xA="
+
+AuditEvent SampleEvent() {
+  AuditEvent e;
+  e.seq = 41;
+  e.time = kTime;
+  e.principal_id = "b5e850c0a29edcf6c3ab9b712857be48";
+  e.actor = Actor::kSchool;
+  e.role = Role::kMember;
+  e.action = Action::kEntryRead;
+  e.target = "entry:0d9e";
+  e.allowed = true;
+  e.reason = "author actor";
+  e.basis = "author-actor";
+  e.case_id = "7c1d";
+  e.subject_id = "3f2a";
+  e.leaf = {'S', 'S', 'P', 'F', 1};
+  e.leaf_hash = kHash;
+  return e;  // purpose and detail: none
+}
+
+PrincipalInfo SamplePrincipal() {
+  PrincipalInfo p;
+  p.id = "p1";
+  p.name = "sara.skola";
+  p.actor = Actor::kSchool;
+  p.role = Role::kMember;
+  p.created = kTime;
+  return p;
+}
+
+SubjectInfo SampleSubject() {
+  SubjectInfo s;
+  s.id = "3f2a";
+  s.personal_number = "201003101239";
+  s.name = "Alex A";
+  s.birth_date = Date{2010, 3, 10};
+  s.guardians = {{"g1", "Kim A"}, {"g2", "Robin A"}};
+  return s;
+}
+
+CaseInfo SampleCase() {
+  CaseInfo c;
+  c.id = "7c1d";
+  c.subject_id = "3f2a";
+  c.opened = kTime;
+  c.team = {"kim", "sara.skola"};
+  return c;  // open: closed is absent
+}
+
+ConsentInfo SampleConsent() {
+  ConsentInfo c;
+  c.id = "51aa";
+  c.case_id = "7c1d";
+  c.party.youth = true;
+  c.actors = {Actor::kSchool, Actor::kSocial};
+  c.categories = {Category::kSchool, Category::kPlan};
+  c.valid_from = kTime;
+  c.valid_until = Date{2027, 6, 30};
+  c.recorded_by = "p1";
+  return c;  // not withdrawn, no purpose, no form reference
+}
+
+EntryInfo SampleEntry() {
+  EntryInfo e;
+  e.id = "0d9e";
+  e.case_id = "7c1d";
+  e.category = Category::kSchool;
+  e.author = "sara.skola";
+  e.author_actor = Actor::kSchool;
+  e.created = kTime;
+  e.disclosed_to = {Actor::kSocial};
+  return e;  // an original: supersedes is absent
+}
+
+// Every document type, by name.
+std::vector<std::pair<std::string, std::string>> AllDocuments() {
+  VerifyReport report;
+  report.tree_size = 42;
+  report.root = kHash;
+  report.checkpoints_checked = 3;
+  InclusionProof proof;
+  proof.index = 2;
+  proof.tree_size = 42;
+  proof.leaf_hash = kHash;
+  proof.root = kHash;
+  proof.proof = {kHash, kHash};
+  ReviewFlag flag{"denied-burst", 41, "p1", "log", ""};
+  InitResult init;
+  init.store_id = "s1";
+  init.admin_id = "a1";
+  EntryContent content;
+  content.info = SampleEntry();
+  content.basis = "author-actor";
+  content.body = {'H', 'i'};
+  GrantInfo grant{"gr1", "7c1d", "p1", "OSL 10 kap. 2 §", kTime, kTime + 3600};
+  return {
+      {"event", EventJson(SampleEvent())},
+      {"events", EventListJson({SampleEvent()})},
+      {"subject_extract", SubjectExtractJson("3f2a", {SampleEvent()}, {SamplePrincipal()})},
+      {"verify_report", VerifyReportJson(report, false)},
+      {"inclusion_proof", InclusionProofJson(proof)},
+      {"review_flag", ReviewFlagJson(flag)},
+      {"review_flags", ReviewFlagListJson({flag})},
+      {"checkpoint", CheckpointJson("sspf.local/s1\n42\nAAH+/xA=\n", std::nullopt)},
+      {"verifier_key", VerifierKeyJson("sspf.local/s1+01234567+AQ==")},
+      {"init", InitJson(init, std::nullopt)},
+      {"principal", PrincipalJson(SamplePrincipal())},
+      {"principals", PrincipalListJson({SamplePrincipal()})},
+      {"principal_added", PrincipalAddedJson("p1", "sara.skola", Actor::kSchool, Role::kMember)},
+      {"principal_disabled", PrincipalDisabledJson("sara.skola")},
+      {"passphrase_changed", PassphraseChangedJson("sara.skola")},
+      {"recovery_reset", RecoveryResetJson("sara.skola")},
+      {"subject", SubjectJson(SampleSubject())},
+      {"subject_added", SubjectAddedJson(SampleSubject())},
+      {"case", CaseJson(SampleCase())},
+      {"cases", CaseListJson({SampleCase()})},
+      {"case_closed", CaseClosedJson("7c1d")},
+      {"team_member_added", TeamMemberAddedJson("7c1d", "lia")},
+      {"consent", ConsentJson(SampleConsent())},
+      {"consents", ConsentListJson({SampleConsent()})},
+      {"consent_withdrawn", ConsentWithdrawnJson("51aa")},
+      {"entry", EntryJson(SampleEntry())},
+      {"entries", EntryListJson({SampleEntry()})},
+      {"entry_content", EntryContentJson(content, true)},
+      {"entry_content_meta", EntryContentJson(content, false)},
+      {"grant", GrantJson(grant)},
+      {"created", CreatedJson("7c1d")},
+      {"error", ErrorJson(PermissionDenied("denied: not on the case team"), 3)},
+  };
+}
+
+const std::set<std::string> kTimeKeys = {"time",         "created", "opened", "closed",
+                                         "valid_from",   "withdrawn_at", "from", "until"};
+const std::set<std::string> kHashKeys = {"root", "leaf_hash"};
+
+bool IsRfc3339(const std::string& s) {
+  static const std::regex re(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)");
+  return std::regex_match(s, re);
+}
+
+// Walks a document and checks the conventions on every member.
+void CheckMembers(const Doc& v, const std::string& where) {
+  if (v.is_array()) {
+    for (const Doc& x : v) CheckMembers(x, where);
+    return;
+  }
+  if (!v.is_object()) return;
+  for (auto it = v.begin(); it != v.end(); ++it) {
+    INFO(where << "." << it.key());
+    const Doc& x = it.value();
+    if (kTimeKeys.count(it.key()) != 0) {
+      CHECK((x.is_null() || (x.is_string() && IsRfc3339(x.get<std::string>()))));
+    }
+    if (kHashKeys.count(it.key()) != 0) {
+      REQUIRE(x.is_string());
+      Result<internal::Bytes> b = internal::Base64Decode(x.get<std::string>());
+      REQUIRE(b.ok());
+      CHECK(*b == kHash);
+    }
+    if (it.key() == "proof") {
+      REQUIRE(x.is_array());
+      for (const Doc& h : x) CHECK(internal::Base64Decode(h.get<std::string>()).ok());
+    }
+    if (it.key() == "schema_version" && where.find('.') != std::string::npos) {
+      FAIL("schema_version inside a record of a list");
+    }
+    CheckMembers(x, where + "." + it.key());
+  }
+}
+
+TEST_CASE("every document starts with schema_version 1 and is one line", "[json]") {
+  for (const auto& [name, text] : AllDocuments()) {
+    INFO(name << ": " << text);
+    CHECK(text.find('\n') == std::string::npos);
+    Doc d = Doc::parse(text);
+    REQUIRE(d.is_object());
+    REQUIRE(!d.empty());
+    CHECK(d.begin().key() == "schema_version");
+    CHECK(d["schema_version"] == 1);
+    CHECK(d["schema_version"] == kJsonSchemaVersion);
+    CheckMembers(d, name);
+  }
+}
+
+TEST_CASE("the event document: field names, RFC 3339, base64, null", "[json]") {
+  Doc d = Doc::parse(EventJson(SampleEvent()));
+  std::vector<std::string> keys;
+  for (auto it = d.begin(); it != d.end(); ++it) keys.push_back(it.key());
+  CHECK(keys == std::vector<std::string>{"schema_version", "seq", "time", "principal_id",
+                                         "actor", "role", "action", "target", "allowed",
+                                         "reason", "basis", "purpose", "case_id",
+                                         "subject_id", "detail", "leaf", "leaf_hash"});
+  CHECK(d["seq"] == 41);
+  CHECK(d["time"] == kTimeText);
+  CHECK(d["actor"] == "school");
+  CHECK(d["role"] == "member");
+  CHECK(d["action"] == "entry.read");
+  CHECK(d["allowed"] == true);
+  CHECK(d["reason"] == "author actor");
+  CHECK(d["purpose"].is_null());
+  CHECK(d["detail"].is_null());
+  CHECK(d["case_id"] == "7c1d");
+  CHECK(d["leaf"] == "U1NQRgE=");
+  CHECK(d["leaf_hash"] == "AAH+/xA=");
+
+  AuditEvent denied = SampleEvent();
+  denied.allowed = false;
+  denied.basis.clear();
+  denied.case_id.clear();
+  Doc dd = Doc::parse(EventJson(denied));
+  CHECK(dd["allowed"] == false);
+  CHECK(dd["basis"].is_null());
+  CHECK(dd["case_id"].is_null());
+
+  // A coded value without a name (tampered store) is its number.
+  AuditEvent odd = SampleEvent();
+  odd.actor = static_cast<Actor>(99);
+  odd.action = static_cast<Action>(999);
+  Doc od = Doc::parse(EventJson(odd));
+  CHECK(od["actor"] == "99");
+  CHECK(od["action"] == "999");
+}
+
+TEST_CASE("a record in a list is its own document without schema_version", "[json]") {
+  auto same = [](const std::string& single, const std::string& list, const char* key) {
+    Doc one = Doc::parse(single);
+    Doc many = Doc::parse(list);
+    REQUIRE(many[key].size() == 1);
+    one.erase("schema_version");
+    return one == many[key][0];
+  };
+  CHECK(same(EventJson(SampleEvent()), EventListJson({SampleEvent()}), "events"));
+  CHECK(same(PrincipalJson(SamplePrincipal()), PrincipalListJson({SamplePrincipal()}),
+             "principals"));
+  CHECK(same(CaseJson(SampleCase()), CaseListJson({SampleCase()}), "cases"));
+  CHECK(same(ConsentJson(SampleConsent()), ConsentListJson({SampleConsent()}), "consents"));
+  CHECK(same(EntryJson(SampleEntry()), EntryListJson({SampleEntry()}), "entries"));
+  ReviewFlag flag{"bulk-read", 7, "p1", "entry:1", "20 reads"};
+  CHECK(same(ReviewFlagJson(flag), ReviewFlagListJson({flag}), "flags"));
+  // The check can fail: a different event is not the same object.
+  AuditEvent other = SampleEvent();
+  other.seq = 42;
+  CHECK_FALSE(same(EventJson(SampleEvent()), EventListJson({other}), "events"));
+}
+
+TEST_CASE("absent values are null, never missing", "[json]") {
+  Doc c = Doc::parse(CaseJson(SampleCase()));
+  REQUIRE(c.contains("closed"));
+  CHECK(c["closed"].is_null());
+  CaseInfo closed = SampleCase();
+  closed.open = false;
+  closed.closed = kTime;
+  CHECK(Doc::parse(CaseJson(closed))["closed"] == kTimeText);
+
+  Doc k = Doc::parse(ConsentJson(SampleConsent()));
+  CHECK(k["party"] == "youth");
+  CHECK(k["guardian_id"].is_null());
+  CHECK(k["withdrawn_at"].is_null());
+  CHECK(k["purpose"].is_null());
+  CHECK(k["form_ref"].is_null());
+  CHECK(k["valid_until"] == "2027-06-30");
+  CHECK(k["actors"] == Doc::array({"school", "social"}));
+  CHECK(k["categories"] == Doc::array({"school", "plan"}));
+  ConsentInfo g = SampleConsent();
+  g.party = {false, "g1"};
+  g.withdrawn_at = kTime;
+  Doc gd = Doc::parse(ConsentJson(g));
+  CHECK(gd["party"] == "guardian");
+  CHECK(gd["guardian_id"] == "g1");
+  CHECK(gd["withdrawn_at"] == kTimeText);
+
+  Doc e = Doc::parse(EntryJson(SampleEntry()));
+  REQUIRE(e.contains("supersedes"));
+  CHECK(e["supersedes"].is_null());
+
+  VerifyReport r;
+  CHECK(Doc::parse(VerifyReportJson(r, false))["kept_checkpoint_consistent"].is_null());
+  r.kept_checkpoint_consistent = true;
+  CHECK(Doc::parse(VerifyReportJson(r, true))["kept_checkpoint_consistent"] == true);
+  CHECK(Doc::parse(CheckpointJson("n", std::nullopt))["file"].is_null());
+  CHECK(Doc::parse(CheckpointJson("n", std::string_view("k.note")))["file"] == "k.note");
+
+  InitResult init;
+  init.store_id = "s1";
+  CHECK(Doc::parse(InitJson(init, std::nullopt))["recovery_key"].is_null());
+  CHECK(Doc::parse(InitJson(init, std::string_view("ab12-cd34")))["recovery_key"] ==
+        "ab12-cd34");
+  CHECK(Doc::parse(ReviewFlagJson({"bulk-read", 1, "p", "t", ""}))["detail"].is_null());
+}
+
+TEST_CASE("the error document", "[json]") {
+  Doc d = Doc::parse(ErrorJson(ConsentRequired("guardian 9b0e has not consented"), 3));
+  CHECK(d == Doc::parse(R"({"schema_version":1,"error":{"code":"consent_required","exit":3,)"
+                        R"("message":"guardian 9b0e has not consented"}})"));
+  CHECK(Doc::parse(ErrorJson(NotFound("no such case")))["error"]["exit"].is_null());
+}
+
+TEST_CASE("text is escaped: quotes, backslashes, control characters, UTF-8", "[json]") {
+  const std::string tricky =
+      "a \"quoted\" \\ back\nslash\ttab\r\x01\x1f\x7f Hög frånvaro – 😀 </script>";
+  PrincipalInfo p = SamplePrincipal();
+  p.name = tricky;
+  const std::string text = PrincipalJson(p);
+  INFO(text);
+  CHECK(text.find('\n') == std::string::npos);
+  CHECK(text.find("\\\"quoted\\\"") != std::string::npos);
+  CHECK(text.find(" \\\\ back\\nslash\\ttab\\r\\u0001\\u001f") != std::string::npos);
+  // UTF-8 is written as UTF-8, not as \u escapes.
+  CHECK(text.find("Hög frånvaro – 😀") != std::string::npos);
+  for (unsigned char c : text) CHECK(c >= 0x20);
+  CHECK(Doc::parse(text)["name"] == tricky);
+
+  // Invalid UTF-8 (only in a tampered store) becomes U+FFFD; nothing throws.
+  AuditEvent e = SampleEvent();
+  e.reason = std::string("bad \xff\xfe byte");
+  std::string bad;
+  REQUIRE_NOTHROW(bad = EventJson(e));
+  CHECK(Doc::parse(bad)["reason"] == "bad \xef\xbf\xbd\xef\xbf\xbd byte");
+}
+
+TEST_CASE("an entry read carries the body only when asked", "[json]") {
+  EntryContent c;
+  c.info = SampleEntry();
+  c.basis = "consent:51aa";
+  const std::string body = "Hög frånvaro sedan augusti.\n";
+  c.body.assign(body.begin(), body.end());
+  Doc with = Doc::parse(EntryContentJson(c, true));
+  CHECK(with["body"] == body);
+  CHECK(with["basis"] == "consent:51aa");
+  Doc without = Doc::parse(EntryContentJson(c, false));
+  CHECK_FALSE(without.contains("body"));
+  with.erase("body");
+  CHECK(with == without);
+}
+
+TEST_CASE("times are RFC 3339 UTC, also before 1970", "[json]") {
+  CHECK(internal::json::Rfc3339(0) == "1970-01-01T00:00:00Z");
+  CHECK(internal::json::Rfc3339(-1) == "1969-12-31T23:59:59Z");
+  CHECK(internal::json::Rfc3339(kTime) == kTimeText);
+  CHECK(internal::json::Rfc3339(951782400) == "2000-02-29T00:00:00Z");
+}
+
+}  // namespace
+}  // namespace sspf

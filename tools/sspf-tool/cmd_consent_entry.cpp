@@ -1,0 +1,340 @@
+// Consent, entry and grant commands: consent grant|withdraw|list, entry
+// add|list|read|disclose, grant emergency (DESIGN §9).
+//
+// Every command unlocks the store as --user and calls one Session method;
+// the library decides and logs.  A denial exits 3 with one line naming the
+// missing condition and prints nothing of the content.
+#include <fstream>
+#include <iostream>
+
+#include "cli.h"
+
+namespace sspf::cli {
+namespace {
+
+// Largest body read from a file or stdin (the library's default limit plus
+// one byte, so that the library reports the limit).
+constexpr size_t kMaxBodyRead = (1u << 20) + 1;
+
+std::string PartyText(const ConsentParty& p) {
+  return p.youth ? "youth" : "guardian:" + p.guardian_id;
+}
+
+// ---- consent -------------------------------------------------------------------
+
+// The party, actors, categories and last day of consent grant.
+Status ParseConsentOptions(const std::string& party, const std::string& actors,
+                           const std::string& categories, const std::string& until,
+                           ConsentInput* in) {
+  if (party == "youth") {
+    in->party.youth = true;
+  } else if (party.rfind("guardian:", 0) == 0 && party.size() > 9) {
+    in->party.youth = false;
+    in->party.guardian_id = party.substr(9);
+  } else {
+    return InvalidArgument("--party must be youth or guardian:GUARDIAN_ID");
+  }
+  SSPF_ASSIGN_OR_RETURN(in->actors, ParseActorList(actors));
+  SSPF_ASSIGN_OR_RETURN(in->categories, ParseCategoryList(categories));
+  Result<Date> d = ParseDate(until);
+  if (!d.ok()) return InvalidArgument("--until: " + d.status().message());
+  in->valid_until = *d;
+  return Status::Ok();
+}
+
+int ConsentGrant(Context& ctx) {
+  po::options_description desc("Options");
+  std::string case_id, party, actors, categories, until, purpose, form_ref;
+  desc.add_options()
+      ("case", po::value<std::string>(&case_id)->required(), "case id")
+      ("party", po::value<std::string>(&party)->required(),
+       "youth, or guardian:GUARDIAN_ID (the id printed by subject add)")
+      ("actors", po::value<std::string>(&actors)->required(),
+       "actors that may exchange information, e.g. school,social")
+      ("categories", po::value<std::string>(&categories)->required(),
+       "categories covered, e.g. school,plan")
+      ("until", po::value<std::string>(&until)->required(), "last valid day, YYYY-MM-DD")
+      ("purpose", po::value<std::string>(&purpose), "purpose of the exchange")
+      ("form-ref", po::value<std::string>(&form_ref), "reference to the signed form");
+  int exit = 0;
+  ConsentInput in;
+  std::optional<Session> s =
+      ParseAndOpen(ctx, "consent grant --case ID --party youth|guardian:GID --actors A,B "
+                   "--categories C,D\n                     --until YYYY-MM-DD [--purpose T] "
+                   "[--form-ref T]\n\n"
+                   "Records one party's consent (samtycke).  Under 18 every guardian must\n"
+                   "consent; from 15 the youth too; from 18 the youth only.  Prints the id.\n"
+                   "Example:\n"
+                   "  sspf-tool consent grant --case 7c1d...04 --party guardian:9b0e...11 \\\n"
+                   "      --actors school,social --categories school,plan --until 2027-06-30",
+                   desc, {}, &exit, [&] {
+                     in.case_id = case_id;
+                     in.purpose = purpose;
+                     in.form_ref = form_ref;
+                     return ParseConsentOptions(party, actors, categories, until, &in);
+                   });
+  if (!s) return exit;
+  return ShowCreated(ctx, s->GrantConsent(in), "Recorded consent");
+}
+
+int ConsentWithdraw(Context& ctx) {
+  po::options_description desc("Options");
+  std::string id;
+  desc.add_options()("id", po::value<std::string>(&id)->required(), "consent id");
+  int exit = 0;
+  std::optional<Session> s =
+      ParseAndOpen(ctx, "consent withdraw ID\n\nRecords a withdrawal (a new version; nothing "
+                   "is deleted).  Reads of what was\ndisclosed under it stop at once.  Example:\n"
+                   "  sspf-tool consent withdraw 51aa...c3",
+                   desc, {"id"}, &exit);
+  if (!s) return exit;
+  Status st = s->WithdrawConsent(id);
+  if (!st.ok()) return Fail(ctx, st);
+  return PrintDone(ctx, "Withdrew consent " + id, ConsentWithdrawnJson(id));
+}
+
+int ConsentList(Context& ctx) {
+  po::options_description desc("Options");
+  std::string case_id;
+  desc.add_options()("case", po::value<std::string>(&case_id)->required(), "case id");
+  int exit = 0;
+  std::optional<Session> s =
+      ParseAndOpen(ctx, "consent list --case ID\n\nLists the consents of a case (latest "
+                   "version of each).  Example:\n  sspf-tool consent list --case 7c1d...04 --json",
+                   desc, {}, &exit);
+  if (!s) return exit;
+  return Show(ctx, s->ListConsents(case_id), ConsentListJson,
+              [&](const std::vector<ConsentInfo>& consents) {
+                for (const ConsentInfo& c : consents) {
+                  *ctx.out << c.id << "\t" << PartyText(c.party) << "\t"
+                           << JoinActors(c.actors) << "\t" << JoinCategories(c.categories)
+                           << "\tuntil " << FormatDate(c.valid_until) << "\t"
+                           << (c.withdrawn_at ? "withdrawn " + FormatTime(*c.withdrawn_at)
+                                              : "active")
+                           << "\n";
+                }
+              });
+}
+
+// ---- entry -----------------------------------------------------------------------
+
+// The body of entry add, from the file or stdin (at most kMaxBodyRead).
+Status ReadBody(const std::string& file, std::string* body) {
+  std::ifstream f;
+  std::istream* in = &std::cin;
+  if (!file.empty()) {
+    f.open(file, std::ios::binary);
+    if (!f) return InvalidArgument("cannot read the body file");
+    in = &f;
+  }
+  body->resize(kMaxBodyRead);
+  in->read(&(*body)[0], static_cast<std::streamsize>(body->size()));
+  body->resize(static_cast<size_t>(in->gcount()));
+  return Status::Ok();
+}
+
+int EntryAdd(Context& ctx) {
+  po::options_description desc("Options");
+  std::string case_id, category, file, supersedes;
+  desc.add_options()
+      ("case", po::value<std::string>(&case_id)->required(), "case id")
+      ("category", po::value<std::string>(&category)->required(),
+       "identity | school | social | police | leisure | health | plan | meeting")
+      ("file", po::value<std::string>(&file), "read the body from this file (else stdin)")
+      ("supersedes", po::value<std::string>(&supersedes),
+       "id of an entry of the same case that this one corrects");
+  int exit = 0;
+  std::optional<Category> c;
+  std::string body;
+  std::optional<Session> s = ParseAndOpen(
+      ctx,
+      "entry add --case ID --category C [--file F | < body] [--supersedes ID]\n\n"
+      "Adds an immutable entry written by your actor (encrypted; readable by your\n"
+      "actor only until disclosed).  Prints the entry id.  Example:\n"
+      "  sspf-tool entry add --case 7c1d...04 --category school --file anteckning.txt",
+      desc, {}, &exit, [&] {
+        c = ParseCategory(category);
+        if (!c) return InvalidArgument("unknown category");
+        return ReadBody(file, &body);
+      });
+  if (!s) {
+    Wipe(&body);
+    return exit;
+  }
+  std::optional<std::string> sup;
+  if (!supersedes.empty()) sup = supersedes;
+  Result<std::string> id = s->AddEntry(case_id, *c, body, sup);
+  Wipe(&body);
+  return ShowCreated(ctx, id, "Added entry");
+}
+
+int EntryList(Context& ctx) {
+  po::options_description desc("Options");
+  std::string case_id;
+  desc.add_options()("case", po::value<std::string>(&case_id)->required(), "case id");
+  int exit = 0;
+  std::optional<Session> s =
+      ParseAndOpen(ctx, "entry list --case ID\n\nLists the entries of a case that you may read "
+                   "(metadata only).  Example:\n  sspf-tool entry list --case 7c1d...04 --json",
+                   desc, {}, &exit);
+  if (!s) return exit;
+  return Show(ctx, s->ListEntries(case_id), EntryListJson,
+              [&](const std::vector<EntryInfo>& entries) {
+                for (const EntryInfo& e : entries) {
+                  *ctx.out << e.id << "\t" << CategoryName(e.category) << "\t" << e.author
+                           << " (" << ActorName(e.author_actor) << ")\t"
+                           << FormatTime(e.created);
+                  if (e.supersedes) *ctx.out << "\tsupersedes " << *e.supersedes;
+                  *ctx.out << "\n";
+                }
+              });
+}
+
+int EntryRead(Context& ctx) {
+  po::options_description desc("Options");
+  std::string id, purpose;
+  desc.add_options()
+      ("id", po::value<std::string>(&id)->required(), "entry id")
+      ("purpose", po::value<std::string>(&purpose), "why you read it (recorded in the log)");
+  int exit = 0;
+  std::optional<Session> s =
+      ParseAndOpen(ctx, "entry read ID [--purpose TEXT]\n\n"
+                   "Reads an entry if your actor wrote it or it was disclosed to your actor on\n"
+                   "a basis still valid now (consent in force, grant not expired).  Example:\n"
+                   "  sspf-tool entry read 0d9e...77 --purpose \"SSPF-möte 12 maj\"",
+                   desc, {"id"}, &exit);
+  if (!s) return exit;
+  Result<EntryContent> r = s->ReadEntry(id, purpose);
+  if (!r.ok()) return Fail(ctx, r.status());
+  if (ctx.globals.json) {
+    PrintSecretJson(ctx, EntryContentJson(*r, /*include_body=*/true));
+    return kExitOk;
+  }
+  std::string body(r->body.begin(), r->body.end());
+  const EntryInfo& e = r->info;
+  *ctx.out << "Entry " << e.id << " (" << CategoryName(e.category) << ", " << e.author << "/"
+           << ActorName(e.author_actor) << ", " << FormatTime(e.created) << ", basis "
+           << r->basis << ")\n\n"
+           << body;
+  if (!body.empty() && body.back() != '\n') *ctx.out << "\n";
+  ctx.out->flush();
+  Wipe(&body);
+  return kExitOk;
+}
+
+// The basis options of entry disclose.
+struct BasisArgs {
+  std::string consent, grant, provision, reason, basis, until;
+
+  // kInvalidArgument (a usage error) for a wrong combination or value.
+  Status Build(DisclosureBasis* b) {
+    if (!basis.empty()) {
+      if (basis.rfind("consent:", 0) == 0 && basis.size() > 8 && consent.empty()) {
+        consent = basis.substr(8);
+      } else if (basis.rfind("grant:", 0) == 0 && basis.size() > 6 && grant.empty()) {
+        grant = basis.substr(6);
+      } else {
+        return InvalidArgument("--basis must be consent:ID or grant:ID (use --provision for "
+                               "a legal provision)");
+      }
+    }
+    int named = !consent.empty() + !grant.empty() + !provision.empty();
+    if (named > 1) return InvalidArgument("give only one basis");
+    if (!provision.empty() && reason.empty()) {
+      return InvalidArgument("--provision needs --reason");
+    }
+    if (!consent.empty()) b->consent_id = consent;
+    if (!grant.empty()) b->grant_id = grant;
+    if (!provision.empty()) b->provision = provision;
+    b->reason = reason;
+    if (!until.empty()) {
+      if (provision.empty()) return InvalidArgument("--until applies only with --provision");
+      SSPF_ASSIGN_OR_RETURN(UnixSeconds t, ParseTime(until));
+      // A bare date means "through that day".
+      const bool date_only = until.size() == 10 && until[4] == '-';
+      b->until = date_only ? t + 86400 : t;
+    }
+    return Status::Ok();
+  }
+};
+
+int EntryDisclose(Context& ctx) {
+  po::options_description desc("Options");
+  std::string id, to;
+  BasisArgs ba;
+  desc.add_options()
+      ("id", po::value<std::string>(&id)->required(), "entry id")
+      ("to", po::value<std::string>(&to)->required(), "receiving actor")
+      ("consent", po::value<std::string>(&ba.consent), "basis: this consent id")
+      ("grant", po::value<std::string>(&ba.grant), "basis: this emergency grant id")
+      ("basis", po::value<std::string>(&ba.basis), "basis as consent:ID or grant:ID")
+      ("provision", po::value<std::string>(&ba.provision),
+       "basis: a secrecy-breaking provision, e.g. \"OSL 10 kap. 18 a §\" (needs --reason; "
+       "flagged for review)")
+      ("reason", po::value<std::string>(&ba.reason), "the reason (motivering) for a provision")
+      ("until", po::value<std::string>(&ba.until),
+       "with --provision: valid through this date (YYYY-MM-DD, UTC) or until this time "
+       "(YYYY-MM-DDTHH:MM:SSZ); reads after it are denied");
+  int exit = 0;
+  std::optional<Actor> actor;
+  DisclosureBasis b;
+  std::optional<Session> s = ParseAndOpen(
+      ctx,
+      "entry disclose ID --to ACTOR [--consent ID | --basis consent:ID | "
+      "--grant ID | --basis grant:ID |\n"
+      "                                 --provision TEXT --reason TEXT [--until T]]\n\n"
+      "Makes one of your actor's entries readable to another actor.  Without a\n"
+      "basis the library uses a consent in force that covers it, or refuses\n"
+      "naming what is missing.  Prints the disclosure id.  Example:\n"
+      "  sspf-tool entry disclose 0d9e...77 --to social --basis consent:51aa...c3",
+      desc, {"id"}, &exit, [&] {
+        actor = ParseActor(to);
+        if (!actor) return InvalidArgument("unknown actor for --to");
+        return ba.Build(&b);
+      });
+  if (!s) return exit;
+  return ShowCreated(ctx, s->DiscloseEntry(id, *actor, b), "Disclosed; disclosure");
+}
+
+// ---- grant -----------------------------------------------------------------------
+
+int GrantEmergency(Context& ctx) {
+  po::options_description desc("Options");
+  std::string case_id, provision, reason;
+  int hours = 8;
+  desc.add_options()
+      ("case", po::value<std::string>(&case_id)->required(), "case id")
+      ("provision", po::value<std::string>(&provision)->required(),
+       "the secrecy-breaking provision, e.g. \"OSL 10 kap. 2 §\"")
+      ("reason", po::value<std::string>(&reason)->required(), "the reason (motivering)")
+      ("hours", po::value<int>(&hours), "how long, 1..72 hours (default 8)");
+  int exit = 0;
+  std::optional<Session> s =
+      ParseAndOpen(ctx, "grant emergency --case ID --provision TEXT --reason TEXT [--hours N]\n\n"
+                   "Gives you time-limited access to a case without consent, under a legal\n"
+                   "provision you name after your secrecy assessment.  Always flagged for\n"
+                   "review.  Prints the grant id.  Example:\n"
+                   "  sspf-tool grant emergency --case 7c1d...04 "
+                   "--provision \"OSL 10 kap. 2 §\" \\\n"
+                   "      --reason \"Akut skyddsbehov\" --hours 4",
+                   desc, {}, &exit);
+  if (!s) return exit;
+  return ShowCreated(ctx, s->GrantEmergency(case_id, provision, reason, hours),
+                     "Granted; grant");
+}
+
+}  // namespace
+
+void RegisterConsentEntryCommands() {
+  RegisterCommand({"consent grant", "record a party's consent", ConsentGrant});
+  RegisterCommand({"consent withdraw", "record a withdrawal of consent", ConsentWithdraw});
+  RegisterCommand({"consent list", "list the consents of a case", ConsentList});
+  RegisterCommand({"entry add", "add an entry (body from --file or stdin)", EntryAdd});
+  RegisterCommand({"entry list", "list the entries of a case you may read", EntryList});
+  RegisterCommand({"entry read", "read an entry", EntryRead});
+  RegisterCommand({"entry disclose", "disclose an entry to another actor", EntryDisclose});
+  RegisterCommand({"grant emergency", "time-limited legal-basis access to a case",
+                   GrantEmergency});
+}
+
+}  // namespace sspf::cli

@@ -1,0 +1,244 @@
+// Subject and case commands: subject add|find|show, case open|list|show|
+// close|team add (DESIGN §9).
+//
+// Every command unlocks the store as --user and calls one Session method;
+// the library decides and logs.  A denial exits 3 with one line naming the
+// missing condition and prints nothing of the content.
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "cli.h"
+
+namespace sspf::cli {
+namespace {
+
+bool ReadFirstLine(std::istream& in, std::string* line) {
+  if (!std::getline(in, *line)) return false;
+  if (!line->empty() && line->back() == '\r') line->pop_back();
+  return true;
+}
+
+// The personal identity number from --pnr N, --pnr - (stdin) or --pnr-file F.
+// argv is visible to other local users (ps, /proc), so the file and stdin
+// forms are preferred; --pnr N is kept because DESIGN §9 names it.
+// kInvalidArgument (a usage error) when it is missing.
+Status ReadPnr(const std::string& pnr, const std::string& pnr_file, std::string* number) {
+  if (!pnr.empty() && !pnr_file.empty()) {
+    return InvalidArgument("give either --pnr or --pnr-file, not both");
+  }
+  if (!pnr_file.empty()) {
+    std::ifstream in(pnr_file);
+    if (!in || !ReadFirstLine(in, number)) {
+      return InvalidArgument("cannot read the personal identity number file");
+    }
+    return Status::Ok();
+  }
+  if (pnr == "-") {
+    if (!ReadFirstLine(std::cin, number)) {
+      return InvalidArgument("no personal identity number on stdin");
+    }
+    return Status::Ok();
+  }
+  if (pnr.empty()) return InvalidArgument("--pnr or --pnr-file is required");
+  *number = pnr;
+  return Status::Ok();
+}
+
+void PrintSubject(Context& ctx, const SubjectInfo& s) {
+  *ctx.out << "Subject " << s.id << "\n"
+           << "  name:        " << s.name << "\n"
+           << "  personnummer: " << s.personal_number << "\n"
+           << "  born:        " << FormatDate(s.birth_date) << "\n";
+  for (const GuardianInfo& g : s.guardians) {
+    *ctx.out << "  guardian:    " << g.id << "  " << g.name << "\n";
+  }
+}
+
+// ---- subject -----------------------------------------------------------------
+
+int SubjectAdd(Context& ctx) {
+  po::options_description desc("Options");
+  std::string pnr, pnr_file, name;
+  std::vector<std::string> guardians;
+  desc.add_options()
+      ("pnr", po::value<std::string>(&pnr),
+       "personnummer or samordningsnummer (10 or 12 digits, with - or +); '-' reads it "
+       "from stdin.  NOTE: argv is visible to other users in ps; prefer --pnr-file or -")
+      ("pnr-file", po::value<std::string>(&pnr_file), "read the number from this file")
+      ("name", po::value<std::string>(&name)->required(), "the youth's name")
+      ("guardian", po::value<std::vector<std::string>>(&guardians),
+       "a guardian with custody (repeat for each)");
+  int exit = 0;
+  std::string number;
+  std::optional<Session> s = ParseAndOpen(
+      ctx,
+      "subject add (--pnr N | --pnr - | --pnr-file F) --name TEXT [--guardian TEXT]...\n\n"
+      "Registers a youth (coordinators).  The number and names are stored\n"
+      "encrypted; only the birth date is kept in clear (age rules).  Prints the\n"
+      "subject id and the guardian ids (needed for consent grant).  Example:\n"
+      "  echo 20100310-1239 | sspf-tool subject add --pnr - --name \"Alex A\" \\\n"
+      "      --guardian \"Kim A\" --guardian \"Robin A\"",
+      desc, {}, &exit, [&] { return ReadPnr(pnr, pnr_file, &number); });
+  if (!s) {
+    Wipe(&number);
+    return exit;
+  }
+  Session::NewSubject ns{number, name, guardians};
+  Wipe(&number);
+  Result<SubjectInfo> r = s->AddSubject(ns);
+  Wipe(&ns.personal_number);
+  return Show(ctx, r, SubjectAddedJson, [&](const SubjectInfo& added) {
+    *ctx.out << "Added subject " << added.id << "\n";
+    for (const GuardianInfo& g : added.guardians) {
+      *ctx.out << "  guardian " << g.id << "  " << g.name << "\n";
+    }
+  });
+}
+
+int SubjectFind(Context& ctx) {
+  po::options_description desc("Options");
+  std::string pnr, pnr_file;
+  desc.add_options()
+      ("pnr", po::value<std::string>(&pnr),
+       "the number; '-' reads it from stdin (argv is visible in ps)")
+      ("pnr-file", po::value<std::string>(&pnr_file), "read the number from this file");
+  int exit = 0;
+  std::string number;
+  std::optional<Session> s =
+      ParseAndOpen(ctx, "subject find (--pnr N | --pnr - | --pnr-file F)\n\n"
+                   "Finds a subject by personal identity number (coordinators, or members on\n"
+                   "the team of one of its cases).  The lookup is logged.  Example:\n"
+                   "  sspf-tool subject find --pnr-file nummer.txt --json",
+                   desc, {}, &exit, [&] { return ReadPnr(pnr, pnr_file, &number); });
+  if (!s) {
+    Wipe(&number);
+    return exit;
+  }
+  Result<SubjectInfo> r = s->FindSubject(number);
+  Wipe(&number);
+  return Show(ctx, r, SubjectJson, [&](const SubjectInfo& found) { PrintSubject(ctx, found); });
+}
+
+int SubjectShow(Context& ctx) {
+  po::options_description desc("Options");
+  std::string id;
+  desc.add_options()("id", po::value<std::string>(&id)->required(), "subject id");
+  int exit = 0;
+  std::optional<Session> s =
+      ParseAndOpen(ctx, "subject show ID\n\nShows a subject by id (as subject find).  Example:\n"
+                   "  sspf-tool subject show 3f2a...e9 --json",
+                   desc, {"id"}, &exit);
+  if (!s) return exit;
+  return Show(ctx, s->ShowSubject(id), SubjectJson,
+              [&](const SubjectInfo& shown) { PrintSubject(ctx, shown); });
+}
+
+// ---- case ----------------------------------------------------------------------
+
+int CaseOpen(Context& ctx) {
+  po::options_description desc("Options");
+  std::string subject, team;
+  desc.add_options()
+      ("subject", po::value<std::string>(&subject)->required(), "subject id")
+      ("team", po::value<std::string>(&team),
+       "comma-separated principal names (active members or coordinators); you are "
+       "added yourself");
+  int exit = 0;
+  std::vector<std::string> names;
+  std::optional<Session> s =
+      ParseAndOpen(ctx, "case open --subject ID [--team NAME,...]\n\n"
+                   "Opens a case (coordinators).  Prints the case id.  Example:\n"
+                   "  sspf-tool case open --subject 3f2a...e9 --team sara.skola,per.polis",
+                   desc, {}, &exit, [&]() -> Status {
+                     SSPF_ASSIGN_OR_RETURN(names, SplitNames(team));
+                     return Status::Ok();
+                   });
+  if (!s) return exit;
+  return ShowCreated(ctx, s->OpenCase(subject, names), "Opened case");
+}
+
+int CaseList(Context& ctx) {
+  po::options_description desc("Options");
+  int exit = 0;
+  std::optional<Session> s =
+      ParseAndOpen(ctx, "case list\n\nLists cases: all of them for coordinators, otherwise the "
+                   "cases whose team\nyou are on (or hold an emergency grant for).  Example:\n"
+                   "  sspf-tool case list --json",
+                   desc, {}, &exit);
+  if (!s) return exit;
+  return Show(ctx, s->ListCases(), CaseListJson, [&](const std::vector<CaseInfo>& cases) {
+    for (const CaseInfo& c : cases) {
+      *ctx.out << c.id << "\t" << (c.open ? "open" : "closed") << "\tsubject " << c.subject_id
+               << "\topened " << FormatTime(c.opened) << "\n";
+    }
+  });
+}
+
+int CaseShow(Context& ctx) {
+  po::options_description desc("Options");
+  std::string id;
+  desc.add_options()("id", po::value<std::string>(&id)->required(), "case id");
+  int exit = 0;
+  std::optional<Session> s =
+      ParseAndOpen(ctx, "case show ID\n\nShows a case and its team (team members and grant "
+                   "holders).  Example:\n  sspf-tool case show 7c1d...04",
+                   desc, {"id"}, &exit);
+  if (!s) return exit;
+  return Show(ctx, s->ShowCase(id), CaseJson, [&](const CaseInfo& c) {
+    *ctx.out << "Case " << c.id << " (" << (c.open ? "open" : "closed") << ")\n"
+             << "  subject: " << c.subject_id << "\n"
+             << "  opened:  " << FormatTime(c.opened) << "\n";
+    if (c.closed) *ctx.out << "  closed:  " << FormatTime(*c.closed) << "\n";
+    for (const std::string& m : c.team) *ctx.out << "  team:    " << m << "\n";
+  });
+}
+
+int CaseClose(Context& ctx) {
+  po::options_description desc("Options");
+  std::string id;
+  desc.add_options()("id", po::value<std::string>(&id)->required(), "case id");
+  int exit = 0;
+  std::optional<Session> s =
+      ParseAndOpen(ctx, "case close ID\n\nCloses a case (a coordinator on its team).  Example:\n"
+                   "  sspf-tool case close 7c1d...04",
+                   desc, {"id"}, &exit);
+  if (!s) return exit;
+  Status st = s->CloseCase(id);
+  if (!st.ok()) return Fail(ctx, st);
+  return PrintDone(ctx, "Closed case " + id, CaseClosedJson(id));
+}
+
+int CaseTeamAdd(Context& ctx) {
+  po::options_description desc("Options");
+  std::string id, name;
+  desc.add_options()
+      ("id", po::value<std::string>(&id)->required(), "case id")
+      ("name", po::value<std::string>(&name)->required(), "principal name");
+  int exit = 0;
+  std::optional<Session> s =
+      ParseAndOpen(ctx, "case team add ID NAME\n\nAdds a member or coordinator to a case team "
+                   "(a coordinator on the team).\nExample:\n"
+                   "  sspf-tool case team add 7c1d...04 lia.fritid",
+                   desc, {"id", "name"}, &exit);
+  if (!s) return exit;
+  Status st = s->AddTeamMember(id, name);
+  if (!st.ok()) return Fail(ctx, st);
+  return PrintDone(ctx, "Added " + name + " to case " + id, TeamMemberAddedJson(id, name));
+}
+
+}  // namespace
+
+void RegisterSubjectCaseCommands() {
+  RegisterCommand({"subject add", "register a youth (coordinator)", SubjectAdd});
+  RegisterCommand({"subject find", "find a youth by personnummer", SubjectFind});
+  RegisterCommand({"subject show", "show a youth by subject id", SubjectShow});
+  RegisterCommand({"case open", "open a case (coordinator)", CaseOpen});
+  RegisterCommand({"case list", "list the cases you may see", CaseList});
+  RegisterCommand({"case show", "show a case and its team", CaseShow});
+  RegisterCommand({"case close", "close a case (coordinator)", CaseClose});
+  RegisterCommand({"case team add", "add a principal to a case team (coordinator)",
+                   CaseTeamAdd});
+}
+
+}  // namespace sspf::cli
