@@ -1,3 +1,5 @@
+// Longer than 600 lines on purpose: the reliability cases share one World fixture
+// and one writer protocol; splitting them would copy both.
 // Reliability tests (DESIGN §12): kill -9 during writes, concurrent writers,
 // fail-closed fault injection, page replay, bad input.  White box: counts
 // are read from the tables through a session's own connection.

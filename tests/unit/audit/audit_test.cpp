@@ -1,3 +1,5 @@
+// Longer than 600 lines on purpose: one file holds every tamper case of the
+// access log, so that the list of attacks can be read (and extended) in one place.
 // The access log seen by an auditor: checkpoints, proofs, verification and
 // tamper detection, queries, export, extract, review, fail closed.
 #include <sodium.h>

@@ -1,3 +1,5 @@
+// Longer than 600 lines on purpose: the end-to-end SSPF scenario is one
+// story (subject, case, consent, disclosure, withdrawal, expiry) and reads top to bottom.
 // End-to-end SSPF scenarios through the public Session API: subjects,
 // cases, consent, entries, disclosures, emergency grants; plus white-box
 // checks that the cryptography (not only the decision) keeps entries from

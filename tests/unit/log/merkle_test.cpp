@@ -1,3 +1,5 @@
+// Longer than 600 lines on purpose: the RFC 6962 test vectors are inline, next to
+// the checks that use them.
 // Copyright (c) libsspf authors.
 //
 // Tests for the RFC 6962 Merkle tree: published test vectors, cross-checks

@@ -1,3 +1,5 @@
+// Longer than 600 lines on purpose: the declarative decision table and the
+// exhaustive loop over it belong in one file, so a rule and its row are read together.
 // Copyright (c) libsspf authors.
 //
 // The access decision is checked against a declarative table (kTable): each

@@ -1,0 +1,130 @@
+// The audit layer's shared pieces (audit_internal.h).
+#include "audit/audit_internal.h"
+
+#include <algorithm>
+
+namespace sspf::internal::audit {
+
+Status AuditGate(Session::Impl* impl, Action action, std::string target,
+                 std::string case_id, std::string subject_id) {
+  internal::OpSpec spec{internal::Operation::kAuditRead, action, std::move(target)};
+  spec.subject_id = std::move(subject_id);
+  spec.refused_in_batch = "audit commands cannot run inside a batch";
+  // The event names the case without loading its facts: an auditor is on
+  // no team, and the decision does not depend on the case.
+  auto facts = [&](internal::Op& op) -> Status {
+    op.event.case_id = std::move(case_id);
+    return Status::Ok();
+  };
+  return internal::RunOperation(impl, spec, facts,
+                                [](internal::Op&) { return Status::Ok(); });
+}
+
+Hash ToHash(const Bytes& b) {
+  Hash h{};
+  if (b.size() == h.size()) std::copy(b.begin(), b.end(), h.begin());
+  return h;
+}
+
+Bytes FromHash(const Hash& h) { return Bytes(h.begin(), h.end()); }
+
+AuditEvent ToAuditEvent(const EventRecord& r) {
+  AuditEvent e;
+  e.seq = r.seq;
+  e.time = r.time;
+  e.principal_id = r.principal_id;
+  e.actor = r.actor;
+  e.role = r.role;
+  e.action = r.action;
+  e.target = r.target;
+  e.allowed = r.allowed;
+  e.reason = r.reason;
+  e.basis = r.basis;
+  e.purpose = r.purpose;
+  e.case_id = r.case_id;
+  e.subject_id = r.subject_id;
+  e.detail = r.detail;
+  e.leaf = EncodeLeaf(r);
+  e.leaf_hash = FromHash(LeafHash(e.leaf.data(), e.leaf.size()));
+  return e;
+}
+
+// Runs the filtered event query, calling fn per row in seq order.
+Status RunQuery(Db* db, const AuditFilter& f,
+                const std::function<Status(const EventRecord&)>& fn) {
+  // Only fixed SQL text with placeholders; the filter values are bound.
+  std::string sql = std::string("SELECT ") + kEventColumns + " FROM events WHERE 1";
+  struct Bind {
+    bool is_int;
+    int64_t i;
+    std::string s;
+  };
+  std::vector<Bind> binds;
+  auto text = [&](const char* clause, const std::string& v) {
+    sql += clause;
+    binds.push_back({false, 0, v});
+  };
+  auto num = [&](const char* clause, int64_t v) {
+    sql += clause;
+    binds.push_back({true, v, {}});
+  };
+  if (f.case_id) text(" AND case_id = ?", *f.case_id);
+  if (f.subject_id) {
+    // events_subject indexes only events without a case (schema.cpp); the
+    // events of the subject's cases are found through events_case.
+    text(" AND subject_id = ? AND (case_id IN (SELECT id FROM cases WHERE subject_id = ?)"
+         " OR (case_id = '' AND subject_id = ?))",
+         *f.subject_id);
+    binds.push_back({false, 0, *f.subject_id});
+    binds.push_back({false, 0, *f.subject_id});
+  }
+  if (f.principal) {
+    text(" AND principal_id IN (SELECT id FROM principals WHERE name = ?)", *f.principal);
+  }
+  if (f.actor) num(" AND actor = ?", static_cast<int64_t>(*f.actor));
+  if (f.action) num(" AND action = ?", static_cast<int64_t>(*f.action));
+  if (f.allowed) num(" AND allowed = ?", *f.allowed ? 1 : 0);
+  if (f.target) text(" AND target = ?", *f.target);
+  if (f.since) num(" AND time >= ?", *f.since);
+  if (f.until) num(" AND time < ?", *f.until);
+  sql += " ORDER BY seq";
+  if (f.limit != 0) {
+    num(" LIMIT ?", static_cast<int64_t>(std::min<size_t>(f.limit, INT64_MAX)));
+  }
+  SSPF_ASSIGN_OR_RETURN(Stmt * st, db->Prepare(sql.c_str()));
+  for (size_t i = 0; i < binds.size(); ++i) {
+    if (binds[i].is_int) {
+      st->Bind(static_cast<int>(i + 1), binds[i].i);
+    } else {
+      st->Bind(static_cast<int>(i + 1), binds[i].s);
+    }
+  }
+  for (;;) {
+    Result<bool> row = st->Step();
+    if (!row.ok()) {
+      st->Reset();
+      return row.status();
+    }
+    if (!*row) break;
+    Status s = fn(ReadEventRow(st));
+    if (!s.ok()) {
+      st->Reset();
+      return s;
+    }
+  }
+  st->Reset();
+  return Status::Ok();
+}
+
+Status CheckFilter(Session::Impl* impl, const AuditFilter& f) {
+  if (f.case_id) SSPF_RETURN_IF_ERROR(impl->CheckText("case id", *f.case_id, true));
+  if (f.subject_id) SSPF_RETURN_IF_ERROR(impl->CheckText("subject id", *f.subject_id, true));
+  if (f.principal) SSPF_RETURN_IF_ERROR(impl->CheckText("principal name", *f.principal, true));
+  if (f.target) SSPF_RETURN_IF_ERROR(impl->CheckText("target", *f.target, true));
+  if (f.since && f.until && *f.until < *f.since) {
+    return InvalidArgument("the time range ends before it starts");
+  }
+  return Status::Ok();
+}
+
+}  // namespace sspf::internal::audit

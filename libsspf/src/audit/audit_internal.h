@@ -1,0 +1,57 @@
+// What the audit layer's files share (audit/verify.cpp, audit/query.cpp):
+// the gate every audit command passes, the read snapshot, conversions.
+#ifndef SSPF_SRC_AUDIT_AUDIT_INTERNAL_H_
+#define SSPF_SRC_AUDIT_AUDIT_INTERNAL_H_
+
+#include <functional>
+#include <string>
+
+#include "context/operation.h"
+#include "log/audit_log.h"
+#include "log/merkle.h"
+
+namespace sspf::internal::audit {
+
+// Progress is reported at most every this many events (and every 1%).
+inline constexpr uint64_t kProgressEvents = 10000;
+
+// A read transaction: one snapshot for the whole audit read (WAL readers do
+// not block writers).
+class ReadSnapshot {
+ public:
+  explicit ReadSnapshot(Db* db) : db_(db) {}
+  Status Begin() {
+    SSPF_RETURN_IF_ERROR(db_->Exec("BEGIN"));
+    open_ = true;
+    return Status::Ok();
+  }
+  ~ReadSnapshot() {
+    if (open_) db_->Exec("COMMIT").IgnoreError();
+  }
+
+ private:
+  Db* db_;
+  bool open_ = false;
+};
+
+
+// Decides and logs an audit command and commits the event before the read
+// (the read runs in a snapshot of its own, after the event).  Every audit
+// command is decided (Operation::kAuditRead) and its event is written and
+// COMMITTED before anything is read (fail closed: no event, no data).
+Status AuditGate(Session::Impl* impl, Action action, std::string target,
+                 std::string case_id = {}, std::string subject_id = {});
+
+Hash ToHash(const Bytes& b);
+Bytes FromHash(const Hash& h);
+AuditEvent ToAuditEvent(const EventRecord& r);
+
+// Runs the filter over the log in seq order, calling fn for each match.
+Status RunQuery(Db* db, const AuditFilter& f,
+                const std::function<Status(const EventRecord&)>& fn);
+// Argument checks of a filter.
+Status CheckFilter(Session::Impl* impl, const AuditFilter& f);
+
+}  // namespace sspf::internal::audit
+
+#endif  // SSPF_SRC_AUDIT_AUDIT_INTERNAL_H_

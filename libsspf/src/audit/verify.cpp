@@ -1,0 +1,358 @@
+// The auditor's Session methods for the log's integrity (DESIGN §6):
+// checkpoints, the verifier key, verification and inclusion proofs.  Each
+// reads in one snapshot that already holds the command's own event, so
+// `audit verify` covers the log up to and including itself.
+#include <algorithm>
+#include <map>
+#include <unordered_map>
+#include <utility>
+
+#include "audit/audit_internal.h"
+#include "context/trust.h"
+#include "log/checkpoint.h"
+#include "log/note.h"
+#include "log/replay.h"
+#include "sspf/json.h"
+
+namespace sspf {
+
+using internal::Bytes;
+using internal::Db;
+using internal::EventRecord;
+using internal::Hash;
+using internal::Stmt;
+using internal::audit::AuditGate;
+using internal::audit::CheckFilter;
+using internal::audit::FromHash;
+using internal::audit::kProgressEvents;
+using internal::audit::ReadSnapshot;
+using internal::audit::RunQuery;
+using internal::audit::ToAuditEvent;
+using internal::audit::ToHash;
+
+// ---- Checkpoints and keys ---------------------------------------------------
+
+Result<std::string> Session::Checkpoint() {
+  Impl* impl = impl_.get();
+  SSPF_RETURN_IF_ERROR(AuditGate(impl, Action::kAuditCheckpoint, "log"));
+  // Its own transaction, after the event: the checkpoint covers the event.
+  SSPF_ASSIGN_OR_RETURN(std::unique_ptr<internal::Txn> txn,
+                        internal::Txn::Begin(impl->db.get()));
+  SSPF_ASSIGN_OR_RETURN(std::string note, internal::MakeCheckpoint(impl->db.get(), impl->Signer(), impl->Now()));
+  SSPF_RETURN_IF_ERROR(txn->Commit());
+  return note;
+}
+
+Result<std::string> Session::VerifierKey() {
+  Impl* impl = impl_.get();
+  // There is no action of its own: reading the key is part of publishing
+  // checkpoints, and is logged as such.
+  SSPF_RETURN_IF_ERROR(AuditGate(impl, Action::kAuditCheckpoint, "verifier-key"));
+  SSPF_ASSIGN_OR_RETURN(internal::VerifierKey vk, internal::StoreVerifierKey(impl->store_id, impl->audit_public_key));
+  return internal::FormatVerifierKey(vk.name, vk.public_key);
+}
+
+// ---- Verification -------------------------------------------------------------
+
+Result<VerifyReport> Session::Verify(const VerifyOptions& options) {
+  Impl* impl = impl_.get();
+  SSPF_RETURN_IF_ERROR(AuditGate(impl, Action::kAuditVerify, "log"));
+  Db* db = impl->db.get();
+  ReadSnapshot snapshot(db);
+  SSPF_RETURN_IF_ERROR(snapshot.Begin());
+
+  SSPF_ASSIGN_OR_RETURN(internal::VerifierKey vk, internal::StoreVerifierKey(impl->store_id, impl->audit_public_key));
+  const std::string origin = internal::LogOrigin(impl->store_id);
+
+  // The kept checkpoint first: a foreign or forged one fails before any work.
+  std::optional<internal::Checkpoint> kept;
+  if (options.kept_checkpoint) {
+    Result<internal::Checkpoint> cp =
+        internal::OpenCheckpoint(*options.kept_checkpoint, vk, origin);
+    if (!cp.ok()) {
+      return IntegrityViolation(
+          "kept checkpoint: not a valid checkpoint of this store signed by its "
+          "audit key (" + cp.status().message() + ")");
+    }
+    kept = *cp;
+  }
+
+  // Sizes of the stored checkpoints; their roots are taken from the
+  // streaming pass as it passes each size.
+  std::vector<uint64_t> cp_sizes;
+  {
+    SSPF_ASSIGN_OR_RETURN(Stmt * st,
+                          db->Prepare("SELECT tree_size FROM checkpoints ORDER BY tree_size"));
+    for (;;) {
+      SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
+      if (!row) break;
+      cp_sizes.push_back(static_cast<uint64_t>(st->Int(0)));
+    }
+    st->Reset();
+  }
+  std::vector<uint64_t> wanted = cp_sizes;
+  if (kept) wanted.push_back(kept->size);
+  std::sort(wanted.begin(), wanted.end());
+  wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+  std::map<uint64_t, Hash> roots_at;  // size -> recomputed root
+
+  SSPF_ASSIGN_OR_RETURN(uint64_t size, internal::LogSize(db));
+  const uint64_t progress_step =
+      std::max<uint64_t>(1, std::min<uint64_t>(kProgressEvents, size / 100));
+
+  // (1) Stream the events: leaf hashes against the stored level-0 nodes,
+  // the sequence without gaps, the root in O(log n) memory.
+  internal::StreamingRoot stream;
+  size_t next_wanted = 0;
+  auto record_roots = [&]() {
+    while (next_wanted < wanted.size() && wanted[next_wanted] == stream.Size()) {
+      roots_at[wanted[next_wanted]] = stream.Root();
+      ++next_wanted;
+    }
+    while (next_wanted < wanted.size() && wanted[next_wanted] < stream.Size()) ++next_wanted;
+  };
+  record_roots();
+  SSPF_ASSIGN_OR_RETURN(
+      Stmt * leaves,
+      db->Prepare("SELECT idx, hash FROM tree_nodes WHERE level = 0 ORDER BY idx"));
+  Status streamed = internal::ForEachEvent(db, 0, [&](const EventRecord& e) -> Status {
+    const uint64_t expected = stream.Size();
+    if (e.seq != expected) {
+      return IntegrityViolation("event " + std::to_string(expected) +
+                                " missing (gap in sequence)");
+    }
+    Bytes leaf = internal::EncodeLeaf(e);
+    Hash h = internal::LeafHash(leaf.data(), leaf.size());
+    SSPF_ASSIGN_OR_RETURN(bool row, leaves->Step());
+    if (!row || static_cast<uint64_t>(leaves->Int(0)) > e.seq) {
+      return IntegrityViolation("event " + std::to_string(e.seq) +
+                                ": no stored leaf hash (tree nodes deleted)");
+    }
+    if (static_cast<uint64_t>(leaves->Int(0)) < e.seq) {
+      return IntegrityViolation("tree leaf " + std::to_string(leaves->Int(0)) +
+                                " has no event (event deleted)");
+    }
+    if (ToHash(leaves->Blob(1)) != h) {
+      return IntegrityViolation("event " + std::to_string(e.seq) +
+                                ": leaf hash mismatch (event or its stored leaf hash edited)");
+    }
+    stream.Append(h);
+    record_roots();
+    if (options.progress && stream.Size() % progress_step == 0) {
+      options.progress(stream.Size(), size);
+    }
+    return Status::Ok();
+  });
+  if (streamed.ok()) {
+    Result<bool> extra = leaves->Step();
+    if (!extra.ok()) {
+      streamed = extra.status();
+    } else if (*extra) {
+      streamed = IntegrityViolation("tree leaf " + std::to_string(leaves->Int(0)) +
+                                    " has no event (events deleted)");
+    }
+  }
+  leaves->Reset();
+  SSPF_RETURN_IF_ERROR(streamed);
+  if (stream.Size() != size) {
+    return IntegrityViolation("event " + std::to_string(stream.Size()) +
+                              " missing (gap in sequence)");
+  }
+  if (options.progress) options.progress(size, size);
+
+  // (2) Every stored interior node, level by level, from the verified level
+  // below; then the root from the stored nodes.  Sequential reads only.
+  for (uint32_t level = 1; level <= internal::kMaxSubtreeLevel && (size >> level) > 0;
+       ++level) {
+    SSPF_ASSIGN_OR_RETURN(
+        Stmt * lower,
+        db->Prepare("SELECT idx, hash FROM tree_nodes WHERE level = ? ORDER BY idx"));
+    SSPF_ASSIGN_OR_RETURN(
+        Stmt * upper,
+        db->Prepare("SELECT idx AS i, hash AS h FROM tree_nodes WHERE level = ? ORDER BY idx"));
+    lower->Bind(1, static_cast<int64_t>(level - 1));
+    upper->Bind(1, static_cast<int64_t>(level));
+    const uint64_t count = size >> level;
+    Status s;
+    auto bad = [&](uint64_t i) {
+      return IntegrityViolation("tree node " + std::to_string(level) + "/" +
+                                std::to_string(i) +
+                                ": stored hash mismatch (tree nodes edited)");
+    };
+    for (uint64_t i = 0; i < count && s.ok(); ++i) {
+      Result<bool> l1 = lower->Step();
+      if (!l1.ok()) { s = l1.status(); break; }
+      Hash left = ToHash(lower->Blob(1));
+      Result<bool> l2 = lower->Step();
+      if (!l2.ok()) { s = l2.status(); break; }
+      Hash right = ToHash(lower->Blob(1));
+      Result<bool> u = upper->Step();
+      if (!u.ok()) { s = u.status(); break; }
+      if (!*l1 || !*l2 || !*u || static_cast<uint64_t>(upper->Int(0)) != i ||
+          ToHash(upper->Blob(1)) != internal::NodeHash(left, right)) {
+        s = bad(i);
+      }
+    }
+    if (s.ok()) {
+      Result<bool> more = upper->Step();
+      if (!more.ok()) s = more.status();
+      else if (*more) s = bad(static_cast<uint64_t>(upper->Int(0)));
+    }
+    lower->Reset();
+    upper->Reset();
+    SSPF_RETURN_IF_ERROR(s);
+  }
+  {
+    SSPF_ASSIGN_OR_RETURN(
+        Stmt * st, db->Prepare("SELECT count(*) FROM tree_nodes WHERE level > 0 AND "
+                               "((idx + 1) << level) > ?"));
+    st->Bind(1, static_cast<int64_t>(size));
+    SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
+    int64_t beyond = row ? st->Int(0) : 0;
+    st->Reset();
+    if (beyond != 0) {
+      return IntegrityViolation("tree nodes beyond the last event (events deleted)");
+    }
+  }
+  const Hash root = stream.Root();
+  internal::DbSubtreeSource source(db);
+  SSPF_ASSIGN_OR_RETURN(Hash stored_root, internal::RootAt(source, size));
+  if (stored_root != root) {
+    return IntegrityViolation("stored tree root differs from the recomputed root "
+                              "(tree nodes edited)");
+  }
+
+  // (3) Every stored checkpoint: signature, origin, and the root of the log
+  // at its size.
+  VerifyReport report;
+  {
+    SSPF_ASSIGN_OR_RETURN(
+        Stmt * st, db->Prepare("SELECT tree_size, note FROM checkpoints ORDER BY tree_size"));
+    Status s;
+    for (;;) {
+      Result<bool> row = st->Step();
+      if (!row.ok()) { s = row.status(); break; }
+      if (!*row) break;
+      const uint64_t at = static_cast<uint64_t>(st->Int(0));
+      const std::string name = "checkpoint " + std::to_string(at) + ": ";
+      Result<internal::Checkpoint> cp = internal::OpenCheckpoint(st->Text(1), vk, origin);
+      if (!cp.ok()) {
+        s = IntegrityViolation(name + "bad signature (" + cp.status().message() + ")");
+        break;
+      }
+      if (cp->size != at) {
+        s = IntegrityViolation(name + "signed size " + std::to_string(cp->size) +
+                               " differs from its row");
+        break;
+      }
+      if (at > size) {
+        s = IntegrityViolation(name + "the log is smaller than this checkpoint (truncated)");
+        break;
+      }
+      auto it = roots_at.find(at);
+      if (it == roots_at.end() || it->second != cp->root) {
+        s = IntegrityViolation(name + "root does not match the log (log rewritten)");
+        break;
+      }
+      ++report.checkpoints_checked;
+    }
+    st->Reset();
+    SSPF_RETURN_IF_ERROR(s);
+  }
+
+  // (4) The checkpoint kept outside the store.
+  if (kept) {
+    if (kept->size > size) {
+      return IntegrityViolation(
+          "rollback: the log is smaller than a checkpoint kept outside the store (" +
+          std::to_string(size) + " < " + std::to_string(kept->size) + " events)");
+    }
+    auto it = roots_at.find(kept->size);
+    if (it == roots_at.end() || it->second != kept->root) {
+      return IntegrityViolation("the log does not extend the kept checkpoint (size " +
+                                std::to_string(kept->size) +
+                                "): events before it were rolled back or rewritten");
+    }
+    report.kept_checkpoint_consistent = true;
+  }
+
+  // (5) Replayed state against the tables.
+  SSPF_RETURN_IF_ERROR(internal::ReplayCheck(impl->db.get()));
+  // Every key a decision relies on is certified by the pinned anchor.
+  SSPF_RETURN_IF_ERROR(internal::CheckCertifiedState(impl));
+
+  report.tree_size = size;
+  report.root = FromHash(root);
+  return report;
+}
+
+Result<InclusionProof> Session::Prove(uint64_t index, std::optional<std::string> checkpoint) {
+  Impl* impl = impl_.get();
+  SSPF_RETURN_IF_ERROR(AuditGate(impl, Action::kAuditProve, "event:" + std::to_string(index)));
+  Db* db = impl->db.get();
+  ReadSnapshot snapshot(db);
+  SSPF_RETURN_IF_ERROR(snapshot.Begin());
+  SSPF_ASSIGN_OR_RETURN(uint64_t size, internal::LogSize(db));
+  internal::DbSubtreeSource source(db);
+  InclusionProof out;
+  Hash root;
+  if (checkpoint) {
+    SSPF_ASSIGN_OR_RETURN(internal::VerifierKey vk, internal::StoreVerifierKey(impl->store_id, impl->audit_public_key));
+    Result<internal::Checkpoint> cp =
+        internal::OpenCheckpoint(*checkpoint, vk, internal::LogOrigin(impl->store_id));
+    if (!cp.ok()) {
+      return IntegrityViolation("checkpoint: not a valid checkpoint of this store (" +
+                                cp.status().message() + ")");
+    }
+    if (cp->size > size) {
+      return IntegrityViolation(
+          "rollback: the log is smaller than the given checkpoint");
+    }
+    SSPF_ASSIGN_OR_RETURN(Hash stored, internal::RootAt(source, cp->size));
+    if (stored != cp->root) {
+      return IntegrityViolation("the log does not extend the given checkpoint");
+    }
+    out.tree_size = cp->size;
+    root = cp->root;
+  } else {
+    out.tree_size = size;
+    SSPF_ASSIGN_OR_RETURN(root, internal::RootAt(source, size));
+  }
+  if (index >= out.tree_size) {
+    return NotFound("no event " + std::to_string(index) + " in a tree of " +
+                    std::to_string(out.tree_size) + " events");
+  }
+  // The leaf hash recomputed from the event must be the stored one.
+  std::optional<EventRecord> event;
+  {
+    SSPF_ASSIGN_OR_RETURN(
+        Stmt * st,
+        db->Prepare((std::string("SELECT ") + internal::kEventColumns + " FROM events WHERE seq = ?")
+                        .c_str()));
+    st->Bind(1, static_cast<int64_t>(index));
+    SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (row) event = internal::ReadEventRow(st);
+    st->Reset();
+  }
+  if (!event) return IntegrityViolation("event " + std::to_string(index) + " missing");
+  Bytes leaf = internal::EncodeLeaf(*event);
+  Hash leaf_hash = internal::LeafHash(leaf.data(), leaf.size());
+  SSPF_ASSIGN_OR_RETURN(Hash stored_leaf, source.Subtree(0, index));
+  if (stored_leaf != leaf_hash) {
+    return IntegrityViolation("event " + std::to_string(index) + ": leaf hash mismatch");
+  }
+  SSPF_ASSIGN_OR_RETURN(std::vector<Hash> path,
+                        internal::InclusionProof(source, index, out.tree_size));
+  Status ok = internal::VerifyInclusion(leaf_hash, index, out.tree_size, path, root);
+  if (!ok.ok()) {
+    return IntegrityViolation("inclusion proof of event " + std::to_string(index) +
+                              " does not verify (tree nodes edited)");
+  }
+  out.index = index;
+  out.leaf_hash = FromHash(leaf_hash);
+  out.root = FromHash(root);
+  for (const Hash& h : path) out.proof.push_back(FromHash(h));
+  return out;
+}
+
+}  // namespace sspf
