@@ -115,6 +115,8 @@ Result<VerifyReport> Session::Verify(const VerifyOptions& options) {
   SSPF_ASSIGN_OR_RETURN(
       Stmt * leaves,
       db->Prepare("SELECT idx, hash FROM tree_nodes WHERE level = 0 ORDER BY idx"));
+  SSPF_ASSIGN_OR_RETURN(internal::EventAttribution attribution,
+                        internal::EventAttribution::Load(impl));
   Status streamed = internal::ForEachEvent(db, 0, [&](const EventRecord& e) -> Status {
     const uint64_t expected = stream.Size();
     if (e.seq != expected) {
@@ -136,6 +138,9 @@ Result<VerifyReport> Session::Verify(const VerifyOptions& options) {
       return IntegrityViolation("event " + std::to_string(e.seq) +
                                 ": leaf hash mismatch (event or its stored leaf hash edited)");
     }
+    SSPF_ASSIGN_OR_RETURN(std::optional<internal::EventSignature> sig,
+                          internal::EventSignatureOf(db, e.seq));
+    SSPF_RETURN_IF_ERROR(attribution.Check(e, h, sig));
     stream.Append(h);
     record_roots();
     if (options.progress && stream.Size() % progress_step == 0) {

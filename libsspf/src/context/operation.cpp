@@ -165,7 +165,7 @@ Status Session::Impl::Log(const EventArgs& a) {
   e.case_id = a.case_id;
   e.subject_id = a.subject_id;
   e.detail = a.detail;
-  SSPF_RETURN_IF_ERROR(internal::AppendEvent(db.get(), &e));
+  SSPF_RETURN_IF_ERROR(internal::AppendEvent(db.get(), &e, EventSigner()));
   return internal::MaybeAutoCheckpoint(db.get(), Signer(), Now(), e.seq + 1);
 }
 

@@ -13,6 +13,7 @@
 #include "crypto/crypto.h"
 #include "storage/db.h"
 #include "keys/keyring.h"
+#include "log/audit_log.h"
 #include "log/checkpoint.h"
 #include "sspf/store.h"
 
@@ -65,6 +66,12 @@ struct __attribute__((visibility("hidden"))) Session::Impl {
   UnixSeconds Now() const { return clock->Now(); }
   Date Today() const { return DateOf(Now()); }
   std::string KeyringPath() const { return options.path + ".keyring"; }
+  // Who signs this session's events: its principal, or for the recovery key
+  // (no principal) the store authority.
+  internal::EventSigner EventSigner() const {
+    if (!signing_secret_key.empty()) return {me.id, &signing_secret_key, store_id_bytes};
+    return {internal::kAuthoritySigner, &authority_secret_key, store_id_bytes};
+  }
   // The store's checkpoint signer (audit key and automatic-checkpoint policy).
   internal::CheckpointSigner Signer() const {
     return {store_id, &audit_secret_key, audit_public_key, options.checkpoint_every_events,

@@ -173,6 +173,79 @@ Status SealAuthorityTo(Session::Impl* impl, std::string_view principal_id,
   return PutAuthoritySeal(impl->db.get(), principal_id, sealed);
 }
 
+Result<EventAttribution> EventAttribution::Load(Session::Impl* impl) {
+  EventAttribution a;
+  a.store_id_ = impl->store_id_bytes;
+  a.anchor_ = impl->anchor_public_key;
+  SSPF_RETURN_IF_ERROR(ForEachCert(impl->db.get(), [&](const CertRow& row) -> Status {
+    if (row.kind != CertKind::kPrincipal) return Status::Ok();
+    SSPF_ASSIGN_OR_RETURN(PrincipalCert c, CheckPrincipalRow(a.anchor_, a.store_id_, row));
+    std::vector<PrincipalCert>& versions = a.certs_[row.subject];
+    if (c.version != versions.size() + 1) {
+      return IntegrityViolation("certificates: principal " + row.subject + " skips version " +
+                                std::to_string(versions.size() + 1));
+    }
+    versions.push_back(std::move(c));
+    return Status::Ok();
+  }));
+  return a;
+}
+
+Status EventAttribution::Check(const EventRecord& e, const Hash& leaf_hash,
+                               const std::optional<EventSignature>& sig) {
+  const std::string ev = "event " + std::to_string(e.seq);
+  if (!sig) return IntegrityViolation(ev + ": not signed (event inserted directly?)");
+  const Bytes msg = EventSignedMessage(store_id_, e.seq, leaf_hash);
+  if (sig->signer_id == kAuthoritySigner) {
+    if (e.principal_id != "recovery") {
+      return IntegrityViolation(ev + ": signed by the store authority but made by principal " +
+                                e.principal_id);
+    }
+    if (!VerifyDetached(anchor_, msg, sig->signature)) {
+      return IntegrityViolation(ev + ": the authority's signature does not verify");
+    }
+    return Status::Ok();
+  }
+  auto it = certs_.find(sig->signer_id);
+  if (it == certs_.end()) {
+    return IntegrityViolation(ev + ": signed by " + sig->signer_id +
+                              ", who has no certificate");
+  }
+  const size_t changes = changes_[sig->signer_id];
+  const size_t index = changes == 0 ? 0 : changes - 1;
+  if (index >= it->second.size()) {
+    return IntegrityViolation(ev + ": no certificate of " + sig->signer_id +
+                              " is in force here");
+  }
+  const PrincipalCert& cert = it->second[index];
+  // A disabled principal's open session is denied from its next operation
+  // on, and those denials are signed with its key; nothing else may be.
+  if (!cert.active && e.allowed) {
+    return IntegrityViolation(ev + ": signed by " + sig->signer_id +
+                              ", disabled in its certificate version " +
+                              std::to_string(cert.version));
+  }
+  if (!VerifyDetached(cert.sign_public_key, msg, sig->signature)) {
+    return IntegrityViolation(ev + ": the signature of " + sig->signer_id +
+                              " does not verify (forged or edited event)");
+  }
+  const bool ingested_failure = e.action == Action::kUnlock && !e.allowed &&
+                                e.basis == "recorded-outside-the-log";
+  if (e.principal_id != sig->signer_id && !ingested_failure) {
+    return IntegrityViolation(ev + ": made in the name of " + e.principal_id +
+                              " but signed by " + sig->signer_id);
+  }
+  // Membership events bring the next certificate of their principal into
+  // force.
+  if (e.allowed && (e.action == Action::kPrincipalAdd || e.action == Action::kPrincipalDisable ||
+                    e.action == Action::kRecoveryReset) &&
+      e.detail.rfind("principal=", 0) == 0) {
+    const size_t end = e.detail.find(' ');
+    ++changes_[e.detail.substr(10, end == std::string::npos ? std::string::npos : end - 10)];
+  }
+  return Status::Ok();
+}
+
 Status CheckCertifiedState(Session::Impl* impl) {
   Db* db = impl->db.get();
   std::map<std::string, PrincipalCert> principals;  // newest version each

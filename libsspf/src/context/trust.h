@@ -8,6 +8,7 @@
 
 #include "context/session_impl.h"
 #include "keys/certificate.h"
+#include "log/audit_log.h"
 
 namespace sspf::internal {
 
@@ -53,6 +54,31 @@ Status SealAuthorityTo(Session::Impl* impl, std::string_view principal_id,
 // key has a certificate with the same public key.  kIntegrityViolation
 // naming the first row that does not.
 Status CheckCertifiedState(Session::Impl* impl);
+
+// Checks, in log order, that every event is signed by the principal that
+// caused it, with the signing key of the certificate in force at that
+// event (DESIGN §13).  A principal's first certificate is in force from
+// the start of the log; each allowed principal.add, principal.disable and
+// recovery.reset of it brings the next version into force.  Exceptions: a
+// failed unlock written into the log by the next successful unlock is
+// signed by that unlocker; the recovery key's events are signed by the
+// store authority.
+class EventAttribution {
+ public:
+  // Loads and checks every principal certificate against the anchor.
+  static Result<EventAttribution> Load(Session::Impl* impl);
+  // kIntegrityViolation naming the event when its signature is missing,
+  // does not verify, is by a disabled principal, or is by someone other
+  // than the principal the event names.
+  Status Check(const EventRecord& e, const Hash& leaf_hash,
+               const std::optional<EventSignature>& sig);
+
+ private:
+  Bytes store_id_;
+  Bytes anchor_;
+  std::map<std::string, std::vector<PrincipalCert>> certs_;  // versions ascending
+  std::map<std::string, size_t> changes_;  // membership events seen per principal
+};
 
 }  // namespace sspf::internal
 

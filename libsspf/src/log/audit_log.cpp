@@ -55,7 +55,27 @@ Result<uint64_t> LogSize(Db* db) {
   return n;
 }
 
-Status AppendEvent(Db* db, EventRecord* e) {
+Bytes EventSignedMessage(const Bytes& store_id, uint64_t seq, const Hash& leaf_hash) {
+  return AdBuilder()
+      .Add("sspf-event-sig-v1")
+      .Add(store_id)
+      .AddU64(seq)
+      .Add(Bytes(leaf_hash.begin(), leaf_hash.end()))
+      .bytes();
+}
+
+Result<std::optional<EventSignature>> EventSignatureOf(Db* db, uint64_t seq) {
+  SSPF_ASSIGN_OR_RETURN(
+      Stmt * st, db->Prepare("SELECT signer, signature FROM event_signatures WHERE seq = ?"));
+  st->Bind(1, static_cast<int64_t>(seq));
+  SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
+  std::optional<EventSignature> out;
+  if (row) out = EventSignature{st->Text(0), st->Blob(1)};
+  st->Reset();
+  return out;
+}
+
+Status AppendEvent(Db* db, EventRecord* e, const EventSigner& signer) {
   SSPF_ASSIGN_OR_RETURN(e->seq, LogSize(db));
   {
     SSPF_ASSIGN_OR_RETURN(
@@ -80,10 +100,20 @@ Status AppendEvent(Db* db, EventRecord* e) {
     SSPF_RETURN_IF_ERROR(st->Run());
   }
   Bytes leaf = EncodeLeaf(*e);
+  const Hash leaf_hash = LeafHash(leaf.data(), leaf.size());
+  {
+    SSPF_ASSIGN_OR_RETURN(
+        Bytes sig, SignDetached(*signer.secret_key,
+                                EventSignedMessage(signer.store_id, e->seq, leaf_hash)));
+    SSPF_ASSIGN_OR_RETURN(
+        Stmt * st,
+        db->Prepare("INSERT INTO event_signatures(seq, signer, signature) VALUES(?,?,?)"));
+    st->Bind(1, static_cast<int64_t>(e->seq)).Bind(2, signer.signer_id).BindBlob(3, sig);
+    SSPF_RETURN_IF_ERROR(st->Run());
+  }
   DbSubtreeSource source(db);
   SSPF_ASSIGN_OR_RETURN(std::vector<SubtreeHash> nodes,
-                        CompletedByAppend(source, e->seq,
-                                          LeafHash(leaf.data(), leaf.size())));
+                        CompletedByAppend(source, e->seq, leaf_hash));
   SSPF_ASSIGN_OR_RETURN(
       Stmt * ins,
       db->Prepare("INSERT INTO tree_nodes(level, idx, hash) VALUES(?,?,?)"));

@@ -5,6 +5,7 @@
 #define SSPF_SRC_AUDIT_LOG_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "crypto/crypto.h"
@@ -42,9 +43,33 @@ Bytes EncodeLeaf(const EventRecord& e);
 // Number of events (= leaves) in the log.
 Result<uint64_t> LogSize(Db* db);
 
-// Appends e (e.seq is assigned) and the subtree hashes it completes.
+// Who signs appended events (DESIGN §13: every event is signed by the
+// principal that caused it).  Not owned.
+struct EventSigner {
+  std::string signer_id;          // a principal id, or kAuthoritySigner
+  const SecretBytes* secret_key;  // Ed25519, 64 bytes
+  Bytes store_id;
+};
+// The signer id of events made with the store authority key (the recovery
+// key acts without a principal).
+inline constexpr char kAuthoritySigner[] = "authority";
+
+// The exact bytes an event signature covers: the AdBuilder encoding of
+// "sspf-event-sig-v1", the store id, the seq and the leaf hash
+// (docs/audit-log-format.md, "Event signatures").
+Bytes EventSignedMessage(const Bytes& store_id, uint64_t seq, const Hash& leaf_hash);
+
+// Appends e (e.seq is assigned), the subtree hashes it completes and the
+// signer's signature of it.
 // REQUIRES: inside a write transaction.
-Status AppendEvent(Db* db, EventRecord* e);
+Status AppendEvent(Db* db, EventRecord* e, const EventSigner& signer);
+
+// The signature row of event seq: (signer id, signature), or nullopt.
+struct EventSignature {
+  std::string signer_id;
+  Bytes signature;
+};
+Result<std::optional<EventSignature>> EventSignatureOf(Db* db, uint64_t seq);
 
 // Subtree hashes read from the tree_nodes table.
 class DbSubtreeSource : public SubtreeSource {

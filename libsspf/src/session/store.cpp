@@ -229,6 +229,8 @@ Result<InitResult> Store::Create(const StoreOptions& options,
     SSPF_RETURN_IF_ERROR(internal::CertifyPrincipal(impl.get(), cert));
     SSPF_RETURN_IF_ERROR(
         internal::SealAuthorityTo(impl.get(), impl->me.id, admin_box.public_key));
+    impl->signing_secret_key = std::move(admin_sign.secret_key);
+    impl->signing_public_key = admin_sign.public_key;
     impl->audit_secret_key = std::move(audit.secret_key);
     impl->audit_public_key = audit.public_key;
 
@@ -252,7 +254,7 @@ Result<InitResult> Store::Create(const StoreOptions& options,
     SSPF_ASSIGN_OR_RETURN(SecretBytes recovery, SecretBytes::Random(internal::kKeySize));
     internal::EntrySecrets admin_secrets;
     admin_secrets.box_secret_key = &admin_box.secret_key;
-    admin_secrets.signing_secret_key = &admin_sign.secret_key;
+    admin_secrets.signing_secret_key = &impl->signing_secret_key;
     admin_secrets.anchor_public_key = impl->anchor_public_key;
     SSPF_RETURN_IF_ERROR(keyring.Put(Keyring::PrincipalTag(store_id, admin_name),
                                      KindOf(credential),

@@ -87,7 +87,8 @@ Status IngestUnlockFailures(Session::Impl* impl) {
     SSPF_ASSIGN_OR_RETURN(Session::Impl::Scope scope, impl->Begin());
     uint64_t size = 0;
     auto append = [&](EventRecord e) -> Status {
-      SSPF_RETURN_IF_ERROR(AppendEvent(impl->db.get(), &e));
+      // Signed by the principal whose unlock writes it into the log.
+      SSPF_RETURN_IF_ERROR(AppendEvent(impl->db.get(), &e, impl->EventSigner()));
       size = e.seq + 1;
       return Status::Ok();
     };

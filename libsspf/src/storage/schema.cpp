@@ -199,6 +199,17 @@ CREATE TABLE certificates(
 CREATE TABLE authority_seals(
   principal_id TEXT PRIMARY KEY,
   sealed BLOB NOT NULL);
+
+-- One Ed25519 signature per event, by the principal that caused it (or,
+-- for a failed unlock, by the principal whose unlock wrote it into the log).
+CREATE TABLE event_signatures(
+  seq INTEGER PRIMARY KEY,
+  signer TEXT NOT NULL,
+  signature BLOB NOT NULL);
+CREATE TRIGGER event_signatures_no_update BEFORE UPDATE ON event_signatures
+  BEGIN SELECT RAISE(ABORT, 'access log is append-only'); END;
+CREATE TRIGGER event_signatures_no_delete BEFORE DELETE ON event_signatures
+  BEGIN SELECT RAISE(ABORT, 'access log is append-only'); END;
 )sql";
 
 const char* const kMigrations[] = {kMigration1, kMigration2};

@@ -71,7 +71,8 @@ void Raw(Session& s, const std::string& sql) {
 
 void DropAppendOnlyTriggers(Session& s) {
   Raw(s, "DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete; "
-         "DROP TRIGGER tree_no_update; DROP TRIGGER tree_no_delete;");
+         "DROP TRIGGER tree_no_update; DROP TRIGGER tree_no_delete; "
+         "DROP TRIGGER event_signatures_no_update; DROP TRIGGER event_signatures_no_delete;");
 }
 
 std::string VerifyError(Session& s, std::optional<std::string> kept = {}) {
@@ -245,7 +246,9 @@ TEST_CASE("verify detects edited, deleted, swapped events and edited nodes", "[a
     CHECK(Contains(VerifyError(auditor), "event 3: leaf hash mismatch"));
   }
   SECTION("an edited event with its leaf hash recomputed") {
-    // Also rewrites the level-0 node: caught at the interior nodes.
+    // Also rewrites the level-0 node.  Without the signing key the event's
+    // signature cannot follow: caught at the event, before the interior
+    // nodes would catch it (see "an edited interior node").
     Raw(auditor, "UPDATE events SET reason = 'x' WHERE seq = 2");
     internal::Bytes leaf;
     REQUIRE(internal::ForEachEvent(internal::SessionAccess::Get(auditor)->db.get(), 2,
@@ -256,7 +259,7 @@ TEST_CASE("verify detects edited, deleted, swapped events and edited nodes", "[a
     internal::Hash h = internal::LeafHash(leaf.data(), leaf.size());
     Raw(auditor, "UPDATE tree_nodes SET hash = x'" + internal::HexEncode(h.data(), h.size()) +
                      "' WHERE level = 0 AND idx = 2");
-    CHECK(Contains(VerifyError(auditor), "tree node 1/1: stored hash mismatch"));
+    CHECK(Contains(VerifyError(auditor), "event 2: the signature of"));
   }
   SECTION("an edited interior node") {
     Raw(auditor, "UPDATE tree_nodes SET hash = zeroblob(32) WHERE level = 2 AND idx = 0");
@@ -279,7 +282,9 @@ TEST_CASE("truncation is caught by stored and kept checkpoints", "[audit][tamper
   DropAppendOnlyTriggers(auditor);
   const int keep = 9;  // well before the kept checkpoint, after the principals
   std::string cut = std::to_string(keep);
+  // A thorough attacker removes the events' signatures with them.
   Raw(auditor, "DELETE FROM events WHERE seq >= " + cut +
+                   "; DELETE FROM event_signatures WHERE seq >= " + cut +
                    "; DELETE FROM tree_nodes WHERE ((idx + 1) << level) > " + cut);
   SECTION("the store's own checkpoint") {
     CHECK(Contains(VerifyError(auditor), "the log is smaller than this checkpoint"));

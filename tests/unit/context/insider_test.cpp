@@ -257,3 +257,90 @@ TEST_CASE("a disabled principal's passphrase no longer opens the live keyring",
 }
 
 }  // namespace
+
+namespace {
+
+// An event as the attacker would forge it: a consent.grant in the
+// coordinator's name, appended with its tree nodes so that the Merkle tree
+// and a fresh checkpoint would agree.
+internal::EventRecord ForgedConsentGrant(World& w) {
+  internal::EventRecord e;
+  e.time = w.clock->Now();
+  e.principal_id = w.coord->principal().id;
+  e.actor = Actor::kCoordination;
+  e.role = Role::kCoordinator;
+  e.action = Action::kConsentGrant;
+  e.target = "consent:" + internal::RandomId();
+  e.allowed = true;
+  e.reason = "coordinator records consent";
+  e.basis = "role:coordinator";
+  e.case_id = w.case_id;
+  return e;
+}
+
+TEST_CASE("an event forged in another principal's name fails verify", "[insider][signatures]") {
+  World w;
+  REQUIRE(VerifyMessage(*w.auditor) == "ok");
+  std::unique_ptr<internal::Db> db = InsiderDb(*w.school, w.options.path);
+  Session::Impl* me = internal::SessionAccess::Get(*w.school);
+  const std::string coord = w.coord->principal().id;
+  const std::string school = w.school->principal().id;
+  REQUIRE(db->Exec("BEGIN IMMEDIATE").ok());
+  internal::EventRecord e = ForgedConsentGrant(w);
+  SECTION("signed with her own key, as herself") {
+    REQUIRE(internal::AppendEvent(db.get(), &e, {school, &me->signing_secret_key,
+                                                 me->store_id_bytes}).ok());
+    REQUIRE(db->Exec("COMMIT").ok());
+    const std::string v = VerifyMessage(*w.auditor);
+    INFO(v);
+    CHECK(v.find("event " + std::to_string(e.seq) + ": made in the name of " + coord +
+                 " but signed by " + school) != std::string::npos);
+  }
+  SECTION("signed with her own key, claiming to be the coordinator") {
+    REQUIRE(internal::AppendEvent(db.get(), &e, {coord, &me->signing_secret_key,
+                                                 me->store_id_bytes}).ok());
+    REQUIRE(db->Exec("COMMIT").ok());
+    const std::string v = VerifyMessage(*w.auditor);
+    INFO(v);
+    CHECK(v.find("event " + std::to_string(e.seq) + ": the signature of " + coord +
+                 " does not verify") != std::string::npos);
+  }
+  SECTION("with its signature removed") {
+    REQUIRE(internal::AppendEvent(db.get(), &e, {school, &me->signing_secret_key,
+                                                 me->store_id_bytes}).ok());
+    REQUIRE(db->Exec("DROP TRIGGER event_signatures_no_delete").ok());
+    REQUIRE(db->Exec(("DELETE FROM event_signatures WHERE seq = " + std::to_string(e.seq))
+                         .c_str()).ok());
+    REQUIRE(db->Exec("COMMIT").ok());
+    const std::string v = VerifyMessage(*w.auditor);
+    INFO(v);
+    CHECK(v.find("event " + std::to_string(e.seq) + ": not signed") != std::string::npos);
+  }
+  SECTION("signed with the store authority's name") {
+    REQUIRE(internal::AppendEvent(db.get(), &e, {internal::kAuthoritySigner,
+                                                 &me->signing_secret_key,
+                                                 me->store_id_bytes}).ok());
+    REQUIRE(db->Exec("COMMIT").ok());
+    const std::string v = VerifyMessage(*w.auditor);
+    INFO(v);
+    CHECK(v.find("signed by the store authority but made by principal " + coord) !=
+          std::string::npos);
+  }
+}
+
+TEST_CASE("every event of a normal day is signed by its principal", "[insider][signatures]") {
+  World w;
+  REQUIRE(w.police->AddEntry(w.case_id, Category::kPolice, "Anteckning").ok());
+  REQUIRE(w.admin->DisablePrincipal("school1").ok());
+  CHECK_FALSE(w.school->ListCases().ok());  // a denial signed by a disabled principal
+  CHECK_FALSE(Store::Open(w.options, "nobody", Pass(kPass)).ok());
+  Session again = w.Open("coord");  // ingests the failed unlock, signs it
+  std::unique_ptr<internal::Db> db = InsiderDb(again, w.options.path);
+  CHECK(Count(db.get(), "SELECT count(*) FROM events e WHERE NOT EXISTS "
+                        "(SELECT 1 FROM event_signatures s WHERE s.seq = e.seq)") == 0);
+  CHECK(Count(db.get(), "SELECT count(*) FROM events e JOIN event_signatures s ON "
+                        "s.seq = e.seq WHERE s.signer != e.principal_id") == 1);  // the ingested failure
+  CHECK(VerifyMessage(*w.auditor) == "ok");
+}
+
+}  // namespace
