@@ -151,6 +151,13 @@ struct AuditEvent {
   std::string detail;              // replayed state change (ids and codes only)
   std::vector<uint8_t> leaf;       // the exact leaf bytes
   std::vector<uint8_t> leaf_hash;  // SHA-256(0x00 || leaf)
+  // Who signed the event (a principal id, or "authority" for the recovery
+  // key), the Ed25519 signature, and the exact bytes signed, which contain
+  // leaf_hash (docs/audit-log-format.md, "Event signatures").  Empty when
+  // the event carries no signature (a tampered store).
+  std::string signer;
+  std::vector<uint8_t> signature;
+  std::vector<uint8_t> signed_message;
 };
 
 struct AuditFilter {

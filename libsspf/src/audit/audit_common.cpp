@@ -28,7 +28,7 @@ Hash ToHash(const Bytes& b) {
 
 Bytes FromHash(const Hash& h) { return Bytes(h.begin(), h.end()); }
 
-AuditEvent ToAuditEvent(const EventRecord& r) {
+Result<AuditEvent> ToAuditEvent(Db* db, const Bytes& store_id, const EventRecord& r) {
   AuditEvent e;
   e.seq = r.seq;
   e.time = r.time;
@@ -45,7 +45,14 @@ AuditEvent ToAuditEvent(const EventRecord& r) {
   e.subject_id = r.subject_id;
   e.detail = r.detail;
   e.leaf = EncodeLeaf(r);
-  e.leaf_hash = FromHash(LeafHash(e.leaf.data(), e.leaf.size()));
+  const Hash leaf_hash = LeafHash(e.leaf.data(), e.leaf.size());
+  e.leaf_hash = FromHash(leaf_hash);
+  SSPF_ASSIGN_OR_RETURN(std::optional<EventSignature> sig, EventSignatureOf(db, r.seq));
+  if (sig) {
+    e.signer = sig->signer_id;
+    e.signature = sig->signature;
+    e.signed_message = EventSignedMessage(store_id, r.seq, leaf_hash);
+  }
   return e;
 }
 

@@ -44,7 +44,9 @@ Status AuditGate(Session::Impl* impl, Action action, std::string target,
 
 Hash ToHash(const Bytes& b);
 Bytes FromHash(const Hash& h);
-AuditEvent ToAuditEvent(const EventRecord& r);
+// The public event with its leaf, leaf hash and signature (read from the
+// event_signatures table).
+Result<AuditEvent> ToAuditEvent(Db* db, const Bytes& store_id, const EventRecord& r);
 
 // Runs the filter over the log in seq order, calling fn for each match.
 Status RunQuery(Db* db, const AuditFilter& f,

@@ -137,8 +137,9 @@ Result<std::vector<AuditEvent>> Session::QueryEvents(const AuditFilter& filter) 
   ReadSnapshot snapshot(impl->db.get());
   SSPF_RETURN_IF_ERROR(snapshot.Begin());
   std::vector<AuditEvent> out;
-  SSPF_RETURN_IF_ERROR(RunQuery(impl->db.get(), filter, [&](const EventRecord& r) {
-    out.push_back(ToAuditEvent(r));
+  SSPF_RETURN_IF_ERROR(RunQuery(impl->db.get(), filter, [&](const EventRecord& r) -> Status {
+    SSPF_ASSIGN_OR_RETURN(AuditEvent e, ToAuditEvent(impl->db.get(), impl->store_id_bytes, r));
+    out.push_back(std::move(e));
     return Status::Ok();
   }));
   return out;
@@ -160,7 +161,8 @@ Status Session::ExportEvents(const AuditFilter& filter, ExportFormat format,
   try {
     if (format == ExportFormat::kCsv) SSPF_RETURN_IF_ERROR(sink(kCsvHeader));
     return RunQuery(impl->db.get(), filter, [&](const EventRecord& r) -> Status {
-      AuditEvent e = ToAuditEvent(r);
+      SSPF_ASSIGN_OR_RETURN(AuditEvent e,
+                            ToAuditEvent(impl->db.get(), impl->store_id_bytes, r));
       if (format == ExportFormat::kCsv) return sink(EventCsv(e));
       // Text fields are checked UTF-8 when written; a tampered row that is
       // not is exported with U+FFFD (the leaf keeps the exact bytes).
@@ -191,8 +193,8 @@ Result<std::vector<AuditEvent>> Session::ExtractSubject(std::string_view subject
   AuditFilter f;
   f.subject_id = sid;
   std::vector<AuditEvent> out;
-  SSPF_RETURN_IF_ERROR(RunQuery(db, f, [&](const EventRecord& r) {
-    AuditEvent e = ToAuditEvent(r);
+  SSPF_RETURN_IF_ERROR(RunQuery(db, f, [&](const EventRecord& r) -> Status {
+    SSPF_ASSIGN_OR_RETURN(AuditEvent e, ToAuditEvent(db, impl->store_id_bytes, r));
     // No content: events hold none, and the replay detail (ids and codes of
     // state changes) is left out of the youth's extract.
     e.detail.clear();

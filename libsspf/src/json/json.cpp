@@ -85,6 +85,9 @@ Value EventObject(const AuditEvent& e) {
   j["detail"] = TextOrNull(e.detail);
   j["leaf"] = Base64Value(e.leaf);
   j["leaf_hash"] = Base64Value(e.leaf_hash);
+  j["signer"] = TextOrNull(e.signer);
+  j["signature"] = e.signature.empty() ? Value(nullptr) : Base64Value(e.signature);
+  j["signed_message"] = e.signed_message.empty() ? Value(nullptr) : Base64Value(e.signed_message);
   return j;
 }
 

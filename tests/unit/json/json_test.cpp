@@ -214,7 +214,8 @@ TEST_CASE("the event document: field names, RFC 3339, base64, null", "[json]") {
   CHECK(keys == std::vector<std::string>{"schema_version", "seq", "time", "principal_id",
                                          "actor", "role", "action", "target", "allowed",
                                          "reason", "basis", "purpose", "case_id",
-                                         "subject_id", "detail", "leaf", "leaf_hash"});
+                                         "subject_id", "detail", "leaf", "leaf_hash",
+                                         "signer", "signature", "signed_message"});
   CHECK(d["seq"] == 41);
   CHECK(d["time"] == kTimeText);
   CHECK(d["actor"] == "school");
@@ -227,6 +228,17 @@ TEST_CASE("the event document: field names, RFC 3339, base64, null", "[json]") {
   CHECK(d["case_id"] == "7c1d");
   CHECK(d["leaf"] == "U1NQRgE=");
   CHECK(d["leaf_hash"] == "AAH+/xA=");
+  CHECK(d["signer"].is_null());  // the sample carries no signature
+  CHECK(d["signature"].is_null());
+  CHECK(d["signed_message"].is_null());
+  AuditEvent signed_event = SampleEvent();
+  signed_event.signer = "p1";
+  signed_event.signature = {0xff, 0x00};
+  signed_event.signed_message = {0x53, 0x53};
+  Doc sd = Doc::parse(EventJson(signed_event));
+  CHECK(sd["signer"] == "p1");
+  CHECK(sd["signature"] == "/wA=");
+  CHECK(sd["signed_message"] == "U1M=");
 
   AuditEvent denied = SampleEvent();
   denied.allowed = false;
