@@ -11,17 +11,8 @@ PY=${PYTHON:-python3}
 
 admin_pw=$(pass_file anna "admin passphrase one")
 expect 0 "$TOOL" init --admin anna --passphrase-file "$admin_pw"
-for spec in "kim coordination coordinator" "sara school member" "olle school member" \
-            "eva coordination auditor"; do
-  set -- $spec
-  pw=$(pass_file "$1" "$1 passphrase 123")
-  expect 0 "$TOOL" --user anna --passphrase-file "$admin_pw" user add "$1" --actor "$2" \
-         --role "$3" --new-passphrase-file "$pw"
-done
-as() {  # as NAME ARGS...: run the tool as a principal
-  local who=$1; shift
-  "$TOOL" --user "$who" --passphrase-file "$work/$who.pw" "$@"
-}
+add_users "$admin_pw" "kim coordination coordinator" "sara school member" \
+          "olle school member" "eva coordination auditor"
 # Events with and without case, subject, purpose, reason and detail,
 # allowed and denied.
 expect 3 as sara user list
