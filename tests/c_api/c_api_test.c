@@ -5,8 +5,10 @@
  * leveldb's db/c_test.c).  It runs a whole SSPF case through the C API and
  * checks the ABI conventions: status codes and error objects, NULL
  * arguments, denied reads returning nothing, sspf_free for every buffer,
- * release functions that null the handle; c_api_enum_test.c checks the
- * enum arguments.  Run under valgrind as well (ctest label valgrind). */
+ * release functions that null the handle, JSON results that are documents
+ * of the one schema (docs/json-schema.md); c_api_enum_test.c checks the
+ * enum arguments, c_api_test_json.c has the JSON helpers.  Run under
+ * valgrind as well (ctest label valgrind). */
 #define _POSIX_C_SOURCE 200809L
 
 #include <stdint.h>
@@ -21,30 +23,6 @@
 
 int g_checks = 0;
 int g_failures = 0;
-
-int JsonString(const char* json, const char* after, const char* key, char* out,
-               size_t out_size) {
-  const char* p = json;
-  char pattern[64];
-  const char* q;
-  size_t n;
-  if (json == NULL) return 0;
-  if (after != NULL) {
-    p = strstr(json, after);
-    if (p == NULL) return 0;
-  }
-  snprintf(pattern, sizeof pattern, "\"%s\":\"", key);
-  p = strstr(p, pattern);
-  if (p == NULL) return 0;
-  p += strlen(pattern);
-  q = strchr(p, '"');
-  if (q == NULL) return 0;
-  n = (size_t)(q - p);
-  if (n + 1 > out_size) return 0;
-  memcpy(out, p, n);
-  out[n] = 0;
-  return 1;
-}
 
 static sspf_status CountLines(void* user, const char* line, size_t len) {
   CHECK(line != NULL);
@@ -255,6 +233,7 @@ static void TestScenario(const char* dir) {
   id = NULL;
   OK(sspf_session_principal(s, &json, &err));
   CHECK(json != NULL && strstr(json, "\"role\":\"admin\"") != NULL);
+  CHECK(IsDocument(json, NULL) && strstr(json, "\"created\":\"20") != NULL);
   sspf_free(json);
   json = NULL;
   OK(sspf_session_add_principal(s, COORD, SSPF_ACTOR_COORDINATION,
@@ -279,6 +258,7 @@ static void TestScenario(const char* dir) {
   sspf_error_free(&err);
   OK(sspf_session_list_principals(s, &json, &err));
   CHECK(json != NULL && strstr(json, "\"name\":\"" POLICE "\"") != NULL);
+  CHECK(IsDocument(json, "principals"));
   sspf_free(json);
   json = NULL;
   /* Admin never sees case content. */
@@ -306,6 +286,7 @@ static void TestScenario(const char* dir) {
     CHECK(JsonString(json, "\"guardians\"", "id", guardian1, sizeof guardian1));
     CHECK(JsonString(json, "Guardian One", "id", guardian2, sizeof guardian2));
     CHECK(json != NULL && strstr(json, pnr_text) != NULL);
+    CHECK(IsDocument(json, NULL));
     sspf_free(json);
     json = NULL;
     CHECK(sspf_session_add_subject(s, "19900101-0000", "X", NULL, 0, &json,
@@ -325,6 +306,7 @@ static void TestScenario(const char* dir) {
     OK(sspf_session_list_cases(s, &json, &err));
     CHECK(json != NULL && strstr(json, case_id) != NULL);
     CHECK(json != NULL && strstr(json, "\"open\":true") != NULL);
+    CHECK(IsDocument(json, "cases") && strstr(json, "\"closed\":null") != NULL);
     sspf_free(json);
     json = NULL;
     OK(sspf_session_show_case(s, case_id, &json, &err));
@@ -359,6 +341,7 @@ static void TestScenario(const char* dir) {
     OK(sspf_session_list_consents(s, case_id, &json, &err));
     CHECK(json != NULL && strstr(json, youth_consent) != NULL);
     CHECK(json != NULL && strstr(json, "\"party\":\"guardian\"") != NULL);
+    CHECK(IsDocument(json, "consents"));
     sspf_free(json);
     json = NULL;
   }
@@ -384,6 +367,7 @@ static void TestScenario(const char* dir) {
   id = NULL;
   OK(sspf_session_list_entries(s, case_id, &json, &err));
   CHECK(json != NULL && strstr(json, "\"disclosed_to\":[\"police\"]") != NULL);
+  CHECK(IsDocument(json, "entries"));
   sspf_free(json);
   json = NULL;
   sspf_session_close(&s);
@@ -395,6 +379,8 @@ static void TestScenario(const char* dir) {
   CHECK(body != NULL && body_len == strlen(kBody) &&
         memcmp(body, kBody, body_len) == 0);
   CHECK(json != NULL && strstr(json, "\"basis\":\"consent:") != NULL);
+  /* The metadata only: the body comes as bytes. */
+  CHECK(IsDocument(json, NULL) && strstr(json, "\"body\"") == NULL);
   sspf_free(body);
   body = NULL;
   sspf_free(json);
@@ -474,6 +460,11 @@ static void TestScenario(const char* dir) {
     sspf_free(json);
     json = NULL;
     OK(sspf_session_verify(s, NULL, NULL, &err));
+    OK(sspf_session_verify(s, NULL, &json, &err));
+    CHECK(IsDocument(json, NULL) &&
+          strstr(json, "\"kept_checkpoint_consistent\":null") != NULL);
+    sspf_free(json);
+    json = NULL;
     OK(sspf_session_prove(s, 0, note, &json, &err));
     CHECK(json != NULL && strstr(json, "\"index\":0") != NULL);
     sspf_free(json);
@@ -491,6 +482,7 @@ static void TestScenario(const char* dir) {
     CHECK(json != NULL && strstr(json, "\"allowed\":false") != NULL);
     CHECK(json != NULL && strstr(json, "Test Youth") == NULL);
     CHECK(json != NULL && strstr(json, pnr_text) == NULL);
+    CHECK(IsDocument(json, "events") && strstr(json, "\"time\":\"20") != NULL);
     sspf_free(json);
     json = NULL;
     OK(sspf_audit_filter_set_allowed(f, 0, &err));
@@ -514,10 +506,13 @@ static void TestScenario(const char* dir) {
 
     OK(sspf_session_extract_subject(s, subject_id, &json, &err));
     CHECK(json != NULL && strstr(json, case_id) != NULL);
+    CHECK(IsDocument(json, NULL) && strstr(json, "\"principal_names\":{}") != NULL);
+    CHECK(json != NULL && strstr(json, "\"subject_id\":\"") != NULL &&
+          strstr(json, subject_id) != NULL);
     sspf_free(json);
     json = NULL;
     OK(sspf_session_review(s, &json, &err));
-    CHECK(json != NULL && json[0] == '[');
+    CHECK(IsDocument(json, "flags"));
     sspf_free(json);
     json = NULL;
   }

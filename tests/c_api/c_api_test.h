@@ -55,6 +55,11 @@ static inline const uint8_t* P(const char* s) { return (const uint8_t*)s; }
 int JsonString(const char* json, const char* after, const char* key, char* out,
                size_t out_size);
 
+/* True if json is a document of the JSON schema (docs/json-schema.md):
+ * an object starting with "schema_version":1, and with list != NULL a list
+ * document whose next member is the array `list`. */
+int IsDocument(const char* json, const char* list);
+
 /* The names of the scenario's principals. */
 #define ADMIN "admin"
 #define COORD "kim.coordinator"

@@ -25,18 +25,9 @@ in_days() { "$PY" -c "import datetime; print(datetime.date.today() + datetime.ti
 
 admin_pw=$(pass_file anna "admin passphrase one")
 expect 0 "$TOOL" init --admin anna --passphrase-file "$admin_pw" --json
-for spec in "kim coordination coordinator" "sara school member" "olle school member" \
-            "sam social member" "per police member" "lia leisure member" \
-            "eva coordination auditor"; do
-  set -- $spec
-  pw=$(pass_file "$1" "$1 passphrase 123")
-  expect 0 "$TOOL" --user anna --passphrase-file "$admin_pw" user add "$1" --actor "$2" \
-         --role "$3" --new-passphrase-file "$pw"
-done
-as() {  # as NAME ARGS...: run the tool as a principal
-  local who=$1; shift
-  "$TOOL" --user "$who" --passphrase-file "$work/$who.pw" "$@"
-}
+add_users "$admin_pw" "kim coordination coordinator" "sara school member" \
+          "olle school member" "sam social member" "per police member" \
+          "lia leisure member" "eva coordination auditor"
 # Each content actor's first member holds its key; unlocking once delivers it
 # to later members (olle gets the school key from sara).
 expect 0 as sara whoami

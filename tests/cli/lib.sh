@@ -34,6 +34,21 @@ not_in_files() {  # not_in_files NEEDLE FILE...
 pass_file() {  # pass_file NAME TEXT -> path
   printf '%s\n' "$2" > "$work/$1.pw"; echo "$work/$1.pw"
 }
+# add_users ADMIN_PW "NAME ACTOR ROLE"...: the admin anna adds each
+# principal, with the passphrase "NAME passphrase 123" in $work/NAME.pw.
+add_users() {
+  local admin_pw=$1 spec pw; shift
+  for spec in "$@"; do
+    set -- $spec
+    pw=$(pass_file "$1" "$1 passphrase 123")
+    expect 0 "$TOOL" --user anna --passphrase-file "$admin_pw" user add "$1" --actor "$2" \
+           --role "$3" --new-passphrase-file "$pw"
+  done
+}
+as() {  # as NAME ARGS...: run the tool as a principal added by add_users
+  local who=$1; shift
+  "$TOOL" --user "$who" --passphrase-file "$work/$who.pw" "$@"
+}
 json() {  # json EXPR: evaluates EXPR on the JSON document in $out (as j)
   "${PYTHON:-python3}" -c "import json,sys; j=json.loads(sys.stdin.read()); print($1)" <<<"$out"
 }

@@ -35,8 +35,11 @@
  *    guarded memory at once; the caller should wipe its own copy.
  *  - Booleans are int (0 false, non-zero true); enums are int with the
  *    values below, which are the values of the C++ enums and never change.
- *  - Timestamps are int64_t seconds since the Unix epoch, UTC; dates are
- *    "YYYY-MM-DD" strings.
+ *  - Timestamps passed in are int64_t seconds since the Unix epoch, UTC;
+ *    dates are "YYYY-MM-DD" strings.
+ *  - JSON results (char** out_json and the like) are documents of the
+ *    library's one JSON schema (sspf/json.h, docs/json-schema.md), the same
+ *    text `sspf-tool --json` prints; see "JSON documents" at the end.
  *
  * Threading: the global functions (sspf_version, sspf_status_name,
  * sspf_free, sspf_make_test_personal_number) are thread-safe.  Every handle
@@ -233,7 +236,7 @@ SSPF_EXPORT sspf_status sspf_store_reset_with_recovery_key(
  * batch is rolled back.  NULL or *session == NULL: no-op. */
 SSPF_EXPORT void sspf_session_close(sspf_session_t** session);
 
-/* The unlocked principal as a principal object (JSON shapes below). */
+/* The unlocked principal: the principal document (JSON documents below). */
 SSPF_EXPORT sspf_status sspf_session_principal(sspf_session_t* session,
                                                char** out_json,
                                                sspf_error_t** out_error);
@@ -260,7 +263,7 @@ SSPF_EXPORT sspf_status sspf_session_add_principal(
     sspf_session_t* session, const char* name, int actor, int role,
     int credential_kind, const uint8_t* secret, size_t secret_len,
     char** out_id, sspf_error_t** out_error);
-/* JSON array of principal objects. */
+/* The principals document: {"schema_version":1,"principals":[...]}. */
 SSPF_EXPORT sspf_status sspf_session_list_principals(sspf_session_t* session,
                                                      char** out_json,
                                                      sspf_error_t** out_error);
@@ -276,13 +279,14 @@ SSPF_EXPORT sspf_status sspf_session_change_credential(
 
 /* Adds a subject.  personal_number: any accepted form (sspf/pnr.h),
  * validated.  guardians: guardian_count names (guardians may be NULL when
- * guardian_count is 0).  *out_json: the subject object, with the new
+ * guardian_count is 0).  *out_json: the subject document, with the new
  * guardian ids. */
 SSPF_EXPORT sspf_status sspf_session_add_subject(
     sspf_session_t* session, const char* personal_number, const char* name,
     const char* const* guardians, size_t guardian_count, char** out_json,
     sspf_error_t** out_error);
-/* Finds a subject by personal identity number; *out_json: subject object. */
+/* Finds a subject by personal identity number; *out_json: the subject
+ * document. */
 SSPF_EXPORT sspf_status sspf_session_find_subject(sspf_session_t* session,
                                                   const char* personal_number,
                                                   char** out_json,
@@ -299,7 +303,8 @@ SSPF_EXPORT sspf_status sspf_session_show_subject(sspf_session_t* session,
 SSPF_EXPORT sspf_status sspf_session_open_case(
     sspf_session_t* session, const char* subject_id, const char* const* team,
     size_t team_count, char** out_case_id, sspf_error_t** out_error);
-/* JSON array of case objects visible to this principal. */
+/* The cases document of the cases visible to this principal; show_case:
+ * the case document. */
 SSPF_EXPORT sspf_status sspf_session_list_cases(sspf_session_t* session,
                                                 char** out_json,
                                                 sspf_error_t** out_error);
@@ -318,7 +323,7 @@ SSPF_EXPORT sspf_status sspf_session_add_team_member(
 
 /* Records one party's consent for a case.  guardian_id NULL: the youth's own
  * consent; otherwise the consent of that guardian (an id from the subject
- * object).  actors/categories: arrays of SSPF_ACTOR_* / SSPF_CATEGORY_*
+ * document).  actors/categories: arrays of SSPF_ACTOR_* / SSPF_CATEGORY_*
  * values (at least one each).  valid_until: "YYYY-MM-DD", inclusive.
  * purpose and form_ref may be NULL (empty).  *out_consent_id: the new id. */
 SSPF_EXPORT sspf_status sspf_session_grant_consent(
@@ -330,7 +335,7 @@ SSPF_EXPORT sspf_status sspf_session_grant_consent(
  * was disclosed under it are denied from now on. */
 SSPF_EXPORT sspf_status sspf_session_withdraw_consent(
     sspf_session_t* session, const char* consent_id, sspf_error_t** out_error);
-/* JSON array of consent objects of the case. */
+/* The consents document of the case. */
 SSPF_EXPORT sspf_status sspf_session_list_consents(sspf_session_t* session,
                                                    const char* case_id,
                                                    char** out_json,
@@ -345,14 +350,15 @@ SSPF_EXPORT sspf_status sspf_session_add_entry(
     sspf_session_t* session, const char* case_id, int category,
     const uint8_t* body, size_t body_len, const char* supersedes,
     char** out_entry_id, sspf_error_t** out_error);
-/* JSON array of entry objects of the case (metadata only, no bodies). */
+/* The entries document of the case (metadata only, no bodies). */
 SSPF_EXPORT sspf_status sspf_session_list_entries(sspf_session_t* session,
                                                   const char* case_id,
                                                   char** out_json,
                                                   sspf_error_t** out_error);
 /* Reads (decrypts) an entry.  purpose may be NULL.  On success *out_body /
  * *out_body_len hold the body (NUL-terminated beyond body_len) and
- * *out_info_json (may be NULL if not wanted) the entry object plus "basis".
+ * *out_info_json (may be NULL if not wanted) the entry read document
+ * without "body" (the entry's keys and "basis").
  * On any failure, including PERMISSION_DENIED and CONSENT_REQUIRED, no
  * content is returned: *out_body is NULL and *out_body_len 0. */
 SSPF_EXPORT sspf_status sspf_session_read_entry(
@@ -394,13 +400,13 @@ SSPF_EXPORT sspf_status sspf_session_verifier_key(sspf_session_t* session,
 /* Verifies the whole log; kept_checkpoint (may be NULL) is a signed note
  * kept outside the store that the log must extend.  INTEGRITY_VIOLATION,
  * with one line saying what failed, on any failure.  *out_report_json (may
- * be NULL if not wanted): the verify report object. */
+ * be NULL if not wanted): the verify report document. */
 SSPF_EXPORT sspf_status sspf_session_verify(sspf_session_t* session,
                                             const char* kept_checkpoint,
                                             char** out_report_json,
                                             sspf_error_t** out_error);
 /* Inclusion proof of event `index` in the tree of checkpoint (a signed note;
- * NULL: the current tree).  *out_json: the proof object. */
+ * NULL: the current tree).  *out_json: the inclusion proof document. */
 SSPF_EXPORT sspf_status sspf_session_prove(sspf_session_t* session,
                                            uint64_t index,
                                            const char* checkpoint,
@@ -447,7 +453,9 @@ SSPF_EXPORT sspf_status sspf_audit_filter_set_limit(sspf_audit_filter_t* filter,
                                                     size_t limit,
                                                     sspf_error_t** out_error);
 
-/* JSON array of event objects matching filter (NULL: all events). */
+/* The events document of the events matching filter (NULL: all events);
+ * each event is the event document of the JSON-lines export without
+ * "schema_version". */
 SSPF_EXPORT sspf_status sspf_session_query_events(
     sspf_session_t* session, const sspf_audit_filter_t* filter,
     char** out_json, sspf_error_t** out_error);
@@ -459,52 +467,72 @@ SSPF_EXPORT sspf_status sspf_session_query_events(
 typedef sspf_status (*sspf_line_sink)(void* user_data, const char* line,
                                       size_t line_len);
 /* Streams the matching events (filter may be NULL) in format
- * SSPF_EXPORT_JSON_LINES or SSPF_EXPORT_CSV to sink, one call per line. */
+ * SSPF_EXPORT_JSON_LINES (one event document per line) or SSPF_EXPORT_CSV
+ * to sink, one call per line. */
 SSPF_EXPORT sspf_status sspf_session_export_events(
     sspf_session_t* session, const sspf_audit_filter_t* filter, int format,
     sspf_line_sink sink, void* user_data, sspf_error_t** out_error);
-/* Loggutdrag: JSON array of every event touching the subject, its cases and
- * entries. */
+/* Loggutdrag: the subject extract document, every event touching the
+ * subject, its cases and entries.  "principal_names" is {} (naming the
+ * principals would be an operation of its own; sspf_session_list_principals
+ * gives them). */
 SSPF_EXPORT sspf_status sspf_session_extract_subject(sspf_session_t* session,
                                                      const char* subject_id,
                                                      char** out_json,
                                                      sspf_error_t** out_error);
-/* Review report: JSON array of review flag objects. */
+/* Review report: the flags document. */
 SSPF_EXPORT sspf_status sspf_session_review(sspf_session_t* session,
                                             char** out_json,
                                             sspf_error_t** out_error);
 
-/* ---- JSON shapes ------------------------------------------------------------------------
- * Strings are JSON strings; times are integers (Unix seconds, UTC); hashes
- * and roots are lower-case hex; optional values are null when absent.
- * Actors, roles, categories and actions are their lower-case names
- * ("school", "coordinator", "meeting", "entry.read").
+/* ---- JSON documents ---------------------------------------------------------------------
+ * Every JSON result is one document of the schema in docs/json-schema.md
+ * (sspf/json.h), made by the same encoder as `sspf-tool --json` and the
+ * JSON-lines export: one line of UTF-8, an object whose first member is
+ * "schema_version":1.  Times are RFC 3339 UTC strings
+ * ("2026-12-01T07:47:34Z"), dates "YYYY-MM-DD", hashes, roots and leaves
+ * standard padded base64; a value that is absent is null (the key is always
+ * there); actors, roles, categories and actions are their names ("school",
+ * "coordinator", "meeting", "entry.read").  A list is wrapped
+ * ({"schema_version":1,"cases":[...]}); a record in a list is its own
+ * document without "schema_version".  Readers must ignore keys they do not
+ * know (new keys do not change the version).
  *
- * principal: {"id":s, "name":s, "actor":s, "role":s, "active":bool,
- *             "created":t}
- * subject:   {"id":s, "personal_number":"YYYYMMDDNNNC", "name":s,
- *             "birth_date":"YYYY-MM-DD", "guardians":[{"id":s, "name":s}]}
- * case:      {"id":s, "subject_id":s, "open":bool, "opened":t,
- *             "closed":t|null, "team":[principal name, ...]}
- * consent:   {"id":s, "case_id":s, "party":"youth"|"guardian",
- *             "guardian_id":s|null, "actors":[s], "categories":[s],
- *             "valid_from":t, "valid_until":"YYYY-MM-DD",
- *             "withdrawn_at":t|null, "purpose":s, "form_ref":s,
- *             "version":n, "recorded_by":principal id}
- * entry:     {"id":s, "case_id":s, "category":s, "author":principal name,
- *             "author_actor":s, "created":t, "supersedes":s|null,
- *             "disclosed_to":[actor, ...]}
- *            read_entry adds "basis":s ("author-actor", "consent:<id>", ...)
- * verify report: {"tree_size":n, "root":hex, "checkpoints_checked":n,
- *             "kept_checkpoint_consistent":bool}
- * proof:     {"index":n, "tree_size":n, "leaf_hash":hex, "root":hex,
- *             "proof":[hex, ...]}
- * event:     {"seq":n, "time":t, "principal_id":s, "actor":s, "role":s,
- *             "action":s, "target":s, "allowed":bool, "reason":s,
- *             "basis":s, "purpose":s, "case_id":s, "subject_id":s,
- *             "detail":s, "leaf":hex, "leaf_hash":hex}
- * review flag: {"kind":s, "seq":n, "principal_id":s, "target":s,
- *             "detail":s}
+ * principal:  {"schema_version", "id", "name", "actor", "role",
+ *              "active":bool, "created":time}
+ * principals: {"schema_version", "principals":[principal...]}
+ * subject:    {"schema_version", "id", "personal_number":"YYYYMMDDNNNC",
+ *              "name", "birth_date":"YYYY-MM-DD",
+ *              "guardians":[{"id", "name"}...]}
+ * case:       {"schema_version", "id", "subject_id", "open":bool,
+ *              "opened":time, "closed":time|null, "team":[principal name...]}
+ * cases:      {"schema_version", "cases":[case...]}
+ * consents:   {"schema_version", "consents":[{"id", "case_id",
+ *              "party":"youth"|"guardian", "guardian_id":s|null,
+ *              "actors":[name...], "categories":[name...],
+ *              "valid_from":time, "valid_until":"YYYY-MM-DD",
+ *              "withdrawn_at":time|null, "purpose":s|null,
+ *              "form_ref":s|null, "version":n, "recorded_by":principal id}...]}
+ * entries:    {"schema_version", "entries":[{"id", "case_id", "category",
+ *              "author":principal name, "author_actor", "created":time,
+ *              "supersedes":s|null, "disclosed_to":[actor...]}...]}
+ * entry read: the entry's keys with "schema_version" first, then
+ *              "basis" ("author-actor", "consent:<id>", ...); no "body"
+ * verify report: {"schema_version", "tree_size":n, "root":base64,
+ *              "checkpoints_checked":n,
+ *              "kept_checkpoint_consistent":bool|null (null without a
+ *              kept checkpoint)}
+ * inclusion proof: {"schema_version", "index":n, "tree_size":n,
+ *              "leaf_hash":base64, "root":base64, "proof":[base64...]}
+ * events:     {"schema_version", "events":[{"seq":n, "time":time,
+ *              "principal_id", "actor", "role", "action", "target",
+ *              "allowed":bool, "reason":s|null, "basis":s|null,
+ *              "purpose":s|null, "case_id":s|null, "subject_id":s|null,
+ *              "detail":s|null, "leaf":base64, "leaf_hash":base64}...]}
+ * subject extract: {"schema_version", "subject_id", "events":[event...],
+ *              "principal_names":{}}
+ * flags:      {"schema_version", "flags":[{"kind", "seq":n, "principal_id",
+ *              "target", "detail":s|null}...]}
  */
 
 #ifdef __cplusplus

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "capi/capi_internal.h"
 
@@ -47,7 +48,9 @@ sspf_status sspf_session_verifier_key(sspf_session_t* session, char** out_key,
 
 sspf_status sspf_session_verify(sspf_session_t* session, const char* kept_checkpoint,
                                 char** out_report_json, sspf_error_t** out_error) {
-  return WithSession(session, {}, OptionalJson(out_report_json), out_error,
+  const bool kept = kept_checkpoint != nullptr;
+  auto encode = [kept](const sspf::VerifyReport& r) { return sspf::VerifyReportJson(r, kept); };
+  return WithSession(session, {}, OptionalJson(out_report_json, encode), out_error,
                      [&](sspf::Session& s) {
     sspf::VerifyOptions vo;
     vo.kept_checkpoint = OptString(kept_checkpoint);
@@ -57,7 +60,7 @@ sspf_status sspf_session_verify(sspf_session_t* session, const char* kept_checkp
 
 sspf_status sspf_session_prove(sspf_session_t* session, uint64_t index, const char* checkpoint,
                                char** out_json, sspf_error_t** out_error) {
-  return WithSession(session, {}, RequiredJson(out_json), out_error,
+  return WithSession(session, {}, RequiredJson(out_json, sspf::InclusionProofJson), out_error,
                      [&](sspf::Session& s) { return s.Prove(index, OptString(checkpoint)); });
 }
 
@@ -147,7 +150,7 @@ sspf_status sspf_audit_filter_set_limit(sspf_audit_filter_t* filter, size_t limi
 
 sspf_status sspf_session_query_events(sspf_session_t* session, const sspf_audit_filter_t* filter,
                                       char** out_json, sspf_error_t** out_error) {
-  return WithSession(session, {}, RequiredJson(out_json), out_error,
+  return WithSession(session, {}, RequiredJson(out_json, sspf::EventListJson), out_error,
                      [&](sspf::Session& s) { return s.QueryEvents(FilterOrAll(filter)); });
 }
 
@@ -172,13 +175,20 @@ sspf_status sspf_session_export_events(sspf_session_t* session,
 
 sspf_status sspf_session_extract_subject(sspf_session_t* session, const char* subject_id,
                                          char** out_json, sspf_error_t** out_error) {
-  return WithSession(session, {{subject_id, "subject_id"}}, RequiredJson(out_json), out_error,
+  // No principal names: listing the principals would be an operation (and
+  // an event) of its own; a host that wants them calls
+  // sspf_session_list_principals.
+  auto encode = [subject_id](const std::vector<sspf::AuditEvent>& events) {
+    return sspf::SubjectExtractJson(subject_id, events, {});
+  };
+  return WithSession(session, {{subject_id, "subject_id"}}, RequiredJson(out_json, encode),
+                     out_error,
                      [&](sspf::Session& s) { return s.ExtractSubject(subject_id); });
 }
 
 sspf_status sspf_session_review(sspf_session_t* session, char** out_json,
                                 sspf_error_t** out_error) {
-  return WithSession(session, {}, RequiredJson(out_json), out_error,
+  return WithSession(session, {}, RequiredJson(out_json, sspf::ReviewFlagListJson), out_error,
                      [&](sspf::Session& s) { return s.Review(); });
 }
 

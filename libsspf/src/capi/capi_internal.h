@@ -19,7 +19,7 @@
 #include <utility>
 #include <vector>
 
-#include "capi/json_c.h"
+#include "sspf/json.h"
 #include "sspf/options.h"
 #include "sspf/records.h"
 #include "sspf/sspf.h"
@@ -120,6 +120,9 @@ uint8_t* CopyOut(const void* data, size_t n);
 char* CopyOut(std::string_view s);
 // Sets *out (when out is not NULL) to a copy of s.
 void PutString(char** out, std::string_view s);
+// A copy of a JSON document for the caller; the document is wiped, since it
+// may hold names and personal identity numbers.
+char* CopyOutDocument(std::string document);
 
 // ---- Conversions from C -----------------------------------------------------
 
@@ -176,15 +179,25 @@ struct StringOut : OutSlot {
 inline StringOut Required(char** out, const char* name) { return {{out, name}}; }
 inline StringOut Optional(char** out) { return {{out, nullptr}}; }
 
-// A JSON result, written with JsonOf() (json_c.h) only when it is wanted.
+// A JSON result: the document encode(value) of the one JSON schema
+// (sspf/json.h, docs/json-schema.md), the same text sspf-tool --json prints;
+// made only when it is wanted.
+template <typename Encode>
 struct JsonOut : OutSlot {
+  Encode encode;
   template <typename T>
   void Put(const T& value) const {
-    if (out != nullptr) *out = JsonOf(value);
+    if (out != nullptr) *out = CopyOutDocument(encode(value));
   }
 };
-inline JsonOut RequiredJson(char** out, const char* name = "out_json") { return {{out, name}}; }
-inline JsonOut OptionalJson(char** out) { return {{out, nullptr}}; }
+template <typename Encode>
+JsonOut<Encode> RequiredJson(char** out, Encode encode, const char* name = "out_json") {
+  return {{out, name}, encode};
+}
+template <typename Encode>
+JsonOut<Encode> OptionalJson(char** out, Encode encode) {
+  return {{out, nullptr}, encode};
+}
 
 // ---- The shapes -----------------------------------------------------------------
 

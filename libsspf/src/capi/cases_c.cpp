@@ -21,14 +21,14 @@ sspf_status sspf_session_open_case(sspf_session_t* session, const char* subject_
 
 sspf_status sspf_session_list_cases(sspf_session_t* session, char** out_json,
                                     sspf_error_t** out_error) {
-  return WithSession(session, {}, RequiredJson(out_json), out_error,
+  return WithSession(session, {}, RequiredJson(out_json, sspf::CaseListJson), out_error,
                      [&](sspf::Session& s) { return s.ListCases(); });
 }
 
 sspf_status sspf_session_show_case(sspf_session_t* session, const char* case_id,
                                    char** out_json, sspf_error_t** out_error) {
-  return WithSession(session, {{case_id, "case_id"}}, RequiredJson(out_json), out_error,
-                     [&](sspf::Session& s) { return s.ShowCase(case_id); });
+  return WithSession(session, {{case_id, "case_id"}}, RequiredJson(out_json, sspf::CaseJson),
+                     out_error, [&](sspf::Session& s) { return s.ShowCase(case_id); });
 }
 
 sspf_status sspf_session_close_case(sspf_session_t* session, const char* case_id,

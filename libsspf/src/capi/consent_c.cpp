@@ -47,7 +47,8 @@ sspf_status sspf_session_withdraw_consent(sspf_session_t* session, const char* c
 
 sspf_status sspf_session_list_consents(sspf_session_t* session, const char* case_id,
                                        char** out_json, sspf_error_t** out_error) {
-  return WithSession(session, {{case_id, "case_id"}}, RequiredJson(out_json), out_error,
+  return WithSession(session, {{case_id, "case_id"}},
+                     RequiredJson(out_json, sspf::ConsentListJson), out_error,
                      [&](sspf::Session& s) { return s.ListConsents(case_id); });
 }
 

@@ -26,7 +26,8 @@ sspf_status sspf_session_add_entry(sspf_session_t* session, const char* case_id,
 
 sspf_status sspf_session_list_entries(sspf_session_t* session, const char* case_id,
                                       char** out_json, sspf_error_t** out_error) {
-  return WithSession(session, {{case_id, "case_id"}}, RequiredJson(out_json), out_error,
+  return WithSession(session, {{case_id, "case_id"}},
+                     RequiredJson(out_json, sspf::EntryListJson), out_error,
                      [&](sspf::Session& s) { return s.ListEntries(case_id); });
 }
 
@@ -43,7 +44,10 @@ sspf_status sspf_session_read_entry(sspf_session_t* session, const char* entry_i
                      out_error, [&](sspf::Session& s) {
     sspf::EntryContent c = Take(s.ReadEntry(entry_id, purpose == nullptr ? "" : purpose));
     // All outputs or none: no content is handed out on a failure.
-    char* info = out_info_json != nullptr ? JsonOf(c) : nullptr;
+    // The metadata of the read; the body goes out as bytes, not in the JSON.
+    char* info = out_info_json != nullptr
+                     ? CopyOutDocument(sspf::EntryContentJson(c, /*include_body=*/false))
+                     : nullptr;
     uint8_t* b;
     try {
       b = CopyOut(c.body.data(), c.body.size());

@@ -133,6 +133,14 @@ void PutString(char** out, std::string_view s) {
   if (out != nullptr) *out = CopyOut(s);
 }
 
+char* CopyOutDocument(std::string document) {
+  struct Wipe {
+    std::string& s;
+    ~Wipe() { SecureWipe(s.data(), s.size()); }
+  } wipe{document};
+  return CopyOut(document);
+}
+
 // ---- Conversions ---------------------------------------------------------------
 
 bool IsStatusCode(int c) {

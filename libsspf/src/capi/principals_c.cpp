@@ -24,7 +24,7 @@ sspf_status sspf_session_add_principal(sspf_session_t* session, const char* name
 
 sspf_status sspf_session_list_principals(sspf_session_t* session, char** out_json,
                                          sspf_error_t** out_error) {
-  return WithSession(session, {}, RequiredJson(out_json), out_error,
+  return WithSession(session, {}, RequiredJson(out_json, sspf::PrincipalListJson), out_error,
                      [&](sspf::Session& s) { return s.ListPrincipals(); });
 }
 

@@ -155,7 +155,7 @@ void sspf_session_close(sspf_session_t** session) { Release(session); }
 
 sspf_status sspf_session_principal(sspf_session_t* session, char** out_json,
                                    sspf_error_t** out_error) {
-  return WithSession(session, {}, RequiredJson(out_json), out_error,
+  return WithSession(session, {}, RequiredJson(out_json, sspf::PrincipalJson), out_error,
                      [&](sspf::Session& s) -> const sspf::PrincipalInfo& { return s.principal(); });
 }
 

@@ -35,7 +35,8 @@ sspf_status sspf_session_add_subject(sspf_session_t* session, const char* person
                                      size_t guardian_count, char** out_json,
                                      sspf_error_t** out_error) {
   return WithSession(session, {{personal_number, "personal_number"}, {name, "name"}},
-                     RequiredJson(out_json), out_error, [&](sspf::Session& s) {
+                     RequiredJson(out_json, sspf::SubjectJson), out_error,
+                     [&](sspf::Session& s) {
     sspf::Session::NewSubject in;
     in.personal_number = personal_number;
     in.name = name;
@@ -48,14 +49,15 @@ sspf_status sspf_session_add_subject(sspf_session_t* session, const char* person
 
 sspf_status sspf_session_find_subject(sspf_session_t* session, const char* personal_number,
                                       char** out_json, sspf_error_t** out_error) {
-  return WithSession(session, {{personal_number, "personal_number"}}, RequiredJson(out_json),
-                     out_error,
+  return WithSession(session, {{personal_number, "personal_number"}},
+                     RequiredJson(out_json, sspf::SubjectJson), out_error,
                      [&](sspf::Session& s) { return s.FindSubject(personal_number); });
 }
 
 sspf_status sspf_session_show_subject(sspf_session_t* session, const char* subject_id,
                                       char** out_json, sspf_error_t** out_error) {
-  return WithSession(session, {{subject_id, "subject_id"}}, RequiredJson(out_json), out_error,
+  return WithSession(session, {{subject_id, "subject_id"}},
+                     RequiredJson(out_json, sspf::SubjectJson), out_error,
                      [&](sspf::Session& s) { return s.ShowSubject(subject_id); });
 }
 
