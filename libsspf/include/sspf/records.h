@@ -190,6 +190,9 @@ struct VerifyReport {
   std::vector<uint8_t> root;
   uint64_t checkpoints_checked = 0;
   bool kept_checkpoint_consistent = false;  // when one was given
+  // The principal id whose certified key signed the kept checkpoint (or
+  // "authority"); empty when none was given.
+  std::string kept_checkpoint_signer;
 };
 
 struct InclusionProof {

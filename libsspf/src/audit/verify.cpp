@@ -66,6 +66,7 @@ Result<VerifyReport> Session::Verify(const VerifyOptions& options) {
 
   // The kept checkpoint first: a foreign or forged one fails before any work.
   std::optional<internal::Checkpoint> kept;
+  std::string kept_signer;
   if (options.kept_checkpoint) {
     Result<internal::Checkpoint> cp =
         internal::OpenCheckpoint(*options.kept_checkpoint, vk, origin);
@@ -75,6 +76,10 @@ Result<VerifyReport> Session::Verify(const VerifyOptions& options) {
           "audit key (" + cp.status().message() + ")");
     }
     kept = *cp;
+    // Who made it: only a certified principal's signature says so.
+    Result<std::string> signer = internal::CheckpointAttribution(impl, *options.kept_checkpoint);
+    if (!signer.ok()) return IntegrityViolation("kept checkpoint: " + signer.status().message());
+    kept_signer = *signer;
   }
 
   // Sizes of the stored checkpoints; their roots are taken from the
@@ -230,6 +235,7 @@ Result<VerifyReport> Session::Verify(const VerifyOptions& options) {
   // (3) Every stored checkpoint: signature, origin, and the root of the log
   // at its size.
   VerifyReport report;
+  report.kept_checkpoint_signer = kept_signer;
   {
     SSPF_ASSIGN_OR_RETURN(
         Stmt * st, db->Prepare("SELECT tree_size, note FROM checkpoints ORDER BY tree_size"));
@@ -243,6 +249,11 @@ Result<VerifyReport> Session::Verify(const VerifyOptions& options) {
       Result<internal::Checkpoint> cp = internal::OpenCheckpoint(st->Text(1), vk, origin);
       if (!cp.ok()) {
         s = IntegrityViolation(name + "bad signature (" + cp.status().message() + ")");
+        break;
+      }
+      Result<std::string> signer = internal::CheckpointAttribution(impl, st->Text(1));
+      if (!signer.ok()) {
+        s = IntegrityViolation(name + signer.status().message());
         break;
       }
       if (cp->size != at) {

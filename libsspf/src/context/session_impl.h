@@ -74,8 +74,10 @@ struct __attribute__((visibility("hidden"))) Session::Impl {
   }
   // The store's checkpoint signer (audit key and automatic-checkpoint policy).
   internal::CheckpointSigner Signer() const {
-    return {store_id, &audit_secret_key, audit_public_key, options.checkpoint_every_events,
-            options.checkpoint_every_seconds};
+    const internal::EventSigner me_signer = EventSigner();
+    return {store_id,          &audit_secret_key,    audit_public_key,
+            options.checkpoint_every_events, options.checkpoint_every_seconds,
+            me_signer.signer_id, me_signer.secret_key};
   }
 
   // The transaction of one operation: its own, or the open batch's.

@@ -1,5 +1,7 @@
 #include "context/trust.h"
 
+#include "log/checkpoint.h"
+#include "log/note.h"
 #include "storage/certificates_table.h"
 #include "storage/principals_table.h"
 
@@ -244,6 +246,42 @@ Status EventAttribution::Check(const EventRecord& e, const Hash& leaf_hash,
     ++changes_[e.detail.substr(10, end == std::string::npos ? std::string::npos : end - 10)];
   }
   return Status::Ok();
+}
+
+Result<std::string> CheckpointAttribution(Session::Impl* impl, std::string_view note) {
+  const std::string origin = LogOrigin(impl->store_id);
+  const std::string prefix = origin + "/";
+  SSPF_ASSIGN_OR_RETURN(std::vector<std::string> names, NoteKeyNames(note));
+  auto opens = [&](const std::string& name, const Bytes& key) {
+    if (key.size() != kEd25519PublicKeySize) return false;
+    Ed25519PublicKey pk;
+    std::copy(key.begin(), key.end(), pk.begin());
+    Result<VerifierKey> vk = MakeVerifierKey(name, pk);
+    return vk.ok() && OpenCheckpoint(note, *vk, origin).ok();
+  };
+  // Every certified signing key, by principal (all versions: a checkpoint
+  // made before a recovery carries the old key).
+  std::map<std::string, std::vector<Bytes>> keys;
+  keys[kAuthoritySigner].push_back(impl->anchor_public_key);
+  SSPF_RETURN_IF_ERROR(ForEachCert(impl->db.get(), [&](const CertRow& row) -> Status {
+    if (row.kind != CertKind::kPrincipal) return Status::Ok();
+    Result<PrincipalCert> c = CheckPrincipalRow(impl->anchor_public_key, impl->store_id_bytes,
+                                                row);
+    if (c.ok()) keys[row.subject].push_back(c->sign_public_key);
+    return Status::Ok();
+  }));
+  for (const std::string& name : names) {
+    if (name.rfind(prefix, 0) != 0) continue;
+    const std::string signer = name.substr(prefix.size());
+    auto it = keys.find(signer);
+    if (it == keys.end()) continue;
+    for (const Bytes& key : it->second) {
+      if (opens(name, key)) return signer;
+    }
+  }
+  return IntegrityViolation(
+      "the checkpoint is not signed by any certified principal (the store audit key alone "
+      "can be used by every principal)");
 }
 
 Status CheckCertifiedState(Session::Impl* impl) {

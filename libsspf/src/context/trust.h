@@ -55,6 +55,13 @@ Status SealAuthorityTo(Session::Impl* impl, std::string_view principal_id,
 // naming the first row that does not.
 Status CheckCertifiedState(Session::Impl* impl);
 
+// The principal that signed checkpoint `note`: the signature line named
+// "<origin>/<principal id>" that verifies under a certified signing key of
+// that principal (any of its certificate versions), or "authority" under
+// the anchor.  kIntegrityViolation when no line is by a certified signer:
+// the store audit key alone proves nothing about who made it.
+Result<std::string> CheckpointAttribution(Session::Impl* impl, std::string_view note);
+
 // Checks, in log order, that every event is signed by the principal that
 // caused it, with the signing key of the certificate in force at that
 // event (DESIGN §13).  A principal's first certificate is in force from

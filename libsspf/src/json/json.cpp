@@ -249,7 +249,10 @@ std::string VerifyReportJson(const VerifyReport& report, bool kept_checkpoint_gi
                 {"checkpoints_checked", report.checkpoints_checked},
                 {"kept_checkpoint_consistent",
                  kept_checkpoint_given ? Value(report.kept_checkpoint_consistent)
-                                       : Value(nullptr)}});
+                                       : Value(nullptr)},
+                {"kept_checkpoint_signer", kept_checkpoint_given
+                                               ? Value(report.kept_checkpoint_signer)
+                                               : Value(nullptr)}});
 }
 
 std::string InclusionProofJson(const InclusionProof& proof) {

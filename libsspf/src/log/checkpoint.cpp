@@ -10,6 +10,10 @@ std::string LogOrigin(const std::string& store_id_hex) {
   return "sspf.local/" + store_id_hex;
 }
 
+std::string PrincipalNoteKeyName(const std::string& store_id_hex, const std::string& signer_id) {
+  return LogOrigin(store_id_hex) + "/" + signer_id;
+}
+
 Result<VerifierKey> StoreVerifierKey(const std::string& store_id_hex, const Bytes& public_key) {
   if (public_key.size() != kEd25519PublicKeySize) {
     return IntegrityViolation("the store's audit public key is malformed");
@@ -38,8 +42,12 @@ Result<std::string> MakeCheckpoint(Db* db, const CheckpointSigner& signer, UnixS
   cp.size = size;
   SSPF_ASSIGN_OR_RETURN(cp.root, RootAt(source, size));
   SSPF_ASSIGN_OR_RETURN(std::string body, FormatCheckpoint(cp));
-  SSPF_ASSIGN_OR_RETURN(std::string note,
-                        SignNote(body, cp.origin, *signer.secret_key));
+  // The maker's signature line first, the store key's last.
+  SSPF_ASSIGN_OR_RETURN(
+      std::string made,
+      SignNote(body, PrincipalNoteKeyName(signer.store_id, signer.principal_id),
+               *signer.principal_key));
+  SSPF_ASSIGN_OR_RETURN(std::string note, CosignNote(made, cp.origin, *signer.secret_key));
   SSPF_ASSIGN_OR_RETURN(
       Stmt * ins,
       db->Prepare("INSERT INTO checkpoints(tree_size, created, note) VALUES(?,?,?)"));

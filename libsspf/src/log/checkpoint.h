@@ -14,13 +14,23 @@ namespace sspf::internal {
 // The log's origin line, also the signing key's name: "sspf.local/<store id>".
 std::string LogOrigin(const std::string& store_id_hex);
 
-// Who signs the store's checkpoints, and when automatic ones are due.
+// The key name of a principal's checkpoint signature:
+// "<origin>/<principal id>" (or "<origin>/authority" for the recovery key).
+std::string PrincipalNoteKeyName(const std::string& store_id_hex, const std::string& signer_id);
+
+// Who signs the store's checkpoints, and when automatic ones are due.  A
+// checkpoint carries two signatures: the store's audit key (which every
+// principal holds, so it shows only that the note is well formed, for
+// C2SP tooling) and the Ed25519 key of the principal who made it, which is
+// the one a verifier attributes it by (DESIGN §13).
 struct CheckpointSigner {
   std::string store_id;           // hex
-  const SecretBytes* secret_key;  // Ed25519 (64 bytes); not owned
+  const SecretBytes* secret_key;  // the store audit key (64 bytes); not owned
   Bytes public_key;
   uint64_t every_events = 0;   // 0: never by count
   int64_t every_seconds = 0;   // 0: never by age
+  std::string principal_id;                  // or kAuthoritySigner
+  const SecretBytes* principal_key = nullptr;  // its Ed25519 key; not owned
 };
 
 Result<VerifierKey> StoreVerifierKey(const std::string& store_id_hex, const Bytes& public_key);

@@ -279,8 +279,12 @@ Result<VerifierKey> ParseVerifierKey(std::string_view vkey) {
   return key;
 }
 
-Result<std::string> OpenNote(std::string_view note, const VerifierKey& key) {
-  SSPF_RETURN_IF_ERROR(EnsureSodium());
+namespace {
+
+// Splits a note into its text (with the final newline) and its parsed
+// signature lines.  Every line is parsed before any is verified, so a
+// malformed note is reported as such whatever order its lines come in.
+Status ParseNote(std::string_view note, std::string_view* text, std::vector<SigLine>* lines) {
   if (!IsCleanText(note, /*allow_newline=*/true)) {
     return InvalidArgument(
         "malformed note: not UTF-8 or contains control characters");
@@ -289,20 +293,16 @@ Result<std::string> OpenNote(std::string_view note, const VerifierKey& key) {
   if (split == std::string_view::npos) {
     return InvalidArgument("malformed note: no blank line before signatures");
   }
-  const std::string_view text = note.substr(0, split + 1);
+  *text = note.substr(0, split + 1);
   std::string_view sigs = note.substr(split + 2);
   if (sigs.empty() || sigs.back() != '\n') {
     return InvalidArgument("malformed note: no signature lines");
   }
-
-  // Parse every line before verifying any, so a malformed note is reported
-  // as such whatever order its lines come in.
-  std::vector<SigLine> lines;
   while (!sigs.empty()) {
     const size_t nl = sigs.find('\n');
     std::string_view line = sigs.substr(0, nl);
     sigs.remove_prefix(nl + 1);
-    if (lines.size() == kMaxNoteSignatures) {
+    if (lines->size() == kMaxNoteSignatures) {
       return InvalidArgument("malformed note: too many signatures");
     }
     if (line.substr(0, kSigPrefix.size()) != kSigPrefix) {
@@ -323,8 +323,37 @@ Result<std::string> OpenNote(std::string_view note, const VerifierKey& key) {
     parsed.key_id = (uint32_t{blob[0]} << 24) | (uint32_t{blob[1]} << 16) |
                     (uint32_t{blob[2]} << 8) | uint32_t{blob[3]};
     parsed.sig.assign(blob.begin() + 4, blob.end());
-    lines.push_back(std::move(parsed));
+    lines->push_back(std::move(parsed));
   }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> NoteKeyNames(std::string_view note) {
+  std::string_view text;
+  std::vector<SigLine> lines;
+  SSPF_RETURN_IF_ERROR(ParseNote(note, &text, &lines));
+  std::vector<std::string> names;
+  for (const SigLine& line : lines) names.emplace_back(line.name);
+  return names;
+}
+
+Result<std::string> CosignNote(std::string_view note, std::string_view key_name,
+                               const SecretBytes& secret_key) {
+  std::string_view text;
+  std::vector<SigLine> lines;
+  SSPF_RETURN_IF_ERROR(ParseNote(note, &text, &lines));
+  SSPF_ASSIGN_OR_RETURN(std::string signed_text, SignNote(text, key_name, secret_key));
+  // SignNote gives text, a blank line and one signature line: append that line.
+  return std::string(note) + signed_text.substr(text.size() + 1);
+}
+
+Result<std::string> OpenNote(std::string_view note, const VerifierKey& key) {
+  SSPF_RETURN_IF_ERROR(EnsureSodium());
+  std::string_view text;
+  std::vector<SigLine> lines;
+  SSPF_RETURN_IF_ERROR(ParseNote(note, &text, &lines));
 
   size_t verified = 0;
   for (const SigLine& line : lines) {

@@ -89,6 +89,17 @@ uint32_t NoteKeyId(std::string_view key_name, const Ed25519PublicKey& key);
 Result<std::string> SignNote(std::string_view body, std::string_view key_name,
                              const SecretBytes& secret_key);
 
+// Adds one more signature line, by key_name, over the body of an already
+// signed note (a cosignature in the sense of C2SP signed-note: several
+// signers of one text).  Errors as SignNote, and kInvalidArgument for a
+// malformed note.
+Result<std::string> CosignNote(std::string_view note, std::string_view key_name,
+                               const SecretBytes& secret_key);
+
+// The key names of a note's signature lines, in order (unverified).
+// kInvalidArgument for a malformed note.
+Result<std::vector<std::string>> NoteKeyNames(std::string_view note);
+
 // A trusted signed-note verifier key (Ed25519 only).
 struct VerifierKey {
   std::string name;

@@ -14,6 +14,8 @@
 #include "keys/certificate.h"
 #include "keys/key_hierarchy.h"
 #include "keys/keyring.h"
+#include "log/checkpoint.h"
+#include "log/note.h"
 #include "sspf/pnr.h"
 #include "sspf/store.h"
 #include "storage/db.h"
@@ -341,6 +343,74 @@ TEST_CASE("every event of a normal day is signed by its principal", "[insider][s
   CHECK(Count(db.get(), "SELECT count(*) FROM events e JOIN event_signatures s ON "
                         "s.seq = e.seq WHERE s.signer != e.principal_id") == 1);  // the ingested failure
   CHECK(VerifyMessage(*w.auditor) == "ok");
+}
+
+}  // namespace
+
+namespace {
+
+TEST_CASE("nobody can make a checkpoint that verify attributes to another principal",
+          "[insider][checkpoints]") {
+  World w;
+  Result<std::string> kept = w.auditor->Checkpoint();
+  REQUIRE(kept.ok());
+  VerifyOptions with_kept;
+  with_kept.kept_checkpoint = *kept;
+  Result<VerifyReport> honest = w.auditor->Verify(with_kept);
+  REQUIRE(honest.ok());
+  CHECK(honest->kept_checkpoint_signer == w.auditor->principal().id);
+
+  // The school insider holds the store audit key (it is wrapped under the
+  // root key) and her own signing key, but not the auditor's.
+  Session::Impl* me = internal::SessionAccess::Get(*w.school);
+  const std::string origin = internal::LogOrigin(me->store_id);
+  Result<internal::Checkpoint> body_cp =
+      internal::OpenCheckpoint(*kept, internal::StoreVerifierKey(me->store_id,
+                                                                 me->audit_public_key).value(),
+                               origin);
+  REQUIRE(body_cp.ok());
+  const std::string body = internal::FormatCheckpoint(*body_cp).value();
+  const std::string store_only = internal::SignNote(body, origin, me->audit_secret_key).value();
+  auto verify_with = [&](const std::string& note) {
+    VerifyOptions o;
+    o.kept_checkpoint = note;
+    return w.auditor->Verify(o);
+  };
+  SECTION("signed by the store key only") {
+    Result<VerifyReport> r = verify_with(store_only);
+    CHECK(r.status().code() == StatusCode::kIntegrityViolation);
+    CHECK(r.status().message().find("not signed by any certified principal") !=
+          std::string::npos);
+  }
+  SECTION("a signature line in the auditor's name made with her key") {
+    std::string forged =
+        internal::CosignNote(store_only,
+                             internal::PrincipalNoteKeyName(me->store_id,
+                                                            w.auditor->principal().id),
+                             me->signing_secret_key)
+            .value();
+    Result<VerifyReport> r = verify_with(forged);
+    CHECK(r.status().code() == StatusCode::kIntegrityViolation);
+  }
+  SECTION("in the authority's name") {
+    std::string forged =
+        internal::CosignNote(store_only,
+                             internal::PrincipalNoteKeyName(me->store_id,
+                                                            internal::kAuthoritySigner),
+                             me->signing_secret_key)
+            .value();
+    CHECK(verify_with(forged).status().code() == StatusCode::kIntegrityViolation);
+  }
+  SECTION("her own signature is hers, never the auditor's") {
+    std::string own =
+        internal::CosignNote(store_only,
+                             internal::PrincipalNoteKeyName(me->store_id, me->me.id),
+                             me->signing_secret_key)
+            .value();
+    Result<VerifyReport> r = verify_with(own);
+    REQUIRE(r.ok());
+    CHECK(r->kept_checkpoint_signer == w.school->principal().id);
+  }
 }
 
 }  // namespace
