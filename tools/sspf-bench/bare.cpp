@@ -15,6 +15,7 @@
 
 #include "bench.h"
 #include "crypto/crypto.h"
+#include "log/audit_log.h"
 #include "session/bench_access.h"
 #include "storage/db.h"
 
@@ -161,6 +162,44 @@ size_t Bare::Query(const std::string& case_id) {
   sqlite3_reset(st);
   sink_ += bytes;
   return rows;
+}
+
+BareSignatures BareEd25519(const internal::Bytes& store_id, int n) {
+  BareSignatures r;
+  r.count = n;
+  std::vector<uint8_t> pk(crypto_sign_PUBLICKEYBYTES), sk(crypto_sign_SECRETKEYBYTES);
+  crypto_sign_keypair(pk.data(), sk.data());
+  std::vector<internal::Bytes> msgs;
+  msgs.reserve(static_cast<size_t>(n));
+  for (int i = 0; i < n; ++i) {
+    internal::Hash leaf_hash;
+    randombytes_buf(leaf_hash.data(), leaf_hash.size());
+    msgs.push_back(internal::EventSignedMessage(store_id, static_cast<uint64_t>(i), leaf_hash));
+  }
+  r.message_bytes = msgs.empty() ? 0 : msgs[0].size();
+  std::vector<uint8_t> sigs(static_cast<size_t>(n) * crypto_sign_BYTES);
+  auto a = Clock::now();
+  for (int i = 0; i < n; ++i) {
+    const internal::Bytes& m = msgs[static_cast<size_t>(i)];
+    crypto_sign_detached(&sigs[static_cast<size_t>(i) * crypto_sign_BYTES], nullptr, m.data(),
+                         m.size(), sk.data());
+  }
+  auto b = Clock::now();
+  int bad = 0;
+  for (int i = 0; i < n; ++i) {
+    const internal::Bytes& m = msgs[static_cast<size_t>(i)];
+    bad += crypto_sign_verify_detached(&sigs[static_cast<size_t>(i) * crypto_sign_BYTES],
+                                       m.data(), m.size(), pk.data()) != 0;
+  }
+  auto c = Clock::now();
+  sodium_memzero(sk.data(), sk.size());
+  if (bad != 0) {
+    std::fprintf(stderr, "sspf-bench: %d bare Ed25519 signatures do not verify\n", bad);
+    std::exit(1);
+  }
+  r.sign_s = Seconds(a, b) / n;
+  r.verify_s = Seconds(b, c) / n;
+  return r;
 }
 
 void Bare::Fail(const char* what) {

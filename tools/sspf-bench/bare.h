@@ -66,6 +66,18 @@ class Bare {
   size_t sink_ = 0;  // keeps the column reads from being optimised away
 };
 
+// The bare side of the event_signature figures: n messages of the size the
+// library signs per event (EventSignedMessage over the store id, a seq and a
+// leaf hash), each signed with crypto_sign_detached, then all verified with
+// crypto_sign_verify_detached, under one fresh key pair.  Only the libsodium
+// calls are timed.
+struct BareSignatures {
+  size_t message_bytes = 0;
+  int count = 0;
+  double sign_s = 0, verify_s = 0;  // per signature
+};
+BareSignatures BareEd25519(const internal::Bytes& store_id, int n);
+
 }  // namespace sspf::bench
 
 #endif  // SSPF_TOOLS_SSPF_BENCH_BARE_H_

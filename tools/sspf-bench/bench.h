@@ -49,6 +49,7 @@ struct Sizes {
   int durable_reads = 0;                       // audited_read, per side
   int batched_reads = 0;                       // batched_read, per side
   int queries = 0;                             // audit_query, per side
+  int signatures = 0;                          // event_signature_*, bare side
 };
 Sizes SizesFor(bool quick);
 
@@ -58,10 +59,12 @@ struct Figure {
   std::string unit;
   double baseline = 0;
   double ratio = 0;
-  std::string goal;  // e.g. ">= 0.7"
+  std::string goal;  // e.g. ">= 0.7"; kNoGoal: informational, met is true
   bool met = false;
   std::string note;
 };
+
+inline constexpr char kNoGoal[] = "none";
 
 SecretBytes FixedKey(uint8_t tag);
 

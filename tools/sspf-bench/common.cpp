@@ -44,6 +44,7 @@ Sizes SizesFor(bool quick) {
     s.durable_reads = 150;
     s.batched_reads = 3000;
     s.queries = 30;
+    s.signatures = 5000;
   } else {
     s.small_cases = 1000;
     s.small_events = 1000;  // at least: the cases' own events come first
@@ -52,6 +53,7 @@ Sizes SizesFor(bool quick) {
     s.durable_reads = 600;
     s.batched_reads = 20000;
     s.queries = 100;
+    s.signatures = 20000;
   }
   return s;
 }

@@ -7,6 +7,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "bare.h"
 #include "bench.h"
@@ -26,6 +27,9 @@ class Figures {
   Figure Growth();
   std::optional<Figure> LogVerify();
   Figure VerifyPeakRss();
+  // event_signature_read and event_signature_verify; after AuditedRead,
+  // BatchedRead and LogVerify, whose per-operation times they use.
+  std::vector<Figure> EventSignature();
 
  private:
   size_t Pick(const World& w);
@@ -38,6 +42,9 @@ class Figures {
   std::mt19937_64 rng_{42};
   uint64_t small_n_ = 0;
   std::string big_desc_;
+  // Per operation, from the figures above (seconds).
+  double durable_read_s_ = 0, batched_read_s_ = 0, verify_event_s_ = 0;
+  uint64_t verified_events_ = 0;
 };
 
 }  // namespace sspf::bench

@@ -4,7 +4,8 @@
 // Files: common.cpp (progress, sizes), world.cpp (the populated stores),
 // bare.cpp (the bare SQLCipher + libsodium baselines), hashes.cpp (raw
 // SHA-256 roots), rss.cpp (peak RSS of Verify in a child), figures.cpp (the
-// six figures), report.cpp (machine and output), main.cpp (arguments, run).
+// §11 figures and the event signature cost), report.cpp (machine and output),
+// main.cpp (arguments, run).
 //
 //   sspf-bench [--quick] [--json] [--dir DIR] [--keep]
 //
@@ -23,6 +24,7 @@
 #include <optional>
 #include <string>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 #include "bare.h"
@@ -96,6 +98,7 @@ int Main(int argc, char** argv) {
   if (!f) return 1;
   figs.push_back(*f);
   figs.push_back(measure.VerifyPeakRss());
+  for (Figure& sig : measure.EventSignature()) figs.push_back(std::move(sig));
 
   const double total_s = Seconds(t_start, Clock::now());
   const Machine machine = DescribeMachine(dir, bare.db());

@@ -114,11 +114,12 @@ void PrintReport(bool json, const std::vector<Figure>& figs, const Machine& mach
   } else {
     std::printf("sspf-bench (%s)\n", command.c_str());
     for (const auto& kv : machine) std::printf("  %-10s %s\n", kv.first.c_str(), kv.second.c_str());
-    std::printf("\n%-20s %14s %14s %-9s %8s %-7s %s\n", "figure", "libsspf", "baseline",
+    std::printf("\n%-22s %14s %14s %-9s %8s %-7s %s\n", "figure", "libsspf", "baseline",
                 "unit", "ratio", "goal", "met");
     for (const Figure& f : figs) {
-      std::printf("%-20s %14.4g %14.4g %-9s %8.3f %-7s %s\n", f.name.c_str(), f.value,
-                  f.baseline, f.unit.c_str(), f.ratio, f.goal.c_str(), f.met ? "yes" : "NO");
+      std::printf("%-22s %14.4g %14.4g %-9s %8.3f %-7s %s\n", f.name.c_str(), f.value,
+                  f.baseline, f.unit.c_str(), f.ratio, f.goal.c_str(),
+                  f.goal == kNoGoal ? "-" : f.met ? "yes" : "NO");
     }
     std::printf("\n");
     for (const Figure& f : figs) std::printf("%s: %s\n", f.name.c_str(), f.note.c_str());
