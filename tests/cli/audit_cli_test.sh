@@ -38,6 +38,12 @@ check "verify says ok" grep -q "^ok: " <<<"$out"
 check "no progress when stderr is not a terminal" test -z "$err"
 expect 0 "${E[@]}" audit verify --checkpoint "$work/kept.note" --json
 check "verify --json consistent" test "$(json "j['kept_checkpoint_consistent']")" = True
+# The kept checkpoint is attributed to the auditor who made it.
+expect 0 "${E[@]}" whoami --json
+auditor_id=$(json "j['id']")
+expect 0 "${E[@]}" audit verify --checkpoint "$work/kept.note" --json
+check "kept checkpoint signed by the auditor" test "$(json "j['kept_checkpoint_signer']")" = "$auditor_id"
+check "the maker's signature line" grep -q $'^\xe2\x80\x94 sspf.local/[0-9a-f]*/'"$auditor_id " "$work/kept.note"
 
 # Inclusion proof, checked in Python from the RFC 9162 algorithm.
 expect 0 "${E[@]}" audit prove --index 2 --checkpoint "$work/kept.note" --json

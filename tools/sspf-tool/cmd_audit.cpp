@@ -166,7 +166,10 @@ int Verify(Context& ctx) {
       [&](const VerifyReport& v) {
         *ctx.out << "ok: " << v.tree_size << " events, root " << Base64(v.root) << ", "
                  << v.checkpoints_checked << " stored checkpoints checked";
-        if (kept) *ctx.out << ", extends the kept checkpoint";
+        if (kept) {
+          *ctx.out << ", extends the kept checkpoint signed by principal "
+                   << v.kept_checkpoint_signer;
+        }
         *ctx.out << "\n";
       });
 }
