@@ -298,6 +298,11 @@ Result<std::vector<std::string>> SplitNames(const std::string& s) {
   return out;
 }
 
+std::string TrustAnchorLines(const std::vector<uint8_t>& public_key, const std::string& indent) {
+  return indent + "trust-anchor " + Base64(public_key) + "\n" + indent + "fingerprint  " +
+         TrustAnchorFingerprint(public_key) + "\n";
+}
+
 Result<UnixSeconds> ParseTime(const std::string& s) {
   if (!s.empty() && s.find_first_not_of("0123456789") == std::string::npos &&
       s.size() < 16) {

@@ -163,6 +163,10 @@ inline Status WriteFileAtomically(const std::string& path, const std::string& da
   return ::sspf::WriteFileAtomically(path, data, 0644);
 }
 inline std::string Base64(const std::vector<uint8_t>& b) { return Base64Encode(b); }
+// The trust anchor as init and audit trust-anchor print it: the lines
+// "trust-anchor <base64 key>" and "fingerprint  <fingerprint>", each after
+// `indent` and ending in a newline.
+std::string TrustAnchorLines(const std::vector<uint8_t>& public_key, const std::string& indent);
 
 // Registration functions, one per command file.
 void RegisterStoreCommands();   // init, whoami, user ...   (cmd_store.cpp)
