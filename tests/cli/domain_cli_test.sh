@@ -5,38 +5,14 @@ TOOL=$1
 . "$(dirname "$0")/lib.sh"
 PY=${PYTHON:-python3}
 
-# A fictitious personnummer (YYYYMMDDNNNC, correct check digit) for someone
-# born `years` ago on 10 March.
-make_pnr() {
-  "$PY" - "$1" "$2" <<'EOF'
-import datetime, sys
-years, serial = int(sys.argv[1]), int(sys.argv[2])
-y = datetime.date.today().year - years
-ten = "%02d0310%03d" % (y % 100, serial)
-s = 0
-for i, ch in enumerate(ten[:9]):
-    d = int(ch) * (2 if i % 2 == 0 else 1)
-    s += d - 9 if d > 9 else d
-print("%d0310%03d%d" % (y, serial, (10 - s % 10) % 10))
-EOF
-}
 not_in_digits() { ! grep -q '[0-9]' <<<"$1"; }
 in_days() { "$PY" -c "import datetime; print(datetime.date.today() + datetime.timedelta(days=$1))"; }
 
 admin_pw=$(pass_file anna "admin passphrase one")
 expect 0 "$TOOL" init --admin anna --passphrase-file "$admin_pw" --json
-for spec in "kim coordination coordinator" "sara school member" "olle school member" \
-            "sam social member" "per police member" "lia leisure member" \
-            "eva coordination auditor"; do
-  set -- $spec
-  pw=$(pass_file "$1" "$1 passphrase 123")
-  expect 0 "$TOOL" --user anna --passphrase-file "$admin_pw" user add "$1" --actor "$2" \
-         --role "$3" --new-passphrase-file "$pw"
-done
-as() {  # as NAME ARGS...: run the tool as a principal
-  local who=$1; shift
-  "$TOOL" --user "$who" --passphrase-file "$work/$who.pw" "$@"
-}
+add_users "$admin_pw" "kim coordination coordinator" "sara school member" \
+  "olle school member" "sam social member" "per police member" "lia leisure member" \
+  "eva coordination auditor"
 # Each content actor's first member holds its key; unlocking once delivers it
 # to later members (olle gets the school key from sara).
 expect 0 as sara whoami

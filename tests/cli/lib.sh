@@ -37,6 +37,36 @@ pass_file() {  # pass_file NAME TEXT -> path
 json() {  # json EXPR: evaluates EXPR on the JSON document in $out (as j)
   "${PYTHON:-python3}" -c "import json,sys; j=json.loads(sys.stdin.read()); print($1)" <<<"$out"
 }
+# add_users ADMIN_PW "NAME ACTOR ROLE"...: the admin anna adds each principal,
+# with the passphrase "NAME passphrase 123" in $work/NAME.pw.
+add_users() {
+  local admin_pw=$1 spec; shift
+  for spec in "$@"; do
+    set -- $spec
+    pass_file "$1" "$1 passphrase 123" >/dev/null
+    expect 0 "$TOOL" --user anna --passphrase-file "$admin_pw" user add "$1" --actor "$2" \
+           --role "$3" --new-passphrase-file "$work/$1.pw"
+  done
+}
+as() {  # as NAME ARGS...: run the tool as a principal added by add_users
+  local who=$1; shift
+  "$TOOL" --user "$who" --passphrase-file "$work/$who.pw" "$@"
+}
+# make_pnr YEARS SERIAL: a fictitious personnummer (YYYYMMDDNNNC, correct
+# check digit) for someone born YEARS ago on 10 March.
+make_pnr() {
+  "${PYTHON:-python3}" - "$1" "$2" <<'EOF'
+import datetime, sys
+years, serial = int(sys.argv[1]), int(sys.argv[2])
+y = datetime.date.today().year - years
+ten = "%02d0310%03d" % (y % 100, serial)
+s = 0
+for i, ch in enumerate(ten[:9]):
+    d = int(ch) * (2 if i % 2 == 0 else 1)
+    s += d - 9 if d > 9 else d
+print("%d0310%03d%d" % (y, serial, (10 - s % 10) % 10))
+EOF
+}
 finish() {
   if [ "$fails" -ne 0 ]; then echo "$fails check(s) failed" >&2; exit 1; fi
   echo "all checks passed"

@@ -6,11 +6,6 @@ TOOL=$1
 . "$(dirname "$0")/lib.sh"
 
 admin_pw=$(pass_file anna "admin passphrase one")
-as() {  # as NAME ARGS...: run the tool as a principal of $SSPF_STORE
-  local who=$1; shift
-  "$TOOL" --user "$who" --passphrase-file "$work/$who.pw" "$@"
-}
-
 expect 0 "$TOOL" init --admin anna --passphrase-file "$admin_pw"
 init_text=$out
 anchor=$(sed -n 's/^  trust-anchor \(.*\)$/\1/p' <<<"$init_text")
@@ -19,12 +14,8 @@ check "init prints a base64 key of 32 bytes" \
   test "$(printf '%s' "$anchor" | base64 -d 2>/dev/null | wc -c)" = 32
 check "the fingerprint is sha256 of the key, grouped" test "$fingerprint" = \
   "$(printf '%s' "$anchor" | base64 -d | sha256sum | cut -c1-32 | sed 's/..../&-/g; s/-$//')"
-for spec in "kim coordination coordinator" "sara school member" "per police member" \
-            "eva coordination auditor"; do
-  set -- $spec
-  pass_file "$1" "$1 passphrase 123" >/dev/null
-  expect 0 as anna user add "$1" --actor "$2" --role "$3" --new-passphrase-file "$work/$1.pw"
-done
+add_users "$admin_pw" "kim coordination coordinator" "sara school member" \
+  "per police member" "eva coordination auditor"
 
 for who in anna kim sara per eva; do
   expect 0 as "$who" audit trust-anchor

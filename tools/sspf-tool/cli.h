@@ -9,9 +9,11 @@
 
 #include <boost/program_options.hpp>
 #include <functional>
+#include <initializer_list>
 #include <iosfwd>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sspf/civil_time.h"
@@ -143,6 +145,49 @@ int Show(Context& ctx, const Result<T>& result, Json json, Text text) {
   }
   return kExitOk;
 }
+
+// A text option that may carry a name or a reason (DESIGN §9: nothing
+// personal on argv).  --OPT TEXT is kept for test data, but argv is visible
+// to other local users in /proc/PID/cmdline, so --OPT-file F reads the value
+// from a file instead, or from stdin when F is "-"; a repeated option
+// (--guardian) reads one value per line, empty lines ignored.  When neither
+// is given and the value is required, it is asked for with a one-line
+// prompt on stderr if stdin is a terminal.  A value from a file, stdin or
+// the prompt loses one line end and is checked by the library like one from
+// argv (UTF-8, no control characters, StoreOptions::max_text_bytes); longer
+// than that is a usage error.  The values are wiped on destruction.
+class TextArg {
+ public:
+  // option: "name" for --name and --name-file; what: "the youth's name"
+  // (the prompt); repeated: the option may be given more than once.
+  TextArg(std::string option, std::string what, bool repeated = false);
+  ~TextArg();
+  TextArg(const TextArg&) = delete;
+  TextArg& operator=(const TextArg&) = delete;
+
+  // Adds --OPT (with `help` and the /proc warning) and --OPT-file to desc.
+  void AddTo(po::options_description& desc, const std::string& help);
+  // After parsing: reads --OPT-file, or prompts for a missing required
+  // value.  kInvalidArgument (a usage error, one line naming the option,
+  // never the value) when both forms are given, the file cannot be read or
+  // is over the limit, or a required value is missing.
+  Status Read(bool required);
+  bool reads_stdin() const { return file_ == "-"; }
+  // The value ("" when none was given), and every value of a repeated option.
+  const std::string& value() const;
+  const std::vector<std::string>& values() const { return values_; }
+
+ private:
+  std::string option_, what_;
+  bool repeated_;
+  std::vector<std::string> values_;
+  std::string file_;
+};
+// Reads each arg (TextArg::Read with its `required`); a usage error when
+// more than one of them, or one of them and another option (other_stdin),
+// would read stdin.
+Status ReadTextArgs(std::initializer_list<std::pair<TextArg*, bool>> args,
+                    bool other_stdin = false);
 
 // Helpers for option values.
 // A comma list as std::getline reads it: SplitList (sspf/lists.h) without a

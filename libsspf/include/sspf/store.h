@@ -8,7 +8,10 @@
 //
 // Files: <path> (SQLCipher database) and <path>.keyring (the root key
 // wrapped per principal).  Both are needed; neither reveals anything without
-// a principal's passphrase or key.
+// a principal's passphrase or key.  Create, Open and ResetWithRecoveryKey
+// return kInvalidArgument ("... is a symbolic link; give the real path"),
+// before they read or write any file, when either path is a symbolic link:
+// a link planted by another local user could redirect the store.
 #ifndef SSPF_STORE_H_
 #define SSPF_STORE_H_
 

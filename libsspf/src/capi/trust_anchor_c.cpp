@@ -3,6 +3,7 @@
 // C ABI: the trust anchor of a session (sspf_session_trust_anchor).
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 
 #include "capi/capi_internal.h"
 #include "sspf/json.h"
@@ -20,17 +21,12 @@ sspf_status sspf_session_trust_anchor(sspf_session_t* session, uint8_t** out_key
   return WithSession(session, {{out_key, "out_key"}, {out_key_len, "out_key_len"}}, out_error,
                      [&](sspf::Session& s) {
     const sspf::TrustAnchorInfo anchor = s.TrustAnchor();
-    char* json = out_json != nullptr ? CopyOut(sspf::TrustAnchorJson(anchor)) : nullptr;
-    uint8_t* key;
-    try {
-      key = CopyOut(anchor.public_key.data(), anchor.public_key.size());
-    } catch (...) {
-      sspf_free(json);
-      throw;
-    }
-    if (out_json != nullptr) *out_json = json;
-    *out_key = key;
+    // All outputs or none: the document is released if the key cannot be.
+    std::unique_ptr<char, void (*)(void*)> json(
+        out_json != nullptr ? CopyOut(sspf::TrustAnchorJson(anchor)) : nullptr, sspf_free);
+    *out_key = CopyOut(anchor.public_key.data(), anchor.public_key.size());
     *out_key_len = anchor.public_key.size();
+    if (out_json != nullptr) *out_json = json.release();
     return sspf::Status::Ok();
   });
 }
