@@ -10,7 +10,7 @@ PY=${PYTHON:-python3}
 admin_pw=$(pass_file anna "admin passphrase one")
 expect 0 "$TOOL" init --admin anna --passphrase-file "$admin_pw" --json
 add_users "$admin_pw" "kim coordination coordinator" "sara school member" \
-  "per police member"
+  "per police member" "sam social member"
 # in_stdin TEXT NAME ARGS...: as NAME ARGS with TEXT on stdin; sets out, err, rc.
 in_stdin() {
   local text=$1; shift
@@ -19,6 +19,7 @@ in_stdin() {
 }
 expect 0 as sara whoami
 expect 0 as per whoami
+expect 0 as sam whoami
 
 # ---- subject add: --name-file, --guardian-file (a file each, or stdin) -----------------
 make_pnr 16 201 > "$work/pnr1.txt"
@@ -111,6 +112,15 @@ check "purpose from the file" test "$(json "j['consents'][0]['purpose']")" = "SS
 check "form ref from stdin" test "$(json "j['consents'][0]['form_ref']")" = "blankett 2026-117"
 expect 2 as kim consent grant --case "$case_id" --party youth --actors school --categories police \
        --until "$until" --purpose "SSPF" --purpose-file "$work/purpose.txt"
+printf 'blankett 2026-118\n' > "$work/form-ref.txt"
+in_stdin $'SSPF för ungdomen\n' kim consent grant --case "$case_id" --party youth \
+  --actors school,police --categories police --until "$until" --purpose-file - \
+  --form-ref-file "$work/form-ref.txt" --json
+check "consent grant --purpose-file -: exit 0" test "$rc" = 0
+expect 0 as kim consent list --case "$case_id" --json
+check "purpose from stdin, form ref from the file" \
+  test "$(json "[(c['purpose'], c['form_ref']) for c in j['consents'] if c['party'] == 'youth'][0]")" = \
+  "('SSPF för ungdomen', 'blankett 2026-118')"
 
 # ---- entry disclose --reason-file, entry read --purpose-file, grant --reason-file -------
 printf 'Anträffad vid ordningsstörning.\n' > "$work/police.txt"
@@ -121,6 +131,10 @@ expect 2 as per entry disclose "$entry" --to school --provision "OSL 10 kap. 18 
 check "provision without a reason: required" grep -q -- "--reason or --reason-file" <<<"$err"
 expect 0 as per entry disclose "$entry" --to school --provision "OSL 10 kap. 18 a §" \
        --reason-file "$work/reason.txt" --json
+in_stdin $'Risk för brott\n' per entry disclose "$entry" --to social \
+  --provision "OSL 10 kap. 18 a §" --reason-file - --json
+check "entry disclose --reason-file -: exit 0" test "$rc" = 0
+check "entry disclose --reason-file -: a disclosure id" test -n "$(json "j['id']")"
 in_stdin $'SSPF-möte\n' sara entry read "$entry" --purpose-file - --json
 check "entry read --purpose-file -: exit 0" test "$rc" = 0
 check "entry read --purpose-file -: the body" test "$(json "j['body']")" = \
