@@ -152,6 +152,14 @@ check "grant --reason-file -: exit 0" test "$rc" = 0
 check "grant --reason-file -: an id" test -n "$(json "j['id']")"
 expect 0 as per grant emergency --case "$case_id" --provision "OSL 10 kap. 2 §" \
        --reason-file "$work/reason.txt" --hours 1
+if command -v script >/dev/null 2>&1; then
+  printf 'Akut skyddsbehov\n' | script -qec "$(printf '%q ' "$TOOL" --user per \
+    --passphrase-file "$work/per.pw" grant emergency --case "$case_id" \
+    --provision "OSL 10 kap. 2 §" --hours 1 --json)" /dev/null > "$work/tty-grant.out" 2>&1
+  check "grant prompt: one line asking for the reason" \
+    grep -q "Reason (motivering): " "$work/tty-grant.out"
+  check "grant prompt: the grant is made" grep -q '"id":"' "$work/tty-grant.out"
+fi
 
 # --help says why the -file forms exist.
 for c in "subject add" "consent grant" "entry read" "entry disclose" "grant emergency"; do

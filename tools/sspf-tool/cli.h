@@ -146,9 +146,10 @@ int Show(Context& ctx, const Result<T>& result, Json json, Text text) {
   return kExitOk;
 }
 
-// A text option that may carry a name or a reason (DESIGN §9: nothing
-// personal on argv).  --OPT TEXT is kept for test data, but argv is visible
-// to other local users in /proc/PID/cmdline, so --OPT-file F reads the value
+// A text option that may carry a name or a reason: nothing personal belongs
+// on argv (DESIGN §9 says so of passphrases; the same holds for names).
+// --OPT TEXT is kept for test data, but argv is visible to other local
+// users in /proc/PID/cmdline, so --OPT-file F reads the value
 // from a file instead, or from stdin when F is "-"; a repeated option
 // (--guardian) reads one value per line, empty lines ignored.  When neither
 // is given and the value is required, it is asked for with a one-line
@@ -158,7 +159,7 @@ int Show(Context& ctx, const Result<T>& result, Json json, Text text) {
 // than that is a usage error.  The values are wiped on destruction.
 class TextArg {
  public:
-  // option: "name" for --name and --name-file; what: "the youth's name"
+  // option: "name" for --name and --name-file; what: "Name of the youth"
   // (the prompt); repeated: the option may be given more than once.
   TextArg(std::string option, std::string what, bool repeated = false);
   ~TextArg();
