@@ -574,6 +574,7 @@ int main(void) {
   TestScenario(dir);
   TestRecovery(dir);
   TestEnumRanges(dir);
+  TestTrustAnchor(dir);
   RemoveTree(dir);
   printf("c_api_test: %d checks, %d failed\n", g_checks, g_failures);
   return g_failures == 0 ? 0 : 1;

@@ -71,5 +71,7 @@ int IsDocument(const char* json, const char* list);
 
 /* c_api_enum_test.c: enum arguments out of range. */
 void TestEnumRanges(const char* dir);
+/* c_api_trust_anchor_test.c: sspf_session_trust_anchor. */
+void TestTrustAnchor(const char* dir);
 
 #endif /* SSPF_TESTS_C_API_C_API_TEST_H_ */

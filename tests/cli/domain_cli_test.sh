@@ -5,21 +5,6 @@ TOOL=$1
 . "$(dirname "$0")/lib.sh"
 PY=${PYTHON:-python3}
 
-# A fictitious personnummer (YYYYMMDDNNNC, correct check digit) for someone
-# born `years` ago on 10 March.
-make_pnr() {
-  "$PY" - "$1" "$2" <<'EOF'
-import datetime, sys
-years, serial = int(sys.argv[1]), int(sys.argv[2])
-y = datetime.date.today().year - years
-ten = "%02d0310%03d" % (y % 100, serial)
-s = 0
-for i, ch in enumerate(ten[:9]):
-    d = int(ch) * (2 if i % 2 == 0 else 1)
-    s += d - 9 if d > 9 else d
-print("%d0310%03d%d" % (y, serial, (10 - s % 10) % 10))
-EOF
-}
 not_in_digits() { ! grep -q '[0-9]' <<<"$1"; }
 in_days() { "$PY" -c "import datetime; print(datetime.date.today() + datetime.timedelta(days=$1))"; }
 

@@ -52,6 +52,21 @@ as() {  # as NAME ARGS...: run the tool as a principal added by add_users
 json() {  # json EXPR: evaluates EXPR on the JSON document in $out (as j)
   "${PYTHON:-python3}" -c "import json,sys; j=json.loads(sys.stdin.read()); print($1)" <<<"$out"
 }
+# make_pnr YEARS SERIAL: a fictitious personnummer (YYYYMMDDNNNC, correct
+# check digit) for someone born YEARS ago on 10 March.
+make_pnr() {
+  "${PYTHON:-python3}" - "$1" "$2" <<'EOF'
+import datetime, sys
+years, serial = int(sys.argv[1]), int(sys.argv[2])
+y = datetime.date.today().year - years
+ten = "%02d0310%03d" % (y % 100, serial)
+s = 0
+for i, ch in enumerate(ten[:9]):
+    d = int(ch) * (2 if i % 2 == 0 else 1)
+    s += d - 9 if d > 9 else d
+print("%d0310%03d%d" % (y, serial, (10 - s % 10) % 10))
+EOF
+}
 finish() {
   if [ "$fails" -ne 0 ]; then echo "$fails check(s) failed" >&2; exit 1; fi
   echo "all checks passed"

@@ -256,6 +256,117 @@ int PrintDone(Context& ctx, const std::string& text, const std::string& document
   return kExitOk;
 }
 
+// ---- Text options (names, reasons) ------------------------------------------------
+
+namespace {
+// The most values a repeated option reads from one file (more than the
+// library accepts, so that the library names its own limit).
+constexpr size_t kMaxFileValues = 16;
+
+// Reads at most cap bytes of `file` ("-": stdin) into *text; *over when
+// there was more.
+Status ReadCapped(const std::string& file, size_t cap, const std::string& option,
+                  std::string* text, bool* over) {
+  std::ifstream f;
+  std::istream* in = &std::cin;
+  if (file != "-") {
+    f.open(file, std::ios::binary);
+    if (!f) return InvalidArgument("cannot read the " + option + " file");
+    in = &f;
+  }
+  text->assign(cap + 1, '\0');
+  in->read(&(*text)[0], static_cast<std::streamsize>(text->size()));
+  text->resize(static_cast<size_t>(in->gcount()));
+  *over = text->size() > cap;
+  return Status::Ok();
+}
+}  // namespace
+
+TextArg::TextArg(std::string option, std::string what, bool repeated)
+    : option_(std::move(option)), what_(std::move(what)), repeated_(repeated) {}
+
+TextArg::~TextArg() {
+  for (std::string& v : values_) Wipe(&v);
+}
+
+void TextArg::AddTo(po::options_description& desc, const std::string& help) {
+  const std::string file_option = option_ + "-file";
+  desc.add_options()
+      (option_.c_str(), po::value<std::vector<std::string>>(&values_),
+       (help + ".  NOTE: values on argv are visible to other local users in "
+               "/proc/PID/cmdline; use --" + file_option + " for real data").c_str())
+      (file_option.c_str(), po::value<std::string>(&file_),
+       (repeated_ ? "read them from this file, one per line ('-': stdin)"
+                  : "read it from this file ('-': stdin)"));
+}
+
+const std::string& TextArg::value() const {
+  static const std::string kNone;
+  return values_.empty() ? kNone : values_.front();
+}
+
+Status TextArg::Read(bool required) {
+  const std::string opt = "--" + option_, file_opt = opt + "-file";
+  if (!values_.empty() && !file_.empty()) {
+    return InvalidArgument("give either " + opt + " or " + file_opt + ", not both");
+  }
+  if (!repeated_ && values_.size() > 1) return InvalidArgument(opt + " is given more than once");
+  const size_t max = StoreOptions().max_text_bytes;
+  const std::string limit = std::to_string(max) + " bytes";
+  std::string text;
+  if (!file_.empty()) {
+    // One value and its line end, or kMaxFileValues of them.
+    bool over = false;
+    const size_t cap = (max + 2) * (repeated_ ? kMaxFileValues : 1);
+    SSPF_RETURN_IF_ERROR(ReadCapped(file_, cap, file_opt, &text, &over));
+    if (over) {
+      Wipe(&text);
+      return InvalidArgument(file_opt + " is over the limit (" +
+                             (repeated_ ? std::to_string(kMaxFileValues) + " lines of " : "") +
+                             limit + ")");
+    }
+  } else if (values_.empty() && required && ::isatty(STDIN_FILENO) == 1) {
+    std::cerr << what_ << ": " << std::flush;
+    std::getline(std::cin, text);
+  } else {
+    if (required && values_.empty()) {
+      return InvalidArgument(opt + " or " + file_opt + " is required");
+    }
+    return Status::Ok();
+  }
+  // A single value is the whole text but one line end (a line break inside
+  // it is refused by the library, as on argv); a repeated one is a line each.
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t end = repeated_ ? text.find('\n', pos) : std::string::npos;
+    if (end == std::string::npos) end = text.size();
+    std::string v = text.substr(pos, end - pos);
+    pos = end + 1;
+    if (!v.empty() && v.back() == '\n') v.pop_back();
+    if (!v.empty() && v.back() == '\r') v.pop_back();
+    if (v.size() > max) {
+      Wipe(&v);
+      Wipe(&text);
+      return InvalidArgument(file_opt + ": a value is over the limit (" + limit + ")");
+    }
+    if (!v.empty()) values_.push_back(std::move(v));
+  }
+  Wipe(&text);
+  if (required && values_.empty()) {
+    return InvalidArgument("no value for " + opt + " (give " + file_opt + " F, or " +
+                           file_opt + " - for stdin)");
+  }
+  return Status::Ok();
+}
+
+Status ReadTextArgs(std::initializer_list<std::pair<TextArg*, bool>> args, bool other_stdin) {
+  int stdin_readers = other_stdin ? 1 : 0;
+  for (const auto& a : args) stdin_readers += a.first->reads_stdin() ? 1 : 0;
+  if (stdin_readers > 1) return InvalidArgument("only one option may read stdin ('-')");
+  for (const auto& a : args) SSPF_RETURN_IF_ERROR(a.first->Read(a.second));
+  return Status::Ok();
+}
+
 std::vector<std::string> SplitArgList(const std::string& s) {
   std::vector<std::string> items = SplitList(s);
   if (items.back().empty()) items.pop_back();
@@ -296,6 +407,11 @@ Result<std::vector<std::string>> SplitNames(const std::string& s) {
     if (item.empty()) return InvalidArgument("empty name in the list");
   }
   return out;
+}
+
+std::string TrustAnchorLines(const std::vector<uint8_t>& public_key, const std::string& indent) {
+  return indent + "trust-anchor " + Base64(public_key) + "\n" + indent + "fingerprint  " +
+         TrustAnchorFingerprint(public_key) + "\n";
 }
 
 Result<UnixSeconds> ParseTime(const std::string& s) {

@@ -9,9 +9,11 @@
 
 #include <boost/program_options.hpp>
 #include <functional>
+#include <initializer_list>
 #include <iosfwd>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sspf/civil_time.h"
@@ -144,6 +146,50 @@ int Show(Context& ctx, const Result<T>& result, Json json, Text text) {
   return kExitOk;
 }
 
+// A text option that may carry a name or a reason: nothing personal belongs
+// on argv (DESIGN §9 says so of passphrases; the same holds for names).
+// --OPT TEXT is kept for test data, but argv is visible to other local
+// users in /proc/PID/cmdline, so --OPT-file F reads the value
+// from a file instead, or from stdin when F is "-"; a repeated option
+// (--guardian) reads one value per line, empty lines ignored.  When neither
+// is given and the value is required, it is asked for with a one-line
+// prompt on stderr if stdin is a terminal.  A value from a file, stdin or
+// the prompt loses one line end and is checked by the library like one from
+// argv (UTF-8, no control characters, StoreOptions::max_text_bytes); longer
+// than that is a usage error.  The values are wiped on destruction.
+class TextArg {
+ public:
+  // option: "name" for --name and --name-file; what: "Name of the youth"
+  // (the prompt); repeated: the option may be given more than once.
+  TextArg(std::string option, std::string what, bool repeated = false);
+  ~TextArg();
+  TextArg(const TextArg&) = delete;
+  TextArg& operator=(const TextArg&) = delete;
+
+  // Adds --OPT (with `help` and the /proc warning) and --OPT-file to desc.
+  void AddTo(po::options_description& desc, const std::string& help);
+  // After parsing: reads --OPT-file, or prompts for a missing required
+  // value.  kInvalidArgument (a usage error, one line naming the option,
+  // never the value) when both forms are given, the file cannot be read or
+  // is over the limit, or a required value is missing.
+  Status Read(bool required);
+  bool reads_stdin() const { return file_ == "-"; }
+  // The value ("" when none was given), and every value of a repeated option.
+  const std::string& value() const;
+  const std::vector<std::string>& values() const { return values_; }
+
+ private:
+  std::string option_, what_;
+  bool repeated_;
+  std::vector<std::string> values_;
+  std::string file_;
+};
+// Reads each arg (TextArg::Read with its `required`); a usage error when
+// more than one of them, or one of them and another option (other_stdin),
+// would read stdin.
+Status ReadTextArgs(std::initializer_list<std::pair<TextArg*, bool>> args,
+                    bool other_stdin = false);
+
 // Helpers for option values.
 // A comma list as std::getline reads it: SplitList (sspf/lists.h) without a
 // last empty item, so "" gives none and "a," gives "a".
@@ -163,6 +209,10 @@ inline Status WriteFileAtomically(const std::string& path, const std::string& da
   return ::sspf::WriteFileAtomically(path, data, 0644);
 }
 inline std::string Base64(const std::vector<uint8_t>& b) { return Base64Encode(b); }
+// The trust anchor as init and audit trust-anchor print it: the lines
+// "trust-anchor <base64 key>" and "fingerprint  <fingerprint>", each after
+// `indent` and ending in a newline.
+std::string TrustAnchorLines(const std::vector<uint8_t>& public_key, const std::string& indent);
 
 // Registration functions, one per command file.
 void RegisterStoreCommands();   // init, whoami, user ...   (cmd_store.cpp)

@@ -1,5 +1,6 @@
-// Access-log commands for auditors: audit checkpoint | verifier-key | verify |
-// prove | export | query | extract | review (DESIGN §6, §9).
+// Access-log commands for auditors: audit checkpoint | verifier-key |
+// trust-anchor | verify | prove | export | query | extract | review
+// (DESIGN §6, §9, §13).
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -131,6 +132,60 @@ int VerifierKeyCmd(Context& ctx) {
   if (!s) return exit;
   return Show(ctx, s->VerifierKey(), VerifierKeyJson,
               [&](const std::string& vkey) { *ctx.out << vkey << "\n"; });
+}
+
+// The anchor kept out of band (--expect FILE): the first line of the file
+// that holds a base64 key alone or after the word "trust-anchor" (the first
+// line audit trust-anchor prints).
+Status ReadExpectedAnchor(const std::string& path, std::string* key) {
+  if (path.empty()) return Status::Ok();
+  std::ifstream in(path);
+  if (!in) return InvalidArgument("cannot read the --expect file");
+  std::string line;
+  for (int n = 0; n < 1000 && std::getline(in, line); ++n) {
+    std::istringstream words(line);
+    std::string word, extra;
+    if (!(words >> word)) continue;
+    if (word == "trust-anchor" && !(words >> word)) continue;
+    if (word.size() == 44 && !(words >> extra)) {
+      *key = word;
+      return Status::Ok();
+    }
+  }
+  return InvalidArgument(
+      "the --expect file holds no trust anchor (a base64 key of 44 characters, alone on a "
+      "line or after 'trust-anchor', as audit trust-anchor prints it)");
+}
+
+int TrustAnchorCmd(Context& ctx) {
+  po::options_description desc("Options");
+  std::string expect_file, expected;
+  desc.add_options()("expect", po::value<std::string>(&expect_file),
+                     "a copy of the anchor kept out of band (e.g. from init, with the auditor); "
+                     "exit 6 if this session's anchor differs");
+  int exit = 0;
+  std::optional<Session> s = ParseAndOpen(
+      ctx,
+      "audit trust-anchor [--expect FILE]\n\n"
+      "Prints the trust anchor pinned in your own keyring entry: the store\n"
+      "authority's public key (base64) that every certificate your sessions rely\n"
+      "on is checked against, and its fingerprint (SHA-256, to read aloud).  Any\n"
+      "principal may run it.  With --expect, compares it with a copy kept out of\n"
+      "band (init printed it) and exits 6 on a mismatch.  Example:\n"
+      "  sspf-tool audit trust-anchor > anchor.txt       # once, kept offline\n"
+      "  sspf-tool audit trust-anchor --expect anchor.txt",
+      desc, {}, &exit, [&] { return ReadExpectedAnchor(expect_file, &expected); });
+  if (!s) return exit;
+  const TrustAnchorInfo anchor = s->TrustAnchor();
+  if (!expected.empty() && expected != Base64(anchor.public_key)) {
+    return Fail(ctx, IntegrityViolation(
+                         "the trust anchor pinned in your keyring entry differs from the one "
+                         "in the --expect file; do not use this store or keyring"));
+  }
+  return PrintDone(ctx,
+                   TrustAnchorLines(anchor.public_key, "") + "store        " +
+                       anchor.store_id + (expected.empty() ? "" : "\nmatches the --expect file"),
+                   TrustAnchorJson(anchor));
 }
 
 int Verify(Context& ctx) {
@@ -327,6 +382,9 @@ void RegisterAuditCommands() {
   RegisterCommand({"audit checkpoint", "sign a checkpoint of the access log (auditor)", Checkpoint});
   RegisterCommand({"audit verifier-key", "print the public key that signs checkpoints",
                    VerifierKeyCmd});
+  RegisterCommand({"audit trust-anchor",
+                   "print [or check] the trust anchor pinned in your keyring entry",
+                   TrustAnchorCmd});
   RegisterCommand({"audit verify", "verify the whole access log [against a kept checkpoint]",
                    Verify});
   RegisterCommand({"audit prove", "inclusion proof of one event", Prove});

@@ -44,7 +44,8 @@ Status ParseConsentOptions(const std::string& party, const std::string& actors,
 
 int ConsentGrant(Context& ctx) {
   po::options_description desc("Options");
-  std::string case_id, party, actors, categories, until, purpose, form_ref;
+  std::string case_id, party, actors, categories, until;
+  TextArg purpose("purpose", "Purpose"), form_ref("form-ref", "Form reference");
   desc.add_options()
       ("case", po::value<std::string>(&case_id)->required(), "case id")
       ("party", po::value<std::string>(&party)->required(),
@@ -53,15 +54,16 @@ int ConsentGrant(Context& ctx) {
        "actors that may exchange information, e.g. school,social")
       ("categories", po::value<std::string>(&categories)->required(),
        "categories covered, e.g. school,plan")
-      ("until", po::value<std::string>(&until)->required(), "last valid day, YYYY-MM-DD")
-      ("purpose", po::value<std::string>(&purpose), "purpose of the exchange")
-      ("form-ref", po::value<std::string>(&form_ref), "reference to the signed form");
+      ("until", po::value<std::string>(&until)->required(), "last valid day, YYYY-MM-DD");
+  purpose.AddTo(desc, "purpose of the exchange");
+  form_ref.AddTo(desc, "reference to the signed form");
   int exit = 0;
   ConsentInput in;
   std::optional<Session> s =
       ParseAndOpen(ctx, "consent grant --case ID --party youth|guardian:GID --actors A,B "
-                   "--categories C,D\n                     --until YYYY-MM-DD [--purpose T] "
-                   "[--form-ref T]\n\n"
+                   "--categories C,D\n                     --until YYYY-MM-DD "
+                   "[--purpose T | --purpose-file F]\n"
+                   "                     [--form-ref T | --form-ref-file F]\n\n"
                    "Records one party's consent (samtycke).  Under 18 every guardian must\n"
                    "consent; from 15 the youth too; from 18 the youth only.  Prints the id.\n"
                    "Example:\n"
@@ -69,12 +71,17 @@ int ConsentGrant(Context& ctx) {
                    "      --actors school,social --categories school,plan --until 2027-06-30",
                    desc, {}, &exit, [&] {
                      in.case_id = case_id;
-                     in.purpose = purpose;
-                     in.form_ref = form_ref;
+                     SSPF_RETURN_IF_ERROR(
+                         ReadTextArgs({{&purpose, false}, {&form_ref, false}}));
+                     in.purpose = purpose.value();
+                     in.form_ref = form_ref.value();
                      return ParseConsentOptions(party, actors, categories, until, &in);
                    });
   if (!s) return exit;
-  return ShowCreated(ctx, s->GrantConsent(in), "Recorded consent");
+  Result<std::string> id = s->GrantConsent(in);
+  Wipe(&in.purpose);
+  Wipe(&in.form_ref);
+  return ShowCreated(ctx, id, "Recorded consent");
 }
 
 int ConsentWithdraw(Context& ctx) {
@@ -192,19 +199,19 @@ int EntryList(Context& ctx) {
 
 int EntryRead(Context& ctx) {
   po::options_description desc("Options");
-  std::string id, purpose;
-  desc.add_options()
-      ("id", po::value<std::string>(&id)->required(), "entry id")
-      ("purpose", po::value<std::string>(&purpose), "why you read it (recorded in the log)");
+  std::string id;
+  TextArg purpose("purpose", "Purpose");
+  desc.add_options()("id", po::value<std::string>(&id)->required(), "entry id");
+  purpose.AddTo(desc, "why you read it (kept encrypted with the log)");
   int exit = 0;
   std::optional<Session> s =
-      ParseAndOpen(ctx, "entry read ID [--purpose TEXT]\n\n"
+      ParseAndOpen(ctx, "entry read ID [--purpose TEXT | --purpose-file F]\n\n"
                    "Reads an entry if your actor wrote it or it was disclosed to your actor on\n"
                    "a basis still valid now (consent in force, grant not expired).  Example:\n"
                    "  sspf-tool entry read 0d9e...77 --purpose \"SSPF-möte 12 maj\"",
-                   desc, {"id"}, &exit);
+                   desc, {"id"}, &exit, [&] { return purpose.Read(false); });
   if (!s) return exit;
-  Result<EntryContent> r = s->ReadEntry(id, purpose);
+  Result<EntryContent> r = s->ReadEntry(id, purpose.value());
   if (!r.ok()) return Fail(ctx, r.status());
   if (ctx.globals.json) {
     PrintSecretJson(ctx, EntryContentJson(*r, /*include_body=*/true));
@@ -271,10 +278,11 @@ int EntryDisclose(Context& ctx) {
       ("provision", po::value<std::string>(&ba.provision),
        "basis: a secrecy-breaking provision, e.g. \"OSL 10 kap. 18 a §\" (needs --reason; "
        "flagged for review)")
-      ("reason", po::value<std::string>(&ba.reason), "the reason (motivering) for a provision")
       ("until", po::value<std::string>(&ba.until),
        "with --provision: valid through this date (YYYY-MM-DD, UTC) or until this time "
        "(YYYY-MM-DDTHH:MM:SSZ); reads after it are denied");
+  TextArg reason("reason", "Reason (motivering)");
+  reason.AddTo(desc, "the reason (motivering) for a provision (asked for on a terminal)");
   int exit = 0;
   std::optional<Actor> actor;
   DisclosureBasis b;
@@ -282,7 +290,8 @@ int EntryDisclose(Context& ctx) {
       ctx,
       "entry disclose ID --to ACTOR [--consent ID | --basis consent:ID | "
       "--grant ID | --basis grant:ID |\n"
-      "                                 --provision TEXT --reason TEXT [--until T]]\n\n"
+      "                                 --provision TEXT (--reason TEXT | --reason-file F)\n"
+      "                                 [--until T]]\n\n"
       "Makes one of your actor's entries readable to another actor.  Without a\n"
       "basis the library uses a consent in force that covers it, or refuses\n"
       "naming what is missing.  Prints the disclosure id.  Example:\n"
@@ -290,36 +299,43 @@ int EntryDisclose(Context& ctx) {
       desc, {"id"}, &exit, [&] {
         actor = ParseActor(to);
         if (!actor) return InvalidArgument("unknown actor for --to");
+        SSPF_RETURN_IF_ERROR(reason.Read(!ba.provision.empty()));
+        ba.reason = reason.value();
         return ba.Build(&b);
       });
+  Wipe(&ba.reason);
   if (!s) return exit;
-  return ShowCreated(ctx, s->DiscloseEntry(id, *actor, b), "Disclosed; disclosure");
+  Result<std::string> disclosed = s->DiscloseEntry(id, *actor, b);
+  Wipe(&b.reason);
+  return ShowCreated(ctx, disclosed, "Disclosed; disclosure");
 }
 
 // ---- grant -----------------------------------------------------------------------
 
 int GrantEmergency(Context& ctx) {
   po::options_description desc("Options");
-  std::string case_id, provision, reason;
+  std::string case_id, provision;
+  TextArg reason("reason", "Reason (motivering)");
   int hours = 8;
   desc.add_options()
       ("case", po::value<std::string>(&case_id)->required(), "case id")
       ("provision", po::value<std::string>(&provision)->required(),
        "the secrecy-breaking provision, e.g. \"OSL 10 kap. 2 §\"")
-      ("reason", po::value<std::string>(&reason)->required(), "the reason (motivering)")
       ("hours", po::value<int>(&hours), "how long, 1..72 hours (default 8)");
+  reason.AddTo(desc, "the reason (motivering; asked for on a terminal if not given)");
   int exit = 0;
   std::optional<Session> s =
-      ParseAndOpen(ctx, "grant emergency --case ID --provision TEXT --reason TEXT [--hours N]\n\n"
+      ParseAndOpen(ctx, "grant emergency --case ID --provision TEXT (--reason TEXT | "
+                   "--reason-file F)\n                       [--hours N]\n\n"
                    "Gives you time-limited access to a case without consent, under a legal\n"
                    "provision you name after your secrecy assessment.  Always flagged for\n"
                    "review.  Prints the grant id.  Example:\n"
                    "  sspf-tool grant emergency --case 7c1d...04 "
                    "--provision \"OSL 10 kap. 2 §\" \\\n"
-                   "      --reason \"Akut skyddsbehov\" --hours 4",
-                   desc, {}, &exit);
+                   "      --reason-file motivering.txt --hours 4",
+                   desc, {}, &exit, [&] { return reason.Read(true); });
   if (!s) return exit;
-  return ShowCreated(ctx, s->GrantEmergency(case_id, provision, reason, hours),
+  return ShowCreated(ctx, s->GrantEmergency(case_id, provision, reason.value(), hours),
                      "Granted; grant");
 }
 

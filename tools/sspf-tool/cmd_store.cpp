@@ -62,7 +62,9 @@ int Init(Context& ctx) {
   if (!ParseArgs(ctx, "init --admin NAME [options]\n\n"
                  "Creates a new encrypted store and its keyring (<store>.keyring) with\n"
                  "one admin principal, and prints the recovery key ONCE: write it down\n"
-                 "and keep it in a safe.  Example:\n"
+                 "and keep it in a safe.  It also prints the trust anchor (the store\n"
+                 "authority's public key): keep a copy outside the store, e.g. with the\n"
+                 "auditor, and compare with sspf-tool audit trust-anchor --expect.  Example:\n"
                  "  sspf-tool --store kommun.db init --admin anna.admin",
                  desc, {}, &vm, &exit)) {
     return exit;
@@ -95,6 +97,9 @@ int Init(Context& ctx) {
   } else {
     *ctx.out << "Created store " << r->store_id << " at " << ctx.globals.store << "\n"
              << "Admin principal: " << admin << " (" << r->admin_id << ")\n";
+    *ctx.out << "Trust anchor (pin it out of band; every principal can show it with\n"
+                "sspf-tool audit trust-anchor):\n"
+             << TrustAnchorLines(r->trust_anchor, "  ");
     if (recovery_out.empty()) {
       *ctx.out << "Recovery key (shown once; keep it offline, e.g. in a safe):\n  "
                << recovery << "\n";

@@ -59,35 +59,43 @@ void PrintSubject(Context& ctx, const SubjectInfo& s) {
 
 int SubjectAdd(Context& ctx) {
   po::options_description desc("Options");
-  std::string pnr, pnr_file, name;
-  std::vector<std::string> guardians;
+  std::string pnr, pnr_file;
+  TextArg name("name", "Name of the youth"), guardians("guardian", "Guardian", true);
   desc.add_options()
       ("pnr", po::value<std::string>(&pnr),
        "personnummer or samordningsnummer (10 or 12 digits, with - or +); '-' reads it "
        "from stdin.  NOTE: argv is visible to other users in ps; prefer --pnr-file or -")
-      ("pnr-file", po::value<std::string>(&pnr_file), "read the number from this file")
-      ("name", po::value<std::string>(&name)->required(), "the youth's name")
-      ("guardian", po::value<std::vector<std::string>>(&guardians),
-       "a guardian with custody (repeat for each)");
+      ("pnr-file", po::value<std::string>(&pnr_file), "read the number from this file");
+  name.AddTo(desc, "the youth's name (asked for on a terminal if not given)");
+  guardians.AddTo(desc, "a guardian with custody (repeat for each)");
   int exit = 0;
   std::string number;
   std::optional<Session> s = ParseAndOpen(
       ctx,
-      "subject add (--pnr N | --pnr - | --pnr-file F) --name TEXT [--guardian TEXT]...\n\n"
+      "subject add (--pnr N | --pnr - | --pnr-file F) (--name TEXT | --name-file F)\n"
+      "                   [--guardian TEXT... | --guardian-file F]\n\n"
       "Registers a youth (coordinators).  The number and names are stored\n"
       "encrypted; only the birth date is kept in clear (age rules).  Prints the\n"
-      "subject id and the guardian ids (needed for consent grant).  Example:\n"
-      "  echo 20100310-1239 | sspf-tool subject add --pnr - --name \"Alex A\" \\\n"
-      "      --guardian \"Kim A\" --guardian \"Robin A\"",
-      desc, {}, &exit, [&] { return ReadPnr(pnr, pnr_file, &number); });
+      "subject id and the guardian ids (needed for consent grant).  Values on\n"
+      "argv are visible to other local users (/proc/PID/cmdline): for real data\n"
+      "give the number, the name and the guardians (one per line) in files, or\n"
+      "one of them on stdin ('-').  Example:\n"
+      "  sspf-tool subject add --pnr-file nummer.txt --name-file namn.txt \\\n"
+      "      --guardian-file vardnadshavare.txt",
+      desc, {}, &exit, [&] {
+        SSPF_RETURN_IF_ERROR(ReadPnr(pnr, pnr_file, &number));
+        return ReadTextArgs({{&name, true}, {&guardians, false}}, pnr == "-");
+      });
   if (!s) {
     Wipe(&number);
     return exit;
   }
-  Session::NewSubject ns{number, name, guardians};
+  Session::NewSubject ns{number, name.value(), guardians.values()};
   Wipe(&number);
   Result<SubjectInfo> r = s->AddSubject(ns);
   Wipe(&ns.personal_number);
+  Wipe(&ns.name);
+  for (std::string& g : ns.guardians) Wipe(&g);
   return Show(ctx, r, SubjectAddedJson, [&](const SubjectInfo& added) {
     *ctx.out << "Added subject " << added.id << "\n";
     for (const GuardianInfo& g : added.guardians) {

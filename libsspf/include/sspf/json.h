@@ -86,13 +86,18 @@ SSPF_EXPORT std::string CheckpointJson(std::string_view note,
 SSPF_EXPORT std::string VerifierKeyJson(std::string_view vkey);
 
 // ---- Store and principals ---------------------------------------------------
-// {"schema_version","store_id","admin_id","recovery_key"}.  The recovery key
+// {"schema_version","store_id","admin_id","recovery_key","trust_anchor"}.
+// trust_anchor: result.trust_anchor in base64, to pin out of band.  The recovery key
 // is never read from result.recovery_key: recovery_key is the text the caller
 // shows the operator once (sspf-tool's 16 groups of 4 hex digits), or null
 // when it went elsewhere (a file).  With a recovery key the document is a
 // secret: wipe it.
 SSPF_EXPORT std::string InitJson(const InitResult& result,
                                  std::optional<std::string_view> recovery_key);
+// {"schema_version","store_id","public_key","fingerprint"}: the trust anchor
+// one session holds (Session::TrustAnchor; `audit trust-anchor`);
+// public_key in base64.
+SSPF_EXPORT std::string TrustAnchorJson(const TrustAnchorInfo& anchor);
 // {"schema_version","id","name","actor","role","active","created"}.
 SSPF_EXPORT std::string PrincipalJson(const PrincipalInfo& principal);
 // {"schema_version","principals":[principal...]}.

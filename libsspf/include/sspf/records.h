@@ -40,6 +40,15 @@ struct InitResult {
   std::vector<uint8_t> trust_anchor;
 };
 
+// The trust anchor as one session holds it (Session::TrustAnchor): the
+// store authority's public key pinned in the principal's own keyring entry.
+struct TrustAnchorInfo {
+  std::string store_id;
+  std::vector<uint8_t> public_key;  // Ed25519, 32 bytes
+  // TrustAnchorFingerprint(public_key): "3f2a-9c01-...", to read aloud.
+  std::string fingerprint;
+};
+
 struct GuardianInfo {
   std::string id;
   std::string name;

@@ -244,6 +244,18 @@ SSPF_EXPORT sspf_status sspf_session_principal(sspf_session_t* session,
 SSPF_EXPORT sspf_status sspf_session_store_id(sspf_session_t* session,
                                               char** out_store_id,
                                               sspf_error_t** out_error);
+/* The trust anchor pinned in this principal's keyring entry (the store
+ * authority's Ed25519 public key; Session::TrustAnchor in sspf/store.h).
+ * *out_key: its 32 bytes, *out_key_len: 32.  *out_json (may be NULL if not
+ * wanted): the trust anchor document of sspf/json.h (TrustAnchorJson,
+ * docs/json-schema.md), {"schema_version":1,"store_id":s,"public_key":
+ * base64,"fingerprint":s}, the same text as `sspf-tool audit trust-anchor
+ * --json`.  Both freed with sspf_free. */
+SSPF_EXPORT sspf_status sspf_session_trust_anchor(sspf_session_t* session,
+                                                  uint8_t** out_key,
+                                                  size_t* out_key_len,
+                                                  char** out_json,
+                                                  sspf_error_t** out_error);
 
 /* Batching: between begin and commit all operations share one transaction;
  * see Session::BeginBatch in sspf/store.h for what that means for the log.

@@ -8,7 +8,10 @@
 //
 // Files: <path> (SQLCipher database) and <path>.keyring (the root key
 // wrapped per principal).  Both are needed; neither reveals anything without
-// a principal's passphrase or key.
+// a principal's passphrase or key.  Create, Open and ResetWithRecoveryKey
+// return kInvalidArgument ("... is a symbolic link; give the real path"),
+// before they read or write any file, when either path is a symbolic link:
+// a link planted by another local user could redirect the store.
 #ifndef SSPF_STORE_H_
 #define SSPF_STORE_H_
 
@@ -67,6 +70,13 @@ class SSPF_EXPORT Store {
                                      const Credential& new_credential);
 };
 
+// The short fingerprint of a trust anchor, to compare by eye or over the
+// phone: the first 16 bytes of SHA-256(public_key) as 32 lowercase hex
+// digits in 8 groups of 4 joined by '-' ("3f2a-9c01-...").  The same as
+// `base64 -d | sha256sum | cut -c1-32` of the base64 key, without the dashes.
+// Pin the whole key (TrustAnchorInfo::public_key) where a program compares.
+SSPF_EXPORT std::string TrustAnchorFingerprint(const std::vector<uint8_t>& public_key);
+
 // One unlocked principal working on a store.  Every call is decided by the
 // access policy and logged.  Move-only.
 //
@@ -85,6 +95,14 @@ class SSPF_EXPORT Session {
   // The unlocked principal (whoami).
   const PrincipalInfo& principal() const;
   const std::string& store_id() const;
+
+  // The trust anchor pinned in this principal's keyring entry (DESIGN §13):
+  // the store authority's Ed25519 public key that every certificate this
+  // session relies on is checked against.  It is the key an admin or an
+  // auditor pins out of band at init (InitResult::trust_anchor): compare the
+  // two to learn that nobody has given this principal another anchor.  Read
+  // from the session's memory; not logged, never fails.
+  TrustAnchorInfo TrustAnchor() const;
 
   // ---- Batching ----------------------------------------------------------
   // Between BeginBatch and CommitBatch all operations share one transaction

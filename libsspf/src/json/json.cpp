@@ -286,7 +286,14 @@ std::string InitJson(const InitResult& result, std::optional<std::string_view> r
   doc["admin_id"] = result.admin_id;
   doc["recovery_key"] =
       recovery_key ? Value(std::string(*recovery_key)) : Value(nullptr);
+  doc["trust_anchor"] = enc::Base64Value(result.trust_anchor);
   return enc::DumpSecret(doc);
+}
+
+std::string TrustAnchorJson(const TrustAnchorInfo& anchor) {
+  return Small({{"store_id", anchor.store_id},
+                {"public_key", enc::Base64Value(anchor.public_key)},
+                {"fingerprint", anchor.fingerprint}});
 }
 
 std::string PrincipalJson(const PrincipalInfo& principal) {

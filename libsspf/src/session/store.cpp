@@ -50,6 +50,24 @@ std::string DirOf(const std::string& path) {
   return slash == 0 ? "/" : path.substr(0, slash);
 }
 
+bool IsSymlink(const std::string& path) {
+  struct stat st;
+  return ::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode);
+}
+
+// A store or keyring reached through a symbolic link could be another
+// file than the operator thinks (one planted by another local user).
+Status RefuseSymlinks(const std::string& path) {
+  if (IsSymlink(path)) {
+    return InvalidArgument("the store path is a symbolic link; give the real path");
+  }
+  if (IsSymlink(path + ".keyring")) {
+    return InvalidArgument(
+        "the keyring path (<store>.keyring) is a symbolic link; give the real path");
+  }
+  return Status::Ok();
+}
+
 void RemoveStoreFiles(const std::string& path) {
   for (const char* suffix : {"", "-wal", "-shm", "-journal", ".keyring", ".unlock-failures"}) {
     ::unlink((path + suffix).c_str());
@@ -135,6 +153,7 @@ Result<PrincipalInfo> LoadPrincipal(Db* db, std::string_view name, Bytes* pk) {
 
 Status CheckStoreFiles(const std::string& path) {
   if (path.empty()) return InvalidArgument("no store path given");
+  SSPF_RETURN_IF_ERROR(RefuseSymlinks(path));
   if (!FileExists(path)) {
     return NotFound("no store at this path (create one with init)");
   }
@@ -151,6 +170,7 @@ Result<InitResult> Store::Create(const StoreOptions& options,
   SSPF_RETURN_IF_ERROR(internal::CheckNewCredential(credential));
   SSPF_RETURN_IF_ERROR(ValidateConsentPolicy(options.consent_policy));
   if (options.path.empty()) return InvalidArgument("no store path given");
+  SSPF_RETURN_IF_ERROR(RefuseSymlinks(options.path));
   const std::string keyring_path = options.path + ".keyring";
   if (FileExists(options.path) || FileExists(keyring_path)) {
     return AlreadyExists("a store or keyring already exists at this path; "

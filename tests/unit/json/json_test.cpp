@@ -113,6 +113,8 @@ std::vector<std::pair<std::string, std::string>> AllDocuments() {
   InitResult init;
   init.store_id = "s1";
   init.admin_id = "a1";
+  init.trust_anchor = kHash;
+  TrustAnchorInfo anchor{"s1", kHash, "0a1b-2c3d-4e5f-6071-8293-a4b5-c6d7-e8f9"};
   EntryContent content;
   content.info = SampleEntry();
   content.basis = "author-actor";
@@ -129,6 +131,7 @@ std::vector<std::pair<std::string, std::string>> AllDocuments() {
       {"checkpoint", CheckpointJson("sspf.local/s1\n42\nAAH+/xA=\n", std::nullopt)},
       {"verifier_key", VerifierKeyJson("sspf.local/s1+01234567+AQ==")},
       {"init", InitJson(init, std::nullopt)},
+      {"trust_anchor", TrustAnchorJson(anchor)},
       {"principal", PrincipalJson(SamplePrincipal())},
       {"principals", PrincipalListJson({SamplePrincipal()})},
       {"principal_added", PrincipalAddedJson("p1", "sara.skola", Actor::kSchool, Role::kMember)},
@@ -323,6 +326,24 @@ TEST_CASE("absent values are null, never missing", "[json]") {
   CHECK(Doc::parse(InitJson(init, std::string_view("ab12-cd34")))["recovery_key"] ==
         "ab12-cd34");
   CHECK(Doc::parse(ReviewFlagJson({"bulk-read", 1, "p", "t", ""}))["detail"].is_null());
+}
+
+TEST_CASE("the trust anchor in the init and trust anchor documents", "[json]") {
+  InitResult init;
+  init.store_id = "s1";
+  init.admin_id = "a1";
+  init.trust_anchor = kHash;
+  Doc i = Doc::parse(InitJson(init, std::nullopt));
+  std::vector<std::string> keys;
+  for (auto it = i.begin(); it != i.end(); ++it) keys.push_back(it.key());
+  CHECK(keys == std::vector<std::string>{"schema_version", "store_id", "admin_id",
+                                         "recovery_key", "trust_anchor"});
+  CHECK(i["trust_anchor"] == "AAH+/xA=");
+
+  TrustAnchorInfo anchor{"s1", kHash, "0a1b-2c3d-4e5f-6071-8293-a4b5-c6d7-e8f9"};
+  CHECK(Doc::parse(TrustAnchorJson(anchor)) ==
+        Doc::parse(R"({"schema_version":1,"store_id":"s1","public_key":"AAH+/xA=",)"
+                   R"("fingerprint":"0a1b-2c3d-4e5f-6071-8293-a4b5-c6d7-e8f9"})"));
 }
 
 TEST_CASE("the error document", "[json]") {
