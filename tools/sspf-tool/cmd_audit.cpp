@@ -329,7 +329,9 @@ int Principals(Context& ctx) {
       "them (base64).  With audit export it lets you check each event's signature\n"
       "without sspf-tool; see docs/auditing.md.  Text: one line per certificate.\n"
       "Example:\n"
-      "  sspf-tool --json audit principals > certificates.json",
+      "  sspf-tool --json audit principals > certificates.json\n"
+      "  sspf-tool audit export --format jsonl > log.jsonl\n"
+      "  python3 tools/verify_signatures.py log.jsonl certificates.json --anchor anchor.txt",
       desc, {}, &exit);
   if (!s) return exit;
   return Show(ctx, s->ListCertificates(), PrincipalCertificateListJson,
