@@ -28,6 +28,7 @@ Exit status: 0 all checks passed, 1 a check failed, 2 bad usage or input,
 3 the `cryptography` package is missing (nothing was checked).
 This file is part of libsspf; see docs/auditing.md.
 """
+import argparse
 import base64
 import json
 import struct
@@ -87,17 +88,14 @@ def read_anchor(arg):
 
 
 def main(argv):
-    args = argv[1:]
-    anchor_arg = None
-    if "--anchor" in args:
-        i = args.index("--anchor")
-        if i + 1 >= len(args):
-            fail("--anchor needs a value", 2)
-        anchor_arg = args[i + 1]
-        del args[i:i + 2]
-    if len(args) != 2:
-        print(__doc__, file=sys.stderr)
-        sys.exit(2)
+    parser = argparse.ArgumentParser(
+        prog="verify_signatures.py", description=__doc__.split("\n")[0])
+    parser.add_argument("export", help="audit export --format jsonl output")
+    parser.add_argument("certificates", help="audit principals --json output")
+    parser.add_argument("--anchor", help="the trust anchor (base64) or a file holding it")
+    opts = parser.parse_args(argv[1:])
+    args = [opts.export, opts.certificates]
+    anchor_arg = opts.anchor
     try:
         from cryptography.exceptions import InvalidSignature
         from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey

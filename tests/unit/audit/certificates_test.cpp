@@ -35,16 +35,18 @@ bool Contains(const std::vector<uint8_t>& hay, const std::vector<uint8_t>& needl
 
 // A store with an admin, an auditor and two members; one member disabled
 // and one reset with the recovery key, so both have a second certificate.
+InitResult Create(const StoreOptions& options) {
+  Result<InitResult> r = Store::Create(options, "admin", Pass(kPass));
+  REQUIRE(r.ok());
+  return std::move(r).value();
+}
+
 struct Certs {
   TempDir dir;
-  std::shared_ptr<FakeClock> clock = std::make_shared<FakeClock>();
-  StoreOptions options = TestOptions(dir, clock);
-  InitResult init;
+  StoreOptions options = TestOptions(dir, std::make_shared<FakeClock>());
+  InitResult init = Create(options);
 
   Certs() {
-    Result<InitResult> r = Store::Create(options, "admin", Pass(kPass));
-    REQUIRE(r.ok());
-    init = std::move(r).value();
     Session admin = Open("admin");
     REQUIRE(admin.AddPrincipal("auditor", Actor::kCoordination, Role::kAuditor, Pass(kPass)).ok());
     REQUIRE(admin.AddPrincipal("school1", Actor::kSchool, Role::kMember, Pass(kPass)).ok());
@@ -55,6 +57,13 @@ struct Certs {
     REQUIRE(admin.DisablePrincipal("police1").ok());
     REQUIRE(Store::ResetWithRecoveryKey(options, init.recovery_key, "school1",
                                         Pass("a-new-passphrase-2")).ok());
+  }
+  // The auditor's list (REQUIRED to succeed).
+  std::vector<PrincipalCertificate> List(Session& auditor) {
+    Result<std::vector<PrincipalCertificate>> certs = auditor.ListCertificates();
+    INFO(certs.status().ToString());
+    REQUIRE(certs.ok());
+    return std::move(certs).value();
   }
   Session Open(const std::string& name, const std::string& pass = kPass) {
     Result<Session> s = Store::Open(options, name, Pass(pass));
@@ -70,11 +79,9 @@ TEST_CASE("the auditor lists every certificate version, each signed by the ancho
           "[audit][certificates]") {
   Certs f;
   Session auditor = f.Open("auditor");
-  Result<std::vector<PrincipalCertificate>> certs = auditor.ListCertificates();
-  INFO(certs.status().ToString());
-  REQUIRE(certs.ok());
+  const std::vector<PrincipalCertificate> certs = f.List(auditor);
   std::map<std::string, std::vector<PrincipalCertificate>> by_name;
-  for (const PrincipalCertificate& c : *certs) {
+  for (const PrincipalCertificate& c : certs) {
     CHECK(Verifies(f.init.trust_anchor, c.certificate, c.certificate_signature));
     CHECK(Contains(c.certificate, c.signing_key));
     by_name[c.name].push_back(c);
@@ -108,7 +115,7 @@ TEST_CASE("the auditor lists every certificate version, each signed by the ancho
       ++authority;
       ok = Verifies(f.init.trust_anchor, e.signed_message, e.signature);
     }
-    for (const PrincipalCertificate& c : *certs) {
+    for (const PrincipalCertificate& c : certs) {
       if (c.principal_id == e.signer && Verifies(c.signing_key, e.signed_message, e.signature)) {
         ok = true;
       }
@@ -148,10 +155,8 @@ TEST_CASE("a certificate that does not verify is an integrity violation naming i
           "[audit][certificates]") {
   Certs f;
   Session auditor = f.Open("auditor");
-  Result<std::vector<PrincipalCertificate>> before = auditor.ListCertificates();
-  REQUIRE(before.ok());
   std::string police_id;
-  for (const PrincipalCertificate& c : *before) {
+  for (const PrincipalCertificate& c : f.List(auditor)) {
     if (c.name == "police1") police_id = c.principal_id;
   }
   REQUIRE(!police_id.empty());
@@ -179,13 +184,12 @@ TEST_CASE("the certificates document carries the exact bytes in base64",
           "[audit][certificates][json]") {
   Certs f;
   Session auditor = f.Open("auditor");
-  Result<std::vector<PrincipalCertificate>> certs = auditor.ListCertificates();
-  REQUIRE(certs.ok());
-  nlohmann::json doc = nlohmann::json::parse(PrincipalCertificateListJson(*certs));
+  const std::vector<PrincipalCertificate> certs = f.List(auditor);
+  nlohmann::json doc = nlohmann::json::parse(PrincipalCertificateListJson(certs));
   CHECK(doc["schema_version"] == kJsonSchemaVersion);
-  REQUIRE(doc["certificates"].size() == certs->size());
-  for (size_t i = 0; i < certs->size(); ++i) {
-    const PrincipalCertificate& c = (*certs)[i];
+  REQUIRE(doc["certificates"].size() == certs.size());
+  for (size_t i = 0; i < certs.size(); ++i) {
+    const PrincipalCertificate& c = certs[i];
     const nlohmann::json& j = doc["certificates"][i];
     CHECK(j["principal_id"] == c.principal_id);
     CHECK(j["name"] == c.name);
@@ -198,7 +202,7 @@ TEST_CASE("the certificates document carries the exact bytes in base64",
     CHECK(internal::Base64Decode(j["certificate_signature"].get<std::string>()).value() ==
           c.certificate_signature);
   }
-  nlohmann::json one = nlohmann::json::parse(PrincipalCertificateJson(certs->front()));
+  nlohmann::json one = nlohmann::json::parse(PrincipalCertificateJson(certs.front()));
   CHECK(one["schema_version"] == kJsonSchemaVersion);
   nlohmann::json inner = doc["certificates"][0];
   one.erase("schema_version");
