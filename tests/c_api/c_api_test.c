@@ -572,6 +572,7 @@ int main(void) {
   TestGlobals();
   TestNullArguments();
   TestScenario(dir);
+  TestCertificates(dir);
   TestRecovery(dir);
   TestEnumRanges(dir);
   TestTrustAnchor(dir);

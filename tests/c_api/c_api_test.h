@@ -60,6 +60,9 @@ int JsonString(const char* json, const char* after, const char* key, char* out,
  * document whose next member is the array `list`. */
 int IsDocument(const char* json, const char* list);
 
+/* c_api_certificates_test.c: sspf_session_list_certificates. */
+void TestCertificates(const char* dir);
+
 /* The names of the scenario's principals. */
 #define ADMIN "admin"
 #define COORD "kim.coordinator"

@@ -376,6 +376,35 @@ int Review(Context& ctx) {
   });
 }
 
+int Principals(Context& ctx) {
+  po::options_description desc("Options");
+  int exit = 0;
+  std::optional<Session> s = ParseAndOpen(
+      ctx,
+      "audit principals\n\n"
+      "Lists every version of every principal's certificate (auditor): the Ed25519\n"
+      "signing key, the certificate bytes and the store authority's signature of\n"
+      "them (base64).  With audit export it lets you check each event's signature\n"
+      "without sspf-tool; see docs/auditing.md.  Text: one line per certificate.\n"
+      "Example:\n"
+      "  sspf-tool --json audit principals > certificates.json\n"
+      "  sspf-tool audit export --format jsonl > log.jsonl\n"
+      "  python3 tools/verify_signatures.py log.jsonl certificates.json --anchor anchor.txt",
+      desc, {}, &exit);
+  if (!s) return exit;
+  return Show(ctx, s->ListCertificates(), PrincipalCertificateListJson,
+              [&](const std::vector<PrincipalCertificate>& certs) {
+                *ctx.out << "principal\tversion\tname\tactor\trole\tstatus\tsigning_key\n";
+                for (const PrincipalCertificate& c : certs) {
+                  *ctx.out << c.principal_id << "\t" << c.version << "\t" << c.name << "\t"
+                           << NameOr(ActorName(c.actor), static_cast<int>(c.actor)) << "\t"
+                           << NameOr(RoleName(c.role), static_cast<int>(c.role)) << "\t"
+                           << (c.active ? "active" : "disabled") << "\t"
+                           << Base64(c.signing_key) << "\n";
+                }
+              });
+}
+
 }  // namespace
 
 void RegisterAuditCommands() {
@@ -393,6 +422,8 @@ void RegisterAuditCommands() {
                    Query});
   RegisterCommand({"audit extract", "log extract (loggutdrag) for one subject", Extract});
   RegisterCommand({"audit review", "log review (loggkontroll): flagged events", Review});
+  RegisterCommand({"audit principals",
+                   "every principal's certificates and signing keys (auditor)", Principals});
 }
 
 }  // namespace sspf::cli

@@ -78,6 +78,16 @@ SSPF_EXPORT std::string InclusionProofJson(const InclusionProof& proof);
 SSPF_EXPORT std::string ReviewFlagJson(const ReviewFlag& flag);
 // {"schema_version","flags":[flag...]} (audit review).
 SSPF_EXPORT std::string ReviewFlagListJson(const std::vector<ReviewFlag>& flags);
+// One version of a principal's certificate (Session::ListCertificates):
+// {"schema_version","principal_id","name","actor","role","active","version",
+//  "signing_key","certificate","certificate_signature"}; signing_key is the
+// Ed25519 public key, certificate the exact certificate bytes (which contain
+// signing_key), certificate_signature the store authority's signature of
+// them, all base64.
+SSPF_EXPORT std::string PrincipalCertificateJson(const PrincipalCertificate& certificate);
+// {"schema_version","certificates":[certificate...]} (audit principals).
+SSPF_EXPORT std::string PrincipalCertificateListJson(
+    const std::vector<PrincipalCertificate>& certificates);
 // {"schema_version","note","file"}: a signed checkpoint note and the file it
 // was written to (null when none).
 SSPF_EXPORT std::string CheckpointJson(std::string_view note,

@@ -169,6 +169,26 @@ struct AuditEvent {
   std::vector<uint8_t> signed_message;
 };
 
+// One version of a principal's certificate (DESIGN §13): what the store
+// authority certified about the principal, with the exact bytes it signed.
+// An auditor checks an exported event's signature with the signing_key of
+// a certificate of its signer, and each certificate_signature with the
+// trust anchor pinned out of band (docs/auditing.md).
+struct PrincipalCertificate {
+  std::string principal_id;
+  std::string name;
+  Actor actor = Actor::kSchool;
+  Role role = Role::kMember;
+  bool active = true;
+  uint64_t version = 1;  // 1 at creation, +1 per disable or recovery
+  std::vector<uint8_t> signing_key;  // Ed25519 public key, 32 bytes
+  // The certificate body, byte for byte as signed (docs/audit-log-format.md,
+  // "Certificates"); it contains signing_key.
+  std::vector<uint8_t> certificate;
+  // The store authority's Ed25519 signature of `certificate`.
+  std::vector<uint8_t> certificate_signature;
+};
+
 struct AuditFilter {
   std::optional<std::string> case_id;
   std::optional<std::string> subject_id;  // the subject and its cases/entries

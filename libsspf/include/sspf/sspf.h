@@ -496,6 +496,15 @@ SSPF_EXPORT sspf_status sspf_session_extract_subject(sspf_session_t* session,
 SSPF_EXPORT sspf_status sspf_session_review(sspf_session_t* session,
                                             char** out_json,
                                             sspf_error_t** out_error);
+/* Every version of every principal's certificate, each checked against the
+ * trust anchor pinned in this session's keyring entry: the certificates
+ * document (auditor; logged).  SSPF_STATUS_INTEGRITY_VIOLATION naming the
+ * first certificate that does not verify.  With the JSON-lines export it
+ * lets an auditor check every event's signature without the library
+ * (docs/auditing.md). */
+SSPF_EXPORT sspf_status sspf_session_list_certificates(sspf_session_t* session,
+                                                       char** out_json,
+                                                       sspf_error_t** out_error);
 
 /* ---- JSON documents ---------------------------------------------------------------------
  * Every JSON result is one document of the schema in docs/json-schema.md
@@ -545,6 +554,10 @@ SSPF_EXPORT sspf_status sspf_session_review(sspf_session_t* session,
  *              "principal_names":{}}
  * flags:      {"schema_version", "flags":[{"kind", "seq":n, "principal_id",
  *              "target", "detail":s|null}...]}
+ * certificates: {"schema_version", "certificates":[{"principal_id", "name",
+ *              "actor", "role", "active":bool, "version":n,
+ *              "signing_key":base64, "certificate":base64,
+ *              "certificate_signature":base64}...]}
  */
 
 #ifdef __cplusplus

@@ -184,6 +184,14 @@ class SSPF_EXPORT Session {
   // Loggutdrag: every event touching the subject, its cases and entries.
   Result<std::vector<AuditEvent>> ExtractSubject(std::string_view subject_id);
   Result<std::vector<ReviewFlag>> Review();
+  // Every version of every principal's certificate, ordered by principal id
+  // and version, each checked against the trust anchor pinned in this
+  // session's keyring entry and bound to this store (auditor; logged as
+  // audit.query with target "certificates").  kIntegrityViolation naming
+  // the principal and version of the first certificate that does not
+  // verify.  With the event export, lets an auditor check every event's
+  // signature without the library (docs/auditing.md).
+  Result<std::vector<PrincipalCertificate>> ListCertificates();
 
   struct Impl;  // private to the library (src/context/session_impl.h)
 

@@ -1,7 +1,7 @@
 // Copyright (c) libsspf authors.
 //
 // C ABI: the access log (auditor): checkpoints, verification, proofs,
-// filters, queries, export, extracts and review.
+// filters, queries, export, extracts, review and principal certificates.
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -190,6 +190,12 @@ sspf_status sspf_session_review(sspf_session_t* session, char** out_json,
                                 sspf_error_t** out_error) {
   return WithSession(session, {}, RequiredJson(out_json, sspf::ReviewFlagListJson), out_error,
                      [&](sspf::Session& s) { return s.Review(); });
+}
+
+sspf_status sspf_session_list_certificates(sspf_session_t* session, char** out_json,
+                                           sspf_error_t** out_error) {
+  return WithSession(session, {}, RequiredJson(out_json, sspf::PrincipalCertificateListJson),
+                     out_error, [&](sspf::Session& s) { return s.ListCertificates(); });
 }
 
 }  // extern "C"

@@ -50,6 +50,15 @@ Result<PrincipalCert> CertifiedPrincipal(Session::Impl* impl, std::string_view i
   return cert;
 }
 
+Result<PrincipalCert> CheckedPrincipalCert(Session::Impl* impl, const CertRow& row) {
+  Result<PrincipalCert> c = CheckPrincipalRow(impl->anchor_public_key, impl->store_id_bytes, row);
+  if (!c.ok()) {
+    return IntegrityViolation("certificates: principal " + row.subject + " version " +
+                              std::to_string(row.version) + ": " + c.status().message());
+  }
+  return c;
+}
+
 Status AdoptCertifiedSelf(Session::Impl* impl) {
   SSPF_ASSIGN_OR_RETURN(PrincipalCert cert, CertifiedPrincipal(impl, impl->me.id));
   if (cert.name != impl->me.name || cert.box_public_key != impl->principal_public_key ||
@@ -290,13 +299,8 @@ Status CheckCertifiedState(Session::Impl* impl) {
   std::map<std::string, Bytes> actor_keys;          // subject -> public key
   SSPF_RETURN_IF_ERROR(ForEachCert(db, [&](const CertRow& row) -> Status {
     if (row.kind == CertKind::kPrincipal) {
-      Result<PrincipalCert> c = CheckPrincipalRow(impl->anchor_public_key,
-                                                  impl->store_id_bytes, row);
-      if (!c.ok()) {
-        return IntegrityViolation("certificates: principal " + row.subject + " version " +
-                                  std::to_string(row.version) + ": " + c.status().message());
-      }
-      principals[row.subject] = std::move(c).value();
+      SSPF_ASSIGN_OR_RETURN(PrincipalCert c, CheckedPrincipalCert(impl, row));
+      principals[row.subject] = std::move(c);
       return Status::Ok();
     }
     if (row.kind == CertKind::kActorKey) {

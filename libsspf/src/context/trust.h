@@ -9,6 +9,7 @@
 #include "context/session_impl.h"
 #include "keys/certificate.h"
 #include "log/audit_log.h"
+#include "storage/certificates_table.h"
 
 namespace sspf::internal {
 
@@ -16,6 +17,11 @@ namespace sspf::internal {
 // the session's pinned anchor and bound to this store.  kIntegrityViolation
 // when there is none or it does not verify.
 Result<PrincipalCert> CertifiedPrincipal(Session::Impl* impl, std::string_view id);
+
+// One stored principal certificate row, its signature checked against the
+// session's pinned anchor and bound to this store, principal and version.
+// kIntegrityViolation naming the principal and version otherwise.
+Result<PrincipalCert> CheckedPrincipalCert(Session::Impl* impl, const CertRow& row);
 
 // At unlock and whenever the principal's certificate changes: checks the
 // session principal's newest certificate against what its keyring entry

@@ -396,4 +396,28 @@ std::string ErrorJson(const Status& status, std::optional<int> exit_code) {
   return Small({{"error", std::move(error)}});
 }
 
+namespace {
+Value PrincipalCertificateObject(const PrincipalCertificate& c) {
+  Value j = Value::object();
+  j["principal_id"] = c.principal_id;
+  j["name"] = c.name;
+  j["actor"] = enc::ActorText(c.actor);
+  j["role"] = enc::RoleText(c.role);
+  j["active"] = c.active;
+  j["version"] = c.version;
+  j["signing_key"] = enc::Base64Value(c.signing_key);
+  j["certificate"] = enc::Base64Value(c.certificate);
+  j["certificate_signature"] = enc::Base64Value(c.certificate_signature);
+  return j;
+}
+}  // namespace
+
+std::string PrincipalCertificateJson(const PrincipalCertificate& certificate) {
+  return Dump(Document(PrincipalCertificateObject(certificate)));
+}
+
+std::string PrincipalCertificateListJson(const std::vector<PrincipalCertificate>& certificates) {
+  return Dump(ListDocument("certificates", certificates, PrincipalCertificateObject));
+}
+
 }  // namespace sspf
