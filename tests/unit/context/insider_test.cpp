@@ -442,21 +442,26 @@ size_t Events(Session& auditor, Action a, bool allowed) {
 
 const int kSchool = static_cast<int>(Actor::kSchool);
 
-// school2: a second school member on the case, holding the school key.
-Session SecondSchoolMember(World& w) {
+// Before a rotation: school2, a second school member on the case holding
+// the school key, and an entry school1 wrote under key version 1.
+struct BeforeRotation {
+  Session school2;
+  std::string old_entry;
+};
+BeforeRotation SecondMemberAndEntry(World& w) {
   w.Add("school2", Actor::kSchool, Role::kMember);
   w.school = w.Open("school1");  // delivers the school key to school2
   Session s = w.Open("school2");
   REQUIRE(w.coord->AddTeamMember(w.case_id, "school2").ok());
-  return s;
+  Result<std::string> entry = w.school->AddEntry(w.case_id, Category::kSchool, "Före");
+  REQUIRE(entry.ok());
+  return {std::move(s), *entry};
 }
 
 TEST_CASE("key rotate makes a certified version that new entries use and members read",
           "[insider][rotate]") {
   World w;
-  Session school2 = SecondSchoolMember(w);
-  Result<std::string> old_entry = w.school->AddEntry(w.case_id, Category::kSchool, "Före");
-  REQUIRE(old_entry.ok());
+  BeforeRotation before = SecondMemberAndEntry(w);
 
   Result<int64_t> v = w.admin->RotateActorKey(Actor::kSchool);
   INFO(v.status().ToString());
@@ -478,8 +483,8 @@ TEST_CASE("key rotate makes a certified version that new entries use and members
   CHECK(Scalar(*w.admin, "SELECT key_version FROM entries WHERE id = '" + *new_entry + "'") ==
         2);
   // A member added before the rotation reads both.
-  CHECK(Read(school2, *old_entry) == "Före");
-  CHECK(Read(school2, *new_entry) == "Efter");
+  CHECK(Read(before.school2, before.old_entry) == "Före");
+  CHECK(Read(before.school2, *new_entry) == "Efter");
   CHECK(Read(*w.school, *new_entry) == "Efter");
   // A member added after it receives the new version and reads the new entry.
   w.Add("school3", Actor::kSchool, Role::kMember);
@@ -487,7 +492,7 @@ TEST_CASE("key rotate makes a certified version that new entries use and members
   w.school = w.Open("school1");  // delivers both versions to school3
   Session school3 = w.Open("school3");
   CHECK(Read(school3, *new_entry) == "Efter");
-  CHECK(Read(school3, *old_entry) == "Före");
+  CHECK(Read(school3, before.old_entry) == "Före");
   CHECK(VerifyMessage(*w.auditor) == "ok");
   // A second rotation counts on.
   Result<int64_t> v3 = w.admin->RotateActorKey(Actor::kSchool);
@@ -499,19 +504,17 @@ TEST_CASE("key rotate makes a certified version that new entries use and members
 TEST_CASE("a principal disabled before the rotation holds no key of new entries",
           "[insider][rotate]") {
   World w;
-  Session school2 = SecondSchoolMember(w);
-  Result<std::string> old_entry = w.school->AddEntry(w.case_id, Category::kSchool, "Före");
-  REQUIRE(old_entry.ok());
+  BeforeRotation before = SecondMemberAndEntry(w);
   // What she takes with her: a copy of the school key version 1.
-  CHECK(Read(school2, *old_entry) == "Före");
-  Session::Impl* her = internal::SessionAccess::Get(school2);
+  CHECK(Read(before.school2, before.old_entry) == "Före");
+  Session::Impl* her = internal::SessionAccess::Get(before.school2);
   Result<const SecretBytes*> held = her->ActorKey(Actor::kSchool, 1);
   REQUIRE(held.ok());
   Result<SecretBytes> copy = SecretBytes::Copy((*held)->data(InsecureSecretAccess::Get()),
                                                (*held)->size());
   REQUIRE(copy.ok());
   const internal::Bytes v1_public = her->actor_public_keys[{Actor::kSchool, 1}];
-  const std::string her_id = school2.principal().id;
+  const std::string her_id = before.school2.principal().id;
 
   REQUIRE(w.admin->DisablePrincipal("school2").ok());
   REQUIRE(w.admin->RotateActorKey(Actor::kSchool).ok());
