@@ -76,5 +76,10 @@ void TestCertificates(const char* dir);
 void TestEnumRanges(const char* dir);
 /* c_api_trust_anchor_test.c: sspf_session_trust_anchor. */
 void TestTrustAnchor(const char* dir);
+/* c_api_trust_anchor_test.c: a new store at dir/name with an admin and a
+ * school member; returns the options (destroy them). */
+sspf_options_t* NewStore(const char* dir, const char* name);
+/* c_api_keys_test.c: sspf_session_rotate_actor_key, _rewrap_entry_keys. */
+void TestActorKeys(const char* dir);
 
 #endif /* SSPF_TESTS_C_API_C_API_TEST_H_ */

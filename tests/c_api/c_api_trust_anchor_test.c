@@ -30,9 +30,7 @@ static void Base64(const uint8_t* p, size_t n, char* out) {
   *out = 0;
 }
 
-/* A new store at dir/name with an admin and a school member; returns the
- * options (destroy them). */
-static sspf_options_t* NewStore(const char* dir, const char* name) {
+sspf_options_t* NewStore(const char* dir, const char* name) {
   sspf_error_t* err = NULL;
   sspf_options_t* opts = NULL;
   sspf_session_t* s = NULL;

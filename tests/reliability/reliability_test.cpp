@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -189,6 +190,133 @@ TEST_CASE("kill -9 of a writer at random moments loses no acknowledged write",
   }
   CHECK(killed_mid_run >= 10);  // most kills hit a running writer
   CHECK(acked.size() > 0);
+}
+
+// Reads the child's stdout until `lines` complete lines starting with
+// `prefix` have arrived (or the child closed it); appends what it read.
+void ReadUntil(const Child& c, const std::string& prefix, int lines, std::string* out) {
+  auto seen = [&] {
+    int n = 0;
+    std::istringstream in(*out);
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.rfind(prefix, 0) == 0 && in.good()) ++n;
+    }
+    return n;
+  };
+  char buf[256];
+  while (seen() < lines) {
+    ssize_t n = ::read(c.out, buf, sizeof buf);
+    if (n <= 0) return;
+    out->append(buf, static_cast<size_t>(n));
+  }
+}
+
+// The highest "batch <done> <total>" a rewrap child acknowledged.
+uint64_t AckedRewrapped(const std::string& out) {
+  uint64_t done = 0;
+  std::istringstream in(out);
+  std::string line;
+  while (std::getline(in, line)) {
+    unsigned long long d = 0, total = 0;
+    if (in.good() && std::sscanf(line.c_str(), "batch %llu %llu", &d, &total) == 2) {
+      done = std::max<uint64_t>(done, d);
+    }
+  }
+  return done;
+}
+
+TEST_CASE("kill -9 of key rewrap at any point loses no entry, and a rerun finishes",
+          "[reliability][kill][rotate]") {
+  World w;
+  constexpr int kEntries = 300;
+  constexpr int64_t kBatch = 64;  // kRewrapBatchSize in domain/entries.cpp
+  std::vector<std::string> entries;
+  {
+    Session school = w.School();
+    for (int i = 0; i < kEntries; ++i) {
+      Result<std::string> id =
+          school.AddEntry(w.case_id, Category::kSchool, "Anteckning " + std::to_string(i));
+      REQUIRE(id.ok());
+      entries.push_back(*id);
+    }
+  }
+  auto rotate = [&] {
+    Session admin = w.Open("admin", reliability::kAdminKey);
+    Result<int64_t> v = admin.RotateActorKey(Actor::kSchool);
+    INFO(v.status().ToString());
+    REQUIRE(v.ok());
+    return *v;
+  };
+  int64_t newest = rotate();
+  const std::string school = std::to_string(static_cast<int>(Actor::kSchool));
+  auto old_keys = [&](Session& s) {
+    return Count(s, "SELECT count(*) FROM entry_keys WHERE actor = " + school +
+                        " AND actor_key_version < " + std::to_string(newest));
+  };
+  // Every entry reads for a member (one batch of reads: one transaction).
+  auto all_readable = [&] {
+    Session s = w.School();
+    REQUIRE(s.BeginBatch().ok());
+    for (int i = 0; i < kEntries; ++i) {
+      Result<EntryContent> c = s.ReadEntry(entries[static_cast<size_t>(i)], "kontroll");
+      INFO("entry " << i << ": " << c.status().ToString());
+      REQUIRE(c.ok());
+      REQUIRE(std::string(c->body.begin(), c->body.end()) == "Anteckning " + std::to_string(i));
+    }
+    REQUIRE(s.CommitBatch().ok());
+  };
+
+  // Each round rotates first, so that all kEntries keys (under one or more
+  // older versions) are to be re-sealed, then kills the rewrap: right after
+  // its session opened and after 1..4 acknowledged batches (between batches
+  // or inside the next), then after random delays of up to 3 ms (anywhere:
+  // inside a batch's transaction, during its commit, between batches).  A
+  // child may also finish before the signal lands; that is checked alike.
+  std::mt19937 rng(20261201);
+  int killed_mid_job = 0;
+  for (int round = 0; round < 16; ++round) {
+    newest = rotate();
+    Child c = Spawn({SSPF_REL_WRITER, w.options.path, w.case_id, "rewrap"});
+    std::string out;
+    ReadUntil(c, "open", 1, &out);
+    if (round < 5) {
+      ReadUntil(c, "batch ", round, &out);
+    } else {
+      std::this_thread::sleep_for(
+          std::chrono::microseconds(std::uniform_int_distribution<int>(0, 3000)(rng)));
+    }
+    ::kill(c.pid, SIGKILL);
+    int status = 0;
+    out += Reap(c, &status);
+    INFO("round " << round << ": " << out);
+    REQUIRE((WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status) == 0)));
+    if (WIFSIGNALED(status) && out.find("done ") == std::string::npos) ++killed_mid_job;
+
+    RequireVerifies(w);
+    Session s = w.School();
+    const int64_t left = old_keys(s);
+    // Each batch is all or nothing, and every acknowledged batch is there.
+    REQUIRE(left >= 0);
+    REQUIRE(((kEntries - left) % kBatch == 0 || left == 0));
+    REQUIRE(static_cast<uint64_t>(kEntries - left) >= AckedRewrapped(out));
+    REQUIRE(Count(s, "SELECT count(*) FROM entry_keys WHERE actor = " + school) == kEntries);
+    all_readable();
+  }
+  CHECK(killed_mid_job >= 4);
+
+  // Running it again completes the job.
+  Child c = Spawn({SSPF_REL_WRITER, w.options.path, w.case_id, "rewrap"});
+  int status = 0;
+  std::string out = Reap(c, &status);
+  INFO(out);
+  REQUIRE(WIFEXITED(status));
+  REQUIRE(WEXITSTATUS(status) == 0);
+  REQUIRE(out.find("done ") != std::string::npos);
+  Session s = w.School();
+  CHECK(old_keys(s) == 0);
+  all_readable();
+  RequireVerifies(w);
 }
 
 // ---- (2) two processes and two threads writing at once ------------------------

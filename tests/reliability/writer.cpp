@@ -2,12 +2,15 @@
 //
 //   sspf_rel_writer STORE CASE_ID loop       AddEntry until killed
 //   sspf_rel_writer STORE CASE_ID count N    N AddEntry calls, then exit 0
+//   sspf_rel_writer STORE CASE_ID rewrap     RewrapEntryKeys once, then exit 0
 //
 // Prints "ok <entry id>" on stdout, line-buffered, only AFTER AddEntry
 // returned OK: each such line is an acknowledged (durable) write.  kBusy
 // (another writer holds the lock past the busy timeout) is retried and
 // counted; "busy <n>" is printed at the end in count mode.  Any other error
-// is printed to stderr and ends the process with exit code 1.
+// is printed to stderr and ends the process with exit code 1.  In rewrap
+// mode it prints "batch <done> <total>" after each committed batch and
+// "done <n>" at the end.
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -18,7 +21,7 @@ using namespace sspf;
 
 int main(int argc, char** argv) {
   if (argc < 4) {
-    std::fprintf(stderr, "usage: %s STORE CASE_ID loop|count N\n", argv[0]);
+    std::fprintf(stderr, "usage: %s STORE CASE_ID loop|count N|rewrap\n", argv[0]);
     return 2;
   }
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
@@ -37,6 +40,18 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::printf("open\n");
+  if (mode == "rewrap") {
+    Result<uint64_t> done = s->RewrapEntryKeys([](uint64_t d, uint64_t total) {
+      std::printf("batch %llu %llu\n", static_cast<unsigned long long>(d),
+                  static_cast<unsigned long long>(total));
+    });
+    if (!done.ok()) {
+      std::fprintf(stderr, "rewrap: %s\n", done.status().ToString().c_str());
+      return 1;
+    }
+    std::printf("done %llu\n", static_cast<unsigned long long>(*done));
+    return 0;
+  }
   const std::string body(300, 'w');
   for (long i = 0; n < 0 || i < n;) {
     Result<std::string> id = s->AddEntry(case_id, Category::kSchool, body);

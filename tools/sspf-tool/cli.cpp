@@ -247,6 +247,19 @@ int ShowCreated(Context& ctx, const Result<std::string>& id, const std::string& 
               [&](const std::string& v) { *ctx.out << what << " " << v << "\n"; });
 }
 
+std::function<void(uint64_t, uint64_t)> TerminalProgress(Context& ctx, const std::string& what) {
+  if (::isatty(STDERR_FILENO) != 1) return {};
+  std::ostream* err = ctx.err;
+  return [err, what](uint64_t done, uint64_t total) {
+    int pct = total ? static_cast<int>(done * 100 / total) : 100;
+    *err << "\r" << what << ": " << pct << "% (" << done << "/" << total << ")" << std::flush;
+  };
+}
+
+void ClearProgress(Context& ctx) {
+  if (::isatty(STDERR_FILENO) == 1) *ctx.err << "\r\033[K" << std::flush;
+}
+
 int PrintDone(Context& ctx, const std::string& text, const std::string& document) {
   if (ctx.globals.json) {
     PrintJson(ctx, document);

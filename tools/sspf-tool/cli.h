@@ -126,6 +126,11 @@ void PrintSecretJson(Context& ctx, std::string document);
 // For commands that create or change one thing: under --json prints
 // `document`, else `text` and a newline.  Returns kExitOk.
 int PrintDone(Context& ctx, const std::string& text, const std::string& document);
+// A progress callback that shows "<what>: N% (done/total)" on ctx.err when
+// stderr is a terminal, or an empty function otherwise; ClearProgress
+// erases the line afterwards (nothing when not a terminal).
+std::function<void(uint64_t, uint64_t)> TerminalProgress(Context& ctx, const std::string& what);
+void ClearProgress(Context& ctx);
 // For commands that create one thing: Fail, or print the CreatedJson
 // document or "<what> <id>".
 int ShowCreated(Context& ctx, const Result<std::string>& id, const std::string& what);

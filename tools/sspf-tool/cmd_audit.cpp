@@ -204,17 +204,9 @@ int Verify(Context& ctx) {
                    desc, {}, &exit,
                    [&] { return ReadCheckpoint(checkpoint, &options.kept_checkpoint); });
   if (!s) return exit;
-  bool tty = ::isatty(STDERR_FILENO) == 1;
-  if (tty) {
-    std::ostream* err = ctx.err;
-    options.progress = [err](uint64_t done, uint64_t total) {
-      int pct = total ? static_cast<int>(done * 100 / total) : 100;
-      *err << "\rverifying the access log: " << pct << "% (" << done << "/" << total << ")"
-           << std::flush;
-    };
-  }
+  options.progress = TerminalProgress(ctx, "verifying the access log");
   Result<VerifyReport> r = s->Verify(options);
-  if (tty) *ctx.err << "\r\033[K" << std::flush;
+  ClearProgress(ctx);
   const bool kept = options.kept_checkpoint.has_value();
   return Show(
       ctx, r, [&](const VerifyReport& v) { return VerifyReportJson(v, kept); },

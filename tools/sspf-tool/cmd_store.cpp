@@ -1,5 +1,5 @@
 // Store and principal commands: init, whoami, user add|list|disable|passwd,
-// recover.
+// recover, key rotate|rewrap.
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -46,6 +46,15 @@ Result<SecretBytes> ParseRecoveryKey(const SecretBytes& text) {
   }
   if (n != 32 || half >= 0) return InvalidArgument("the recovery key must be 64 hex digits");
   return key;
+}
+
+// The --actor value of user add and key rotate.
+Status ParseActorArg(const std::string& text, std::optional<Actor>* out) {
+  *out = ParseActor(text);
+  if (!*out) {
+    return InvalidArgument("unknown actor (use school, social, police, leisure, coordination)");
+  }
+  return Status::Ok();
 }
 
 int Init(Context& ctx) {
@@ -144,11 +153,7 @@ int UserAdd(Context& ctx) {
                    "coordination.  Example:\n"
                    "  sspf-tool --user anna.admin user add per.polis --actor police --role member",
                    desc, {"name"}, &exit, [&] {
-                     a = ParseActor(actor);
-                     if (!a) {
-                       return InvalidArgument(
-                           "unknown actor (use school, social, police, leisure, coordination)");
-                     }
+                     SSPF_RETURN_IF_ERROR(ParseActorArg(actor, &a));
                      r = ParseRole(role);
                      if (!r) {
                        return InvalidArgument(
@@ -246,6 +251,52 @@ int Recover(Context& ctx) {
   return PrintDone(ctx, "New passphrase set for " + name, RecoveryResetJson(name));
 }
 
+int KeyRotate(Context& ctx) {
+  po::options_description desc("Options");
+  std::string actor;
+  desc.add_options()("actor", po::value<std::string>(&actor)->required(),
+                     "school | social | police | leisure | coordination");
+  int exit = 0;
+  std::optional<Actor> a;
+  std::optional<Session> s = ParseAndOpen(
+      ctx, "key rotate --actor A\n\n"
+      "Makes a new version of actor A's key, certified by the store authority and\n"
+      "sealed only to A's active members and coordinators (admin only; the admin\n"
+      "never holds it).  Every new entry of A uses it; a principal disabled before\n"
+      "the rotation cannot read them even with a copy of the old files.  Then let a\n"
+      "member of A run 'key rewrap' to move the old entries to it.  Example:\n"
+      "  sspf-tool --user anna.admin key rotate --actor school",
+      desc, {}, &exit, [&] { return ParseActorArg(actor, &a); });
+  if (!s) return exit;
+  Result<int64_t> v = s->RotateActorKey(*a);
+  if (!v.ok()) return Fail(ctx, v.status());
+  return PrintDone(ctx, "Rotated the key of " + actor + " to version " + std::to_string(*v),
+                   KeyRotatedJson(*a, *v));
+}
+
+int KeyRewrap(Context& ctx) {
+  po::options_description desc("Options");
+  int exit = 0;
+  std::optional<Session> s = ParseAndOpen(
+      ctx, "key rewrap\n\n"
+      "Re-seals every entry key of your actor held under an older key version to\n"
+      "the newest version (members and coordinators; after 'key rotate').  Runs in\n"
+      "batches, each committed and logged on its own: if it is interrupted, every\n"
+      "entry stays readable and running it again finishes the job.  Shows progress\n"
+      "on stderr when that is a terminal.  Example:\n"
+      "  sspf-tool --user sara.skola key rewrap",
+      desc, {}, &exit);
+  if (!s) return exit;
+  Result<uint64_t> n = s->RewrapEntryKeys(TerminalProgress(ctx, "re-sealing entry keys"));
+  ClearProgress(ctx);
+  if (!n.ok()) return Fail(ctx, n.status());
+  const Actor a = s->principal().actor;
+  return PrintDone(ctx,
+                   "Re-sealed " + std::to_string(*n) + " entry keys of " + ActorName(a) +
+                       " to the newest key version",
+                   EntryKeysRewrappedJson(a, *n));
+}
+
 }  // namespace
 
 void RegisterStoreCommands() {
@@ -256,6 +307,10 @@ void RegisterStoreCommands() {
   RegisterCommand({"user disable", "disable a principal (admin)", UserDisable});
   RegisterCommand({"user passwd", "change your own passphrase", UserPasswd});
   RegisterCommand({"recover", "reset a passphrase with the recovery key", Recover});
+  RegisterCommand({"key rotate", "make a new actor-key version for new entries (admin)",
+                   KeyRotate});
+  RegisterCommand({"key rewrap", "re-seal your actor's old entry keys to its newest key",
+                   KeyRewrap});
 }
 
 }  // namespace sspf::cli

@@ -176,6 +176,14 @@ SSPF_EXPORT std::string CreatedJson(std::string_view id);
 SSPF_EXPORT std::string ErrorJson(const Status& status,
                                   std::optional<int> exit_code = std::nullopt);
 
+// ---- Actor keys ---------------------------------------------------------------
+// {"schema_version","actor","version"}: the actor-key version a key rotate
+// made (Session::RotateActorKey).
+SSPF_EXPORT std::string KeyRotatedJson(Actor actor, int64_t version);
+// {"schema_version","actor","rewrapped"}: how many of the actor's entry
+// keys a key rewrap re-sealed to its newest version.
+SSPF_EXPORT std::string EntryKeysRewrappedJson(Actor actor, uint64_t rewrapped);
+
 }  // namespace sspf
 
 #endif  // SSPF_JSON_H_

@@ -287,6 +287,28 @@ SSPF_EXPORT sspf_status sspf_session_change_credential(
     sspf_session_t* session, int credential_kind, const uint8_t* secret,
     size_t secret_len, sspf_error_t** out_error);
 
+/* ---- Actor keys ---------------------------------------------------------------- */
+
+/* Admin: makes the next version of the key of actor (SSPF_ACTOR_*),
+ * certified by the store authority and sealed only to the actor's active
+ * members and coordinators (the admin never holds it); new entries of the
+ * actor use it.  *out_version (may be NULL): the new version. */
+SSPF_EXPORT sspf_status sspf_session_rotate_actor_key(sspf_session_t* session, int actor,
+                                                      int64_t* out_version,
+                                                      sspf_error_t** out_error);
+/* Called after each committed batch of a rewrap with the entry keys done
+ * so far and the total.  Must not unwind through the library. */
+typedef void (*sspf_progress_fn)(void* user_data, uint64_t done, uint64_t total);
+/* A member or coordinator: re-seals every entry key of its actor held under
+ * an older key version to the newest one, in batches that each commit and
+ * are logged on their own (an interrupted run loses nothing; run it again to
+ * finish).  progress may be NULL.  *out_count (may be NULL): the number of
+ * entry keys re-sealed. */
+SSPF_EXPORT sspf_status sspf_session_rewrap_entry_keys(sspf_session_t* session,
+                                                       sspf_progress_fn progress,
+                                                       void* user_data, uint64_t* out_count,
+                                                       sspf_error_t** out_error);
+
 /* ---- Subjects (the youth) ---------------------------------------------------- */
 
 /* Adds a subject.  personal_number: any accepted form (sspf/pnr.h),

@@ -124,6 +124,23 @@ class SSPF_EXPORT Session {
   // Changes this principal's own credential; the old one stops working.
   Status ChangeCredential(const Credential& new_credential);
 
+  // ---- Actor keys (admin) ------------------------------------------------
+  // Makes the next version of actor a's key, certifies it and seals it only
+  // to a's principals whose newest certificate says active member or
+  // coordinator of a; the admin never holds it.  New entries of a use it
+  // from now on.  Logged (key.rotate); not inside a batch.  Returns the
+  // new version.
+  Result<int64_t> RotateActorKey(Actor a);
+  // Run by an active member or coordinator of an actor: re-seals every
+  // entry key held for its actor under an older key version to the newest
+  // version, in batches of a fixed size, each batch one transaction and one
+  // logged event (key.rewrap), so that an interruption at any point leaves
+  // every entry readable and running it again finishes the job.  progress,
+  // if set, is called after each batch with the keys done and the total.
+  // Not inside a batch.  Returns the number of entry keys re-sealed.
+  Result<uint64_t> RewrapEntryKeys(
+      const std::function<void(uint64_t done, uint64_t total)>& progress = {});
+
   // ---- Subjects (the youth) ---------------------------------------------
   struct NewSubject {
     std::string personal_number;  // any accepted form; validated

@@ -103,6 +103,7 @@ enum class Action : uint16_t {
   kKeyRotate = 80,
   kStoreRekey = 81,
   kActorKeyDeliver = 82,  // an actor key sealed to a new member
+  kEntryKeysRewrap = 83,  // one batch of entry keys re-sealed to the newest actor key
   kRetentionRun = 90,
 };
 

@@ -1,8 +1,9 @@
 // Copyright (c) libsspf authors.
 //
-// C ABI: principals (admin) and the session's own credential.
+// C ABI: principals (admin), the session's own credential, actor keys.
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 
 #include "capi/capi_internal.h"
 
@@ -39,6 +40,33 @@ sspf_status sspf_session_change_credential(sspf_session_t* session, int credenti
                                            sspf_error_t** out_error) {
   return WithSession(session, {}, out_error, [&](sspf::Session& s) {
     return s.ChangeCredential(ToCredential(credential_kind, secret, secret_len, "secret"));
+  });
+}
+
+sspf_status sspf_session_rotate_actor_key(sspf_session_t* session, int actor,
+                                          int64_t* out_version, sspf_error_t** out_error) {
+  if (out_version != nullptr) *out_version = 0;
+  return WithSession(session, {}, out_error, [&](sspf::Session& s) -> sspf::Status {
+    int64_t version = Take(s.RotateActorKey(ToActor(actor)));
+    if (out_version != nullptr) *out_version = version;
+    return sspf::Status::Ok();
+  });
+}
+
+sspf_status sspf_session_rewrap_entry_keys(sspf_session_t* session, sspf_progress_fn progress,
+                                           void* user_data, uint64_t* out_count,
+                                           sspf_error_t** out_error) {
+  if (out_count != nullptr) *out_count = 0;
+  return WithSession(session, {}, out_error, [&](sspf::Session& s) -> sspf::Status {
+    std::function<void(uint64_t, uint64_t)> fn;
+    if (progress != nullptr) {
+      fn = [progress, user_data](uint64_t done, uint64_t total) {
+        progress(user_data, done, total);
+      };
+    }
+    uint64_t n = Take(s.RewrapEntryKeys(fn));
+    if (out_count != nullptr) *out_count = n;
+    return sspf::Status::Ok();
   });
 }
 

@@ -29,6 +29,9 @@ Result<ConsentEvaluation> EvaluateCaseConsent(Session::Impl* impl, std::string_v
 // the authority key) and seals it to one principal (principals.cpp).
 Status CreateActorKey(Session::Impl* impl, Actor a, const std::string& principal_id,
                       const Bytes& principal_pk);
+// Stores the seal of actor-key version (a, version) for one principal.
+Status InsertActorKeySeal(Db* db, Actor a, int64_t version, const std::string& principal_id,
+                          const Bytes& sealed);
 
 }  // namespace sspf::internal
 

@@ -35,6 +35,8 @@ namespace {
 
 constexpr uint64_t kEntryFormatVersion = 1;
 constexpr int kMaxGrantHours = 72;
+// Entry keys re-sealed per transaction (and per logged event) by rewrap.
+constexpr uint64_t kRewrapBatchSize = 64;
 
 struct EntryRow {
   EntryInfo info;
@@ -556,6 +558,69 @@ Result<std::string> Session::DiscloseEntry(std::string_view entry_id, Actor to,
       EncodeDetail(Action::kEntryDisclose, {id, row.info.id, ActorName(to), detail_basis});
   return id;
   });
+}
+
+Result<uint64_t> Session::RewrapEntryKeys(
+    const std::function<void(uint64_t done, uint64_t total)>& progress) {
+  Impl* impl = impl_.get();
+  uint64_t done = 0, total = 0;
+  for (bool first = true;; first = false) {
+    OpSpec spec{Operation::kRewrapEntryKeys, Action::kEntryKeysRewrap,
+                std::string("actor:") + ActorName(impl->me.actor)};
+    spec.refused_in_batch = "key changes cannot run inside a batch";
+    // One batch, one transaction, one event: a kill -9 between batches (or
+    // inside one) leaves every entry key sealed to the old version or, in
+    // a committed batch, to the new one; never neither.
+    Result<uint64_t> batch = internal::RunOperationFor<uint64_t>(
+        impl, spec, {}, [&](Op& op) -> Result<uint64_t> {
+          Db* db = impl->db.get();
+          const Actor actor = impl->me.actor;
+          SSPF_ASSIGN_OR_RETURN(auto newest, CurrentActorKey(impl, actor));
+          if (first) {
+            SSPF_ASSIGN_OR_RETURN(
+                Stmt * count, db->Prepare("SELECT count(*) FROM entry_keys WHERE actor = ? "
+                                          "AND actor_key_version < ?"));
+            count->Bind(1, static_cast<int64_t>(actor)).Bind(2, newest.first);
+            SSPF_ASSIGN_OR_RETURN(bool row, count->Step());
+            total = row ? static_cast<uint64_t>(count->Int(0)) : 0;
+            count->Reset();
+          }
+          std::vector<std::string> ids;
+          SSPF_ASSIGN_OR_RETURN(
+              Stmt * st, db->Prepare("SELECT entry_id FROM entry_keys WHERE actor = ? AND "
+                                     "actor_key_version < ? ORDER BY entry_id LIMIT ?"));
+          st->Bind(1, static_cast<int64_t>(actor)).Bind(2, newest.first)
+              .Bind(3, static_cast<int64_t>(kRewrapBatchSize));
+          for (;;) {
+            SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
+            if (!row) break;
+            ids.push_back(st->Text(0));
+          }
+          st->Reset();
+          SSPF_ASSIGN_OR_RETURN(
+              Stmt * upd, db->Prepare("UPDATE entry_keys SET actor_key_version = ?, "
+                                      "sealed = ? WHERE entry_id = ? AND actor = ?"));
+          for (const std::string& id : ids) {
+            internal::EphemeralKey entry_key;
+            SSPF_RETURN_IF_ERROR(UnsealEntryKey(impl, id, actor, &entry_key));
+            Bytes sealed =
+                SealEntryKey(impl, id, actor, newest.first, newest.second, entry_key.data());
+            upd->Bind(1, newest.first).BindBlob(2, sealed).Bind(3, id)
+                .Bind(4, static_cast<int64_t>(actor));
+            Status s = upd->Run();
+            upd->Reset();
+            SSPF_RETURN_IF_ERROR(s);
+          }
+          op.event.reason += " (" + std::to_string(ids.size()) +
+                             " entry keys to version " + std::to_string(newest.first) + ")";
+          return static_cast<uint64_t>(ids.size());
+        });
+    if (!batch.ok()) return batch.status();
+    done += *batch;
+    if (total < done) total = done;  // entries added while it runs
+    if (progress && (*batch > 0 || first)) progress(done, total);
+    if (*batch < kRewrapBatchSize) return done;
+  }
 }
 
 Result<std::string> Session::GrantEmergency(std::string_view case_id,

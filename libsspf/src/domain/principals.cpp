@@ -30,12 +30,17 @@ Status CreateActorKey(Session::Impl* impl, Actor a, const std::string& principal
                   "VALUES(?, 1, ?, ?)"));
   st->Bind(1, static_cast<int64_t>(a)).BindBlob(2, kp.public_key).Bind(3, now);
   SSPF_RETURN_IF_ERROR(st->Run());
-  Bytes sealed = SealActorKey(a, 1, kp.secret_key, principal_pk);
+  return InsertActorKeySeal(db, a, 1, principal_id,
+                            SealActorKey(a, 1, kp.secret_key, principal_pk));
+}
+
+Status InsertActorKeySeal(Db* db, Actor a, int64_t version, const std::string& principal_id,
+                          const Bytes& sealed) {
   SSPF_ASSIGN_OR_RETURN(
       Stmt * ins,
       db->Prepare("INSERT INTO actor_key_seals(actor, version, principal_id, sealed) "
                   "VALUES(?,?,?,?)"));
-  ins->Bind(1, static_cast<int64_t>(a)).Bind(2, int64_t{1}).Bind(3, principal_id)
+  ins->Bind(1, static_cast<int64_t>(a)).Bind(2, version).Bind(3, principal_id)
       .BindBlob(4, sealed);
   return ins->Run();
 }
@@ -175,6 +180,71 @@ Status Session::DisablePrincipal(std::string_view name) {
       return keyring.Save(impl->KeyringPath(), impl->root_key);
     };
     return Status::Ok();
+  });
+}
+
+Result<int64_t> Session::RotateActorKey(Actor a) {
+  Impl* impl = impl_.get();
+  OpSpec spec{Operation::kManageKeys, Action::kKeyRotate,
+              std::string("actor:") + ActorName(a)};
+  spec.refused_in_batch = kNotInBatch;
+  return internal::RunOperationFor<int64_t>(impl, spec, {}, [&](Op& op) -> Result<int64_t> {
+    if (!ParseActor(ActorName(a))) return InvalidArgument("unknown actor");
+    Db* db = impl->db.get();
+    SSPF_ASSIGN_OR_RETURN(Stmt * st,
+                          db->Prepare("SELECT MAX(version) FROM actor_keys WHERE actor = ?"));
+    st->Bind(1, static_cast<int64_t>(a));
+    SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
+    const bool has_key = row && !st->IsNull(0);
+    const int64_t version = has_key ? st->Int(0) + 1 : 1;
+    st->Reset();
+    if (!has_key) {
+      return FailedPrecondition("the actor has no key yet (add a member of that actor first)");
+    }
+    // The active content members of a, each by its newest certificate (a
+    // principal row edited by an insider gains nothing).
+    std::vector<std::string> ids;
+    SSPF_ASSIGN_OR_RETURN(Stmt * members,
+                          db->Prepare("SELECT id FROM principals WHERE actor = ? AND "
+                                      "active = 1 AND role IN (1, 2) ORDER BY id"));
+    members->Bind(1, static_cast<int64_t>(a));
+    for (;;) {
+      SSPF_ASSIGN_OR_RETURN(bool more, members->Step());
+      if (!more) break;
+      ids.push_back(members->Text(0));
+    }
+    members->Reset();
+    std::vector<std::pair<std::string, Bytes>> recipients;
+    for (const std::string& id : ids) {
+      SSPF_ASSIGN_OR_RETURN(internal::PrincipalCert cert,
+                            internal::CertifiedPrincipal(impl, id));
+      if (!cert.active || cert.actor != a ||
+          (cert.role != Role::kMember && cert.role != Role::kCoordinator)) {
+        continue;
+      }
+      recipients.emplace_back(id, cert.box_public_key);
+    }
+    if (recipients.empty()) {
+      return FailedPrecondition("the actor has no active member to hold a new key");
+    }
+    // The new secret lives only in this scope; SecretBytes wipes it.
+    SSPF_ASSIGN_OR_RETURN(internal::BoxKeyPair kp, internal::NewBoxKeyPair());
+    SSPF_RETURN_IF_ERROR(internal::CertifyActorKey(impl, a, version, kp.public_key));
+    SSPF_ASSIGN_OR_RETURN(
+        Stmt * ins,
+        db->Prepare("INSERT INTO actor_keys(actor, version, public_key, created) "
+                    "VALUES(?, ?, ?, ?)"));
+    ins->Bind(1, static_cast<int64_t>(a)).Bind(2, version).BindBlob(3, kp.public_key)
+        .Bind(4, impl->Now());
+    SSPF_RETURN_IF_ERROR(ins->Run());
+    for (const auto& [id, box] : recipients) {
+      SSPF_RETURN_IF_ERROR(internal::InsertActorKeySeal(
+          db, a, version, id, internal::SealActorKey(a, version, kp.secret_key, box)));
+    }
+    op.event.reason += " (" + std::to_string(recipients.size()) + " members)";
+    op.event.detail =
+        EncodeDetail(Action::kKeyRotate, {ActorName(a), std::to_string(version)});
+    return version;
   });
 }
 

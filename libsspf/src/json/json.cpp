@@ -420,4 +420,12 @@ std::string PrincipalCertificateListJson(const std::vector<PrincipalCertificate>
   return Dump(ListDocument("certificates", certificates, PrincipalCertificateObject));
 }
 
+std::string KeyRotatedJson(Actor actor, int64_t version) {
+  return Small({{"actor", enc::ActorText(actor)}, {"version", version}});
+}
+
+std::string EntryKeysRewrappedJson(Actor actor, uint64_t rewrapped) {
+  return Small({{"actor", enc::ActorText(actor)}, {"rewrapped", rewrapped}});
+}
+
 }  // namespace sspf

@@ -34,6 +34,7 @@ enum class Tag : uint8_t {
   kEntry,          // entry.add: id -> (case, category, author, actor)
   kDisclosure,     // entry.disclose: id -> (entry, to, basis)
   kGrant,          // grant.emergency: id -> (case, principal, until)
+  kActorKey,       // key.rotate: (actor, version)
 };
 
 // Actions whose allowed events must carry a detail.
@@ -41,7 +42,7 @@ constexpr Action kReplayedActions[] = {
     Action::kPrincipalAdd,   Action::kPrincipalDisable, Action::kRecoveryReset,
     Action::kCaseOpen,       Action::kCaseClose,        Action::kCaseTeamAdd,
     Action::kConsentGrant,   Action::kConsentWithdraw,  Action::kEntryAdd,
-    Action::kEntryDisclose,  Action::kGrantEmergency};
+    Action::kEntryDisclose,  Action::kGrantEmergency,   Action::kKeyRotate};
 
 struct Fact {
   uint64_t key = 0;
@@ -176,6 +177,7 @@ class Replay {
     SSPF_RETURN_IF_ERROR(CheckEntries());
     SSPF_RETURN_IF_ERROR(CheckDisclosures());
     SSPF_RETURN_IF_ERROR(CheckGrants());
+    SSPF_RETURN_IF_ERROR(CheckActorKeys());
     for (size_t i = 0; i < facts_.size(); ++i) {
       if (!used_[i]) {
         return IntegrityViolation(
@@ -350,6 +352,13 @@ class Replay {
         SSPF_RETURN_IF_ERROR(Need(ValidId(v[2]), "principal id"));
         SSPF_RETURN_IF_ERROR(Need(ValidDecimal(v[3]), "until"));
         Add(e, Tag::kGrant, {v[0]}, h_.Of(Tag::kGrant, {v[1], v[2], v[3]}));
+        return Status::Ok();
+      }
+      case Action::kKeyRotate: {
+        SSPF_ASSIGN_OR_RETURN(auto v, DecodeDetail(e.action, d));
+        SSPF_RETURN_IF_ERROR(Need(ParseActor(v[0]).has_value(), "actor"));
+        SSPF_RETURN_IF_ERROR(Need(ValidDecimal(v[1]) && v[1] != "0" && v[1] != "1", "version"));
+        Add(e, Tag::kActorKey, {v[0], v[1]}, 0);
         return Status::Ok();
       }
       default:
@@ -527,6 +536,21 @@ class Replay {
       std::string id = st->Text(0);
       return Match("grants row " + id, Tag::kGrant, {id},
                    h_.Of(Tag::kGrant, {st->Text(1), st->Text(2), std::to_string(st->Int(3))}));
+    });
+  }
+
+  // Version 1 of an actor key comes with the actor's first member
+  // (principal.add); every later version with a key.rotate, whose row must
+  // still be there (a rollback of the rotation is caught by the unused
+  // fact).  A version without an event is a planted key, which has no
+  // certificate: CheckCertifiedState names it.
+  Status CheckActorKeys() {
+    SSPF_ASSIGN_OR_RETURN(Stmt * st,
+                          db_->Prepare("SELECT actor, version FROM actor_keys WHERE version > 1"));
+    return Rows(st, [&]() -> Status {
+      std::string actor = NameOr(ActorName(static_cast<Actor>(st->Int(0))), st->Int(0));
+      Find(h_.Of(Tag::kActorKey, {actor, std::to_string(st->Int(1))}));
+      return Status::Ok();
     });
   }
 

@@ -23,6 +23,7 @@ const std::map<Action, std::vector<const char*>>& Layouts() {
       {Action::kEntryAdd, {"entry", "case", "category", "author", "actor"}},
       {Action::kEntryDisclose, {"disclosure", "entry", "to", "basis"}},
       {Action::kGrantEmergency, {"grant", "case", "principal", "until"}},
+      {Action::kKeyRotate, {"actor", "version"}},
   };
   return *layouts;
 }

@@ -20,6 +20,7 @@
 //   entry.disclose     disclosure=<id> entry=<eid> to=<a>
 //                      basis=consent:<id,...>|grant:<id>|provision|provision-until:<t>
 //   grant.emergency    grant=<id> case=<cid> principal=<pid> until=<t>
+//   key.rotate         actor=<a> version=<n>   (actor-key versions 2 and up)
 //
 // Only allowed events carry a detail.
 #ifndef SSPF_SRC_LOG_REPLAY_DETAIL_H_

@@ -244,6 +244,7 @@ const char* OperationName(Operation op) {
     case Operation::kChangeOwnCredential: return "change_own_credential";
     case Operation::kListPrincipals: return "list_principals";
     case Operation::kDeliverActorKeys: return "deliver_actor_keys";
+    case Operation::kRewrapEntryKeys: return "rewrap_entry_keys";
   }
   return "unknown";
 }
@@ -286,6 +287,11 @@ Decision Decide(const AccessRequest& r) {
         return Allow("actor-member", "actor key delivered to a member of the same actor");
       }
       return Deny("only members and coordinators hold actor keys");
+    case Operation::kRewrapEntryKeys:
+      if (r.role == Role::kMember || r.role == Role::kCoordinator) {
+        return Allow("actor-member", "a member re-seals its own actor's entry keys");
+      }
+      return Deny("only members and coordinators re-seal their actor's entry keys");
     default:
       break;
   }

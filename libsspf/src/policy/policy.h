@@ -43,6 +43,7 @@ enum class Operation {
   kChangeOwnCredential,  // the principal's own passphrase or key
   kListPrincipals,       // admins manage them; auditors read the log by them
   kDeliverActorKeys,     // seal the actor's keys to new members of the actor
+  kRewrapEntryKeys,      // re-seal the actor's entry keys to its newest key
 };
 
 inline constexpr Operation kAllOperations[] = {
@@ -57,7 +58,7 @@ inline constexpr Operation kAllOperations[] = {
     Operation::kManagePrincipals, Operation::kManageKeys,
     Operation::kRetention,       Operation::kUnlock,
     Operation::kChangeOwnCredential, Operation::kListPrincipals,
-    Operation::kDeliverActorKeys};
+    Operation::kDeliverActorKeys, Operation::kRewrapEntryKeys};
 
 // "find_subject", "add_subject", ... (stable, for logs and tests).
 const char* OperationName(Operation op);

@@ -66,6 +66,7 @@ constexpr NamedValue<Action> kActionNames[] = {
     {Action::kKeyRotate, "key.rotate"},
     {Action::kStoreRekey, "store.rekey"},
     {Action::kActorKeyDeliver, "key.deliver"},
+    {Action::kEntryKeysRewrap, "key.rewrap"},
     {Action::kRetentionRun, "retention.run"},
 };
 

@@ -414,3 +414,195 @@ TEST_CASE("nobody can make a checkpoint that verify attributes to another princi
 }
 
 }  // namespace
+
+namespace {
+
+// Key rotation and rewrap (issue "insider-proof keys"): admins make and
+// certify a new actor-key version without holding it; members re-seal the
+// old entry keys to it.
+int64_t Scalar(Session& s, const std::string& sql) {
+  return Count(internal::SessionAccess::Get(s)->db.get(), sql);
+}
+
+std::string Read(Session& s, const std::string& entry) {
+  Result<EntryContent> c = s.ReadEntry(entry, "uppföljning");
+  INFO(c.status().ToString());
+  REQUIRE(c.ok());
+  return std::string(c->body.begin(), c->body.end());
+}
+
+size_t Events(Session& auditor, Action a, bool allowed) {
+  AuditFilter f;
+  f.action = a;
+  f.allowed = allowed;
+  Result<std::vector<AuditEvent>> ev = auditor.QueryEvents(f);
+  REQUIRE(ev.ok());
+  return ev->size();
+}
+
+const int kSchool = static_cast<int>(Actor::kSchool);
+
+// Before a rotation: school2, a second school member on the case holding
+// the school key, and an entry school1 wrote under key version 1.
+struct BeforeRotation {
+  Session school2;
+  std::string old_entry;
+};
+BeforeRotation SecondMemberAndEntry(World& w) {
+  w.Add("school2", Actor::kSchool, Role::kMember);
+  w.school = w.Open("school1");  // delivers the school key to school2
+  Session s = w.Open("school2");
+  REQUIRE(w.coord->AddTeamMember(w.case_id, "school2").ok());
+  Result<std::string> entry = w.school->AddEntry(w.case_id, Category::kSchool, "Före");
+  REQUIRE(entry.ok());
+  return {std::move(s), *entry};
+}
+
+TEST_CASE("key rotate makes a certified version that new entries use and members read",
+          "[insider][rotate]") {
+  World w;
+  BeforeRotation before = SecondMemberAndEntry(w);
+
+  Result<int64_t> v = w.admin->RotateActorKey(Actor::kSchool);
+  INFO(v.status().ToString());
+  REQUIRE(v.ok());
+  CHECK(*v == 2);
+  // Certified (CurrentActorKey checks it before sealing), sealed to the two
+  // school members and to nobody else, the admin included.
+  CHECK(Scalar(*w.admin, "SELECT count(*) FROM actor_key_seals WHERE actor = " +
+                             std::to_string(kSchool) + " AND version = 2") == 2);
+  CHECK(Scalar(*w.admin, "SELECT count(*) FROM actor_key_seals WHERE version = 2 AND "
+                         "principal_id = '" + w.admin->principal().id + "'") == 0);
+  CHECK(VerifyMessage(*w.auditor) == "ok");
+  CHECK(Events(*w.auditor, Action::kKeyRotate, true) == 1);
+
+  Result<std::string> new_entry = w.school->AddEntry(w.case_id, Category::kSchool, "Efter");
+  REQUIRE(new_entry.ok());
+  CHECK(Scalar(*w.admin, "SELECT actor_key_version FROM entry_keys WHERE entry_id = '" +
+                             *new_entry + "'") == 2);
+  CHECK(Scalar(*w.admin, "SELECT key_version FROM entries WHERE id = '" + *new_entry + "'") ==
+        2);
+  // A member added before the rotation reads both.
+  CHECK(Read(before.school2, before.old_entry) == "Före");
+  CHECK(Read(before.school2, *new_entry) == "Efter");
+  CHECK(Read(*w.school, *new_entry) == "Efter");
+  // A member added after it receives the new version and reads the new entry.
+  w.Add("school3", Actor::kSchool, Role::kMember);
+  REQUIRE(w.coord->AddTeamMember(w.case_id, "school3").ok());
+  w.school = w.Open("school1");  // delivers both versions to school3
+  Session school3 = w.Open("school3");
+  CHECK(Read(school3, *new_entry) == "Efter");
+  CHECK(Read(school3, before.old_entry) == "Före");
+  CHECK(VerifyMessage(*w.auditor) == "ok");
+  // A second rotation counts on.
+  Result<int64_t> v3 = w.admin->RotateActorKey(Actor::kSchool);
+  REQUIRE(v3.ok());
+  CHECK(*v3 == 3);
+  CHECK(VerifyMessage(*w.auditor) == "ok");
+}
+
+TEST_CASE("a principal disabled before the rotation holds no key of new entries",
+          "[insider][rotate]") {
+  World w;
+  BeforeRotation before = SecondMemberAndEntry(w);
+  // What she takes with her: a copy of the school key version 1.
+  CHECK(Read(before.school2, before.old_entry) == "Före");
+  Session::Impl* her = internal::SessionAccess::Get(before.school2);
+  Result<const SecretBytes*> held = her->ActorKey(Actor::kSchool, 1);
+  REQUIRE(held.ok());
+  Result<SecretBytes> copy = SecretBytes::Copy((*held)->data(InsecureSecretAccess::Get()),
+                                               (*held)->size());
+  REQUIRE(copy.ok());
+  const internal::Bytes v1_public = her->actor_public_keys[{Actor::kSchool, 1}];
+  const std::string her_id = before.school2.principal().id;
+
+  REQUIRE(w.admin->DisablePrincipal("school2").ok());
+  REQUIRE(w.admin->RotateActorKey(Actor::kSchool).ok());
+  CHECK(Scalar(*w.admin, "SELECT count(*) FROM actor_key_seals WHERE principal_id = '" +
+                             her_id + "'") == 0);
+  CHECK(Scalar(*w.admin, "SELECT count(*) FROM actor_key_seals WHERE version = 2") == 1);
+  Result<std::string> new_entry = w.school->AddEntry(w.case_id, Category::kSchool, "Efter");
+  REQUIRE(new_entry.ok());
+  // The new entry's key is sealed to version 2 only; her copy of version 1
+  // opens nothing of it.
+  internal::Stmt* st = her->db->Prepare("SELECT actor_key_version, sealed FROM entry_keys "
+                                        "WHERE entry_id = ?").value();
+  st->Bind(1, *new_entry);
+  int rows = 0;
+  while (st->Step().value()) {
+    ++rows;
+    CHECK(st->Int(0) == 2);
+    CHECK_FALSE(internal::SealOpen(v1_public, *copy, st->Blob(1)).ok());
+  }
+  st->Reset();
+  CHECK(rows == 1);
+  CHECK(VerifyMessage(*w.auditor) == "ok");
+}
+
+TEST_CASE("rewrap moves old entry keys to the newest version and every entry still reads",
+          "[insider][rotate]") {
+  World w;
+  std::vector<std::string> entries;
+  for (int i = 0; i < 150; ++i) {
+    Result<std::string> e =
+        w.school->AddEntry(w.case_id, Category::kSchool, "Anteckning " + std::to_string(i));
+    REQUIRE(e.ok());
+    entries.push_back(*e);
+  }
+  REQUIRE(w.admin->RotateActorKey(Actor::kSchool).ok());
+  const std::string old_keys = "SELECT count(*) FROM entry_keys WHERE actor = " +
+                               std::to_string(kSchool) + " AND actor_key_version < 2";
+  CHECK(Scalar(*w.admin, old_keys) == 150);
+
+  std::vector<std::pair<uint64_t, uint64_t>> calls;
+  Result<uint64_t> n =
+      w.school->RewrapEntryKeys([&](uint64_t done, uint64_t total) { calls.push_back({done, total}); });
+  INFO(n.status().ToString());
+  REQUIRE(n.ok());
+  CHECK(*n == 150);
+  CHECK(Scalar(*w.admin, old_keys) == 0);
+  REQUIRE_FALSE(calls.empty());
+  CHECK(calls.back() == std::make_pair(uint64_t{150}, uint64_t{150}));
+  // One event per batch of 64.
+  CHECK(Events(*w.auditor, Action::kEntryKeysRewrap, true) == 3);
+  for (size_t i = 0; i < entries.size(); ++i) {
+    CHECK(Read(*w.school, entries[i]) == "Anteckning " + std::to_string(i));
+  }
+  CHECK(VerifyMessage(*w.auditor) == "ok");
+  // Nothing left: a second run re-seals nothing.
+  Result<uint64_t> again = w.school->RewrapEntryKeys();
+  REQUIRE(again.ok());
+  CHECK(*again == 0);
+  CHECK(VerifyMessage(*w.auditor) == "ok");
+}
+
+TEST_CASE("rotate and rewrap refuse the wrong principals and log it", "[insider][rotate]") {
+  World w;
+  REQUIRE(w.school->AddEntry(w.case_id, Category::kSchool, "Anteckning").ok());
+  // Only admins rotate.
+  CHECK(w.school->RotateActorKey(Actor::kSchool).status().code() ==
+        StatusCode::kPermissionDenied);
+  CHECK(w.auditor->RotateActorKey(Actor::kSchool).status().code() ==
+        StatusCode::kPermissionDenied);
+  CHECK(Events(*w.auditor, Action::kKeyRotate, false) == 2);
+  // Rotation is refused inside a batch.
+  REQUIRE(w.admin->BeginBatch().ok());
+  CHECK_FALSE(w.admin->RotateActorKey(Actor::kSchool).ok());
+  w.admin->AbortBatch();
+  REQUIRE(w.admin->RotateActorKey(Actor::kSchool).ok());
+  // Admins and auditors never hold actor keys, so they do not rewrap.
+  CHECK(w.admin->RewrapEntryKeys().status().code() == StatusCode::kPermissionDenied);
+  CHECK(w.auditor->RewrapEntryKeys().status().code() == StatusCode::kPermissionDenied);
+  CHECK(Events(*w.auditor, Action::kEntryKeysRewrap, false) == 2);
+  // A police member re-seals only police keys: the school entry stays.
+  Result<uint64_t> police = w.police->RewrapEntryKeys();
+  REQUIRE(police.ok());
+  CHECK(*police == 0);
+  CHECK(Scalar(*w.admin, "SELECT count(*) FROM entry_keys WHERE actor_key_version = 1") == 1);
+  // A disabled member is refused.
+  REQUIRE(w.admin->DisablePrincipal("school1").ok());
+  CHECK(w.school->RewrapEntryKeys().status().code() == StatusCode::kPermissionDenied);
+  CHECK(VerifyMessage(*w.auditor) == "ok");
+}
+
+}  // namespace

@@ -129,6 +129,8 @@ const std::vector<Row>& Table() {
     t.push_back(Deny(Ops(Bit(Op::kListPrincipals)), "only roles admin and auditor"));
     t.push_back(Allow(With(Ops(Bit(Op::kDeliverActorKeys)), kWorkers), "actor-member"));
     t.push_back(Deny(Ops(Bit(Op::kDeliverActorKeys)), "only members and coordinators"));
+    t.push_back(Allow(With(Ops(Bit(Op::kRewrapEntryKeys)), kWorkers), "actor-member"));
+    t.push_back(Deny(Ops(Bit(Op::kRewrapEntryKeys)), "only members and coordinators"));
     // Auditor and admin.
     t.push_back(Allow(With(Ops(Bit(Op::kAuditRead)), Bit(Role::kAuditor)),
                       "role:auditor"));
