@@ -36,14 +36,7 @@ Result<std::vector<std::string>> TeamNames(Db* db, const std::string& case_id) {
                                     "p.id = t.principal_id WHERE t.case_id = ? "
                                     "ORDER BY t.rowid"));
   st->Bind(1, case_id);
-  std::vector<std::string> out;
-  for (;;) {
-    SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
-    if (!row) break;
-    out.push_back(st->Text(0));
-  }
-  st->Reset();
-  return out;
+  return internal::TextColumn(st);
 }
 
 Status AddToTeam(Session::Impl* impl, const std::string& case_id, const std::string& pid) {

@@ -114,13 +114,7 @@ Result<ConsentEvaluation> EvaluateCaseConsent(Session::Impl* impl, std::string_v
   SSPF_ASSIGN_OR_RETURN(Stmt * gs, db->Prepare("SELECT id FROM guardians WHERE subject_id = ? "
                                                "ORDER BY position"));
   gs->Bind(1, subject_id);
-  std::vector<std::string> guardian_ids;
-  for (;;) {
-    SSPF_ASSIGN_OR_RETURN(bool g, gs->Step());
-    if (!g) break;
-    guardian_ids.push_back(gs->Text(0));
-  }
-  gs->Reset();
+  SSPF_ASSIGN_OR_RETURN(std::vector<std::string> guardian_ids, TextColumn(gs));
   return EvaluateConsent(impl->options.consent_policy, birth, guardian_ids, records,
                          impl->Now(), impl->Today(), from, to, c);
 }

@@ -232,4 +232,19 @@ Status Savepoint::Release() {
   return db->Exec("RELEASE sspf_op");
 }
 
+Result<std::vector<std::string>> TextColumn(Stmt* st) {
+  std::vector<std::string> out;
+  for (;;) {
+    Result<bool> row = st->Step();
+    if (!row.ok()) {
+      st->Reset();
+      return row.status();
+    }
+    if (!*row) break;
+    out.push_back(st->Text(0));
+  }
+  st->Reset();
+  return out;
+}
+
 }  // namespace sspf::internal

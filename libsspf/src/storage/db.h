@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "sspf/secret.h"
 #include "sspf/status.h"
@@ -86,6 +87,11 @@ class Db {
            std::less<>>
       cache_;
 };
+
+// Steps st to the end and returns its first column as text, one item per
+// row; resets st.  For the one-column list queries (team names, guardian
+// ids).
+Result<std::vector<std::string>> TextColumn(Stmt* st);
 
 // BEGIN IMMEDIATE on construction; rolls back on destruction unless
 // Commit() succeeded.  Waits up to the busy timeout for other writers.
