@@ -106,21 +106,7 @@ Status RunQuery(Db* db, const AuditFilter& f,
       st->Bind(static_cast<int>(i + 1), binds[i].s);
     }
   }
-  for (;;) {
-    Result<bool> row = st->Step();
-    if (!row.ok()) {
-      st->Reset();
-      return row.status();
-    }
-    if (!*row) break;
-    Status s = fn(ReadEventRow(st));
-    if (!s.ok()) {
-      st->Reset();
-      return s;
-    }
-  }
-  st->Reset();
-  return Status::Ok();
+  return ForEachRow(st, [&] { return fn(ReadEventRow(st)); });
 }
 
 Status CheckFilter(Session::Impl* impl, const AuditFilter& f) {

@@ -331,25 +331,16 @@ Status CheckCertifiedState(Session::Impl* impl) {
   }
   SSPF_ASSIGN_OR_RETURN(Stmt * st, db->Prepare("SELECT actor, version, public_key FROM "
                                                "actor_keys ORDER BY actor, version"));
-  Status s;
-  for (;;) {
-    Result<bool> row = st->Step();
-    if (!row.ok()) {
-      s = row.status();
-      break;
-    }
-    if (!*row) break;
+  return ForEachRow(st, [&]() -> Status {
     const std::string subject = ActorKeySubject(static_cast<Actor>(st->Int(0)), st->Int(1));
     auto it = actor_keys.find(subject);
     if (it == actor_keys.end() || it->second != st->Blob(2)) {
-      s = IntegrityViolation("actor_keys row " + subject +
-                             (it == actor_keys.end() ? " has no certificate"
-                                                     : " differs from its certificate"));
-      break;
+      return IntegrityViolation("actor_keys row " + subject +
+                                (it == actor_keys.end() ? " has no certificate"
+                                                        : " differs from its certificate"));
     }
-  }
-  st->Reset();
-  return s;
+    return Status::Ok();
+  });
 }
 
 }  // namespace sspf::internal

@@ -167,18 +167,7 @@ Status ForEachEvent(Db* db, uint64_t from,
       std::string("SELECT ") + kEventColumns + " FROM events WHERE seq >= ? ORDER BY seq";
   SSPF_ASSIGN_OR_RETURN(Stmt * st, db->Prepare(sql.c_str()));
   st->Bind(1, static_cast<int64_t>(from));
-  for (;;) {
-    Result<bool> row = st->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    Status s = fn(ReadEventRow(st));
-    if (!s.ok()) {
-      st->Reset();
-      return s;
-    }
-  }
-  st->Reset();
-  return Status::Ok();
+  return ForEachRow(st, [&] { return fn(ReadEventRow(st)); });
 }
 
 }  // namespace sspf::internal

@@ -46,19 +46,7 @@ Status ForEachCert(Db* db, const std::function<Status(const CertRow&)>& fn) {
   SSPF_ASSIGN_OR_RETURN(
       Stmt * st, db->Prepare("SELECT kind, subject, version, body, signature, created "
                              "FROM certificates ORDER BY kind, subject, version"));
-  Status s;
-  for (;;) {
-    Result<bool> row = st->Step();
-    if (!row.ok()) {
-      s = row.status();
-      break;
-    }
-    if (!*row) break;
-    s = fn(ReadRow(st));
-    if (!s.ok()) break;
-  }
-  st->Reset();
-  return s;
+  return ForEachRow(st, [&] { return fn(ReadRow(st)); });
 }
 
 Status PutAuthoritySeal(Db* db, std::string_view principal_id, const Bytes& sealed) {

@@ -232,18 +232,28 @@ Status Savepoint::Release() {
   return db->Exec("RELEASE sspf_op");
 }
 
-Result<std::vector<std::string>> TextColumn(Stmt* st) {
-  std::vector<std::string> out;
+Status ForEachRow(Stmt* st, const std::function<Status()>& fn) {
+  Status s;
   for (;;) {
     Result<bool> row = st->Step();
     if (!row.ok()) {
-      st->Reset();
-      return row.status();
+      s = row.status();
+      break;
     }
     if (!*row) break;
-    out.push_back(st->Text(0));
+    s = fn();
+    if (!s.ok()) break;
   }
   st->Reset();
+  return s;
+}
+
+Result<std::vector<std::string>> TextColumn(Stmt* st) {
+  std::vector<std::string> out;
+  SSPF_RETURN_IF_ERROR(ForEachRow(st, [&] {
+    out.push_back(st->Text(0));
+    return Status::Ok();
+  }));
   return out;
 }
 

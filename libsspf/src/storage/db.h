@@ -5,6 +5,7 @@
 #define SSPF_SRC_DB_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -87,6 +88,11 @@ class Db {
            std::less<>>
       cache_;
 };
+
+// Steps st to the end, calling fn at each row (read the columns from st);
+// stops at the first error of a step or of fn and returns it.  Resets st
+// in every case.
+Status ForEachRow(Stmt* st, const std::function<Status()>& fn);
 
 // Steps st to the end and returns its first column as text, one item per
 // row; resets st.  For the one-column list queries (team names, guardian
