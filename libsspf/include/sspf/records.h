@@ -27,6 +27,12 @@ struct PrincipalInfo {
   UnixSeconds created = 0;
 };
 
+// What Session::RekeyStore did.
+struct RekeyResult {
+  uint64_t generation = 0;  // the keyring generation now in force
+  uint64_t principals = 0;  // active principals given the new root key
+};
+
 struct InitResult {
   std::string store_id;
   std::string admin_id;

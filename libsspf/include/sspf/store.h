@@ -141,6 +141,26 @@ class SSPF_EXPORT Session {
   Result<uint64_t> RewrapEntryKeys(
       const std::function<void(uint64_t done, uint64_t total)>& progress = {});
 
+  // ---- Store rekey (admin) -----------------------------------------------
+  // Gives the store a new root key (DESIGN §13), so that a copy of an older
+  // keyring, or a root key someone kept, no longer opens the store: a new
+  // SQLCipher key for every page, the new root key sealed to each active
+  // principal's certified key (their credentials stay as they are), and a
+  // new recovery key; the old recovery key stops working.  Needs the store
+  // alone: kBusy while any other session has it open.
+  //
+  // keep_recovery_key receives the new recovery key (32 bytes) once the new
+  // keyring is durable and before the database changes; it must store or
+  // show it durably, or return an error to abandon the rekey (nothing
+  // changes).  From its return on, an interruption (kill -9, power loss)
+  // is finished by the next open of the store by any principal, so the key
+  // it kept is the one that counts.  progress, if set, is called after each
+  // of the steps (keyring written, recovery key kept, database rekeyed and
+  // logged).  Logged: store.rekey begun, then completed.  Not in a batch.
+  Result<RekeyResult> RekeyStore(
+      const std::function<Status(const SecretBytes& recovery_key)>& keep_recovery_key,
+      const std::function<void(uint64_t done, uint64_t total)>& progress = {});
+
   // ---- Subjects (the youth) ---------------------------------------------
   struct NewSubject {
     std::string personal_number;  // any accepted form; validated

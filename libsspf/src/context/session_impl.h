@@ -29,7 +29,13 @@ struct __attribute__((visibility("hidden"))) Session::Impl {
   PrincipalInfo me;
   std::unique_ptr<internal::Db> db;
 
+  // The store's root keys (keys/keyring.h): root_key opens the database
+  // and is replaced by key rekey; data_key derives the lookup, identity and
+  // audit-wrap subkeys and never changes.
   SecretBytes root_key;
+  SecretBytes data_key;
+  uint64_t keyring_generation = 0;
+  internal::RootSecrets Roots() const { return {&root_key, &data_key}; }
   SecretBytes principal_secret_key;  // X25519
   internal::Bytes principal_public_key;
   SecretBytes lookup_key;    // blind index of personal identity numbers

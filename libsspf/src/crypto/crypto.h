@@ -28,6 +28,7 @@ inline constexpr size_t kBoxSecretKeySize = 32;
 inline constexpr size_t kSealOverhead = 48;  // crypto_box_SEALBYTES
 inline constexpr size_t kSignPublicKeySize = 32;
 inline constexpr size_t kSignSecretKeySize = 64;
+inline constexpr size_t kSignatureSize = 64;
 inline constexpr size_t kArgonSaltSize = 16;
 
 Bytes RandomBytes(size_t n);

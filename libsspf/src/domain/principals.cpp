@@ -59,12 +59,13 @@ Status PutKeyring(Session::Impl* impl, std::string_view name, const Credential& 
   secrets.box_secret_key = box_secret_key;
   secrets.signing_secret_key = signing_secret_key;
   secrets.anchor_public_key = impl->anchor_public_key;
+  SSPF_RETURN_IF_ERROR(internal::RefuseWhilePendingRekey(impl->options.path));
   SSPF_ASSIGN_OR_RETURN(Keyring keyring, Keyring::Load(impl->KeyringPath()));
   SSPF_RETURN_IF_ERROR(keyring.Verify(impl->root_key));
   SSPF_RETURN_IF_ERROR(keyring.Put(Keyring::PrincipalTag(impl->store_id_bytes, name),
                                    internal::KindOf(credential),
                                    credential.secret(InsecureSecretAccess::Get()),
-                                   impl->options.passphrase_cost, impl->root_key, secrets));
+                                   impl->options.passphrase_cost, impl->Roots(), secrets));
   return keyring.Save(impl->KeyringPath(), impl->root_key);
 }
 
@@ -174,6 +175,7 @@ Status Session::DisablePrincipal(std::string_view name) {
     // Its keyring entry goes too: its passphrase no longer unwraps the root
     // key from the live keyring (a copy made earlier needs `key rekey`).
     op.after_log = [impl, name = std::string(name)] {
+      SSPF_RETURN_IF_ERROR(internal::RefuseWhilePendingRekey(impl->options.path));
       SSPF_ASSIGN_OR_RETURN(Keyring keyring, Keyring::Load(impl->KeyringPath()));
       SSPF_RETURN_IF_ERROR(keyring.Verify(impl->root_key));
       keyring.Disable(Keyring::PrincipalTag(impl->store_id_bytes, name));

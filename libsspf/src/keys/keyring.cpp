@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include <sodium.h>
+#include <sys/stat.h>
 #include <iterator>
 
 #include "util/file.h"
@@ -14,11 +15,14 @@ namespace sspf::internal {
 namespace {
 
 constexpr char kMagic[8] = {'S', 'S', 'P', 'F', 'K', 'E', 'Y', 'R'};
-// Version 2: entries pin the trust anchor and wrap the signing keys.
-constexpr uint8_t kVersion = 2;
-// Entry plaintext: root key (32) || anchor public key (32) || flags (1) ||
-// [box secret key (32)] [signing secret key (64)] [authority secret key (64)].
-constexpr uint8_t kHasBox = 1, kHasSigning = 2, kHasAuthority = 4;
+// Version 3: root keys sealed to each principal's box key (key rekey), a
+// data key beside the root key, and a generation.
+constexpr uint8_t kVersion = 3;
+// Entry plaintext: anchor public key (32) || flags (1) || [box secret key
+// (32)] [signing secret key (64)] [authority secret key (64)] [root key (32)
+// data key (32)].  An entry with a box key has its root keys in root_seal
+// instead.
+constexpr uint8_t kHasBox = 1, kHasSigning = 2, kHasAuthority = 4, kHasRoots = 8;
 constexpr size_t kSignSk = kSignSecretKeySize;
 constexpr size_t kTagSize = 32;
 constexpr size_t kMacSize = 32;
@@ -122,21 +126,31 @@ Result<Keyring> Keyring::Parse(const Bytes& data) {
         "this keyring was written by libsspf 0.1 (keyring version 1), which had no trust "
         "anchor; create a new store with this version");
   }
+  if (version == 2) {
+    return IntegrityViolation(
+        "this keyring was written by a development build (keyring version 2) that "
+        "cannot be rekeyed; create a new store with this version");
+  }
   if (version != kVersion) return IntegrityViolation("unsupported keyring version");
-  if (!r.Take(kStoreIdSize, &k.store_id_) || !r.U32(&count)) return Malformed();
-  if (count > kMaxEntries) return Malformed();
+  if (!r.Take(kStoreIdSize, &k.store_id_) || !r.U64(&k.generation_) ||
+      !r.Take(kSignatureSize, &k.roots_signature_) || !r.U32(&count)) {
+    return Malformed();
+  }
+  if (k.generation_ == 0 || count > kMaxEntries) return Malformed();
   for (uint32_t i = 0; i < count; ++i) {
     KeyringEntry e;
     uint8_t kind = 0;
-    uint32_t sealed_len = 0;
+    uint32_t sealed_len = 0, root_seal_len = 0;
     if (!r.Take(kTagSize, &e.tag) || !r.U8(&kind) || !r.U64(&e.opslimit) ||
         !r.U64(&e.memlimit) || !r.Take(kArgonSaltSize, &e.salt) ||
         !r.U32(&sealed_len) || sealed_len > kMaxSealed ||
-        !r.Take(sealed_len, &e.sealed)) {
+        !r.Take(sealed_len, &e.sealed) || !r.U32(&root_seal_len) ||
+        root_seal_len > kMaxSealed || !r.Take(root_seal_len, &e.root_seal)) {
       return Malformed();
     }
     if (kind < 1 || kind > 4) return Malformed();
-    if (kind == static_cast<uint8_t>(WrapKind::kDisabled) && !e.sealed.empty()) {
+    if (kind == static_cast<uint8_t>(WrapKind::kDisabled) &&
+        (!e.sealed.empty() || !e.root_seal.empty())) {
       return Malformed();
     }
     // The cost comes from the file: cap it, or a doctored keyring could make
@@ -213,18 +227,23 @@ Result<Unwrapped> Keyring::Unlock(const Bytes& tag, WrapKind kind,
   if (!plain.ok()) return WrongKey("wrong passphrase or not an sspf store");
   SecretBytes& p = plain.value();
   const uint8_t* b = p.data(InsecureSecretAccess::Get());
-  if (p.size() < 2 * kKeySize + 1) return Malformed();
-  const uint8_t flags = b[2 * kKeySize];
-  const size_t want = 2 * kKeySize + 1 + ((flags & kHasBox) ? kKeySize : 0) +
+  if (p.size() < kKeySize + 1) return Malformed();
+  const uint8_t flags = b[kKeySize];
+  const size_t want = kKeySize + 1 + ((flags & kHasBox) ? kKeySize : 0) +
                       ((flags & kHasSigning) ? kSignSk : 0) +
-                      ((flags & kHasAuthority) ? kSignSk : 0);
-  if ((flags & ~(kHasBox | kHasSigning | kHasAuthority)) != 0 || p.size() != want) {
+                      ((flags & kHasAuthority) ? kSignSk : 0) +
+                      ((flags & kHasRoots) ? 2 * kKeySize : 0);
+  // Exactly one place holds the root keys: the entry itself, or the seal to
+  // its box key.
+  const bool roots_inside = (flags & kHasRoots) != 0;
+  if ((flags & ~(kHasBox | kHasSigning | kHasAuthority | kHasRoots)) != 0 ||
+      p.size() != want || roots_inside == ((flags & kHasBox) != 0) ||
+      roots_inside != it->root_seal.empty()) {
     return Malformed();
   }
   Unwrapped u;
-  SSPF_ASSIGN_OR_RETURN(u.root_key, SecretBytes::Copy(b, kKeySize));
-  u.anchor_public_key.assign(b + kKeySize, b + 2 * kKeySize);
-  size_t at = 2 * kKeySize + 1;
+  u.anchor_public_key.assign(b, b + kKeySize);
+  size_t at = kKeySize + 1;
   auto take = [&](uint8_t flag, size_t n, SecretBytes* out) -> Status {
     if (!(flags & flag)) return Status::Ok();
     SSPF_ASSIGN_OR_RETURN(*out, SecretBytes::Copy(b + at, n));
@@ -234,8 +253,36 @@ Result<Unwrapped> Keyring::Unlock(const Bytes& tag, WrapKind kind,
   SSPF_RETURN_IF_ERROR(take(kHasBox, kKeySize, &u.principal_secret_key));
   SSPF_RETURN_IF_ERROR(take(kHasSigning, kSignSk, &u.signing_secret_key));
   SSPF_RETURN_IF_ERROR(take(kHasAuthority, kSignSk, &u.authority_secret_key));
+  SSPF_RETURN_IF_ERROR(take(kHasRoots, kKeySize, &u.root_key));
+  if (roots_inside) {
+    SSPF_ASSIGN_OR_RETURN(u.data_key, SecretBytes::Copy(b + at, kKeySize));
+  } else {
+    Bytes box_pk(kKeySize);
+    crypto_scalarmult_base(box_pk.data(), u.principal_secret_key.data(InsecureSecretAccess::Get()));
+    Result<SecretBytes> opened = SealOpen(box_pk, u.principal_secret_key, it->root_seal);
+    if (!opened.ok()) {
+      return IntegrityViolation("the keyring's root-key seal does not open with this "
+                                "principal's key (keyring tampered with)");
+    }
+    const Bytes header = RootSealHeader(*it);
+    const uint8_t* o = opened->data(InsecureSecretAccess::Get());
+    if (opened->size() != header.size() + 2 * kKeySize ||
+        sodium_memcmp(o, header.data(), header.size()) != 0) {
+      return IntegrityViolation("the keyring's root-key seal belongs to another entry or "
+                                "generation (keyring tampered with)");
+    }
+    SSPF_ASSIGN_OR_RETURN(u.root_key, SecretBytes::Copy(o + header.size(), kKeySize));
+    SSPF_ASSIGN_OR_RETURN(u.data_key,
+                          SecretBytes::Copy(o + header.size() + kKeySize, kKeySize));
+  }
   // The whole file is authenticated: other entries cannot be swapped in.
   SSPF_RETURN_IF_ERROR(Verify(u.root_key));
+  // And the root keys are the ones the store authority gave out.
+  if (!VerifyDetached(u.anchor_public_key, RootsMessage(u.root_key, u.data_key),
+                      roots_signature_)) {
+    return IntegrityViolation("the keyring's root keys are not signed by this principal's "
+                              "trust anchor (keyring tampered with)");
+  }
   return u;
 }
 
@@ -249,9 +296,45 @@ Status Keyring::Verify(const SecretBytes& root_key) const {
   return Status::Ok();
 }
 
+Bytes Keyring::RootSealHeader(const KeyringEntry& e) const {
+  return AdBuilder()
+      .Add("sspf-keyring-roots-v1")
+      .Add(store_id_)
+      .AddU64(generation_)
+      .Add(e.tag)
+      .bytes();
+}
+
+Bytes Keyring::RootsMessage(const SecretBytes& root_key, const SecretBytes& data_key) const {
+  Bytes keys(2 * kKeySize);
+  std::memcpy(keys.data(), root_key.data(InsecureSecretAccess::Get()), kKeySize);
+  std::memcpy(keys.data() + kKeySize, data_key.data(InsecureSecretAccess::Get()), kKeySize);
+  Bytes digest = Hash256(keys.data(), keys.size());
+  SecureWipe(keys.data(), keys.size());
+  return AdBuilder()
+      .Add("sspf-keyring-roots-signature-v1")
+      .Add(store_id_)
+      .AddU64(generation_)
+      .Add(digest)
+      .bytes();
+}
+
+namespace {
+
+Status CheckRoots(const RootSecrets& roots) {
+  if (!roots.root_key || !roots.data_key || roots.root_key->size() != kKeySize ||
+      roots.data_key->size() != kKeySize) {
+    return Internal("root keys missing or of the wrong size");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Status Keyring::Put(const Bytes& tag, WrapKind kind, const SecretBytes& secret,
-                    const PassphraseCost& cost, const SecretBytes& root_key,
+                    const PassphraseCost& cost, const RootSecrets& roots,
                     const EntrySecrets& secrets) {
+  SSPF_RETURN_IF_ERROR(CheckRoots(roots));
   KeyringEntry e;
   e.tag = tag;
   e.kind = kind;
@@ -264,15 +347,18 @@ Status Keyring::Put(const Bytes& tag, WrapKind kind, const SecretBytes& secret,
   e.salt = RandomBytes(kArgonSaltSize);
   SSPF_ASSIGN_OR_RETURN(SecretBytes kek, Kek(e, secret));
   if (secrets.anchor_public_key.size() != kKeySize) return Internal("no trust anchor to pin");
+  const bool roots_inside = secrets.box_secret_key == nullptr;
   const struct {
     uint8_t flag;
     const SecretBytes* key;
     size_t size;
   } parts[] = {{kHasBox, secrets.box_secret_key, kKeySize},
                {kHasSigning, secrets.signing_secret_key, kSignSk},
-               {kHasAuthority, secrets.authority_secret_key, kSignSk}};
+               {kHasAuthority, secrets.authority_secret_key, kSignSk},
+               {kHasRoots, roots_inside ? roots.root_key : nullptr, kKeySize},
+               {0, roots_inside ? roots.data_key : nullptr, kKeySize}};
   uint8_t flags = 0;
-  size_t n = 2 * kKeySize + 1;
+  size_t n = kKeySize + 1;
   for (const auto& part : parts) {
     if (!part.key) continue;
     if (part.key->size() != part.size) return Internal("a wrapped key has the wrong size");
@@ -281,10 +367,9 @@ Status Keyring::Put(const Bytes& tag, WrapKind kind, const SecretBytes& secret,
   }
   SSPF_ASSIGN_OR_RETURN(SecretBytes plain, SecretBytes::Allocate(n));
   uint8_t* out = plain.data(InsecureSecretAccess::Get());
-  std::memcpy(out, root_key.data(InsecureSecretAccess::Get()), kKeySize);
-  std::memcpy(out + kKeySize, secrets.anchor_public_key.data(), kKeySize);
-  out[2 * kKeySize] = flags;
-  size_t at = 2 * kKeySize + 1;
+  std::memcpy(out, secrets.anchor_public_key.data(), kKeySize);
+  out[kKeySize] = flags;
+  size_t at = kKeySize + 1;
   for (const auto& part : parts) {
     if (!part.key) continue;
     std::memcpy(out + at, part.key->data(InsecureSecretAccess::Get()), part.size);
@@ -294,7 +379,49 @@ Status Keyring::Put(const Bytes& tag, WrapKind kind, const SecretBytes& secret,
                                            plain.size(), EntryAd(e)));
   Remove(tag);
   entries_.push_back(std::move(e));
+  if (!roots_inside) {
+    Bytes box_pk(kKeySize);
+    crypto_scalarmult_base(box_pk.data(),
+                           secrets.box_secret_key->data(InsecureSecretAccess::Get()));
+    return ResealRoots(tag, box_pk, roots);
+  }
   return Status::Ok();
+}
+
+Status Keyring::SignRoots(const SecretBytes& authority_secret_key,
+                          const RootSecrets& roots) {
+  SSPF_RETURN_IF_ERROR(CheckRoots(roots));
+  SSPF_ASSIGN_OR_RETURN(roots_signature_,
+                        SignDetached(authority_secret_key,
+                                     RootsMessage(*roots.root_key, *roots.data_key)));
+  return Status::Ok();
+}
+
+Status Keyring::ResealRoots(const Bytes& tag, const Bytes& box_public_key,
+                            const RootSecrets& roots) {
+  SSPF_RETURN_IF_ERROR(CheckRoots(roots));
+  if (box_public_key.size() != kKeySize) return Internal("box public key of the wrong size");
+  auto it = std::find_if(entries_.begin(), entries_.end(), [&](const KeyringEntry& e) {
+    return e.tag == tag && e.kind != WrapKind::kDisabled && e.kind != WrapKind::kRecovery;
+  });
+  if (it == entries_.end()) return NotFound("no keyring entry for this principal");
+  const Bytes header = RootSealHeader(*it);
+  SSPF_ASSIGN_OR_RETURN(SecretBytes msg, SecretBytes::Allocate(header.size() + 2 * kKeySize));
+  uint8_t* m = msg.data(InsecureSecretAccess::Get());
+  std::memcpy(m, header.data(), header.size());
+  std::memcpy(m + header.size(), roots.root_key->data(InsecureSecretAccess::Get()), kKeySize);
+  std::memcpy(m + header.size() + kKeySize, roots.data_key->data(InsecureSecretAccess::Get()),
+              kKeySize);
+  it->root_seal = SealTo(box_public_key, m, msg.size());
+  return Status::Ok();
+}
+
+std::vector<Bytes> Keyring::PrincipalTags() const {
+  std::vector<Bytes> tags;
+  for (const KeyringEntry& e : entries_) {
+    if (!e.root_seal.empty()) tags.push_back(e.tag);
+  }
+  return tags;
 }
 
 void Keyring::Remove(const Bytes& tag) {
@@ -322,6 +449,9 @@ Result<Bytes> Keyring::Serialize(const SecretBytes& root_key) const {
   Bytes out(kMagic, kMagic + sizeof(kMagic));
   out.push_back(kVersion);
   out.insert(out.end(), store_id_.begin(), store_id_.end());
+  PutU64(out, generation_);
+  if (roots_signature_.size() != kSignatureSize) return Internal("the root keys are not signed");
+  out.insert(out.end(), roots_signature_.begin(), roots_signature_.end());
   PutU32(out, static_cast<uint32_t>(entries_.size()));
   for (const KeyringEntry& e : entries_) {
     out.insert(out.end(), e.tag.begin(), e.tag.end());
@@ -331,6 +461,8 @@ Result<Bytes> Keyring::Serialize(const SecretBytes& root_key) const {
     out.insert(out.end(), e.salt.begin(), e.salt.end());
     PutU32(out, static_cast<uint32_t>(e.sealed.size()));
     out.insert(out.end(), e.sealed.begin(), e.sealed.end());
+    PutU32(out, static_cast<uint32_t>(e.root_seal.size()));
+    out.insert(out.end(), e.root_seal.begin(), e.root_seal.end());
   }
   SSPF_ASSIGN_OR_RETURN(SecretBytes mac_key, MacKey(root_key));
   Bytes mac = KeyedHash(mac_key, out.data(), out.size());
@@ -344,6 +476,29 @@ Status Keyring::Save(const std::string& path, const SecretBytes& root_key,
   return AtomicWriteFile(path, std::string_view(reinterpret_cast<const char*>(data.data()),
                                                data.size()),
                          0600, "the keyring", before_rename);
+}
+
+std::string NextKeyringPath(const std::string& store_path) {
+  return store_path + ".keyring.next";
+}
+
+Result<std::optional<Keyring>> LoadNextKeyring(const std::string& store_path) {
+  Result<Keyring> k = Keyring::Load(NextKeyringPath(store_path));
+  if (!k.ok()) {
+    if (k.status().code() == StatusCode::kNotFound) return std::optional<Keyring>();
+    return k.status();
+  }
+  return std::optional<Keyring>(std::move(k).value());
+}
+
+Status RefuseWhilePendingRekey(const std::string& store_path) {
+  struct stat st;
+  if (::lstat(NextKeyringPath(store_path).c_str(), &st) == 0) {
+    return FailedPrecondition(
+        "a key rekey is unfinished; close every session of this store and open it again "
+        "(any principal) to finish it, then retry");
+  }
+  return Status::Ok();
 }
 
 }  // namespace sspf::internal

@@ -1,12 +1,28 @@
-// The keyring file beside the store (<store>.keyring): the store root key
-// wrapped once per principal (and once for the recovery key), authenticated
-// as a whole with a MAC under a subkey of the root key.  Byte format in
-// docs/architecture.md#keyring.  Written atomically (AtomicWriteFile in
-// util/file.h: temp file, fsync, rename, fsync of the directory); mode 0600.
+// The keyring file beside the store (<store>.keyring): per principal, its
+// own keys wrapped under its credential and the store's root keys sealed to
+// its X25519 key; for the recovery key, the root keys and the store
+// authority wrapped under it.  Authenticated as a whole with a MAC under a
+// subkey of the root key.  Byte format in docs/architecture.md#keyring.
+// Written atomically (AtomicWriteFile in util/file.h: temp file, fsync,
+// rename, fsync of the directory); mode 0600.
+//
+// Two root keys (DESIGN §5, §13):
+// - the root key opens the database (SQLCipher key, keyring MAC).  `key
+//   rekey` replaces it, so a copy of an older keyring stops opening the
+//   store; each replacement is a new keyring generation.
+// - the data key derives what must outlive a rekey (the blind index, the
+//   identity records, the wrap of the audit key).  It never changes.
+// Because the root keys are sealed to each principal's public key, an admin
+// can give every principal the new root key without knowing any credential.
+// So that someone who can write the file cannot seal other root keys to a
+// principal (and open an impostor database in its session), the store
+// authority signs each generation's root keys; Unlock checks that signature
+// against the trust anchor pinned in the entry.
 #ifndef SSPF_SRC_KEYRING_H_
 #define SSPF_SRC_KEYRING_H_
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,7 +47,16 @@ struct KeyringEntry {
   uint64_t opslimit = 0;  // Argon2id cost (passphrase entries)
   uint64_t memlimit = 0;
   Bytes salt;    // 16 bytes
-  Bytes sealed;  // AEAD(kek, root key || principal secret key)
+  Bytes sealed;  // AEAD(kek, anchor || flags || the entry's own secret keys)
+  // Entries with a box key: the root keys sealed to it (empty otherwise;
+  // the root keys are then inside `sealed`).
+  Bytes root_seal;
+};
+
+// The store's root keys (not owned); see the top of this file.
+struct RootSecrets {
+  const SecretBytes* root_key = nullptr;
+  const SecretBytes* data_key = nullptr;
 };
 
 // What an entry wraps besides the root key (not owned).  A principal's
@@ -50,6 +75,7 @@ struct EntrySecrets {
 // What an entry unwraps to.
 struct Unwrapped {
   SecretBytes root_key;
+  SecretBytes data_key;
   SecretBytes principal_secret_key;  // X25519; empty for the recovery entry
   SecretBytes signing_secret_key;    // Ed25519; empty for the recovery entry
   SecretBytes authority_secret_key;  // Ed25519; only the recovery entry
@@ -65,6 +91,12 @@ class Keyring {
   static Keyring New(Bytes store_id);
 
   const Bytes& store_id() const { return store_id_; }
+  // Starts at 1; key rekey makes the next one.
+  uint64_t generation() const { return generation_; }
+  void set_generation(uint64_t g) { generation_ = g; }
+  // Signs this generation's root keys with the store authority (init,
+  // rekey).  Every Unlock checks the signature.
+  Status SignRoots(const SecretBytes& authority_secret_key, const RootSecrets& roots);
   static Bytes PrincipalTag(const Bytes& store_id, std::string_view name);
   static Bytes RecoveryTag(const Bytes& store_id);
 
@@ -79,8 +111,15 @@ class Keyring {
 
   // Adds or replaces the entry for tag.
   Status Put(const Bytes& tag, WrapKind kind, const SecretBytes& secret,
-             const PassphraseCost& cost, const SecretBytes& root_key,
+             const PassphraseCost& cost, const RootSecrets& roots,
              const EntrySecrets& secrets);
+  // Key rekey: seals (new) root keys to the box public key of the entry of
+  // tag, keeping what its credential wraps.  kNotFound when tag has no entry
+  // that holds a box key.
+  Status ResealRoots(const Bytes& tag, const Bytes& box_public_key,
+                     const RootSecrets& roots);
+  // The tags of entries that hold a box key (principal entries).
+  std::vector<Bytes> PrincipalTags() const;
   void Remove(const Bytes& tag);
   // Replaces the entry of tag by a tombstone: nothing is wrapped for it any
   // more, and Unlock answers kPermissionDenied ("principal disabled").
@@ -98,11 +137,25 @@ class Keyring {
  private:
   Result<SecretBytes> Kek(const KeyringEntry& e, const SecretBytes& secret) const;
   Bytes EntryAd(const KeyringEntry& e) const;
+  Bytes RootSealHeader(const KeyringEntry& e) const;
+  Bytes RootsMessage(const SecretBytes& root_key, const SecretBytes& data_key) const;
   Bytes store_id_;
+  uint64_t generation_ = 1;
+  Bytes roots_signature_;  // 64 bytes, by the store authority
   std::vector<KeyringEntry> entries_;
   Bytes mac_;
   Bytes body_;  // serialised bytes covered by mac_, as loaded
 };
+
+// The keyring of a key rekey in progress, beside the keyring
+// (<store>.keyring.next; see session/rekey.h).
+std::string NextKeyringPath(const std::string& store_path);
+// The next keyring, if there is one.
+Result<std::optional<Keyring>> LoadNextKeyring(const std::string& store_path);
+// Fails while a rekey is unfinished: keyring writes (new principals,
+// credential changes, disables, recovery) wait until it is done, or the
+// finished rekey would drop them.
+Status RefuseWhilePendingRekey(const std::string& store_path);
 
 }  // namespace sspf::internal
 

@@ -16,6 +16,7 @@
 #include "keys/credential.h"
 #include "keys/key_hierarchy.h"
 #include "util/text.h"
+#include "session/rekey.h"
 #include "session/unlock_failures.h"
 #include "context/trust.h"
 #include "storage/certificates_table.h"
@@ -115,8 +116,9 @@ Status OpenWithRoot(Session::Impl* impl, const Keyring& keyring, bool create) {
   SSPF_ASSIGN_OR_RETURN(SecretBytes db_key, Subkey(impl->root_key, kSubkeySqlcipher));
   SSPF_ASSIGN_OR_RETURN(impl->db, Db::Open(impl->options.path, db_key, create));
   SSPF_RETURN_IF_ERROR(internal::Migrate(impl->db.get()));
-  SSPF_ASSIGN_OR_RETURN(impl->lookup_key, Subkey(impl->root_key, kSubkeyLookup));
-  SSPF_ASSIGN_OR_RETURN(impl->identity_key, Subkey(impl->root_key, kSubkeyIdentity));
+  SSPF_ASSIGN_OR_RETURN(impl->lookup_key, Subkey(impl->data_key, kSubkeyLookup));
+  SSPF_ASSIGN_OR_RETURN(impl->identity_key, Subkey(impl->data_key, kSubkeyIdentity));
+  impl->keyring_generation = keyring.generation();
   impl->store_id_bytes = keyring.store_id();
   impl->store_id = internal::HexEncode(keyring.store_id());
   if (create) return Status::Ok();
@@ -136,7 +138,7 @@ Status OpenWithRoot(Session::Impl* impl, const Keyring& keyring, bool create) {
   if (stored_id != keyring.store_id()) {
     return IntegrityViolation("the keyring belongs to another store");
   }
-  SSPF_ASSIGN_OR_RETURN(SecretBytes wrap_key, Subkey(impl->root_key, kSubkeyAuditWrap));
+  SSPF_ASSIGN_OR_RETURN(SecretBytes wrap_key, Subkey(impl->data_key, kSubkeyAuditWrap));
   SSPF_ASSIGN_OR_RETURN(impl->audit_secret_key,
                         internal::AeadOpenSecret(wrap_key, audit_wrapped,
                                                  AuditWrapAd(stored_id)));
@@ -197,12 +199,13 @@ Result<InitResult> Store::Create(const StoreOptions& options,
   Bytes store_id = internal::RandomBytes(internal::kStoreIdSize);
   Keyring keyring = Keyring::New(store_id);
   SSPF_ASSIGN_OR_RETURN(impl->root_key, SecretBytes::Random(internal::kKeySize));
+  SSPF_ASSIGN_OR_RETURN(impl->data_key, SecretBytes::Random(internal::kKeySize));
 
   auto body = [&]() -> Result<InitResult> {
     SSPF_RETURN_IF_ERROR(OpenWithRoot(impl.get(), keyring, /*create=*/true));
     Db* db = impl->db.get();
     SSPF_ASSIGN_OR_RETURN(internal::SignKeyPair audit, internal::NewSignKeyPair());
-    SSPF_ASSIGN_OR_RETURN(SecretBytes wrap_key, Subkey(impl->root_key, kSubkeyAuditWrap));
+    SSPF_ASSIGN_OR_RETURN(SecretBytes wrap_key, Subkey(impl->data_key, kSubkeyAuditWrap));
     SSPF_ASSIGN_OR_RETURN(
         Bytes audit_wrapped,
         internal::AeadSeal(wrap_key, audit.secret_key.data(InsecureSecretAccess::Get()),
@@ -279,13 +282,14 @@ Result<InitResult> Store::Create(const StoreOptions& options,
     SSPF_RETURN_IF_ERROR(keyring.Put(Keyring::PrincipalTag(store_id, admin_name),
                                      KindOf(credential),
                                      credential.secret(InsecureSecretAccess::Get()),
-                                     options.passphrase_cost, impl->root_key, admin_secrets));
+                                     options.passphrase_cost, impl->Roots(), admin_secrets));
     internal::EntrySecrets recovery_secrets;
     recovery_secrets.authority_secret_key = &impl->authority_secret_key;
     recovery_secrets.anchor_public_key = impl->anchor_public_key;
     SSPF_RETURN_IF_ERROR(keyring.Put(Keyring::RecoveryTag(store_id), WrapKind::kRecovery,
-                                     recovery, options.passphrase_cost, impl->root_key,
+                                     recovery, options.passphrase_cost, impl->Roots(),
                                      recovery_secrets));
+    SSPF_RETURN_IF_ERROR(keyring.SignRoots(impl->authority_secret_key, impl->Roots()));
     result.trust_anchor = impl->anchor_public_key;
     SSPF_RETURN_IF_ERROR(txn->Commit());
     SSPF_RETURN_IF_ERROR(keyring.Save(keyring_path, impl->root_key));
@@ -322,12 +326,37 @@ Result<std::unique_ptr<Session::Impl>> OpenImpl(const StoreOptions& options,
   auto impl = std::make_unique<Session::Impl>();
   impl->options = options;
   impl->clock = clock;
-  impl->root_key = std::move(keys.root_key);
   impl->principal_secret_key = std::move(keys.principal_secret_key);
   impl->signing_secret_key = std::move(keys.signing_secret_key);
   impl->signing_public_key = internal::SignPublicKeyOf(impl->signing_secret_key);
   impl->anchor_public_key = std::move(keys.anchor_public_key);
-  SSPF_RETURN_IF_ERROR(OpenWithRoot(impl.get(), keyring, /*create=*/false));
+  auto open_with = [&](internal::Unwrapped& k, const Keyring& ring) {
+    impl->db.reset();
+    impl->root_key = std::move(k.root_key);
+    impl->data_key = std::move(k.data_key);
+    return OpenWithRoot(impl.get(), ring, /*create=*/false);
+  };
+  // An interrupted key rekey (session/rekey.h): the database opens under
+  // exactly one of the two root keys; which one says how far it got.
+  SSPF_ASSIGN_OR_RETURN(std::optional<Keyring> next, internal::LoadNextKeyring(options.path));
+  if (next && next->generation() <= keyring.generation()) {
+    ::unlink(internal::NextKeyringPath(options.path).c_str());  // already in force
+    next.reset();
+  }
+  SecretBytes next_root;
+  bool rekeyed = false;
+  if (next) {
+    SSPF_ASSIGN_OR_RETURN(internal::Unwrapped nk, next->Unlock(tag, kind, secret));
+    if (nk.anchor_public_key != impl->anchor_public_key) {
+      return IntegrityViolation("the unfinished rekey's keyring pins another trust anchor");
+    }
+    SSPF_ASSIGN_OR_RETURN(next_root, SecretBytes::Copy(nk.root_key.data(InsecureSecretAccess::Get()),
+                                                       nk.root_key.size()));
+    Status s = open_with(nk, *next);
+    if (!s.ok() && s.code() != StatusCode::kWrongKey) return s;
+    rekeyed = s.ok();
+  }
+  if (!rekeyed) SSPF_RETURN_IF_ERROR(open_with(keys, keyring));
   SSPF_ASSIGN_OR_RETURN(impl->me, LoadPrincipal(impl->db.get(), name,
                                                 &impl->principal_public_key));
   Bytes derived(internal::kBoxPublicKeySize);
@@ -346,6 +375,15 @@ Result<std::unique_ptr<Session::Impl>> OpenImpl(const StoreOptions& options,
   // Best effort: on failure the records are put back for the next unlock,
   // and this unlock (already logged) goes ahead.
   internal::IngestUnlockFailures(impl.get()).IgnoreError();
+  if (next) {
+    const std::string g = std::to_string(next->generation());
+    Status finished = internal::FinishRekey(
+        impl.get(), *next, std::move(next_root), rekeyed, /*exclusive_held=*/false,
+        "interrupted store rekey completed at unlock: keyring generation " + g);
+    // Not alone with the store: the old key stays in force until an open
+    // that is (the next keyring waits).
+    if (!finished.ok() && (rekeyed || finished.code() != StatusCode::kBusy)) return finished;
+  }
   SSPF_RETURN_IF_ERROR(impl->DeliverActorKeys());
   return impl;
 }
@@ -387,6 +425,7 @@ Status Store::ResetWithRecoveryKey(const StoreOptions& options,
   impl->options = options;
   impl->clock = options.clock ? options.clock : SystemClock();
   impl->root_key = std::move(keys.root_key);
+  impl->data_key = std::move(keys.data_key);
   impl->anchor_public_key = std::move(keys.anchor_public_key);
   impl->authority_secret_key = std::move(keys.authority_secret_key);
   if (internal::SignPublicKeyOf(impl->authority_secret_key) != impl->anchor_public_key) {
@@ -437,7 +476,7 @@ Status Store::ResetWithRecoveryKey(const StoreOptions& options,
   SSPF_RETURN_IF_ERROR(keyring.Put(Keyring::PrincipalTag(keyring.store_id(), principal),
                                    KindOf(new_credential),
                                    new_credential.secret(InsecureSecretAccess::Get()),
-                                   options.passphrase_cost, impl->root_key, secrets));
+                                   options.passphrase_cost, impl->Roots(), secrets));
   SSPF_RETURN_IF_ERROR(keyring.Save(impl->KeyringPath(), impl->root_key));
   return scope.Commit();
 }

@@ -165,6 +165,61 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path,
 
 Db::~Db() = default;
 
+namespace {
+
+// Runs a journal_mode pragma and checks the mode it reports.
+Status JournalMode(Db* db, const char* sql, const char* want) {
+  SSPF_ASSIGN_OR_RETURN(Stmt * st, db->Prepare(sql));
+  SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
+  const bool ok = row && st->Text(0) == want;
+  st->Reset();
+  if (!ok) {
+    return Busy("another session has the store open; close every other session "
+                "(and sspf-tool process) of this store, then retry");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status Db::TakeExclusive() {
+  SSPF_RETURN_IF_ERROR(Exec("PRAGMA locking_mode = EXCLUSIVE"));
+  Status s = Exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  if (s.ok()) s = JournalMode(this, "PRAGMA journal_mode = DELETE", "delete");
+  // The lock is taken by the first write and kept from then on.
+  if (s.ok()) s = Exec("BEGIN EXCLUSIVE");
+  if (s.ok()) s = Exec("COMMIT");
+  if (!s.ok()) {
+    ReleaseExclusive().IgnoreError();
+    if (s.code() == StatusCode::kBusy) {
+      return Busy("another session has the store open; close every other session "
+                  "(and sspf-tool process) of this store, then retry");
+    }
+  }
+  return s;
+}
+
+Status Db::Rekey(const SecretBytes& new_key) {
+  if (new_key.size() != 32) return Internal("store key has the wrong size");
+  std::string hex = HexEncode(new_key.data(InsecureSecretAccess::Get()), new_key.size());
+  std::string blob = "x'" + hex + "'";
+  int rc = sqlite3_rekey(db_.get(), blob.data(), static_cast<int>(blob.size()));
+  SecureWipe(hex.data(), hex.size());
+  SecureWipe(blob.data(), blob.size());
+  if (rc != SQLITE_OK) return SqliteStatus(rc, "cannot rekey the store");
+  // sqlite3_rekey reports some failures only through the next read.
+  return Exec("SELECT count(*) FROM sqlite_master");
+}
+
+Status Db::ReleaseExclusive() {
+  Status s = JournalMode(this, "PRAGMA journal_mode = WAL", "wal");
+  Status n = Exec("PRAGMA locking_mode = NORMAL");
+  // Normal locking takes effect at the next access.
+  Status r = Exec("SELECT count(*) FROM sqlite_master");
+  if (!s.ok()) return IoError("cannot switch the store back to WAL mode");
+  return n.ok() ? r : n;
+}
+
 Status Db::Exec(const char* sql) {
   char* err = nullptr;
   int rc = sqlite3_exec(db_.get(), sql, nullptr, nullptr, &err);

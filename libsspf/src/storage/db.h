@@ -79,6 +79,20 @@ class Db {
   int64_t Changes() const;
   sqlite3* raw() const { return db_.get(); }
 
+  // Key rekey (DESIGN §5), in three steps so that the caller can write the
+  // new keyring while it holds the store alone:
+  // - TakeExclusive checkpoints the WAL into the file, switches to the
+  //   DELETE journal and takes an exclusive lock that it keeps (no other
+  //   connection can read or write until ReleaseExclusive).  kBusy when
+  //   another connection has the store open.
+  // - Rekey re-encrypts every page under new_key in one transaction: a
+  //   crash at any point leaves a rollback journal under the old key, which
+  //   the next open with the old key plays back.
+  // - ReleaseExclusive goes back to WAL and normal locking.
+  Status TakeExclusive();
+  Status Rekey(const SecretBytes& new_key);
+  Status ReleaseExclusive();
+
  private:
   Db() = default;
   std::unique_ptr<sqlite3, SqliteCloser> db_;

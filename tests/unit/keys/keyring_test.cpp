@@ -49,16 +49,20 @@ struct Fixture {
   std::string path = dir.File("store.db.keyring");
   Bytes store_id = internal::RandomBytes(internal::kStoreIdSize);
   SecretBytes root = RandomSecret();
-  SecretBytes anna_sk = RandomSecret();
+  SecretBytes data = RandomSecret();
+  internal::RootSecrets roots{&root, &data};
+  internal::BoxKeyPair anna_box = std::move(internal::NewBoxKeyPair().value());
+  SecretBytes& anna_sk = anna_box.secret_key;
   SecretBytes bob_key = RandomSecret();
   SecretBytes recovery = RandomSecret();
   Bytes anna = Keyring::PrincipalTag(store_id, "anna");
   Bytes bob = Keyring::PrincipalTag(store_id, "bob");
   Bytes rec = Keyring::RecoveryTag(store_id);
 
-  Bytes anchor = internal::RandomBytes(32);
+  internal::SignKeyPair authority_pair = std::move(internal::NewSignKeyPair().value());
+  Bytes anchor = authority_pair.public_key;
+  SecretBytes& authority = authority_pair.secret_key;
   SecretBytes anna_signing = std::move(SecretBytes::Random(64).value());
-  SecretBytes authority = std::move(SecretBytes::Random(64).value());
 
   Fixture() {
     Keyring k = Keyring::New(store_id);
@@ -72,14 +76,15 @@ struct Fixture {
     recovery_secrets.authority_secret_key = &authority;
     recovery_secrets.anchor_public_key = anchor;
     REQUIRE(k.Put(anna, WrapKind::kPassphrase, Secret(kPass), PassphraseCost::Interactive(),
-                  root, anna_secrets)
+                  roots, anna_secrets)
                 .ok());
-    REQUIRE(k.Put(bob, WrapKind::kKey, bob_key, PassphraseCost::Interactive(), root,
+    REQUIRE(k.Put(bob, WrapKind::kKey, bob_key, PassphraseCost::Interactive(), roots,
                   bob_secrets)
                 .ok());
-    REQUIRE(k.Put(rec, WrapKind::kRecovery, recovery, PassphraseCost::Interactive(), root,
+    REQUIRE(k.Put(rec, WrapKind::kRecovery, recovery, PassphraseCost::Interactive(), roots,
                   recovery_secrets)
                 .ok());
+    REQUIRE(k.SignRoots(authority, roots).ok());
     REQUIRE(k.Save(path, root).ok());
   }
 
@@ -105,6 +110,7 @@ TEST_CASE("keyring: save and load round-trip", "[keys][keyring]") {
   Result<Unwrapped> a = k->Unlock(f.anna, WrapKind::kPassphrase, Secret(kPass));
   REQUIRE(a.ok());
   CHECK(a->root_key.Equals(f.root));
+  CHECK(a->data_key.Equals(f.data));
   CHECK(a->principal_secret_key.Equals(f.anna_sk));
   CHECK(a->signing_secret_key.Equals(f.anna_signing));
   CHECK(a->anchor_public_key == f.anchor);  // the pin comes back as it was put
@@ -112,10 +118,12 @@ TEST_CASE("keyring: save and load round-trip", "[keys][keyring]") {
   Result<Unwrapped> b = k->Unlock(f.bob, WrapKind::kKey, f.bob_key);
   REQUIRE(b.ok());
   CHECK(b->root_key.Equals(f.root));
+  CHECK(b->data_key.Equals(f.data));
   CHECK(b->principal_secret_key.empty());
   Result<Unwrapped> r = k->Unlock(f.rec, WrapKind::kRecovery, f.recovery);
   REQUIRE(r.ok());
   CHECK(r->root_key.Equals(f.root));
+  CHECK(r->data_key.Equals(f.data));
   CHECK(r->authority_secret_key.Equals(f.authority));
   CHECK(r->principal_secret_key.empty());
 
@@ -194,11 +202,11 @@ TEST_CASE("keyring: tampering is detected by the MAC", "[keys][keyring]") {
     CHECK(k->Verify(f.root).code() == StatusCode::kIntegrityViolation);
   }
   SECTION("another principal's entry") {
-    // The last entry is the recovery entry; its sealed bytes end 32 bytes
-    // (the MAC) before the end of the file.  Anna's own entry still opens,
-    // but the keyring as a whole no longer verifies.
+    // The last entry is the recovery entry; its sealed bytes end before its
+    // (empty) root seal's length (4) and the MAC (32).  Anna's own entry
+    // still opens, but the keyring as a whole no longer verifies.
     Bytes bad = good;
-    bad[bad.size() - 33] ^= 0x01;
+    bad[bad.size() - 37] ^= 0x01;
     Result<Keyring> k = Keyring::Parse(bad);
     REQUIRE(k.ok());
     Result<Unwrapped> u = k->Unlock(f.anna, WrapKind::kPassphrase, Secret(kPass));
@@ -215,6 +223,69 @@ TEST_CASE("keyring: tampering is detected by the MAC", "[keys][keyring]") {
     CHECK_FALSE(k->Unlock(f.bob, WrapKind::kKey, f.bob_key).ok());
     CHECK(k->Verify(f.root).code() == StatusCode::kIntegrityViolation);
   }
+}
+
+TEST_CASE("keyring: a new generation reseals the root keys to principals' box keys",
+          "[keys][keyring][rekey]") {
+  Fixture f;
+  Result<Keyring> k = Keyring::Load(f.path);
+  REQUIRE(k.ok());
+  CHECK(k->generation() == 1);
+  CHECK(k->PrincipalTags() == std::vector<Bytes>{f.anna});  // bob and recovery hold no box key
+  SecretBytes new_root = RandomSecret();
+  internal::RootSecrets next_roots{&new_root, &f.data};
+  Keyring next = *k;
+  next.set_generation(2);
+  REQUIRE(next.ResealRoots(f.anna, f.anna_box.public_key, next_roots).ok());
+  CHECK(next.ResealRoots(f.rec, f.anna_box.public_key, next_roots).code() ==
+        StatusCode::kNotFound);
+  REQUIRE(next.SignRoots(f.authority, next_roots).ok());
+  const std::string next_path = f.dir.File("next.keyring");
+  REQUIRE(next.Save(next_path, new_root).ok());
+  Result<Keyring> loaded = Keyring::Load(next_path);
+  REQUIRE(loaded.ok());
+  CHECK(loaded->generation() == 2);
+  // Anna's passphrase is unchanged; it now yields the new root key and the
+  // same data key.
+  Result<Unwrapped> a = loaded->Unlock(f.anna, WrapKind::kPassphrase, Secret(kPass));
+  REQUIRE(a.ok());
+  CHECK(a->root_key.Equals(new_root));
+  CHECK(a->data_key.Equals(f.data));
+  // Bob's entry still wraps the old root inside it: opening it fails the MAC
+  // (the rekey removes such entries).
+  CHECK(loaded->Unlock(f.bob, WrapKind::kKey, f.bob_key).status().code() ==
+        StatusCode::kIntegrityViolation);
+}
+
+TEST_CASE("keyring: root keys someone else sealed to a principal are refused",
+          "[keys][keyring][rekey][attack]") {
+  // The insider knows the root key and anna's public box key, so she can
+  // seal other root keys to anna and MAC the file under them; what she
+  // cannot do is sign them with the store authority anna pins.
+  Fixture f;
+  Result<Keyring> k = Keyring::Load(f.path);
+  REQUIRE(k.ok());
+  SecretBytes evil_root = RandomSecret();
+  internal::RootSecrets evil{&evil_root, &f.data};
+  SECTION("unsigned") {
+    REQUIRE(k->ResealRoots(f.anna, f.anna_box.public_key, evil).ok());
+  }
+  SECTION("signed by another authority") {
+    REQUIRE(k->ResealRoots(f.anna, f.anna_box.public_key, evil).ok());
+    internal::SignKeyPair other = std::move(internal::NewSignKeyPair().value());
+    REQUIRE(k->SignRoots(other.secret_key, evil).ok());
+  }
+  SECTION("a seal of another generation") {
+    k->set_generation(7);  // the old seal's header says generation 1
+    evil_root = SecretBytes::Copy(f.root.data(InsecureSecretAccess::Get()), 32).value();
+    REQUIRE(k->SignRoots(f.authority, f.roots).ok());
+  }
+  REQUIRE(k->Save(f.path, evil_root).ok());
+  Result<Keyring> again = Keyring::Load(f.path);
+  REQUIRE(again.ok());
+  Result<Unwrapped> u = again->Unlock(f.anna, WrapKind::kPassphrase, Secret(kPass));
+  CHECK(u.status().code() == StatusCode::kIntegrityViolation);
+  CHECK_FALSE(u.ok());
 }
 
 TEST_CASE("keyring: truncated and malformed files are refused", "[keys][keyring]") {

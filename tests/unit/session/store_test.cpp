@@ -302,7 +302,7 @@ TEST_CASE("a crash between keyring temp write and rename keeps the old keyring",
   secrets.anchor_public_key = impl->anchor_public_key;
   REQUIRE(k->Put(internal::Keyring::PrincipalTag(k->store_id(), "admin.anna"),
                  internal::WrapKind::kPassphrase, *pass, PassphraseCost::Interactive(),
-                 impl->root_key, secrets)
+                 impl->Roots(), secrets)
               .ok());
   Status crash = k->Save(path, internal::SessionAccess::Get(admin)->root_key,
                          [] { return IoError("simulated crash before rename"); });
