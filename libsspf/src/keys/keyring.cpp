@@ -416,6 +416,14 @@ Status Keyring::ResealRoots(const Bytes& tag, const Bytes& box_public_key,
   return Status::Ok();
 }
 
+void Keyring::DropEntriesWithRootsInside() {
+  entries_.erase(std::remove_if(entries_.begin(), entries_.end(),
+                                [](const KeyringEntry& e) {
+                                  return e.kind != WrapKind::kDisabled && e.root_seal.empty();
+                                }),
+                 entries_.end());
+}
+
 std::vector<Bytes> Keyring::PrincipalTags() const {
   std::vector<Bytes> tags;
   for (const KeyringEntry& e : entries_) {

@@ -120,6 +120,10 @@ class Keyring {
                      const RootSecrets& roots);
   // The tags of entries that hold a box key (principal entries).
   std::vector<Bytes> PrincipalTags() const;
+  // Key rekey: removes every entry that wraps the root keys itself (the
+  // recovery entry, and any entry without a box key), since those would
+  // keep the old root key; tombstones and principal entries stay.
+  void DropEntriesWithRootsInside();
   void Remove(const Bytes& tag);
   // Replaces the entry of tag by a tombstone: nothing is wrapped for it any
   // more, and Unlock answers kPermissionDenied ("principal disabled").

@@ -10,6 +10,7 @@
 #include "context/trust.h"
 #include "keys/key_hierarchy.h"
 #include "storage/principals_table.h"
+#include "util/file.h"
 
 namespace sspf {
 
@@ -169,6 +170,7 @@ Result<RekeyResult> Session::RekeyStore(
   Keyring next = keyring;
   next.set_generation(generation);
   auto build = [&]() -> Status {
+    next.DropEntriesWithRootsInside();
     for (const internal::Bytes& tag : keyring.PrincipalTags()) {
       auto it = std::find_if(recipients.begin(), recipients.end(),
                              [&](const auto& r) { return r.first == tag; });
@@ -185,17 +187,20 @@ Result<RekeyResult> Session::RekeyStore(
                                   internal::WrapKind::kRecovery, recovery,
                                   impl->options.passphrase_cost, roots, recovery_secrets));
     SSPF_RETURN_IF_ERROR(next.SignRoots(impl->authority_secret_key, roots));
-    SSPF_RETURN_IF_ERROR(
-        next.Save(internal::NextKeyringPath(impl->options.path), new_root));
-    report(1);
-    // From here on a crash finishes the rekey at the next open, so the new
-    // recovery key must be kept before the database changes.
-    SSPF_RETURN_IF_ERROR(keep_recovery_key(recovery));
-    report(2);
-    return Status::Ok();
+    // The next keyring takes its name only once the new recovery key is
+    // kept: a crash before that leaves a temporary file that no open reads
+    // (the old keys stay in force); a crash after it is finished by the
+    // next open, so the key that was kept is the one that counts.
+    return next.Save(internal::NextKeyringPath(impl->options.path), new_root, [&] {
+      report(1);
+      SSPF_RETURN_IF_ERROR(keep_recovery_key(recovery));
+      report(2);
+      return Status::Ok();
+    });
   };
   Status built = build();
   if (!built.ok()) {
+    ::unlink(internal::AtomicWriteTempPath(internal::NextKeyringPath(impl->options.path)).c_str());
     ::unlink(internal::NextKeyringPath(impl->options.path).c_str());
     release();
     internal::LogRekey(impl,

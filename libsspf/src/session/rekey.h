@@ -3,10 +3,11 @@
 // in docs/architecture.md#rekey:
 //   1. the rekeying admin takes the store alone (exclusive lock, DELETE
 //      journal) and logs store.rekey "begun";
-//   2. writes the next keyring, <store>.keyring.next: the new root key
-//      sealed to every active principal's certified box key and signed by
-//      the store authority, and a new recovery entry;
-//   3. hands the new recovery key to the caller;
+//   2. writes the next keyring: the new root key sealed to every active
+//      principal's certified box key and signed by the store authority, and
+//      a new recovery entry; synced under a temporary name;
+//   3. hands the new recovery key to the caller, and only then renames the
+//      next keyring to <store>.keyring.next;
 //   4. re-encrypts every page under the new SQLCipher key (one transaction);
 //   5. logs store.rekey "completed" and records the generation in meta;
 //   6. renames the next keyring over the keyring.

@@ -70,7 +70,8 @@ Status RefuseSymlinks(const std::string& path) {
 }
 
 void RemoveStoreFiles(const std::string& path) {
-  for (const char* suffix : {"", "-wal", "-shm", "-journal", ".keyring", ".unlock-failures"}) {
+  for (const char* suffix :
+       {"", "-wal", "-shm", "-journal", ".keyring", ".keyring.next", ".unlock-failures"}) {
     ::unlink((path + suffix).c_str());
   }
 }
