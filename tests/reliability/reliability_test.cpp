@@ -28,6 +28,8 @@
 #include "context/session_impl.h"
 #include "sspf/pnr.h"
 #include "test_util.h"
+#include "keys/keyring.h"
+#include "util/encoding.h"
 
 namespace sspf {
 namespace {
@@ -59,9 +61,12 @@ struct World {
   TempDir dir;
   StoreOptions options = reliability::OptionsFor(dir.File("store.db"));
   std::string subject_id, case_id;
+  SecretBytes recovery;  // the recovery key init printed
 
   World() {
-    REQUIRE(Store::Create(options, "admin", KeyCred(reliability::kAdminKey)).ok());
+    Result<InitResult> init = Store::Create(options, "admin", KeyCred(reliability::kAdminKey));
+    REQUIRE(init.ok());
+    recovery = std::move(init->recovery_key);
     Session admin = Open("admin", reliability::kAdminKey);
     REQUIRE(admin.AddPrincipal("coord", Actor::kCoordination, Role::kCoordinator,
                                KeyCred(reliability::kCoordKey)).ok());
@@ -316,6 +321,107 @@ TEST_CASE("kill -9 of key rewrap at any point loses no entry, and a rerun finish
   Session s = w.School();
   CHECK(old_keys(s) == 0);
   all_readable();
+  RequireVerifies(w);
+}
+
+// Whether key opens the recovery entry of the keyring in force.
+bool RecoveryOpens(World& w, const SecretBytes& key) {
+  Result<internal::Keyring> k = internal::Keyring::Load(w.options.path + ".keyring");
+  REQUIRE(k.ok());
+  return k->Unlock(internal::Keyring::RecoveryTag(k->store_id()), internal::WrapKind::kRecovery,
+                   key)
+      .ok();
+}
+
+TEST_CASE("kill -9 of key rekey at any point: the old or the new keys open the store, "
+          "never neither, and nothing is lost",
+          "[reliability][kill][rekey]") {
+  World w;
+  std::vector<std::string> entries;
+  {
+    Session school = w.School();
+    for (int i = 0; i < 40; ++i) {
+      Result<std::string> id =
+          school.AddEntry(w.case_id, Category::kSchool, "Anteckning " + std::to_string(i));
+      REQUIRE(id.ok());
+      entries.push_back(*id);
+    }
+  }
+  SecretBytes recovery =
+      SecretBytes::Copy(w.recovery.data(InsecureSecretAccess::Get()), 32).value();
+  std::mt19937 rng(20261202);
+  int killed_mid_job = 0, finished = 0;
+  uint64_t generation = 1;
+  for (int round = 0; round < 14; ++round) {
+    Child c = Spawn({SSPF_REL_WRITER, w.options.path, w.case_id, "rekey"});
+    std::string out;
+    ReadUntil(c, "open", 1, &out);
+    // Rounds 0-2 stop at each acknowledged step, the rest after a random
+    // delay of up to 250 ms (anywhere: the begun event, the keyring write,
+    // inside the page rewrite, its commit, the completion, the rename).
+    if (round < 3) {
+      ReadUntil(c, "step ", round + 1, &out);
+    } else {
+      std::this_thread::sleep_for(
+          std::chrono::microseconds(std::uniform_int_distribution<int>(0, 250000)(rng)));
+    }
+    ::kill(c.pid, SIGKILL);
+    int status = 0;
+    out += Reap(c, &status);
+    INFO("round " << round << ": " << out);
+    REQUIRE((WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status) == 0)));
+    const bool done = out.find("done") != std::string::npos;
+    finished += done;
+    if (WIFSIGNALED(status) && !done) ++killed_mid_job;
+
+    // Any principal's open finishes or forgets the interrupted rekey; every
+    // entry reads, and the log verifies.
+    {
+      Session s = w.School();
+      REQUIRE(s.BeginBatch().ok());
+      for (size_t i = 0; i < entries.size(); ++i) {
+        Result<EntryContent> e = s.ReadEntry(entries[i], "kontroll");
+        INFO("entry " << i << ": " << e.status().ToString());
+        REQUIRE(e.ok());
+        REQUIRE(std::string(e->body.begin(), e->body.end()) == "Anteckning " + std::to_string(i));
+      }
+      REQUIRE(s.CommitBatch().ok());
+    }
+    RequireVerifies(w);
+    w.Open("admin", reliability::kAdminKey);
+    w.Coord();
+    REQUIRE_FALSE(::access((w.options.path + ".keyring.next").c_str(), F_OK) == 0);
+
+    // Exactly one recovery key is in force: the new one if the child handed
+    // it over and the rekey went on from there, else the old one.
+    const size_t at = out.find("recovery ");
+    const bool old_opens = RecoveryOpens(w, recovery);
+    const uint64_t now = internal::Keyring::Load(w.options.path + ".keyring")->generation();
+    if (at == std::string::npos) {
+      REQUIRE(old_opens);
+      REQUIRE(now == generation);
+      continue;
+    }
+    Result<internal::Bytes> hex_key = internal::HexDecode(out.substr(at + 9, 64));
+    REQUIRE(hex_key.ok());
+    SecretBytes printed = SecretBytes::Copy(hex_key->data(), hex_key->size()).value();
+    const bool new_opens = RecoveryOpens(w, printed);
+    REQUIRE(old_opens != new_opens);
+    if (done) REQUIRE(new_opens);
+    if (new_opens) {
+      REQUIRE(now == generation + 1);
+      generation = now;
+      recovery = std::move(printed);
+    } else {
+      REQUIRE(now == generation);
+    }
+  }
+  CHECK(killed_mid_job >= 3);
+  // The recovery key in force still resets a credential.
+  REQUIRE(Store::ResetWithRecoveryKey(w.options, recovery, "coord",
+                                      KeyCred(reliability::kCoordKey))
+              .ok());
+  w.Coord();
   RequireVerifies(w);
 }
 

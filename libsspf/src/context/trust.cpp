@@ -215,6 +215,8 @@ Status EventAttribution::Check(const EventRecord& e, const Hash& leaf_hash,
     if (!VerifyDetached(anchor_, msg, sig->signature)) {
       return IntegrityViolation(ev + ": the authority's signature does not verify");
     }
+    // A recovery reset certifies the principal's new keys.
+    CountCertificateChange(e);
     return Status::Ok();
   }
   auto it = certs_.find(sig->signer_id);
@@ -246,6 +248,11 @@ Status EventAttribution::Check(const EventRecord& e, const Hash& leaf_hash,
     return IntegrityViolation(ev + ": made in the name of " + e.principal_id +
                               " but signed by " + sig->signer_id);
   }
+  CountCertificateChange(e);
+  return Status::Ok();
+}
+
+void EventAttribution::CountCertificateChange(const EventRecord& e) {
   // Membership events bring the next certificate of their principal into
   // force.
   if (e.allowed && (e.action == Action::kPrincipalAdd || e.action == Action::kPrincipalDisable ||
@@ -254,7 +261,6 @@ Status EventAttribution::Check(const EventRecord& e, const Hash& leaf_hash,
     const size_t end = e.detail.find(' ');
     ++changes_[e.detail.substr(10, end == std::string::npos ? std::string::npos : end - 10)];
   }
-  return Status::Ok();
 }
 
 Result<std::string> CheckpointAttribution(Session::Impl* impl, std::string_view note) {

@@ -87,6 +87,7 @@ class EventAttribution {
                const std::optional<EventSignature>& sig);
 
  private:
+  void CountCertificateChange(const EventRecord& e);
   Bytes store_id_;
   Bytes anchor_;
   std::map<std::string, std::vector<PrincipalCert>> certs_;  // versions ascending

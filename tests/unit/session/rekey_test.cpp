@@ -305,4 +305,20 @@ TEST_CASE("a rekey interrupted before the recovery key was kept changes nothing"
   CHECK(internal::Keyring::Load(image + ".keyring")->generation() == 1);
 }
 
+TEST_CASE("a recovery reset brings the principal's new certificate into force for verify",
+          "[rekey][recovery]") {
+  // Found by the rekey kill test: the reset event is signed by the store
+  // authority, and verify did not count it as the principal's certificate
+  // change, so the principal's next signed event failed verification.
+  World w;
+  REQUIRE(Store::ResetWithRecoveryKey(w.options, w.recovery, "coord",
+                                      Pass("a-new-passphrase-2"))
+              .ok());
+  REQUIRE(Store::Open(w.options, "coord", Pass("a-new-passphrase-2")).ok());
+  Session auditor = w.Open("auditor");
+  Result<VerifyReport> v = auditor.Verify({});
+  INFO(v.status().ToString());
+  CHECK(v.ok());
+}
+
 }  // namespace
