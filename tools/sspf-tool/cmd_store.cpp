@@ -1,8 +1,10 @@
 // Store and principal commands: init, whoami, user add|list|disable|passwd,
-// recover, key rotate|rewrap.
+// recover, key rotate|rewrap|rekey.
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <iostream>
 
 #include "cli.h"
@@ -21,6 +23,25 @@ std::string FormatRecoveryKey(const SecretBytes& key) {
     out += kHex[p[i] & 15];
   }
   return out;
+}
+
+// Writes a recovery key (text) to a new file: O_EXCL|O_NOFOLLOW, mode
+// 0600, synced before it returns.
+Status WriteRecoveryKeyFile(const std::string& path, const std::string& text) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return IoError("cannot create the recovery key file (it must not exist yet): " +
+                   std::string(std::strerror(errno)));
+  }
+  const std::string line = text + "\n";
+  const bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) &&
+                  ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok) {
+    ::unlink(path.c_str());
+    return IoError("cannot write the recovery key file");
+  }
+  return Status::Ok();
 }
 
 Result<SecretBytes> ParseRecoveryKey(const SecretBytes& text) {
@@ -86,11 +107,7 @@ int Init(Context& ctx) {
   if (!r.ok()) return Fail(ctx, r.status());
   std::string recovery = FormatRecoveryKey(r->recovery_key);
   if (!recovery_out.empty()) {
-    int fd = ::open(recovery_out.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    bool ok = fd >= 0 && ::write(fd, (recovery + "\n").data(), recovery.size() + 1) ==
-                             static_cast<ssize_t>(recovery.size() + 1);
-    if (fd >= 0) ::close(fd);
-    if (!ok) {
+    if (!WriteRecoveryKeyFile(recovery_out, recovery).ok()) {
       // Under --json the document's non-null recovery_key says the same.
       if (!ctx.globals.json) {
         *ctx.err << "sspf-tool: the store was created but the recovery key file could not "
@@ -297,6 +314,67 @@ int KeyRewrap(Context& ctx) {
                    EntryKeysRewrappedJson(a, *n));
 }
 
+int KeyRekey(Context& ctx) {
+  po::options_description desc("Options");
+  std::string recovery_out;
+  desc.add_options()("recovery-key-out", po::value<std::string>(&recovery_out),
+                     "write the new recovery key to this new file (mode 0600) instead of "
+                     "stdout (required with --json)");
+  int exit = 0;
+  std::optional<Session> s = ParseAndOpen(
+      ctx, "key rekey [--recovery-key-out FILE]\n\n"
+      "Gives the store a new root key (admin only): every page gets a new SQLCipher\n"
+      "key, every active principal receives the new root key sealed to its certified\n"
+      "key (passphrases stay as they are), and there is a new recovery key; the old\n"
+      "recovery key and every copy of an older keyring stop opening the store.  Use\n"
+      "it after disabling someone who may have copied the keyring.  Close every other\n"
+      "session of the store first (it needs the store alone).\n\n"
+      "The new recovery key is shown (or written to FILE) before the store changes.\n"
+      "Keep the OLD recovery key until this command says 'rekey complete': if it is\n"
+      "interrupted after showing the new key, the next open of the store by anyone\n"
+      "finishes the rekey and the new key counts; if it is interrupted before, nothing\n"
+      "changed.  Shows progress on stderr when that is a terminal.  Example:\n"
+      "  sspf-tool --user anna.admin key rekey --recovery-key-out /media/safe/ny-nyckel.txt",
+      desc, {}, &exit, [&]() -> Status {
+        if (ctx.globals.json && recovery_out.empty()) {
+          return InvalidArgument("with --json, give --recovery-key-out FILE for the new "
+                                 "recovery key");
+        }
+        if (!recovery_out.empty() && ::access(recovery_out.c_str(), F_OK) == 0) {
+          return InvalidArgument("the recovery key file already exists; give a new path "
+                                 "(it must not exist yet)");
+        }
+        return Status::Ok();
+      });
+  if (!s) return exit;
+  auto progress = TerminalProgress(ctx, "rekeying the store");
+  Result<RekeyResult> r = s->RekeyStore(
+      [&](const SecretBytes& key) -> Status {
+        std::string text = FormatRecoveryKey(key);
+        Status kept = Status::Ok();
+        if (!recovery_out.empty()) {
+          kept = WriteRecoveryKeyFile(recovery_out, text);
+        } else {
+          ClearProgress(ctx);
+          *ctx.out << "New recovery key (keep it offline; it counts once the rekey "
+                      "completes):\n  "
+                   << text << "\n"
+                   << std::flush;
+          if (!*ctx.out) kept = IoError("cannot show the new recovery key");
+        }
+        SecureWipe(text.data(), text.size());
+        return kept;
+      },
+      progress);
+  ClearProgress(ctx);
+  if (!r.ok()) return Fail(ctx, r.status());
+  std::string text = "rekey complete: keyring generation " + std::to_string(r->generation) +
+                     " for " + std::to_string(r->principals) +
+                     " principals; the old recovery key no longer opens the store";
+  if (!recovery_out.empty()) text += " (the new one is in " + recovery_out + ")";
+  return PrintDone(ctx, text, StoreRekeyedJson(*r));
+}
+
 }  // namespace
 
 void RegisterStoreCommands() {
@@ -311,6 +389,8 @@ void RegisterStoreCommands() {
                    KeyRotate});
   RegisterCommand({"key rewrap", "re-seal your actor's old entry keys to its newest key",
                    KeyRewrap});
+  RegisterCommand({"key rekey", "give the store a new root key and recovery key (admin)",
+                   KeyRekey});
 }
 
 }  // namespace sspf::cli

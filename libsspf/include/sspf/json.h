@@ -183,6 +183,9 @@ SSPF_EXPORT std::string KeyRotatedJson(Actor actor, int64_t version);
 // {"schema_version","actor","rewrapped"}: how many of the actor's entry
 // keys a key rewrap re-sealed to its newest version.
 SSPF_EXPORT std::string EntryKeysRewrappedJson(Actor actor, uint64_t rewrapped);
+// {"schema_version","generation","principals"}: the keyring generation a
+// key rekey put in force and how many active principals received it.
+SSPF_EXPORT std::string StoreRekeyedJson(const RekeyResult& result);
 
 }  // namespace sspf
 

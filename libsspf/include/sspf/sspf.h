@@ -309,6 +309,28 @@ SSPF_EXPORT sspf_status sspf_session_rewrap_entry_keys(sspf_session_t* session,
                                                        void* user_data, uint64_t* out_count,
                                                        sspf_error_t** out_error);
 
+/* ---- Store rekey ---------------------------------------------------------------- */
+
+/* Called once during a rekey with the new recovery key (key_len 32), after
+ * the new keyring is durable and before the store changes.  Keep it durably
+ * (show it to the operator, write it to a file or a KMS) and return 0; any
+ * other value abandons the rekey and nothing changes.  key is valid only
+ * during the call; do not keep the pointer.  Must not unwind through the
+ * library. */
+typedef int (*sspf_keep_recovery_key_fn)(void* user_data, const uint8_t* key, size_t key_len);
+/* Admin: gives the store a new root key, so that a copy of an older keyring
+ * no longer opens it; every active principal keeps its credential, and the
+ * old recovery key stops working (Session::RekeyStore in store.h).  Needs
+ * the store alone: SSPF_BUSY while another session has it open.  An
+ * interruption after keep returned 0 is finished by the next open.  keep
+ * is required; progress may be NULL (called after each of 3 steps).
+ * *out_json (may be NULL): {"schema_version","generation","principals"}. */
+SSPF_EXPORT sspf_status sspf_session_rekey_store(sspf_session_t* session,
+                                                 sspf_keep_recovery_key_fn keep,
+                                                 void* keep_data, sspf_progress_fn progress,
+                                                 void* progress_data, char** out_json,
+                                                 sspf_error_t** out_error);
+
 /* ---- Subjects (the youth) ---------------------------------------------------- */
 
 /* Adds a subject.  personal_number: any accepted form (sspf/pnr.h),

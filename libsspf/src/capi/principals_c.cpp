@@ -10,6 +10,17 @@
 // The entry points are global (sspf.h); everything they use is in sspf::capi.
 using namespace sspf::capi;  // NOLINT(build/namespaces)
 
+namespace {
+
+std::function<void(uint64_t, uint64_t)> Progress(sspf_progress_fn progress, void* user_data) {
+  if (progress == nullptr) return {};
+  return [progress, user_data](uint64_t done, uint64_t total) {
+    progress(user_data, done, total);
+  };
+}
+
+}  // namespace
+
 extern "C" {
 
 sspf_status sspf_session_add_principal(sspf_session_t* session, const char* name, int actor,
@@ -58,16 +69,32 @@ sspf_status sspf_session_rewrap_entry_keys(sspf_session_t* session, sspf_progres
                                            sspf_error_t** out_error) {
   if (out_count != nullptr) *out_count = 0;
   return WithSession(session, {}, out_error, [&](sspf::Session& s) -> sspf::Status {
-    std::function<void(uint64_t, uint64_t)> fn;
-    if (progress != nullptr) {
-      fn = [progress, user_data](uint64_t done, uint64_t total) {
-        progress(user_data, done, total);
-      };
-    }
-    uint64_t n = Take(s.RewrapEntryKeys(fn));
+    uint64_t n = Take(s.RewrapEntryKeys(Progress(progress, user_data)));
     if (out_count != nullptr) *out_count = n;
     return sspf::Status::Ok();
   });
+}
+
+sspf_status sspf_session_rekey_store(sspf_session_t* session, sspf_keep_recovery_key_fn keep,
+                                     void* keep_data, sspf_progress_fn progress,
+                                     void* progress_data, char** out_json,
+                                     sspf_error_t** out_error) {
+  return WithSession(
+      session, {}, OptionalJson(out_json, sspf::StoreRekeyedJson), out_error,
+      [&](sspf::Session& s) -> sspf::Result<sspf::RekeyResult> {
+        if (keep == nullptr) {
+          return sspf::InvalidArgument("keep is NULL: the new recovery key must be kept");
+        }
+        return s.RekeyStore(
+            [&](const sspf::SecretBytes& key) {
+              if (keep(keep_data, key.data(sspf::InsecureSecretAccess::Get()), key.size()) != 0) {
+                return sspf::FailedPrecondition("the caller did not keep the new recovery key; "
+                                     "the rekey was abandoned and nothing changed");
+              }
+              return sspf::Status::Ok();
+            },
+            Progress(progress, progress_data));
+      });
 }
 
 }  // extern "C"

@@ -428,4 +428,8 @@ std::string EntryKeysRewrappedJson(Actor actor, uint64_t rewrapped) {
   return Small({{"actor", enc::ActorText(actor)}, {"rewrapped", rewrapped}});
 }
 
+std::string StoreRekeyedJson(const RekeyResult& result) {
+  return Small({{"generation", result.generation}, {"principals", result.principals}});
+}
+
 }  // namespace sspf
