@@ -95,9 +95,9 @@ Status CheckEventTimeOrder(const std::optional<EventTime>& previous, const Event
 }
 
 Status AppendEvent(Db* db, EventRecord* e, const EventSigner& signer) {
-  SSPF_ASSIGN_OR_RETURN(e->seq, LogSize(db));
-  // Never earlier than the event before it, whatever the caller's clock.
   SSPF_ASSIGN_OR_RETURN(std::optional<EventTime> last, LastEventTime(db));
+  e->seq = last ? last->seq + 1 : 0;
+  // Never earlier than the event before it, whatever the caller's clock.
   if (last && e->time < last->time) e->time = last->time;
   {
     SSPF_ASSIGN_OR_RETURN(
