@@ -28,8 +28,11 @@ packages=(libsodium-dev libsqlcipher-dev libssl-dev libboost-program-options-dev
 if [ "$mode" = test ]; then
   # clang + libFuzzer runtime for the sanitizer/fuzz pass, valgrind for the
   # C API memcheck, Python's cryptography for the independent Ed25519 check
-  # of checkpoints in the audit CLI test (tools/verify_export.py).
-  packages+=(clang libclang-rt-14-dev valgrind python3-cryptography)
+  # of checkpoints in the audit CLI test (tools/verify_export.py), Go and its
+  # golang.org/x/mod sources for the tlog interop test of consistency proofs,
+  # faketime for the clock-set-back test.
+  packages+=(clang libclang-rt-14-dev valgrind python3-cryptography
+             golang-go golang-golang-x-mod-dev faketime)
 fi
 
 missing=()

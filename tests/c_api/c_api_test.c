@@ -108,6 +108,12 @@ static void TestNullArguments(void) {
   CHECK(sspf_options_set_consent_policy(opts, 20, 18, &err) ==
         SSPF_STATUS_INVALID_ARGUMENT);
   sspf_error_free(&err);
+  CHECK(sspf_options_set_clock_tolerance(opts, -1, &err) == SSPF_STATUS_INVALID_ARGUMENT);
+  CHECK(err != NULL && strstr(sspf_error_message(err), "clock tolerance") != NULL);
+  sspf_error_free(&err);
+  CHECK(sspf_options_set_clock_tolerance(NULL, 60, &err) == SSPF_STATUS_INVALID_ARGUMENT);
+  sspf_error_free(&err);
+  OK(sspf_options_set_clock_tolerance(opts, 300, &err));
   CHECK(sspf_store_open(NULL, "a", PASS("passphrase"), &session, &err) ==
         SSPF_STATUS_INVALID_ARGUMENT);
   CHECK(session == NULL);
@@ -469,6 +475,29 @@ static void TestScenario(const char* dir) {
     CHECK(json != NULL && strstr(json, "\"index\":0") != NULL);
     sspf_free(json);
     json = NULL;
+    {
+      /* Consistency proof between the kept checkpoint and a newer one. */
+      char* later = NULL;
+      OK(sspf_session_checkpoint(s, &later, &err));
+      OK(sspf_session_consistency(s, note, later, &json, &err));
+      CHECK(IsDocument(json, NULL) && strstr(json, "\"old_size\":") != NULL &&
+            strstr(json, "\"new_root\":\"") != NULL &&
+            strstr(json, "\"proof\":[\"") != NULL);
+      sspf_free(json);
+      json = NULL;
+      CHECK(sspf_session_consistency(s, later, note, &json, &err) ==
+            SSPF_STATUS_INVALID_ARGUMENT);
+      CHECK(json == NULL);
+      sspf_error_free(&err);
+      CHECK(sspf_session_consistency(s, note, NULL, &json, &err) ==
+            SSPF_STATUS_INVALID_ARGUMENT);
+      sspf_error_free(&err);
+      CHECK(sspf_session_consistency(s, "not a checkpoint\n", later, &json, &err) ==
+            SSPF_STATUS_INTEGRITY_VIOLATION);
+      CHECK(err != NULL && strstr(sspf_error_message(err), "old checkpoint") != NULL);
+      sspf_error_free(&err);
+      sspf_free(later);
+    }
     sspf_free(note);
 
     OK(sspf_audit_filter_create(&f, &err));

@@ -834,6 +834,33 @@ TEST_CASE("bad input through sspf-tool: clear errors, nothing stored",
                           std::to_string(static_cast<int>(Action::kPrincipalAdd)) +
                           " AND allowed = 1 AND detail = 'outcome=invalid_argument'") >= 1);
 }
+
+TEST_CASE("an event time edited to go backwards: audit verify exits 6 naming the seq",
+          "[reliability][tamper][cli]") {
+  World w;  // for its temp dir
+  const std::string pass = w.dir.File("pass");
+  testing::WriteFile(pass, "correct horse battery staple\n");
+  std::string err;
+  REQUIRE(Tool(w, pass, "", "init --admin admin", &err) == 0);
+  REQUIRE(Tool(w, pass, "admin", "user add eva --actor coordination --role auditor", &err) == 0);
+  REQUIRE(Tool(w, pass, "eva", "audit verify", &err) == 0);
+  {
+    // The insider, with the database key: event `seq` an hour before the
+    // event before it.
+    StoreOptions o;
+    o.path = w.dir.File("cli.db");
+    Result<Session> admin = Store::Open(o, "admin", testing::Pass("correct horse battery staple"));
+    REQUIRE(admin.ok());
+    const int64_t seq = Count(*admin, "SELECT max(seq) FROM events") - 2;
+    Exec(*admin, "DROP TRIGGER events_no_update; UPDATE events SET time = time - 3600 "
+                 "WHERE seq = " + std::to_string(seq));
+    REQUIRE(Tool(w, pass, "eva", "audit verify", &err) == 6);
+    INFO(err);
+    CHECK(err.rfind("sspf-tool: event " + std::to_string(seq) + ": time ", 0) == 0);
+    CHECK(err.find("time went backwards") != std::string::npos);
+    CHECK(err.find('\n') == err.size() - 1);
+  }
+}
 #endif
 
 }  // namespace

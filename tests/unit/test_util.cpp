@@ -8,6 +8,8 @@
 #include <iterator>
 #include <stdexcept>
 
+#include "context/session_impl.h"
+
 namespace sspf::testing {
 
 TempDir::TempDir() {
@@ -26,6 +28,14 @@ TempDir::~TempDir() {
 
 SecretBytes Secret(const std::string& s) { return std::move(SecretBytes::Copy(s).value()); }
 Credential Pass(const std::string& s) { return Credential::Passphrase(Secret(s)); }
+
+int64_t QueryInt(Session& s, const std::string& sql) {
+  internal::Stmt* st = internal::SessionAccess::Get(s)->db->Prepare(sql.c_str()).value();
+  const bool row = st->Step().value();
+  const int64_t v = row ? st->Int(0) : -1;
+  st->Reset();
+  return v;
+}
 
 StoreOptions TestOptions(const TempDir& dir, std::shared_ptr<FakeClock> clock) {
   StoreOptions o;

@@ -43,6 +43,10 @@ Credential Pass(const std::string& s);
 // Options for a store in dir with a fake clock and INTERACTIVE Argon2id cost.
 StoreOptions TestOptions(const TempDir& dir, std::shared_ptr<FakeClock> clock);
 
+// The first column of the first row of sql as an integer (-1 when there is
+// no row), read on the session's own connection: for white-box checks.
+int64_t QueryInt(Session& s, const std::string& sql);
+
 // Reads a whole file (empty if absent).
 std::string ReadFile(const std::string& path);
 void WriteFile(const std::string& path, const std::string& data);

@@ -154,12 +154,20 @@ std::optional<Session> ParseAndOpen(Context& ctx, const std::string& usage,
   return std::move(*s);
 }
 
-StoreOptions OptionsFor(const Globals& g) {
+Result<StoreOptions> OptionsFor(const Globals& g) {
   StoreOptions o;
   o.path = g.store;
   const char* kdf = std::getenv("SSPF_KDF");
   if (kdf && std::string(kdf) == "interactive") {
     o.passphrase_cost = PassphraseCost::Interactive();
+  }
+  const char* tolerance = std::getenv("SSPF_CLOCK_TOLERANCE");
+  if (tolerance && *tolerance) {
+    const std::string t(tolerance);
+    if (t.size() > 9 || t.find_first_not_of("0123456789") != std::string::npos) {
+      return InvalidArgument("SSPF_CLOCK_TOLERANCE must be a whole number of seconds");
+    }
+    o.clock_tolerance_seconds = std::stoll(t);
   }
   return o;
 }
@@ -226,7 +234,8 @@ Result<Session> OpenSession(const Globals& g) {
   if (g.user.empty()) return InvalidArgument("no principal given: use --user NAME or SSPF_USER");
   SSPF_ASSIGN_OR_RETURN(SecretBytes pass,
                         ReadPassphrase(g, "Passphrase for " + g.user + ": "));
-  return Store::Open(OptionsFor(g), g.user, Credential::Passphrase(std::move(pass)));
+  SSPF_ASSIGN_OR_RETURN(StoreOptions options, OptionsFor(g));
+  return Store::Open(options, g.user, Credential::Passphrase(std::move(pass)));
 }
 
 void PrintJson(Context& ctx, const std::string& document) { *ctx.out << document << "\n"; }

@@ -104,8 +104,10 @@ std::optional<Session> ParseAndOpen(Context& ctx, const std::string& usage,
 
 // The store options for the globals (path, system clock, defaults; the
 // environment variable SSPF_KDF=interactive lowers the Argon2id cost for
-// demos and tests).
-StoreOptions OptionsFor(const Globals& g);
+// demos and tests, SSPF_CLOCK_TOLERANCE=SECONDS sets
+// StoreOptions::clock_tolerance_seconds).  kInvalidArgument for a
+// tolerance that is not a whole number of seconds.
+Result<StoreOptions> OptionsFor(const Globals& g);
 
 // Reads the passphrase of the --user from --passphrase-file (first line) or,
 // on a terminal, a prompt without echo.  Never from argv.

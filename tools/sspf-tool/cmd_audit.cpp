@@ -1,5 +1,5 @@
 // Access-log commands for auditors: audit checkpoint | verifier-key |
-// trust-anchor | verify | prove | export | query | extract | review
+// trust-anchor | verify | prove | consistency | export | query | extract | review
 // (DESIGN §6, §9, §13).
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -243,6 +243,32 @@ int Prove(Context& ctx) {
   });
 }
 
+int Consistency(Context& ctx) {
+  po::options_description desc("Options");
+  std::string from, to;
+  desc.add_options()
+      ("from", po::value<std::string>(&from)->required(), "the older checkpoint (signed note)")
+      ("to", po::value<std::string>(&to)->required(), "the newer checkpoint (signed note)");
+  int exit = 0;
+  std::optional<std::string> old_note, new_note;
+  std::optional<Session> s = ParseAndOpen(
+      ctx, "audit consistency --from OLD --to NEW\n\n"
+           "Prints the RFC 6962 consistency proof that the log of checkpoint OLD is a\n"
+           "prefix of the log of checkpoint NEW (both signed by this store).",
+      desc, {}, &exit, [&]() -> Status {
+        SSPF_RETURN_IF_ERROR(ReadCheckpoint(from, &old_note));
+        return ReadCheckpoint(to, &new_note);
+      });
+  if (!s) return exit;
+  return Show(ctx, s->Consistency(*old_note, *new_note), ConsistencyProofJson,
+              [&](const ConsistencyProof& p) {
+                *ctx.out << "old_size " << p.old_size << "\nnew_size " << p.new_size
+                         << "\nold_root " << Base64(p.old_root) << "\nnew_root "
+                         << Base64(p.new_root) << "\nproof\n";
+                for (const auto& h : p.proof) *ctx.out << Base64(h) << "\n";
+              });
+}
+
 int Export(Context& ctx) {
   po::options_description desc("Options");
   std::string format;
@@ -409,6 +435,8 @@ void RegisterAuditCommands() {
   RegisterCommand({"audit verify", "verify the whole access log [against a kept checkpoint]",
                    Verify});
   RegisterCommand({"audit prove", "inclusion proof of one event", Prove});
+  RegisterCommand({"audit consistency", "consistency proof between two checkpoints",
+                   Consistency});
   RegisterCommand({"audit export", "export the access log as JSON lines or CSV", Export});
   RegisterCommand({"audit query", "list access-log events by case, subject, principal, ...",
                    Query});

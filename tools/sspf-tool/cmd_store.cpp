@@ -102,8 +102,10 @@ int Init(Context& ctx) {
   if (new_file.empty()) new_file = ctx.globals.passphrase_file;
   Result<SecretBytes> pass = ReadNewPassphrase(new_file, admin);
   if (!pass.ok()) return Fail(ctx, pass.status());
+  Result<StoreOptions> options = OptionsFor(ctx.globals);
+  if (!options.ok()) return Fail(ctx, options.status());
   Result<InitResult> r =
-      Store::Create(OptionsFor(ctx.globals), admin, Credential::Passphrase(std::move(*pass)));
+      Store::Create(*options, admin, Credential::Passphrase(std::move(*pass)));
   if (!r.ok()) return Fail(ctx, r.status());
   std::string recovery = FormatRecoveryKey(r->recovery_key);
   if (!recovery_out.empty()) {
@@ -262,7 +264,9 @@ int Recover(Context& ctx) {
   if (!key.ok()) return Fail(ctx, key.status());
   Result<SecretBytes> pass = ReadNewPassphrase(new_file, name);
   if (!pass.ok()) return Fail(ctx, pass.status());
-  Status st = Store::ResetWithRecoveryKey(OptionsFor(ctx.globals), *key, name,
+  Result<StoreOptions> options = OptionsFor(ctx.globals);
+  if (!options.ok()) return Fail(ctx, options.status());
+  Status st = Store::ResetWithRecoveryKey(*options, *key, name,
                                           Credential::Passphrase(std::move(*pass)));
   if (!st.ok()) return Fail(ctx, st);
   return PrintDone(ctx, "New passphrase set for " + name, RecoveryResetJson(name));

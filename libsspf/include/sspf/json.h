@@ -73,6 +73,9 @@ SSPF_EXPORT std::string VerifyReportJson(const VerifyReport& report,
                                          bool kept_checkpoint_given);
 // {"schema_version","index","tree_size","leaf_hash","root","proof":[hash...]}.
 SSPF_EXPORT std::string InclusionProofJson(const InclusionProof& proof);
+// {"schema_version","old_size","new_size","old_root","new_root",
+//  "proof":[hash...]} (audit consistency); hashes base64.
+SSPF_EXPORT std::string ConsistencyProofJson(const ConsistencyProof& proof);
 // {"schema_version","kind","seq","principal_id","target","detail"}; detail
 // null when empty.
 SSPF_EXPORT std::string ReviewFlagJson(const ReviewFlag& flag);

@@ -86,6 +86,13 @@ struct StoreOptions {
   size_t max_entry_bytes = 1 << 20;
   // Longest accepted free-text argument (names, purposes, reasons), bytes.
   size_t max_text_bytes = 4096;
+  // Monotonic time (DESIGN §6): an event's time is never earlier than the
+  // last event's.  While the clock is behind the last event, decisions
+  // (expiry of grants, consents, disclosures) use the last event's time, and
+  // every operation (each writes an event) fails with kFailedPrecondition
+  // once the clock is more than this many seconds behind it.  Negative
+  // values count as 0.
+  int64_t clock_tolerance_seconds = 300;
 };
 
 }  // namespace sspf

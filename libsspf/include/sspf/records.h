@@ -238,6 +238,18 @@ struct InclusionProof {
   std::vector<std::vector<uint8_t>> proof;
 };
 
+// An RFC 6962 consistency proof (§2.1.2; RFC 9162 §2.1.4) that the tree of
+// old_size events is a prefix of the tree of new_size events.
+struct ConsistencyProof {
+  uint64_t old_size = 0;
+  uint64_t new_size = 0;
+  std::vector<uint8_t> old_root;
+  std::vector<uint8_t> new_root;
+  // From the largest subtree shared with the old tree towards the root;
+  // empty when old_size is 0 or equals new_size.
+  std::vector<std::vector<uint8_t>> proof;
+};
+
 struct ReviewFlag {
   std::string kind;  // "legal-provision", "emergency-grant", "denied-burst",
                      // "outside-office-hours", "read-after-withdrawal",

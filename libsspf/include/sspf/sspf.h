@@ -158,8 +158,8 @@ SSPF_EXPORT sspf_status sspf_make_test_personal_number(
 /* Configuration for creating and opening a store (sspf::StoreOptions).  The
  * defaults are those of StoreOptions: no path, moderate Argon2id cost,
  * checkpoints every 1000 events or 3600 s, entries up to 1 MiB, free text up
- * to 4096 bytes, youth consent from 15, adult at 18.  The clock is always the
- * system clock. */
+ * to 4096 bytes, youth consent from 15, adult at 18, a clock tolerance of
+ * 300 s.  The clock is always the system clock. */
 typedef struct sspf_options_t sspf_options_t;
 
 /* *out_options: release with sspf_options_destroy. */
@@ -185,6 +185,13 @@ SSPF_EXPORT sspf_status sspf_options_set_max_entry_bytes(
 /* Longest accepted free-text argument (bytes, > 0). */
 SSPF_EXPORT sspf_status sspf_options_set_max_text_bytes(
     sspf_options_t* options, size_t max_bytes, sspf_error_t** out_error);
+/* How far (seconds, >= 0; default 300) the clock may be behind the access
+ * log's last event (StoreOptions::clock_tolerance_seconds).  Event times
+ * never go backwards; while the clock is behind, decisions use the last
+ * event's time, and beyond the tolerance every call fails with
+ * FAILED_PRECONDITION and writes nothing. */
+SSPF_EXPORT sspf_status sspf_options_set_clock_tolerance(
+    sspf_options_t* options, int64_t seconds, sspf_error_t** out_error);
 /* Consent policy (sspf::ConsentPolicy): the youth consents as well from
  * youth_consent_from_age; guardians no longer from adult_age.  REQUIRES
  * 0 <= youth_consent_from_age <= adult_age <= 150 (else INVALID_ARGUMENT). */
@@ -468,6 +475,18 @@ SSPF_EXPORT sspf_status sspf_session_prove(sspf_session_t* session,
                                            const char* checkpoint,
                                            char** out_json,
                                            sspf_error_t** out_error);
+
+/* RFC 6962 consistency proof between two signed checkpoints of this store
+ * (old_checkpoint, new_checkpoint: signed notes, both required).
+ * *out_json: the consistency proof document (old_size, new_size, old_root,
+ * new_root, proof).  INVALID_ARGUMENT if the old one is larger than the new
+ * one; INTEGRITY_VIOLATION, naming "old" or "new", when a checkpoint does
+ * not verify or its root is not the log's tree at its size. */
+SSPF_EXPORT sspf_status sspf_session_consistency(sspf_session_t* session,
+                                                 const char* old_checkpoint,
+                                                 const char* new_checkpoint,
+                                                 char** out_json,
+                                                 sspf_error_t** out_error);
 
 /* A filter for log queries (sspf::AuditFilter).  A new filter matches every
  * event; each setter narrows it (calling a setter again replaces the value;

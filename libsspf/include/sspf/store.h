@@ -214,6 +214,16 @@ class SSPF_EXPORT Session {
   // (or the current tree).
   Result<InclusionProof> Prove(uint64_t index,
                                std::optional<std::string> checkpoint = {});
+  // RFC 6962 consistency proof between two signed checkpoints of this
+  // store's log (audit consistency), for an auditor who kept the older one
+  // and has been given the newer one.  Both must verify as checkpoints of
+  // this store, and their roots must be the log's tree at their sizes;
+  // the proof is checked before it is returned.  Logged as audit.prove
+  // (target "consistency").  kInvalidArgument if the old checkpoint is
+  // larger than the new one; kIntegrityViolation, with one line naming the
+  // checkpoint ("old" or "new") that fails, on any other failure.
+  Result<ConsistencyProof> Consistency(std::string_view old_checkpoint,
+                                       std::string_view new_checkpoint);
   Result<std::vector<AuditEvent>> QueryEvents(const AuditFilter& filter);
   // Streams one line per event (no trailing newline) to sink.
   Status ExportEvents(const AuditFilter& filter, ExportFormat format,

@@ -122,12 +122,16 @@ Result<VerifyReport> Session::Verify(const VerifyOptions& options) {
       db->Prepare("SELECT idx, hash FROM tree_nodes WHERE level = 0 ORDER BY idx"));
   SSPF_ASSIGN_OR_RETURN(internal::EventAttribution attribution,
                         internal::EventAttribution::Load(impl));
+  std::optional<internal::EventTime> previous_time;
   Status streamed = internal::ForEachEvent(db, 0, [&](const EventRecord& e) -> Status {
     const uint64_t expected = stream.Size();
     if (e.seq != expected) {
       return IntegrityViolation("event " + std::to_string(expected) +
                                 " missing (gap in sequence)");
     }
+    // Monotonic time, before the leaf hash: names an edited time as such.
+    SSPF_RETURN_IF_ERROR(internal::CheckEventTimeOrder(previous_time, e));
+    previous_time = internal::EventTime{e.seq, e.time};
     Bytes leaf = internal::EncodeLeaf(e);
     Hash h = internal::LeafHash(leaf.data(), leaf.size());
     SSPF_ASSIGN_OR_RETURN(bool row, leaves->Step());

@@ -64,6 +64,17 @@ sspf_status sspf_session_prove(sspf_session_t* session, uint64_t index, const ch
                      [&](sspf::Session& s) { return s.Prove(index, OptString(checkpoint)); });
 }
 
+sspf_status sspf_session_consistency(sspf_session_t* session, const char* old_checkpoint,
+                                     const char* new_checkpoint, char** out_json,
+                                     sspf_error_t** out_error) {
+  return WithSession(session,
+                     {{old_checkpoint, "old_checkpoint"}, {new_checkpoint, "new_checkpoint"}},
+                     RequiredJson(out_json, sspf::ConsistencyProofJson), out_error,
+                     [&](sspf::Session& s) {
+                       return s.Consistency(old_checkpoint, new_checkpoint);
+                     });
+}
+
 sspf_status sspf_audit_filter_create(sspf_audit_filter_t** out_filter,
                                      sspf_error_t** out_error) {
   return CreateHandle(out_filter, "out_filter", out_error);

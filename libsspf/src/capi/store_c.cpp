@@ -80,6 +80,14 @@ sspf_status sspf_options_set_max_text_bytes(sspf_options_t* options, size_t max_
   });
 }
 
+sspf_status sspf_options_set_clock_tolerance(sspf_options_t* options, int64_t seconds,
+                                            sspf_error_t** out_error) {
+  return WithOptions(options, {}, out_error, [&](sspf::StoreOptions& o) {
+    if (seconds < 0) Fail(SSPF_STATUS_INVALID_ARGUMENT, "clock tolerance must not be negative");
+    o.clock_tolerance_seconds = seconds;
+  });
+}
+
 sspf_status sspf_options_set_consent_policy(sspf_options_t* options, int youth_consent_from_age,
                                             int adult_age, sspf_error_t** out_error) {
   return WithOptions(options, {}, out_error, [&](sspf::StoreOptions& o) {

@@ -2,6 +2,8 @@
 // and batches, the principal re-check, logging and denial, actor keys.
 #include <sodium.h>
 
+#include <algorithm>
+
 #include "context/operation.h"
 #include "keys/key_hierarchy.h"
 #include "log/audit_log.h"
@@ -10,6 +12,7 @@
 #include "storage/certificates_table.h"
 #include "storage/grants_table.h"
 #include "storage/principals_table.h"
+#include "sspf/civil_time.h"
 #include "util/text.h"
 
 namespace sspf {
@@ -117,13 +120,32 @@ Status RunOperation(Session::Impl* impl, const OpSpec& spec, const OpFacts& fact
 
 Result<Session::Impl::Scope> Session::Impl::Begin() {
   if (batch) {
+    SSPF_RETURN_IF_ERROR(CheckClock());
     SSPF_RETURN_IF_ERROR(internal::RefreshPrincipal(this));
     return Scope();
   }
   SSPF_ASSIGN_OR_RETURN(std::unique_ptr<internal::Txn> txn,
                         internal::Txn::Begin(db.get()));
+  SSPF_RETURN_IF_ERROR(CheckClock());
   SSPF_RETURN_IF_ERROR(internal::RefreshPrincipal(this));
   return Scope(std::move(txn));
+}
+
+Status Session::Impl::CheckClock() {
+  SSPF_ASSIGN_OR_RETURN(std::optional<internal::EventTime> last,
+                        internal::LastEventTime(db.get()));
+  if (!last) return Status::Ok();
+  if (last->time > time_floor) time_floor = last->time;
+  const UnixSeconds clock_now = clock->Now();
+  const int64_t tolerance = std::max<int64_t>(0, options.clock_tolerance_seconds);
+  if (last->time > clock_now && last->time - clock_now > tolerance) {
+    return FailedPrecondition(
+        "the clock is " + std::to_string(last->time - clock_now) +
+        " s behind the access log's last event (seq " + std::to_string(last->seq) + " at " +
+        FormatRfc3339(last->time) + "); nothing is written while it is more than " +
+        std::to_string(tolerance) + " s behind: correct the system clock");
+  }
+  return Status::Ok();
 }
 
 namespace internal {

@@ -69,7 +69,14 @@ struct __attribute__((visibility("hidden"))) Session::Impl {
   // only for the recovery key, which acts without a principal row).
   bool refresh_principal = true;  // open between BeginBatch/CommitBatch
 
-  UnixSeconds Now() const { return clock->Now(); }
+  // The time of the log's last event, as read by CheckClock at the start
+  // of the current operation: "now" never goes below it.
+  UnixSeconds time_floor = 0;
+  // max(clock, time_floor): every decision and every written time uses it.
+  UnixSeconds Now() const {
+    const UnixSeconds c = clock->Now();
+    return c < time_floor ? time_floor : c;
+  }
   Date Today() const { return DateOf(Now()); }
   std::string KeyringPath() const { return options.path + ".keyring"; }
   // Who signs this session's events: its principal, or for the recovery key
@@ -99,6 +106,10 @@ struct __attribute__((visibility("hidden"))) Session::Impl {
     std::unique_ptr<internal::Txn> own_;
   };
   Result<Scope> Begin();
+  // Reads the last event's time into time_floor; kFailedPrecondition when
+  // the clock is more than options.clock_tolerance_seconds behind it (a
+  // clock set back: no write may go ahead).  Called by Begin.
+  Status CheckClock();
 
   // Appends an access-log event to the current transaction (DESIGN §6), and
   // makes an automatic checkpoint when one is due.  If this fails the

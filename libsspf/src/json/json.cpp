@@ -263,6 +263,14 @@ std::string InclusionProofJson(const InclusionProof& proof) {
                 {"proof", enc::ArrayOf(proof.proof, enc::Base64Value)}});
 }
 
+std::string ConsistencyProofJson(const ConsistencyProof& proof) {
+  return Small({{"old_size", proof.old_size},
+                {"new_size", proof.new_size},
+                {"old_root", enc::Base64Value(proof.old_root)},
+                {"new_root", enc::Base64Value(proof.new_root)},
+                {"proof", enc::ArrayOf(proof.proof, enc::Base64Value)}});
+}
+
 std::string ReviewFlagJson(const ReviewFlag& flag) {
   return Dump(Document(enc::ReviewFlagObject(flag)));
 }

@@ -1,4 +1,5 @@
 #include "log/audit_log.h"
+#include "sspf/civil_time.h"
 
 namespace sspf::internal {
 namespace {
@@ -75,8 +76,29 @@ Result<std::optional<EventSignature>> EventSignatureOf(Db* db, uint64_t seq) {
   return out;
 }
 
+Result<std::optional<EventTime>> LastEventTime(Db* db) {
+  SSPF_ASSIGN_OR_RETURN(Stmt * st,
+                        db->Prepare("SELECT seq, time FROM events ORDER BY seq DESC LIMIT 1"));
+  SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
+  std::optional<EventTime> last;
+  if (row) last = EventTime{static_cast<uint64_t>(st->Int(0)), st->Int(1)};
+  st->Reset();
+  return last;
+}
+
+Status CheckEventTimeOrder(const std::optional<EventTime>& previous, const EventRecord& e) {
+  if (!previous || e.time >= previous->time) return Status::Ok();
+  return IntegrityViolation("event " + std::to_string(e.seq) + ": time " +
+                            FormatRfc3339(e.time) + " is earlier than event " +
+                            std::to_string(previous->seq) + "'s " +
+                            FormatRfc3339(previous->time) + " (time went backwards)");
+}
+
 Status AppendEvent(Db* db, EventRecord* e, const EventSigner& signer) {
-  SSPF_ASSIGN_OR_RETURN(e->seq, LogSize(db));
+  SSPF_ASSIGN_OR_RETURN(std::optional<EventTime> last, LastEventTime(db));
+  e->seq = last ? last->seq + 1 : 0;
+  // Never earlier than the event before it, whatever the caller's clock.
+  if (last && e->time < last->time) e->time = last->time;
   {
     SSPF_ASSIGN_OR_RETURN(
         Stmt * st,

@@ -43,6 +43,20 @@ Bytes EncodeLeaf(const EventRecord& e);
 // Number of events (= leaves) in the log.
 Result<uint64_t> LogSize(Db* db);
 
+// Monotonic time (DESIGN §6): an event's time is never earlier than its
+// predecessor's.  The last event's sequence number and time (none for an
+// empty log).
+struct EventTime {
+  uint64_t seq = 0;
+  UnixSeconds time = 0;
+};
+Result<std::optional<EventTime>> LastEventTime(Db* db);
+// The check of `audit verify`: kIntegrityViolation naming e.seq when e's
+// time is earlier than that of `previous`, the event before it (none for
+// event 0).
+Status CheckEventTimeOrder(const std::optional<EventTime>& previous,
+                           const EventRecord& e);
+
 // Who signs appended events (DESIGN §13: every event is signed by the
 // principal that caused it).  Not owned.
 struct EventSigner {
@@ -60,7 +74,8 @@ inline constexpr char kAuthoritySigner[] = "authority";
 Bytes EventSignedMessage(const Bytes& store_id, uint64_t seq, const Hash& leaf_hash);
 
 // Appends e (e.seq is assigned), the subtree hashes it completes and the
-// signer's signature of it.
+// signer's signature of it.  e.time is raised to the last event's time
+// when it is earlier (monotonic time).
 // REQUIRES: inside a write transaction.
 Status AppendEvent(Db* db, EventRecord* e, const EventSigner& signer);
 

@@ -11,6 +11,7 @@
 
 #include "log/audit_log.h"
 #include "log/checkpoint.h"
+#include "sspf/civil_time.h"
 #include "keys/keyring.h"
 
 namespace sspf::internal {
@@ -94,7 +95,9 @@ Status IngestUnlockFailures(Session::Impl* impl) {
     };
     for (const Failure& f : failures) {
       EventRecord e;
-      e.time = f.when;
+      // Written now (event times never go backwards: other sessions may
+      // have logged since the attempt); the attempt's time is in the reason.
+      e.time = impl->Now();
       e.action = Action::kUnlock;
       e.allowed = false;
       e.basis = "recorded-outside-the-log";
@@ -115,6 +118,7 @@ Status IngestUnlockFailures(Session::Impl* impl) {
         e.target = "principal:?";
         e.reason = "failed unlock: no such principal, or wrong passphrase";
       }
+      e.reason += " (attempt at " + FormatRfc3339(f.when) + ")";
       SSPF_RETURN_IF_ERROR(append(std::move(e)));
     }
     if (dropped > 0) {

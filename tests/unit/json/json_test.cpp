@@ -109,6 +109,12 @@ std::vector<std::pair<std::string, std::string>> AllDocuments() {
   proof.leaf_hash = kHash;
   proof.root = kHash;
   proof.proof = {kHash, kHash};
+  ConsistencyProof consistency;
+  consistency.old_size = 7;
+  consistency.new_size = 42;
+  consistency.old_root = kHash;
+  consistency.new_root = kHash;
+  consistency.proof = {kHash};
   ReviewFlag flag{"denied-burst", 41, "p1", "log", ""};
   InitResult init;
   init.store_id = "s1";
@@ -126,6 +132,7 @@ std::vector<std::pair<std::string, std::string>> AllDocuments() {
       {"subject_extract", SubjectExtractJson("3f2a", {SampleEvent()}, {SamplePrincipal()})},
       {"verify_report", VerifyReportJson(report, false)},
       {"inclusion_proof", InclusionProofJson(proof)},
+      {"consistency_proof", ConsistencyProofJson(consistency)},
       {"review_flag", ReviewFlagJson(flag)},
       {"review_flags", ReviewFlagListJson({flag})},
       {"checkpoint", CheckpointJson("sspf.local/s1\n42\nAAH+/xA=\n", std::nullopt)},

@@ -13,6 +13,7 @@
 #include "keys/keyring.h"
 #include "context/session_impl.h"
 #include "storage/schema.h"
+#include "sspf/civil_time.h"
 #include "sspf/store.h"
 #include "test_util.h"
 
@@ -542,7 +543,15 @@ TEST_CASE("failed unlocks reach the access log at the next unlock", "[store][aud
   CHECK(failures[0].principal_id == sara_id);
   CHECK(failures[0].actor == Actor::kSchool);
   CHECK(failures[1].principal_id == sara_id);
-  CHECK(failures[1].time == failures[0].time + 5);  // the attempt's own time
+  // Written at the unlock that ingests them (event times never go
+  // backwards); each reason keeps the attempt's own time.
+  const UnixSeconds first_attempt = f.clock->Now() - 65;
+  CHECK(failures[0].time == f.clock->Now());
+  CHECK(failures[1].time == failures[0].time);
+  CHECK(failures[0].reason.find("(attempt at " + FormatRfc3339(first_attempt) + ")") !=
+        std::string::npos);
+  CHECK(failures[1].reason.find("(attempt at " + FormatRfc3339(first_attempt + 5) + ")") !=
+        std::string::npos);
   CHECK(failures[2].principal_id == "unknown");
   CHECK(failures[2].target == "principal:?");
   // Ingested once only.
