@@ -34,7 +34,10 @@ Status SqliteStatus(int rc, std::string_view what) {
     case SQLITE_NOTADB:
       return WrongKey("wrong passphrase or not an sspf store");
     case SQLITE_CORRUPT:
-      return IntegrityViolation(msg);
+      // SQLCipher checks each page's HMAC: a flipped byte, or an old page
+      // that no longer fits the b-tree around it, shows up here.
+      return IntegrityViolation(msg + " (the store file is damaged: a page fails its "
+                                      "authentication or does not fit its b-tree)");
     case SQLITE_CONSTRAINT:
       return FailedPrecondition(msg);
     default:

@@ -269,6 +269,76 @@ TEST_CASE("verify detects edited, deleted, swapped events and edited nodes", "[a
     Raw(auditor, "DELETE FROM tree_nodes WHERE level = 0 AND idx = 5");
     CHECK(Contains(VerifyError(auditor), "event 5: no stored leaf hash"));
   }
+  SECTION("the last event deleted") {
+    // Every command appends an event first; it names the gap instead of
+    // failing on a duplicate key (issue 11: "constraint failed", exit 1).
+    const uint64_t size = internal::LogSize(internal::SessionAccess::Get(auditor)->db.get()).value();
+    const std::string last = std::to_string(size - 1);
+    Raw(auditor, "DELETE FROM events WHERE seq = " + last);
+    CHECK(Contains(VerifyError(auditor), "event " + last + " missing: the event signatures cover " +
+                                             std::to_string(size) + " events but the events table has " +
+                                             last));
+    Status other = auditor.ListPrincipals().status();
+    CHECK(other.code() == StatusCode::kIntegrityViolation);
+    CHECK(Contains(other.message(), "event " + last + " missing"));
+    SECTION("with its signature") {
+      Raw(auditor, "DELETE FROM event_signatures WHERE seq = " + last);
+      CHECK(Contains(VerifyError(auditor), "event " + last + " missing: the stored leaf hashes"));
+    }
+  }
+  SECTION("an event inserted at the end") {
+    const uint64_t size = internal::LogSize(internal::SessionAccess::Get(auditor)->db.get()).value();
+    Raw(auditor, "INSERT INTO events SELECT seq + 1, time, principal_id, actor, role, action, "
+                 "target, allowed, reason, basis, purpose, case_id, subject_id, detail FROM "
+                 "events WHERE seq = " + std::to_string(size - 1));
+    CHECK(Contains(VerifyError(auditor), "event " + std::to_string(size) +
+                                             " has no stored leaf hash"));
+    SECTION("with its leaf hash, but without a signature nobody else can make") {
+      internal::Db* db = internal::SessionAccess::Get(auditor)->db.get();
+      internal::Bytes leaf;
+      REQUIRE(internal::ForEachEvent(db, size, [&](const internal::EventRecord& e) {
+                leaf = internal::EncodeLeaf(e);
+                return Status::Ok();
+              }).ok());
+      internal::Hash h = internal::LeafHash(leaf.data(), leaf.size());
+      Raw(auditor, "INSERT INTO tree_nodes VALUES(0, " + std::to_string(size) + ", x'" +
+                       internal::HexEncode(h.data(), h.size()) + "')");
+      CHECK(Contains(VerifyError(auditor), "event " + std::to_string(size) + ": "));
+    }
+  }
+}
+
+TEST_CASE("a flipped byte in the file is an integrity violation", "[audit][tamper]") {
+  Fixture f(/*checkpoint_every=*/0);
+  int64_t page_size = 0, events_root = 0;
+  {
+    Session auditor = f.Auditor();
+    internal::Db* db = internal::SessionAccess::Get(auditor)->db.get();
+    internal::Stmt* st = db->Prepare("PRAGMA page_size").value();
+    REQUIRE(st->Step().value());
+    page_size = st->Int(0);
+    st->Reset();
+    st = db->Prepare("SELECT rootpage FROM sqlite_master WHERE name = 'events'").value();
+    REQUIRE(st->Step().value());
+    events_root = st->Int(0);
+    st->Reset();
+    Raw(auditor, "PRAGMA wal_checkpoint(TRUNCATE)");
+  }
+  std::string file = ReadFile(f.options.path);
+  const size_t off = static_cast<size_t>((events_root - 1) * page_size + page_size / 2);
+  REQUIRE(off < file.size());
+  file[off] = static_cast<char>(file[off] ^ 0x01);
+  WriteFile(f.options.path, file);
+  Result<Session> s = Store::Open(f.options, "revisor.rut", Pass(kAuditPass));
+  INFO(s.status().ToString());
+  if (s.ok()) {
+    std::string err = VerifyError(*s);
+    INFO(err);
+    CHECK_FALSE(err.empty());
+  } else {
+    CHECK(s.status().code() == StatusCode::kIntegrityViolation);
+    CHECK(Contains(s.status().message(), "the store file is damaged"));
+  }
 }
 
 TEST_CASE("truncation is caught by stored and kept checkpoints", "[audit][tamper]") {
