@@ -502,15 +502,8 @@ std::string ReadAll(const std::string& p) { return testing::ReadFile(p); }
 
 // The youth's consent to share school records between school and social.
 std::string GrantYouthConsent(Session& coord, const std::string& case_id) {
-  ConsentInput in;
-  in.case_id = case_id;
-  in.party = ConsentParty{true, ""};
-  in.actors = {Actor::kSchool, Actor::kSocial};
-  in.categories = {Category::kSchool};
-  in.valid_until = Date{2099, 12, 31};
-  in.purpose = "SSPF";
-  in.form_ref = "form-1";
-  Result<std::string> c = coord.GrantConsent(in);
+  Result<std::string> c =
+      coord.GrantConsent(testing::SchoolSocialConsent(case_id, ConsentParty{true, ""}));
   INFO(c.status().ToString());
   REQUIRE(c.ok());
   return *c;

@@ -345,7 +345,7 @@ Result<VerifyReport> Session::Verify(const VerifyOptions& options) {
 
   // (5) Indexes against tables, then replayed state against the tables.
   SSPF_RETURN_IF_ERROR(CheckBtreeIntegrity(db));
-  SSPF_RETURN_IF_ERROR(internal::ReplayCheck(impl->db.get()));
+  SSPF_RETURN_IF_ERROR(internal::ReplayCheck(impl->db.get(), impl->lookup_key));
   // Every key a decision relies on is certified by the pinned anchor.
   SSPF_RETURN_IF_ERROR(internal::CheckCertifiedState(impl));
 
