@@ -242,15 +242,26 @@ Status Session::WithdrawConsent(std::string_view consent_id) {
   bool withdrawn = false;
   auto facts = [&](Op& op) -> Status {
     SSPF_ASSIGN_OR_RETURN(
-        Stmt * st, impl->db->Prepare("SELECT case_id, version, withdrawn_at FROM consents "
-                                     "WHERE id = ? ORDER BY version DESC LIMIT 1"));
+        Stmt * st, impl->db->Prepare("SELECT case_id FROM consents WHERE id = ? LIMIT 1"));
     st->Bind(1, consent_id);
     SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
     if (!row) return NotFound("no such consent");
     std::string case_id = st->Text(0);
-    version = st->Int(1);
-    withdrawn = !st->IsNull(2);
     st->Reset();
+    // The version to build on, read as a decision reads it (both indexes
+    // must agree): a stale index page must not let a second withdrawal
+    // build on version 1 again.
+    SSPF_ASSIGN_OR_RETURN(std::vector<ConsentInfo> latest,
+                          internal::LatestConsents(impl->db.get(), case_id));
+    auto it = std::find_if(latest.begin(), latest.end(),
+                           [&](const ConsentInfo& c) { return c.id == consent_id; });
+    if (it == latest.end()) {
+      return IntegrityViolation("consent " + std::string(consent_id) +
+                                " is missing from its case's index (page replay or damage; "
+                                "run audit verify)");
+    }
+    version = it->version;
+    withdrawn = it->withdrawn_at.has_value();
     return internal::LoadCase(op, case_id);
   };
   return internal::RunOperation(impl, spec, facts, [&](Op& op) -> Status {
