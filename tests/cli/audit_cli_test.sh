@@ -148,4 +148,24 @@ for bad in "2026-11-25T-1:-1:-1Z" "2026-13-01" "2026-02-30" "yesterday" "2026-11
   expect 2 "${E[@]}" audit query --since "$bad"
 done
 
+# A flipped byte in a page (SQLCipher's page HMAC fails): exit 6 with one line
+# naming the damage, for verify and every other command.
+expect 0 "${E[@]}" audit verify
+cp "$SSPF_STORE" "$work/intact.db"
+"$PY" - "$SSPF_STORE" <<'PYEOF'
+import sys
+with open(sys.argv[1], "r+b") as f:
+    f.seek(4096 + 2048)  # the middle of page 2
+    b = f.read(1)
+    f.seek(4096 + 2048)
+    f.write(bytes([b[0] ^ 1]))
+PYEOF
+rm -f "$SSPF_STORE-wal" "$SSPF_STORE-shm"
+expect 6 "${E[@]}" audit verify
+check "damage named" grep -q "the store file is damaged" <<<"$err"
+check "one line" test "$(wc -l <<<"$err")" -eq 1
+expect 6 "${E[@]}" whoami
+cp "$work/intact.db" "$SSPF_STORE"
+expect 0 "${E[@]}" audit verify
+
 finish

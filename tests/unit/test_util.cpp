@@ -55,4 +55,16 @@ void WriteFile(const std::string& path, const std::string& data) {
   out.write(data.data(), static_cast<std::streamsize>(data.size()));
 }
 
+ConsentInput SchoolSocialConsent(const std::string& case_id, ConsentParty party) {
+  ConsentInput in;
+  in.case_id = case_id;
+  in.party = std::move(party);
+  in.actors = {Actor::kSchool, Actor::kSocial};
+  in.categories = {Category::kSchool};
+  in.valid_until = Date{2099, 12, 31};
+  in.purpose = "SSPF";
+  in.form_ref = "form-1";
+  return in;
+}
+
 }  // namespace sspf::testing

@@ -51,6 +51,10 @@ int64_t QueryInt(Session& s, const std::string& sql);
 std::string ReadFile(const std::string& path);
 void WriteFile(const std::string& path, const std::string& data);
 
+// A consent of `party` to share school records between school and social
+// until 2099-12-31.
+ConsentInput SchoolSocialConsent(const std::string& case_id, ConsentParty party);
+
 }  // namespace sspf::testing
 
 #endif  // SSPF_TESTS_TEST_UTIL_H_

@@ -54,6 +54,57 @@ Result<std::string> Session::VerifierKey() {
 
 // ---- Verification -------------------------------------------------------------
 
+namespace {
+
+// The table an index belongs to, or "" when the name is no index.
+Result<std::string> TableOfIndex(Db* db, const std::string& index) {
+  SSPF_ASSIGN_OR_RETURN(
+      Stmt * st,
+      db->Prepare("SELECT tbl_name FROM sqlite_master WHERE type = 'index' AND name = ?"));
+  st->Bind(1, index);
+  SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
+  std::string table = row ? st->Text(0) : "";
+  st->Reset();
+  return table;
+}
+
+// B-tree integrity (DESIGN §13): an old page copied back into the file
+// decrypts fine, and the replay check reads the tables only, so the
+// indexes that decisions read through must agree with them.  PRAGMA
+// integrity_check compares every index with its table and checks the page
+// structure; its first finding becomes the one-line violation.
+Status CheckBtreeIntegrity(Db* db) {
+  SSPF_ASSIGN_OR_RETURN(Stmt * st, db->Prepare("PRAGMA integrity_check(10)"));
+  std::vector<std::string> findings;
+  SSPF_RETURN_IF_ERROR(internal::ForEachRow(st, [&]() -> Status {
+    findings.push_back(st->Text(0));
+    return Status::Ok();
+  }));
+  if (findings.size() == 1 && findings[0] == "ok") return Status::Ok();
+  if (findings.empty()) return IntegrityViolation("b-tree integrity check returned nothing");
+  std::string first = findings[0];
+  // Page-level findings come as "*** in database main ***\nOn tree page ...".
+  const std::string banner = "*** in database main ***";
+  if (first.compare(0, banner.size(), banner) == 0) first.erase(0, banner.size());
+  for (char& c : first) {
+    if (c == '\n' || c == '\r') c = ' ';
+  }
+  while (!first.empty() && first.front() == ' ') first.erase(0, 1);
+  std::string where;
+  const size_t at = first.rfind(" index ");
+  if (at != std::string::npos) {
+    std::string index = first.substr(at + 7);
+    index = index.substr(0, index.find(' '));
+    SSPF_ASSIGN_OR_RETURN(std::string table, TableOfIndex(db, index));
+    if (!table.empty()) where = " (table " + table + ", index " + index + ")";
+  }
+  return IntegrityViolation("b-tree integrity: " + first + where +
+                            (findings.size() > 1 ? " and further findings" : "") +
+                            " (page replay, direct edit or file damage)");
+}
+
+}  // namespace
+
 Result<VerifyReport> Session::Verify(const VerifyOptions& options) {
   Impl* impl = impl_.get();
   SSPF_RETURN_IF_ERROR(AuditGate(impl, Action::kAuditVerify, "log"));
@@ -296,8 +347,9 @@ Result<VerifyReport> Session::Verify(const VerifyOptions& options) {
     report.kept_checkpoint_consistent = true;
   }
 
-  // (5) Replayed state against the tables.
-  SSPF_RETURN_IF_ERROR(internal::ReplayCheck(impl->db.get()));
+  // (5) Indexes against tables, then replayed state against the tables.
+  SSPF_RETURN_IF_ERROR(CheckBtreeIntegrity(db));
+  SSPF_RETURN_IF_ERROR(internal::ReplayCheck(impl->db.get(), impl->lookup_key));
   // Every key a decision relies on is certified by the pinned anchor.
   SSPF_RETURN_IF_ERROR(internal::CheckCertifiedState(impl));
 

@@ -56,25 +56,56 @@ Result<ConsentInfo> ReadConsentRow(Stmt* st) {
 }  // namespace
 
 // The latest version of every consent of a case (shared with entries.cpp).
+// A decision must not trust one b-tree alone (DESIGN §13: an old page
+// copied back decrypts fine): every version of the case's consents is read
+// through the case index, and the latest version of each is checked
+// against the primary-key index.  A stale page of either one, which would
+// bring back a withdrawn consent, makes the two disagree; a stale table
+// page leaves an index entry without its row (SQLITE_CORRUPT).  One extra
+// covering-index seek per consent of the case.
 Result<std::vector<ConsentInfo>> LatestConsents(Db* db, std::string_view case_id) {
   static const std::string sql =
       std::string("SELECT ") + kLatestColumns +
-      " FROM consents c WHERE c.case_id = ? AND c.version = "
-      "(SELECT MAX(v.version) FROM consents v WHERE v.id = c.id) ORDER BY c.recorded, c.id";
+      ", c.recorded FROM consents c INDEXED BY consents_case WHERE c.case_id = ? "
+      "ORDER BY c.id, c.version";
   SSPF_ASSIGN_OR_RETURN(Stmt * st, db->Prepare(sql.c_str()));
   st->Bind(1, case_id);
-  std::vector<ConsentInfo> out;
-  for (;;) {
-    SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
-    if (!row) break;
-    Result<ConsentInfo> c = ReadConsentRow(st);
-    if (!c.ok()) {
-      st->Reset();
-      return c.status();
+  std::vector<std::pair<int64_t, ConsentInfo>> latest;  // (recorded, latest version)
+  std::vector<int64_t> versions;                         // versions seen per consent
+  Status s = ForEachRow(st, [&]() -> Status {
+    SSPF_ASSIGN_OR_RETURN(ConsentInfo c, ReadConsentRow(st));
+    if (!latest.empty() && latest.back().second.id == c.id) {
+      ++versions.back();
+      latest.back() = {st->Int(13), std::move(c)};
+    } else {
+      versions.push_back(1);
+      latest.emplace_back(st->Int(13), std::move(c));
     }
-    out.push_back(std::move(*c));
+    return Status::Ok();
+  });
+  SSPF_RETURN_IF_ERROR(s);
+  SSPF_ASSIGN_OR_RETURN(
+      Stmt * pk, db->Prepare("SELECT max(version), count(*) FROM consents WHERE id = ?"));
+  for (size_t i = 0; i < latest.size(); ++i) {
+    const ConsentInfo& c = latest[i].second;
+    pk->Bind(1, c.id);
+    SSPF_ASSIGN_OR_RETURN(bool row, pk->Step());
+    const int64_t max_version = row ? pk->Int(0) : 0;
+    const int64_t count = row ? pk->Int(1) : 0;
+    pk->Reset();
+    if (max_version != c.version || count != versions[i]) {
+      return IntegrityViolation("consents of case " + std::string(case_id) + ": consent " +
+                                c.id + " has latest version " + std::to_string(c.version) +
+                                " by the case index but " + std::to_string(max_version) +
+                                " by its key (page replay or damage; run audit verify)");
+    }
   }
-  st->Reset();
+  std::stable_sort(latest.begin(), latest.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first < b.first : a.second.id < b.second.id;
+  });
+  std::vector<ConsentInfo> out;
+  out.reserve(latest.size());
+  for (auto& l : latest) out.push_back(std::move(l.second));
   return out;
 }
 
@@ -211,15 +242,26 @@ Status Session::WithdrawConsent(std::string_view consent_id) {
   bool withdrawn = false;
   auto facts = [&](Op& op) -> Status {
     SSPF_ASSIGN_OR_RETURN(
-        Stmt * st, impl->db->Prepare("SELECT case_id, version, withdrawn_at FROM consents "
-                                     "WHERE id = ? ORDER BY version DESC LIMIT 1"));
+        Stmt * st, impl->db->Prepare("SELECT case_id FROM consents WHERE id = ? LIMIT 1"));
     st->Bind(1, consent_id);
     SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
     if (!row) return NotFound("no such consent");
     std::string case_id = st->Text(0);
-    version = st->Int(1);
-    withdrawn = !st->IsNull(2);
     st->Reset();
+    // The version to build on, read as a decision reads it (both indexes
+    // must agree): a stale index page must not let a second withdrawal
+    // build on version 1 again.
+    SSPF_ASSIGN_OR_RETURN(std::vector<ConsentInfo> latest,
+                          internal::LatestConsents(impl->db.get(), case_id));
+    auto it = std::find_if(latest.begin(), latest.end(),
+                           [&](const ConsentInfo& c) { return c.id == consent_id; });
+    if (it == latest.end()) {
+      return IntegrityViolation("consent " + std::string(consent_id) +
+                                " is missing from its case's index (page replay or damage; "
+                                "run audit verify)");
+    }
+    version = it->version;
+    withdrawn = it->withdrawn_at.has_value();
     return internal::LoadCase(op, case_id);
   };
   return internal::RunOperation(impl, spec, facts, [&](Op& op) -> Status {

@@ -346,8 +346,9 @@ Result<std::string> Session::AddEntry(std::string_view case_id, Category categor
       Stmt * ins,
       db->Prepare("INSERT INTO entries(id, case_id, category, author_id, author_actor, "
                   "created, supersedes, key_version, body) VALUES(?,?,?,?,?,?,?,?,?)"));
+  const UnixSeconds created = impl->Now();
   ins->Bind(1, row.info.id).Bind(2, case_id).Bind(3, static_cast<int64_t>(category))
-      .Bind(4, impl->me.id).Bind(5, static_cast<int64_t>(impl->me.actor)).Bind(6, impl->Now())
+      .Bind(4, impl->me.id).Bind(5, static_cast<int64_t>(impl->me.actor)).Bind(6, created)
       .BindOpt(7, supersedes).Bind(8, actor_key.first).BindBlob(9, sealed_body);
   SSPF_RETURN_IF_ERROR(ins->Run());
   SSPF_ASSIGN_OR_RETURN(
@@ -359,7 +360,9 @@ Result<std::string> Session::AddEntry(std::string_view case_id, Category categor
   op.event.target = "entry:" + row.info.id;
   op.event.detail = EncodeDetail(Action::kEntryAdd,
                                  {row.info.id, case_id, CategoryName(category), impl->me.id,
-                                  ActorName(impl->me.actor)});
+                                  ActorName(impl->me.actor), std::to_string(created),
+                                  supersedes ? *supersedes : "-",
+                                  std::to_string(actor_key.first)});
   return row.info.id;
   });
 }
@@ -552,10 +555,12 @@ Result<std::string> Session::DiscloseEntry(std::string_view entry_id, Actor to,
     ins->Bind(4, r.basis.id).BindNull(5).BindNull(6);
     detail_basis = "consent:" + r.basis.id;
   }
-  ins->Bind(7, basis.reason).Bind(8, impl->me.id).Bind(9, impl->Now()).BindOpt(10, basis.until);
+  const UnixSeconds created = impl->Now();
+  ins->Bind(7, basis.reason).Bind(8, impl->me.id).Bind(9, created).BindOpt(10, basis.until);
   SSPF_RETURN_IF_ERROR(ins->Run());
-  op.event.detail =
-      EncodeDetail(Action::kEntryDisclose, {id, row.info.id, ActorName(to), detail_basis});
+  op.event.detail = EncodeDetail(Action::kEntryDisclose, {id, row.info.id, ActorName(to),
+                                                          detail_basis, impl->me.id,
+                                                          std::to_string(created)});
   return id;
   });
 }

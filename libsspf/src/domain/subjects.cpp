@@ -220,6 +220,13 @@ Result<SubjectInfo> Session::AddSubject(const NewSubject& subject) {
     }
     op.event.target = "subject:" + info.id;
     op.event.subject_id = info.id;
+    std::vector<std::string> guardian_ids;
+    for (const GuardianInfo& g : info.guardians) guardian_ids.push_back(g.id);
+    op.event.detail = internal::EncodeDetail(
+        Action::kSubjectAdd,
+        {info.id,
+         internal::SubjectCommitment(impl->lookup_key, info.id, FormatDate(pnr.birth_date), index),
+         internal::DetailList(guardian_ids)});
     return info;
   });
 }

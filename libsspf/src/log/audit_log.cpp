@@ -76,6 +76,45 @@ Result<std::optional<EventSignature>> EventSignatureOf(Db* db, uint64_t seq) {
   return out;
 }
 
+namespace {
+
+// The leaf hashes must end where the events end, and the signatures must
+// not go further.  Otherwise events were deleted from the end of the log,
+// or one was inserted: say so instead of failing on a duplicate key or a
+// missing subtree.  Two O(log n) seeks.  (Stores from schema 1 have
+// unsigned events at the start, so fewer signatures are no violation.)
+Status CheckLogTail(Db* db, uint64_t size) {
+  struct Tail {
+    const char* sql;
+    const char* what;
+    bool must_cover;
+  };
+  static const Tail kTails[] = {
+      {"SELECT max(seq) FROM event_signatures", "event signatures", false},
+      {"SELECT max(idx) FROM tree_nodes WHERE level = 0", "stored leaf hashes", true}};
+  for (const Tail& tail : kTails) {
+    SSPF_ASSIGN_OR_RETURN(Stmt * st, db->Prepare(tail.sql));
+    SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
+    const bool has = row && !st->IsNull(0);
+    const uint64_t covered = has ? static_cast<uint64_t>(st->Int(0)) + 1 : 0;
+    st->Reset();
+    const std::string counts = std::string(": the ") + tail.what + " cover " +
+                               std::to_string(covered) + " events but the events table has " +
+                               std::to_string(size);
+    if (covered > size) {
+      return IntegrityViolation("access log damaged: event " + std::to_string(size) +
+                                " missing" + counts + " (events deleted from the end)");
+    }
+    if (tail.must_cover && covered < size) {
+      return IntegrityViolation("access log damaged: event " + std::to_string(covered) +
+                                " has no stored leaf hash" + counts + " (event inserted)");
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<std::optional<EventTime>> LastEventTime(Db* db) {
   SSPF_ASSIGN_OR_RETURN(Stmt * st,
                         db->Prepare("SELECT seq, time FROM events ORDER BY seq DESC LIMIT 1"));
@@ -97,6 +136,7 @@ Status CheckEventTimeOrder(const std::optional<EventTime>& previous, const Event
 Status AppendEvent(Db* db, EventRecord* e, const EventSigner& signer) {
   SSPF_ASSIGN_OR_RETURN(std::optional<EventTime> last, LastEventTime(db));
   e->seq = last ? last->seq + 1 : 0;
+  SSPF_RETURN_IF_ERROR(CheckLogTail(db, e->seq));
   // Never earlier than the event before it, whatever the caller's clock.
   if (last && e->time < last->time) e->time = last->time;
   {

@@ -35,6 +35,11 @@ enum class Tag : uint8_t {
   kDisclosure,     // entry.disclose: id -> (entry, to, basis)
   kGrant,          // grant.emergency: id -> (case, principal, until)
   kActorKey,       // key.rotate: (actor, version)
+  kSubject,        // subject.add: id -> commitment to birth date and blind index
+  kGuardians,      // subject.add: subject id -> its guardian ids in order
+  kSubjectLegacy,  // subject.add without a detail (older events): id
+  kEntryLegacy,    // entry.add with five keys (older events)
+  kDisclosureLegacy,  // entry.disclose with four keys (older events)
 };
 
 // Actions whose allowed events must carry a detail.
@@ -42,7 +47,8 @@ constexpr Action kReplayedActions[] = {
     Action::kPrincipalAdd,   Action::kPrincipalDisable, Action::kRecoveryReset,
     Action::kCaseOpen,       Action::kCaseClose,        Action::kCaseTeamAdd,
     Action::kConsentGrant,   Action::kConsentWithdraw,  Action::kEntryAdd,
-    Action::kEntryDisclose,  Action::kGrantEmergency,   Action::kKeyRotate};
+    Action::kEntryDisclose,  Action::kGrantEmergency,   Action::kKeyRotate,
+    Action::kSubjectAdd};
 
 struct Fact {
   uint64_t key = 0;
@@ -153,7 +159,8 @@ std::string NameOr(const char* n, int64_t v) { return n ? n : "?" + std::to_stri
 
 class Replay {
  public:
-  Replay(Db* db, Hasher hasher) : db_(db), h_(std::move(hasher)) {}
+  Replay(Db* db, const SecretBytes& lookup_key, Hasher hasher)
+      : db_(db), lookup_key_(lookup_key), h_(std::move(hasher)) {}
 
   Status Run() {
     SSPF_RETURN_IF_ERROR(CollectFacts());
@@ -171,6 +178,7 @@ class Replay {
       }
     }
     SSPF_RETURN_IF_ERROR(CheckPrincipals());
+    SSPF_RETURN_IF_ERROR(CheckSubjects());
     SSPF_RETURN_IF_ERROR(CheckCases());
     SSPF_RETURN_IF_ERROR(CheckTeam());
     SSPF_RETURN_IF_ERROR(CheckConsents());
@@ -205,7 +213,7 @@ class Replay {
       in += (in.empty() ? "" : ",") + std::to_string(static_cast<int>(a));
     }
     const std::string sql =
-        "SELECT seq, action, allowed, detail FROM events WHERE detail != '' OR "
+        "SELECT seq, action, allowed, detail, subject_id FROM events WHERE detail != '' OR "
         "(allowed = 1 AND action IN (" + in + ")) ORDER BY seq";
     SSPF_ASSIGN_OR_RETURN(Stmt * st, db_->Prepare(sql.c_str()));
     Status s;
@@ -218,6 +226,7 @@ class Replay {
       e.action = static_cast<Action>(st->Int(1));
       e.allowed = st->Int(2) != 0;
       e.detail = st->Text(3);
+      e.subject_id = st->Text(4);
       if (e.seq >= (uint64_t{1} << 48)) {
         s = IntegrityViolation(EventName(e.seq) + ": sequence number out of range");
         break;
@@ -261,6 +270,27 @@ class Replay {
         // Changes only the principal's key pair, which is not replayed.
         SSPF_ASSIGN_OR_RETURN(auto v, DecodeDetail(e.action, d));
         return Need(ValidId(v[0]), "principal id");
+      }
+      case Action::kSubjectAdd: {
+        SSPF_ASSIGN_OR_RETURN(auto v, DecodeDetail(e.action, d));
+        if (v.empty()) {  // an older event: the subject exists, nothing more
+          SSPF_RETURN_IF_ERROR(Need(ValidId(e.subject_id), "subject id"));
+          Add(e, Tag::kSubjectLegacy, {e.subject_id}, 0);
+          return Status::Ok();
+        }
+        SSPF_RETURN_IF_ERROR(Need(ValidId(v[0]), "subject id"));
+        SSPF_RETURN_IF_ERROR(Need(v[1].size() == 32 && v[1].find_first_not_of(
+                                                            "0123456789abcdef") ==
+                                                            std::string::npos,
+                                  "born"));
+        if (!v[2].empty()) {
+          for (const std::string& g : SplitDetailList(v[2])) {
+            SSPF_RETURN_IF_ERROR(Need(ValidId(g), "guardian id"));
+          }
+        }
+        Add(e, Tag::kSubject, {v[0]}, h_.Of(Tag::kSubject, {v[1]}));
+        Add(e, Tag::kGuardians, {v[0]}, h_.Of(Tag::kGuardians, {v[2]}));
+        return Status::Ok();
       }
       case Action::kCaseOpen: {
         SSPF_ASSIGN_OR_RETURN(auto v, DecodeDetail(e.action, d));
@@ -322,7 +352,15 @@ class Replay {
         SSPF_RETURN_IF_ERROR(Need(ParseCategory(v[2]).has_value(), "category"));
         SSPF_RETURN_IF_ERROR(Need(ValidId(v[3]), "author id"));
         SSPF_RETURN_IF_ERROR(Need(ParseActor(v[4]).has_value(), "actor"));
-        Add(e, Tag::kEntry, {v[0]}, h_.Of(Tag::kEntry, {v[1], v[2], v[3], v[4]}));
+        if (v.size() == 5) {
+          Add(e, Tag::kEntryLegacy, {v[0]}, h_.Of(Tag::kEntry, {v[1], v[2], v[3], v[4]}));
+          return Status::Ok();
+        }
+        SSPF_RETURN_IF_ERROR(Need(ValidDecimal(v[5]), "created"));
+        SSPF_RETURN_IF_ERROR(Need(v[6] == "-" || ValidId(v[6]), "supersedes"));
+        SSPF_RETURN_IF_ERROR(Need(ValidDecimal(v[7]) && v[7] != "0", "key"));
+        Add(e, Tag::kEntry, {v[0]},
+            h_.Of(Tag::kEntry, {v[1], v[2], v[3], v[4], v[5], v[6], v[7]}));
         return Status::Ok();
       }
       case Action::kEntryDisclose: {
@@ -342,7 +380,14 @@ class Replay {
           for (const std::string& id : SplitDetailList(v[3].substr(8))) basis_ok &= ValidId(id);
         }
         SSPF_RETURN_IF_ERROR(Need(basis_ok, "basis"));
-        Add(e, Tag::kDisclosure, {v[0]}, h_.Of(Tag::kDisclosure, {v[1], v[2], v[3]}));
+        if (v.size() == 4) {
+          Add(e, Tag::kDisclosureLegacy, {v[0]}, h_.Of(Tag::kDisclosure, {v[1], v[2], v[3]}));
+          return Status::Ok();
+        }
+        SSPF_RETURN_IF_ERROR(Need(ValidId(v[4]), "by"));
+        SSPF_RETURN_IF_ERROR(Need(ValidDecimal(v[5]), "created"));
+        Add(e, Tag::kDisclosure, {v[0]},
+            h_.Of(Tag::kDisclosure, {v[1], v[2], v[3], v[4], v[5]}));
         return Status::Ok();
       }
       case Action::kGrantEmergency: {
@@ -392,6 +437,16 @@ class Replay {
     return Status::Ok();
   }
 
+  // Match against the full fact, or else against the fact of an older
+  // event that carried fewer fields (compared on those only).
+  Status MatchOrLegacy(const std::string& row, Tag tag, Tag legacy, std::string_view id,
+                       uint64_t value, uint64_t legacy_value) {
+    if (Find(h_.Of(tag, {id})) || !Find(h_.Of(legacy, {id}))) {
+      return Match(row, tag, {id}, value);
+    }
+    return Match(row, legacy, {id}, legacy_value);
+  }
+
   // Steps st to the end, calling fn per row.
   static Status Rows(Stmt* st, const std::function<Status()>& fn) {
     Status s;
@@ -425,6 +480,41 @@ class Replay {
         return IntegrityViolation(row + " is disabled without an event (direct edit)");
       }
       return Status::Ok();
+    });
+  }
+
+  // Birth date and blind index through the commitment in subject.add; the
+  // guardians (all of whom must consent) in their order.
+  Status CheckSubjects() {
+    SSPF_ASSIGN_OR_RETURN(Stmt * st,
+                          db_->Prepare("SELECT id, birth_date, pnr_index FROM subjects"));
+    SSPF_ASSIGN_OR_RETURN(
+        Stmt * gs, db_->Prepare("SELECT id FROM guardians WHERE subject_id = ? ORDER BY position"));
+    SSPF_RETURN_IF_ERROR(Rows(st, [&]() -> Status {
+      std::string id = st->Text(0);
+      std::string row = "subjects row " + id;
+      if (!Find(h_.Of(Tag::kSubject, {id})) && Find(h_.Of(Tag::kSubjectLegacy, {id}))) {
+        return Status::Ok();  // an older event: nothing to compare
+      }
+      const std::string commitment = SubjectCommitment(lookup_key_, id, st->Text(1), st->Blob(2));
+      SSPF_RETURN_IF_ERROR(
+          Match(row + " (birth date or blind index)", Tag::kSubject, {id},
+                h_.Of(Tag::kSubject, {commitment})));
+      gs->Bind(1, id);
+      std::vector<std::string> guardians;
+      SSPF_RETURN_IF_ERROR(Rows(gs, [&]() -> Status {
+        guardians.push_back(gs->Text(0));
+        return Status::Ok();
+      }));
+      return Match("guardians of subjects row " + id + " (a guardian row deleted, added or moved)",
+                   Tag::kGuardians, {id}, h_.Of(Tag::kGuardians, {DetailList(guardians)}));
+    }));
+    SSPF_ASSIGN_OR_RETURN(
+        Stmt * orphan, db_->Prepare("SELECT id, subject_id FROM guardians WHERE subject_id NOT IN "
+                                    "(SELECT id FROM subjects) LIMIT 1"));
+    return Rows(orphan, [&]() -> Status {
+      return IntegrityViolation("guardians row " + orphan->Text(0) + " names subject " +
+                                orphan->Text(1) + ", which has no row (direct edit)");
     });
   }
 
@@ -500,20 +590,25 @@ class Replay {
   Status CheckEntries() {
     SSPF_ASSIGN_OR_RETURN(
         Stmt * st,
-        db_->Prepare("SELECT id, case_id, category, author_id, author_actor FROM entries"));
+        db_->Prepare("SELECT id, case_id, category, author_id, author_actor, created, "
+                     "supersedes, key_version FROM entries"));
     return Rows(st, [&]() -> Status {
       std::string id = st->Text(0);
       std::string cat = NameOr(CategoryName(static_cast<Category>(st->Int(2))), st->Int(2));
       std::string actor = NameOr(ActorName(static_cast<Actor>(st->Int(4))), st->Int(4));
-      return Match("entries row " + id, Tag::kEntry, {id},
-                   h_.Of(Tag::kEntry, {st->Text(1), cat, st->Text(3), actor}));
+      const std::string supersedes = st->IsNull(6) ? "-" : st->Text(6);
+      return MatchOrLegacy(
+          "entries row " + id, Tag::kEntry, Tag::kEntryLegacy, id,
+          h_.Of(Tag::kEntry, {st->Text(1), cat, st->Text(3), actor, std::to_string(st->Int(5)),
+                              supersedes, std::to_string(st->Int(7))}),
+          h_.Of(Tag::kEntry, {st->Text(1), cat, st->Text(3), actor}));
     });
   }
 
   Status CheckDisclosures() {
     SSPF_ASSIGN_OR_RETURN(
         Stmt * st, db_->Prepare("SELECT id, entry_id, to_actor, consent_id, grant_id, "
-                                "provision, until FROM disclosures"));
+                                "provision, until, decided_by, created FROM disclosures"));
     return Rows(st, [&]() -> Status {
       std::string id = st->Text(0);
       std::string row = "disclosures row " + id;
@@ -524,8 +619,10 @@ class Replay {
                           : !st->IsNull(6) ? "provision-until:" + std::to_string(st->Int(6))
                                            : "provision";
       std::string to = NameOr(ActorName(static_cast<Actor>(st->Int(2))), st->Int(2));
-      return Match(row, Tag::kDisclosure, {id},
-                   h_.Of(Tag::kDisclosure, {st->Text(1), to, basis}));
+      return MatchOrLegacy(row, Tag::kDisclosure, Tag::kDisclosureLegacy, id,
+                           h_.Of(Tag::kDisclosure, {st->Text(1), to, basis, st->Text(7),
+                                                    std::to_string(st->Int(8))}),
+                           h_.Of(Tag::kDisclosure, {st->Text(1), to, basis}));
     });
   }
 
@@ -555,6 +652,7 @@ class Replay {
   }
 
   Db* db_;
+  const SecretBytes& lookup_key_;
   Hasher h_;
   std::vector<Fact> facts_;
   std::vector<uint8_t> used_;
@@ -562,9 +660,9 @@ class Replay {
 
 }  // namespace
 
-Status ReplayCheck(Db* db) {
+Status ReplayCheck(Db* db, const SecretBytes& lookup_key) {
   SSPF_ASSIGN_OR_RETURN(Hasher hasher, Hasher::New());
-  Replay replay(db, std::move(hasher));
+  Replay replay(db, lookup_key, std::move(hasher));
   return replay.Run();
 }
 

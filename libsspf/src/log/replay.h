@@ -1,17 +1,20 @@
-// The replay check: rebuilds principal, case-team, consent, disclosure,
+// The replay check: rebuilds principal, subject, guardian, case-team, consent, disclosure,
 // entry and grant state from the access log's replay details
 // (log/replay_detail.h) and compares it with the tables (DESIGN §5, §6:
 // the defence against page replay and direct edits).
 #ifndef SSPF_SRC_LOG_REPLAY_H_
 #define SSPF_SRC_LOG_REPLAY_H_
 
+#include "sspf/secret.h"
 #include "storage/db.h"
 
 namespace sspf::internal {
 
-// Rebuilds state from the log and compares with the tables.
+// Rebuilds state from the log and compares with the tables.  lookup_key is
+// the store's blind-index key, which subject.add commitments are made with
+// (replay_detail.h, SubjectCommitment).
 // kIntegrityViolation naming the first mismatch.
-Status ReplayCheck(Db* db);
+Status ReplayCheck(Db* db, const SecretBytes& lookup_key);
 
 }  // namespace sspf::internal
 

@@ -4,36 +4,52 @@
 #include <cstring>
 #include <map>
 
+#include "crypto/crypto.h"
 #include "sspf/lists.h"
+#include "util/encoding.h"
 
 namespace sspf::internal {
 namespace {
 
-const std::map<Action, std::vector<const char*>>& Layouts() {
-  static const auto* layouts = new std::map<Action, std::vector<const char*>>{
-      {Action::kPrincipalAdd, {"principal", "actor", "role", "active"}},
-      {Action::kPrincipalDisable, {"principal", "active"}},
-      {Action::kRecoveryReset, {"principal"}},
-      {Action::kCaseOpen, {"case", "subject", "open", "team"}},
-      {Action::kCaseClose, {"case", "open"}},
-      {Action::kCaseTeamAdd, {"case", "member"}},
+struct Layout {
+  std::vector<const char*> keys;
+  // Events written before the layout grew carry only the first `legacy`
+  // keys (0: no legacy form; for subject.add, an empty detail).
+  size_t legacy = 0;
+};
+
+const std::map<Action, Layout>& Layouts() {
+  static const auto* layouts = new std::map<Action, Layout>{
+      {Action::kPrincipalAdd, {{"principal", "actor", "role", "active"}}},
+      {Action::kPrincipalDisable, {{"principal", "active"}}},
+      {Action::kRecoveryReset, {{"principal"}}},
+      {Action::kSubjectAdd, {{"subject", "born", "guardians"}, 0}},
+      {Action::kCaseOpen, {{"case", "subject", "open", "team"}}},
+      {Action::kCaseClose, {{"case", "open"}}},
+      {Action::kCaseTeamAdd, {{"case", "member"}}},
       {Action::kConsentGrant,
-       {"consent", "version", "case", "party", "actors", "categories", "from", "until"}},
-      {Action::kConsentWithdraw, {"consent", "version", "withdrawn"}},
-      {Action::kEntryAdd, {"entry", "case", "category", "author", "actor"}},
-      {Action::kEntryDisclose, {"disclosure", "entry", "to", "basis"}},
-      {Action::kGrantEmergency, {"grant", "case", "principal", "until"}},
-      {Action::kKeyRotate, {"actor", "version"}},
+       {{"consent", "version", "case", "party", "actors", "categories", "from", "until"}}},
+      {Action::kConsentWithdraw, {{"consent", "version", "withdrawn"}}},
+      {Action::kEntryAdd,
+       {{"entry", "case", "category", "author", "actor", "created", "supersedes", "key"}, 5}},
+      {Action::kEntryDisclose, {{"disclosure", "entry", "to", "basis", "by", "created"}, 4}},
+      {Action::kGrantEmergency, {{"grant", "case", "principal", "until"}}},
+      {Action::kKeyRotate, {{"actor", "version"}}},
   };
   return *layouts;
+}
+
+const Layout* LayoutOf(Action a) {
+  auto it = Layouts().find(a);
+  return it == Layouts().end() ? nullptr : &it->second;
 }
 
 }  // namespace
 
 const std::vector<const char*>& DetailKeys(Action a) {
   static const std::vector<const char*> kNone;
-  auto it = Layouts().find(a);
-  return it == Layouts().end() ? kNone : it->second;
+  const Layout* l = LayoutOf(a);
+  return l ? l->keys : kNone;
 }
 
 bool IsReplayed(Action a) { return !DetailKeys(a).empty(); }
@@ -55,15 +71,20 @@ std::string EncodeDetail(Action a, std::initializer_list<std::string_view> value
 
 Result<std::vector<std::string>> DecodeDetail(Action a, std::string_view detail) {
   const std::vector<const char*>& keys = DetailKeys(a);
-  std::vector<std::string> tokens = SplitList(detail, ' ');
-  if (tokens.size() != keys.size()) {
+  const Layout* layout = LayoutOf(a);
+  const bool legacy_subject = a == Action::kSubjectAdd && detail.empty();
+  std::vector<std::string> tokens =
+      legacy_subject ? std::vector<std::string>{} : SplitList(detail, ' ');
+  const bool legacy = layout && tokens.size() == layout->legacy &&
+                      (layout->legacy > 0 || legacy_subject);
+  if (tokens.size() != keys.size() && !legacy) {
     return InvalidArgument("expected " + std::to_string(keys.size()) + " fields, got " +
                            std::to_string(tokens.size()));
   }
   std::vector<std::string> values;
-  size_t i = 0;
-  for (const char* key : keys) {
-    const std::string& t = tokens[i++];
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    const char* key = keys[i];
+    const std::string& t = tokens[i];
     size_t eq = t.find('=');
     if (eq == std::string::npos || t.compare(0, eq, key) != 0 || eq != std::strlen(key)) {
       return InvalidArgument(std::string("expected key ") + key);
@@ -77,6 +98,19 @@ Result<std::vector<std::string>> DecodeDetail(Action a, std::string_view detail)
     values.push_back(std::move(v));
   }
   return values;
+}
+
+std::string SubjectCommitment(const SecretBytes& lookup_key, std::string_view subject_id,
+                              std::string_view birth_date, const std::vector<uint8_t>& pnr_index) {
+  std::string in = "sspf-subject-v1";
+  for (std::string_view part : {subject_id, birth_date}) {
+    in.push_back('\0');
+    in.append(part.data(), part.size());
+  }
+  in.push_back('\0');
+  in.append(pnr_index.begin(), pnr_index.end());
+  Bytes h = KeyedHash(lookup_key, reinterpret_cast<const uint8_t*>(in.data()), in.size());
+  return HexEncode(h.data(), 16);
 }
 
 std::string FailureDetail(StatusCode code) {

@@ -10,6 +10,8 @@
 //   principal.add      principal=<id> actor=<a> role=<r> active=1
 //   principal.disable  principal=<id> active=0
 //   recovery.reset     principal=<id>
+//   subject.add        subject=<id> born=<commitment> guardians=<gid,...>
+//                      (born: SubjectCommitment below, never the date itself)
 //   case.open          case=<id> subject=<sid> open=1 team=<pid,...>
 //   case.close         case=<id> open=0
 //   case.team_add      case=<id> member=<pid>
@@ -17,12 +19,16 @@
 //                      actors=<a,...> categories=<c,...> from=<t> until=<date>
 //   consent.withdraw   consent=<id> version=<n> withdrawn=<t>
 //   entry.add          entry=<id> case=<cid> category=<c> author=<pid> actor=<a>
+//                      created=<t> supersedes=<eid>|- key=<actor-key version>
 //   entry.disclose     disclosure=<id> entry=<eid> to=<a>
 //                      basis=consent:<id,...>|grant:<id>|provision|provision-until:<t>
+//                      by=<pid> created=<t>
 //   grant.emergency    grant=<id> case=<cid> principal=<pid> until=<t>
 //   key.rotate         actor=<a> version=<n>   (actor-key versions 2 and up)
 //
-// Only allowed events carry a detail.
+// Only allowed events carry a detail.  Older events are still read: an
+// entry.add with only its first five keys, an entry.disclose with its first
+// four, a subject.add with none (their newer fields are then not compared).
 #ifndef SSPF_SRC_LOG_REPLAY_DETAIL_H_
 #define SSPF_SRC_LOG_REPLAY_DETAIL_H_
 
@@ -31,6 +37,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sspf/secret.h"
 #include "sspf/status.h"
 #include "sspf/types.h"
 
@@ -51,6 +58,13 @@ std::string EncodeDetail(Action a, std::initializer_list<std::string_view> value
 // exactly DetailKeys(a), in order, with values free of spaces, control
 // characters and '='.
 Result<std::vector<std::string>> DecodeDetail(Action a, std::string_view detail);
+
+// The subject.add commitment to a subject's birth date and blind index:
+// hex of the first 16 bytes of KeyedHash(lookup key, "sspf-subject-v1" 0x00
+// id 0x00 birth date 0x00 pnr index).  The date is personal data, so the
+// leaf holds only this; whoever holds the store's root key can check it.
+std::string SubjectCommitment(const SecretBytes& lookup_key, std::string_view subject_id,
+                              std::string_view birth_date, const std::vector<uint8_t>& pnr_index);
 
 // The detail of an allowed event whose operation then failed: it changed
 // no state.  "outcome=<status code name>", e.g. "outcome=failed_precondition".

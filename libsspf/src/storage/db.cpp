@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <cctype>
 #include <string>
 
 #include "util/encoding.h"
@@ -34,7 +35,10 @@ Status SqliteStatus(int rc, std::string_view what) {
     case SQLITE_NOTADB:
       return WrongKey("wrong passphrase or not an sspf store");
     case SQLITE_CORRUPT:
-      return IntegrityViolation(msg);
+      // SQLCipher checks each page's HMAC: a flipped byte, or an old page
+      // that no longer fits the b-tree around it, shows up here.
+      return IntegrityViolation(msg + " (the store file is damaged: a page fails its "
+                                      "authentication or does not fit its b-tree)");
     case SQLITE_CONSTRAINT:
       return FailedPrecondition(msg);
     default:
@@ -66,13 +70,43 @@ Stmt& Stmt::BindNull(int i) {
   return *this;
 }
 
+namespace {
+
+// The first table a statement names (after FROM, INTO or UPDATE), so that a
+// damaged page is reported with the table it was read for.  Our own SQL
+// only: it holds no values.
+std::string TableOf(const char* sql) {
+  const std::string text = sql ? sql : "";
+  size_t best = std::string::npos;
+  for (const char* kw : {"FROM ", "INTO ", "UPDATE "}) {
+    size_t p = text.find(kw);
+    if (p != std::string::npos && (best == std::string::npos || p < best)) {
+      best = p + std::char_traits<char>::length(kw);
+    }
+  }
+  if (best == std::string::npos) return "";
+  size_t end = best;
+  while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) ||
+                               text[end] == '_')) {
+    ++end;
+  }
+  return text.substr(best, end - best);
+}
+
+}  // namespace
+
 Result<bool> Stmt::Step() {
   if (!bind_error_.ok()) return bind_error_;
   int rc = sqlite3_step(st_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  Status s = SqliteStatus(sqlite3_extended_errcode(sqlite3_db_handle(st_)),
-                          "store query failed");
+  const int code = sqlite3_extended_errcode(sqlite3_db_handle(st_));
+  std::string what = "store query failed";
+  if ((code & 0xff) == SQLITE_CORRUPT) {
+    const std::string table = TableOf(sqlite3_sql(st_));
+    if (!table.empty()) what += " reading table " + table;
+  }
+  Status s = SqliteStatus(code, what);
   sqlite3_reset(st_);
   return s.ok() ? Internal("store query failed") : s;
 }

@@ -89,6 +89,15 @@ bool Contains(const std::string& s, const std::string& part) {
   return s.find(part) != std::string::npos;
 }
 
+// A 14-year-old (born 2012-03-04) with one guardian.
+Result<SubjectInfo> AddYouth(Session& coord, int serial) {
+  Session::NewSubject ns;
+  ns.personal_number = MakeTestPersonalNumber({2012, 3, 4}, serial, false);
+  ns.name = "Test Testsson";
+  ns.guardians = {"Vårdnadshavare Ett"};
+  return coord.AddSubject(ns);
+}
+
 // ---- An independent RFC 6962 implementation for the test ---------------
 
 internal::Bytes Sha256(const internal::Bytes& in) {
@@ -269,6 +278,77 @@ TEST_CASE("verify detects edited, deleted, swapped events and edited nodes", "[a
     Raw(auditor, "DELETE FROM tree_nodes WHERE level = 0 AND idx = 5");
     CHECK(Contains(VerifyError(auditor), "event 5: no stored leaf hash"));
   }
+  SECTION("the last event deleted") {
+    // Every command appends an event first; it names the gap instead of
+    // failing on a duplicate key (issue 11: "constraint failed", exit 1).
+    const uint64_t size = internal::LogSize(internal::SessionAccess::Get(auditor)->db.get()).value();
+    const std::string last = std::to_string(size - 1);
+    Raw(auditor, "DELETE FROM events WHERE seq = " + last);
+    CHECK(Contains(VerifyError(auditor), "event " + last + " missing: the event signatures cover " +
+                                             std::to_string(size) + " events but the events table has " +
+                                             last));
+    Status other = auditor.ListPrincipals().status();
+    CHECK(other.code() == StatusCode::kIntegrityViolation);
+    CHECK(Contains(other.message(), "event " + last + " missing"));
+    SECTION("with its signature") {
+      Raw(auditor, "DELETE FROM event_signatures WHERE seq = " + last);
+      CHECK(Contains(VerifyError(auditor), "event " + last + " missing: the stored leaf hashes"));
+    }
+  }
+  SECTION("an event inserted at the end") {
+    const uint64_t size = internal::LogSize(internal::SessionAccess::Get(auditor)->db.get()).value();
+    Raw(auditor, "INSERT INTO events SELECT seq + 1, time, principal_id, actor, role, action, "
+                 "target, allowed, reason, basis, purpose, case_id, subject_id, detail FROM "
+                 "events WHERE seq = " + std::to_string(size - 1));
+    CHECK(Contains(VerifyError(auditor), "event " + std::to_string(size) +
+                                             " has no stored leaf hash"));
+    SECTION("with its leaf hash, but without a signature nobody else can make") {
+      internal::Db* db = internal::SessionAccess::Get(auditor)->db.get();
+      internal::Bytes leaf;
+      REQUIRE(internal::ForEachEvent(db, size, [&](const internal::EventRecord& e) {
+                leaf = internal::EncodeLeaf(e);
+                return Status::Ok();
+              }).ok());
+      internal::Hash h = internal::LeafHash(leaf.data(), leaf.size());
+      Raw(auditor, "INSERT INTO tree_nodes VALUES(0, " + std::to_string(size) + ", x'" +
+                       internal::HexEncode(h.data(), h.size()) + "')");
+      CHECK(Contains(VerifyError(auditor), "event " + std::to_string(size) + ": "));
+    }
+  }
+}
+
+TEST_CASE("a flipped byte in the file is an integrity violation", "[audit][tamper]") {
+  Fixture f(/*checkpoint_every=*/0);
+  int64_t page_size = 0, events_root = 0;
+  {
+    Session auditor = f.Auditor();
+    internal::Db* db = internal::SessionAccess::Get(auditor)->db.get();
+    internal::Stmt* st = db->Prepare("PRAGMA page_size").value();
+    REQUIRE(st->Step().value());
+    page_size = st->Int(0);
+    st->Reset();
+    st = db->Prepare("SELECT rootpage FROM sqlite_master WHERE name = 'events'").value();
+    REQUIRE(st->Step().value());
+    events_root = st->Int(0);
+    st->Reset();
+    Raw(auditor, "PRAGMA wal_checkpoint(TRUNCATE)");
+  }
+  std::string file = ReadFile(f.options.path);
+  const size_t off = static_cast<size_t>((events_root - 1) * page_size + page_size / 2);
+  REQUIRE(off < file.size());
+  file[off] = static_cast<char>(file[off] ^ 0x01);
+  WriteFile(f.options.path, file);
+  Result<Session> s = Store::Open(f.options, "revisor.rut", Pass(kAuditPass));
+  INFO(s.status().ToString());
+  if (s.ok()) {
+    std::string err = VerifyError(*s);
+    INFO(err);
+    CHECK_FALSE(err.empty());
+  } else {
+    CHECK(s.status().code() == StatusCode::kIntegrityViolation);
+    CHECK(Contains(s.status().message(), "reading table events"));
+    CHECK(Contains(s.status().message(), "the store file is damaged"));
+  }
 }
 
 TEST_CASE("truncation is caught by stored and kept checkpoints", "[audit][tamper]") {
@@ -329,7 +409,8 @@ TEST_CASE("replayed state must match the tables", "[audit][replay]") {
     Raw(auditor, "UPDATE events SET detail = detail || ' extra=1' WHERE action = 2 AND seq = 1");
     // The leaf hash catches it first; the replay parser is strict as well.
     CHECK(Contains(VerifyError(auditor), "event 1: leaf hash mismatch"));
-    Status s = internal::ReplayCheck(internal::SessionAccess::Get(auditor)->db.get());
+    Status s = internal::ReplayCheck(internal::SessionAccess::Get(auditor)->db.get(),
+                                     internal::SessionAccess::Get(auditor)->lookup_key);
     CHECK(Contains(s.message(), "event 1: malformed replay detail of principal.add"));
   }
 }
@@ -390,6 +471,107 @@ TEST_CASE("domain state is replayed: cases, team, consent", "[audit][replay]") {
     for (const AuditEvent& e : *ex) saw_case_less |= e.case_id.empty() && e.action == Action::kSubjectAdd;
     CHECK(saw_case_less);
     CHECK(auditor.ExtractSubject("nosuchsubject").status().code() == StatusCode::kNotFound);
+  }
+}
+
+// Issue 11 (2): state the decision reads that the replay check ignored.
+// Each edit is one an insider with the root key can make with sqlcipher.
+TEST_CASE("subjects, guardians, entry and disclosure metadata are replayed",
+          "[audit][replay][tamper]") {
+  Fixture f(/*checkpoint_every=*/0);
+  Session coord = f.Open("kim.samordnare", kCoordPass);
+  Result<SubjectInfo> subject = AddYouth(coord, 124);
+  REQUIRE(subject.ok());
+  const std::string sid = subject->id;
+  const std::string gid = subject->guardians.at(0).id;
+  Result<std::string> case_id = coord.OpenCase(sid, {"sara.skola"});
+  REQUIRE(case_id.ok());
+  Session school = f.Open("sara.skola", kMemberPass);
+  Result<std::string> entry = school.AddEntry(*case_id, Category::kSchool, "Hög frånvaro.");
+  REQUIRE(entry.ok());
+  Result<std::string> correction =
+      school.AddEntry(*case_id, Category::kSchool, "Hög frånvaro sedan augusti.", *entry);
+  REQUIRE(correction.ok());
+  std::vector<std::string> consents;
+  for (ConsentParty party : {ConsentParty{true, ""}, ConsentParty{false, gid}}) {
+    Result<std::string> c = coord.GrantConsent(SchoolSocialConsent(*case_id, party));
+    INFO(c.status().ToString());
+    REQUIRE(c.ok());
+    consents.push_back(*c);
+  }
+  Result<std::string> disclosure = school.DiscloseEntry(*correction, Actor::kSocial, {});
+  INFO(disclosure.status().ToString());
+  REQUIRE(disclosure.ok());
+  Session auditor = f.Auditor();
+  REQUIRE(VerifyError(auditor).empty());
+
+  SECTION("the guardian who withdrew deleted") {
+    REQUIRE(coord.WithdrawConsent(consents[1]).ok());
+    CHECK(coord.ReadEntry(*correction).status().code() == StatusCode::kConsentRequired);
+    REQUIRE(VerifyError(auditor).empty());
+    Raw(auditor, "PRAGMA foreign_keys = OFF; DELETE FROM guardians WHERE id = '" + gid + "'");
+    CHECK(Contains(VerifyError(auditor), "guardians of subjects row " + sid));
+  }
+  SECTION("a guardian added") {
+    Raw(auditor, "INSERT INTO guardians(id, subject_id, identity, position, created) "
+                 "VALUES('feed', '" + sid + "', NULL, 1, 0)");
+    CHECK(Contains(VerifyError(auditor), "guardians of subjects row " + sid));
+  }
+  SECTION("a guardian of a subject without a row") {
+    Raw(auditor, "PRAGMA foreign_keys = OFF; INSERT INTO guardians(id, subject_id, identity, "
+                 "position, created) VALUES('feed', 'nosuchsubject', NULL, 0, 0)");
+    CHECK(Contains(VerifyError(auditor), "guardians row feed names subject nosuchsubject"));
+  }
+  SECTION("the youth made 18 or older") {
+    Raw(auditor, "UPDATE subjects SET birth_date = '2000-03-04' WHERE id = '" + sid + "'");
+    CHECK(Contains(VerifyError(auditor), "subjects row " + sid + " (birth date or blind index) differs from event"));
+  }
+  SECTION("the blind index pointed at another number") {
+    Raw(auditor, "UPDATE subjects SET pnr_index = zeroblob(32) WHERE id = '" + sid + "'");
+    CHECK(Contains(VerifyError(auditor), "subjects row " + sid + " (birth date or blind index)"));
+  }
+  SECTION("a subject added without an event") {
+    Raw(auditor, "INSERT INTO subjects(id, pnr_index, birth_date, identity, created) "
+                 "VALUES('feed', zeroblob(32), '2010-01-01', NULL, 0)");
+    CHECK(Contains(VerifyError(auditor), "subjects row feed (birth date or blind index) has no event"));
+  }
+  for (const char* edit : {"created = created - 3600", "supersedes = NULL", "key_version = 2",
+                           "category = 3", "author_actor = 3"}) {
+    DYNAMIC_SECTION("an entry edited: " << edit) {
+      Raw(auditor, std::string("UPDATE entries SET ") + edit + " WHERE id = '" + *correction + "'");
+      CHECK(Contains(VerifyError(auditor), "entries row " + *correction + " differs from event"));
+    }
+  }
+  SECTION("an entry made a correction of another") {
+    Raw(auditor, "UPDATE entries SET supersedes = '" + *correction + "' WHERE id = '" + *entry + "'");
+    CHECK(Contains(VerifyError(auditor), "entries row " + *entry + " differs from event"));
+  }
+  SECTION("details of older events, without the new fields, are still read") {
+    // The leaf hashes no longer match, so only the replay check runs here.
+    DropAppendOnlyTriggers(auditor);
+    Raw(auditor, "UPDATE events SET detail = '' WHERE action = " +
+                     std::to_string(static_cast<int>(Action::kSubjectAdd)));
+    for (auto [action, cut] : {std::pair{Action::kEntryAdd, " created="},
+                               std::pair{Action::kEntryDisclose, " by="}}) {
+      Raw(auditor, std::string("UPDATE events SET detail = substr(detail, 1, instr(detail, '") +
+                       cut + "') - 1) WHERE allowed = 1 AND action = " +
+                       std::to_string(static_cast<int>(action)));
+    }
+    Session::Impl* impl = internal::SessionAccess::Get(auditor);
+    Status legacy = internal::ReplayCheck(impl->db.get(), impl->lookup_key);
+    INFO(legacy.ToString());
+    CHECK(legacy.ok());
+    // The fields they carry are still compared.
+    Raw(auditor, "UPDATE entries SET author_actor = 3 WHERE id = '" + *entry + "'");
+    CHECK(Contains(internal::ReplayCheck(impl->db.get(), impl->lookup_key).message(),
+                   "entries row " + *entry + " differs from event"));
+  }
+  for (const char* edit : {"created = created + 86400", "decided_by = (SELECT id FROM "
+                           "principals WHERE name = 'kim.samordnare')"}) {
+    DYNAMIC_SECTION("a disclosure edited: " << edit) {
+      Raw(auditor, std::string("UPDATE disclosures SET ") + edit + " WHERE id = '" + *disclosure + "'");
+      CHECK(Contains(VerifyError(auditor), "disclosures row " + *disclosure + " differs from event"));
+    }
   }
 }
 
@@ -595,11 +777,7 @@ TEST_CASE("review flags reads outside office hours, after withdrawal, in bulk, a
           "emergency grants", "[audit][review]") {
   Fixture f(/*checkpoint_every=*/0);
   Session coord = f.Open("kim.samordnare", kCoordPass);
-  Session::NewSubject ns;
-  ns.personal_number = MakeTestPersonalNumber({2012, 3, 4}, 124, false);
-  ns.name = "Test Testsson";
-  ns.guardians = {"Vårdnadshavare Ett"};
-  Result<SubjectInfo> subject = coord.AddSubject(ns);
+  Result<SubjectInfo> subject = AddYouth(coord, 124);
   REQUIRE(subject.ok());
   Result<std::string> case_id = coord.OpenCase(subject->id, {"sara.skola"});
   REQUIRE(case_id.ok());
