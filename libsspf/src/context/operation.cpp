@@ -145,6 +145,8 @@ Status RefreshPrincipal(Session::Impl* impl) {
   if (!active) {
     impl->actor_keys.clear();
     impl->actor_public_keys.clear();
+    impl->oversight_keys.clear();
+    impl->oversight_public_keys.clear();
   }
   return Status::Ok();
 }
@@ -217,28 +219,98 @@ Result<const SecretBytes*> Session::Impl::ActorKey(Actor actor, int64_t version)
   Bytes sealed = st->Blob(0);
   Bytes actor_pk = st->Blob(1);
   st->Reset();
-  SSPF_ASSIGN_OR_RETURN(SecretBytes plain,
-                        internal::SealOpen(principal_public_key, principal_secret_key, sealed));
-  Bytes ad = ActorSealAd(actor, version);
-  if (plain.size() != ad.size() + internal::kBoxSecretKeySize ||
-      sodium_memcmp(plain.data(InsecureSecretAccess::Get()), ad.data(), ad.size()) != 0) {
-    return IntegrityViolation("actor key seal is bound to another actor or version");
-  }
-  SSPF_ASSIGN_OR_RETURN(
-      SecretBytes sk,
-      SecretBytes::Copy(plain.data(InsecureSecretAccess::Get()) + ad.size(),
-                        internal::kBoxSecretKeySize));
-  // The unsealed key must match the published public key.
-  Bytes derived(internal::kBoxPublicKeySize);
-  crypto_scalarmult_base(derived.data(), sk.data(InsecureSecretAccess::Get()));
-  if (derived != actor_pk) return IntegrityViolation("actor key does not match its public key");
+  SSPF_ASSIGN_OR_RETURN(SecretBytes sk, internal::OpenKeyWithHeader(
+                                          ActorSealAd(actor, version), sealed,
+                                          principal_public_key, principal_secret_key, actor_pk));
   SSPF_RETURN_IF_ERROR(internal::CheckActorKeyCert(this, actor, version, actor_pk));
   actor_public_keys[key] = actor_pk;
   auto ins = actor_keys.emplace(key, std::move(sk));
   return &ins.first->second;
 }
 
+Result<const SecretBytes*> Session::Impl::OversightKey(int64_t version) {
+  auto it = oversight_keys.find(version);
+  if (it != oversight_keys.end()) return &it->second;
+  SSPF_ASSIGN_OR_RETURN(
+      internal::Stmt * st,
+      db->Prepare("SELECT s.sealed, k.public_key FROM oversight_seals s "
+                  "JOIN oversight_keys k ON k.version = s.version "
+                  "WHERE s.version = ? AND s.principal_id = ?"));
+  st->Bind(1, version).Bind(2, me.id);
+  SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
+  if (!row) return PermissionDenied("this principal holds no oversight key");
+  Bytes sealed = st->Blob(0);
+  Bytes pk = st->Blob(1);
+  st->Reset();
+  SSPF_RETURN_IF_ERROR(internal::CheckOversightKeyCert(this, version, pk));
+  SSPF_ASSIGN_OR_RETURN(SecretBytes sk,
+                        internal::OpenKeyWithHeader(internal::OversightSealAd(version), sealed,
+                                                    principal_public_key,
+                                                    principal_secret_key, pk));
+  oversight_public_keys[version] = pk;
+  auto ins = oversight_keys.emplace(version, std::move(sk));
+  return &ins.first->second;
+}
+
+namespace {
+
+// At an auditor's unlock: seals each oversight-key version it holds to
+// every other active auditor lacking it, with the same checks as an actor
+// key delivery (certified active auditor, box key of the certificate,
+// addition in the log).  Refusals are logged.
+Status DeliverOversightKeys(Session::Impl* impl) {
+  if (impl->me.role != Role::kAuditor || !impl->me.active) return Status::Ok();
+  Db* db = impl->db.get();
+  SSPF_ASSIGN_OR_RETURN(
+      internal::Stmt * st,
+      db->Prepare("SELECT p.id, p.box_public_key, mine.version FROM principals p "
+                  "JOIN oversight_seals mine ON mine.principal_id = ? "
+                  "WHERE p.role = 3 AND p.active = 1 AND NOT EXISTS (SELECT 1 FROM "
+                  "oversight_seals s WHERE s.version = mine.version AND s.principal_id = p.id)"));
+  st->Bind(1, impl->me.id);
+  struct Pending {
+    std::string id;
+    Bytes pk;
+    int64_t version;
+  };
+  std::vector<Pending> pending;
+  SSPF_RETURN_IF_ERROR(internal::ForEachRow(st, [&]() -> Status {
+    pending.push_back({st->Text(0), st->Blob(1), st->Int(2)});
+    return Status::Ok();
+  }));
+  if (pending.empty()) return Status::Ok();
+  SSPF_ASSIGN_OR_RETURN(Session::Impl::Scope scope, impl->Begin());
+  for (const Pending& p : pending) {
+    Session::Impl::EventArgs e;
+    e.action = Action::kActorKeyDeliver;
+    e.target = "principal:" + p.id;
+    Result<Bytes> box = internal::DeliverableAuditorBoxKey(impl, p.id, p.pk);
+    if (!box.ok()) {
+      if (box.status().code() != StatusCode::kIntegrityViolation) return box.status();
+      e.reason = "integrity: " + box.status().message();
+      SSPF_RETURN_IF_ERROR(impl->Log(e));
+      continue;
+    }
+    SSPF_ASSIGN_OR_RETURN(const SecretBytes* sk, impl->OversightKey(p.version));
+    Bytes sealed = internal::SealKeyWithHeader(internal::OversightSealAd(p.version), *sk, *box);
+    SSPF_ASSIGN_OR_RETURN(
+        internal::Stmt * ins,
+        db->Prepare("INSERT OR IGNORE INTO oversight_seals(version, principal_id, sealed) "
+                    "VALUES(?,?,?)"));
+    ins->Bind(1, p.version).Bind(2, p.id).BindBlob(3, sealed);
+    SSPF_RETURN_IF_ERROR(ins->Run());
+    e.allowed = true;
+    e.reason = "oversight key delivered to an auditor";
+    e.basis = "role:auditor";
+    SSPF_RETURN_IF_ERROR(impl->Log(e));
+  }
+  return scope.Commit();
+}
+
+}  // namespace
+
 Status Session::Impl::DeliverActorKeys() {
+  SSPF_RETURN_IF_ERROR(DeliverOversightKeys(this));
   // Not a request of the principal: when the policy gives it no actor keys
   // to hold, there is nothing to deliver and nothing to log.
   const internal::Decision d =

@@ -21,8 +21,8 @@ const std::map<Action, std::vector<const char*>>& Layouts() {
        {"consent", "version", "case", "party", "actors", "categories", "from", "until"}},
       {Action::kConsentWithdraw, {"consent", "version", "withdrawn"}},
       {Action::kEntryAdd, {"entry", "case", "category", "author", "actor"}},
-      {Action::kEntryDisclose, {"disclosure", "entry", "to", "basis"}},
-      {Action::kGrantEmergency, {"grant", "case", "principal", "until"}},
+      {Action::kEntryDisclose, {"disclosure", "entry", "to", "basis", "reason"}},
+      {Action::kGrantEmergency, {"grant", "case", "principal", "until", "reason"}},
       {Action::kKeyRotate, {"actor", "version"}},
   };
   return *layouts;
