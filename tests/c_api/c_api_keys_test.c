@@ -40,9 +40,7 @@ void TestActorKeys(const char* dir) {
   OK(sspf_store_open(opts, SCHOOL, PASS(SECRET), &s, &err));
   OK(sspf_session_add_entry(s, case_id, SSPF_CATEGORY_SCHOOL, P(kBody), strlen(kBody), NULL,
                             &id, &err));
-  snprintf(entry_id, sizeof entry_id, "%s", id != NULL ? id : "");
-  sspf_free(id);
-  id = NULL;
+  TakeId(&id, entry_id, sizeof entry_id);
   /* A member does not rotate; nothing out. */
   EXPECT(SSPF_STATUS_PERMISSION_DENIED,
          sspf_session_rotate_actor_key(s, SSPF_ACTOR_SCHOOL, &version, &err));

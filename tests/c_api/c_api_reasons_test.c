@@ -50,14 +50,10 @@ void TestReasons(const char* dir) {
   OK(sspf_store_open(opts, SCHOOL, PASS(SECRET), &s, &err));
   OK(sspf_session_add_entry(s, case_id, SSPF_CATEGORY_SCHOOL, P(kBody), strlen(kBody), NULL,
                             &id, &err));
-  snprintf(entry_id, sizeof entry_id, "%s", id != NULL ? id : "");
-  sspf_free(id);
-  id = NULL;
+  TakeId(&id, entry_id, sizeof entry_id);
   OK(sspf_session_disclose_entry(s, entry_id, SSPF_ACTOR_POLICE, NULL, NULL,
                                  "OSL 10 kap. 18 a \xc2\xa7", kReason, &id, &err));
-  snprintf(disclosure_id, sizeof disclosure_id, "%s", id != NULL ? id : "");
-  sspf_free(id);
-  id = NULL;
+  TakeId(&id, disclosure_id, sizeof disclosure_id);
   INVALID(sspf_session_list_reasons(s, NULL, &json, &err));
   INVALID(sspf_session_list_reasons(s, case_id, NULL, &err));
   sspf_session_close(&s);

@@ -79,6 +79,9 @@ void TestTrustAnchor(const char* dir);
 /* c_api_trust_anchor_test.c: a new store at dir/name with an admin and a
  * school member; returns the options (destroy them). */
 sspf_options_t* NewStore(const char* dir, const char* name);
+/* Copies the id *id returned by the library into out (empty for NULL),
+ * frees it and sets *id = NULL. */
+void TakeId(char** id, char* out, size_t out_size);
 /* As COORD (added here by the admin): a fictitious youth born 15 years ago
  * (personnummer serial `serial`) and a case with `team`; its id into
  * case_id (empty on failure). */

@@ -51,6 +51,12 @@ sspf_options_t* NewStore(const char* dir, const char* name) {
   return opts;
 }
 
+void TakeId(char** id, char* out, size_t out_size) {
+  snprintf(out, out_size, "%s", *id != NULL ? *id : "");
+  sspf_free(*id);
+  *id = NULL;
+}
+
 void NewCase(const sspf_options_t* opts, int serial, const char** team, size_t team_len,
              char* case_id, size_t case_id_size) {
   sspf_error_t* err = NULL;
@@ -75,8 +81,7 @@ void NewCase(const sspf_options_t* opts, int serial, const char** team, size_t t
   CHECK(JsonString(json, NULL, "id", subject_id, sizeof subject_id));
   sspf_free(json);
   OK(sspf_session_open_case(s, subject_id, team, team_len, &id, &err));
-  snprintf(case_id, case_id_size, "%s", id != NULL ? id : "");
-  sspf_free(id);
+  TakeId(&id, case_id, case_id_size);
   sspf_session_close(&s);
 }
 

@@ -54,19 +54,20 @@ check "the coordinator learns only that reasons exist" \
   "[(None, True), (None, True)]"
 expect 0 as kim case reasons "$case_id"
 check "text: (sealed)" grep -q "(sealed)" <<<"$out"
-check "text: no reason" not_in "RX9" "$out"
+check "text: no reason" not_in "testmotivering RX9" "$out"
 expect 0 as per case reasons "$case_id"
 check "text: the reason" grep -qF "$reason" <<<"$out"
 expect 3 as anna case reasons "$case_id"
 expect 4 as eva case reasons 0123456789abcdef0123456789abcdef
 
 expect 0 as eva audit export --format jsonl
-check "export: no reason text" not_in "RX9" "$out"
-check "export: no grant reason" not_in "GQ2" "$out"
+check "export: no reason text" not_in "testmotivering RX9" "$out"
+check "export: no grant reason" not_in "grantmotivering GQ2" "$out"
 check "export: a commitment" grep -q "reason=[0-9a-f]\{64\}" <<<"$out"
 expect 0 as eva audit query --action reason.list --json
 check "listings logged: 8 allowed, the admin's denied" \
   test "$(json "(sum(e['allowed'] for e in j['events']), sum(not e['allowed'] for e in j['events']))")" = "(8, 1)"
 expect 0 as eva audit verify
-check "store files hold no plaintext" not_in_files "RX9" "$work"/store.db*
+# A needle long enough that encrypted pages never hold it by chance.
+check "store files hold no plaintext" not_in_files "CLI-testmotivering RX9" "$work"/store.db*
 finish

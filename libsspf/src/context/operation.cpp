@@ -1,6 +1,5 @@
 // The plumbing of every operation (operation.h): the runner, transactions
 // and batches, the principal re-check, logging and denial, actor keys.
-#include <sodium.h>
 
 #include "context/operation.h"
 #include "keys/key_hierarchy.h"
@@ -254,10 +253,54 @@ Result<const SecretBytes*> Session::Impl::OversightKey(int64_t version) {
 
 namespace {
 
-// At an auditor's unlock: seals each oversight-key version it holds to
-// every other active auditor lacking it, with the same checks as an actor
-// key delivery (certified active auditor, box key of the certificate,
-// addition in the log).  Refusals are logged.
+// One delivery round (actor keys or the oversight key).  pending yields
+// (principal id, row box key, key version) for every recipient that lacks
+// a version this principal holds.  Each recipient is checked by
+// `deliverable` (certificate, box key, addition in the log); a refusal is
+// an insider's planted row and is logged as a denied key.deliver.  `seal`
+// seals the key version to the certified box key and stores it.
+struct KeyDelivery {
+  Result<Bytes> (*deliverable)(Session::Impl*, std::string_view, const Bytes&);
+  std::function<Status(const std::string& id, int64_t version, const Bytes& box)> seal;
+  std::string reason;
+  std::string basis;
+};
+
+Status DeliverKeys(Session::Impl* impl, internal::Stmt* pending_query, const KeyDelivery& d) {
+  struct Pending {
+    std::string id;
+    Bytes pk;
+    int64_t version;
+  };
+  std::vector<Pending> pending;
+  SSPF_RETURN_IF_ERROR(internal::ForEachRow(pending_query, [&]() -> Status {
+    pending.push_back({pending_query->Text(0), pending_query->Blob(1), pending_query->Int(2)});
+    return Status::Ok();
+  }));
+  if (pending.empty()) return Status::Ok();
+  SSPF_ASSIGN_OR_RETURN(Session::Impl::Scope scope, impl->Begin());
+  for (const Pending& p : pending) {
+    Session::Impl::EventArgs e;
+    e.action = Action::kActorKeyDeliver;
+    e.target = "principal:" + p.id;
+    Result<Bytes> box = d.deliverable(impl, p.id, p.pk);
+    if (!box.ok()) {
+      if (box.status().code() != StatusCode::kIntegrityViolation) return box.status();
+      e.reason = "integrity: " + box.status().message();
+      SSPF_RETURN_IF_ERROR(impl->Log(e));
+      continue;
+    }
+    SSPF_RETURN_IF_ERROR(d.seal(p.id, p.version, *box));
+    e.allowed = true;
+    e.reason = d.reason;
+    e.basis = d.basis;
+    SSPF_RETURN_IF_ERROR(impl->Log(e));
+  }
+  return scope.Commit();
+}
+
+// At an auditor's unlock: the oversight-key versions it holds, to every
+// other active auditor lacking them.
 Status DeliverOversightKeys(Session::Impl* impl) {
   if (impl->me.role != Role::kAuditor || !impl->me.active) return Status::Ok();
   Db* db = impl->db.get();
@@ -268,43 +311,21 @@ Status DeliverOversightKeys(Session::Impl* impl) {
                   "WHERE p.role = 3 AND p.active = 1 AND NOT EXISTS (SELECT 1 FROM "
                   "oversight_seals s WHERE s.version = mine.version AND s.principal_id = p.id)"));
   st->Bind(1, impl->me.id);
-  struct Pending {
-    std::string id;
-    Bytes pk;
-    int64_t version;
-  };
-  std::vector<Pending> pending;
-  SSPF_RETURN_IF_ERROR(internal::ForEachRow(st, [&]() -> Status {
-    pending.push_back({st->Text(0), st->Blob(1), st->Int(2)});
-    return Status::Ok();
-  }));
-  if (pending.empty()) return Status::Ok();
-  SSPF_ASSIGN_OR_RETURN(Session::Impl::Scope scope, impl->Begin());
-  for (const Pending& p : pending) {
-    Session::Impl::EventArgs e;
-    e.action = Action::kActorKeyDeliver;
-    e.target = "principal:" + p.id;
-    Result<Bytes> box = internal::DeliverableAuditorBoxKey(impl, p.id, p.pk);
-    if (!box.ok()) {
-      if (box.status().code() != StatusCode::kIntegrityViolation) return box.status();
-      e.reason = "integrity: " + box.status().message();
-      SSPF_RETURN_IF_ERROR(impl->Log(e));
-      continue;
-    }
-    SSPF_ASSIGN_OR_RETURN(const SecretBytes* sk, impl->OversightKey(p.version));
-    Bytes sealed = internal::SealKeyWithHeader(internal::OversightSealAd(p.version), *sk, *box);
+  KeyDelivery d;
+  d.deliverable = internal::DeliverableAuditorBoxKey;
+  d.seal = [&](const std::string& id, int64_t version, const Bytes& box) -> Status {
+    SSPF_ASSIGN_OR_RETURN(const SecretBytes* sk, impl->OversightKey(version));
+    Bytes sealed = internal::SealKeyWithHeader(internal::OversightSealAd(version), *sk, box);
     SSPF_ASSIGN_OR_RETURN(
         internal::Stmt * ins,
         db->Prepare("INSERT OR IGNORE INTO oversight_seals(version, principal_id, sealed) "
                     "VALUES(?,?,?)"));
-    ins->Bind(1, p.version).Bind(2, p.id).BindBlob(3, sealed);
-    SSPF_RETURN_IF_ERROR(ins->Run());
-    e.allowed = true;
-    e.reason = "oversight key delivered to an auditor";
-    e.basis = "role:auditor";
-    SSPF_RETURN_IF_ERROR(impl->Log(e));
-  }
-  return scope.Commit();
+    ins->Bind(1, version).Bind(2, id).BindBlob(3, sealed);
+    return ins->Run();
+  };
+  d.reason = "oversight key delivered to an auditor";
+  d.basis = "role:auditor";
+  return DeliverKeys(impl, st, d);
 }
 
 }  // namespace
@@ -327,48 +348,24 @@ Status Session::Impl::DeliverActorKeys() {
                   "NOT EXISTS (SELECT 1 FROM actor_key_seals s WHERE s.actor = k.actor "
                   "  AND s.version = k.version AND s.principal_id = p.id)"));
   st->Bind(1, me.id).Bind(2, static_cast<int64_t>(me.actor));
-  struct Pending {
-    std::string id;
-    Bytes pk;
-    int64_t version;
-  };
-  std::vector<Pending> pending;
-  for (;;) {
-    SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
-    if (!row) break;
-    pending.push_back({st->Text(0), st->Blob(1), st->Int(2)});
-  }
-  st->Reset();
-  if (pending.empty()) return Status::Ok();
-  SSPF_ASSIGN_OR_RETURN(Scope scope, Begin());
-  for (const Pending& p : pending) {
-    EventArgs e;
-    e.action = Action::kActorKeyDeliver;
-    e.target = "principal:" + p.id;
-    // Only to a member whose certificate says so and whose addition is in
-    // the log; anything else is an insider's planted row: refused, logged.
-    Result<Bytes> box = internal::DeliverableBoxKey(this, p.id, p.pk);
-    if (!box.ok()) {
-      if (box.status().code() != StatusCode::kIntegrityViolation) return box.status();
-      e.reason = "integrity: " + box.status().message();
-      SSPF_RETURN_IF_ERROR(Log(e));
-      continue;
-    }
-    SSPF_ASSIGN_OR_RETURN(const SecretBytes* sk, ActorKey(me.actor, p.version));
-    Bytes sealed = internal::SealActorKey(me.actor, p.version, *sk, *box);
+  // Only to a member whose certificate says so and whose addition is in
+  // the log; anything else is an insider's planted row: refused, logged.
+  KeyDelivery delivery;
+  delivery.deliverable = internal::DeliverableBoxKey;
+  delivery.seal = [&](const std::string& id, int64_t version, const Bytes& box) -> Status {
+    SSPF_ASSIGN_OR_RETURN(const SecretBytes* sk, ActorKey(me.actor, version));
+    Bytes sealed = internal::SealActorKey(me.actor, version, *sk, box);
     SSPF_ASSIGN_OR_RETURN(
         internal::Stmt * ins,
         db->Prepare("INSERT OR IGNORE INTO actor_key_seals(actor, version, "
                     "principal_id, sealed) VALUES(?,?,?,?)"));
-    ins->Bind(1, static_cast<int64_t>(me.actor)).Bind(2, p.version).Bind(3, p.id)
+    ins->Bind(1, static_cast<int64_t>(me.actor)).Bind(2, version).Bind(3, id)
         .BindBlob(4, sealed);
-    SSPF_RETURN_IF_ERROR(ins->Run());
-    e.allowed = true;
-    e.reason = d.reason;
-    e.basis = d.basis;
-    SSPF_RETURN_IF_ERROR(Log(e));
-  }
-  return scope.Commit();
+    return ins->Run();
+  };
+  delivery.reason = d.reason;
+  delivery.basis = d.basis;
+  return DeliverKeys(this, st, delivery);
 }
 
 }  // namespace sspf

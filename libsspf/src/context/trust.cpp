@@ -281,6 +281,8 @@ Status EventAttribution::Check(const EventRecord& e, const Hash& leaf_hash,
     if (!VerifyDetached(anchor_, msg, sig->signature)) {
       return IntegrityViolation(ev + ": the authority's signature does not verify");
     }
+    // A recovery.reset brings the principal's next certificate into force.
+    CountMembershipChange(e);
     return Status::Ok();
   }
   auto it = certs_.find(sig->signer_id);
@@ -312,15 +314,17 @@ Status EventAttribution::Check(const EventRecord& e, const Hash& leaf_hash,
     return IntegrityViolation(ev + ": made in the name of " + e.principal_id +
                               " but signed by " + sig->signer_id);
   }
-  // Membership events bring the next certificate of their principal into
-  // force.
+  CountMembershipChange(e);
+  return Status::Ok();
+}
+
+void EventAttribution::CountMembershipChange(const EventRecord& e) {
   if (e.allowed && (e.action == Action::kPrincipalAdd || e.action == Action::kPrincipalDisable ||
                     e.action == Action::kRecoveryReset) &&
       e.detail.rfind("principal=", 0) == 0) {
     const size_t end = e.detail.find(' ');
     ++changes_[e.detail.substr(10, end == std::string::npos ? std::string::npos : end - 10)];
   }
-  return Status::Ok();
 }
 
 Result<std::string> CheckpointAttribution(Session::Impl* impl, std::string_view note) {

@@ -99,6 +99,10 @@ class EventAttribution {
                const std::optional<EventSignature>& sig);
 
  private:
+  // Membership events (principal.add, principal.disable, recovery.reset)
+  // bring the next certificate of the principal they name into force.
+  void CountMembershipChange(const EventRecord& e);
+
   Bytes store_id_;
   Bytes anchor_;
   std::map<std::string, std::vector<PrincipalCert>> certs_;  // versions ascending

@@ -171,12 +171,7 @@ Status Session::DisablePrincipal(std::string_view name) {
     SSPF_RETURN_IF_ERROR(internal::DeleteAuthoritySeal(db, id));
     // Its copies of actor keys go too; rotating the keys themselves is
     // `key rotate` (see docs/threat-model.md).
-    for (const char* sql : {"DELETE FROM actor_key_seals WHERE principal_id = ?",
-                            "DELETE FROM oversight_seals WHERE principal_id = ?"}) {
-      SSPF_ASSIGN_OR_RETURN(Stmt * del, db->Prepare(sql));
-      del->Bind(1, id);
-      SSPF_RETURN_IF_ERROR(del->Run());
-    }
+    SSPF_RETURN_IF_ERROR(internal::DeletePrincipalSeals(db, id));
     op.event.detail = EncodeDetail(Action::kPrincipalDisable, {id, "0"});
     // Its keyring entry goes too: its passphrase no longer unwraps the root
     // key from the live keyring (a copy made earlier needs `key rekey`).

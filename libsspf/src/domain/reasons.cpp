@@ -16,7 +16,6 @@
 
 namespace sspf {
 
-using internal::Bytes;
 using internal::Db;
 using internal::Op;
 using internal::OpSpec;

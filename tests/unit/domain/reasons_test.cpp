@@ -35,9 +35,12 @@ struct World {
   StoreOptions options = TestOptions(dir, clock);
   std::optional<Session> admin, coord, school, police, social, auditor;
   std::string case_id, entry_id, disclosure_id, grant_id;
+  std::optional<SecretBytes> recovery_key;
 
   explicit World(bool with_auditor = true) {
-    REQUIRE(Store::Create(options, "admin", Pass(kPass)).ok());
+    Result<InitResult> init = Store::Create(options, "admin", Pass(kPass));
+    REQUIRE(init.ok());
+    recovery_key = std::move(init->recovery_key);
     admin = Open("admin");
     Add("coord", Actor::kCoordination, Role::kCoordinator);
     Add("school1", Actor::kSchool, Role::kMember);
@@ -181,7 +184,8 @@ TEST_CASE("the reason text is nowhere in the database, the leaves or the export"
     std::unique_ptr<internal::Db> db = InsiderDb(*who, w.options.path);
     // The search works: the provision, which is not secret, is found.
     CHECK_FALSE(FindEverywhere(db.get(), "18 a").empty());
-    for (const char* needle : {"Testreason", "QX7", "Testgrant", "ZK4"}) {
+    // Needles long enough that random ciphertext never holds them.
+    for (const char* needle : {"Testreason QX7", "Testgrant ZK4", "hemlig motivering"}) {
       std::vector<std::string> hits = FindEverywhere(db.get(), needle);
       INFO(needle);
       CHECK(hits.empty());
@@ -339,6 +343,25 @@ TEST_CASE("the oversight key reaches new auditors by delivery and leaves disable
   REQUIRE(w.admin->DisablePrincipal("auditor2").ok());
   CHECK(Count(db.get(), "SELECT count(*) FROM oversight_seals") == 1);
   CHECK(VerifyMessage(*w.auditor) == "ok");
+}
+
+TEST_CASE("an auditor reset with the recovery key gets the oversight key again",
+          "[reasons][oversight]") {
+  World w;
+  w.DiscloseAndGrant();
+  w.Add("auditor2", Actor::kCoordination, Role::kAuditor);
+  { Session a1 = w.Open("auditor"); }  // delivers to auditor2
+  std::unique_ptr<internal::Db> db = InsiderDb(*w.admin, w.options.path);
+  CHECK(Count(db.get(), "SELECT count(*) FROM oversight_seals") == 2);
+  REQUIRE(Store::ResetWithRecoveryKey(w.options, *w.recovery_key, "auditor", Pass(kPass)).ok());
+  // Its seal to the old key pair is gone; auditor2's unlock seals it anew.
+  CHECK(Count(db.get(), "SELECT count(*) FROM oversight_seals") == 1);
+  { Session a2 = w.Open("auditor2"); }
+  CHECK(Count(db.get(), "SELECT count(*) FROM oversight_seals") == 2);
+  Session a1 = w.Open("auditor");
+  std::vector<ReasonInfo> rs = Reasons(a1, w.case_id);
+  CHECK(Find(rs, w.disclosure_id)->reason == std::optional<std::string>(kSecret));
+  CHECK(VerifyMessage(a1) == "ok");
 }
 
 TEST_CASE("a fake auditor row gets no oversight key", "[reasons][insider][oversight]") {
