@@ -42,8 +42,9 @@ Status InsertActorKeySeal(Db* db, Actor a, int64_t version, const std::string& p
 Result<std::pair<int64_t, Bytes>> CurrentActorKey(Session::Impl* impl, Actor actor);
 
 // Reasons (reasons.cpp, DESIGN §13).
-// Creates, certifies and seals to auditor `auditor_id` the first oversight
-// key, unless one exists (the session holds the authority key).
+// Creates, certifies and seals to auditor `auditor_id` a new oversight-key
+// version, unless the newest version exists and some principal holds a
+// seal of it (the session holds the authority key).
 Status EnsureOversightKey(Session::Impl* impl, const std::string& auditor_id,
                           const Bytes& auditor_pk);
 // Encrypts `text` as the reason of row (table, row_id), seals its key to

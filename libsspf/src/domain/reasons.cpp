@@ -72,19 +72,29 @@ Status InsertOversightSeal(Db* db, int64_t version, const std::string& principal
 Status EnsureOversightKey(Session::Impl* impl, const std::string& auditor_id,
                           const Bytes& auditor_pk) {
   Db* db = impl->db.get();
-  SSPF_ASSIGN_OR_RETURN(Stmt * st, db->Prepare("SELECT 1 FROM oversight_keys LIMIT 1"));
+  // The newest version, and whether anyone still holds it.
+  SSPF_ASSIGN_OR_RETURN(
+      Stmt * st, db->Prepare("SELECT k.version, EXISTS (SELECT 1 FROM oversight_seals s WHERE "
+                             "s.version = k.version) FROM oversight_keys k "
+                             "ORDER BY k.version DESC LIMIT 1"));
   SSPF_ASSIGN_OR_RETURN(bool exists, st->Step());
+  const int64_t newest = exists ? st->Int(0) : 0;
+  const bool held = exists && st->Int(1) != 0;
   st->Reset();
-  // Later auditors receive it from an auditor at their first unlock.
-  if (exists) return Status::Ok();
+  // Later auditors receive it from an auditor at their first unlock.  When
+  // nobody holds it any more (its only auditors disabled or reset), a new
+  // version takes over for new reasons.
+  if (held) return Status::Ok();
+  const int64_t version = newest + 1;
   SSPF_ASSIGN_OR_RETURN(BoxKeyPair kp, NewBoxKeyPair());
-  SSPF_RETURN_IF_ERROR(CertifyOversightKey(impl, 1, kp.public_key));
+  SSPF_RETURN_IF_ERROR(CertifyOversightKey(impl, version, kp.public_key));
   SSPF_ASSIGN_OR_RETURN(Stmt * ins, db->Prepare("INSERT INTO oversight_keys(version, "
-                                                "public_key, created) VALUES(1, ?, ?)"));
-  ins->BindBlob(1, kp.public_key).Bind(2, impl->Now());
+                                                "public_key, created) VALUES(?, ?, ?)"));
+  ins->Bind(1, version).BindBlob(2, kp.public_key).Bind(3, impl->Now());
   SSPF_RETURN_IF_ERROR(ins->Run());
-  return InsertOversightSeal(db, 1, auditor_id,
-                             SealKeyWithHeader(OversightSealAd(1), kp.secret_key, auditor_pk));
+  return InsertOversightSeal(
+      db, version, auditor_id,
+      SealKeyWithHeader(OversightSealAd(version), kp.secret_key, auditor_pk));
 }
 
 Result<std::string> SealReason(Session::Impl* impl, std::string_view table,

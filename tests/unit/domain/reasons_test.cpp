@@ -364,6 +364,30 @@ TEST_CASE("an auditor reset with the recovery key gets the oversight key again",
   CHECK(VerifyMessage(a1) == "ok");
 }
 
+TEST_CASE("a new auditor after the last holder left gets a new oversight-key version",
+          "[reasons][oversight]") {
+  World w;
+  w.DiscloseAndGrant();
+  w.Add("auditor2", Actor::kCoordination, Role::kAuditor);
+  REQUIRE(w.admin->DisablePrincipal("auditor").ok());
+  REQUIRE(w.admin->DisablePrincipal("auditor2").ok());
+  w.Add("auditor3", Actor::kCoordination, Role::kAuditor);
+  std::unique_ptr<internal::Db> db = InsiderDb(*w.admin, w.options.path);
+  CHECK(Count(db.get(), "SELECT max(version) FROM oversight_keys") == 2);
+  Session a3 = w.Open("auditor3");
+  // The old reason was sealed to version 1, which nobody holds now.
+  CHECK(Find(Reasons(a3, w.case_id), w.disclosure_id)->reason_sealed);
+  Result<std::string> e2 = w.police->AddEntry(w.case_id, Category::kPolice, "Andra anteckningen");
+  REQUIRE(e2.ok());
+  DisclosureBasis b;
+  b.provision = kProvision;
+  b.reason = "ny motivering";
+  Result<std::string> d = w.police->DiscloseEntry(*e2, Actor::kSocial, b);
+  REQUIRE(d.ok());
+  CHECK(Find(Reasons(a3, w.case_id), *d)->reason == std::optional<std::string>("ny motivering"));
+  CHECK(VerifyMessage(a3) == "ok");
+}
+
 TEST_CASE("a fake auditor row gets no oversight key", "[reasons][insider][oversight]") {
   World w;
   std::unique_ptr<internal::Db> db = InsiderDb(*w.school, w.options.path);
