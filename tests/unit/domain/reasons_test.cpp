@@ -70,6 +70,18 @@ struct World {
     b.reason = kSecret;
     return police->DiscloseEntry(entry_id, Actor::kSocial, b);
   }
+  // A new police entry, disclosed to social services with `reason`.
+  std::string DiscloseNewEntry(const std::string& reason) {
+    Result<std::string> e = police->AddEntry(case_id, Category::kPolice, "Ny anteckning");
+    REQUIRE(e.ok());
+    DisclosureBasis b;
+    b.provision = kProvision;
+    b.reason = reason;
+    Result<std::string> d = police->DiscloseEntry(*e, Actor::kSocial, b);
+    INFO(d.status().ToString());
+    REQUIRE(d.ok());
+    return *d;
+  }
   void DiscloseAndGrant() {
     Result<std::string> d = Disclose();
     INFO(d.status().ToString());
@@ -377,14 +389,8 @@ TEST_CASE("a new auditor after the last holder left gets a new oversight-key ver
   Session a3 = w.Open("auditor3");
   // The old reason was sealed to version 1, which nobody holds now.
   CHECK(Find(Reasons(a3, w.case_id), w.disclosure_id)->reason_sealed);
-  Result<std::string> e2 = w.police->AddEntry(w.case_id, Category::kPolice, "Andra anteckningen");
-  REQUIRE(e2.ok());
-  DisclosureBasis b;
-  b.provision = kProvision;
-  b.reason = "ny motivering";
-  Result<std::string> d = w.police->DiscloseEntry(*e2, Actor::kSocial, b);
-  REQUIRE(d.ok());
-  CHECK(Find(Reasons(a3, w.case_id), *d)->reason == std::optional<std::string>("ny motivering"));
+  const std::string d = w.DiscloseNewEntry("ny motivering");
+  CHECK(Find(Reasons(a3, w.case_id), d)->reason == std::optional<std::string>("ny motivering"));
   CHECK(VerifyMessage(a3) == "ok");
 }
 
@@ -415,15 +421,9 @@ TEST_CASE("before the first auditor, reasons carry no oversight seal", "[reasons
   std::vector<ReasonInfo> rs = Reasons(a, w.case_id);
   CHECK(Find(rs, w.disclosure_id)->reason_sealed);
   // New reasons reach the auditor.
-  Result<std::string> e2 = w.police->AddEntry(w.case_id, Category::kPolice, "Andra anteckningen");
-  REQUIRE(e2.ok());
-  DisclosureBasis b;
-  b.provision = kProvision;
-  b.reason = "ny motivering";
-  Result<std::string> d = w.police->DiscloseEntry(*e2, Actor::kSocial, b);
-  REQUIRE(d.ok());
+  const std::string d = w.DiscloseNewEntry("ny motivering");
   rs = Reasons(a, w.case_id);
-  CHECK(Find(rs, *d)->reason == std::optional<std::string>("ny motivering"));
+  CHECK(Find(rs, d)->reason == std::optional<std::string>("ny motivering"));
 }
 
 }  // namespace
