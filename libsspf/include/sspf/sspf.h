@@ -422,7 +422,7 @@ SSPF_EXPORT sspf_status sspf_session_grant_emergency(
     sspf_error_t** out_error);
 /* The reasons document of the case (sspf/json.h ReasonListJson): every
  * disclosure of its entries and every emergency grant, each with "reason"
- * (the text, or null) and "reason_sealed" (1 when a reason exists that this
+ * (the text, or null) and "reason_sealed" (true when a reason exists that this
  * session cannot read: only members of the deciding or receiving actor and
  * auditors can).  Logged as reason.list.  SSPF_PERMISSION_DENIED for roles
  * that may not see the case (admins); SSPF_INTEGRITY_VIOLATION when a
