@@ -79,43 +79,20 @@ void TestActorKeys(const char* dir) {
   sspf_options_t* opts = NewStore(dir, "keys.db");
   sspf_session_t* s = NULL;
   char* id = NULL;
-  char* pnr = NULL;
-  char* json = NULL;
-  char subject_id[128], case_id[128], entry_id[128];
+  char case_id[128], entry_id[128];
   const char* team[] = {SCHOOL};
   uint8_t* body = NULL;
   size_t body_len = 0;
   int64_t version = -1;
   uint64_t count = 99;
   uint64_t last[2] = {0, 0};
-  time_t now = time(NULL);
-  struct tm today;
 
-  gmtime_r(&now, &today);
-  OK(sspf_store_open(opts, ADMIN, PASS(SECRET), &s, &err));
-  OK(sspf_session_add_principal(s, COORD, SSPF_ACTOR_COORDINATION, SSPF_ROLE_COORDINATOR,
-                                PASS(SECRET), NULL, &err));
-  sspf_session_close(&s);
-
-  OK(sspf_store_open(opts, COORD, PASS(SECRET), &s, &err));
-  OK(sspf_make_test_personal_number(today.tm_year + 1900 - 15, today.tm_mon + 1, 1, 422, 0,
-                                    &pnr, &err));
-  OK(sspf_session_add_subject(s, pnr, "Test Youth", NULL, 0, &json, &err));
-  sspf_free(pnr);
-  CHECK(JsonString(json, NULL, "id", subject_id, sizeof subject_id));
-  sspf_free(json);
-  OK(sspf_session_open_case(s, subject_id, team, 1, &id, &err));
-  snprintf(case_id, sizeof case_id, "%s", id != NULL ? id : "");
-  sspf_free(id);
-  id = NULL;
-  sspf_session_close(&s);
+  NewCase(opts, 422, team, 1, case_id, sizeof case_id);
 
   OK(sspf_store_open(opts, SCHOOL, PASS(SECRET), &s, &err));
   OK(sspf_session_add_entry(s, case_id, SSPF_CATEGORY_SCHOOL, P(kBody), strlen(kBody), NULL,
                             &id, &err));
-  snprintf(entry_id, sizeof entry_id, "%s", id != NULL ? id : "");
-  sspf_free(id);
-  id = NULL;
+  TakeId(&id, entry_id, sizeof entry_id);
   /* A member does not rotate; nothing out. */
   EXPECT(SSPF_STATUS_PERMISSION_DENIED,
          sspf_session_rotate_actor_key(s, SSPF_ACTOR_SCHOOL, &version, &err));

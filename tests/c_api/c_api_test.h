@@ -79,7 +79,17 @@ void TestTrustAnchor(const char* dir);
 /* c_api_trust_anchor_test.c: a new store at dir/name with an admin and a
  * school member; returns the options (destroy them). */
 sspf_options_t* NewStore(const char* dir, const char* name);
+/* Copies the id *id returned by the library into out (empty for NULL),
+ * frees it and sets *id = NULL. */
+void TakeId(char** id, char* out, size_t out_size);
+/* As COORD (added here by the admin): a fictitious youth born 15 years ago
+ * (personnummer serial `serial`) and a case with `team`; its id into
+ * case_id (empty on failure). */
+void NewCase(const sspf_options_t* opts, int serial, const char** team, size_t team_len,
+             char* case_id, size_t case_id_size);
 /* c_api_keys_test.c: sspf_session_rotate_actor_key, _rewrap_entry_keys. */
 void TestActorKeys(const char* dir);
+/* c_api_reasons_test.c: sspf_session_list_reasons. */
+void TestReasons(const char* dir);
 
 #endif /* SSPF_TESTS_C_API_C_API_TEST_H_ */

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "c_api_test.h"
 #include "sspf/sspf.h"
@@ -48,6 +49,40 @@ sspf_options_t* NewStore(const char* dir, const char* name) {
                                 NULL, &err));
   sspf_session_close(&s);
   return opts;
+}
+
+void TakeId(char** id, char* out, size_t out_size) {
+  snprintf(out, out_size, "%s", *id != NULL ? *id : "");
+  sspf_free(*id);
+  *id = NULL;
+}
+
+void NewCase(const sspf_options_t* opts, int serial, const char** team, size_t team_len,
+             char* case_id, size_t case_id_size) {
+  sspf_error_t* err = NULL;
+  sspf_session_t* s = NULL;
+  char* id = NULL;
+  char* pnr = NULL;
+  char* json = NULL;
+  char subject_id[128];
+  time_t now = time(NULL);
+  struct tm today;
+
+  gmtime_r(&now, &today);
+  OK(sspf_store_open(opts, ADMIN, PASS(SECRET), &s, &err));
+  OK(sspf_session_add_principal(s, COORD, SSPF_ACTOR_COORDINATION, SSPF_ROLE_COORDINATOR,
+                                PASS(SECRET), NULL, &err));
+  sspf_session_close(&s);
+  OK(sspf_store_open(opts, COORD, PASS(SECRET), &s, &err));
+  OK(sspf_make_test_personal_number(today.tm_year + 1900 - 15, today.tm_mon + 1, 1, serial, 0,
+                                    &pnr, &err));
+  OK(sspf_session_add_subject(s, pnr, "Test Youth", NULL, 0, &json, &err));
+  sspf_free(pnr);
+  CHECK(JsonString(json, NULL, "id", subject_id, sizeof subject_id));
+  sspf_free(json);
+  OK(sspf_session_open_case(s, subject_id, team, team_len, &id, &err));
+  TakeId(&id, case_id, case_id_size);
+  sspf_session_close(&s);
 }
 
 /* The anchor of `who` as bytes (into key, 32) and its document (sspf_free). */

@@ -202,6 +202,27 @@ int CaseShow(Context& ctx) {
   });
 }
 
+int CaseReasons(Context& ctx) {
+  po::options_description desc("Options");
+  std::string id;
+  desc.add_options()("id", po::value<std::string>(&id)->required(), "case id");
+  int exit = 0;
+  std::optional<Session> s = ParseAndOpen(
+      ctx, "case reasons ID\n\nLists the reasons (motiveringar) of the case's disclosures and "
+      "emergency grants.\nA reason is shown to members of the deciding and the receiving actor "
+      "and to\nauditors (the oversight key); others see \"(sealed)\".  Example:\n"
+      "  sspf-tool case reasons 7c1d...04 --json",
+      desc, {"id"}, &exit);
+  if (!s) return exit;
+  return Show(ctx, s->ListReasons(id), ReasonListJson, [&](const std::vector<ReasonInfo>& rs) {
+    for (const ReasonInfo& r : rs) {
+      *ctx.out << r.kind << "\t" << r.id << "\t" << FormatTime(r.created) << "\t"
+               << (r.to ? ActorName(*r.to) : "-") << "\t"
+               << (r.reason ? *r.reason : r.reason_sealed ? "(sealed)" : "(none)") << "\n";
+    }
+  });
+}
+
 int CaseClose(Context& ctx) {
   po::options_description desc("Options");
   std::string id;
@@ -245,6 +266,8 @@ void RegisterSubjectCaseCommands() {
   RegisterCommand({"case list", "list the cases you may see", CaseList});
   RegisterCommand({"case show", "show a case and its team", CaseShow});
   RegisterCommand({"case close", "close a case (coordinator)", CaseClose});
+  RegisterCommand({"case reasons", "the reasons of a case's disclosures and grants",
+                   CaseReasons});
   RegisterCommand({"case team add", "add a principal to a case team (coordinator)",
                    CaseTeamAdd});
 }

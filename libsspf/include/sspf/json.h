@@ -154,6 +154,13 @@ SSPF_EXPORT std::string ConsentJson(const ConsentInfo& consent);
 SSPF_EXPORT std::string ConsentListJson(const std::vector<ConsentInfo>& consents);
 // {"schema_version","id","withdrawn":true}.
 SSPF_EXPORT std::string ConsentWithdrawnJson(std::string_view consent_id);
+// {"schema_version","reasons":[{"kind","id","case_id","entry_id","to",
+//  "decided_by","provision","created","reason","reason_sealed"}...]}:
+// kind "disclosure" or "grant"; entry_id and to null for a grant;
+// provision null unless one was cited; reason the text, or null when none
+// was given or this session cannot read it; reason_sealed true exactly
+// when a reason exists that this session cannot read (DESIGN §13).
+SSPF_EXPORT std::string ReasonListJson(const std::vector<ReasonInfo>& reasons);
 // {"schema_version","id","case_id","category","author","author_actor",
 //  "created","supersedes","disclosed_to"}; supersedes null for an original.
 SSPF_EXPORT std::string EntryJson(const EntryInfo& entry);

@@ -148,6 +148,24 @@ struct GrantInfo {
   UnixSeconds until = 0;
 };
 
+// The reason (motivering) of one disclosure or emergency grant (DESIGN
+// §13).  The text is stored encrypted, readable only by members of the
+// deciding actor, of the receiving actor (disclosures) and by auditors
+// (the oversight key).  Everyone else learns only that a reason exists:
+// reason is empty and reason_sealed is true.
+struct ReasonInfo {
+  std::string kind;      // "disclosure" or "grant"
+  std::string id;        // the disclosure or grant id
+  std::string case_id;
+  std::string entry_id;  // disclosures only; empty for a grant
+  std::optional<Actor> to;  // disclosures only: the receiving actor
+  std::string decided_by;   // principal id of the deciding principal
+  std::optional<std::string> provision;
+  UnixSeconds created = 0;
+  std::optional<std::string> reason;  // the text, when given and readable
+  bool reason_sealed = false;         // given, but not readable by this session
+};
+
 // One access-log event (DESIGN §6).  Holds ids, never names or content.
 struct AuditEvent {
   uint64_t seq = 0;  // 0-based index of the leaf in the Merkle tree

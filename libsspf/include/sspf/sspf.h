@@ -449,6 +449,16 @@ SSPF_EXPORT sspf_status sspf_session_grant_emergency(
     sspf_session_t* session, const char* case_id, const char* provision,
     const char* reason, int hours, char** out_grant_id,
     sspf_error_t** out_error);
+/* The reasons document of the case (sspf/json.h ReasonListJson): every
+ * disclosure of its entries and every emergency grant, each with "reason"
+ * (the text, or null) and "reason_sealed" (true when a reason exists that this
+ * session cannot read: only members of the deciding or receiving actor and
+ * auditors can).  Logged as reason.list.  SSPF_PERMISSION_DENIED for roles
+ * that may not see the case (admins); SSPF_INTEGRITY_VIOLATION when a
+ * reason was replaced.  Free *out_json with sspf_free. */
+SSPF_EXPORT sspf_status sspf_session_list_reasons(sspf_session_t* session,
+                                                  const char* case_id, char** out_json,
+                                                  sspf_error_t** out_error);
 
 /* ---- Access log (auditor) -------------------------------------------------------------- */
 

@@ -202,6 +202,17 @@ class SSPF_EXPORT Session {
   Result<std::string> GrantEmergency(std::string_view case_id,
                                      std::string_view provision,
                                      std::string_view reason, int hours);
+  // The reasons (motiveringar) of every disclosure of the case's entries
+  // and every emergency grant of the case, oldest first (DESIGN §13).  A
+  // reason is decrypted when this session holds a key it is sealed to:
+  // members of the deciding or receiving actor through their actor key,
+  // auditors through the oversight key; otherwise reason is empty and
+  // reason_sealed true.  Allowed for auditors (audit read) and for
+  // principals who may see the case; logged as reason.list.  Errors:
+  // kNotFound (no such case), kPermissionDenied (logged), and
+  // kIntegrityViolation when a decrypted reason does not match its
+  // commitment (a replaced ciphertext).
+  Result<std::vector<ReasonInfo>> ListReasons(std::string_view case_id);
 
   // ---- Access log (auditor) ----------------------------------------------
   // Makes and signs a checkpoint now; returns the signed note.

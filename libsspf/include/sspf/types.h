@@ -92,6 +92,7 @@ enum class Action : uint16_t {
   kEntryList = 51,
   kEntryRead = 52,
   kEntryDisclose = 53,
+  kReasonList = 54,       // the reasons of a case's disclosures and grants
   kGrantEmergency = 60,
   kAuditVerify = 70,
   kAuditCheckpoint = 71,

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "audit/audit_internal.h"
+#include "context/sealed_reasons.h"
 #include "context/trust.h"
 #include "log/checkpoint.h"
 #include "log/note.h"
@@ -352,6 +353,8 @@ Result<VerifyReport> Session::Verify(const VerifyOptions& options) {
   SSPF_RETURN_IF_ERROR(internal::ReplayCheck(impl->db.get(), impl->lookup_key));
   // Every key a decision relies on is certified by the pinned anchor.
   SSPF_RETURN_IF_ERROR(internal::CheckCertifiedState(impl));
+  // An auditor also opens every sealed reason against its commitment.
+  SSPF_RETURN_IF_ERROR(internal::CheckSealedReasons(impl));
 
   report.tree_size = size;
   report.root = FromHash(root);

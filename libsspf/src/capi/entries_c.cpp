@@ -104,4 +104,11 @@ sspf_status sspf_session_grant_emergency(sspf_session_t* session, const char* ca
   });
 }
 
+sspf_status sspf_session_list_reasons(sspf_session_t* session, const char* case_id,
+                                      char** out_json, sspf_error_t** out_error) {
+  return WithSession(session, {{case_id, "case_id"}},
+                     RequiredJson(out_json, sspf::ReasonListJson), out_error,
+                     [&](sspf::Session& s) { return s.ListReasons(case_id); });
+}
+
 }  // extern "C"

@@ -1,6 +1,5 @@
 // The plumbing of every operation (operation.h): the runner, transactions
 // and batches, the principal re-check, logging and denial, actor keys.
-#include <sodium.h>
 
 #include <algorithm>
 
@@ -167,6 +166,8 @@ Status RefreshPrincipal(Session::Impl* impl) {
   if (!active) {
     impl->actor_keys.clear();
     impl->actor_public_keys.clear();
+    impl->oversight_keys.clear();
+    impl->oversight_public_keys.clear();
   }
   return Status::Ok();
 }
@@ -239,28 +240,120 @@ Result<const SecretBytes*> Session::Impl::ActorKey(Actor actor, int64_t version)
   Bytes sealed = st->Blob(0);
   Bytes actor_pk = st->Blob(1);
   st->Reset();
-  SSPF_ASSIGN_OR_RETURN(SecretBytes plain,
-                        internal::SealOpen(principal_public_key, principal_secret_key, sealed));
-  Bytes ad = ActorSealAd(actor, version);
-  if (plain.size() != ad.size() + internal::kBoxSecretKeySize ||
-      sodium_memcmp(plain.data(InsecureSecretAccess::Get()), ad.data(), ad.size()) != 0) {
-    return IntegrityViolation("actor key seal is bound to another actor or version");
-  }
-  SSPF_ASSIGN_OR_RETURN(
-      SecretBytes sk,
-      SecretBytes::Copy(plain.data(InsecureSecretAccess::Get()) + ad.size(),
-                        internal::kBoxSecretKeySize));
-  // The unsealed key must match the published public key.
-  Bytes derived(internal::kBoxPublicKeySize);
-  crypto_scalarmult_base(derived.data(), sk.data(InsecureSecretAccess::Get()));
-  if (derived != actor_pk) return IntegrityViolation("actor key does not match its public key");
+  SSPF_ASSIGN_OR_RETURN(SecretBytes sk, internal::OpenKeyWithHeader(
+                                          ActorSealAd(actor, version), sealed,
+                                          principal_public_key, principal_secret_key, actor_pk));
   SSPF_RETURN_IF_ERROR(internal::CheckActorKeyCert(this, actor, version, actor_pk));
   actor_public_keys[key] = actor_pk;
   auto ins = actor_keys.emplace(key, std::move(sk));
   return &ins.first->second;
 }
 
+Result<const SecretBytes*> Session::Impl::OversightKey(int64_t version) {
+  auto it = oversight_keys.find(version);
+  if (it != oversight_keys.end()) return &it->second;
+  SSPF_ASSIGN_OR_RETURN(
+      internal::Stmt * st,
+      db->Prepare("SELECT s.sealed, k.public_key FROM oversight_seals s "
+                  "JOIN oversight_keys k ON k.version = s.version "
+                  "WHERE s.version = ? AND s.principal_id = ?"));
+  st->Bind(1, version).Bind(2, me.id);
+  SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
+  if (!row) return PermissionDenied("this principal holds no oversight key");
+  Bytes sealed = st->Blob(0);
+  Bytes pk = st->Blob(1);
+  st->Reset();
+  SSPF_RETURN_IF_ERROR(internal::CheckOversightKeyCert(this, version, pk));
+  SSPF_ASSIGN_OR_RETURN(SecretBytes sk,
+                        internal::OpenKeyWithHeader(internal::OversightSealAd(version), sealed,
+                                                    principal_public_key,
+                                                    principal_secret_key, pk));
+  oversight_public_keys[version] = pk;
+  auto ins = oversight_keys.emplace(version, std::move(sk));
+  return &ins.first->second;
+}
+
+namespace {
+
+// One delivery round (actor keys or the oversight key).  pending yields
+// (principal id, row box key, key version) for every recipient that lacks
+// a version this principal holds.  Each recipient is checked by
+// `deliverable` (certificate, box key, addition in the log); a refusal is
+// an insider's planted row and is logged as a denied key.deliver.  `seal`
+// seals the key version to the certified box key and stores it.
+struct KeyDelivery {
+  Result<Bytes> (*deliverable)(Session::Impl*, std::string_view, const Bytes&);
+  std::function<Status(const std::string& id, int64_t version, const Bytes& box)> seal;
+  std::string reason;
+  std::string basis;
+};
+
+Status DeliverKeys(Session::Impl* impl, internal::Stmt* pending_query, const KeyDelivery& d) {
+  struct Pending {
+    std::string id;
+    Bytes pk;
+    int64_t version;
+  };
+  std::vector<Pending> pending;
+  SSPF_RETURN_IF_ERROR(internal::ForEachRow(pending_query, [&]() -> Status {
+    pending.push_back({pending_query->Text(0), pending_query->Blob(1), pending_query->Int(2)});
+    return Status::Ok();
+  }));
+  if (pending.empty()) return Status::Ok();
+  SSPF_ASSIGN_OR_RETURN(Session::Impl::Scope scope, impl->Begin());
+  for (const Pending& p : pending) {
+    Session::Impl::EventArgs e;
+    e.action = Action::kActorKeyDeliver;
+    e.target = "principal:" + p.id;
+    Result<Bytes> box = d.deliverable(impl, p.id, p.pk);
+    if (!box.ok()) {
+      if (box.status().code() != StatusCode::kIntegrityViolation) return box.status();
+      e.reason = "integrity: " + box.status().message();
+      SSPF_RETURN_IF_ERROR(impl->Log(e));
+      continue;
+    }
+    SSPF_RETURN_IF_ERROR(d.seal(p.id, p.version, *box));
+    e.allowed = true;
+    e.reason = d.reason;
+    e.basis = d.basis;
+    SSPF_RETURN_IF_ERROR(impl->Log(e));
+  }
+  return scope.Commit();
+}
+
+// At an auditor's unlock: the oversight-key versions it holds, to every
+// other active auditor lacking them.
+Status DeliverOversightKeys(Session::Impl* impl) {
+  if (impl->me.role != Role::kAuditor || !impl->me.active) return Status::Ok();
+  Db* db = impl->db.get();
+  SSPF_ASSIGN_OR_RETURN(
+      internal::Stmt * st,
+      db->Prepare("SELECT p.id, p.box_public_key, mine.version FROM principals p "
+                  "JOIN oversight_seals mine ON mine.principal_id = ? "
+                  "WHERE p.role = 3 AND p.active = 1 AND NOT EXISTS (SELECT 1 FROM "
+                  "oversight_seals s WHERE s.version = mine.version AND s.principal_id = p.id)"));
+  st->Bind(1, impl->me.id);
+  KeyDelivery d;
+  d.deliverable = internal::DeliverableAuditorBoxKey;
+  d.seal = [&](const std::string& id, int64_t version, const Bytes& box) -> Status {
+    SSPF_ASSIGN_OR_RETURN(const SecretBytes* sk, impl->OversightKey(version));
+    Bytes sealed = internal::SealKeyWithHeader(internal::OversightSealAd(version), *sk, box);
+    SSPF_ASSIGN_OR_RETURN(
+        internal::Stmt * ins,
+        db->Prepare("INSERT OR IGNORE INTO oversight_seals(version, principal_id, sealed) "
+                    "VALUES(?,?,?)"));
+    ins->Bind(1, version).Bind(2, id).BindBlob(3, sealed);
+    return ins->Run();
+  };
+  d.reason = "oversight key delivered to an auditor";
+  d.basis = "role:auditor";
+  return DeliverKeys(impl, st, d);
+}
+
+}  // namespace
+
 Status Session::Impl::DeliverActorKeys() {
+  SSPF_RETURN_IF_ERROR(DeliverOversightKeys(this));
   // Not a request of the principal: when the policy gives it no actor keys
   // to hold, there is nothing to deliver and nothing to log.
   const internal::Decision d =
@@ -277,48 +370,24 @@ Status Session::Impl::DeliverActorKeys() {
                   "NOT EXISTS (SELECT 1 FROM actor_key_seals s WHERE s.actor = k.actor "
                   "  AND s.version = k.version AND s.principal_id = p.id)"));
   st->Bind(1, me.id).Bind(2, static_cast<int64_t>(me.actor));
-  struct Pending {
-    std::string id;
-    Bytes pk;
-    int64_t version;
-  };
-  std::vector<Pending> pending;
-  for (;;) {
-    SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
-    if (!row) break;
-    pending.push_back({st->Text(0), st->Blob(1), st->Int(2)});
-  }
-  st->Reset();
-  if (pending.empty()) return Status::Ok();
-  SSPF_ASSIGN_OR_RETURN(Scope scope, Begin());
-  for (const Pending& p : pending) {
-    EventArgs e;
-    e.action = Action::kActorKeyDeliver;
-    e.target = "principal:" + p.id;
-    // Only to a member whose certificate says so and whose addition is in
-    // the log; anything else is an insider's planted row: refused, logged.
-    Result<Bytes> box = internal::DeliverableBoxKey(this, p.id, p.pk);
-    if (!box.ok()) {
-      if (box.status().code() != StatusCode::kIntegrityViolation) return box.status();
-      e.reason = "integrity: " + box.status().message();
-      SSPF_RETURN_IF_ERROR(Log(e));
-      continue;
-    }
-    SSPF_ASSIGN_OR_RETURN(const SecretBytes* sk, ActorKey(me.actor, p.version));
-    Bytes sealed = internal::SealActorKey(me.actor, p.version, *sk, *box);
+  // Only to a member whose certificate says so and whose addition is in
+  // the log; anything else is an insider's planted row: refused, logged.
+  KeyDelivery delivery;
+  delivery.deliverable = internal::DeliverableBoxKey;
+  delivery.seal = [&](const std::string& id, int64_t version, const Bytes& box) -> Status {
+    SSPF_ASSIGN_OR_RETURN(const SecretBytes* sk, ActorKey(me.actor, version));
+    Bytes sealed = internal::SealActorKey(me.actor, version, *sk, box);
     SSPF_ASSIGN_OR_RETURN(
         internal::Stmt * ins,
         db->Prepare("INSERT OR IGNORE INTO actor_key_seals(actor, version, "
                     "principal_id, sealed) VALUES(?,?,?,?)"));
-    ins->Bind(1, static_cast<int64_t>(me.actor)).Bind(2, p.version).Bind(3, p.id)
+    ins->Bind(1, static_cast<int64_t>(me.actor)).Bind(2, version).Bind(3, id)
         .BindBlob(4, sealed);
-    SSPF_RETURN_IF_ERROR(ins->Run());
-    e.allowed = true;
-    e.reason = d.reason;
-    e.basis = d.basis;
-    SSPF_RETURN_IF_ERROR(Log(e));
-  }
-  return scope.Commit();
+    return ins->Run();
+  };
+  delivery.reason = d.reason;
+  delivery.basis = d.basis;
+  return DeliverKeys(this, st, delivery);
 }
 
 }  // namespace sspf

@@ -46,6 +46,10 @@ struct __attribute__((visibility("hidden"))) Session::Impl {
   std::map<std::pair<Actor, int64_t>, SecretBytes> actor_keys;
   // Their public halves, filled by ActorKey() together with actor_keys.
   std::map<std::pair<Actor, int64_t>, internal::Bytes> actor_public_keys;
+  // Oversight secret keys this auditor has unsealed, by version, and their
+  // certified public halves (DESIGN §13: only auditors hold them).
+  std::map<int64_t, SecretBytes> oversight_keys;
+  std::map<int64_t, internal::Bytes> oversight_public_keys;
 
   // The trust anchor (store authority public key) pinned in this
   // principal's keyring entry (DESIGN §13): every certificate a session
@@ -140,8 +144,13 @@ struct __attribute__((visibility("hidden"))) Session::Impl {
   // kPermissionDenied if this principal holds no seal for it.
   Result<const SecretBytes*> ActorKey(Actor actor, int64_t version);
   // Seals actor keys this principal holds to members of its actor that lack
-  // them (new members, recovered principals).
+  // them (new members, recovered principals); for an auditor, the oversight
+  // key to other auditors that lack it.
   Status DeliverActorKeys();
+  // The oversight secret key at version, unsealing it on first use (and
+  // checking it against its certificate).  kPermissionDenied if this
+  // principal holds no seal for it (only auditors do).
+  Result<const SecretBytes*> OversightKey(int64_t version);
 };
 
 namespace internal {

@@ -1,5 +1,8 @@
 #include "context/trust.h"
 
+#include <algorithm>
+#include <initializer_list>
+
 #include "log/checkpoint.h"
 #include "log/note.h"
 #include "storage/certificates_table.h"
@@ -31,6 +34,18 @@ Result<ActorKeyCert> CheckActorKeyRow(const Bytes& anchor, const Bytes& store_id
   if (cert.store_id != store_id ||
       ActorKeySubject(cert.actor, static_cast<int64_t>(cert.version)) != row.subject) {
     return IntegrityViolation("certificate of actor key " + row.subject +
+                              " belongs to another store or key");
+  }
+  return cert;
+}
+
+Result<OversightKeyCert> CheckOversightKeyRow(const Bytes& anchor, const Bytes& store_id,
+                                              const CertRow& row) {
+  SSPF_RETURN_IF_ERROR(CheckCertSignature(anchor, row.body, row.signature));
+  SSPF_ASSIGN_OR_RETURN(OversightKeyCert cert, DecodeOversightKeyCert(row.body));
+  if (cert.store_id != store_id ||
+      OversightKeySubject(static_cast<int64_t>(cert.version)) != row.subject) {
+    return IntegrityViolation("certificate of " + row.subject +
                               " belongs to another store or key");
   }
   return cert;
@@ -86,15 +101,18 @@ Status AdoptCertifiedSelf(Session::Impl* impl) {
   return Status::Ok();
 }
 
-Result<Bytes> DeliverableBoxKey(Session::Impl* impl, std::string_view id,
-                                const Bytes& row_box_key) {
+namespace {
+
+// A principal certified active, of `actor`, in one of `roles`, with the box
+// key of its row, whose addition is in the log.
+Result<Bytes> CertifiedRecipient(Session::Impl* impl, std::string_view id,
+                                 const Bytes& row_box_key, Actor actor,
+                                 std::initializer_list<Role> roles, const std::string& as) {
   SSPF_ASSIGN_OR_RETURN(PrincipalCert cert, CertifiedPrincipal(impl, id));
   const std::string who = "principal " + std::string(id);
   if (!cert.active) return IntegrityViolation(who + " is disabled in its certificate");
-  if (cert.actor != impl->me.actor ||
-      (cert.role != Role::kMember && cert.role != Role::kCoordinator)) {
-    return IntegrityViolation(who + " is not certified as a member of actor " +
-                              ActorName(impl->me.actor));
+  if (cert.actor != actor || std::find(roles.begin(), roles.end(), cert.role) == roles.end()) {
+    return IntegrityViolation(who + " is not certified as " + as);
   }
   if (cert.box_public_key != row_box_key) {
     return IntegrityViolation(who + ": the box key of its row is not the certified one");
@@ -107,6 +125,36 @@ Result<Bytes> DeliverableBoxKey(Session::Impl* impl, std::string_view id,
   st->Reset();
   if (!logged) return IntegrityViolation(who + ": its addition is not in the access log");
   return cert.box_public_key;
+}
+
+}  // namespace
+
+Result<Bytes> DeliverableBoxKey(Session::Impl* impl, std::string_view id,
+                                const Bytes& row_box_key) {
+  return CertifiedRecipient(impl, id, row_box_key, impl->me.actor,
+                            {Role::kMember, Role::kCoordinator},
+                            std::string("a member of actor ") + ActorName(impl->me.actor));
+}
+
+Result<Bytes> DeliverableAuditorBoxKey(Session::Impl* impl, std::string_view id,
+                                       const Bytes& row_box_key) {
+  return CertifiedRecipient(impl, id, row_box_key, Actor::kCoordination, {Role::kAuditor},
+                            "an auditor");
+}
+
+Status CheckOversightKeyCert(Session::Impl* impl, int64_t version, const Bytes& public_key) {
+  const std::string what = "oversight key version " + std::to_string(version);
+  SSPF_ASSIGN_OR_RETURN(
+      std::optional<CertRow> row,
+      LatestCert(impl->db.get(), CertKind::kOversightKey, OversightKeySubject(version)));
+  if (!row) return NotCertified(what);
+  Result<OversightKeyCert> cert =
+      CheckOversightKeyRow(impl->anchor_public_key, impl->store_id_bytes, *row);
+  if (!cert.ok()) return IntegrityViolation(what + ": " + cert.status().message());
+  if (cert->public_key != public_key) {
+    return IntegrityViolation(what + " does not match its certificate");
+  }
+  return Status::Ok();
 }
 
 Status CheckActorKeyCert(Session::Impl* impl, Actor actor, int64_t version,
@@ -154,24 +202,42 @@ Status CertifyPrincipal(Session::Impl* impl, PrincipalCert cert) {
   return InsertCert(impl->db.get(), row);
 }
 
-Status CertifyActorKey(Session::Impl* impl, Actor actor, int64_t version,
-                       const Bytes& public_key) {
+namespace {
+
+Status InsertSignedCert(Session::Impl* impl, CertKind kind, std::string subject, Bytes body) {
   if (impl->authority_secret_key.empty()) {
     return PermissionDenied("only an admin holds the store authority key");
   }
+  CertRow row;
+  row.kind = kind;
+  row.subject = std::move(subject);
+  row.version = 1;
+  row.body = std::move(body);
+  SSPF_ASSIGN_OR_RETURN(row.signature, SignCert(impl->authority_secret_key, row.body));
+  row.created = impl->Now();
+  return InsertCert(impl->db.get(), row);
+}
+
+}  // namespace
+
+Status CertifyActorKey(Session::Impl* impl, Actor actor, int64_t version,
+                       const Bytes& public_key) {
   ActorKeyCert cert;
   cert.store_id = impl->store_id_bytes;
   cert.actor = actor;
   cert.version = static_cast<uint64_t>(version);
   cert.public_key = public_key;
-  CertRow row;
-  row.kind = CertKind::kActorKey;
-  row.subject = ActorKeySubject(actor, version);
-  row.version = 1;
-  row.body = EncodeActorKeyCert(cert);
-  SSPF_ASSIGN_OR_RETURN(row.signature, SignCert(impl->authority_secret_key, row.body));
-  row.created = impl->Now();
-  return InsertCert(impl->db.get(), row);
+  return InsertSignedCert(impl, CertKind::kActorKey, ActorKeySubject(actor, version),
+                          EncodeActorKeyCert(cert));
+}
+
+Status CertifyOversightKey(Session::Impl* impl, int64_t version, const Bytes& public_key) {
+  OversightKeyCert cert;
+  cert.store_id = impl->store_id_bytes;
+  cert.version = static_cast<uint64_t>(version);
+  cert.public_key = public_key;
+  return InsertSignedCert(impl, CertKind::kOversightKey, OversightKeySubject(version),
+                          EncodeOversightKeyCert(cert));
 }
 
 Status SealAuthorityTo(Session::Impl* impl, std::string_view principal_id,
@@ -215,8 +281,8 @@ Status EventAttribution::Check(const EventRecord& e, const Hash& leaf_hash,
     if (!VerifyDetached(anchor_, msg, sig->signature)) {
       return IntegrityViolation(ev + ": the authority's signature does not verify");
     }
-    // A recovery reset certifies the principal's new keys.
-    CountCertificateChange(e);
+    // A recovery.reset brings the principal's next certificate into force.
+    CountMembershipChange(e);
     return Status::Ok();
   }
   auto it = certs_.find(sig->signer_id);
@@ -248,13 +314,11 @@ Status EventAttribution::Check(const EventRecord& e, const Hash& leaf_hash,
     return IntegrityViolation(ev + ": made in the name of " + e.principal_id +
                               " but signed by " + sig->signer_id);
   }
-  CountCertificateChange(e);
+  CountMembershipChange(e);
   return Status::Ok();
 }
 
-void EventAttribution::CountCertificateChange(const EventRecord& e) {
-  // Membership events bring the next certificate of their principal into
-  // force.
+void EventAttribution::CountMembershipChange(const EventRecord& e) {
   if (e.allowed && (e.action == Action::kPrincipalAdd || e.action == Action::kPrincipalDisable ||
                     e.action == Action::kRecoveryReset) &&
       e.detail.rfind("principal=", 0) == 0) {
@@ -303,6 +367,7 @@ Status CheckCertifiedState(Session::Impl* impl) {
   Db* db = impl->db.get();
   std::map<std::string, PrincipalCert> principals;  // newest version each
   std::map<std::string, Bytes> actor_keys;          // subject -> public key
+  std::map<std::string, Bytes> oversight_keys;      // subject -> public key
   SSPF_RETURN_IF_ERROR(ForEachCert(db, [&](const CertRow& row) -> Status {
     if (row.kind == CertKind::kPrincipal) {
       SSPF_ASSIGN_OR_RETURN(PrincipalCert c, CheckedPrincipalCert(impl, row));
@@ -317,6 +382,15 @@ Status CheckCertifiedState(Session::Impl* impl) {
                                   c.status().message());
       }
       actor_keys[row.subject] = c->public_key;
+      return Status::Ok();
+    }
+    if (row.kind == CertKind::kOversightKey) {
+      Result<OversightKeyCert> c = CheckOversightKeyRow(impl->anchor_public_key,
+                                                        impl->store_id_bytes, row);
+      if (!c.ok()) {
+        return IntegrityViolation("certificates: " + row.subject + ": " + c.status().message());
+      }
+      oversight_keys[row.subject] = c->public_key;
       return Status::Ok();
     }
     return IntegrityViolation("certificates: unknown kind " +
@@ -334,6 +408,26 @@ Status CheckCertifiedState(Session::Impl* impl) {
       return IntegrityViolation(name + " differs from its certificate (version " +
                                 std::to_string(c.version) + ")");
     }
+  }
+  bool has_auditor = false;
+  for (const auto& [id, c] : principals) has_auditor |= c.role == Role::kAuditor;
+  SSPF_ASSIGN_OR_RETURN(Stmt * ov, db->Prepare("SELECT version, public_key FROM oversight_keys "
+                                               "ORDER BY version"));
+  size_t oversight_rows = 0;
+  SSPF_RETURN_IF_ERROR(ForEachRow(ov, [&]() -> Status {
+    const std::string subject = OversightKeySubject(ov->Int(0));
+    auto it = oversight_keys.find(subject);
+    if (it == oversight_keys.end() || it->second != ov->Blob(1)) {
+      return IntegrityViolation("oversight_keys row " + subject +
+                                (it == oversight_keys.end() ? " has no certificate"
+                                                            : " differs from its certificate"));
+    }
+    ++oversight_rows;
+    return Status::Ok();
+  }));
+  // Without the key, reasons would be sealed to nobody in oversight.
+  if (has_auditor && (oversight_rows == 0 || oversight_keys.empty())) {
+    return IntegrityViolation("an auditor is certified but the oversight key is missing");
   }
   SSPF_ASSIGN_OR_RETURN(Stmt * st, db->Prepare("SELECT actor, version, public_key FROM "
                                                "actor_keys ORDER BY actor, version"));

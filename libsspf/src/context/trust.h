@@ -38,6 +38,17 @@ Status AdoptCertifiedSelf(Session::Impl* impl);
 Result<Bytes> DeliverableBoxKey(Session::Impl* impl, std::string_view id,
                                 const Bytes& row_box_key);
 
+// The box key to deliver the oversight key to auditor `id`: as
+// DeliverableBoxKey, but its certificate must say active auditor.
+Result<Bytes> DeliverableAuditorBoxKey(Session::Impl* impl, std::string_view id,
+                                       const Bytes& row_box_key);
+
+// kIntegrityViolation unless oversight-key version `version` with
+// public_key carries a valid certificate.
+Status CheckOversightKeyCert(Session::Impl* impl, int64_t version, const Bytes& public_key);
+// Issues the certificate of an oversight-key version (admin sessions).
+Status CertifyOversightKey(Session::Impl* impl, int64_t version, const Bytes& public_key);
+
 // kIntegrityViolation unless actor-key version (actor, version) with
 // public_key carries a valid certificate.  Cached per session.
 Status CheckActorKeyCert(Session::Impl* impl, Actor actor, int64_t version,
@@ -57,7 +68,8 @@ Status SealAuthorityTo(Session::Impl* impl, std::string_view principal_id,
 // The state a verifier checks (audit verify): every certificate verifies
 // under the anchor and belongs to this store; every principal row agrees
 // with its newest certificate (actor, role, status, box key); every actor
-// key has a certificate with the same public key.  kIntegrityViolation
+// key and oversight key has a certificate with the same public key; once
+// an auditor is certified, an oversight key exists.  kIntegrityViolation
 // naming the first row that does not.
 Status CheckCertifiedState(Session::Impl* impl);
 
@@ -87,7 +99,10 @@ class EventAttribution {
                const std::optional<EventSignature>& sig);
 
  private:
-  void CountCertificateChange(const EventRecord& e);
+  // Membership events (principal.add, principal.disable, recovery.reset)
+  // bring the next certificate of the principal they name into force.
+  void CountMembershipChange(const EventRecord& e);
+
   Bytes store_id_;
   Bytes anchor_;
   std::map<std::string, std::vector<PrincipalCert>> certs_;  // versions ascending

@@ -162,6 +162,15 @@ Result<BoxKeyPair> NewBoxKeyPair() {
   return kp;
 }
 
+Bytes BoxPublicKeyOf(const SecretBytes& secret_key) {
+  Bytes pk(crypto_box_PUBLICKEYBYTES);
+  if (secret_key.size() != crypto_box_SECRETKEYBYTES ||
+      crypto_scalarmult_base(pk.data(), secret_key.data(InsecureSecretAccess::Get())) != 0) {
+    pk.assign(pk.size(), 0);
+  }
+  return pk;
+}
+
 Bytes SealTo(const Bytes& public_key, const uint8_t* msg, size_t len) {
   Bytes out(len + crypto_box_SEALBYTES);
   crypto_box_seal(out.data(), msg, len, public_key.data());

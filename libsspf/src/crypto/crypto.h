@@ -72,6 +72,8 @@ struct BoxKeyPair {
   SecretBytes secret_key;
 };
 Result<BoxKeyPair> NewBoxKeyPair();
+// The X25519 public key of a 32-byte secret key.
+Bytes BoxPublicKeyOf(const SecretBytes& secret_key);
 Bytes SealTo(const Bytes& public_key, const uint8_t* msg, size_t len);
 Result<SecretBytes> SealOpen(const Bytes& public_key,
                              const SecretBytes& secret_key,

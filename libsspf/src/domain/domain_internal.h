@@ -4,11 +4,14 @@
 #ifndef SSPF_SRC_DOMAIN_DOMAIN_INTERNAL_H_
 #define SSPF_SRC_DOMAIN_DOMAIN_INTERNAL_H_
 
+#include <optional>
 #include <string>
+#include <utility>
 #include <string_view>
 #include <vector>
 
 #include "context/operation.h"
+#include "context/sealed_reasons.h"
 #include "keys/credential.h"
 #include "keys/key_hierarchy.h"
 #include "keys/keyring.h"
@@ -33,6 +36,25 @@ Status CreateActorKey(Session::Impl* impl, Actor a, const std::string& principal
 Status InsertActorKeySeal(Db* db, Actor a, int64_t version, const std::string& principal_id,
                           const Bytes& sealed);
 
+// The newest version of the actor's key, checked against its certificate
+// (entries.cpp).  kIntegrityViolation for a planted key version,
+// kFailedPrecondition when the actor has no key yet.
+Result<std::pair<int64_t, Bytes>> CurrentActorKey(Session::Impl* impl, Actor actor);
+
+// Reasons (reasons.cpp, DESIGN §13).
+// Creates, certifies and seals to auditor `auditor_id` a new oversight-key
+// version, unless the newest version exists and some principal holds a
+// seal of it (the session holds the authority key).
+Status EnsureOversightKey(Session::Impl* impl, const std::string& auditor_id,
+                          const Bytes& auditor_pk);
+// Encrypts `text` as the reason of row (table, row_id), seals its key to
+// the current certified keys of `actors` and to the certified oversight key
+// (none before the first auditor), and returns the commitment for the
+// event's replay detail: 64 hex characters, or "-" for an empty text
+// (nothing stored).  kIntegrityViolation if a seal target is not certified.
+Result<std::string> SealReason(Session::Impl* impl, std::string_view table,
+                               const std::string& row_id, std::string_view text,
+                               std::vector<Actor> actors);
 }  // namespace sspf::internal
 
 #endif  // SSPF_SRC_DOMAIN_DOMAIN_INTERNAL_H_

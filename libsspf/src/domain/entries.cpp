@@ -29,7 +29,29 @@ using internal::Stmt;
 
 namespace internal {
 
+// The newest version of the actor's key, checked against its certificate
+// before anything is sealed to it: a key version planted by an insider is
+// refused (kIntegrityViolation).
+Result<std::pair<int64_t, Bytes>> CurrentActorKey(Session::Impl* impl, Actor actor) {
+  Db* db = impl->db.get();
+  SSPF_ASSIGN_OR_RETURN(Stmt * st,
+                        db->Prepare("SELECT version, public_key FROM actor_keys WHERE actor = ? "
+                                    "ORDER BY version DESC LIMIT 1"));
+  st->Bind(1, static_cast<int64_t>(actor));
+  SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
+  if (!row) {
+    return FailedPrecondition(std::string("actor ") + ActorName(actor) +
+                              " has no key yet (add a member of that actor first)");
+  }
+  std::pair<int64_t, Bytes> out{st->Int(0), st->Blob(1)};
+  st->Reset();
+  SSPF_RETURN_IF_ERROR(CheckActorKeyCert(impl, actor, out.first, out.second));
+  return out;
+}
+
 }  // namespace internal
+
+using internal::CurrentActorKey;
 
 namespace {
 
@@ -79,26 +101,6 @@ Bytes SealEntryKey(const Session::Impl* impl, const std::string& entry_id, Actor
   Bytes sealed = internal::SealTo(actor_pk, msg.data(), msg.size());
   SecureWipe(msg.data(), msg.size());
   return sealed;
-}
-
-// The newest version of the actor's key, checked against its certificate
-// before anything is sealed to it: a key version planted by an insider is
-// refused (kIntegrityViolation).
-Result<std::pair<int64_t, Bytes>> CurrentActorKey(Session::Impl* impl, Actor actor) {
-  Db* db = impl->db.get();
-  SSPF_ASSIGN_OR_RETURN(Stmt * st,
-                        db->Prepare("SELECT version, public_key FROM actor_keys WHERE actor = ? "
-                                    "ORDER BY version DESC LIMIT 1"));
-  st->Bind(1, static_cast<int64_t>(actor));
-  SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
-  if (!row) {
-    return FailedPrecondition(std::string("actor ") + ActorName(actor) +
-                              " has no key yet (add a member of that actor first)");
-  }
-  std::pair<int64_t, Bytes> out{st->Int(0), st->Blob(1)};
-  st->Reset();
-  SSPF_RETURN_IF_ERROR(internal::CheckActorKeyCert(impl, actor, out.first, out.second));
-  return out;
 }
 
 // Unseals the entry key held for `actor` (the caller's own actor or the
@@ -213,16 +215,19 @@ Result<std::vector<BasisState>> DisclosureStates(Session::Impl* impl, const Entr
                                                  Actor to) {
   Db* db = impl->db.get();
   struct Row {
-    std::string id, consent, grant, provision, reason;
-    bool has_consent, has_grant, has_provision;
+    std::string id, consent, grant, provision;
+    bool has_consent, has_grant, has_provision, has_reason;
     std::optional<UnixSeconds> until;
   };
   std::vector<Row> rows;
   {
     SSPF_ASSIGN_OR_RETURN(
-        Stmt * st, db->Prepare("SELECT id, consent_id, grant_id, provision, reason, until "
-                               "FROM disclosures WHERE entry_id = ? AND to_actor = ? "
-                               "ORDER BY rowid DESC"));
+        Stmt * st, db->Prepare("SELECT d.id, d.consent_id, d.grant_id, d.provision, "
+                               "CASE WHEN d.reason <> '' OR EXISTS (SELECT 1 FROM "
+                               "sealed_reasons r WHERE r.tbl = 'disclosures' AND "
+                               "r.row_id = d.id) THEN 1 ELSE 0 END, d.until "
+                               "FROM disclosures d WHERE d.entry_id = ? AND d.to_actor = ? "
+                               "ORDER BY d.rowid DESC"));
     st->Bind(1, e.info.id).Bind(2, static_cast<int64_t>(to));
     for (;;) {
       SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
@@ -235,7 +240,7 @@ Result<std::vector<BasisState>> DisclosureStates(Session::Impl* impl, const Entr
       if (r.has_consent) r.consent = st->Text(1);
       if (r.has_grant) r.grant = st->Text(2);
       if (r.has_provision) r.provision = st->Text(3);
-      r.reason = st->Text(4);
+      r.has_reason = st->Int(4) != 0;
       if (!st->IsNull(5)) r.until = st->Int(5);
       rows.push_back(std::move(r));
     }
@@ -271,7 +276,7 @@ Result<std::vector<BasisState>> DisclosureStates(Session::Impl* impl, const Entr
                                                   : BasisKind::kLegalProvision;
       b.id = r.id;
       b.provision = r.provision;
-      b.reason_recorded = !r.reason.empty();
+      b.reason_recorded = r.has_reason;
       out.push_back(std::move(b));
     } else {
       out.push_back(BasisState());
@@ -556,11 +561,15 @@ Result<std::string> Session::DiscloseEntry(std::string_view entry_id, Actor to,
     detail_basis = "consent:" + r.basis.id;
   }
   const UnixSeconds created = impl->Now();
-  ins->Bind(7, basis.reason).Bind(8, impl->me.id).Bind(9, created).BindOpt(10, basis.until);
+  // The reason column stays empty: the text is sealed (DESIGN §13).
+  ins->Bind(7, "").Bind(8, impl->me.id).Bind(9, created).BindOpt(10, basis.until);
   SSPF_RETURN_IF_ERROR(ins->Run());
-  op.event.detail = EncodeDetail(Action::kEntryDisclose, {id, row.info.id, ActorName(to),
-                                                          detail_basis, impl->me.id,
-                                                          std::to_string(created)});
+  SSPF_ASSIGN_OR_RETURN(std::string commitment,
+                        internal::SealReason(impl, internal::kDisclosuresTable, id, basis.reason,
+                                             {impl->me.actor, to}));
+  op.event.detail = EncodeDetail(Action::kEntryDisclose,
+                                 {id, row.info.id, ActorName(to), detail_basis, impl->me.id,
+                                  std::to_string(created), commitment});
   return id;
   });
 }
@@ -654,12 +663,15 @@ Result<std::string> Session::GrantEmergency(std::string_view case_id,
   SSPF_ASSIGN_OR_RETURN(
       Stmt * ins, impl->db->Prepare("INSERT INTO grants(id, case_id, principal_id, provision, "
                                     "reason, created, until) VALUES(?,?,?,?,?,?,?)"));
-  ins->Bind(1, id).Bind(2, case_id).Bind(3, impl->me.id).Bind(4, provision).Bind(5, reason)
+  ins->Bind(1, id).Bind(2, case_id).Bind(3, impl->me.id).Bind(4, provision).Bind(5, "")
       .Bind(6, now).Bind(7, until);
   SSPF_RETURN_IF_ERROR(ins->Run());
+  SSPF_ASSIGN_OR_RETURN(std::string commitment,
+                        internal::SealReason(impl, internal::kGrantsTable, id, reason,
+                                             {impl->me.actor}));
   op.event.target = "grant:" + id;
-  op.event.detail =
-      EncodeDetail(Action::kGrantEmergency, {id, case_id, impl->me.id, std::to_string(until)});
+  op.event.detail = EncodeDetail(Action::kGrantEmergency,
+                                 {id, case_id, impl->me.id, std::to_string(until), commitment});
   return id;
   });
 }

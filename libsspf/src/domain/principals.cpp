@@ -113,6 +113,11 @@ Result<std::string> Session::AddPrincipal(std::string_view name, Actor actor,
     if (role == Role::kAdmin) {
       SSPF_RETURN_IF_ERROR(internal::SealAuthorityTo(impl, id, box->public_key));
     }
+    // The first auditor gets a fresh oversight key (DESIGN §13); later
+    // auditors receive it from an auditor at their first unlock.
+    if (role == Role::kAuditor) {
+      SSPF_RETURN_IF_ERROR(internal::EnsureOversightKey(impl, id, box->public_key));
+    }
     // The first content member of an actor gets a fresh actor key pair; later
     // members receive the existing key from a member (DeliverActorKeys).
     if (role == Role::kMember || role == Role::kCoordinator) {
@@ -167,10 +172,7 @@ Status Session::DisablePrincipal(std::string_view name) {
     SSPF_RETURN_IF_ERROR(internal::DeleteAuthoritySeal(db, id));
     // Its copies of actor keys go too; rotating the keys themselves is
     // `key rotate` (see docs/threat-model.md).
-    SSPF_ASSIGN_OR_RETURN(Stmt * del,
-                          db->Prepare("DELETE FROM actor_key_seals WHERE principal_id = ?"));
-    del->Bind(1, id);
-    SSPF_RETURN_IF_ERROR(del->Run());
+    SSPF_RETURN_IF_ERROR(internal::DeletePrincipalSeals(db, id));
     op.event.detail = EncodeDetail(Action::kPrincipalDisable, {id, "0"});
     // Its keyring entry goes too: its passphrase no longer unwraps the root
     // key from the live keyring (a copy made earlier needs `key rekey`).

@@ -428,6 +428,28 @@ std::string PrincipalCertificateListJson(const std::vector<PrincipalCertificate>
   return Dump(ListDocument("certificates", certificates, PrincipalCertificateObject));
 }
 
+namespace {
+Value ReasonObject(const ReasonInfo& r) {
+  Value j = Value::object();
+  j["kind"] = r.kind;
+  j["id"] = r.id;
+  j["case_id"] = r.case_id;
+  j["entry_id"] = enc::TextOrNull(r.entry_id);
+  j["to"] = r.to ? Value(enc::ActorText(*r.to)) : Value(nullptr);
+  j["decided_by"] = r.decided_by;
+  j["provision"] = r.provision ? Value(*r.provision) : Value(nullptr);
+  j["created"] = enc::Rfc3339(r.created);
+  j["reason"] = r.reason ? Value(*r.reason) : Value(nullptr);
+  j["reason_sealed"] = r.reason_sealed;
+  return j;
+}
+}  // namespace
+
+std::string ReasonListJson(const std::vector<ReasonInfo>& reasons) {
+  Value doc = ListDocument("reasons", reasons, ReasonObject);
+  return enc::DumpSecret(doc);
+}
+
 std::string KeyRotatedJson(Actor actor, int64_t version) {
   return Small({{"actor", enc::ActorText(actor)}, {"version", version}});
 }

@@ -5,6 +5,7 @@ namespace {
 
 constexpr char kPrincipalLabel[] = "sspf-principal-cert-v1";
 constexpr char kActorKeyLabel[] = "sspf-actor-key-cert-v1";
+constexpr char kOversightKeyLabel[] = "sspf-oversight-key-cert-v1";
 constexpr size_t kMaxField = 1024;
 
 // Reads the AdBuilder encoding: 8-byte big-endian length, then the bytes.
@@ -68,6 +69,15 @@ Bytes EncodeActorKeyCert(const ActorKeyCert& c) {
       .bytes();
 }
 
+Bytes EncodeOversightKeyCert(const OversightKeyCert& c) {
+  return AdBuilder()
+      .Add(kOversightKeyLabel)
+      .Add(c.store_id)
+      .AddU64(c.version)
+      .Add(c.public_key)
+      .bytes();
+}
+
 Result<PrincipalCert> DecodePrincipalCert(const Bytes& body) {
   FieldReader r(body);
   std::string label;
@@ -105,6 +115,18 @@ Result<ActorKeyCert> DecodeActorKeyCert(const Bytes& body) {
   if (actor > 255 || !ParseActor(ActorName(static_cast<Actor>(actor)))) return Bad("actor");
   if (c.public_key.size() != kBoxPublicKeySize) return Bad("key size");
   c.actor = static_cast<Actor>(actor);
+  return c;
+}
+
+Result<OversightKeyCert> DecodeOversightKeyCert(const Bytes& body) {
+  FieldReader r(body);
+  std::string label;
+  OversightKeyCert c;
+  if (!r.Text(&label) || label != kOversightKeyLabel) return Bad("label");
+  if (!r.Field(&c.store_id) || !r.U64(&c.version) || !r.Field(&c.public_key) || !r.Done()) {
+    return Bad("fields");
+  }
+  if (c.public_key.size() != kBoxPublicKeySize) return Bad("key size");
   return c;
 }
 

@@ -36,13 +36,23 @@ struct ActorKeyCert {
   Bytes public_key;  // X25519, 32 bytes
 };
 
+// The auditors' oversight key (DESIGN §13): an X25519 key whose secret is
+// sealed only to active auditors; reasons are sealed to it.
+struct OversightKeyCert {
+  Bytes store_id;
+  uint64_t version = 1;
+  Bytes public_key;  // X25519, 32 bytes
+};
+
 // The exact bytes the authority signs.
 Bytes EncodePrincipalCert(const PrincipalCert& c);
 Bytes EncodeActorKeyCert(const ActorKeyCert& c);
+Bytes EncodeOversightKeyCert(const OversightKeyCert& c);
 // Strict parsers of stored bytes (insider-controlled input):
 // kIntegrityViolation for anything that is not exactly one certificate.
 Result<PrincipalCert> DecodePrincipalCert(const Bytes& body);
 Result<ActorKeyCert> DecodeActorKeyCert(const Bytes& body);
+Result<OversightKeyCert> DecodeOversightKeyCert(const Bytes& body);
 
 // The authority's signature over a certificate body.
 Result<Bytes> SignCert(const SecretBytes& authority_secret_key, const Bytes& body);

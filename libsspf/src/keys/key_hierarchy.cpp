@@ -1,5 +1,7 @@
 #include "keys/key_hierarchy.h"
 
+#include <algorithm>
+
 namespace sspf::internal {
 
 Result<SecretBytes> Subkey(const SecretBytes& root, uint64_t id) {
@@ -21,13 +23,63 @@ Bytes ActorSealAd(Actor a, int64_t version) {
 
 Bytes SealActorKey(Actor a, int64_t version, const SecretBytes& actor_sk,
                    const Bytes& principal_pk) {
-  Bytes ad = ActorSealAd(a, version);
-  Bytes msg = ad;
-  const uint8_t* k = actor_sk.data(InsecureSecretAccess::Get());
-  msg.insert(msg.end(), k, k + actor_sk.size());
+  return SealKeyWithHeader(ActorSealAd(a, version), actor_sk, principal_pk);
+}
+
+Bytes OversightSealAd(int64_t version) {
+  return internal::AdBuilder()
+      .Add("sspf-oversight-key-v1")
+      .AddU64(static_cast<uint64_t>(version))
+      .bytes();
+}
+
+Bytes SealKeyWithHeader(const Bytes& header, const SecretBytes& sk, const Bytes& principal_pk) {
+  Bytes msg = header;
+  const uint8_t* k = sk.data(InsecureSecretAccess::Get());
+  msg.insert(msg.end(), k, k + sk.size());
   Bytes sealed = SealTo(principal_pk, msg.data(), msg.size());
   SecureWipe(msg.data(), msg.size());
   return sealed;
+}
+
+Result<SecretBytes> OpenKeyWithHeader(const Bytes& header, const Bytes& sealed,
+                                      const Bytes& principal_pk,
+                                      const SecretBytes& principal_sk,
+                                      const Bytes& expected_public_key) {
+  SSPF_ASSIGN_OR_RETURN(SecretBytes plain, SealOpen(principal_pk, principal_sk, sealed));
+  const uint8_t* p = plain.data(InsecureSecretAccess::Get());
+  if (plain.size() != header.size() + kBoxSecretKeySize ||
+      !std::equal(header.begin(), header.end(), p)) {
+    return IntegrityViolation("key seal is bound to another key or version");
+  }
+  SSPF_ASSIGN_OR_RETURN(SecretBytes sk, SecretBytes::Copy(p + header.size(), kBoxSecretKeySize));
+  if (BoxPublicKeyOf(sk) != expected_public_key) {
+    return IntegrityViolation("sealed key does not match its public key");
+  }
+  return sk;
+}
+
+Bytes ReasonAd(const Bytes& store_id, std::string_view table, std::string_view row_id) {
+  return AdBuilder().Add("sspf-reason-v1").Add(store_id).Add(table).Add(row_id).bytes();
+}
+
+Bytes ReasonKeyHeader(const Bytes& store_id, std::string_view table, std::string_view row_id,
+                      std::string_view holder) {
+  return AdBuilder()
+      .Add("sspf-reason-key-v1")
+      .Add(store_id)
+      .Add(table)
+      .Add(row_id)
+      .Add(holder)
+      .bytes();
+}
+
+Result<Bytes> ReasonCommitment(const uint8_t* salt, std::string_view text) {
+  SSPF_ASSIGN_OR_RETURN(SecretBytes key, SecretBytes::Copy(salt, kReasonSaltSize));
+  Bytes msg = AdBuilder().Add("sspf-reason-commit-v1").Add(text).bytes();
+  Bytes out = KeyedHash(key, msg.data(), msg.size());
+  SecureWipe(msg.data(), msg.size());
+  return out;
 }
 
 }  // namespace sspf::internal

@@ -106,6 +106,19 @@ bool ValidDecimal(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
+// A reason commitment in a detail: 64 lower-case hex characters, or "-".
+bool ValidCommitment(std::string_view s) {
+  if (s == "-") return true;
+  return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
+// The commitment column of a LEFT JOIN with sealed_reasons, as in a detail.
+std::string CommitmentOf(Stmt* st, int col) {
+  return st->IsNull(col) ? std::string("-") : HexEncode(st->Blob(col));
+}
+
 bool ValidDate(std::string_view s) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
   for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
@@ -386,8 +399,9 @@ class Replay {
         }
         SSPF_RETURN_IF_ERROR(Need(ValidId(v[4]), "by"));
         SSPF_RETURN_IF_ERROR(Need(ValidDecimal(v[5]), "created"));
+        SSPF_RETURN_IF_ERROR(Need(ValidCommitment(v[6]), "reason"));
         Add(e, Tag::kDisclosure, {v[0]},
-            h_.Of(Tag::kDisclosure, {v[1], v[2], v[3], v[4], v[5]}));
+            h_.Of(Tag::kDisclosure, {v[1], v[2], v[3], v[4], v[5], v[6]}));
         return Status::Ok();
       }
       case Action::kGrantEmergency: {
@@ -396,7 +410,8 @@ class Replay {
         SSPF_RETURN_IF_ERROR(Need(ValidId(v[1]), "case id"));
         SSPF_RETURN_IF_ERROR(Need(ValidId(v[2]), "principal id"));
         SSPF_RETURN_IF_ERROR(Need(ValidDecimal(v[3]), "until"));
-        Add(e, Tag::kGrant, {v[0]}, h_.Of(Tag::kGrant, {v[1], v[2], v[3]}));
+        SSPF_RETURN_IF_ERROR(Need(ValidCommitment(v[4]), "reason"));
+        Add(e, Tag::kGrant, {v[0]}, h_.Of(Tag::kGrant, {v[1], v[2], v[3], v[4]}));
         return Status::Ok();
       }
       case Action::kKeyRotate: {
@@ -607,8 +622,10 @@ class Replay {
 
   Status CheckDisclosures() {
     SSPF_ASSIGN_OR_RETURN(
-        Stmt * st, db_->Prepare("SELECT id, entry_id, to_actor, consent_id, grant_id, "
-                                "provision, until, decided_by, created FROM disclosures"));
+        Stmt * st, db_->Prepare("SELECT d.id, d.entry_id, d.to_actor, d.consent_id, "
+                                "d.grant_id, d.provision, d.until, d.decided_by, d.created, "
+                                "r.commitment FROM disclosures d LEFT JOIN sealed_reasons r "
+                                "ON r.tbl = 'disclosures' AND r.row_id = d.id"));
     return Rows(st, [&]() -> Status {
       std::string id = st->Text(0);
       std::string row = "disclosures row " + id;
@@ -621,18 +638,22 @@ class Replay {
       std::string to = NameOr(ActorName(static_cast<Actor>(st->Int(2))), st->Int(2));
       return MatchOrLegacy(row, Tag::kDisclosure, Tag::kDisclosureLegacy, id,
                            h_.Of(Tag::kDisclosure, {st->Text(1), to, basis, st->Text(7),
-                                                    std::to_string(st->Int(8))}),
+                                                    std::to_string(st->Int(8)),
+                                                    CommitmentOf(st, 9)}),
                            h_.Of(Tag::kDisclosure, {st->Text(1), to, basis}));
     });
   }
 
   Status CheckGrants() {
     SSPF_ASSIGN_OR_RETURN(Stmt * st,
-                          db_->Prepare("SELECT id, case_id, principal_id, until FROM grants"));
+                          db_->Prepare("SELECT g.id, g.case_id, g.principal_id, g.until, "
+                                       "r.commitment FROM grants g LEFT JOIN sealed_reasons r "
+                                       "ON r.tbl = 'grants' AND r.row_id = g.id"));
     return Rows(st, [&]() -> Status {
       std::string id = st->Text(0);
       return Match("grants row " + id, Tag::kGrant, {id},
-                   h_.Of(Tag::kGrant, {st->Text(1), st->Text(2), std::to_string(st->Int(3))}));
+                   h_.Of(Tag::kGrant, {st->Text(1), st->Text(2), std::to_string(st->Int(3)),
+                                       CommitmentOf(st, 4)}));
     });
   }
 

@@ -32,8 +32,9 @@ const std::map<Action, Layout>& Layouts() {
       {Action::kConsentWithdraw, {{"consent", "version", "withdrawn"}}},
       {Action::kEntryAdd,
        {{"entry", "case", "category", "author", "actor", "created", "supersedes", "key"}, 5}},
-      {Action::kEntryDisclose, {{"disclosure", "entry", "to", "basis", "by", "created"}, 4}},
-      {Action::kGrantEmergency, {{"grant", "case", "principal", "until"}}},
+      {Action::kEntryDisclose,
+       {{"disclosure", "entry", "to", "basis", "by", "created", "reason"}, 4}},
+      {Action::kGrantEmergency, {{"grant", "case", "principal", "until", "reason"}}},
       {Action::kKeyRotate, {{"actor", "version"}}},
   };
   return *layouts;

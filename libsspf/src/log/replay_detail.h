@@ -22,8 +22,12 @@
 //                      created=<t> supersedes=<eid>|- key=<actor-key version>
 //   entry.disclose     disclosure=<id> entry=<eid> to=<a>
 //                      basis=consent:<id,...>|grant:<id>|provision|provision-until:<t>
-//                      by=<pid> created=<t>
+//                      by=<pid> created=<t> reason=<commitment>|-
 //   grant.emergency    grant=<id> case=<cid> principal=<pid> until=<t>
+//                      reason=<commitment>|-
+//
+// A reason commitment is 64 lower-case hex characters (keys/key_hierarchy.h,
+// ReasonCommitment); "-" when no reason was given.  Never the text.
 //   key.rotate         actor=<a> version=<n>   (actor-key versions 2 and up)
 //
 // Only allowed events carry a detail.  Older events are still read: an

@@ -457,11 +457,9 @@ Status Store::ResetWithRecoveryKey(const StoreOptions& options,
   if (cert.role == Role::kAdmin && cert.active) {
     SSPF_RETURN_IF_ERROR(internal::SealAuthorityTo(impl.get(), target->id, box.public_key));
   }
-  // Seals to the old key pair are useless now; new ones come by delivery.
-  SSPF_ASSIGN_OR_RETURN(internal::Stmt * del,
-                        db->Prepare("DELETE FROM actor_key_seals WHERE principal_id = ?"));
-  del->Bind(1, target->id);
-  SSPF_RETURN_IF_ERROR(del->Run());
+  // Seals to the old key pair are useless now; new ones come by delivery
+  // (actor keys from a member, the oversight key from another auditor).
+  SSPF_RETURN_IF_ERROR(internal::DeletePrincipalSeals(db, target->id));
   Session::Impl::EventArgs e;
   e.action = Action::kRecoveryReset;
   e.target = "principal:" + target->id;

@@ -20,6 +20,10 @@ std::string ActorKeySubject(Actor actor, int64_t version) {
   return std::to_string(static_cast<int>(actor)) + ":" + std::to_string(version);
 }
 
+std::string OversightKeySubject(int64_t version) {
+  return "oversight:" + std::to_string(version);
+}
+
 Status InsertCert(Db* db, const CertRow& row) {
   SSPF_ASSIGN_OR_RETURN(
       Stmt * st, db->Prepare("INSERT INTO certificates(kind, subject, version, body, "

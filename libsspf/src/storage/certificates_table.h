@@ -16,11 +16,11 @@
 
 namespace sspf::internal {
 
-enum class CertKind : int { kPrincipal = 1, kActorKey = 2 };
+enum class CertKind : int { kPrincipal = 1, kActorKey = 2, kOversightKey = 3 };
 
 struct CertRow {
   CertKind kind = CertKind::kPrincipal;
-  std::string subject;  // principal id, or ActorKeySubject(actor, version)
+  std::string subject;  // principal id, ActorKeySubject or OversightKeySubject
   int64_t version = 0;
   Bytes body;
   Bytes signature;
@@ -28,6 +28,8 @@ struct CertRow {
 };
 
 std::string ActorKeySubject(Actor actor, int64_t version);
+// "oversight:<version>"
+std::string OversightKeySubject(int64_t version);
 
 Status InsertCert(Db* db, const CertRow& row);
 // The newest version for (kind, subject), or nullopt.

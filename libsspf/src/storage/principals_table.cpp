@@ -68,6 +68,16 @@ Status DisablePrincipalRow(Db* db, std::string_view id) {
   return st->Run();
 }
 
+Status DeletePrincipalSeals(Db* db, std::string_view id) {
+  for (const char* sql : {"DELETE FROM actor_key_seals WHERE principal_id = ?",
+                          "DELETE FROM oversight_seals WHERE principal_id = ?"}) {
+    SSPF_ASSIGN_OR_RETURN(Stmt * del, db->Prepare(sql));
+    del->Bind(1, id);
+    SSPF_RETURN_IF_ERROR(del->Run());
+  }
+  return Status::Ok();
+}
+
 Status SetPrincipalBoxKey(Db* db, std::string_view id, const Bytes& box_public_key) {
   SSPF_ASSIGN_OR_RETURN(Stmt * st,
                         db->Prepare("UPDATE principals SET box_public_key = ? WHERE id = ?"));

@@ -32,6 +32,9 @@ Result<std::vector<PrincipalRow>> AllPrincipals(Db* db);
 Status DisablePrincipalRow(Db* db, std::string_view id);
 // Replaces the box public key (recovery).
 Status SetPrincipalBoxKey(Db* db, std::string_view id, const Bytes& box_public_key);
+// Deletes every actor-key and oversight-key seal of principal id (disable,
+// recovery: seals to its old key pair are useless or must go).
+Status DeletePrincipalSeals(Db* db, std::string_view id);
 
 }  // namespace sspf::internal
 

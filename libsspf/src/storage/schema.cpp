@@ -212,7 +212,43 @@ CREATE TRIGGER event_signatures_no_delete BEFORE DELETE ON event_signatures
   BEGIN SELECT RAISE(ABORT, 'access log is append-only'); END;
 )sql";
 
-const char* const kMigrations[] = {kMigration1, kMigration2};
+// Encrypted reasons (DESIGN §13): the free-text reason of a disclosure or
+// an emergency grant is encrypted under its own random key, sealed to the
+// deciding actor's and the receiving actor's certified keys and to the
+// auditors' oversight key.  The reason columns of disclosures and grants
+// stay, empty for new rows.
+const char* const kMigration3 = R"sql(
+CREATE TABLE oversight_keys(
+  version INTEGER PRIMARY KEY,
+  public_key BLOB NOT NULL,
+  created INTEGER NOT NULL);
+
+CREATE TABLE oversight_seals(
+  version INTEGER NOT NULL,
+  principal_id TEXT NOT NULL REFERENCES principals(id),
+  sealed BLOB NOT NULL,
+  PRIMARY KEY(version, principal_id));
+
+-- tbl is 'disclosures' or 'grants'; commitment is BLAKE2b-256 keyed with a
+-- salt that is encrypted together with the text (docs/audit-log-format.md).
+CREATE TABLE sealed_reasons(
+  tbl TEXT NOT NULL,
+  row_id TEXT NOT NULL,
+  commitment BLOB NOT NULL,
+  ciphertext BLOB NOT NULL,
+  PRIMARY KEY(tbl, row_id));
+
+-- The reason key sealed to each holder: "actor:<n>:<version>" or
+-- "oversight:<version>".
+CREATE TABLE reason_seals(
+  tbl TEXT NOT NULL,
+  row_id TEXT NOT NULL,
+  holder TEXT NOT NULL,
+  sealed BLOB NOT NULL,
+  PRIMARY KEY(tbl, row_id, holder));
+)sql";
+
+const char* const kMigrations[] = {kMigration1, kMigration2, kMigration3};
 
 }  // namespace
 

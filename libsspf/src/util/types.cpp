@@ -55,6 +55,7 @@ constexpr NamedValue<Action> kActionNames[] = {
     {Action::kEntryList, "entry.list"},
     {Action::kEntryRead, "entry.read"},
     {Action::kEntryDisclose, "entry.disclose"},
+    {Action::kReasonList, "reason.list"},
     {Action::kGrantEmergency, "grant.emergency"},
     {Action::kAuditVerify, "audit.verify"},
     {Action::kAuditCheckpoint, "audit.checkpoint"},

@@ -151,6 +151,18 @@ TEST_CASE("only an auditor lists certificates, and a denial is logged",
   CHECK(denied->size() == 2);
 }
 
+TEST_CASE("events of a principal reset with the recovery key verify under its new certificate",
+          "[audit][certificates][signatures]") {
+  Certs f;
+  // The reset (signed by the authority) brings version 2 into force: the
+  // principal's later events are signed with its new key.
+  { Session school = f.Open("school1", "a-new-passphrase-2"); }
+  Session auditor = f.Open("auditor");
+  Result<VerifyReport> v = auditor.Verify({});
+  INFO(v.status().ToString());
+  CHECK(v.ok());
+}
+
 TEST_CASE("a certificate that does not verify is an integrity violation naming it",
           "[audit][certificates]") {
   Certs f;

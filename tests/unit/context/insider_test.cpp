@@ -19,6 +19,7 @@
 #include "sspf/pnr.h"
 #include "sspf/store.h"
 #include "storage/db.h"
+#include "insider_util.h"
 #include "test_util.h"
 
 using namespace sspf;
@@ -55,43 +56,10 @@ struct World {
     case_id = *c;
   }
   void Add(const std::string& name, Actor a, Role r) {
-    Result<std::string> id = admin->AddPrincipal(name, a, r, Pass(kPass));
-    INFO(id.status().ToString());
-    REQUIRE(id.ok());
+    AddPrincipalOrFail(*admin, name, a, r, kPass);
   }
-  Session Open(const std::string& name) {
-    Result<Session> s = Store::Open(options, name, Pass(kPass));
-    INFO(s.status().ToString());
-    REQUIRE(s.ok());
-    return std::move(s).value();
-  }
+  Session Open(const std::string& name) { return OpenOrFail(options, name, kPass); }
 };
-
-// The school member's own connection to the database, keyed with the
-// SQLCipher subkey of the root key her passphrase unwraps.
-std::unique_ptr<internal::Db> InsiderDb(Session& insider, const std::string& path) {
-  Session::Impl* impl = internal::SessionAccess::Get(insider);
-  Result<SecretBytes> key = internal::Subkey(impl->root_key, internal::kSubkeySqlcipher);
-  REQUIRE(key.ok());
-  Result<std::unique_ptr<internal::Db>> db = internal::Db::Open(path, *key, false);
-  REQUIRE(db.ok());
-  return std::move(db).value();
-}
-
-int64_t Count(internal::Db* db, const std::string& sql) {
-  internal::Stmt* st = db->Prepare(sql.c_str()).value();
-  bool row = st->Step().value();
-  int64_t n = row ? st->Int(0) : -1;
-  st->Reset();
-  return n;
-}
-
-std::string VerifyMessage(Session& auditor) {
-  Result<VerifyReport> v = auditor.Verify({});
-  if (v.ok()) return "ok";
-  CHECK(v.status().code() == StatusCode::kIntegrityViolation);
-  return v.status().message();
-}
 
 constexpr int kPolice = static_cast<int>(Actor::kPolice);
 

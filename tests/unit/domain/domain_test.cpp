@@ -16,6 +16,7 @@
 #include "context/session_impl.h"
 #include "sspf/pnr.h"
 #include "sspf/store.h"
+#include "insider_util.h"
 #include "test_util.h"
 
 using namespace sspf;
@@ -59,16 +60,9 @@ struct World {
     auditor = Open("auditor");
   }
   void Add(const std::string& name, Actor a, Role r) {
-    Result<std::string> id = admin->AddPrincipal(name, a, r, Pass(kPass));
-    INFO(id.status().ToString());
-    REQUIRE(id.ok());
+    AddPrincipalOrFail(*admin, name, a, r, kPass);
   }
-  Session Open(const std::string& name) {
-    Result<Session> s = Store::Open(options, name, Pass(kPass));
-    INFO(s.status().ToString());
-    REQUIRE(s.ok());
-    return std::move(s).value();
-  }
+  Session Open(const std::string& name) { return OpenOrFail(options, name, kPass); }
   Date Today() const { return DateOf(clock->Now()); }
   Date YearsAgo(int years, int month = 3, int day = 10) const {
     return Date{Today().year - years, month, day};
@@ -463,7 +457,9 @@ TEST_CASE("legal provision disclosures and emergency grants are flagged and expi
   Result<std::string> d = w.social->DiscloseEntry(social_entry, Actor::kPolice, provision);
   REQUIRE(d.ok());
   CHECK(Count(*w.coord, "SELECT COUNT(*) FROM events WHERE allowed = 1 AND basis = "
-                        "'provision:OSL 10 kap. 18 a §' AND detail LIKE '%basis=provision by=%'") == 1);
+                        "'provision:OSL 10 kap. 18 a §' AND detail LIKE "
+                        "'%basis=provision by=% reason=________________________________"
+                        "________________________________'") == 1);
   w.clock->Advance(30 * kDay);
   Result<EntryContent> r = w.police->ReadEntry(social_entry, "utredning");
   REQUIRE(r.ok());
@@ -483,7 +479,8 @@ TEST_CASE("legal provision disclosures and emergency grants are flagged and expi
   limited.until = w.clock->Now() + 7 * kDay;
   REQUIRE(w.police->DiscloseEntry(police_entry, Actor::kSocial, limited).ok());
   CHECK(Count(*w.coord, "SELECT COUNT(*) FROM events WHERE detail LIKE "
-                        "'%basis=provision-until:" + std::to_string(*limited.until) + " by=%'") == 1);
+                        "'%basis=provision-until:" + std::to_string(*limited.until) +
+                        " by=% reason=%'") == 1);
   REQUIRE(w.social->ReadEntry(police_entry, "utredning").ok());
   REQUIRE(ReplayOf(*w.coord).ok());
   w.clock->Advance(7 * kDay);

@@ -1,0 +1,49 @@
+#include "insider_util.h"
+
+#include "catch.h"
+#include "context/session_impl.h"
+#include "keys/key_hierarchy.h"
+#include "test_util.h"
+
+namespace sspf::testing {
+
+std::unique_ptr<internal::Db> InsiderDb(Session& insider, const std::string& path) {
+  Session::Impl* impl = internal::SessionAccess::Get(insider);
+  Result<SecretBytes> key = internal::Subkey(impl->root_key, internal::kSubkeySqlcipher);
+  REQUIRE(key.ok());
+  Result<std::unique_ptr<internal::Db>> db = internal::Db::Open(path, *key, false);
+  REQUIRE(db.ok());
+  return std::move(db).value();
+}
+
+int64_t Count(internal::Db* db, const std::string& sql) {
+  internal::Stmt* st = db->Prepare(sql.c_str()).value();
+  bool row = st->Step().value();
+  int64_t n = row ? st->Int(0) : -1;
+  st->Reset();
+  return n;
+}
+
+std::string VerifyMessage(Session& auditor) {
+  Result<VerifyReport> v = auditor.Verify({});
+  if (v.ok()) return "ok";
+  CHECK(v.status().code() == StatusCode::kIntegrityViolation);
+  return v.status().message();
+}
+
+void AddPrincipalOrFail(Session& admin, const std::string& name, Actor a, Role r,
+                        const std::string& pass) {
+  Result<std::string> id = admin.AddPrincipal(name, a, r, Pass(pass));
+  INFO(id.status().ToString());
+  REQUIRE(id.ok());
+}
+
+Session OpenOrFail(const StoreOptions& options, const std::string& name,
+                   const std::string& pass) {
+  Result<Session> s = Store::Open(options, name, Pass(pass));
+  INFO(s.status().ToString());
+  REQUIRE(s.ok());
+  return std::move(s).value();
+}
+
+}  // namespace sspf::testing
