@@ -227,13 +227,16 @@ Result<std::vector<ReviewFlag>> Session::Review() {
     flags.push_back(std::move(f));
   };
   // Only the events a rule looks at; one pass in seq order.
-  const std::string sql =
-      std::string("SELECT ") + internal::kEventColumns +
-      " FROM events WHERE allowed = 0 OR action IN (" +
-      std::to_string(static_cast<int>(Action::kEntryRead)) + "," +
-      std::to_string(static_cast<int>(Action::kGrantEmergency)) + "," +
-      std::to_string(static_cast<int>(Action::kConsentWithdraw)) +
-      ") OR basis LIKE 'provision:%' OR basis LIKE 'grant:%' ORDER BY seq";
+  std::string actions;
+  for (Action a : {Action::kEntryRead, Action::kGrantEmergency, Action::kConsentWithdraw,
+                   Action::kPrincipalAdd, Action::kPrincipalDisable, Action::kRecoveryReset,
+                   Action::kActorKeyDeliver, Action::kKeyRotate, Action::kStoreRekey}) {
+    if (!actions.empty()) actions += ",";
+    actions += std::to_string(static_cast<int>(a));
+  }
+  const std::string sql = std::string("SELECT ") + internal::kEventColumns +
+                          " FROM events WHERE allowed = 0 OR action IN (" + actions +
+                          ") OR basis LIKE 'provision:%' OR basis LIKE 'grant:%' ORDER BY seq";
   SSPF_ASSIGN_OR_RETURN(Stmt * st, db->Prepare(sql.c_str()));
   Status s;
   for (;;) {
@@ -261,6 +264,24 @@ Result<std::vector<ReviewFlag>> Session::Review() {
     if (e.action == Action::kConsentWithdraw && !e.case_id.empty()) {
       withdrawn[e.case_id] = {e.time, e.seq};
     }
+    // Who holds keys, and which keys: every change is worth a look (a
+    // rogue admin adding a member is visible only here).
+    switch (e.action) {
+      case Action::kPrincipalAdd:
+      case Action::kPrincipalDisable:
+      case Action::kRecoveryReset:
+        flag(e, "membership-change", std::string(ActionName(e.action)) + ": " + e.detail);
+        break;
+      case Action::kActorKeyDeliver:
+        flag(e, "key-delivery", "a key sealed to a new holder: " + e.target);
+        break;
+      case Action::kKeyRotate:
+      case Action::kStoreRekey:
+        flag(e, "key-change", std::string(ActionName(e.action)) + ": " + e.reason);
+        break;
+      default:
+        break;
+    }
     if (e.action != Action::kEntryRead) continue;
     if (OutsideOfficeHours(e.time)) {
       flag(e, "outside-office-hours", "entry read at " + FormatRfc3339(e.time) +
@@ -283,6 +304,26 @@ Result<std::vector<ReviewFlag>> Session::Review() {
   }
   st->Reset();
   SSPF_RETURN_IF_ERROR(s);
+  // Time going backwards: the library never writes it (event times are
+  // monotonic), so any such pair was let through by an older build or
+  // written by hand; verify reports it too.
+  SSPF_ASSIGN_OR_RETURN(
+      Stmt * back,
+      db->Prepare("SELECT a.seq, a.time, b.time, a.principal_id, a.target FROM events a "
+                  "JOIN events b ON b.seq = a.seq - 1 WHERE a.time < b.time ORDER BY a.seq"));
+  SSPF_RETURN_IF_ERROR(internal::ForEachRow(back, [&]() -> Status {
+    ReviewFlag f;
+    f.kind = "time-backwards";
+    f.seq = static_cast<uint64_t>(back->Int(0));
+    f.principal_id = back->Text(3);
+    f.target = back->Text(4);
+    f.detail = "event time " + FormatRfc3339(back->Int(1)) + " is earlier than the previous "
+               "event's " + FormatRfc3339(back->Int(2));
+    flags.push_back(std::move(f));
+    return Status::Ok();
+  }));
+  std::stable_sort(flags.begin(), flags.end(),
+                   [](const ReviewFlag& a, const ReviewFlag& b) { return a.seq < b.seq; });
   return flags;
 }
 
