@@ -606,6 +606,7 @@ int main(void) {
   TestEnumRanges(dir);
   TestTrustAnchor(dir);
   TestActorKeys(dir);
+  TestWitness(dir);
   RemoveTree(dir);
   printf("c_api_test: %d checks, %d failed\n", g_checks, g_failures);
   return g_failures == 0 ? 0 : 1;

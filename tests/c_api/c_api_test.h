@@ -81,5 +81,7 @@ void TestTrustAnchor(const char* dir);
 sspf_options_t* NewStore(const char* dir, const char* name);
 /* c_api_keys_test.c: sspf_session_rotate_actor_key, _rewrap_entry_keys. */
 void TestActorKeys(const char* dir);
+/* c_api_witness_test.c: sspf_witness_init, _cosign, verify_witnessed. */
+void TestWitness(const char* dir);
 
 #endif /* SSPF_TESTS_C_API_C_API_TEST_H_ */
