@@ -1,18 +1,36 @@
 #!/usr/bin/env bash
 # Interop: cosignatures made by `sspf-tool audit witness cosign` verify with
-# tools/verify_cosignature.py, an independent implementation of C2SP
-# tlog-cosignature (cosignature/v1) on python3-cryptography; altered notes
-# and other keys fail it.  Exit 77 (skipped) only when the `cryptography`
-# package is missing.
+# two independent implementations of C2SP tlog-cosignature (cosignature/v1):
+# tools/verify_cosignature.py on python3-cryptography, and
+# tests/cli/cosig_check (Go's golang.org/x/mod/sumdb/note.Open with a
+# cosignature/v1 verifier on crypto/ed25519, built offline like
+# tlog_check); altered notes and other keys fail both.  A cosignature made
+# by Python is accepted by audit verify.  Each half runs when its tool is
+# there; exit 77 (skipped) only when neither is.
 TOOL=$1
 . "$(dirname "$0")/lib.sh"
 SRC=${SSPF_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 PY=${PYTHON:-python3}
 V="$SRC/tools/verify_cosignature.py"
 
+have_py=1 have_go=1
 if ! "$PY" -c "import cryptography.hazmat.primitives.asymmetric.ed25519" 2>/dev/null; then
-  echo "SKIP: the python package cryptography is missing (Debian: python3-cryptography)"
-  exit 77
+  echo "SKIP (python half): the python package cryptography is missing (python3-cryptography)"
+  have_py=0
+fi
+if ! command -v go >/dev/null 2>&1; then
+  echo "SKIP (Go half): go is not installed (Debian: golang-go golang-golang-x-mod-dev)"
+  have_go=0
+fi
+if [ $have_py = 0 ] && [ $have_go = 0 ]; then exit 77; fi
+if [ $have_go = 1 ]; then
+  gopath=${SSPF_GOPATH:-/usr/share/gocode}
+  if ! GOCACHE="$work/gocache" GOPATH="$gopath" GO111MODULE=off GOPROXY=off GOFLAGS= \
+       go build -o "$work/cosig_check" "$SRC/tests/cli/cosig_check/main.go" 2>"$work/go.err"; then
+    echo "FAIL: cannot build tests/cli/cosig_check with golang.org/x/mod from $gopath" >&2
+    cat "$work/go.err" >&2
+    exit 1
+  fi
 fi
 
 admin_pw=$(pass_file admin "admin passphrase one")
@@ -39,15 +57,21 @@ ts=$(json "j['timestamp']")
 "$PY" -c "import json,sys; sys.stdout.write(json.load(sys.stdin)['note'])" <<<"$out" \
   > "$work/b.cosigned"
 
-expect 0 "$PY" "$V" "$work/a.cosigned" "$wkey"
-expect 0 "$PY" "$V" "$work/b.cosigned" "$wkey"
-check "independent verifier: ok and the timestamp of the document" \
-  test "$(date -u -d "@$(cut -d' ' -f3 <<<"$out")" +%Y-%m-%dT%H:%M:%SZ)" = "$ts"
-expect 1 "$PY" "$V" "$work/b.note" "$wkey"
-expect 1 "$PY" "$V" "$work/b.cosigned" "$xkey"
 sed '2s/.*/999/' "$work/b.cosigned" > "$work/edited"
-expect 1 "$PY" "$V" "$work/edited" "$wkey"
-expect 2 "$PY" "$V" "$work/b.cosigned" "$logkey"
+# verifier TOOL...: the same checks with each independent verifier.
+verifier() {
+  expect 0 "$@" "$work/a.cosigned" "$wkey"
+  expect 0 "$@" "$work/b.cosigned" "$wkey"
+  check "$1: ok and the timestamp of the document" \
+    test "$(date -u -d "@$(cut -d' ' -f3 <<<"$out")" +%Y-%m-%dT%H:%M:%SZ)" = "$ts"
+  expect 1 "$@" "$work/b.note" "$wkey"
+  expect 1 "$@" "$work/b.cosigned" "$xkey"
+  expect 1 "$@" "$work/edited" "$wkey"
+  expect 2 "$@" "$work/b.cosigned" "$logkey"
+}
+if [ $have_go = 1 ]; then verifier "$work/cosig_check"; fi
+if [ $have_py = 0 ]; then finish; exit; fi
+verifier "$PY" "$V"
 # And the other way round: a cosignature line made by the independent code
 # (python Ed25519 over the C2SP message) is accepted by audit verify.
 "$PY" - "$work/b.note" > "$work/py.cosigned" 2>"$work/py.vkey" <<'PYEOF'
