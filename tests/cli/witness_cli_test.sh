@@ -37,6 +37,7 @@ ln -s "$W/elsewhere" "$W/link"
 expect 1 "$TOOL" audit witness init --out "$W/link" --name x
 check "init: never follows a link" test ! -e "$W/elsewhere"
 expect 2 "$TOOL" audit witness init --out "$W/k2" --name "bad name"
+expect 4 "$TOOL" audit witness cosign --key "$W/key" --state "$W/state" "$work/none.note"
 expect 0 "$TOOL" audit witness init --out "$W/other" --name other.example/w --json
 check "init --json" test "$(json "j['schema_version'], j['name'], j['public_key_file']")" = \
   "1 other.example/w $W/other.pub"

@@ -14,7 +14,7 @@ namespace {
 // A checkpoint or proof file (small text).
 Result<std::string> ReadInputFile(const std::string& path, const char* what) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return InvalidArgument(std::string("cannot read the ") + what + " " + path);
+  if (!in) return NotFound(std::string("cannot read the ") + what + " " + path);
   std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (s.size() > (1 << 20)) return InvalidArgument(path + " is too large");
   return s;
@@ -71,11 +71,11 @@ int WitnessCosignCmd(Context& ctx) {
   req.state_dir = state;
   if (!log_key.empty()) req.log_key = log_key;
   Result<std::string> note = ReadInputFile(checkpoint, "checkpoint");
-  if (!note.ok()) return UsageError(ctx, note.status().message());
+  if (!note.ok()) return Fail(ctx, note.status());
   req.checkpoint = std::move(*note);
   if (!proof.empty()) {
     Result<std::string> p = ReadInputFile(proof, "proof");
-    if (!p.ok()) return UsageError(ctx, p.status().message());
+    if (!p.ok()) return Fail(ctx, p.status());
     req.proof_json = std::move(*p);
   }
   return Show(ctx, WitnessCosign(req), WitnessCosignatureJson,

@@ -287,6 +287,15 @@ TEST_CASE("cosignature/v1 lines follow C2SP tlog-cosignature byte for byte", "[n
                                     reinterpret_cast<const uint8_t*>(message.data()),
                                     message.size(), pk.data()) == 0);
 
+  // Byte for byte the line of an independent implementation (python3-
+  // cryptography, from the C2SP text; also the fuzz_witness corpus): Ed25519
+  // is deterministic.  Key: the Go test key PeterNeumann.
+  auto peter_line = AddCosignature(*logged, "PeterNeumann", sk, t);
+  REQUIRE(peter_line.ok());
+  CHECK(peter_line->substr(logged->size()) ==
+        "\xE2\x80\x94 PeterNeumann GLl4CwAAAABkGFDLJeR//pqzhnEKVvEm2wWbh2RJ6oru5+cUUfm5X9NnlaGr"
+        "8aSH9QE5RVZD4QGlxl2F5UpVIIi94p178KLfqPPsAA==\n");
+
   auto checked = VerifyCosignature(*cosigned, *parsed);
   REQUIRE(checked.ok());
   CHECK(*checked == t);

@@ -1,0 +1,59 @@
+// Copyright (c) libsspf authors.
+//
+// Fuzzes what a witness and `audit verify --witness-key` parse from other
+// parties: the consistency proof document (ConsistencyProofFromJson),
+// cosigner vkeys (ParseCosignerKey) and cosignature/v1 lines
+// (VerifyCosignature with a fixed key), on arbitrary bytes.  None may
+// crash; accepted values must round-trip.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+#include "log/note.h"
+#include "sspf/json.h"
+
+namespace {
+
+using sspf::internal::VerifierKey;
+
+// The golang.org/x/mod/sumdb/note test key as a cosigner key.
+const VerifierKey& Cosigner() {
+  static const VerifierKey* key = [] {
+    auto plain = sspf::internal::ParseVerifierKey(
+        "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW");
+    if (!plain.ok()) abort();
+    auto k = sspf::internal::MakeCosignerKey("PeterNeumann", plain->public_key);
+    if (!k.ok()) abort();
+    return new VerifierKey(*k);
+  }();
+  return *key;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string_view in(reinterpret_cast<const char*>(data), size);
+
+  auto proof = sspf::ConsistencyProofFromJson(in);
+  if (proof.ok()) {
+    // What parses encodes to a document that parses to the same proof.
+    auto again = sspf::ConsistencyProofFromJson(sspf::ConsistencyProofJson(*proof));
+    if (!again.ok() || again->old_size != proof->old_size ||
+        again->new_size != proof->new_size || again->old_root != proof->old_root ||
+        again->new_root != proof->new_root || again->proof != proof->proof) {
+      abort();
+    }
+  }
+
+  auto vkey = sspf::internal::ParseCosignerKey(in);
+  if (vkey.ok()) {
+    auto text = sspf::internal::FormatCosignerKey(vkey->name, vkey->public_key);
+    if (!text.ok() || *text != in) abort();
+  }
+
+  auto t = sspf::internal::VerifyCosignature(in, Cosigner());
+  if (t.ok() && *t > (uint64_t{1} << 63) - 1) abort();
+  return 0;
+}
