@@ -18,17 +18,14 @@ namespace {
 
 using sspf::internal::VerifierKey;
 
-// The golang.org/x/mod/sumdb/note test key as a cosigner key.
+// The golang.org/x/mod/sumdb/note test key PeterNeumann as a cosigner key
+// (type 0x04), so the corpus note signed by it reaches the signature check.
 const VerifierKey& Cosigner() {
-  static const VerifierKey* key = [] {
-    auto plain = sspf::internal::ParseVerifierKey(
-        "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW");
-    if (!plain.ok()) abort();
-    auto k = sspf::internal::MakeCosignerKey("PeterNeumann", plain->public_key);
-    if (!k.ok()) abort();
-    return new VerifierKey(*k);
-  }();
-  return *key;
+  static const VerifierKey key =
+      sspf::internal::ParseCosignerKey(
+          "PeterNeumann+18b9780b+BBpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW")
+          .value();
+  return key;
 }
 
 }  // namespace
