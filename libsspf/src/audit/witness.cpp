@@ -10,18 +10,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "audit/witness_internal.h"
 #include "crypto/crypto.h"
 #include "log/merkle.h"
 #include "log/note.h"
 #include "sspf/json.h"
 #include "util/encoding.h"
 #include "util/file.h"
-#include "audit/witness_internal.h"
 
 namespace sspf {
 namespace {
