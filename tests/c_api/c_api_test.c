@@ -607,6 +607,7 @@ int main(void) {
   TestTrustAnchor(dir);
   TestActorKeys(dir);
   TestReasons(dir);
+  TestWitness(dir);
   RemoveTree(dir);
   printf("c_api_test: %d checks, %d failed\n", g_checks, g_failures);
   return g_failures == 0 ? 0 : 1;

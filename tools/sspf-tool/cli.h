@@ -226,6 +226,7 @@ void RegisterStoreCommands();   // init, whoami, user ...   (cmd_store.cpp)
 void RegisterSubjectCaseCommands();   // subject, case        (cmd_subject_case.cpp)
 void RegisterConsentEntryCommands();  // consent, entry, grant (cmd_consent_entry.cpp)
 void RegisterAuditCommands();   // audit ...                (cmd_audit.cpp)
+void RegisterWitnessCommands(); // audit witness ...        (cmd_witness.cpp)
 
 }  // namespace sspf::cli
 

@@ -191,12 +191,15 @@ int TrustAnchorCmd(Context& ctx) {
 int Verify(Context& ctx) {
   po::options_description desc("Options");
   std::string checkpoint;
-  desc.add_options()("checkpoint", po::value<std::string>(&checkpoint),
-                     "a checkpoint kept outside the store; the log must extend it");
   int exit = 0;
   VerifyOptions options;
+  desc.add_options()("checkpoint", po::value<std::string>(&checkpoint),
+                     "a checkpoint kept outside the store; the log must extend it")
+      ("witness-key", po::value<std::vector<std::string>>(&options.witness_keys),
+       "a witness's verifier key (repeatable): the kept checkpoint must carry a valid "
+       "cosignature by it");
   std::optional<Session> s =
-      ParseAndOpen(ctx, "audit verify [--checkpoint FILE]\n\n"
+      ParseAndOpen(ctx, "audit verify [--checkpoint FILE [--witness-key VKEY]...]\n\n"
                    "Recomputes the whole access log (every event, the Merkle tree, every\n"
                    "stored checkpoint, the replayed state) and, with --checkpoint, checks\n"
                    "that the log extends a checkpoint you kept.  Exit 0: intact; exit 6 with\n"
@@ -217,6 +220,7 @@ int Verify(Context& ctx) {
           *ctx.out << ", extends the kept checkpoint signed by principal "
                    << v.kept_checkpoint_signer;
         }
+        for (const std::string& w : v.witnesses) *ctx.out << ", cosigned by witness " << w;
         *ctx.out << "\n";
       });
 }

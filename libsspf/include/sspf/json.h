@@ -41,6 +41,7 @@
 #include "sspf/export.h"
 #include "sspf/records.h"
 #include "sspf/status.h"
+#include "sspf/witness.h"
 
 namespace sspf {
 
@@ -76,6 +77,18 @@ SSPF_EXPORT std::string InclusionProofJson(const InclusionProof& proof);
 // {"schema_version","old_size","new_size","old_root","new_root",
 //  "proof":[hash...]} (audit consistency); hashes base64.
 SSPF_EXPORT std::string ConsistencyProofJson(const ConsistencyProof& proof);
+// Parses a ConsistencyProofJson document back (what a witness is given):
+// schema_version 1, the five members with sizes as non-negative integers
+// and hashes as canonical base64 of 32 bytes; other members are ignored.
+// kInvalidArgument naming the first member that is wrong.
+SSPF_EXPORT Result<ConsistencyProof> ConsistencyProofFromJson(std::string_view document);
+// {"schema_version","name","verifier_key","key_file","public_key_file"}
+// (audit witness init).
+SSPF_EXPORT std::string WitnessKeyJson(const WitnessKey& key);
+// {"schema_version","witness","origin","tree_size","previous_size",
+//  "first_use","timestamp","note"} (audit witness cosign); timestamp as an
+// RFC 3339 string, note the cosigned checkpoint.
+SSPF_EXPORT std::string WitnessCosignatureJson(const WitnessCosignature& c);
 // {"schema_version","kind","seq","principal_id","target","detail"}; detail
 // null when empty.
 SSPF_EXPORT std::string ReviewFlagJson(const ReviewFlag& flag);

@@ -234,6 +234,11 @@ struct VerifyOptions {
   // A checkpoint note kept outside the store.  The store's log must extend
   // it unchanged; a smaller or inconsistent log is a rollback.
   std::optional<std::string> kept_checkpoint;
+  // Witness verifier keys (sspf/witness.h, audit witness init): each must
+  // have a valid cosignature/v1 line on kept_checkpoint, which is then
+  // required.  kIntegrityViolation naming the first witness whose
+  // cosignature is missing or invalid.
+  std::vector<std::string> witness_keys;
   // Called now and then with (events verified, total).
   std::function<void(uint64_t, uint64_t)> progress;
 };
@@ -246,6 +251,9 @@ struct VerifyReport {
   // The principal id whose certified key signed the kept checkpoint (or
   // "authority"); empty when none was given.
   std::string kept_checkpoint_signer;
+  // The names of the witnesses whose cosignatures on the kept checkpoint
+  // verified (VerifyOptions::witness_keys), in the order given.
+  std::vector<std::string> witnesses;
 };
 
 struct InclusionProof {

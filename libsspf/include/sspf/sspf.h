@@ -498,6 +498,40 @@ SSPF_EXPORT sspf_status sspf_session_consistency(sspf_session_t* session,
                                                  char** out_json,
                                                  sspf_error_t** out_error);
 
+/* Verify (as sspf_session_verify) with the kept checkpoint required and,
+ * for each of the witness_key_count verifier keys in witness_keys (from
+ * sspf_witness_init), a valid C2SP cosignature/v1 by that witness on it.
+ * INTEGRITY_VIOLATION naming the first witness whose cosignature is
+ * missing or invalid; INVALID_ARGUMENT for a malformed key.  The report
+ * document lists the witnesses checked ("witnesses"). */
+SSPF_EXPORT sspf_status sspf_session_verify_witnessed(sspf_session_t* session,
+                                                      const char* kept_checkpoint,
+                                                      const char* const* witness_keys,
+                                                      size_t witness_key_count,
+                                                      char** out_report_json,
+                                                      sspf_error_t** out_error);
+
+/* ---- Witness (no store, no session: run by another party) --------------------------------- */
+
+/* Makes a witness Ed25519 key named `name` in key_file (created, never
+ * overwritten, mode 0600) and its verifier key in "<key_file>.pub" (0644).
+ * *out_json (may be NULL): the witness key document (name, verifier_key,
+ * key_file, public_key_file).  ALREADY_EXISTS if a file exists. */
+SSPF_EXPORT sspf_status sspf_witness_init(const char* key_file, const char* name,
+                                          char** out_json, sspf_error_t** out_error);
+/* Cosigns checkpoint (a signed note) if it is signed by the log pinned in
+ * state_dir and consistent with the last one cosigned; records it there.
+ * proof_json: the consistency proof document from the last cosigned
+ * checkpoint (sspf_session_consistency), NULL when not needed; log_key: the
+ * log's verifier key, required on first use (NULL afterwards, or the pinned
+ * one).  *out_json: the cosignature document, whose "note" is the checkpoint
+ * with the cosignature line.  INTEGRITY_VIOLATION for a rollback, a fork, a
+ * failing proof or another log; the state is then unchanged. */
+SSPF_EXPORT sspf_status sspf_witness_cosign(const char* key_file, const char* state_dir,
+                                            const char* checkpoint, const char* proof_json,
+                                            const char* log_key, char** out_json,
+                                            sspf_error_t** out_error);
+
 /* A filter for log queries (sspf::AuditFilter).  A new filter matches every
  * event; each setter narrows it (calling a setter again replaces the value;
  * a NULL string clears it). */

@@ -9,6 +9,7 @@
 
 #include "audit/audit_internal.h"
 #include "context/sealed_reasons.h"
+#include "audit/witness_internal.h"
 #include "context/trust.h"
 #include "log/checkpoint.h"
 #include "log/note.h"
@@ -133,6 +134,8 @@ Result<VerifyReport> Session::Verify(const VerifyOptions& options) {
     if (!signer.ok()) return IntegrityViolation("kept checkpoint: " + signer.status().message());
     kept_signer = *signer;
   }
+  SSPF_ASSIGN_OR_RETURN(std::vector<std::string> witnesses,
+                        internal::audit::CheckKeptCosignatures(options));
 
   // Sizes of the stored checkpoints; their roots are taken from the
   // streaming pass as it passes each size.
@@ -291,6 +294,7 @@ Result<VerifyReport> Session::Verify(const VerifyOptions& options) {
   // (3) Every stored checkpoint: signature, origin, and the root of the log
   // at its size.
   VerifyReport report;
+  report.witnesses = std::move(witnesses);
   report.kept_checkpoint_signer = kept_signer;
   {
     SSPF_ASSIGN_OR_RETURN(

@@ -252,7 +252,9 @@ std::string VerifyReportJson(const VerifyReport& report, bool kept_checkpoint_gi
                                        : Value(nullptr)},
                 {"kept_checkpoint_signer", kept_checkpoint_given
                                                ? Value(report.kept_checkpoint_signer)
-                                               : Value(nullptr)}});
+                                               : Value(nullptr)},
+                {"witnesses", enc::ArrayOf(report.witnesses,
+                                           [](const std::string& w) { return Value(w); })}});
 }
 
 std::string InclusionProofJson(const InclusionProof& proof) {
@@ -269,6 +271,70 @@ std::string ConsistencyProofJson(const ConsistencyProof& proof) {
                 {"old_root", enc::Base64Value(proof.old_root)},
                 {"new_root", enc::Base64Value(proof.new_root)},
                 {"proof", enc::ArrayOf(proof.proof, enc::Base64Value)}});
+}
+
+Result<ConsistencyProof> ConsistencyProofFromJson(std::string_view document) {
+  const Value doc = Value::parse(document.begin(), document.end(), nullptr,
+                                 /*allow_exceptions=*/false);
+  if (!doc.is_object()) return InvalidArgument("consistency proof: not a JSON object");
+  auto member = [&](const char* key) -> const Value* {
+    auto it = doc.find(key);
+    return it == doc.end() ? nullptr : &*it;
+  };
+  const Value* version = member("schema_version");
+  if (version == nullptr || !version->is_number_unsigned() ||
+      version->get<uint64_t>() != static_cast<uint64_t>(kJsonSchemaVersion)) {
+    return InvalidArgument("consistency proof: schema_version must be 1");
+  }
+  auto size = [&](const char* key, uint64_t* out) -> Status {
+    const Value* v = member(key);
+    if (v == nullptr || !v->is_number_unsigned()) {
+      return InvalidArgument(std::string("consistency proof: ") + key +
+                             " must be a non-negative integer");
+    }
+    *out = v->get<uint64_t>();
+    return Status::Ok();
+  };
+  auto hash = [](const Value& v, const std::string& what) -> Result<std::vector<uint8_t>> {
+    if (v.is_string()) {
+      Result<internal::Bytes> b = internal::Base64Decode(v.get_ref<const std::string&>());
+      if (b.ok() && b->size() == 32) return std::vector<uint8_t>(b->begin(), b->end());
+    }
+    return InvalidArgument("consistency proof: " + what + " must be base64 of 32 bytes");
+  };
+  ConsistencyProof p;
+  SSPF_RETURN_IF_ERROR(size("old_size", &p.old_size));
+  SSPF_RETURN_IF_ERROR(size("new_size", &p.new_size));
+  const Value* old_root = member("old_root");
+  SSPF_ASSIGN_OR_RETURN(p.old_root, hash(old_root ? *old_root : Value(), "old_root"));
+  const Value* new_root = member("new_root");
+  SSPF_ASSIGN_OR_RETURN(p.new_root, hash(new_root ? *new_root : Value(), "new_root"));
+  const Value* proof = member("proof");
+  if (proof == nullptr || !proof->is_array() || proof->size() > 128) {
+    return InvalidArgument("consistency proof: proof must be an array of at most 128 hashes");
+  }
+  for (const Value& h : *proof) {
+    SSPF_ASSIGN_OR_RETURN(std::vector<uint8_t> b, hash(h, "proof"));
+    p.proof.push_back(std::move(b));
+  }
+  return p;
+}
+
+std::string WitnessKeyJson(const WitnessKey& key) {
+  return Small({{"name", key.name},
+                {"verifier_key", key.verifier_key},
+                {"key_file", key.key_file},
+                {"public_key_file", key.public_key_file}});
+}
+
+std::string WitnessCosignatureJson(const WitnessCosignature& c) {
+  return Small({{"witness", c.witness},
+                {"origin", c.origin},
+                {"tree_size", c.tree_size},
+                {"previous_size", c.previous_size},
+                {"first_use", c.first_use},
+                {"timestamp", enc::TimeOrNull(c.timestamp)},
+                {"note", c.note}});
 }
 
 std::string ReviewFlagJson(const ReviewFlag& flag) {

@@ -154,12 +154,12 @@ bool IsValidKeyName(std::string_view name) {
          }) == Utf8Check::kOk;
 }
 
-uint32_t NoteKeyId(std::string_view key_name, const Ed25519PublicKey& key) {
+uint32_t NoteKeyIdFor(std::string_view key_name, uint8_t alg, const Ed25519PublicKey& key) {
   crypto_hash_sha256_state st;
   crypto_hash_sha256_init(&st);
   crypto_hash_sha256_update(
       &st, reinterpret_cast<const uint8_t*>(key_name.data()), key_name.size());
-  const uint8_t sep[2] = {'\n', kNoteAlgEd25519};
+  const uint8_t sep[2] = {'\n', alg};
   crypto_hash_sha256_update(&st, sep, sizeof(sep));
   crypto_hash_sha256_update(&st, key.data(), key.size());
   uint8_t digest[crypto_hash_sha256_BYTES];
@@ -168,20 +168,27 @@ uint32_t NoteKeyId(std::string_view key_name, const Ed25519PublicKey& key) {
          (uint32_t{digest[2]} << 8) | uint32_t{digest[3]};
 }
 
-Result<std::string> SignNote(std::string_view body, std::string_view key_name,
-                             const SecretBytes& secret_key) {
-  SSPF_RETURN_IF_ERROR(EnsureSodium());
-  if (!IsValidKeyName(key_name)) {
-    return InvalidArgument("invalid signed-note key name");
-  }
-  SSPF_RETURN_IF_ERROR(CheckNoteText(body));
+uint32_t NoteKeyId(std::string_view key_name, const Ed25519PublicKey& key) {
+  return NoteKeyIdFor(key_name, kNoteAlgEd25519, key);
+}
+
+namespace {
+
+void PutBe32(uint32_t v, uint8_t* out) {
+  out[0] = static_cast<uint8_t>(v >> 24);
+  out[1] = static_cast<uint8_t>(v >> 16);
+  out[2] = static_cast<uint8_t>(v >> 8);
+  out[3] = static_cast<uint8_t>(v);
+}
+
+// Checks a 64-byte libsodium Ed25519 secret key (its public half must match
+// its seed: otherwise we would emit signatures no verifier accepts) and
+// returns the public key.
+Result<Ed25519PublicKey> CheckSecretKey(const SecretBytes& secret_key) {
   if (secret_key.size() != kEd25519SecretKeySize) {
     return InvalidArgument("Ed25519 secret key must be 64 bytes");
   }
   const uint8_t* sk = secret_key.data(InsecureSecretAccess::Get());
-
-  // libsodium signs with the public half stored in sk; if it disagreed with
-  // the seed we would emit signatures that no verifier accepts.
   SSPF_ASSIGN_OR_RETURN(SecretBytes derived,
                         SecretBytes::Allocate(kEd25519SecretKeySize));
   Ed25519PublicKey pk;
@@ -192,52 +199,68 @@ Result<std::string> SignNote(std::string_view body, std::string_view key_name,
   if (sodium_memcmp(pk.data(), sk + 32, pk.size()) != 0) {
     return InvalidArgument("Ed25519 secret key is inconsistent");
   }
+  return pk;
+}
+
+std::string SignatureLine(std::string_view key_name, const uint8_t* blob, size_t size) {
+  std::string line(kSigPrefix);
+  line += key_name;
+  line += ' ';
+  line += Base64Encode(blob, size);
+  line += '\n';
+  return line;
+}
+
+}  // namespace
+
+Result<std::string> SignNote(std::string_view body, std::string_view key_name,
+                             const SecretBytes& secret_key) {
+  SSPF_RETURN_IF_ERROR(EnsureSodium());
+  if (!IsValidKeyName(key_name)) {
+    return InvalidArgument("invalid signed-note key name");
+  }
+  SSPF_RETURN_IF_ERROR(CheckNoteText(body));
+  SSPF_ASSIGN_OR_RETURN(Ed25519PublicKey pk, CheckSecretKey(secret_key));
 
   uint8_t blob[4 + kEd25519SignatureSize];
-  const uint32_t id = NoteKeyId(key_name, pk);
-  blob[0] = static_cast<uint8_t>(id >> 24);
-  blob[1] = static_cast<uint8_t>(id >> 16);
-  blob[2] = static_cast<uint8_t>(id >> 8);
-  blob[3] = static_cast<uint8_t>(id);
+  PutBe32(NoteKeyId(key_name, pk), blob);
   if (crypto_sign_ed25519_detached(
           blob + 4, nullptr, reinterpret_cast<const uint8_t*>(body.data()),
-          body.size(), sk) != 0) {
+          body.size(), secret_key.data(InsecureSecretAccess::Get())) != 0) {
     return Internal("Ed25519 signing failed");
   }
 
   std::string note(body);
   note += '\n';
-  note += kSigPrefix;
-  note += key_name;
-  note += ' ';
-  note += Base64Encode(blob, sizeof(blob));
-  note += '\n';
+  note += SignatureLine(key_name, blob, sizeof(blob));
   return note;
 }
 
-Result<VerifierKey> MakeVerifierKey(std::string_view name,
-                                    const Ed25519PublicKey& public_key) {
+namespace {
+
+Result<VerifierKey> MakeKey(std::string_view name, uint8_t alg,
+                            const Ed25519PublicKey& public_key) {
   if (!IsValidKeyName(name)) {
     return InvalidArgument("invalid signed-note key name");
   }
   VerifierKey key;
   key.name = std::string(name);
-  key.key_id = NoteKeyId(name, public_key);
+  key.key_id = NoteKeyIdFor(name, alg, public_key);
   key.public_key = public_key;
   return key;
 }
 
-Result<std::string> FormatVerifierKey(std::string_view name,
-                                      const Ed25519PublicKey& public_key) {
-  SSPF_ASSIGN_OR_RETURN(VerifierKey key, MakeVerifierKey(name, public_key));
+Result<std::string> FormatKey(std::string_view name, uint8_t alg,
+                              const Ed25519PublicKey& public_key) {
+  SSPF_ASSIGN_OR_RETURN(VerifierKey key, MakeKey(name, alg, public_key));
   uint8_t typed[1 + kEd25519PublicKeySize];
-  typed[0] = kNoteAlgEd25519;
+  typed[0] = alg;
   std::memcpy(typed + 1, public_key.data(), public_key.size());
   return KeyLabel(key.name, key.key_id) + "+" +
          Base64Encode(typed, sizeof(typed));
 }
 
-Result<VerifierKey> ParseVerifierKey(std::string_view vkey) {
+Result<VerifierKey> ParseKey(std::string_view vkey, uint8_t alg) {
   // The base64 part may itself contain '+', so split at the first two only.
   const size_t p1 = vkey.find('+');
   if (p1 == std::string_view::npos) {
@@ -265,18 +288,47 @@ Result<VerifierKey> ParseVerifierKey(std::string_view vkey) {
   for (uint8_t b : *id_bytes) id = (id << 8) | b;
   std::vector<uint8_t> typed;
   if (!Base64Decode(b64, &typed) || typed.size() != 1 + kEd25519PublicKeySize ||
-      typed[0] != kNoteAlgEd25519) {
-    return InvalidArgument(
-        "verifier key: expected base64 of 0x01 and a 32-byte Ed25519 key");
+      typed[0] != alg) {
+    return InvalidArgument("verifier key: expected base64 of 0x0" + std::to_string(alg) +
+                           " and a 32-byte Ed25519 key");
   }
   VerifierKey key;
   key.name = std::string(name);
   key.key_id = id;
   std::memcpy(key.public_key.data(), typed.data() + 1, kEd25519PublicKeySize);
-  if (NoteKeyId(name, key.public_key) != id) {
+  if (NoteKeyIdFor(name, alg, key.public_key) != id) {
     return InvalidArgument("verifier key: key id does not match name and key");
   }
   return key;
+}
+
+}  // namespace
+
+Result<VerifierKey> MakeVerifierKey(std::string_view name,
+                                    const Ed25519PublicKey& public_key) {
+  return MakeKey(name, kNoteAlgEd25519, public_key);
+}
+
+Result<std::string> FormatVerifierKey(std::string_view name,
+                                      const Ed25519PublicKey& public_key) {
+  return FormatKey(name, kNoteAlgEd25519, public_key);
+}
+
+Result<VerifierKey> ParseVerifierKey(std::string_view vkey) {
+  return ParseKey(vkey, kNoteAlgEd25519);
+}
+
+Result<VerifierKey> MakeCosignerKey(std::string_view name, const Ed25519PublicKey& public_key) {
+  return MakeKey(name, kNoteAlgCosignatureV1, public_key);
+}
+
+Result<std::string> FormatCosignerKey(std::string_view name,
+                                      const Ed25519PublicKey& public_key) {
+  return FormatKey(name, kNoteAlgCosignatureV1, public_key);
+}
+
+Result<VerifierKey> ParseCosignerKey(std::string_view vkey) {
+  return ParseKey(vkey, kNoteAlgCosignatureV1);
 }
 
 namespace {
@@ -372,6 +424,80 @@ Result<std::string> OpenNote(std::string_view note, const VerifierKey& key) {
                               KeyLabel(key.name, key.key_id));
   }
   return std::string(text);
+}
+
+namespace {
+
+// "cosignature/v1\ntime <t>\n" || body: the message a cosignature/v1 signs.
+std::string CosignedMessage(std::string_view body, uint64_t timestamp) {
+  return "cosignature/v1\ntime " + std::to_string(timestamp) + "\n" + std::string(body);
+}
+
+constexpr uint64_t kMaxCosignatureTime = (uint64_t{1} << 63) - 1;
+
+}  // namespace
+
+Result<std::string> AddCosignature(std::string_view note, std::string_view key_name,
+                                   const SecretBytes& secret_key, uint64_t timestamp) {
+  SSPF_RETURN_IF_ERROR(EnsureSodium());
+  std::string_view text;
+  std::vector<SigLine> lines;
+  SSPF_RETURN_IF_ERROR(ParseNote(note, &text, &lines));
+  if (lines.size() >= kMaxNoteSignatures) {
+    return InvalidArgument("malformed note: too many signatures");
+  }
+  if (!IsValidKeyName(key_name)) {
+    return InvalidArgument("invalid signed-note key name");
+  }
+  if (timestamp > kMaxCosignatureTime) {
+    return InvalidArgument("cosignature timestamp above 2^63 - 1");
+  }
+  SSPF_ASSIGN_OR_RETURN(Ed25519PublicKey pk, CheckSecretKey(secret_key));
+  uint8_t blob[4 + 8 + kEd25519SignatureSize];
+  PutBe32(NoteKeyIdFor(key_name, kNoteAlgCosignatureV1, pk), blob);
+  PutBe32(static_cast<uint32_t>(timestamp >> 32), blob + 4);
+  PutBe32(static_cast<uint32_t>(timestamp), blob + 8);
+  const std::string message = CosignedMessage(text, timestamp);
+  if (crypto_sign_ed25519_detached(blob + 12, nullptr,
+                                   reinterpret_cast<const uint8_t*>(message.data()),
+                                   message.size(),
+                                   secret_key.data(InsecureSecretAccess::Get())) != 0) {
+    return Internal("Ed25519 signing failed");
+  }
+  return std::string(note) + SignatureLine(key_name, blob, sizeof(blob));
+}
+
+Result<uint64_t> VerifyCosignature(std::string_view note, const VerifierKey& cosigner) {
+  SSPF_RETURN_IF_ERROR(EnsureSodium());
+  std::string_view text;
+  std::vector<SigLine> lines;
+  SSPF_RETURN_IF_ERROR(ParseNote(note, &text, &lines));
+  bool found = false;
+  uint64_t newest = 0;
+  for (const SigLine& line : lines) {
+    if (line.name != cosigner.name || line.key_id != cosigner.key_id) continue;
+    uint64_t t = 0;
+    bool ok = line.sig.size() == 8 + kEd25519SignatureSize;
+    if (ok) {
+      for (size_t i = 0; i < 8; ++i) t = (t << 8) | line.sig[i];
+      const std::string message = CosignedMessage(text, t);
+      ok = t <= kMaxCosignatureTime &&
+           crypto_sign_ed25519_verify_detached(
+               line.sig.data() + 8, reinterpret_cast<const uint8_t*>(message.data()),
+               message.size(), cosigner.public_key.data()) == 0;
+    }
+    if (!ok) {
+      return IntegrityViolation("invalid cosignature by witness " +
+                                KeyLabel(cosigner.name, cosigner.key_id));
+    }
+    found = true;
+    if (t > newest) newest = t;
+  }
+  if (!found) {
+    return IntegrityViolation("no cosignature by witness " +
+                              KeyLabel(cosigner.name, cosigner.key_id));
+  }
+  return newest;
 }
 
 Result<Checkpoint> OpenCheckpoint(std::string_view note,

@@ -39,6 +39,9 @@ inline constexpr size_t kEd25519SecretKeySize = 64;  // libsodium: seed || pk
 inline constexpr size_t kEd25519SignatureSize = 64;
 // Signature type byte of Ed25519 in C2SP signed-note.
 inline constexpr uint8_t kNoteAlgEd25519 = 0x01;
+// Key type byte of an Ed25519 cosigner (C2SP tlog-cosignature,
+// cosignature/v1): used in its key id and its vkey.
+inline constexpr uint8_t kNoteAlgCosignatureV1 = 0x04;
 // OpenNote rejects notes with more signature lines than this (the spec
 // requires accepting at least 16).
 inline constexpr size_t kMaxNoteSignatures = 100;
@@ -79,6 +82,10 @@ bool IsValidKeyName(std::string_view name);
 // The signed-note key id of an Ed25519 key.  REQUIRES: nothing; the name is
 // hashed as given.
 uint32_t NoteKeyId(std::string_view key_name, const Ed25519PublicKey& key);
+
+// The key id with another type byte (kNoteAlgCosignatureV1 for a witness):
+// SHA-256(name || 0x0A || alg || key)[0:4], big-endian.
+uint32_t NoteKeyIdFor(std::string_view key_name, uint8_t alg, const Ed25519PublicKey& key);
 
 // Signs `body` with Ed25519 and returns the complete note: body, a blank
 // line and one signature line.  `secret_key` is a 64-byte libsodium Ed25519
@@ -122,6 +129,28 @@ Result<std::string> FormatVerifierKey(std::string_view name,
 // base64 of 33 bytes starting with 0x01, and a key id that matches the name
 // and key.  Errors: kInvalidArgument.
 Result<VerifierKey> ParseVerifierKey(std::string_view vkey);
+
+// The same for a cosigner (witness) key: type byte kNoteAlgCosignatureV1 in
+// the key id and the vkey, "<name>+<id>+base64(0x04 || public key)".
+Result<VerifierKey> MakeCosignerKey(std::string_view name, const Ed25519PublicKey& public_key);
+Result<std::string> FormatCosignerKey(std::string_view name, const Ed25519PublicKey& public_key);
+Result<VerifierKey> ParseCosignerKey(std::string_view vkey);
+
+// Appends a C2SP tlog-cosignature (cosignature/v1) line by `key_name` to a
+// signed note: the signed message is "cosignature/v1\ntime <timestamp>\n"
+// followed by the note body, and the line holds base64(key id ||
+// timestamp as 8 bytes big-endian || Ed25519 signature).  secret_key as in
+// SignNote.  Errors: kInvalidArgument for a malformed note, key name or
+// key, or a timestamp above 2^63 - 1; kInternal if libsodium fails.
+Result<std::string> AddCosignature(std::string_view note, std::string_view key_name,
+                                   const SecretBytes& secret_key, uint64_t timestamp);
+
+// Checks the cosignature/v1 lines of `cosigner` (a key from
+// ParseCosignerKey) on a signed note: every line with its name and key id
+// must be 72 bytes and verify, and there must be at least one.  Returns the
+// newest timestamp.  Errors: kInvalidArgument for a malformed note;
+// kIntegrityViolation for a missing or invalid cosignature.
+Result<uint64_t> VerifyCosignature(std::string_view note, const VerifierKey& cosigner);
 
 // Verifies a signed note against one trusted key and returns its body.
 // Signature lines whose (name, key id) differ from the key's are ignored

@@ -6,10 +6,12 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
 #include "catch.h"
+#include "util/encoding.h"
 
 namespace sspf::internal {
 namespace {
@@ -227,6 +229,95 @@ TEST_CASE("tampering is detected", "[note]") {
   VerifierKey impostor = peter;
   impostor.public_key = Key(kEnochVkey).public_key;
   CHECK(Code(OpenNote(note, impostor)) == StatusCode::kIntegrityViolation);
+}
+
+// C2SP tlog-cosignature, cosignature/v1: the key id with type 0x04, the
+// signed message "cosignature/v1\ntime <t>\n" || body, and the signature
+// bytes key id || big-endian timestamp || Ed25519 signature, checked here
+// with libsodium directly rather than through the code under test.
+TEST_CASE("cosignature/v1 lines follow C2SP tlog-cosignature byte for byte", "[note]") {
+  Ed25519PublicKey pk;
+  const SecretBytes sk = PeterSecretKey(&pk);
+  const std::string name = "witness.example.com/w1";
+  // The checkpoint of the spec's example, with some log signature line.
+  const std::string body =
+      "example.com/behind-the-sofa\n20852163\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n";
+  auto logged = SignNote(body, "example.com/behind-the-sofa", sk);
+  REQUIRE(logged.ok());
+
+  uint8_t digest[32];
+  std::string pre = name + "\n\x04";
+  pre.append(reinterpret_cast<const char*>(pk.data()), pk.size());
+  crypto_hash_sha256(digest, reinterpret_cast<const uint8_t*>(pre.data()), pre.size());
+  const uint32_t want_id = (uint32_t{digest[0]} << 24) | (uint32_t{digest[1]} << 16) |
+                           (uint32_t{digest[2]} << 8) | digest[3];
+  CHECK(NoteKeyIdFor(name, kNoteAlgCosignatureV1, pk) == want_id);
+  CHECK(NoteKeyIdFor(name, kNoteAlgCosignatureV1, pk) != NoteKeyId(name, pk));
+
+  auto vkey = FormatCosignerKey(name, pk);
+  REQUIRE(vkey.ok());
+  const std::string b64 = vkey->substr(vkey->rfind('+') + 1);
+  const std::vector<uint8_t> typed = B64(b64);
+  REQUIRE(typed.size() == 33);
+  CHECK(typed[0] == 0x04);
+  CHECK(std::equal(pk.begin(), pk.end(), typed.begin() + 1));
+  auto parsed = ParseCosignerKey(*vkey);
+  REQUIRE(parsed.ok());
+  CHECK(parsed->key_id == want_id);
+  CHECK_FALSE(ParseVerifierKey(*vkey).ok());  // not a plain note key
+  CHECK_FALSE(ParseCosignerKey(kPeterVkey).ok());
+
+  const uint64_t t = 1679315147;
+  auto cosigned = AddCosignature(*logged, name, sk, t);
+  REQUIRE(cosigned.ok());
+  REQUIRE(cosigned->substr(0, logged->size()) == *logged);
+  const std::string line = cosigned->substr(logged->size());
+  const std::string prefix = "\xE2\x80\x94 " + name + " ";
+  REQUIRE(line.substr(0, prefix.size()) == prefix);
+  REQUIRE(line.back() == '\n');
+  const std::vector<uint8_t> blob = B64(line.substr(prefix.size(), line.size() - prefix.size() - 1));
+  REQUIRE(blob.size() == 4 + 8 + 64);
+  CHECK(((uint32_t{blob[0]} << 24) | (uint32_t{blob[1]} << 16) | (uint32_t{blob[2]} << 8) |
+         blob[3]) == want_id);
+  uint64_t got_t = 0;
+  for (int i = 4; i < 12; ++i) got_t = (got_t << 8) | blob[i];
+  CHECK(got_t == t);
+  const std::string message = "cosignature/v1\ntime 1679315147\n" + body;
+  CHECK(crypto_sign_verify_detached(blob.data() + 12,
+                                    reinterpret_cast<const uint8_t*>(message.data()),
+                                    message.size(), pk.data()) == 0);
+
+  // Byte for byte the line of an independent implementation (python3-
+  // cryptography, from the C2SP text; also the fuzz_witness corpus): Ed25519
+  // is deterministic.  Key: the Go test key PeterNeumann.
+  auto peter_line = AddCosignature(*logged, "PeterNeumann", sk, t);
+  REQUIRE(peter_line.ok());
+  CHECK(peter_line->substr(logged->size()) ==
+        "\xE2\x80\x94 PeterNeumann GLl4CwAAAABkGFDLJeR//pqzhnEKVvEm2wWbh2RJ6oru5+cUUfm5X9NnlaGr"
+        "8aSH9QE5RVZD4QGlxl2F5UpVIIi94p178KLfqPPsAA==\n");
+
+  auto checked = VerifyCosignature(*cosigned, *parsed);
+  REQUIRE(checked.ok());
+  CHECK(*checked == t);
+  // The log's signature still verifies; the cosignature is another line.
+  auto log_key = MakeVerifierKey("example.com/behind-the-sofa", pk);
+  REQUIRE(log_key.ok());
+  CHECK(OpenNote(*cosigned, *log_key).ok());
+
+  // Missing, on another body, with another timestamp: refused.
+  CHECK(VerifyCosignature(*logged, *parsed).status().code() ==
+        StatusCode::kIntegrityViolation);
+  std::string other = *cosigned;
+  other.replace(other.find("20852163"), 8, "20852164");
+  CHECK(VerifyCosignature(other, *parsed).status().code() == StatusCode::kIntegrityViolation);
+  std::vector<uint8_t> later = blob;
+  later[11] ^= 1;
+  const std::string retimed = *logged + prefix +
+                              Base64Encode(later.data(), later.size()) + "\n";
+  CHECK(VerifyCosignature(retimed, *parsed).status().code() ==
+        StatusCode::kIntegrityViolation);
+  CHECK_FALSE(AddCosignature(*logged, name, sk, uint64_t{1} << 63).ok());
+  CHECK(AddCosignature(*logged, name, sk, (uint64_t{1} << 63) - 1).ok());
 }
 
 TEST_CASE("checkpoints round-trip through a signed note", "[note]") {
