@@ -350,7 +350,7 @@ TEST_CASE("kill -9 of key rekey at any point: the old or the new keys open the s
   SecretBytes recovery =
       SecretBytes::Copy(w.recovery.data(InsecureSecretAccess::Get()), 32).value();
   std::mt19937 rng(20261202);
-  int killed_mid_job = 0, finished = 0;
+  int killed_mid_job = 0;
   uint64_t generation = 1;
   for (int round = 0; round < 14; ++round) {
     Child c = Spawn({SSPF_REL_WRITER, w.options.path, w.case_id, "rekey"});
@@ -371,7 +371,6 @@ TEST_CASE("kill -9 of key rekey at any point: the old or the new keys open the s
     INFO("round " << round << ": " << out);
     REQUIRE((WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status) == 0)));
     const bool done = out.find("done") != std::string::npos;
-    finished += done;
     if (WIFSIGNALED(status) && !done) ++killed_mid_job;
 
     // Any principal's open finishes or forgets the interrupted rekey; every
