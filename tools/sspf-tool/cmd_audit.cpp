@@ -191,16 +191,20 @@ int TrustAnchorCmd(Context& ctx) {
 int Verify(Context& ctx) {
   po::options_description desc("Options");
   std::string checkpoint;
-  desc.add_options()("checkpoint", po::value<std::string>(&checkpoint),
-                     "a checkpoint kept outside the store; the log must extend it");
-  int exit = 0;
   VerifyOptions options;
+  desc.add_options()("checkpoint", po::value<std::string>(&checkpoint),
+                     "a checkpoint kept outside the store; the log must extend it")(
+      "full", po::bool_switch(&options.full),
+      "with --checkpoint: check every event's signature, not only those after it");
+  int exit = 0;
   std::optional<Session> s =
-      ParseAndOpen(ctx, "audit verify [--checkpoint FILE]\n\n"
+      ParseAndOpen(ctx, "audit verify [--checkpoint FILE [--full]]\n\n"
                    "Recomputes the whole access log (every event, the Merkle tree, every\n"
                    "stored checkpoint, the replayed state) and, with --checkpoint, checks\n"
-                   "that the log extends a checkpoint you kept.  Exit 0: intact; exit 6 with\n"
-                   "one line naming what failed.",
+                   "that the log extends a checkpoint you kept.  With --checkpoint only the\n"
+                   "events after it get their signatures checked (incremental); --full\n"
+                   "checks them all.  Exit 0: intact; exit 6 with one line naming what\n"
+                   "failed.",
                    desc, {}, &exit,
                    [&] { return ReadCheckpoint(checkpoint, &options.kept_checkpoint); });
   if (!s) return exit;
@@ -212,7 +216,8 @@ int Verify(Context& ctx) {
       ctx, r, [&](const VerifyReport& v) { return VerifyReportJson(v, kept); },
       [&](const VerifyReport& v) {
         *ctx.out << "ok: " << v.tree_size << " events, root " << Base64(v.root) << ", "
-                 << v.checkpoints_checked << " stored checkpoints checked";
+                 << v.checkpoints_checked << " stored checkpoints checked, "
+                 << v.events_checked << " events checked fully";
         if (kept) {
           *ctx.out << ", extends the kept checkpoint signed by principal "
                    << v.kept_checkpoint_signer;

@@ -20,7 +20,6 @@ namespace sspf {
 using internal::Bytes;
 using internal::Db;
 using internal::Stmt;
-using internal::ActorSealAd;
 
 namespace internal {
 AccessRequest RequestFor(const Session::Impl* impl, Operation op) {
@@ -239,17 +238,9 @@ Result<const SecretBytes*> Session::Impl::ActorKey(Actor actor, int64_t version)
   Bytes sealed = st->Blob(0);
   Bytes actor_pk = st->Blob(1);
   st->Reset();
-  SSPF_ASSIGN_OR_RETURN(SecretBytes plain,
-                        internal::SealOpen(principal_public_key, principal_secret_key, sealed));
-  Bytes ad = ActorSealAd(actor, version);
-  if (plain.size() != ad.size() + internal::kBoxSecretKeySize ||
-      sodium_memcmp(plain.data(InsecureSecretAccess::Get()), ad.data(), ad.size()) != 0) {
-    return IntegrityViolation("actor key seal is bound to another actor or version");
-  }
-  SSPF_ASSIGN_OR_RETURN(
-      SecretBytes sk,
-      SecretBytes::Copy(plain.data(InsecureSecretAccess::Get()) + ad.size(),
-                        internal::kBoxSecretKeySize));
+  SSPF_ASSIGN_OR_RETURN(SecretBytes sk,
+                        internal::OpenActorKeySeal(actor, version, principal_public_key,
+                                                   principal_secret_key, sealed));
   // The unsealed key must match the published public key.
   Bytes derived(internal::kBoxPublicKeySize);
   crypto_scalarmult_base(derived.data(), sk.data(InsecureSecretAccess::Get()));

@@ -1,5 +1,7 @@
 #include "keys/key_hierarchy.h"
 
+#include <sodium.h>
+
 namespace sspf::internal {
 
 Result<SecretBytes> Subkey(const SecretBytes& root, uint64_t id) {
@@ -28,6 +30,18 @@ Bytes SealActorKey(Actor a, int64_t version, const SecretBytes& actor_sk,
   Bytes sealed = SealTo(principal_pk, msg.data(), msg.size());
   SecureWipe(msg.data(), msg.size());
   return sealed;
+}
+
+Result<SecretBytes> OpenActorKeySeal(Actor a, int64_t version, const Bytes& principal_pk,
+                                     const SecretBytes& principal_sk, const Bytes& sealed) {
+  SSPF_ASSIGN_OR_RETURN(SecretBytes plain, SealOpen(principal_pk, principal_sk, sealed));
+  const Bytes ad = ActorSealAd(a, version);
+  if (plain.size() != ad.size() + kBoxSecretKeySize ||
+      sodium_memcmp(plain.data(InsecureSecretAccess::Get()), ad.data(), ad.size()) != 0) {
+    return IntegrityViolation("actor key seal is bound to another actor or version");
+  }
+  return SecretBytes::Copy(plain.data(InsecureSecretAccess::Get()) + ad.size(),
+                           kBoxSecretKeySize);
 }
 
 }  // namespace sspf::internal

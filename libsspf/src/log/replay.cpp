@@ -162,6 +162,9 @@ class Replay {
   Replay(Db* db, const SecretBytes& lookup_key, Hasher hasher)
       : db_(db), lookup_key_(lookup_key), h_(std::move(hasher)) {}
 
+  // One event's detail alone (CheckReplayDetail).
+  Status CollectOne(const EventRecord& e) { return Collect(e); }
+
   Status Run() {
     SSPF_RETURN_IF_ERROR(CollectFacts());
     std::sort(facts_.begin(), facts_.end(), [](const Fact& a, const Fact& b) {
@@ -659,6 +662,17 @@ class Replay {
 };
 
 }  // namespace
+
+Status CheckReplayDetail(Action a, std::string_view detail) {
+  SSPF_ASSIGN_OR_RETURN(Hasher hasher, Hasher::New());
+  SSPF_ASSIGN_OR_RETURN(SecretBytes lookup_key, SecretBytes::Allocate(32));
+  Replay replay(nullptr, lookup_key, std::move(hasher));
+  EventRecord e;
+  e.action = a;
+  e.allowed = true;
+  e.detail = std::string(detail);
+  return replay.CollectOne(e);
+}
 
 Status ReplayCheck(Db* db, const SecretBytes& lookup_key) {
   SSPF_ASSIGN_OR_RETURN(Hasher hasher, Hasher::New());

@@ -5,7 +5,10 @@
 #ifndef SSPF_SRC_LOG_REPLAY_H_
 #define SSPF_SRC_LOG_REPLAY_H_
 
+#include <string_view>
+
 #include "sspf/secret.h"
+#include "sspf/types.h"
 #include "storage/db.h"
 
 namespace sspf::internal {
@@ -15,6 +18,12 @@ namespace sspf::internal {
 // (replay_detail.h, SubjectCommitment).
 // kIntegrityViolation naming the first mismatch.
 Status ReplayCheck(Db* db, const SecretBytes& lookup_key);
+
+// The replay check's parse of one allowed event's detail alone, before any
+// comparison with the tables (for the fuzz target): kInvalidArgument when
+// the detail of action a is malformed; the replay check reports that as an
+// integrity violation naming the event.
+Status CheckReplayDetail(Action a, std::string_view detail);
 
 }  // namespace sspf::internal
 
