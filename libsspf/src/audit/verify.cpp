@@ -4,6 +4,7 @@
 // `audit verify` covers the log up to and including itself.
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -206,6 +207,9 @@ Result<VerifyReport> Session::Verify(const VerifyOptions& options) {
       db->Prepare("SELECT idx, hash FROM tree_nodes WHERE level = 0 ORDER BY idx"));
   SSPF_ASSIGN_OR_RETURN(internal::EventAttribution attribution,
                         internal::EventAttribution::Load(impl));
+  // The replay check reads the same stream of rows (one pass over events).
+  SSPF_ASSIGN_OR_RETURN(std::unique_ptr<internal::ReplayStream> replay,
+                        internal::ReplayStream::New(db, impl->lookup_key));
   std::optional<internal::EventTime> previous_time;
   const uint64_t signatures_from = SignaturesFrom(kept, options, size);
   uint64_t events_checked = 0;
@@ -241,6 +245,7 @@ Result<VerifyReport> Session::Verify(const VerifyOptions& options) {
       SSPF_RETURN_IF_ERROR(attribution.Check(e, h, sig));
       ++events_checked;
     }
+    SSPF_RETURN_IF_ERROR(replay->Add(e));
     stream.Append(h);
     record_roots();
     if (options.progress && stream.Size() % progress_step == 0) {
@@ -397,7 +402,7 @@ Result<VerifyReport> Session::Verify(const VerifyOptions& options) {
 
   // (5) Indexes against tables, then replayed state against the tables.
   SSPF_RETURN_IF_ERROR(CheckBtreeIntegrity(db));
-  SSPF_RETURN_IF_ERROR(internal::ReplayCheck(impl->db.get(), impl->lookup_key));
+  SSPF_RETURN_IF_ERROR(replay->Finish());
   // Every key a decision relies on is certified by the pinned anchor.
   SSPF_RETURN_IF_ERROR(internal::CheckCertifiedState(impl));
 
