@@ -38,6 +38,13 @@ check "verify says ok" grep -q "^ok: " <<<"$out"
 check "no progress when stderr is not a terminal" test -z "$err"
 expect 0 "${E[@]}" audit verify --checkpoint "$work/kept.note" --json
 check "verify --json consistent" test "$(json "j['kept_checkpoint_consistent']")" = True
+# Incremental: only the events after the kept checkpoint are checked fully.
+check "incremental verify checks fewer events" \
+  test "$(json "j['events_checked'] < j['tree_size'] and j['events_checked'] > 0")" = True
+expect 0 "${E[@]}" audit verify --checkpoint "$work/kept.note" --full --json
+check "verify --full checks every event" test "$(json "j['events_checked'] == j['tree_size']")" = True
+expect 0 "${E[@]}" audit verify --checkpoint "$work/kept.note" --full
+check "verify says how many events it checked fully" grep -q "events checked fully" <<<"$out"
 # The kept checkpoint is attributed to the auditor who made it.
 expect 0 "${E[@]}" whoami --json
 auditor_id=$(json "j['id']")

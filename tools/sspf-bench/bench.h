@@ -88,6 +88,9 @@ uint64_t LogSizeOf(Session& s);
 // append path, inside big transactions.
 void Build(World* w, const std::string& dir, uint64_t cases, uint64_t events,
            const char* label);
+// Appends read events (by the school principal, about random entries)
+// until the log holds `events` events.
+void FillLog(World* w, uint64_t events, const char* label, uint64_t seed);
 
 // ---- SHA-256 over the leaves (hashes.cpp) ------------------------------------------
 

@@ -98,6 +98,7 @@ int Main(int argc, char** argv) {
   if (!f) return 1;
   figs.push_back(*f);
   figs.push_back(measure.VerifyPeakRss());
+  figs.push_back(measure.VerifyIncremental());
   for (Figure& sig : measure.EventSignature()) figs.push_back(std::move(sig));
 
   const double total_s = Seconds(t_start, Clock::now());

@@ -69,9 +69,13 @@ void Build(World* w, const std::string& dir, uint64_t cases, uint64_t events,
     Progress("%s: %" PRIu64 "/%" PRIu64 " cases", label, std::min(cases, i + kChunk), cases);
   }
 
-  // Fill the log with realistic read events spread over the cases.
+  FillLog(w, events, label, 7);
+}
+
+// Fills the log with realistic read events spread over the cases.
+void FillLog(World* w, uint64_t events, const char* label, uint64_t seed) {
   uint64_t have = LogSizeOf(*w->school);
-  std::mt19937_64 rng(7);
+  std::mt19937_64 rng(seed);
   constexpr uint64_t kTxn = 20000;
   while (have < events) {
     Must(w->school->BeginBatch(), "begin batch");

@@ -195,15 +195,19 @@ int Verify(Context& ctx) {
   VerifyOptions options;
   desc.add_options()("checkpoint", po::value<std::string>(&checkpoint),
                      "a checkpoint kept outside the store; the log must extend it")
+      ("full", po::bool_switch(&options.full),
+       "with --checkpoint: check every event's signature, not only those after it")
       ("witness-key", po::value<std::vector<std::string>>(&options.witness_keys),
        "a witness's verifier key (repeatable): the kept checkpoint must carry a valid "
        "cosignature by it");
   std::optional<Session> s =
-      ParseAndOpen(ctx, "audit verify [--checkpoint FILE [--witness-key VKEY]...]\n\n"
+      ParseAndOpen(ctx, "audit verify [--checkpoint FILE [--full] [--witness-key VKEY]...]\n\n"
                    "Recomputes the whole access log (every event, the Merkle tree, every\n"
                    "stored checkpoint, the replayed state) and, with --checkpoint, checks\n"
-                   "that the log extends a checkpoint you kept.  Exit 0: intact; exit 6 with\n"
-                   "one line naming what failed.",
+                   "that the log extends a checkpoint you kept.  With --checkpoint only the\n"
+                   "events after it get their signatures checked (incremental); --full\n"
+                   "checks them all.  Exit 0: intact; exit 6 with one line naming what\n"
+                   "failed.",
                    desc, {}, &exit,
                    [&] { return ReadCheckpoint(checkpoint, &options.kept_checkpoint); });
   if (!s) return exit;
@@ -215,7 +219,8 @@ int Verify(Context& ctx) {
       ctx, r, [&](const VerifyReport& v) { return VerifyReportJson(v, kept); },
       [&](const VerifyReport& v) {
         *ctx.out << "ok: " << v.tree_size << " events, root " << Base64(v.root) << ", "
-                 << v.checkpoints_checked << " stored checkpoints checked";
+                 << v.checkpoints_checked << " stored checkpoints checked, "
+                 << v.events_checked << " events checked fully";
         if (kept) {
           *ctx.out << ", extends the kept checkpoint signed by principal "
                    << v.kept_checkpoint_signer;

@@ -67,8 +67,9 @@ SSPF_EXPORT std::string EventListJson(const std::vector<AuditEvent>& events);
 SSPF_EXPORT std::string SubjectExtractJson(std::string_view subject_id,
                                            const std::vector<AuditEvent>& events,
                                            const std::vector<PrincipalInfo>& principals);
-// {"schema_version","tree_size","root","checkpoints_checked",
-//  "kept_checkpoint_consistent"}; the last is null unless
+// {"schema_version","tree_size","root","checkpoints_checked","events_checked",
+//  "kept_checkpoint_consistent","kept_checkpoint_signer"}; the last two are
+//  null unless
 // kept_checkpoint_given (VerifyOptions::kept_checkpoint was set).
 SSPF_EXPORT std::string VerifyReportJson(const VerifyReport& report,
                                          bool kept_checkpoint_given);

@@ -239,6 +239,11 @@ struct VerifyOptions {
   // required.  kIntegrityViolation naming the first witness whose
   // cosignature is missing or invalid.
   std::vector<std::string> witness_keys;
+  // With kept_checkpoint, verify is incremental (DESIGN §6): the events the
+  // kept checkpoint covers are bound to its signed root by their recomputed
+  // leaf hashes, and only the events after it get their signatures checked.
+  // full: check every event's signature anyway.
+  bool full = false;
   // Called now and then with (events verified, total).
   std::function<void(uint64_t, uint64_t)> progress;
 };
@@ -247,6 +252,10 @@ struct VerifyReport {
   uint64_t tree_size = 0;
   std::vector<uint8_t> root;
   uint64_t checkpoints_checked = 0;
+  // Events checked fully (signature and attribution): tree_size, or the
+  // events after the kept checkpoint in an incremental verify.  Every event
+  // gets its leaf hash, sequence and time order checked either way.
+  uint64_t events_checked = 0;
   bool kept_checkpoint_consistent = false;  // when one was given
   // The principal id whose certified key signed the kept checkpoint (or
   // "authority"); empty when none was given.

@@ -470,14 +470,23 @@ SSPF_EXPORT sspf_status sspf_session_checkpoint(sspf_session_t* session,
 SSPF_EXPORT sspf_status sspf_session_verifier_key(sspf_session_t* session,
                                                   char** out_key,
                                                   sspf_error_t** out_error);
-/* Verifies the whole log; kept_checkpoint (may be NULL) is a signed note
- * kept outside the store that the log must extend.  INTEGRITY_VIOLATION,
- * with one line saying what failed, on any failure.  *out_report_json (may
- * be NULL if not wanted): the verify report document. */
+/* Verifies the log; kept_checkpoint (may be NULL) is a signed note kept
+ * outside the store that the log must extend.  With it the verify is
+ * incremental: only the events after it get their signatures checked
+ * ("events_checked" in the report); every event's leaf hash, order and the
+ * replayed state are checked either way.  INTEGRITY_VIOLATION, with one line
+ * saying what failed, on any failure.  *out_report_json (may be NULL if not
+ * wanted): the verify report document. */
 SSPF_EXPORT sspf_status sspf_session_verify(sspf_session_t* session,
                                             const char* kept_checkpoint,
                                             char** out_report_json,
                                             sspf_error_t** out_error);
+/* As sspf_session_verify, but checks every event's signature even with a
+ * kept checkpoint (audit verify --full). */
+SSPF_EXPORT sspf_status sspf_session_verify_full(sspf_session_t* session,
+                                                 const char* kept_checkpoint,
+                                                 char** out_report_json,
+                                                 sspf_error_t** out_error);
 /* Inclusion proof of event `index` in the tree of checkpoint (a signed note;
  * NULL: the current tree).  *out_json: the inclusion proof document. */
 SSPF_EXPORT sspf_status sspf_session_prove(sspf_session_t* session,
@@ -647,8 +656,9 @@ SSPF_EXPORT sspf_status sspf_session_list_certificates(sspf_session_t* session,
  * entry read: the entry's keys with "schema_version" first, then
  *              "basis" ("author-actor", "consent:<id>", ...); no "body"
  * verify report: {"schema_version", "tree_size":n, "root":base64,
- *              "checkpoints_checked":n,
- *              "kept_checkpoint_consistent":bool|null (null without a
+ *              "checkpoints_checked":n, "events_checked":n,
+ *              "kept_checkpoint_consistent":bool|null,
+ *              "kept_checkpoint_signer":s|null (both null without a
  *              kept checkpoint)}
  * inclusion proof: {"schema_version", "index":n, "tree_size":n,
  *              "leaf_hash":base64, "root":base64, "proof":[base64...]}

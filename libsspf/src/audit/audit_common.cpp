@@ -28,7 +28,7 @@ Hash ToHash(const Bytes& b) {
 
 Bytes FromHash(const Hash& h) { return Bytes(h.begin(), h.end()); }
 
-Result<AuditEvent> ToAuditEvent(Db* db, const Bytes& store_id, const EventRecord& r) {
+AuditEvent EventOfRow(const EventRecord& r) {
   AuditEvent e;
   e.seq = r.seq;
   e.time = r.time;
@@ -45,8 +45,13 @@ Result<AuditEvent> ToAuditEvent(Db* db, const Bytes& store_id, const EventRecord
   e.subject_id = r.subject_id;
   e.detail = r.detail;
   e.leaf = EncodeLeaf(r);
-  const Hash leaf_hash = LeafHash(e.leaf.data(), e.leaf.size());
-  e.leaf_hash = FromHash(leaf_hash);
+  e.leaf_hash = FromHash(LeafHash(e.leaf.data(), e.leaf.size()));
+  return e;
+}
+
+Result<AuditEvent> ToAuditEvent(Db* db, const Bytes& store_id, const EventRecord& r) {
+  AuditEvent e = EventOfRow(r);
+  const Hash leaf_hash = ToHash(e.leaf_hash);
   SSPF_ASSIGN_OR_RETURN(std::optional<EventSignature> sig, EventSignatureOf(db, r.seq));
   if (sig) {
     e.signer = sig->signer_id;

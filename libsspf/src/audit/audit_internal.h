@@ -47,6 +47,9 @@ Bytes FromHash(const Hash& h);
 // The public event with its leaf, leaf hash and signature (read from the
 // event_signatures table).
 Result<AuditEvent> ToAuditEvent(Db* db, const Bytes& store_id, const EventRecord& r);
+// Its part made of the row alone: the fields, the leaf and its hash (no
+// signature).
+AuditEvent EventOfRow(const EventRecord& r);
 
 // Runs the filter over the log in seq order, calling fn for each match.
 Status RunQuery(Db* db, const AuditFilter& f,

@@ -46,16 +46,31 @@ sspf_status sspf_session_verifier_key(sspf_session_t* session, char** out_key,
                      [&](sspf::Session& s) { return s.VerifierKey(); });
 }
 
-sspf_status sspf_session_verify(sspf_session_t* session, const char* kept_checkpoint,
-                                char** out_report_json, sspf_error_t** out_error) {
+namespace {
+
+sspf_status VerifyWith(sspf_session_t* session, const char* kept_checkpoint, bool full,
+                       char** out_report_json, sspf_error_t** out_error) {
   const bool kept = kept_checkpoint != nullptr;
   auto encode = [kept](const sspf::VerifyReport& r) { return sspf::VerifyReportJson(r, kept); };
   return WithSession(session, {}, OptionalJson(out_report_json, encode), out_error,
                      [&](sspf::Session& s) {
     sspf::VerifyOptions vo;
     vo.kept_checkpoint = OptString(kept_checkpoint);
+    vo.full = full;
     return s.Verify(vo);
   });
+}
+
+}  // namespace
+
+sspf_status sspf_session_verify(sspf_session_t* session, const char* kept_checkpoint,
+                                char** out_report_json, sspf_error_t** out_error) {
+  return VerifyWith(session, kept_checkpoint, false, out_report_json, out_error);
+}
+
+sspf_status sspf_session_verify_full(sspf_session_t* session, const char* kept_checkpoint,
+                                     char** out_report_json, sspf_error_t** out_error) {
+  return VerifyWith(session, kept_checkpoint, true, out_report_json, out_error);
 }
 
 sspf_status sspf_session_prove(sspf_session_t* session, uint64_t index, const char* checkpoint,

@@ -19,7 +19,6 @@ namespace sspf {
 using internal::Bytes;
 using internal::Db;
 using internal::Stmt;
-using internal::ActorSealAd;
 
 namespace internal {
 AccessRequest RequestFor(const Session::Impl* impl, Operation op) {

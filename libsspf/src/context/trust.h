@@ -97,6 +97,10 @@ class EventAttribution {
   // than the principal the event names.
   Status Check(const EventRecord& e, const Hash& leaf_hash,
                const std::optional<EventSignature>& sig);
+  // An event whose signature is not checked (incremental verify: a kept
+  // checkpoint covers it): a membership event still brings its principal's
+  // next certificate into force, as Check would.
+  void Skip(const EventRecord& e) { CountCertificateChange(e); }
 
  private:
   // Membership events (principal.add, principal.disable, recovery.reset)

@@ -266,4 +266,20 @@ AdBuilder& AdBuilder::AddU64(uint64_t v) {
   return *this;
 }
 
+Result<std::vector<std::string>> SplitAdParts(const uint8_t* data, size_t size,
+                                              std::string_view what) {
+  std::vector<std::string> parts;
+  size_t i = 0;
+  while (i < size) {
+    if (size - i < 8) return IntegrityViolation(std::string(what) + " is malformed");
+    uint64_t n = 0;
+    for (int k = 0; k < 8; ++k) n = n << 8 | data[i + k];
+    i += 8;
+    if (n > size - i) return IntegrityViolation(std::string(what) + " is malformed");
+    parts.emplace_back(reinterpret_cast<const char*>(data + i), static_cast<size_t>(n));
+    i += static_cast<size_t>(n);
+  }
+  return parts;
+}
+
 }  // namespace sspf::internal

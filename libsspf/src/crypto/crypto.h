@@ -127,6 +127,12 @@ class AdBuilder {
   Bytes out_;
 };
 
+// The parts of an AdBuilder encoding, in order (the inverse of Add).
+// kIntegrityViolation "<what> is malformed" unless the bytes are exactly a
+// sequence of length-prefixed parts.
+Result<std::vector<std::string>> SplitAdParts(const uint8_t* data, size_t size,
+                                              std::string_view what);
+
 }  // namespace sspf::internal
 
 #endif  // SSPF_SRC_CRYPTO_CRYPTO_H_

@@ -51,19 +51,7 @@ Result<std::vector<std::string>> OpenIdentity(const Session::Impl* impl,
                                               std::string_view id, const Bytes& sealed) {
   SSPF_ASSIGN_OR_RETURN(SecureBuffer plain,
                         AeadOpen(impl->identity_key, sealed, IdentityAd(impl, table, id)));
-  std::vector<std::string> fields;
-  size_t i = 0;
-  while (i < plain.size()) {
-    if (plain.size() - i < 8) return IntegrityViolation("identity record is malformed");
-    uint64_t n = 0;
-    for (int k = 0; k < 8; ++k) n = n << 8 | plain[i + k];
-    i += 8;
-    if (n > plain.size() - i) return IntegrityViolation("identity record is malformed");
-    fields.emplace_back(reinterpret_cast<const char*>(plain.data() + i),
-                        static_cast<size_t>(n));
-    i += static_cast<size_t>(n);
-  }
-  return fields;
+  return SplitAdParts(plain.data(), plain.size(), "identity record");
 }
 
 // Whether the principal is on the team of, or holds an active grant for,

@@ -247,6 +247,7 @@ std::string VerifyReportJson(const VerifyReport& report, bool kept_checkpoint_gi
   return Small({{"tree_size", report.tree_size},
                 {"root", enc::Base64Value(report.root)},
                 {"checkpoints_checked", report.checkpoints_checked},
+                {"events_checked", report.events_checked},
                 {"kept_checkpoint_consistent",
                  kept_checkpoint_given ? Value(report.kept_checkpoint_consistent)
                                        : Value(nullptr)},

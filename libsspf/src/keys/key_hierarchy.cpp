@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <sodium.h>
+
 namespace sspf::internal {
 
 Result<SecretBytes> Subkey(const SecretBytes& root, uint64_t id) {
@@ -42,17 +44,29 @@ Bytes SealKeyWithHeader(const Bytes& header, const SecretBytes& sk, const Bytes&
   return sealed;
 }
 
+namespace {
+
+// Opens a seal of header || 32-byte secret key and checks the header.
+Result<SecretBytes> OpenSealWithHeader(const Bytes& header, const Bytes& sealed,
+                                       const Bytes& principal_pk,
+                                       const SecretBytes& principal_sk) {
+  SSPF_ASSIGN_OR_RETURN(SecretBytes plain, SealOpen(principal_pk, principal_sk, sealed));
+  const uint8_t* p = plain.data(InsecureSecretAccess::Get());
+  if (plain.size() != header.size() + kBoxSecretKeySize ||
+      sodium_memcmp(p, header.data(), header.size()) != 0) {
+    return IntegrityViolation("key seal is bound to another key or version");
+  }
+  return SecretBytes::Copy(p + header.size(), kBoxSecretKeySize);
+}
+
+}  // namespace
+
 Result<SecretBytes> OpenKeyWithHeader(const Bytes& header, const Bytes& sealed,
                                       const Bytes& principal_pk,
                                       const SecretBytes& principal_sk,
                                       const Bytes& expected_public_key) {
-  SSPF_ASSIGN_OR_RETURN(SecretBytes plain, SealOpen(principal_pk, principal_sk, sealed));
-  const uint8_t* p = plain.data(InsecureSecretAccess::Get());
-  if (plain.size() != header.size() + kBoxSecretKeySize ||
-      !std::equal(header.begin(), header.end(), p)) {
-    return IntegrityViolation("key seal is bound to another key or version");
-  }
-  SSPF_ASSIGN_OR_RETURN(SecretBytes sk, SecretBytes::Copy(p + header.size(), kBoxSecretKeySize));
+  SSPF_ASSIGN_OR_RETURN(SecretBytes sk, OpenSealWithHeader(header, sealed, principal_pk,
+                                                          principal_sk));
   if (BoxPublicKeyOf(sk) != expected_public_key) {
     return IntegrityViolation("sealed key does not match its public key");
   }
@@ -80,6 +94,11 @@ Result<Bytes> ReasonCommitment(const uint8_t* salt, std::string_view text) {
   Bytes out = KeyedHash(key, msg.data(), msg.size());
   SecureWipe(msg.data(), msg.size());
   return out;
+}
+
+Result<SecretBytes> OpenActorKeySeal(Actor a, int64_t version, const Bytes& principal_pk,
+                                     const SecretBytes& principal_sk, const Bytes& sealed) {
+  return OpenSealWithHeader(ActorSealAd(a, version), sealed, principal_pk, principal_sk);
 }
 
 }  // namespace sspf::internal

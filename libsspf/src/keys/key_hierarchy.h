@@ -28,6 +28,12 @@ Bytes ActorSealAd(Actor a, int64_t version);
 // to a principal's X25519 public key.
 Bytes SealActorKey(Actor a, int64_t version, const SecretBytes& actor_sk,
                    const Bytes& principal_pk);
+// Opens a seal made by SealActorKey: the actor's X25519 secret key.
+// kIntegrityViolation when it does not open with the principal's key pair
+// or is bound to another actor or version.  (The caller still checks the
+// key against the actor's certified public key.)
+Result<SecretBytes> OpenActorKeySeal(Actor a, int64_t version, const Bytes& principal_pk,
+                                     const SecretBytes& principal_sk, const Bytes& sealed);
 
 // Associated data (and plaintext header) of an oversight key seal.
 Bytes OversightSealAd(int64_t version);

@@ -11,6 +11,8 @@
 #include <cstring>
 #include <functional>
 #include <initializer_list>
+#include <iterator>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -175,8 +177,26 @@ class Replay {
   Replay(Db* db, const SecretBytes& lookup_key, Hasher hasher)
       : db_(db), lookup_key_(lookup_key), h_(std::move(hasher)) {}
 
+  // One event's detail alone (CheckReplayDetail).
+  Status CollectOne(const EventRecord& e) { return Collect(e); }
+
   Status Run() {
     SSPF_RETURN_IF_ERROR(CollectFacts());
+    return Finish();
+  }
+
+  // One event of a stream in seq order (ReplayStream): the rows the
+  // CollectFacts query selects.
+  Status AddEvent(const EventRecord& e) {
+    if (e.detail.empty() &&
+        !(e.allowed && std::find(std::begin(kReplayedActions), std::end(kReplayedActions),
+                                 e.action) != std::end(kReplayedActions))) {
+      return Status::Ok();
+    }
+    return AddFactsOf(e);
+  }
+
+  Status Finish() {
     std::sort(facts_.begin(), facts_.end(), [](const Fact& a, const Fact& b) {
       return a.key != b.key ? a.key < b.key : a.seq_action < b.seq_action;
     });
@@ -240,23 +260,27 @@ class Replay {
       e.allowed = st->Int(2) != 0;
       e.detail = st->Text(3);
       e.subject_id = st->Text(4);
-      if (e.seq >= (uint64_t{1} << 48)) {
-        s = IntegrityViolation(EventName(e.seq) + ": sequence number out of range");
-        break;
-      }
-      if (!e.allowed) {
-        s = IntegrityViolation(EventName(e.seq) + ": a denied event carries a replay detail");
-        break;
-      }
-      s = Collect(e);
-      if (!s.ok()) {
-        s = IntegrityViolation(EventName(e.seq) + ": malformed replay detail of " +
-                               ActionLabel(e.action) + " (" + s.message() + ")");
-        break;
-      }
+      s = AddFactsOf(e);
+      if (!s.ok()) break;
     }
     st->Reset();
     return s;
+  }
+
+  // The facts of one selected event; kIntegrityViolation naming it.
+  Status AddFactsOf(const EventRecord& e) {
+    if (e.seq >= (uint64_t{1} << 48)) {
+      return IntegrityViolation(EventName(e.seq) + ": sequence number out of range");
+    }
+    if (!e.allowed) {
+      return IntegrityViolation(EventName(e.seq) + ": a denied event carries a replay detail");
+    }
+    Status s = Collect(e);
+    if (!s.ok()) {
+      return IntegrityViolation(EventName(e.seq) + ": malformed replay detail of " +
+                                ActionLabel(e.action) + " (" + s.message() + ")");
+    }
+    return Status::Ok();
   }
 
   Status Collect(const EventRecord& e) {
@@ -680,6 +704,34 @@ class Replay {
 };
 
 }  // namespace
+
+Status CheckReplayDetail(Action a, std::string_view detail) {
+  SSPF_ASSIGN_OR_RETURN(Hasher hasher, Hasher::New());
+  SSPF_ASSIGN_OR_RETURN(SecretBytes lookup_key, SecretBytes::Allocate(32));
+  Replay replay(nullptr, lookup_key, std::move(hasher));
+  EventRecord e;
+  e.action = a;
+  e.allowed = true;
+  e.detail = std::string(detail);
+  return replay.CollectOne(e);
+}
+
+struct ReplayStream::Impl {
+  Replay replay;
+};
+
+ReplayStream::ReplayStream(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+ReplayStream::~ReplayStream() = default;
+
+Result<std::unique_ptr<ReplayStream>> ReplayStream::New(Db* db, const SecretBytes& lookup_key) {
+  SSPF_ASSIGN_OR_RETURN(Hasher hasher, Hasher::New());
+  return std::unique_ptr<ReplayStream>(
+      new ReplayStream(std::make_unique<Impl>(Impl{Replay(db, lookup_key, std::move(hasher))})));
+}
+
+Status ReplayStream::Add(const EventRecord& e) { return impl_->replay.AddEvent(e); }
+
+Status ReplayStream::Finish() { return impl_->replay.Finish(); }
 
 Status ReplayCheck(Db* db, const SecretBytes& lookup_key) {
   SSPF_ASSIGN_OR_RETURN(Hasher hasher, Hasher::New());

@@ -5,7 +5,12 @@
 #ifndef SSPF_SRC_LOG_REPLAY_H_
 #define SSPF_SRC_LOG_REPLAY_H_
 
+#include <memory>
+#include <string_view>
+
 #include "sspf/secret.h"
+#include "sspf/types.h"
+#include "log/audit_log.h"
 #include "storage/db.h"
 
 namespace sspf::internal {
@@ -15,6 +20,30 @@ namespace sspf::internal {
 // (replay_detail.h, SubjectCommitment).
 // kIntegrityViolation naming the first mismatch.
 Status ReplayCheck(Db* db, const SecretBytes& lookup_key);
+
+// The same check fed by a caller that reads every event row anyway (audit
+// verify), so the events table is read once: Add every event in seq order,
+// then Finish compares with the tables.  Same memory as ReplayCheck (the
+// facts of the state-changing events).  lookup_key must outlive it.
+class ReplayStream {
+ public:
+  static Result<std::unique_ptr<ReplayStream>> New(Db* db, const SecretBytes& lookup_key);
+  ~ReplayStream();
+  // kIntegrityViolation naming e when its detail is malformed.
+  Status Add(const EventRecord& e);
+  Status Finish();
+
+ private:
+  struct Impl;
+  explicit ReplayStream(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// The replay check's parse of one allowed event's detail alone, before any
+// comparison with the tables (for the fuzz target): kInvalidArgument when
+// the detail of action a is malformed; the replay check reports that as an
+// integrity violation naming the event.
+Status CheckReplayDetail(Action a, std::string_view detail);
 
 }  // namespace sspf::internal
 

@@ -92,8 +92,11 @@ int WeekdayOfDays(int64_t days) {
 }
 
 std::string FormatRfc3339(UnixSeconds t) {
+  // Any int64 (a stored event time is insider-controlled input): the
+  // second of the day by remainder, so that no product can overflow.
   const int64_t days = internal::FloorDiv(t, internal::kSecondsPerDay);
-  const int64_t sod = t - days * internal::kSecondsPerDay;
+  int64_t sod = t % internal::kSecondsPerDay;
+  if (sod < 0) sod += internal::kSecondsPerDay;
   const Date d = CivilFromDays(days);
   char buf[48];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", d.year, d.month, d.day,
