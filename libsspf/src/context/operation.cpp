@@ -16,6 +16,7 @@
 
 namespace sspf {
 
+using internal::ActorSealAd;
 using internal::Bytes;
 using internal::Db;
 using internal::Stmt;

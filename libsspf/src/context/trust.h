@@ -100,7 +100,7 @@ class EventAttribution {
   // An event whose signature is not checked (incremental verify: a kept
   // checkpoint covers it): a membership event still brings its principal's
   // next certificate into force, as Check would.
-  void Skip(const EventRecord& e) { CountCertificateChange(e); }
+  void Skip(const EventRecord& e) { CountMembershipChange(e); }
 
  private:
   // Membership events (principal.add, principal.disable, recovery.reset)
