@@ -437,6 +437,29 @@ TEST_CASE("an expired grant stays expired when the clock is set back", "[attack]
   CHECK(VerifyMessage(*w.auditor) != "ok");
 }
 
+// Attack 7b (SUCCEEDS today at use; verify finds it afterwards).  The same
+// for grants: the decision reads grants.until from the table.  The insider
+// lengthens the expired police grant and school discloses under it again.
+TEST_CASE("a lengthened grant is refused at use", "[attack][time][!mayfail]") {
+  World w;
+  Result<std::string> g = w.police->GrantEmergency(w.case_id, kProvision, "Akut fara", 1);
+  REQUIRE(g.ok());
+  Result<std::string> entry = w.school->AddEntry(w.case_id, Category::kSchool, "Skolans");
+  REQUIRE(entry.ok());
+  w.clock->Advance(2 * 3600);
+  DisclosureBasis b;
+  b.grant_id = *g;
+  b.reason = "efter utgång";
+  REQUIRE_FALSE(w.school->DiscloseEntry(*entry, Actor::kPolice, b).ok());
+  std::unique_ptr<internal::Db> db = InsiderDb(*w.school, w.options.path);
+  REQUIRE(db->Exec(("UPDATE grants SET until = until + 864000 WHERE id = '" + *g + "'").c_str())
+              .ok());
+  Result<std::string> d = w.school->DiscloseEntry(*entry, Actor::kPolice, b);
+  INFO(d.status().ToString());
+  CHECK_FALSE(d.ok());
+  CHECK(VerifyMessage(*w.auditor) != "ok");  // found afterwards
+}
+
 // Attack 8 (defended).  Malformed rows and keyring files give errors, never
 // a crash or a hang.
 TEST_CASE("malformed rows give errors, never a crash", "[attack][robustness]") {
