@@ -2,6 +2,10 @@
 // in the tables, and every row of the replayed tables must come from the
 // log, with the same values.
 //
+// One file over 700 lines on purpose: the log side (facts from events) and
+// the table side (facts from rows) of each replayed table sit next to each
+// other, so that a field added to one side is seen to need the other.
+//
 // Memory: each state change becomes one 24-byte "fact" (a keyed 64-bit hash
 // of its key, one of its values, the event's seq and action), so 10^6 state
 // changes cost ~24 MiB and the check never holds rows or event texts.  The
