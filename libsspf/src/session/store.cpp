@@ -15,6 +15,7 @@
 #include "crypto/sodium_init.h"
 #include "keys/credential.h"
 #include "keys/key_hierarchy.h"
+#include "util/file.h"
 #include "util/text.h"
 #include "session/rekey.h"
 #include "session/unlock_failures.h"
@@ -337,6 +338,10 @@ Result<std::unique_ptr<Session::Impl>> OpenImpl(const StoreOptions& options,
     impl->data_key = std::move(k.data_key);
     return OpenWithRoot(impl.get(), ring, /*create=*/false);
   };
+  // A process killed while it wrote a keyring leaves its temporary file
+  // (which may hold root keys sealed to principals): clear it away.
+  internal::RemoveStaleTempFiles(impl->KeyringPath());
+  internal::RemoveStaleTempFiles(internal::NextKeyringPath(options.path));
   // An interrupted key rekey (session/rekey.h): the database opens under
   // exactly one of the two root keys; which one says how far it got.
   SSPF_ASSIGN_OR_RETURN(std::optional<Keyring> next, internal::LoadNextKeyring(options.path));

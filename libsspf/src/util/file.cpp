@@ -1,11 +1,15 @@
 #include "util/file.h"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <vector>
 
 namespace sspf {
 namespace internal {
@@ -57,6 +61,38 @@ bool WriteAll(int fd, std::string_view data) {
 
 std::string AtomicWriteTempPath(const std::string& path) {
   return path + ".tmp." + std::to_string(::getpid());
+}
+
+int RemoveStaleTempFiles(const std::string& path) {
+  const std::string dir = DirOf(path);
+  const size_t slash = path.rfind('/');
+  const std::string prefix =
+      (slash == std::string::npos ? path : path.substr(slash + 1)) + ".tmp.";
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) return 0;
+  std::vector<std::string> stale;
+  while (const struct dirent* e = ::readdir(d)) {
+    const std::string name = e->d_name;
+    if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0) continue;
+    const std::string digits = name.substr(prefix.size());
+    if (digits.find_first_not_of("0123456789") != std::string::npos || digits.size() > 9) {
+      continue;
+    }
+    const pid_t pid = static_cast<pid_t>(std::strtol(digits.c_str(), nullptr, 10));
+    if (pid <= 0 || pid == ::getpid()) continue;
+    if (::kill(pid, 0) == 0 || errno != ESRCH) continue;  // alive, or not ours to judge
+    stale.push_back(dir + "/" + name);
+  }
+  ::closedir(d);
+  int removed = 0;
+  for (const std::string& f : stale) {
+    struct stat st;
+    if (::lstat(f.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != ::geteuid()) {
+      continue;
+    }
+    if (::unlink(f.c_str()) == 0) ++removed;
+  }
+  return removed;
 }
 
 Status AtomicWriteFile(const std::string& path, std::string_view data, int mode,

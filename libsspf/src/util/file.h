@@ -25,6 +25,12 @@ Status AtomicWriteFile(const std::string& path, std::string_view data, int mode,
 // "<path>.tmp.<process id>", the temporary file of AtomicWriteFile.
 std::string AtomicWriteTempPath(const std::string& path);
 
+// Removes the temporary files "<path>.tmp.<pid>" that a process which no
+// longer runs left behind (killed between write and rename): regular
+// files of this user only; a live process's file is left alone.  Returns
+// how many it removed.  Best effort: errors are ignored.
+int RemoveStaleTempFiles(const std::string& path);
+
 }  // namespace sspf::internal
 
 #endif  // SSPF_SRC_UTIL_FILE_H_

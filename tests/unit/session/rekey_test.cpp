@@ -4,6 +4,8 @@
 // "insider-proof keys": "open the store with a keyring copied before key
 // rekey").  The kill -9 test is in tests/reliability.
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <string>
 
@@ -319,6 +321,27 @@ TEST_CASE("a recovery reset brings the principal's new certificate into force fo
   Result<VerifyReport> v = auditor.Verify({});
   INFO(v.status().ToString());
   CHECK(v.ok());
+}
+
+TEST_CASE("the next open removes the temporary keyring a killed process left",
+          "[rekey][files]") {
+  World w;
+  // A process that no longer runs: a child that has exited and been reaped.
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) ::_exit(0);
+  REQUIRE(::waitpid(child, nullptr, 0) == child);
+  const std::string dead = std::to_string(child);
+  const std::string next_tmp = internal::NextKeyringPath(w.options.path) + ".tmp." + dead;
+  const std::string ring_tmp = w.Keyring() + ".tmp." + dead;
+  // A live process's file (this one's parent, pid 1) must stay.
+  const std::string live_tmp = w.Keyring() + ".tmp.1";
+  for (const std::string& f : {next_tmp, ring_tmp, live_tmp}) CopyFile(w.Keyring(), f);
+  w.Open("school1");
+  CHECK_FALSE(Exists(next_tmp));
+  CHECK_FALSE(Exists(ring_tmp));
+  CHECK(Exists(live_tmp));
+  CHECK(ReadFile(w.Keyring()).size() > 0);
 }
 
 }  // namespace
