@@ -236,7 +236,8 @@ Result<std::vector<ReviewFlag>> Session::Review() {
   }
   const std::string sql = std::string("SELECT ") + internal::kEventColumns +
                           " FROM events WHERE allowed = 0 OR action IN (" + actions +
-                          ") OR basis LIKE 'provision:%' OR basis LIKE 'grant:%' ORDER BY seq";
+                          ") OR basis LIKE 'provision:%' OR basis = 'grant' OR basis LIKE 'grant:%' "
+                          "OR (allowed = 1 AND reason LIKE '%(grant)') ORDER BY seq";
   SSPF_ASSIGN_OR_RETURN(Stmt * st, db->Prepare(sql.c_str()));
   Status s;
   for (;;) {
@@ -258,8 +259,13 @@ Result<std::vector<ReviewFlag>> Session::Review() {
       flag(e, "emergency-grant", "legal-basis grant without consent: " + e.basis);
     } else if (e.basis.rfind("provision:", 0) == 0) {
       flag(e, "legal-provision", "access under a secrecy-breaking provision: " + e.basis);
-    } else if (e.basis.rfind("grant:", 0) == 0) {
-      flag(e, "emergency-grant", "access under a legal-basis grant: " + e.basis);
+    } else if (e.basis == "grant" || e.basis.rfind("grant:", 0) == 0 ||
+               (e.reason.size() >= 7 && e.reason.compare(e.reason.size() - 7, 7, "(grant)") == 0)) {
+      // Case access through a grant (basis "grant"), a disclosure under a
+      // grant ("grant:<id>"), or a read of a disclosed entry by a principal
+      // let into the case by a grant (the policy's reason says so).
+      flag(e, "emergency-grant", std::string(ActionName(e.action)) +
+                                     " under a legal-basis grant: " + e.basis);
     }
     if (e.action == Action::kConsentWithdraw && !e.case_id.empty()) {
       withdrawn[e.case_id] = {e.time, e.seq};

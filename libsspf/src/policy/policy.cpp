@@ -180,9 +180,10 @@ Decision DecideReadEntry(const AccessRequest& r, const std::string& access,
   }
   const Actor author = *r.entry_author_actor;
   if (author == r.actor) {
-    return Allow("author-actor", "entry written by the principal's actor (" +
-                                     access + ")",
-                 access_flag);
+    // Under a grant, the grant is what let the principal in: it is the
+    // basis the log records (and the review flags).
+    return Allow(access_flag ? access : "author-actor",
+                 "entry written by the principal's actor (" + access + ")", access_flag);
   }
   if (r.disclosures.empty()) {
     return Deny(std::string("entry not disclosed to ") + ActorName(r.actor));

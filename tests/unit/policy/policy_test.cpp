@@ -202,7 +202,8 @@ const std::vector<Row>& Table() {
     const Row read = Ops(Bit(Op::kReadEntry));
     t.push_back(Allow(Team(Author(read, Rel::kSame), Tri::kYes),
                       "author-actor"));
-    t.push_back(Allow(Author(read, Rel::kSame), "author-actor", Tri::kYes));
+    // Not on the team: the grant let the principal in, and the log says so.
+    t.push_back(Allow(Author(read, Rel::kSame), "grant", Tri::kYes));
     t.push_back(Deny(Bases(read, Bit(Basis::kNone)), "entry not disclosed"));
     t.push_back(Allow(Team(Bases(read, Bit(Basis::kConsentInForce)),
                            Tri::kYes), "consent:c1"));
