@@ -25,7 +25,9 @@ foreach(f include/sspf/sspf.h include/sspf/store.h
           ${SSPF_LIBDIR}/cmake/sspf/sspfConfig.cmake
           ${SSPF_LIBDIR}/cmake/sspf/sspfConfigVersion.cmake
           ${SSPF_LIBDIR}/cmake/sspf/sspfTargets.cmake
-          ${SSPF_LIBDIR}/pkgconfig/sspf.pc)
+          ${SSPF_LIBDIR}/pkgconfig/sspf.pc
+          bin/sspf-tool bin/sspf-verify-export share/man/man1/sspf-tool.1
+          share/bash-completion/completions/sspf-tool)
   if(NOT EXISTS ${prefix}/${f})
     message(FATAL_ERROR "not installed: ${f}")
   endif()

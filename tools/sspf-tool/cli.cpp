@@ -4,6 +4,8 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -79,6 +81,15 @@ int UsageError(Context& ctx, const std::string& message) {
                          ctx.command + " --help)");
 }
 
+void validate(boost::any& v, const std::vector<std::string>& values, Count*, int) {
+  po::validators::check_first_occurrence(v);
+  const std::string& text = po::validators::get_single_string(values);
+  if (text.empty() || text.size() > 15 || text.find_first_not_of("0123456789") != std::string::npos) {
+    throw po::invalid_option_value(text);
+  }
+  v = Count{std::stoull(text), true};
+}
+
 namespace {
 void AddGlobals(po::options_description& g, Globals& globals) {
   g.add_options()
@@ -111,6 +122,20 @@ bool ParseArgs(Context& ctx, const std::string& usage, po::options_description& 
       return false;
     }
     po::notify(*vm);
+  } catch (const po::required_option& e) {
+    // A positional argument reads as "the option '--id' is required" to
+    // boost: name it as the usage line does.
+    std::string name = e.get_option_name();
+    while (!name.empty() && name[0] == '-') name.erase(0, 1);
+    if (std::find(positional.begin(), positional.end(), name) != positional.end()) {
+      std::string upper = name;
+      for (char& c : upper) c = c == '-' ? '_' : static_cast<char>(std::toupper(c));
+      *exit = UsageError(ctx, "missing argument " + upper + " in '" +
+                                  usage.substr(0, usage.find('\n')) + "'");
+    } else {
+      *exit = UsageError(ctx, e.what());
+    }
+    return false;
   } catch (const po::error& e) {
     *exit = UsageError(ctx, e.what());
     return false;

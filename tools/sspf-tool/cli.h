@@ -67,6 +67,15 @@ struct Command {
 void RegisterCommand(Command c);
 const std::vector<Command>& Commands();
 
+// A whole number option ("--limit N", "--index N"): decimal digits only,
+// so that "-1" is refused instead of wrapping around to 2^64 - 1.  The
+// command checks its own range.
+struct Count {
+  uint64_t value = 0;
+  bool given = false;  // set when the option was on the command line
+};
+void validate(boost::any& v, const std::vector<std::string>& values, Count*, int);
+
 // Parses ctx.args against the command's own options plus the global
 // options, with positional names in order.  Handles --help (prints usage
 // built from `usage` + desc, returns kExitOk through *exit) and bad usage
@@ -119,6 +128,15 @@ Result<SecretBytes> ReadSecretFile(const std::string& path);
 
 // Unlocks the store as --user.
 Result<Session> OpenSession(const Globals& g);
+
+// The tool describing itself (reference.cpp), from the registered commands
+// and their own --help text: the man page sspf-tool(1) in roff (overview is
+// the text of `sspf-tool --help`), and a bash completion script.
+void PrintManPage(std::ostream& out, const std::string& version, const std::string& overview);
+void PrintBashCompletion(std::ostream& out);
+// The registered command closest to the typed command words (a typo: at
+// most 2 edits), or "" when none is close.
+std::string SuggestCommand(const std::vector<std::string>& words);
 
 // Prints a JSON document made by sspf/json.h (one line) to ctx.out.
 void PrintJson(Context& ctx, const std::string& document);

@@ -40,7 +40,7 @@ std::string NameOr(const char* n, int v) { return n ? n : std::to_string(v); }
 struct FilterArgs {
   std::string case_id, subject, principal, action, actor, target, since, until;
   bool denied = false, allowed = false;
-  size_t limit = 0;
+  Count limit;
 
   void Add(po::options_description& desc) {
     desc.add_options()
@@ -56,7 +56,7 @@ struct FilterArgs {
         ("since", po::value<std::string>(&since), "from this time (inclusive): YYYY-MM-DD, "
                                                    "YYYY-MM-DDTHH:MM:SSZ or Unix seconds")
         ("until", po::value<std::string>(&until), "up to this time (exclusive)")
-        ("limit", po::value<size_t>(&limit), "at most this many events");
+        ("limit", po::value<Count>(&limit), "at most this many events (1 or more)");
   }
 
   // kInvalidArgument (a usage error) for bad values.
@@ -85,7 +85,8 @@ struct FilterArgs {
       SSPF_ASSIGN_OR_RETURN(UnixSeconds t, ParseTime(until));
       f.until = t;
     }
-    f.limit = limit;
+    if (limit.given && limit.value == 0) return InvalidArgument("--limit must be 1 or more");
+    f.limit = static_cast<size_t>(limit.value);
     return Status::Ok();
   }
 };
@@ -100,7 +101,8 @@ int Checkpoint(Context& ctx) {
       ParseAndOpen(ctx, "audit checkpoint [--out FILE]\n\n"
                    "Signs a checkpoint of the access log now (auditor).  Keep a copy OUTSIDE\n"
                    "the store (mail it to the data protection officer, a witness, print it):\n"
-                   "`audit verify --checkpoint FILE` later proves the log was not rolled back.",
+                   "`audit verify --checkpoint FILE` later proves the log was not rolled back.\n"
+                   "Example:\n  sspf-tool --user eva.revisor audit checkpoint --out kept-2026-12.txt",
                    desc, {}, &exit);
   if (!s) return exit;
   Result<std::string> note = s->Checkpoint();
@@ -127,7 +129,8 @@ int VerifierKeyCmd(Context& ctx) {
   std::optional<Session> s =
       ParseAndOpen(ctx, "audit verifier-key\n\n"
                    "Prints the store's public checkpoint key (a C2SP/Go sumdb note verifier\n"
-                   "key line).  Give it to whoever checks checkpoints independently.",
+                   "key line).  Give it to whoever checks checkpoints independently.  Example:\n"
+                   "  sspf-tool --user eva.revisor audit verifier-key > verifier.key",
                    desc, {}, &exit);
   if (!s) return exit;
   return Show(ctx, s->VerifierKey(), VerifierKeyJson,
@@ -207,7 +210,8 @@ int Verify(Context& ctx) {
                    "that the log extends a checkpoint you kept.  With --checkpoint only the\n"
                    "events after it get their signatures checked (incremental); --full\n"
                    "checks them all.  Exit 0: intact; exit 6 with one line naming what\n"
-                   "failed.",
+                   "failed.  Example:\n"
+                   "  sspf-tool --user eva.revisor audit verify --checkpoint kept-2026-11.txt",
                    desc, {}, &exit,
                    [&] { return ReadCheckpoint(checkpoint, &options.kept_checkpoint); });
   if (!s) return exit;
@@ -232,20 +236,21 @@ int Verify(Context& ctx) {
 
 int Prove(Context& ctx) {
   po::options_description desc("Options");
-  uint64_t index = 0;
+  Count index;
   std::string checkpoint;
   desc.add_options()
-      ("index", po::value<uint64_t>(&index)->required(), "the event's sequence number")
+      ("index", po::value<Count>(&index)->required(), "the event's sequence number")
       ("checkpoint", po::value<std::string>(&checkpoint),
        "prove inclusion in the tree of this checkpoint (default: the current tree)");
   int exit = 0;
   std::optional<std::string> note;
   std::optional<Session> s =
       ParseAndOpen(ctx, "audit prove --index N [--checkpoint FILE]\n\n"
-                   "Prints an RFC 6962 inclusion proof of one event.",
+                   "Prints an RFC 6962 inclusion proof of one event.  Example:\n"
+                   "  sspf-tool --user eva.revisor audit prove --index 42 --checkpoint kept.txt",
                    desc, {}, &exit, [&] { return ReadCheckpoint(checkpoint, &note); });
   if (!s) return exit;
-  return Show(ctx, s->Prove(index, note), InclusionProofJson, [&](const InclusionProof& p) {
+  return Show(ctx, s->Prove(index.value, note), InclusionProofJson, [&](const InclusionProof& p) {
     *ctx.out << "index " << p.index << "\ntree_size " << p.tree_size << "\nleaf_hash "
              << Base64(p.leaf_hash) << "\nroot " << Base64(p.root) << "\nproof\n";
     for (const auto& h : p.proof) *ctx.out << Base64(h) << "\n";
@@ -263,7 +268,8 @@ int Consistency(Context& ctx) {
   std::optional<Session> s = ParseAndOpen(
       ctx, "audit consistency --from OLD --to NEW\n\n"
            "Prints the RFC 6962 consistency proof that the log of checkpoint OLD is a\n"
-           "prefix of the log of checkpoint NEW (both signed by this store).",
+           "prefix of the log of checkpoint NEW (both signed by this store).  Example:\n"
+           "  sspf-tool --user eva.revisor audit consistency --from nov.txt --to dec.txt",
       desc, {}, &exit, [&]() -> Status {
         SSPF_RETURN_IF_ERROR(ReadCheckpoint(from, &old_note));
         return ReadCheckpoint(to, &new_note);
@@ -291,7 +297,9 @@ int Export(Context& ctx) {
       ParseAndOpen(ctx, "audit export --format jsonl|csv [filters]\n\n"
                    "Writes the access log to stdout: one JSON object per line (jsonl) or CSV\n"
                    "with a header row.  Each event carries its exact leaf bytes (base64), so\n"
-                   "tools/verify_export.py can recompute the Merkle root independently.",
+                   "tools/verify_export.py (installed as sspf-verify-export) can recompute the\n"
+                   "Merkle root independently.  Example:\n"
+                   "  sspf-tool --user eva.revisor audit export --format jsonl > log.jsonl",
                    desc, {}, &exit, [&] {
                      if (format == "csv") {
                        f = ExportFormat::kCsv;
@@ -323,7 +331,9 @@ int Query(Context& ctx) {
       "audit query [--case ID] [--subject ID] [--principal NAME] [--action X]\n"
       "            [--denied|--allowed] [--since T] [--until T] [--limit N]\n\n"
       "Lists access-log events (auditor).  The principal filter is --principal,\n"
-      "because --user names who you are.",
+      "because --user names who you are.  Example:\n"
+      "  sspf-tool --user eva.revisor audit query --principal per.polis --denied \\\n"
+      "      --since 2026-11-01",
       desc, {}, &exit, [&] { return fa.Build(&filter); });
   if (!s) return exit;
   return Show(ctx, s->QueryEvents(filter), EventListJson,
@@ -347,7 +357,8 @@ int Extract(Context& ctx) {
   std::optional<Session> s =
       ParseAndOpen(ctx, "audit extract --subject ID\n\n"
                    "Loggutdrag: every logged access to the youth's data (who, actor, when,\n"
-                   "action, purpose, decision), without any content.",
+                   "action, purpose, decision), without any content.  Example:\n"
+                   "  sspf-tool --user eva.revisor audit extract --subject 3f2a...9c",
                    desc, {}, &exit);
   if (!s) return exit;
   Result<std::vector<AuditEvent>> events = s->ExtractSubject(subject);
@@ -387,7 +398,8 @@ int Review(Context& ctx) {
       ParseAndOpen(ctx, "audit review\n\n"
                    "Loggkontroll: flags legal-basis access, emergency grants, bursts of\n"
                    "denials, entry reads outside office hours (Stockholm time), reads right\n"
-                   "after a consent withdrawal and bulk reads.  See docs/auditing.md.",
+                   "after a consent withdrawal and bulk reads.  See docs/auditing.md.  Example:\n"
+                   "  sspf-tool --user eva.revisor audit review --json > review.json",
                    desc, {}, &exit);
   if (!s) return exit;
   return Show(ctx, s->Review(), ReviewFlagListJson, [&](const std::vector<ReviewFlag>& flags) {

@@ -4,6 +4,8 @@
 // Every command unlocks the store as --user and calls one Session method;
 // the library decides and logs.  A denial exits 3 with one line naming the
 // missing condition and prints nothing of the content.
+#include <unistd.h>
+
 #include <fstream>
 #include <iostream>
 
@@ -133,6 +135,10 @@ Status ReadBody(const std::string& file, std::string* body) {
     f.open(file, std::ios::binary);
     if (!f) return InvalidArgument("cannot read the body file");
     in = &f;
+  } else if (::isatty(STDIN_FILENO)) {
+    // Otherwise the tool would seem to hang.
+    std::cerr << "sspf-tool entry add: type the entry, then press Ctrl-D on an empty line "
+                 "(or give --file FILE)\n";
   }
   body->resize(kMaxBodyRead);
   in->read(&(*body)[0], static_cast<std::streamsize>(body->size()));

@@ -144,7 +144,7 @@ int Whoami(Context& ctx) {
   int exit = 0;
   std::optional<Session> s =
       ParseAndOpen(ctx, "whoami\n\nUnlocks the store and prints who you are (name, actor, "
-                   "role).", desc, {}, &exit);
+                   "role).  Example:\n  sspf-tool --user sara.skola whoami", desc, {}, &exit);
   if (!s) return exit;
   const PrincipalInfo& p = s->principal();
   return PrintDone(ctx,
@@ -193,7 +193,8 @@ int UserList(Context& ctx) {
   po::options_description desc("Options");
   int exit = 0;
   std::optional<Session> s = ParseAndOpen(
-      ctx, "user list\n\nLists principals (admins and auditors).", desc, {}, &exit);
+      ctx, "user list\n\nLists principals (admins and auditors).  Example:\n"
+           "  sspf-tool --user anna.admin user list --json", desc, {}, &exit);
   if (!s) return exit;
   return Show(ctx, s->ListPrincipals(), PrincipalListJson,
               [&](const std::vector<PrincipalInfo>& list) {
@@ -212,7 +213,8 @@ int UserDisable(Context& ctx) {
   int exit = 0;
   std::optional<Session> s =
       ParseAndOpen(ctx, "user disable NAME\n\nDisables a principal (never deletes: the log "
-                   "refers to it).  Admin only.", desc, {"name"}, &exit);
+                   "refers to it).  Admin only.  Example:\n"
+                   "  sspf-tool --user anna.admin user disable per.polis", desc, {"name"}, &exit);
   if (!s) return exit;
   Status st = s->DisablePrincipal(name);
   if (!st.ok()) return Fail(ctx, st);
@@ -227,7 +229,8 @@ int UserPasswd(Context& ctx) {
   int exit = 0;
   std::optional<Session> s =
       ParseAndOpen(ctx, "user passwd [--new-passphrase-file F]\n\n"
-                   "Changes your own passphrase; the old one stops working at once.",
+                   "Changes your own passphrase; the old one stops working at once.  Example:\n"
+                   "  sspf-tool --user sara.skola user passwd --new-passphrase-file new.pw",
                    desc, {}, &exit);
   if (!s) return exit;
   Result<SecretBytes> pass = ReadNewPassphrase(new_file, ctx.globals.user);
@@ -252,7 +255,9 @@ int Recover(Context& ctx) {
   if (!ParseArgs(ctx, "recover NAME [--recovery-key-file F] [--new-passphrase-file F]\n\n"
                  "Sets a new passphrase for a principal with the recovery key printed at\n"
                  "init.  The principal gets a new key pair; its actor keys are delivered\n"
-                 "again the next time another member of its actor unlocks.",
+                 "again the next time another member of its actor unlocks.  Example:\n"
+                 "  sspf-tool recover sara.skola --recovery-key-file recovery.key \\\n"
+                 "      --new-passphrase-file new.pw",
                  desc, {"name"}, &vm, &exit)) {
     return exit;
   }

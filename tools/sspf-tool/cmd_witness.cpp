@@ -33,7 +33,8 @@ int WitnessInitCmd(Context& ctx) {
   if (!ParseArgs(ctx, "audit witness init --out KEYFILE --name NAME\n\n"
                  "Makes a witness (vittne) key outside any store and prints its verifier\n"
                  "key (C2SP cosignature/v1).  Give the verifier key to the log's auditors:\n"
-                 "they check cosignatures with audit verify --witness-key VKEY.",
+                 "they check cosignatures with audit verify --witness-key VKEY.  Example:\n"
+                 "  sspf-tool audit witness init --out polisen.witness --name polisen-revision",
                  desc, {}, &vm, &exit)) {
     return exit;
   }
@@ -62,7 +63,9 @@ int WitnessCosignCmd(Context& ctx) {
                  "Checks that CHECKPOINT is signed by the witnessed log and consistent with\n"
                  "the last checkpoint this witness cosigned, records it in DIR and prints\n"
                  "the checkpoint with a C2SP tlog-cosignature line added.  Exit 6 for a\n"
-                 "rollback, a fork, a failing proof or a checkpoint of another log.",
+                 "rollback, a fork, a failing proof or a checkpoint of another log.  Example:\n"
+                 "  sspf-tool audit witness cosign --key polisen.witness --state state/ \\\n"
+                 "      --proof proof.txt checkpoint.txt > cosigned.txt",
                  desc, {"checkpoint"}, &vm, &exit)) {
     return exit;
   }

@@ -37,7 +37,10 @@ void PrintOverview(std::ostream& out, const std::string& prefix) {
          "  --user NAME             principal (default $SSPF_USER)\n"
          "  --passphrase-file FILE  passphrase file (default $SSPF_PASSPHRASE_FILE,\n"
          "                          else a prompt without echo; never on argv)\n"
-         "  --json                  machine output: one JSON document on stdout\n\n"
+         "  --json                  machine output: one JSON document on stdout\n"
+         "  --version               print the version and exit\n"
+         "  --man                   print the manual page sspf-tool(1) (roff)\n"
+         "  --completion bash       print the bash completion script\n\n"
          "Exit codes: 0 ok, 1 other error, 2 usage or invalid input, 3 denied,\n"
          "4 not found, 5 wrong passphrase / not a store, 6 integrity violation.\n"
          "Run 'sspf-tool COMMAND --help' for a command's options and an example.\n";
@@ -72,6 +75,19 @@ int main(int argc, char** argv) {
     }
     if (a == "--version") {
       std::cout << "sspf-tool " << sspf_version() << "\n";
+      return 0;
+    }
+    if (a == "--man") {  // the man page sspf-tool(1), made from the help texts
+      std::ostringstream overview;
+      PrintOverview(overview, "");
+      sspf::cli::PrintManPage(std::cout, sspf_version(), overview.str());
+      return 0;
+    }
+    if (a == "--completion") {
+      if (i + 1 >= args.size() || args[i + 1] != "bash") {
+        return usage("--completion takes the shell: --completion bash");
+      }
+      sspf::cli::PrintBashCompletion(std::cout);
       return 0;
     }
     if (a.find("--passphrase=") == 0 || a == "--passphrase") {
@@ -118,14 +134,26 @@ int main(int argc, char** argv) {
     // A group word alone ("sspf-tool user"), or a typo.
     bool group = std::any_of(sspf::cli::Commands().begin(), sspf::cli::Commands().end(),
                              [&](const Command& c) { return c.path.rfind(args[i] + " ", 0) == 0; });
-    if (group) {
+    // The command words the user typed (up to the first option).
+    std::vector<std::string> words;
+    for (size_t k = i; k < args.size() && args[k].rfind("-", 0) != 0; ++k) {
+      words.push_back(args[k]);
+    }
+    if (group && words.size() == 1) {
       bool help = i + 1 < args.size() && (args[i + 1] == "--help" || args[i + 1] == "-h");
       if (json && !help) return usage("'" + args[i] + "' needs a subcommand (see sspf-tool " +
                                       args[i] + " --help)");
       PrintOverview(help ? std::cout : std::cerr, args[i] + " ");
       return help ? 0 : 2;
     }
-    return usage("unknown command '" + args[i] + "' (see sspf-tool --help)");
+    std::string typed;
+    for (const std::string& w : words) typed += (typed.empty() ? "" : " ") + w;
+    const std::string suggestion = sspf::cli::SuggestCommand(words);
+    return usage("unknown command '" + typed + "' (" +
+                 (suggestion.empty() ? std::string("see sspf-tool ") +
+                                           (group ? args[i] + " " : "") + "--help"
+                                     : "did you mean '" + suggestion + "'?") +
+                 ")");
   }
   sspf::cli::Context ctx;
   ctx.command = best->path;
