@@ -48,6 +48,21 @@ Status LoadCaseFacts(Session::Impl* impl, std::string_view case_id, std::string*
   *on_team = st->Int(2) != 0;
   *has_grant = st->Int(3) != 0;
   st->Reset();
+  if (*has_grant) {
+    // Rare, so checked at use (DESIGN §13): each grant in force by its row
+    // must agree with its signed event (a lengthened grant is refused).
+    static const std::string grants =
+        "SELECT g.id, g.until FROM grants g WHERE g.case_id = ?1 AND " +
+        GrantInForceSql(2, 3);
+    SSPF_ASSIGN_OR_RETURN(Stmt * gs, impl->db->Prepare(grants.c_str()));
+    gs->Bind(1, case_id).Bind(2, impl->me.id).Bind(3, impl->Now());
+    std::vector<GrantFacts> in_force;
+    SSPF_RETURN_IF_ERROR(ForEachRow(gs, [&]() -> Status {
+      in_force.push_back({gs->Text(0), std::string(case_id), impl->me.id, gs->Int(1)});
+      return Status::Ok();
+    }));
+    for (const GrantFacts& g : in_force) SSPF_RETURN_IF_ERROR(CheckGrantAtUse(impl, g));
+  }
   return Status::Ok();
 }
 

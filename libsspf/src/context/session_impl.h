@@ -67,6 +67,11 @@ struct __attribute__((visibility("hidden"))) Session::Impl {
   // Actor-key versions whose certificate this session has checked, with
   // the certified public key.
   std::map<std::pair<Actor, int64_t>, internal::Bytes> certified_actor_keys;
+  // Checked at use (context/trust.h, CheckEventSignature): the events
+  // whose signature this session has verified, by seq, with the leaf hash
+  // it covered, and every certified signing key of each signer seen.
+  std::map<uint64_t, internal::Hash> verified_events;
+  std::map<std::string, std::vector<internal::Bytes>> certified_sign_keys;
 
   std::unique_ptr<internal::Txn> batch;
   // Re-read the principal's state at the start of every operation (false

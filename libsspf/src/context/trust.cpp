@@ -5,6 +5,7 @@
 
 #include "log/checkpoint.h"
 #include "log/note.h"
+#include "log/replay_detail.h"
 #include "storage/certificates_table.h"
 #include "storage/principals_table.h"
 
@@ -181,6 +182,99 @@ Status CheckActorKeyCert(Session::Impl* impl, Actor actor, int64_t version,
     return IntegrityViolation(what + " does not match its certificate");
   }
   impl->certified_actor_keys.emplace(key, public_key);
+  return Status::Ok();
+}
+
+namespace {
+
+// The most events a session remembers as verified before it starts over.
+constexpr size_t kMaxVerifiedEvents = size_t{1} << 16;
+
+Status LoadSignKeys(Session::Impl* impl, const std::string& principal,
+                    std::vector<Bytes>* keys) {
+  keys->clear();
+  return ForEachCertOf(impl->db.get(), CertKind::kPrincipal, principal,
+                       [&](const CertRow& row) -> Status {
+                         SSPF_ASSIGN_OR_RETURN(PrincipalCert c, CheckedPrincipalCert(impl, row));
+                         keys->push_back(c.sign_public_key);
+                         return Status::Ok();
+                       });
+}
+
+}  // namespace
+
+Status CheckEventSignature(Session::Impl* impl, const EventRecord& e) {
+  const Bytes leaf = EncodeLeaf(e);
+  const Hash h = LeafHash(leaf.data(), leaf.size());
+  auto seen = impl->verified_events.find(e.seq);
+  if (seen != impl->verified_events.end() && seen->second == h) return Status::Ok();
+  const std::string ev = "event " + std::to_string(e.seq);
+  SSPF_ASSIGN_OR_RETURN(std::optional<EventSignature> sig,
+                        EventSignatureOf(impl->db.get(), e.seq));
+  if (!sig) return IntegrityViolation(ev + ": not signed (event inserted directly?)");
+  const Bytes msg = EventSignedMessage(impl->store_id_bytes, e.seq, h);
+  bool ok = false;
+  if (sig->signer_id == kAuthoritySigner) {
+    ok = e.principal_id == "recovery" &&
+         VerifyDetached(impl->anchor_public_key, msg, sig->signature);
+  } else if (sig->signer_id == e.principal_id) {
+    std::vector<Bytes>& keys = impl->certified_sign_keys[e.principal_id];
+    auto verifies = [&] {
+      return std::any_of(keys.begin(), keys.end(), [&](const Bytes& k) {
+        return VerifyDetached(k, msg, sig->signature);
+      });
+    };
+    ok = verifies();
+    if (!ok) {  // a certificate issued since the keys were cached
+      SSPF_RETURN_IF_ERROR(LoadSignKeys(impl, e.principal_id, &keys));
+      ok = verifies();
+    }
+  }
+  if (!ok) {
+    return IntegrityViolation(ev + ": not signed by " + e.principal_id +
+                              " under a certified key (forged or edited event)");
+  }
+  if (impl->verified_events.size() >= kMaxVerifiedEvents) impl->verified_events.clear();
+  impl->verified_events[e.seq] = h;
+  return Status::Ok();
+}
+
+Result<std::optional<EventRecord>> SignedStateEvent(Session::Impl* impl, Action action,
+                                                    std::string_view target) {
+  static const std::string sql =
+      std::string("SELECT ") + kEventColumns +
+      " FROM events INDEXED BY events_state_target WHERE target = ? AND action IN (" +
+      std::to_string(static_cast<int>(Action::kEntryAdd)) + ", " +
+      std::to_string(static_cast<int>(Action::kGrantEmergency)) + ") AND allowed = 1";
+  SSPF_ASSIGN_OR_RETURN(Stmt * st, impl->db->Prepare(sql.c_str()));
+  st->Bind(1, target);
+  std::optional<EventRecord> found;
+  SSPF_RETURN_IF_ERROR(ForEachRow(st, [&]() -> Status {
+    EventRecord e = ReadEventRow(st);
+    if (e.action != action || e.target != target) return Status::Ok();
+    if (found) {
+      return IntegrityViolation(std::string(target) + ": events " + std::to_string(found->seq) +
+                                " and " + std::to_string(e.seq) + " both record its " +
+                                ActionName(action) + " (replayed event)");
+    }
+    found = std::move(e);
+    return Status::Ok();
+  }));
+  if (found) SSPF_RETURN_IF_ERROR(CheckEventSignature(impl, *found));
+  return found;
+}
+
+Status CheckGrantAtUse(Session::Impl* impl, const GrantFacts& g) {
+  const std::string what = "grant " + g.id;
+  SSPF_ASSIGN_OR_RETURN(std::optional<EventRecord> ev,
+                        SignedStateEvent(impl, Action::kGrantEmergency, "grant:" + g.id));
+  if (!ev) return IntegrityViolation(what + " has no grant.emergency event in the log (direct edit)");
+  Result<std::vector<std::string>> v = DecodeDetail(Action::kGrantEmergency, ev->detail);
+  if (!v.ok() || (*v)[0] != g.id || (*v)[1] != g.case_id || (*v)[2] != g.principal_id ||
+      (*v)[3] != std::to_string(g.until) || ev->principal_id != g.principal_id) {
+    return IntegrityViolation(what + " differs from its signed event " + std::to_string(ev->seq) +
+                              " (direct edit)");
+  }
   return Status::Ok();
 }
 

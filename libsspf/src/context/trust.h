@@ -54,6 +54,34 @@ Status CertifyOversightKey(Session::Impl* impl, int64_t version, const Bytes& pu
 Status CheckActorKeyCert(Session::Impl* impl, Actor actor, int64_t version,
                          const Bytes& public_key);
 
+// Checked at use (DESIGN §13).  kIntegrityViolation naming the event
+// unless e, as read from the events table, is signed by the principal it
+// names under a signing key the store authority certified for that
+// principal (any certificate version: a recovery gives a new key), or, for
+// the recovery key's events, under the pinned anchor.  Which certificate
+// was in force at the event, and whether its author might make it, is left
+// to audit verify (EventAttribution, the replay check).  Verified events
+// are remembered per session (by seq and leaf hash), so a second check of
+// the same event costs one SHA-256.
+Status CheckEventSignature(Session::Impl* impl, const EventRecord& e);
+
+// The allowed entry.add or grant.emergency event whose target is `target`
+// ("entry:<id>", "grant:<id>"), found through the events_state_target
+// index and checked by CheckEventSignature; nullopt when the log holds
+// none.  kIntegrityViolation when it holds two.
+Result<std::optional<EventRecord>> SignedStateEvent(Session::Impl* impl, Action action,
+                                                    std::string_view target);
+
+// A grants row as decisions read it.
+struct GrantFacts {
+  std::string id, case_id, principal_id;
+  UnixSeconds until = 0;
+};
+// Checked at use: kIntegrityViolation naming the grant unless its row
+// agrees with its signed grant.emergency event (case, holder, end time): a
+// lengthened grants.until is refused at the decision, not only by verify.
+Status CheckGrantAtUse(Session::Impl* impl, const GrantFacts& g);
+
 // Issues the next version of a principal's certificate (cert.version is
 // set here).  REQUIRES: the session holds the authority key
 // (kPermissionDenied otherwise).

@@ -2,8 +2,10 @@
 // the grant; a withdrawal is a new version with withdrawn_at set.  The
 // consents table refuses UPDATE and DELETE (triggers).
 #include <algorithm>
+#include <map>
 
 #include "domain/domain_internal.h"
+#include "context/trust.h"
 #include "sspf/lists.h"
 #include "sspf/pnr.h"
 
@@ -53,6 +55,122 @@ Result<ConsentInfo> ReadConsentRow(Stmt* st) {
   return c;
 }
 
+// One consent version as its signed consent.grant / consent.withdraw event
+// states it (a withdrawal copies the version before it).
+struct SignedConsent {
+  uint64_t seq = 0;
+  std::string signer, party, actors, categories, valid_until;
+  UnixSeconds valid_from = 0;
+  std::optional<UnixSeconds> withdrawn_at;
+  bool matched = false;
+};
+
+// A non-negative decimal of a detail.
+bool ParseInt64(const std::string& s, int64_t* out) {
+  if (s.empty() || s.size() > 18 ||
+      !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return false;
+  }
+  *out = std::stoll(s);
+  return true;
+}
+
+std::string PartyOf(const ConsentParty& p) {
+  return p.youth ? std::string("youth") : "guardian:" + p.guardian_id;
+}
+
+// Checked at use (DESIGN §13): every consent version of the case in the
+// table against the case's signed consent events, found through the
+// events_case_consent index, each signature checked (cached per session).
+// A row without its event, an event without its row, or any field that
+// differs is kIntegrityViolation naming the consent: the decision fails
+// closed.  An insider who deletes a withdrawal together with its event
+// leaves a hole in the Merkle tree that audit verify reports.
+Status CheckConsentsAtUse(Session::Impl* impl, std::string_view case_id,
+                          const std::vector<std::pair<int64_t, ConsentInfo>>& rows) {
+  static const std::string sql =
+      std::string("SELECT ") + kEventColumns +
+      " FROM events INDEXED BY events_case_consent WHERE case_id = ? AND action IN (" +
+      std::to_string(static_cast<int>(Action::kConsentGrant)) + ", " +
+      std::to_string(static_cast<int>(Action::kConsentWithdraw)) +
+      ") AND allowed = 1 ORDER BY seq";
+  SSPF_ASSIGN_OR_RETURN(Stmt * st, impl->db->Prepare(sql.c_str()));
+  st->Bind(1, case_id);
+  std::vector<EventRecord> events;
+  SSPF_RETURN_IF_ERROR(ForEachRow(st, [&]() -> Status {
+    events.push_back(ReadEventRow(st));
+    return Status::Ok();
+  }));
+  const std::string of_case = "consents of case " + std::string(case_id) + ": ";
+  std::map<std::pair<std::string, int64_t>, SignedConsent> signed_versions;
+  for (const EventRecord& e : events) {
+    if (IsFailureDetail(e.detail) || e.case_id != case_id) continue;
+    SSPF_RETURN_IF_ERROR(CheckEventSignature(impl, e));
+    const std::string bad = of_case + "event " + std::to_string(e.seq) + " is malformed";
+    Result<std::vector<std::string>> v = DecodeDetail(e.action, e.detail);
+    if (!v.ok()) return IntegrityViolation(bad);
+    const std::vector<std::string>& f = *v;
+    SignedConsent c;
+    c.seq = e.seq;
+    c.signer = e.principal_id;
+    int64_t version = 0;
+    UnixSeconds time = 0;
+    if (!ParseInt64(f[1], &version) ||
+        !ParseInt64(e.action == Action::kConsentGrant ? f[6] : f[2], &time)) {
+      return IntegrityViolation(bad);
+    }
+    if (e.action == Action::kConsentGrant) {
+      if (f[2] != case_id || version != 1) return IntegrityViolation(bad);
+      c.party = f[3];
+      c.actors = f[4];
+      c.categories = f[5];
+      c.valid_from = time;
+      c.valid_until = f[7];
+    } else {
+      auto before = signed_versions.find({f[0], version - 1});
+      if (before == signed_versions.end() || before->second.withdrawn_at) {
+        return IntegrityViolation(bad + " (a withdrawal of no consent in force)");
+      }
+      c.party = before->second.party;
+      c.actors = before->second.actors;
+      c.categories = before->second.categories;
+      c.valid_from = before->second.valid_from;
+      c.valid_until = before->second.valid_until;
+      c.withdrawn_at = time;
+    }
+    if (!signed_versions.emplace(std::make_pair(f[0], version), std::move(c)).second) {
+      return IntegrityViolation(of_case + "event " + std::to_string(e.seq) +
+                                " repeats a consent version (replayed event)");
+    }
+  }
+  for (const auto& row : rows) {
+    const ConsentInfo& c = row.second;
+    const std::string name = "consent " + c.id + " version " + std::to_string(c.version);
+    auto it = signed_versions.find({c.id, c.version});
+    if (it == signed_versions.end()) {
+      return IntegrityViolation(of_case + name + " has no signed event (direct edit)");
+    }
+    SignedConsent& e = it->second;
+    if (e.party != PartyOf(c.party) || e.actors != JoinActorNames(c.actors) ||
+        e.categories != JoinCategoryNames(c.categories) || e.valid_from != c.valid_from ||
+        e.valid_until != FormatDate(c.valid_until) || e.withdrawn_at != c.withdrawn_at ||
+        e.signer != c.recorded_by) {
+      return IntegrityViolation(of_case + name + " differs from its signed event " +
+                                std::to_string(e.seq) + " (direct edit)");
+    }
+    e.matched = true;
+  }
+  for (const auto& [key, e] : signed_versions) {
+    if (!e.matched) {
+      return IntegrityViolation(of_case + "consent " + key.first + " version " +
+                                std::to_string(key.second) + " of event " +
+                                std::to_string(e.seq) +
+                                " is not in the table (row deleted or page replay)");
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 // The latest version of every consent of a case (shared with entries.cpp).
@@ -63,7 +181,8 @@ Result<ConsentInfo> ReadConsentRow(Stmt* st) {
 // bring back a withdrawn consent, makes the two disagree; a stale table
 // page leaves an index entry without its row (SQLITE_CORRUPT).  One extra
 // covering-index seek per consent of the case.
-Result<std::vector<ConsentInfo>> LatestConsents(Db* db, std::string_view case_id) {
+Result<std::vector<ConsentInfo>> LatestConsents(Session::Impl* impl, std::string_view case_id) {
+  Db* db = impl->db.get();
   static const std::string sql =
       std::string("SELECT ") + kLatestColumns +
       ", c.recorded FROM consents c INDEXED BY consents_case WHERE c.case_id = ? "
@@ -72,8 +191,10 @@ Result<std::vector<ConsentInfo>> LatestConsents(Db* db, std::string_view case_id
   st->Bind(1, case_id);
   std::vector<std::pair<int64_t, ConsentInfo>> latest;  // (recorded, latest version)
   std::vector<int64_t> versions;                         // versions seen per consent
+  std::vector<std::pair<int64_t, ConsentInfo>> all;      // every version
   Status s = ForEachRow(st, [&]() -> Status {
     SSPF_ASSIGN_OR_RETURN(ConsentInfo c, ReadConsentRow(st));
+    all.emplace_back(st->Int(13), c);
     if (!latest.empty() && latest.back().second.id == c.id) {
       ++versions.back();
       latest.back() = {st->Int(13), std::move(c)};
@@ -100,6 +221,7 @@ Result<std::vector<ConsentInfo>> LatestConsents(Db* db, std::string_view case_id
                                 " by its key (page replay or damage; run audit verify)");
     }
   }
+  SSPF_RETURN_IF_ERROR(CheckConsentsAtUse(impl, case_id, all));
   std::stable_sort(latest.begin(), latest.end(), [](const auto& a, const auto& b) {
     return a.first != b.first ? a.first < b.first : a.second.id < b.second.id;
   });
@@ -252,7 +374,7 @@ Status Session::WithdrawConsent(std::string_view consent_id) {
     // must agree): a stale index page must not let a second withdrawal
     // build on version 1 again.
     SSPF_ASSIGN_OR_RETURN(std::vector<ConsentInfo> latest,
-                          internal::LatestConsents(impl->db.get(), case_id));
+                          internal::LatestConsents(impl, case_id));
     auto it = std::find_if(latest.begin(), latest.end(),
                            [&](const ConsentInfo& c) { return c.id == consent_id; });
     if (it == latest.end()) {
@@ -295,7 +417,7 @@ Result<std::vector<ConsentInfo>> Session::ListConsents(std::string_view case_id)
   spec.case_id = std::string(case_id);
   return internal::RunOperationFor<std::vector<ConsentInfo>>(
       impl, spec, {}, [&](Op&) -> Result<std::vector<ConsentInfo>> {
-        return internal::LatestConsents(impl->db.get(), case_id);
+        return internal::LatestConsents(impl, case_id);
       });
 }
 

@@ -22,7 +22,9 @@ namespace sspf::internal {
 
 // Consent of a case (consent.cpp): the latest version of every consent, as
 // records for EvaluateConsent, and the evaluation for (from -> to, c).
-Result<std::vector<ConsentInfo>> LatestConsents(Db* db, std::string_view case_id);
+// Every version is checked against the case's signed consent events
+// (kIntegrityViolation naming the consent otherwise).
+Result<std::vector<ConsentInfo>> LatestConsents(Session::Impl* impl, std::string_view case_id);
 ConsentRecord ToRecord(const ConsentInfo& c);
 Result<ConsentEvaluation> EvaluateCaseConsent(Session::Impl* impl, std::string_view case_id,
                                               const std::vector<ConsentRecord>& records,

@@ -190,20 +190,64 @@ std::vector<std::string> SplitIds(const std::string& s) {
   return out;
 }
 
+// A grant in force by its row is checked against its signed event before
+// the decision relies on it (an expired one needs no check: it grants
+// nothing).
 Result<BasisState> GrantState(Session::Impl* impl, const std::string& grant_id) {
-  SSPF_ASSIGN_OR_RETURN(Stmt * st, impl->db->Prepare("SELECT created, until FROM grants "
-                                                     "WHERE id = ?"));
+  SSPF_ASSIGN_OR_RETURN(Stmt * st, impl->db->Prepare("SELECT created, until, case_id, "
+                                                     "principal_id FROM grants WHERE id = ?"));
   st->Bind(1, grant_id);
   SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
   BasisState b;
   b.id = grant_id;
   b.kind = BasisKind::kGrantExpired;
+  internal::GrantFacts g;
   if (row) {
-    UnixSeconds from = st->Int(0), until = st->Int(1);
-    if (internal::GrantInForce(from, until, impl->Now())) b.kind = BasisKind::kGrantActive;
+    UnixSeconds from = st->Int(0);
+    g = {grant_id, st->Text(2), st->Text(3), st->Int(1)};
+    if (internal::GrantInForce(from, g.until, impl->Now())) b.kind = BasisKind::kGrantActive;
   }
   st->Reset();
+  if (b.kind == BasisKind::kGrantActive) SSPF_RETURN_IF_ERROR(internal::CheckGrantAtUse(impl, g));
   return b;
+}
+
+bool NameIs(const std::string& value, const char* name) { return name && value == name; }
+
+// Checked at use (DESIGN §13): the entry's row against its signed
+// entry.add event, which must name this entry, its case, category, author,
+// actor and key version, and (from the body= field on) commit to the body
+// ciphertext as read.  An entry.add without body= (written before it) is
+// legacy: its metadata is checked, its content is not.  A NULL body is a
+// violation: no erasure event exists that could explain it.
+Status CheckEntryAtUse(Session::Impl* impl, const EntryRow& e, bool with_body) {
+  const std::string what = "entry " + e.info.id;
+  SSPF_ASSIGN_OR_RETURN(std::optional<internal::EventRecord> ev,
+                        internal::SignedStateEvent(impl, Action::kEntryAdd, "entry:" + e.info.id));
+  if (!ev) return IntegrityViolation(what + " has no entry.add event in the log (direct edit)");
+  Result<std::vector<std::string>> v = internal::DecodeDetail(Action::kEntryAdd, ev->detail);
+  const std::string differs =
+      what + " differs from its signed event " + std::to_string(ev->seq) + " (direct edit)";
+  if (!v.ok()) return IntegrityViolation(differs);
+  const std::vector<std::string>& f = *v;
+  if (f[0] != e.info.id || f[1] != e.info.case_id ||
+      !NameIs(f[2], CategoryName(e.info.category)) || f[3] != e.author_id ||
+      !NameIs(f[4], ActorName(e.info.author_actor)) || ev->principal_id != e.author_id ||
+      (f.size() > 5 && (f[5] != std::to_string(e.info.created) ||
+                        f[6] != e.info.supersedes.value_or("-") ||
+                        f[7] != std::to_string(e.key_version)))) {
+    return IntegrityViolation(differs);
+  }
+  if (!with_body) return Status::Ok();
+  if (!e.has_body) {
+    return IntegrityViolation(what + ": its content is missing and no erasure event explains "
+                              "it (direct edit)");
+  }
+  if (f.size() > 8 && f[8] != internal::EntryBodyCommitment(e.body)) {
+    return IntegrityViolation(what + ": its content is not the content signed in event " +
+                              std::to_string(ev->seq) + " (replaced)");
+  }
+  return Status::Ok();
 }
 
 // Every disclosure of the entry to `to`, newest first (so a denial names
@@ -251,7 +295,7 @@ Result<std::vector<BasisState>> DisclosureStates(Session::Impl* impl, const Entr
   for (const Row& r : rows) {
     if (r.has_consent) {
       if (!latest) {
-        SSPF_ASSIGN_OR_RETURN(latest, internal::LatestConsents(db, e.info.case_id));
+        SSPF_ASSIGN_OR_RETURN(latest, internal::LatestConsents(impl, e.info.case_id));
       }
       std::vector<std::string> ids = SplitIds(r.consent);
       std::vector<internal::ConsentRecord> records;
@@ -367,7 +411,8 @@ Result<std::string> Session::AddEntry(std::string_view case_id, Category categor
                                  {row.info.id, case_id, CategoryName(category), impl->me.id,
                                   ActorName(impl->me.actor), std::to_string(created),
                                   supersedes ? *supersedes : "-",
-                                  std::to_string(actor_key.first)});
+                                  std::to_string(actor_key.first),
+                                  internal::EntryBodyCommitment(sealed_body)});
   return row.info.id;
   });
 }
@@ -427,7 +472,7 @@ Result<EntryContent> Session::ReadEntry(std::string_view entry_id, std::string_v
   };
   return internal::RunOperationFor<EntryContent>(impl, spec, facts, [&](Op& op)
                                                      -> Result<EntryContent> {
-    if (!row.has_body) return FailedPrecondition("the entry's content has been erased");
+    SSPF_RETURN_IF_ERROR(CheckEntryAtUse(impl, row, /*with_body=*/true));
     // The decision allowed the read; the keys must agree.  A principal that
     // lacks its actor's key (not yet delivered) is denied and logged as such.
     internal::EphemeralKey entry_key;
@@ -499,7 +544,7 @@ Result<std::string> Session::DiscloseEntry(std::string_view entry_id, Actor to,
     r.basis.provision = *basis.provision;
     r.basis.reason_recorded = !basis.reason.empty();
   } else {
-    SSPF_ASSIGN_OR_RETURN(std::vector<ConsentInfo> latest, internal::LatestConsents(db, case_id));
+    SSPF_ASSIGN_OR_RETURN(std::vector<ConsentInfo> latest, internal::LatestConsents(impl, case_id));
     std::vector<internal::ConsentRecord> records;
     if (basis.consent_id) {
       auto named_it = std::find_if(latest.begin(), latest.end(), [&](const ConsentInfo& c) {
@@ -530,6 +575,7 @@ Result<std::string> Session::DiscloseEntry(std::string_view entry_id, Actor to,
                                                     -> Result<std::string> {
   const Actor from = row.info.author_actor;
   const internal::AccessRequest& r = op.request;
+  SSPF_RETURN_IF_ERROR(CheckEntryAtUse(impl, row, /*with_body=*/false));
   SSPF_ASSIGN_OR_RETURN(auto recipient_key, CurrentActorKey(impl, to));
   internal::EphemeralKey entry_key;
   SSPF_RETURN_IF_ERROR(UnsealEntryKey(impl, row.info.id, from, &entry_key));

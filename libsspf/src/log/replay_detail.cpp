@@ -1,5 +1,6 @@
 #include "log/replay_detail.h"
 
+#include <algorithm>
 #include <cassert>
 #include <cstring>
 #include <map>
@@ -13,9 +14,9 @@ namespace {
 
 struct Layout {
   std::vector<const char*> keys;
-  // Events written before the layout grew carry only the first `legacy`
-  // keys (0: no legacy form; for subject.add, an empty detail).
-  size_t legacy = 0;
+  // Events written before the layout grew carry only the first n keys, for
+  // each n here (for subject.add, 0: an empty detail).
+  std::vector<size_t> legacy{};
 };
 
 const std::map<Action, Layout>& Layouts() {
@@ -23,7 +24,7 @@ const std::map<Action, Layout>& Layouts() {
       {Action::kPrincipalAdd, {{"principal", "actor", "role", "active"}}},
       {Action::kPrincipalDisable, {{"principal", "active"}}},
       {Action::kRecoveryReset, {{"principal"}}},
-      {Action::kSubjectAdd, {{"subject", "born", "guardians"}, 0}},
+      {Action::kSubjectAdd, {{"subject", "born", "guardians"}, {0}}},
       {Action::kCaseOpen, {{"case", "subject", "open", "team"}}},
       {Action::kCaseClose, {{"case", "open"}}},
       {Action::kCaseTeamAdd, {{"case", "member"}}},
@@ -31,9 +32,11 @@ const std::map<Action, Layout>& Layouts() {
        {{"consent", "version", "case", "party", "actors", "categories", "from", "until"}}},
       {Action::kConsentWithdraw, {{"consent", "version", "withdrawn"}}},
       {Action::kEntryAdd,
-       {{"entry", "case", "category", "author", "actor", "created", "supersedes", "key"}, 5}},
+       {{"entry", "case", "category", "author", "actor", "created", "supersedes", "key",
+         "body"},
+        {5, 8}}},
       {Action::kEntryDisclose,
-       {{"disclosure", "entry", "to", "basis", "by", "created", "reason"}, 4}},
+       {{"disclosure", "entry", "to", "basis", "by", "created", "reason"}, {4}}},
       {Action::kGrantEmergency, {{"grant", "case", "principal", "until", "reason"}}},
       {Action::kKeyRotate, {{"actor", "version"}}},
   };
@@ -76,8 +79,11 @@ Result<std::vector<std::string>> DecodeDetail(Action a, std::string_view detail)
   const bool legacy_subject = a == Action::kSubjectAdd && detail.empty();
   std::vector<std::string> tokens =
       legacy_subject ? std::vector<std::string>{} : SplitList(detail, ' ');
-  const bool legacy = layout && tokens.size() == layout->legacy &&
-                      (layout->legacy > 0 || legacy_subject);
+  const bool legacy =
+      layout &&
+      std::find(layout->legacy.begin(), layout->legacy.end(), tokens.size()) !=
+          layout->legacy.end() &&
+      (!tokens.empty() || legacy_subject);
   if (tokens.size() != keys.size() && !legacy) {
     return InvalidArgument("expected " + std::to_string(keys.size()) + " fields, got " +
                            std::to_string(tokens.size()));
@@ -112,6 +118,11 @@ std::string SubjectCommitment(const SecretBytes& lookup_key, std::string_view su
   in.append(pnr_index.begin(), pnr_index.end());
   Bytes h = KeyedHash(lookup_key, reinterpret_cast<const uint8_t*>(in.data()), in.size());
   return HexEncode(h.data(), 16);
+}
+
+std::string EntryBodyCommitment(const std::vector<uint8_t>& ciphertext) {
+  Bytes h = Hash256(ciphertext.data(), ciphertext.size());
+  return HexEncode(h.data(), h.size());
 }
 
 std::string FailureDetail(StatusCode code) {

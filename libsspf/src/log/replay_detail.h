@@ -20,6 +20,7 @@
 //   consent.withdraw   consent=<id> version=<n> withdrawn=<t>
 //   entry.add          entry=<id> case=<cid> category=<c> author=<pid> actor=<a>
 //                      created=<t> supersedes=<eid>|- key=<actor-key version>
+//                      body=<EntryBodyCommitment of the stored ciphertext>
 //   entry.disclose     disclosure=<id> entry=<eid> to=<a>
 //                      basis=consent:<id,...>|grant:<id>|provision|provision-until:<t>
 //                      by=<pid> created=<t> reason=<commitment>|-
@@ -31,8 +32,10 @@
 //   key.rotate         actor=<a> version=<n>   (actor-key versions 2 and up)
 //
 // Only allowed events carry a detail.  Older events are still read: an
-// entry.add with only its first five keys, an entry.disclose with its first
-// four, a subject.add with none (their newer fields are then not compared).
+// entry.add with only its first five or eight keys, an entry.disclose with
+// its first four, a subject.add with none (their newer fields are then not
+// compared; an entry.add without body= leaves that entry's content
+// unprotected against a direct edit: legacy).
 #ifndef SSPF_SRC_LOG_REPLAY_DETAIL_H_
 #define SSPF_SRC_LOG_REPLAY_DETAIL_H_
 
@@ -69,6 +72,12 @@ Result<std::vector<std::string>> DecodeDetail(Action a, std::string_view detail)
 // leaf holds only this; whoever holds the store's root key can check it.
 std::string SubjectCommitment(const SecretBytes& lookup_key, std::string_view subject_id,
                               std::string_view birth_date, const std::vector<uint8_t>& pnr_index);
+
+// The entry.add commitment to an entry's content: hex of the unkeyed
+// BLAKE2b-256 of the body ciphertext exactly as stored in entries.body.
+// Whoever reads the row can check it; the signed event binds it to the
+// author (DESIGN §13, checked at use by ReadEntry and by audit verify).
+std::string EntryBodyCommitment(const std::vector<uint8_t>& ciphertext);
 
 // The detail of an allowed event whose operation then failed: it changed
 // no state.  "outcome=<status code name>", e.g. "outcome=failed_precondition".

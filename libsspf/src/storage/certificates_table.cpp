@@ -53,6 +53,16 @@ Status ForEachCert(Db* db, const std::function<Status(const CertRow&)>& fn) {
   return ForEachRow(st, [&] { return fn(ReadRow(st)); });
 }
 
+Status ForEachCertOf(Db* db, CertKind kind, std::string_view subject,
+                    const std::function<Status(const CertRow&)>& fn) {
+  SSPF_ASSIGN_OR_RETURN(
+      Stmt * st, db->Prepare("SELECT kind, subject, version, body, signature, created "
+                             "FROM certificates WHERE kind = ? AND subject = ? "
+                             "ORDER BY version"));
+  st->Bind(1, static_cast<int64_t>(kind)).Bind(2, subject);
+  return ForEachRow(st, [&] { return fn(ReadRow(st)); });
+}
+
 Status PutAuthoritySeal(Db* db, std::string_view principal_id, const Bytes& sealed) {
   SSPF_ASSIGN_OR_RETURN(Stmt * st, db->Prepare("INSERT OR REPLACE INTO authority_seals("
                                                "principal_id, sealed) VALUES(?,?)"));

@@ -36,6 +36,9 @@ Status InsertCert(Db* db, const CertRow& row);
 Result<std::optional<CertRow>> LatestCert(Db* db, CertKind kind, std::string_view subject);
 // Every certificate, ordered by kind, subject, version.
 Status ForEachCert(Db* db, const std::function<Status(const CertRow&)>& fn);
+// Every version of one (kind, subject), ascending.
+Status ForEachCertOf(Db* db, CertKind kind, std::string_view subject,
+                    const std::function<Status(const CertRow&)>& fn);
 
 // The authority secret key sealed to an admin's box key.
 Status PutAuthoritySeal(Db* db, std::string_view principal_id, const Bytes& sealed);

@@ -248,7 +248,18 @@ CREATE TABLE reason_seals(
   PRIMARY KEY(tbl, row_id, holder));
 )sql";
 
-const char* const kMigrations[] = {kMigration1, kMigration2, kMigration3};
+// Checked at use (DESIGN §13): a decision finds the signed event behind an
+// entry or a grant (by its target) and behind a case's consents (by case)
+// with one seek.  Partial, so only those events pay for an index insert.
+// The action numbers are Action::kConsentGrant (40), kConsentWithdraw
+// (41), kEntryAdd (50) and kGrantEmergency (60); queries name the index.
+const char* const kMigration4 = R"sql(
+CREATE INDEX events_state_target ON events(target) WHERE action IN (50, 60) AND allowed = 1;
+CREATE INDEX events_case_consent ON events(case_id, seq)
+  WHERE action IN (40, 41) AND allowed = 1;
+)sql";
+
+const char* const kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4};
 
 }  // namespace
 

@@ -114,16 +114,56 @@ void WriteFile(const std::string& path, const std::string& bytes) {
   REQUIRE(out.good());
 }
 
+// An entry body and the police seal of its key, made as AddEntry makes
+// them: sealing needs only the actor's certified public key.
+struct SealedBody {
+  internal::Bytes body, sealed_key;
+};
+SealedBody SealPoliceBody(internal::Db* db, const internal::Bytes& store_id,
+                          const std::string& case_id, const std::string& entry,
+                          int64_t category, int64_t author_actor, int64_t key_version,
+                          const std::string& text) {
+  const internal::Bytes police_pk =
+      BlobOf(db, "SELECT public_key FROM actor_keys WHERE actor = " + std::to_string(kPolice) +
+                     " AND version = ?",
+             std::to_string(key_version));
+  SecretBytes key = SecretBytes::Random(internal::kKeySize).value();
+  const internal::Bytes ad = internal::AdBuilder()
+                                 .Add("sspf-entry-v1")
+                                 .AddU64(1)
+                                 .Add(store_id)
+                                 .Add(case_id)
+                                 .Add(entry)
+                                 .AddU64(static_cast<uint64_t>(category))
+                                 .AddU64(static_cast<uint64_t>(author_actor))
+                                 .AddU64(static_cast<uint64_t>(key_version))
+                                 .bytes();
+  SealedBody out;
+  out.body =
+      internal::AeadSeal(key, reinterpret_cast<const uint8_t*>(text.data()), text.size(), ad)
+          .value();
+  internal::Bytes msg = internal::AdBuilder()
+                            .Add("sspf-entry-key-v1")
+                            .Add(store_id)
+                            .Add(entry)
+                            .AddU64(static_cast<uint64_t>(kPolice))
+                            .AddU64(static_cast<uint64_t>(key_version))
+                            .bytes();
+  const uint8_t* k = key.data(InsecureSecretAccess::Get());
+  msg.insert(msg.end(), k, k + internal::kKeySize);
+  out.sealed_key = internal::SealTo(police_pk, msg.data(), msg.size());
+  return out;
+}
+
 // ---------------------------------------------------------------------------
-// Attack 1 (SUCCEEDS today).  Entry bodies are encrypted, but nothing binds
-// an entry's content to its author: the entry.add event carries no
-// commitment of the body and nobody signs it.  Sealing needs only the
+// Attack 1 (defended since the body= commitment).  Sealing needs only the
 // actor's PUBLIC key, so the school insider writes a new entry key sealed
 // to the certified police key, encrypts her own text with the entry's
-// associated data, and replaces a police officer's entry.  The police
-// member reads the forgery as police1's, and audit verify says ok.
+// associated data, and replaces a police officer's entry.  The signed
+// entry.add event commits to the body ciphertext: the read checks it (and
+// the signature) at use, and verify's replay compares it.
 TEST_CASE("a school insider cannot replace the content of a police entry undetected",
-          "[attack][forgery][!mayfail]") {
+          "[attack][forgery]") {
   World w;
   const std::string entry = w.PoliceEntry("Polisens riktiga anteckning");
   std::unique_ptr<internal::Db> db = InsiderDb(*w.school, w.options.path);
@@ -136,36 +176,11 @@ TEST_CASE("a school insider cannot replace the content of a police entry undetec
   const std::string case_id = st->Text(0);
   const int64_t category = st->Int(1), author_actor = st->Int(2), key_version = st->Int(3);
   st->Reset();
-  const internal::Bytes police_pk =
-      BlobOf(db.get(), "SELECT public_key FROM actor_keys WHERE actor = " +
-                           std::to_string(kPolice) + " AND version = ?",
-             std::to_string(key_version));
-
   const std::string forged = "Förfalskad text i polisens namn";
-  SecretBytes key = SecretBytes::Random(internal::kKeySize).value();
-  const internal::Bytes ad = internal::AdBuilder()
-                                 .Add("sspf-entry-v1")
-                                 .AddU64(1)
-                                 .Add(me->store_id_bytes)
-                                 .Add(case_id)
-                                 .Add(entry)
-                                 .AddU64(static_cast<uint64_t>(category))
-                                 .AddU64(static_cast<uint64_t>(author_actor))
-                                 .AddU64(static_cast<uint64_t>(key_version))
-                                 .bytes();
-  const internal::Bytes body =
-      internal::AeadSeal(key, reinterpret_cast<const uint8_t*>(forged.data()), forged.size(), ad)
-          .value();
-  internal::Bytes msg = internal::AdBuilder()
-                            .Add("sspf-entry-key-v1")
-                            .Add(me->store_id_bytes)
-                            .Add(entry)
-                            .AddU64(static_cast<uint64_t>(kPolice))
-                            .AddU64(static_cast<uint64_t>(key_version))
-                            .bytes();
-  const uint8_t* k = key.data(InsecureSecretAccess::Get());
-  msg.insert(msg.end(), k, k + internal::kKeySize);
-  const internal::Bytes sealed = internal::SealTo(police_pk, msg.data(), msg.size());
+  const SealedBody f = SealPoliceBody(db.get(), me->store_id_bytes, case_id, entry, category,
+                                      author_actor, key_version, forged);
+  const internal::Bytes& body = f.body;
+  const internal::Bytes& sealed = f.sealed_key;
   SetBlob(db.get(), "UPDATE entries SET body = ? WHERE id = ?", body, entry);
   SetBlob(db.get(), "UPDATE entry_keys SET sealed = ? WHERE entry_id = ? AND actor = " +
                         std::to_string(kPolice),
@@ -178,11 +193,11 @@ TEST_CASE("a school insider cannot replace the content of a police entry undetec
   CHECK(VerifyMessage(*w.auditor) != "ok");
 }
 
-// Attack 1b (SUCCEEDS today).  The same gap the other way round: the
-// insider blanks a police entry's body.  The police member is told the
-// content "has been erased" (there is no erasure event), and verify says ok.
+// Attack 1b (defended).  The same the other way round: the insider blanks
+// a police entry's body.  No erasure event explains it, so the read is an
+// integrity violation and verify reports it.
 TEST_CASE("a police entry blanked by an insider is found by verify",
-          "[attack][forgery][!mayfail]") {
+          "[attack][forgery]") {
   World w;
   const std::string entry = w.PoliceEntry("Polisens anteckning som försvinner");
   std::unique_ptr<internal::Db> db = InsiderDb(*w.school, w.options.path);
@@ -190,6 +205,65 @@ TEST_CASE("a police entry blanked by an insider is found by verify",
   CHECK(w.police->ReadEntry(entry, "uppföljning").status().code() ==
         StatusCode::kIntegrityViolation);
   CHECK(VerifyMessage(*w.auditor) != "ok");
+}
+
+// Regression for attack 1: an entry written before the body= commitment
+// (its signed entry.add event names no body, as in older stores) still
+// reads, and verify accepts it: its content is unprotected legacy.  The
+// event is written and signed by police1's own session, as the older
+// library did.
+TEST_CASE("a legacy entry without a body commitment still reads", "[attack][forgery]") {
+  World w;
+  const std::string normal = w.PoliceEntry("Vanlig anteckning");
+  Result<EntryContent> first = w.police->ReadEntry(normal, "follow-up");
+  INFO(first.status().ToString());
+  REQUIRE(first.ok());
+  CHECK(Body(*first) == "Vanlig anteckning");
+
+  Session::Impl* pi = internal::SessionAccess::Get(*w.police);
+  internal::Db* db = pi->db.get();
+  const std::string entry = internal::RandomId();
+  const std::string text = "Anteckning från en äldre version";
+  const int64_t category = static_cast<int64_t>(Category::kPolice);
+  const SealedBody sb = SealPoliceBody(db, pi->store_id_bytes, w.case_id, entry, category,
+                                       kPolice, 1, text);
+  const UnixSeconds now = w.clock->Now();
+  {
+    std::unique_ptr<internal::Txn> txn = internal::Txn::Begin(db).value();
+    internal::Stmt* ins = db->Prepare("INSERT INTO entries(id, case_id, category, author_id, "
+                                      "author_actor, created, supersedes, key_version, body) "
+                                      "VALUES(?,?,?,?,?,?,NULL,1,?)").value();
+    ins->Bind(1, entry).Bind(2, w.case_id).Bind(3, category).Bind(4, pi->me.id)
+        .Bind(5, static_cast<int64_t>(kPolice)).Bind(6, now).BindBlob(7, sb.body);
+    REQUIRE(ins->Run().ok());
+    ins->Reset();
+    internal::Stmt* key = db->Prepare("INSERT INTO entry_keys(entry_id, actor, "
+                                      "actor_key_version, sealed) VALUES(?,?,1,?)").value();
+    key->Bind(1, entry).Bind(2, static_cast<int64_t>(kPolice)).BindBlob(3, sb.sealed_key);
+    REQUIRE(key->Run().ok());
+    key->Reset();
+    Session::Impl::EventArgs e;
+    e.action = Action::kEntryAdd;
+    e.target = "entry:" + entry;
+    e.allowed = true;
+    e.case_id = w.case_id;
+    e.detail = "entry=" + entry + " case=" + w.case_id + " category=police author=" +
+               pi->me.id + " actor=police created=" + std::to_string(now) +
+               " supersedes=- key=1";
+    REQUIRE(pi->Log(e).ok());
+    REQUIRE(txn->Commit().ok());
+  }
+  Result<EntryContent> legacy = w.police->ReadEntry(entry, "follow-up");
+  INFO(legacy.status().ToString());
+  REQUIRE(legacy.ok());
+  CHECK(Body(*legacy) == text);
+  CHECK(VerifyMessage(*w.auditor) == "ok");
+  // Metadata is still checked at use: an edit of created is refused.
+  std::unique_ptr<internal::Db> insider = InsiderDb(*w.school, w.options.path);
+  REQUIRE(insider->Exec(("UPDATE entries SET created = created + 1 WHERE id = '" + normal + "'")
+                            .c_str()).ok());
+  CHECK(w.police->ReadEntry(normal, "follow-up").status().code() ==
+        StatusCode::kIntegrityViolation);
 }
 
 // Attack 2 (defended).  Moving a police entry's ciphertext and key seal onto
@@ -296,14 +370,13 @@ TEST_CASE("an ended disclosure leaves school no key to the entry",
                             "' AND actor = " + std::to_string(kSchool)) == 0);
 }
 
-// Attack 5b (SUCCEEDS today at use; verify finds it afterwards).  Consent
-// rows carry no signature that a deciding session checks: the insider
+// Attack 5b (defended at use; verify finds it afterwards).  The insider
 // deletes the withdrawal (the newest version of the guardian's consent),
-// or inserts a consent nobody gave, and the police member's next
-// disclosure to school goes through, so school decrypts the police entry.
-// DESIGN §13 asks for signatures "checked at use".
+// or inserts a consent nobody gave.  The deciding session cross-checks the
+// case's consent rows against their signed consent events (DESIGN §13
+// "checked at use"), so the police member's next disclosure fails closed.
 TEST_CASE("a revived or forged consent does not let police disclose to school",
-          "[attack][consent][!mayfail]") {
+          "[attack][consent]") {
   World w;
   const std::string e1 = w.PoliceEntry("Polisens första");
   const std::string e2 = w.PoliceEntry("Polisens andra");
@@ -355,6 +428,52 @@ TEST_CASE("a revived or forged consent does not let police disclose to school",
   CHECK_FALSE(d.ok());
   CHECK_FALSE(w.school->ReadEntry(e2, "uppföljning").ok());
   CHECK(VerifyMessage(*w.auditor) != "ok");  // found afterwards
+}
+
+// Regression for attack 5b: consents given through the library work at
+// use, in the session that recorded them and in a fresh one (no cached
+// signatures), across a withdrawal and a new consent; an edited field of
+// any version is refused.
+TEST_CASE("signed consents work at use and an edited one is refused", "[attack][consent]") {
+  World w;
+  const std::string e1 = w.PoliceEntry("Första");
+  const std::string e2 = w.PoliceEntry("Andra");
+  ConsentInput in;
+  in.case_id = w.case_id;
+  in.actors = {Actor::kPolice, Actor::kSchool};
+  in.categories = {Category::kPolice};
+  in.valid_until = Date{2099, 12, 31};
+  in.party = ConsentParty{true, ""};
+  REQUIRE(w.coord->GrantConsent(in).ok());
+  in.party = ConsentParty{false, w.guardian_id};
+  Result<std::string> guardian = w.coord->GrantConsent(in);
+  REQUIRE(guardian.ok());
+  REQUIRE(w.coord->WithdrawConsent(*guardian).ok());
+  Result<std::string> again = w.coord->GrantConsent(in);
+  REQUIRE(again.ok());
+  Session police = w.Open("police1");
+  Result<std::string> d = police.DiscloseEntry(e1, Actor::kSchool, {});
+  INFO(d.status().ToString());
+  REQUIRE(d.ok());
+  REQUIRE(w.school->ReadEntry(e1, "follow-up").ok());
+  REQUIRE(w.coord->ListConsents(w.case_id).ok());
+  REQUIRE(VerifyMessage(*w.auditor) == "ok");
+
+  std::unique_ptr<internal::Db> db = InsiderDb(*w.school, w.options.path);
+  REQUIRE(db->Exec("DROP TRIGGER consents_no_update").ok());
+  SECTION("valid_until of the new consent") {
+    REQUIRE(db->Exec(("UPDATE consents SET valid_until = '2099-12-30' WHERE id = '" + *again +
+                      "'").c_str()).ok());
+  }
+  SECTION("the categories of the withdrawn version") {
+    REQUIRE(db->Exec(("UPDATE consents SET categories = 'police,school' WHERE id = '" +
+                      *guardian + "' AND version = 2").c_str()).ok());
+  }
+  CHECK(police.DiscloseEntry(e2, Actor::kSchool, {}).status().code() ==
+        StatusCode::kIntegrityViolation);
+  CHECK(w.school->ReadEntry(e1, "follow-up").status().code() ==
+        StatusCode::kIntegrityViolation);
+  CHECK(VerifyMessage(*w.auditor) != "ok");
 }
 
 // Attack 6 (defended).  A disabled principal, or a colleague on her behalf,
@@ -437,10 +556,10 @@ TEST_CASE("an expired grant stays expired when the clock is set back", "[attack]
   CHECK(VerifyMessage(*w.auditor) != "ok");
 }
 
-// Attack 7b (SUCCEEDS today at use; verify finds it afterwards).  The same
-// for grants: the decision reads grants.until from the table.  The insider
-// lengthens the expired police grant and school discloses under it again.
-TEST_CASE("a lengthened grant is refused at use", "[attack][time][!mayfail]") {
+// Attack 7b (defended at use; verify finds it afterwards).  The insider
+// lengthens the expired police grant; the decision checks the grant row
+// against its signed grant.emergency event, so the disclosure fails.
+TEST_CASE("a lengthened grant is refused at use", "[attack][time]") {
   World w;
   Result<std::string> g = w.police->GrantEmergency(w.case_id, kProvision, "Akut fara", 1);
   REQUIRE(g.ok());
@@ -463,11 +582,11 @@ TEST_CASE("a lengthened grant is refused at use", "[attack][time][!mayfail]") {
 // Attack 8 (defended).  Malformed rows and keyring files give errors, never
 // a crash or a hang.
 TEST_CASE("malformed rows give errors, never a crash", "[attack][robustness]") {
-  // {edit, whether verify must find it}.  The two body edits are found by
-  // nobody today: that is attack 1b, asserted there.
+  // {edit, whether verify must find it}.  The body edits break the body=
+  // commitment of the signed entry.add event (attack 1).
   const std::vector<std::pair<std::string, bool>> edits = {
-      {"UPDATE entries SET body = x'00' WHERE id = $E", false},
-      {"UPDATE entries SET body = randomblob(5000) WHERE id = $E", false},
+      {"UPDATE entries SET body = x'00' WHERE id = $E", true},
+      {"UPDATE entries SET body = randomblob(5000) WHERE id = $E", true},
       {"UPDATE entry_keys SET sealed = x'' WHERE entry_id = $E", false},
       {"UPDATE entry_keys SET actor_key_version = 99 WHERE entry_id = $E", false},
       {"UPDATE entries SET category = 999, author_actor = -5 WHERE id = $E", true},
