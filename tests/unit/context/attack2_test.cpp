@@ -138,12 +138,16 @@ TEST_CASE("a deleted newest actor-key version does not make entries seal to an o
           "[attack2][rotate][!mayfail]") {
   World w;
   std::unique_ptr<internal::Db> db = w.CutOffSchool1();
-  Exec(db.get(), "DELETE FROM actor_keys WHERE actor = " + std::to_string(kSchool) +
-                     " AND version = 2");
-  Exec(db.get(), "DELETE FROM certificates WHERE kind = 2 AND subject = '" +
-                     std::to_string(kSchool) + ":2'");
-  Exec(db.get(), "DELETE FROM actor_key_seals WHERE actor = " + std::to_string(kSchool) +
-                     " AND version = 2");
+  const std::string school = std::to_string(kSchool);
+  const std::vector<std::pair<std::string, std::string>> rows = {
+      {"actor_keys", "actor = " + school + " AND version = 2"},
+      {"certificates", "kind = 2 AND subject = '" + school + ":2'"},
+      {"actor_key_seals", "actor = " + school + " AND version = 2"}};
+  for (const auto& [table, where] : rows) {
+    Exec(db.get(), "CREATE TEMP TABLE kept_" + table + " AS SELECT * FROM " + table +
+                       " WHERE " + where);
+    Exec(db.get(), "DELETE FROM " + table + " WHERE " + where);
+  }
   Session victim = w.Open("school2");
   Result<std::string> e = victim.AddEntry(w.case_id, Category::kSchool, "Skolans anteckning");
   INFO(e.status().ToString());
@@ -165,6 +169,10 @@ TEST_CASE("a deleted newest actor-key version does not make entries seal to an o
   CHECK(Count(db.get(), "SELECT count(*) FROM entry_keys WHERE entry_id = '" + *p +
                             "' AND actor = " + std::to_string(kSchool) +
                             " AND actor_key_version < 2") == 0);
+  // She puts version 2 back once the victims have sealed to version 1.
+  for (const auto& row : rows) {
+    Exec(db.get(), "INSERT INTO " + row.first + " SELECT * FROM kept_" + row.first);
+  }
   const std::string v = VerifyMessage(*w.auditor);
   INFO(v);
   CHECK(v != "ok");
