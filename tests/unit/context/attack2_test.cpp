@@ -12,11 +12,14 @@
 
 #include "catch.h"
 #include "context/session_impl.h"
+#include "context/trust.h"
 #include "crypto/crypto.h"
 #include "log/audit_log.h"
+#include "log/replay.h"
 #include "sspf/pnr.h"
 #include "sspf/store.h"
 #include "storage/db.h"
+#include "storage/principals_table.h"
 #include "insider_util.h"
 #include "test_util.h"
 
@@ -99,6 +102,7 @@ void Exec(internal::Db* db, const std::string& sql) {
 // certificate" from the table, so the next unlock of any school member
 // certifies her as an active member and seals every school key version,
 // the one rotated after she left included, to her (old, certified) box key.
+// She then puts her certificate and row back, and verify says ok.
 TEST_CASE("a disabled member who deletes her newest certificate gets no actor key",
           "[attack2][membership][!mayfail]") {
   World w;
@@ -134,6 +138,8 @@ TEST_CASE("a disabled member who deletes her newest certificate gets no actor ke
 // rotated school key version (its row and its certificate).  The victim's
 // session seals new school entries, and police's disclosures to school,
 // to "the newest version in the table", version 1, which she still holds.
+// Verify names the missing key.rotate row, until she puts version 2 back:
+// then it says ok (nothing checks which version an entry key was sealed to).
 TEST_CASE("a deleted newest actor-key version does not make entries seal to an old one",
           "[attack2][rotate][!mayfail]") {
   World w;
@@ -176,6 +182,77 @@ TEST_CASE("a deleted newest actor-key version does not make entries seal to an o
   const std::string v = VerifyMessage(*w.auditor);
   INFO(v);
   CHECK(v != "ok");
+}
+
+// Attack 10 (SUCCEEDS today, HIGH: needs the authority key, which every
+// admin's session unwraps).  Disabled (no rekey), a former admin still holds
+// it and the root key: she inserts a police principal whose keys are hers,
+// certifies it with the authority key, and appends a principal.add event
+// for it.  The next police unlock delivers the police key to it: delivery
+// looks for a principal.add event, not for one signed by an admin in force.
+// Signed with her own key, verify names her disabled signature afterwards;
+// signed with the authority key in the name of "recovery", verify says ok
+// (it accepts an authority signature on any event whose principal is
+// "recovery", whatever its action), so the ghost member is attributed to
+// nobody: a current rogue admin can do the same without being named.
+TEST_CASE("a former admin cannot certify herself a police key",
+          "[attack2][membership][!mayfail]") {
+  World w;
+  w.Add("admin2", Actor::kCoordination, Role::kAdmin);
+  Session rogue = w.Open("admin2");
+  Session::Impl* ri = internal::SessionAccess::Get(rogue);
+  REQUIRE_FALSE(ri->authority_secret_key.empty());
+  REQUIRE(w.admin->DisablePrincipal("admin2").ok());
+  std::unique_ptr<internal::Db> db = InsiderDb(rogue, w.options.path);
+  Result<internal::BoxKeyPair> box = internal::NewBoxKeyPair();
+  Result<internal::SignKeyPair> sign = internal::NewSignKeyPair();
+  REQUIRE(box.ok());
+  REQUIRE(sign.ok());
+  internal::PrincipalRow row;
+  row.info.id = internal::RandomId();
+  row.info.name = "police.ghost";
+  row.info.actor = Actor::kPolice;
+  row.info.role = Role::kMember;
+  row.info.active = true;
+  row.info.created = w.clock->Now();
+  row.box_public_key = box->public_key;
+  REQUIRE(internal::InsertPrincipal(ri->db.get(), row).ok());
+  internal::PrincipalCert cert;
+  cert.principal_id = row.info.id;
+  cert.name = row.info.name;
+  cert.actor = Actor::kPolice;
+  cert.role = Role::kMember;
+  cert.box_public_key = box->public_key;
+  cert.sign_public_key = sign->public_key;
+  REQUIRE(internal::CertifyPrincipal(ri, cert).ok());
+  internal::EventRecord e;
+  e.time = w.clock->Now();
+  e.principal_id = ri->me.id;
+  e.actor = Actor::kCoordination;
+  e.role = Role::kAdmin;
+  e.action = Action::kPrincipalAdd;
+  e.target = "principal:" + row.info.id;
+  e.allowed = true;
+  e.reason = "principal added";
+  e.basis = "admin";
+  e.detail = "principal=" + row.info.id + " actor=police role=member active=1";
+  SECTION("signed with her own key") {
+    REQUIRE(internal::AppendEvent(ri->db.get(), &e, ri->EventSigner()).ok());
+  }
+  SECTION("signed with the authority key, in the recovery key's name") {
+    // Verify accepts an authority signature on any event made by "recovery".
+    e.principal_id = "recovery";
+    REQUIRE(internal::AppendEvent(ri->db.get(), &e,
+                                  {internal::kAuthoritySigner, &ri->authority_secret_key,
+                                   ri->store_id_bytes}).ok());
+  }
+
+  Session police = w.Open("police1");
+  CHECK(Count(db.get(), "SELECT count(*) FROM actor_key_seals WHERE principal_id = '" +
+                            row.info.id + "'") == 0);
+  const std::string v = VerifyMessage(*w.auditor);
+  INFO(v);
+  CHECK(v != "ok");  // her signature after her disable is named
 }
 
 // Attack 3 (defended).  While still a member, school1 moves the entry-key
@@ -393,6 +470,73 @@ TEST_CASE("malformed log rows give errors, never a crash", "[attack2][robustness
       (void)Store::Open(w.options, "police1", Pass(kPass));
     }
   }
+}
+
+// Attack 9 (defended).  She appends events she signs herself, so the leaf
+// hash and her signature are right and verify's replay parses whatever
+// detail she wrote.  Every real detail of a normal day, cut short, with its
+// numbers made huge or negative, its ids emptied, a field doubled or junk
+// added, gives a status from the replay check, never a crash.
+TEST_CASE("malformed replay details of signed events give errors, never a crash",
+          "[attack2][robustness]") {
+  World w;
+  Result<std::string> p = w.police->AddEntry(w.case_id, Category::kPolice, "Anteckning");
+  REQUIRE(p.ok());
+  DisclosureBasis b;
+  b.provision = kProvision;
+  b.reason = "Motivering";
+  REQUIRE(w.police->DiscloseEntry(*p, Actor::kSchool, b).ok());
+  (void)w.coord->GrantConsent(SchoolSocialConsent(w.case_id, ConsentParty{}));
+  REQUIRE(w.admin->RotateActorKey(Actor::kPolice).ok());
+  REQUIRE(w.admin->DisablePrincipal("school2").ok());
+  Session::Impl* me = internal::SessionAccess::Get(*w.school);
+  std::unique_ptr<internal::Db> db = InsiderDb(*w.school, w.options.path);
+  std::vector<internal::EventRecord> events;
+  REQUIRE(internal::ForEachEvent(db.get(), 0, [&](const internal::EventRecord& e) {
+            events.push_back(e);
+            return Status::Ok();
+          }).ok());
+  auto mutations = [](const std::string& d) {
+    std::vector<std::string> out = {"", " ", "=", d + " " + d, d + " x", d + " x=",
+                                    std::string(5000, 'a') + "=" + d, d + std::string(1, '\0')};
+    for (size_t i = 0; i < d.size(); ++i) {
+      if (d[i] == ' ' || d[i] == '=' || d[i] == ',') out.push_back(d.substr(0, i + 1));
+    }
+    for (const char* n : {"99999999999999999999", "-1", "", "0x10", "1e9", "+3"}) {
+      std::string m;
+      bool in_number = false;
+      for (char c : d) {
+        const bool digit = c >= '0' && c <= '9';
+        if (digit && !in_number) m += n;
+        if (!digit) m += c;
+        in_number = digit;
+      }
+      out.push_back(m);
+    }
+    return out;
+  };
+  size_t tried = 0, refused = 0;
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (events[i].detail.empty()) continue;
+    for (const std::string& m : mutations(events[i].detail)) {
+      (void)internal::CheckReplayDetail(events[i].action, m);
+      Result<std::unique_ptr<internal::ReplayStream>> replay =
+          internal::ReplayStream::New(db.get(), me->lookup_key);
+      REQUIRE(replay.ok());
+      Status s;
+      for (size_t j = 0; j < events.size() && s.ok(); ++j) {
+        internal::EventRecord e = events[j];
+        if (j == i) e.detail = m;
+        s = (*replay)->Add(e);
+      }
+      if (s.ok()) s = (*replay)->Finish();
+      ++tried;
+      refused += !s.ok();
+    }
+  }
+  INFO(tried << " mutations, " << refused << " refused");
+  CHECK(tried > 100);
+  CHECK(refused > tried / 2);
 }
 
 }  // namespace
