@@ -255,6 +255,36 @@ TEST_CASE("a former admin cannot certify herself a police key",
   CHECK(v != "ok");  // her signature after her disable is named
 }
 
+// Attack 11 (SUCCEEDS today, LOW: design gap).  Actor keys can be rotated
+// after a member leaves; the oversight key cannot.  A disabled auditor who
+// kept the root key and the oversight key she held opens the reason of
+// every disclosure and grant made after she left.
+TEST_CASE("reasons written after an auditor left are not sealed to a key she held",
+          "[attack2][oversight][!mayfail]") {
+  World w;
+  w.Add("auditor2", Actor::kCoordination, Role::kAuditor);
+  { Session deliver = w.Open("auditor"); }  // delivers the oversight key to auditor2
+  Session leaving = w.Open("auditor2");
+  const std::string her = leaving.principal().id;
+  std::unique_ptr<internal::Db> db = InsiderDb(leaving, w.options.path);
+  const int64_t held =
+      Count(db.get(), "SELECT max(version) FROM oversight_seals WHERE principal_id = '" + her +
+                          "'");
+  REQUIRE(held >= 1);
+  REQUIRE(w.admin->DisablePrincipal("auditor2").ok());
+  for (Actor a : {Actor::kSchool, Actor::kPolice}) REQUIRE(w.admin->RotateActorKey(a).ok());
+  Session police = w.Open("police1");
+  Result<std::string> p = police.AddEntry(w.case_id, Category::kPolice, "Anteckning");
+  REQUIRE(p.ok());
+  DisclosureBasis b;
+  b.provision = kProvision;
+  b.reason = "Motivering";
+  Result<std::string> d = police.DiscloseEntry(*p, Actor::kSchool, b);
+  REQUIRE(d.ok());
+  CHECK(Count(db.get(), "SELECT count(*) FROM reason_seals WHERE row_id = '" + *d +
+                            "' AND holder = 'oversight:" + std::to_string(held) + "'") == 0);
+}
+
 // Attack 3 (defended).  While still a member, school1 moves the entry-key
 // seal of a police entry P2 she may never see onto entry P1, which police
 // is about to disclose to school: police's session would unseal P2's key
