@@ -17,6 +17,25 @@ check "not as boost's option name" not_in "--id" "$err"
 expect 2 "$TOOL" --json case close
 check "the same under --json" grep -qF '"message":"case close: missing argument ID' <<<"$err"
 
+# A parse error names the option, never its value (a mistyped option or a
+# personnummer in the command's place must not reach a terminal log).
+pnr=$(make_pnr 15 417)
+for args in "subject add --pn=$pnr" "subject add --nam=Ung_Testsson_Hemlig" \
+            "subject add --guardain=Vera_Testsson_Hemlig" "grant emergency --hours Hemlig_Namn" \
+            "$pnr" "subject $pnr"; do
+  # shellcheck disable=SC2086
+  expect 2 "$TOOL" $args
+  for secret in "$pnr" "${pnr:2}" Hemlig; do
+    check "'$args' does not echo its value" not_in "$secret" "$err"
+  done
+  # shellcheck disable=SC2086
+  expect 2 "$TOOL" --json $args
+  check "'$args' does not echo its value (json)" not_in "Hemlig" "$err"
+  check "'$args' does not echo the number (json)" not_in "${pnr:2}" "$err"
+done
+expect 2 "$TOOL" subject add --guardain=x
+check "the mistyped option is still named" grep -qF "unknown option '--guardain'" <<<"$err"
+
 # Numbers are range-checked before anything else happens.
 for bad in "-1" "0" "1x" "99999999999999999999"; do
   expect 2 "$TOOL" audit query --limit "$bad"

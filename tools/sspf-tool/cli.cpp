@@ -105,6 +105,47 @@ void AddGlobals(po::options_description& g, Globals& globals) {
 }
 }  // namespace
 
+namespace {
+
+// The option a parse error is about, as typed up to '=' and only while it
+// looks like an option name: a mistyped "--pn=<personnummer>" must not
+// echo the number into a terminal log (DESIGN: no personal data in error
+// messages).
+std::string OptionNameOnly(std::string name) {
+  name = name.substr(0, name.find('='));
+  size_t n = 0;
+  while (n < name.size() && n < 40 &&
+         (std::isalnum(static_cast<unsigned char>(name[n])) || name[n] == '-' || name[n] == '_')) {
+    ++n;
+  }
+  return name.substr(0, n);
+}
+
+// One line about a boost parse error that names the option, never a value.
+std::string SafeParseError(const po::error& e) {
+  std::string option;
+  if (const auto* named = dynamic_cast<const po::error_with_option_name*>(&e)) {
+    option = OptionNameOnly(named->get_option_name());
+  }
+  const std::string which = option.empty() ? "an option" : "'" + option + "'";
+  if (dynamic_cast<const po::unknown_option*>(&e)) return "unknown option " + which;
+  if (dynamic_cast<const po::ambiguous_option*>(&e)) return "ambiguous option " + which;
+  if (dynamic_cast<const po::invalid_option_value*>(&e) ||
+      dynamic_cast<const po::validation_error*>(&e)) {
+    return "invalid value for " + which;
+  }
+  if (dynamic_cast<const po::multiple_occurrences*>(&e)) return which + " is given twice";
+  if (dynamic_cast<const po::too_many_positional_options_error*>(&e)) {
+    return "too many arguments";
+  }
+  if (dynamic_cast<const po::invalid_command_line_syntax*>(&e)) {
+    return "bad syntax near " + which + " (missing value?)";
+  }
+  return "bad command line near " + which;
+}
+
+}  // namespace
+
 bool ParseArgs(Context& ctx, const std::string& usage, po::options_description& desc,
                const std::vector<std::string>& positional, po::variables_map* vm,
                int* exit) {
@@ -137,7 +178,7 @@ bool ParseArgs(Context& ctx, const std::string& usage, po::options_description& 
     }
     return false;
   } catch (const po::error& e) {
-    *exit = UsageError(ctx, e.what());
+    *exit = UsageError(ctx, SafeParseError(e));
     return false;
   }
   // Environment defaults (DESIGN §9).

@@ -146,10 +146,16 @@ int main(int argc, char** argv) {
       PrintOverview(help ? std::cout : std::cerr, args[i] + " ");
       return help ? 0 : 2;
     }
+    // Echo only what looks like command words: a personnummer or a name
+    // typed in the wrong place must not reach a terminal log.
     std::string typed;
     for (const std::string& w : words) typed += (typed.empty() ? "" : " ") + w;
+    const bool wordlike =
+        typed.size() <= 40 && typed.find_first_not_of("abcdefghijklmnopqrstuvwxyz- ") ==
+                                  std::string::npos;
+    if (!wordlike) typed = "(not shown: not a command word)";
     const std::string suggestion = sspf::cli::SuggestCommand(words);
-    return usage("unknown command '" + typed + "' (" +
+    return usage("unknown command " + (wordlike ? "'" + typed + "'" : typed) + " (" +
                  (suggestion.empty() ? std::string("see sspf-tool ") +
                                            (group ? args[i] + " " : "") + "--help"
                                      : "did you mean '" + suggestion + "'?") +
