@@ -3,6 +3,7 @@
 #include "catch.h"
 #include "context/session_impl.h"
 #include "keys/key_hierarchy.h"
+#include "sspf/pnr.h"
 #include "test_util.h"
 
 namespace sspf::testing {
@@ -44,6 +45,45 @@ Session OpenOrFail(const StoreOptions& options, const std::string& name,
   INFO(s.status().ToString());
   REQUIRE(s.ok());
   return std::move(s).value();
+}
+
+InsiderWorld::InsiderWorld() {
+  Result<InitResult> r = Store::Create(options, "admin", Pass(kInsiderPass));
+  REQUIRE(r.ok());
+  init = std::move(r).value();
+  admin = Open("admin");
+  Add("coord", Actor::kCoordination, Role::kCoordinator);
+  Add("school1", Actor::kSchool, Role::kMember);
+  Add("police1", Actor::kPolice, Role::kMember);
+  Add("auditor", Actor::kCoordination, Role::kAuditor);
+  coord = Open("coord");
+  school = Open("school1");
+  police = Open("police1");
+  auditor = Open("auditor");
+  Result<SubjectInfo> s = coord->AddSubject(
+      {MakeTestPersonalNumber(Date{DateOf(clock->Now()).year - 15, 4, 2}, 417, false),
+       "Ung Testsson", {"Vera Testsson"}});
+  REQUIRE(s.ok());
+  Result<std::string> c = coord->OpenCase(s->id, {"school1", "police1"});
+  REQUIRE(c.ok());
+  case_id = *c;
+}
+
+void InsiderWorld::Add(const std::string& name, Actor a, Role r) {
+  AddPrincipalOrFail(*admin, name, a, r, kInsiderPass);
+}
+
+Session InsiderWorld::Open(const std::string& name) {
+  return OpenOrFail(options, name, kInsiderPass);
+}
+
+std::string InsiderWorld::IdOf(internal::Db* db, const std::string& name) {
+  internal::Stmt* st = db->Prepare("SELECT id FROM principals WHERE name = ?").value();
+  st->Bind(1, name);
+  REQUIRE(st->Step().value());
+  std::string id = st->Text(0);
+  st->Reset();
+  return id;
 }
 
 }  // namespace sspf::testing

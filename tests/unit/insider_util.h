@@ -5,10 +5,12 @@
 #define SSPF_TESTS_INSIDER_UTIL_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "sspf/store.h"
 #include "storage/db.h"
+#include "test_util.h"
 
 namespace sspf::testing {
 
@@ -26,6 +28,25 @@ void AddPrincipalOrFail(Session& admin, const std::string& name, Actor a, Role r
                         const std::string& pass);
 Session OpenOrFail(const StoreOptions& options, const std::string& name,
                    const std::string& pass);
+
+// The insider scenario: an admin, a coordinator, a school and a police
+// member, an auditor (all with passphrase kInsiderPass), and one case of a
+// 15-year-old with both members on its team.
+inline constexpr const char* kInsiderPass = "a-test-passphrase-1";
+struct InsiderWorld {
+  TempDir dir;
+  std::shared_ptr<FakeClock> clock = std::make_shared<FakeClock>();
+  StoreOptions options = TestOptions(dir, clock);
+  InitResult init;
+  std::optional<Session> admin, coord, school, police, auditor;
+  std::string case_id;
+
+  InsiderWorld();
+  void Add(const std::string& name, Actor a, Role r);
+  Session Open(const std::string& name);
+  // The id of principal `name` (REQUIRED to exist).
+  std::string IdOf(internal::Db* db, const std::string& name);
+};
 
 }  // namespace sspf::testing
 

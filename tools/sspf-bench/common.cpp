@@ -48,7 +48,7 @@ Sizes SizesFor(bool quick) {
   } else {
     s.small_cases = 1000;
     s.small_events = 1000;  // at least: the cases' own events come first
-    s.big_cases = 20000;
+    s.big_cases = 100000;
     s.big_events = 1000000;
     s.durable_reads = 600;
     s.batched_reads = 20000;

@@ -62,7 +62,7 @@ Figure ShareFigure(const char* name, const char* unit, double value, double base
 
 Figures::Figures(const Sizes& sz, World& small, World& big, Bare& bare)
     : sz_(sz), small_(small), big_(big), bare_(bare) {
-  small_n_ = LogSizeOf(*small.school);
+  small_n_ = small.school ? LogSizeOf(*small.school) : 0;  // none with --verify-only
   big_desc_ = Fmt("%" PRIu64 " events, %zu cases/entries", LogSizeOf(*big.school),
                   big.case_ids.size());
 }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "audit/audit_internal.h"
+#include "audit/index_check.h"
 #include "context/sealed_reasons.h"
 #include "audit/witness_internal.h"
 #include "context/trust.h"
@@ -60,53 +61,6 @@ Result<std::string> Session::VerifierKey() {
 // ---- Verification -------------------------------------------------------------
 
 namespace {
-
-// The table an index belongs to, or "" when the name is no index.
-Result<std::string> TableOfIndex(Db* db, const std::string& index) {
-  SSPF_ASSIGN_OR_RETURN(
-      Stmt * st,
-      db->Prepare("SELECT tbl_name FROM sqlite_master WHERE type = 'index' AND name = ?"));
-  st->Bind(1, index);
-  SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
-  std::string table = row ? st->Text(0) : "";
-  st->Reset();
-  return table;
-}
-
-// B-tree integrity (DESIGN §13): an old page copied back into the file
-// decrypts fine, and the replay check reads the tables only, so the
-// indexes that decisions read through must agree with them.  PRAGMA
-// integrity_check compares every index with its table and checks the page
-// structure; its first finding becomes the one-line violation.
-Status CheckBtreeIntegrity(Db* db) {
-  SSPF_ASSIGN_OR_RETURN(Stmt * st, db->Prepare("PRAGMA integrity_check(10)"));
-  std::vector<std::string> findings;
-  SSPF_RETURN_IF_ERROR(internal::ForEachRow(st, [&]() -> Status {
-    findings.push_back(st->Text(0));
-    return Status::Ok();
-  }));
-  if (findings.size() == 1 && findings[0] == "ok") return Status::Ok();
-  if (findings.empty()) return IntegrityViolation("b-tree integrity check returned nothing");
-  std::string first = findings[0];
-  // Page-level findings come as "*** in database main ***\nOn tree page ...".
-  const std::string banner = "*** in database main ***";
-  if (first.compare(0, banner.size(), banner) == 0) first.erase(0, banner.size());
-  for (char& c : first) {
-    if (c == '\n' || c == '\r') c = ' ';
-  }
-  while (!first.empty() && first.front() == ' ') first.erase(0, 1);
-  std::string where;
-  const size_t at = first.rfind(" index ");
-  if (at != std::string::npos) {
-    std::string index = first.substr(at + 7);
-    index = index.substr(0, index.find(' '));
-    SSPF_ASSIGN_OR_RETURN(std::string table, TableOfIndex(db, index));
-    if (!table.empty()) where = " (table " + table + ", index " + index + ")";
-  }
-  return IntegrityViolation("b-tree integrity: " + first + where +
-                            (findings.size() > 1 ? " and further findings" : "") +
-                            " (page replay, direct edit or file damage)");
-}
 
 // Incremental verify (DESIGN §6): the first event whose signature is
 // checked.  Events before a kept checkpoint's size are still read, ordered
@@ -211,9 +165,12 @@ Result<VerifyReport> Session::Verify(const VerifyOptions& options) {
       db->Prepare("SELECT idx, hash FROM tree_nodes WHERE level = 0 ORDER BY idx"));
   SSPF_ASSIGN_OR_RETURN(internal::EventAttribution attribution,
                         internal::EventAttribution::Load(impl));
-  // The replay check reads the same stream of rows (one pass over events).
+  // The replay check and the events side of the index check read the same
+  // stream of rows (one pass over events).
   SSPF_ASSIGN_OR_RETURN(std::unique_ptr<internal::ReplayStream> replay,
                         internal::ReplayStream::New(db, impl->lookup_key));
+  SSPF_ASSIGN_OR_RETURN(internal::audit::IndexCheck indexes,
+                        internal::audit::IndexCheck::Load(db));
   std::optional<internal::EventTime> previous_time;
   const uint64_t signatures_from = SignaturesFrom(kept, options, size);
   uint64_t events_checked = 0;
@@ -250,6 +207,7 @@ Result<VerifyReport> Session::Verify(const VerifyOptions& options) {
       ++events_checked;
     }
     SSPF_RETURN_IF_ERROR(replay->Add(e));
+    indexes.AddEvent(e);
     stream.Append(h);
     record_roots();
     if (options.progress && stream.Size() % progress_step == 0) {
@@ -406,7 +364,10 @@ Result<VerifyReport> Session::Verify(const VerifyOptions& options) {
   }
 
   // (5) Indexes against tables, then replayed state against the tables.
-  SSPF_RETURN_IF_ERROR(CheckBtreeIntegrity(db));
+  // B-tree integrity (DESIGN §13): an old page copied back into the file
+  // decrypts fine, and the replay check reads the tables only, so the
+  // indexes that decisions read through must agree with them.
+  SSPF_RETURN_IF_ERROR(indexes.Check(db));
   SSPF_RETURN_IF_ERROR(replay->Finish());
   // Every key a decision relies on is certified by the pinned anchor.
   SSPF_RETURN_IF_ERROR(internal::CheckCertifiedState(impl));

@@ -301,6 +301,7 @@ struct KeyDelivery {
   std::function<Status(const std::string& id, int64_t version, const Bytes& box)> seal;
   std::string reason;
   std::string basis;
+  std::string key;  // the replay detail's key= (actor name or "oversight")
 };
 
 Status DeliverKeys(Session::Impl* impl, internal::Stmt* pending_query, const KeyDelivery& d) {
@@ -329,6 +330,8 @@ Status DeliverKeys(Session::Impl* impl, internal::Stmt* pending_query, const Key
     }
     SSPF_RETURN_IF_ERROR(d.seal(p.id, p.version, *box));
     e.allowed = true;
+    e.detail = internal::EncodeDetail(Action::kActorKeyDeliver,
+                                      {d.key, std::to_string(p.version), p.id});
     e.reason = d.reason;
     e.basis = d.basis;
     SSPF_RETURN_IF_ERROR(impl->Log(e));
@@ -361,6 +364,7 @@ Status DeliverOversightKeys(Session::Impl* impl) {
     return ins->Run();
   };
   d.reason = "oversight key delivered to an auditor";
+  d.key = "oversight";
   d.basis = "role:auditor";
   return DeliverKeys(impl, st, d);
 }
@@ -402,6 +406,7 @@ Status Session::Impl::DeliverActorKeys() {
   };
   delivery.reason = d.reason;
   delivery.basis = d.basis;
+  delivery.key = ActorName(me.actor);
   return DeliverKeys(this, st, delivery);
 }
 

@@ -145,6 +145,15 @@ Bytes KeyedHash(const SecretBytes& key, const uint8_t* p, size_t n) {
   return out;
 }
 
+uint64_t ShortHash(const SecretBytes& key, const uint8_t* p, size_t n) {
+  static_assert(crypto_shorthash_BYTES == 8 && crypto_shorthash_KEYBYTES == 16, "SipHash-2-4");
+  uint8_t out[crypto_shorthash_BYTES];
+  crypto_shorthash(out, p, n, key.data(InsecureSecretAccess::Get()));
+  uint64_t v = 0;
+  for (uint8_t b : out) v = v << 8 | b;
+  return v;
+}
+
 Bytes Hash256(const uint8_t* p, size_t n) {
   Bytes out(32);
   crypto_generichash(out.data(), out.size(), p, n, nullptr, 0);

@@ -65,6 +65,9 @@ Result<SecretBytes> DeriveSubkey(const SecretBytes& root, uint64_t id,
 // Keyed BLAKE2b-256 (the blind index for personal identity numbers, MACs).
 Bytes KeyedHash(const SecretBytes& key, const uint8_t* p, size_t n);
 Bytes Hash256(const uint8_t* p, size_t n);  // unkeyed BLAKE2b-256
+// SipHash-2-4 (crypto_shorthash) under a 16-byte key: a fast keyed 64-bit
+// hash for in-memory digests, not a commitment.  REQUIRES: key.size() == 16.
+uint64_t ShortHash(const SecretBytes& key, const uint8_t* p, size_t n);
 
 // X25519 sealed boxes.
 struct BoxKeyPair {

@@ -4,6 +4,7 @@
 #include "context/trust.h"
 #include "storage/certificates_table.h"
 #include "storage/principals_table.h"
+#include "util/encoding.h"
 
 namespace sspf {
 
@@ -132,7 +133,9 @@ Result<std::string> Session::AddPrincipal(std::string_view name, Actor actor,
     }
     op.event.target = "principal:" + id;
     op.event.detail =
-        EncodeDetail(Action::kPrincipalAdd, {id, ActorName(actor), RoleName(role), "1"});
+        EncodeDetail(Action::kPrincipalAdd, {id, ActorName(actor), RoleName(role), "1",
+                                             internal::HexEncode(box->public_key),
+                                             internal::HexEncode(sign->public_key)});
     op.after_log = [&] {
       return PutKeyring(impl, name, credential, &box->secret_key, &sign->secret_key);
     };
@@ -246,8 +249,10 @@ Result<int64_t> Session::RotateActorKey(Actor a) {
           db, a, version, id, internal::SealActorKey(a, version, kp.secret_key, box)));
     }
     op.event.reason += " (" + std::to_string(recipients.size()) + " members)";
-    op.event.detail =
-        EncodeDetail(Action::kKeyRotate, {ActorName(a), std::to_string(version)});
+    std::vector<std::string> member_ids;
+    for (const auto& r : recipients) member_ids.push_back(r.first);
+    op.event.detail = EncodeDetail(Action::kKeyRotate, {ActorName(a), std::to_string(version),
+                                                        internal::DetailList(member_ids)});
     return version;
   });
 }

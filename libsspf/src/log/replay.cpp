@@ -7,24 +7,37 @@
 // other, so that a field added to one side is seen to need the other.
 //
 // Memory: each state change becomes one 24-byte "fact" (a keyed 64-bit hash
-// of its key, one of its values, the event's seq and action), so 10^6 state
-// changes cost ~24 MiB and the check never holds rows or event texts.  The
-// hash key is random per run, so nobody who edits the tables can aim for a
-// collision.
+// of its key, one of its values, the event's seq and action), and the check
+// never holds rows or event texts.  The facts are bounded by a budget
+// (kDefaultFactBudget, 12 MiB): when they reach it, the ids are split into
+// twice as many partitions (by a hash of the row's id) and only the first
+// partition is kept; after the pass, each further partition gets a pass of
+// its own (one more scan of the events with a detail and of the tables).
+// So peak memory does not grow with the number of cases, only the number of
+// passes does.  Beside the facts the check keeps the principals' logged
+// state (keys, certificate changes), which grows with staff, not cases.
+// The hash key is random per run, so nobody who edits the tables can aim
+// for a collision.
 #include <algorithm>
 #include <cstring>
 #include <functional>
 #include <initializer_list>
 #include <iterator>
+#include <map>
 #include <memory>
+#include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "log/audit_log.h"
 #include "crypto/crypto.h"
 #include "log/replay.h"
 #include "log/replay_detail.h"
+#include "keys/certificate.h"
 #include "sspf/civil_time.h"
+#include "storage/certificates_table.h"
+#include "util/encoding.h"
 
 namespace sspf::internal {
 namespace {
@@ -47,6 +60,7 @@ enum class Tag : uint8_t {
   kEntryLegacy,    // entry.add with five keys (older events)
   kDisclosureLegacy,  // entry.disclose with four keys (older events)
   kEntryBody,      // entry.add body=: id -> commitment to the body ciphertext
+  kSeal,              // an actor-key seal: (actor, version, principal, epoch)
 };
 
 // Actions whose allowed events must carry a detail.
@@ -55,7 +69,17 @@ constexpr Action kReplayedActions[] = {
     Action::kCaseOpen,       Action::kCaseClose,        Action::kCaseTeamAdd,
     Action::kConsentGrant,   Action::kConsentWithdraw,  Action::kEntryAdd,
     Action::kEntryDisclose,  Action::kGrantEmergency,   Action::kKeyRotate,
-    Action::kSubjectAdd};
+    Action::kSubjectAdd,     Action::kActorKeyDeliver};
+
+// The low bits of a fact's key are the partition hash of its first key part
+// (the row's id), so that facts can be dropped by partition.
+constexpr int kPartBits = 16;
+constexpr uint64_t kPartMask = (uint64_t{1} << kPartBits) - 1;
+
+uint64_t PartOf(std::string_view first) {
+  const uint64_t h = std::hash<std::string_view>{}(first);
+  return (h ^ (h >> 32)) & kPartMask;
+}
 
 struct Fact {
   uint64_t key = 0;
@@ -175,12 +199,29 @@ std::optional<std::string> NormalizeList(const std::string& v,
 
 std::string NameOr(const char* n, int64_t v) { return n ? n : "?" + std::to_string(v); }
 
+bool ValidKeyHex(std::string_view s) {
+  return s.size() == 64 && s.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
+// What the log says about one principal (all passes rebuild it).
+struct Logged {
+  uint32_t index = 0;       // order of principal.add
+  Actor actor = Actor::kSchool;
+  Role role = Role::kMember;
+  uint32_t epoch = 0;       // disables and recoveries so far: each drops its seals
+  uint64_t keys_seq = 0;    // the event that set its keys
+  bool keys_known = false;  // false after a legacy event without keys
+  std::string box, sign;    // hex
+  uint32_t legacy_delivery_epoch = UINT32_MAX;  // a key.deliver without detail
+};
+
 // ---- The check -------------------------------------------------------------
 
 class Replay {
  public:
-  Replay(Db* db, const SecretBytes& lookup_key, Hasher hasher)
-      : db_(db), lookup_key_(lookup_key), h_(std::move(hasher)) {}
+  Replay(Db* db, const SecretBytes& lookup_key, Hasher hasher, size_t budget)
+      : db_(db), lookup_key_(lookup_key), h_(std::move(hasher)),
+        budget_(std::max<size_t>(budget, 2)) {}
 
   // One event's detail alone (CheckReplayDetail).
   Status CollectOne(const EventRecord& e) { return Collect(e); }
@@ -189,6 +230,9 @@ class Replay {
     SSPF_RETURN_IF_ERROR(CollectFacts());
     return Finish();
   }
+
+  // Passes the last check needed (tests of the budget).
+  uint64_t Partitions() const { return uint64_t{1} << bits_; }
 
   // One event of a stream in seq order (ReplayStream): the rows the
   // CollectFacts query selects.
@@ -201,7 +245,28 @@ class Replay {
     return AddFactsOf(e);
   }
 
+  // Checks the partition collected so far, then collects and checks every
+  // further one, then the state kept beside the facts.
   Status Finish() {
+    for (;;) {
+      SSPF_RETURN_IF_ERROR(CheckPartition());
+      if (pass_ + 1 >= (uint64_t{1} << bits_)) break;
+      ++pass_;
+      facts_.clear();
+      logged_.clear();
+      by_index_.clear();
+      cert_changes_.clear();
+      actor_has_key_.clear();
+      legacy_rotations_.clear();
+      SSPF_RETURN_IF_ERROR(CollectFacts());
+    }
+    SSPF_RETURN_IF_ERROR(CheckPrincipalKeys());
+    return CheckSealHolders();
+  }
+
+ private:
+  // The facts of the current partition against the rows of its ids.
+  Status CheckPartition() {
     std::sort(facts_.begin(), facts_.end(), [](const Fact& a, const Fact& b) {
       return a.key != b.key ? a.key < b.key : a.seq_action < b.seq_action;
     });
@@ -224,7 +289,9 @@ class Replay {
     SSPF_RETURN_IF_ERROR(CheckDisclosures());
     SSPF_RETURN_IF_ERROR(CheckGrants());
     SSPF_RETURN_IF_ERROR(CheckActorKeys());
+    SSPF_RETURN_IF_ERROR(CheckSeals());
     for (size_t i = 0; i < facts_.size(); ++i) {
+      if (!used_[i] && facts_[i].tag() == Tag::kSeal && SealDropped(facts_[i].value)) continue;
       if (!used_[i]) {
         return IntegrityViolation(
             EventName(facts_[i].seq()) + ": the " + ActionLabel(facts_[i].action()) +
@@ -234,15 +301,67 @@ class Replay {
     return Status::Ok();
   }
 
- private:
+  // The key of a fact: its keyed hash, the low bits the partition of its
+  // first part.
+  uint64_t KeyOf(Tag tag, std::initializer_list<std::string_view> key) const {
+    return (h_.Of(tag, key) & ~kPartMask) | PartOf(*key.begin());
+  }
+
+  bool InPass(uint64_t part) const { return (part >> (kPartBits - bits_)) == pass_; }
+
   void Add(const EventRecord& e, Tag tag, std::initializer_list<std::string_view> key,
            uint64_t value) {
+    if (!InPass(PartOf(*key.begin()))) return;
     Fact f;
-    f.key = h_.Of(tag, key);
+    f.key = KeyOf(tag, key);
     f.value = value;
     f.seq_action = e.seq | static_cast<uint64_t>(e.action) << 48 |
                    static_cast<uint64_t>(tag) << 56;
     facts_.push_back(f);
+    // Over budget: split every partition in two, keep the first half of
+    // this one (the second gets a pass after it).
+    while (facts_.size() >= budget_ && bits_ < kPartBits) {
+      ++bits_;
+      pass_ *= 2;
+      facts_.erase(std::remove_if(facts_.begin(), facts_.end(),
+                                  [&](const Fact& x) { return !InPass(x.key & kPartMask); }),
+                   facts_.end());
+    }
+  }
+
+  Logged* LoggedOf(const std::string& id) {
+    auto it = logged_.find(id);
+    return it == logged_.end() ? nullptr : &it->second;
+  }
+
+  // A seal fact's value: the principal's index and epoch.
+  static uint64_t SealValue(const Logged& p) { return uint64_t{p.index} << 32 | p.epoch; }
+  // A seal dropped by a later disable or recovery of its principal.
+  bool SealDropped(uint64_t value) const {
+    const uint32_t index = static_cast<uint32_t>(value >> 32);
+    return index < by_index_.size() &&
+           static_cast<uint32_t>(value) < by_index_[index]->second.epoch;
+  }
+
+  // A row whose id is in another partition (checked in its own pass).
+  bool Other(std::string_view id) const { return !InPass(PartOf(id)); }
+
+  // The keys of a principal.add or recovery.reset from its detail values
+  // at `at` (box, sign), or unknown for an older event without them.
+  static void SetKeys(const EventRecord& e, Logged* p, const std::vector<std::string>& v,
+                      size_t at) {
+    p->keys_seq = e.seq;
+    p->keys_known = v.size() > at + 1;
+    p->box = p->keys_known ? v[at] : "";
+    p->sign = p->keys_known ? v[at + 1] : "";
+  }
+
+  void AddSeal(const EventRecord& e, std::string_view actor, std::string_view version,
+               const std::string& principal) {
+    Logged* p = LoggedOf(principal);
+    if (!p) return;  // named by the table side: a seal of a principal never added
+    const std::string epoch = std::to_string(p->epoch);
+    Add(e, Tag::kSeal, {actor, version, principal, epoch}, SealValue(*p));
   }
 
   Status CollectFacts() {
@@ -251,7 +370,8 @@ class Replay {
       in += (in.empty() ? "" : ",") + std::to_string(static_cast<int>(a));
     }
     const std::string sql =
-        "SELECT seq, action, allowed, detail, subject_id FROM events WHERE detail != '' OR "
+        "SELECT seq, action, allowed, detail, subject_id, target FROM events WHERE "
+        "detail != '' OR "
         "(allowed = 1 AND action IN (" + in + ")) ORDER BY seq";
     SSPF_ASSIGN_OR_RETURN(Stmt * st, db_->Prepare(sql.c_str()));
     Status s;
@@ -265,6 +385,7 @@ class Replay {
       e.allowed = st->Int(2) != 0;
       e.detail = st->Text(3);
       e.subject_id = st->Text(4);
+      e.target = st->Text(5);
       s = AddFactsOf(e);
       if (!s.ok()) break;
     }
@@ -298,7 +419,24 @@ class Replay {
         SSPF_RETURN_IF_ERROR(Need(ParseActor(v[1]).has_value(), "actor"));
         SSPF_RETURN_IF_ERROR(Need(ParseRole(v[2]).has_value(), "role"));
         SSPF_RETURN_IF_ERROR(Need(v[3] == "1", "active"));
+        if (v.size() > 4) {
+          SSPF_RETURN_IF_ERROR(Need(ValidKeyHex(v[4]) && ValidKeyHex(v[5]), "keys"));
+        }
         Add(e, Tag::kPrincipal, {v[0]}, h_.Of(Tag::kPrincipal, {v[1], v[2]}));
+        auto ins = logged_.emplace(v[0], Logged());
+        if (!ins.second) return Status::Ok();  // the repeat is named by the fact
+        Logged& p = ins.first->second;
+        p.index = static_cast<uint32_t>(by_index_.size());
+        by_index_.push_back(&*ins.first);
+        p.actor = *ParseActor(v[1]);
+        p.role = *ParseRole(v[2]);
+        SetKeys(e, &p, v, 4);
+        // The first content member of an actor brings its key, version 1.
+        if ((p.role == Role::kMember || p.role == Role::kCoordinator) &&
+            actor_has_key_.insert(p.actor).second) {
+          Add(e, Tag::kActorKey, {v[1], "1"}, 0);
+          AddSeal(e, v[1], "1", v[0]);
+        }
         return Status::Ok();
       }
       case Action::kPrincipalDisable: {
@@ -306,12 +444,23 @@ class Replay {
         SSPF_RETURN_IF_ERROR(Need(ValidId(v[0]), "principal id"));
         SSPF_RETURN_IF_ERROR(Need(v[1] == "0", "active"));
         Add(e, Tag::kDisabled, {v[0]}, 0);
+        if (Logged* p = LoggedOf(v[0])) ++p->epoch;  // its seals are deleted
+        ++cert_changes_[v[0]];
         return Status::Ok();
       }
       case Action::kRecoveryReset: {
-        // Changes only the principal's key pair, which is not replayed.
+        // New key pairs; the old seals are deleted.
         SSPF_ASSIGN_OR_RETURN(auto v, DecodeDetail(e.action, d));
-        return Need(ValidId(v[0]), "principal id");
+        SSPF_RETURN_IF_ERROR(Need(ValidId(v[0]), "principal id"));
+        if (v.size() > 1) {
+          SSPF_RETURN_IF_ERROR(Need(ValidKeyHex(v[1]) && ValidKeyHex(v[2]), "keys"));
+        }
+        ++cert_changes_[v[0]];
+        Logged* p = LoggedOf(v[0]);
+        if (!p) return Status::Ok();  // the principals side names it
+        ++p->epoch;
+        SetKeys(e, p, v, 1);
+        return Status::Ok();
       }
       case Action::kSubjectAdd: {
         SSPF_ASSIGN_OR_RETURN(auto v, DecodeDetail(e.action, d));
@@ -452,6 +601,35 @@ class Replay {
         SSPF_RETURN_IF_ERROR(Need(ParseActor(v[0]).has_value(), "actor"));
         SSPF_RETURN_IF_ERROR(Need(ValidDecimal(v[1]) && v[1] != "0" && v[1] != "1", "version"));
         Add(e, Tag::kActorKey, {v[0], v[1]}, 0);
+        if (v.size() == 2) {  // an older event: its members are not named
+          legacy_rotations_.insert(v[0] + ":" + v[1]);
+          return Status::Ok();
+        }
+        SSPF_RETURN_IF_ERROR(Need(!v[2].empty(), "members"));
+        for (const std::string& m : SplitDetailList(v[2])) {
+          SSPF_RETURN_IF_ERROR(Need(ValidId(m), "member id"));
+          AddSeal(e, v[0], v[1], m);
+        }
+        return Status::Ok();
+      }
+      case Action::kActorKeyDeliver: {
+        SSPF_ASSIGN_OR_RETURN(auto v, DecodeDetail(e.action, d));
+        if (v.empty()) {  // an older event: which key is not named
+          const std::string prefix = "principal:";
+          SSPF_RETURN_IF_ERROR(Need(e.target.rfind(prefix, 0) == 0 &&
+                                        ValidId(e.target.substr(prefix.size())),
+                                    "target"));
+          if (Logged* p = LoggedOf(e.target.substr(prefix.size()))) {
+            p->legacy_delivery_epoch = p->epoch;
+          }
+          return Status::Ok();
+        }
+        SSPF_RETURN_IF_ERROR(Need(v[0] == "oversight" || ParseActor(v[0]).has_value(), "key"));
+        SSPF_RETURN_IF_ERROR(Need(ValidDecimal(v[1]) && v[1] != "0", "version"));
+        SSPF_RETURN_IF_ERROR(Need(ValidId(v[2]), "principal id"));
+        // Oversight seals are checked by their certificates and the auditors'
+        // role (CheckCertifiedState), not replayed here.
+        if (v[0] != "oversight") AddSeal(e, v[0], v[1], v[2]);
         return Status::Ok();
       }
       default:
@@ -476,7 +654,7 @@ class Replay {
   // Looks up the fact for a row and compares its value.
   Status Match(const std::string& row, Tag tag, std::initializer_list<std::string_view> key,
                uint64_t value) {
-    const Fact* f = Find(h_.Of(tag, key));
+    const Fact* f = Find(KeyOf(tag, key));
     if (!f) return IntegrityViolation(row + " has no event in the log (direct edit)");
     if (f->value != value) {
       return IntegrityViolation(row + " differs from " + EventName(f->seq()) +
@@ -489,7 +667,7 @@ class Replay {
   // event that carried fewer fields (compared on those only).
   Status MatchOrLegacy(const std::string& row, Tag tag, Tag legacy, std::string_view id,
                        uint64_t value, uint64_t legacy_value) {
-    if (Find(h_.Of(tag, {id})) || !Find(h_.Of(legacy, {id}))) {
+    if (Find(KeyOf(tag, {id})) || !Find(KeyOf(legacy, {id}))) {
       return Match(row, tag, {id}, value);
     }
     return Match(row, legacy, {id}, legacy_value);
@@ -514,12 +692,13 @@ class Replay {
                           db_->Prepare("SELECT id, actor, role, active FROM principals"));
     return Rows(st, [&]() -> Status {
       std::string id = st->Text(0);
+      if (Other(id)) return Status::Ok();
       std::string row = "principals row " + id;
       std::string actor = NameOr(ActorName(static_cast<Actor>(st->Int(1))), st->Int(1));
       std::string role = NameOr(RoleName(static_cast<Role>(st->Int(2))), st->Int(2));
       int64_t active = st->Int(3);
       SSPF_RETURN_IF_ERROR(Match(row, Tag::kPrincipal, {id}, h_.Of(Tag::kPrincipal, {actor, role})));
-      const Fact* disabled = Find(h_.Of(Tag::kDisabled, {id}));
+      const Fact* disabled = Find(KeyOf(Tag::kDisabled, {id}));
       if (active == 1 && disabled) {
         return IntegrityViolation(row + " is active although " + EventName(disabled->seq()) +
                                   " disabled it (page replay or rollback)");
@@ -540,8 +719,9 @@ class Replay {
         Stmt * gs, db_->Prepare("SELECT id FROM guardians WHERE subject_id = ? ORDER BY position"));
     SSPF_RETURN_IF_ERROR(Rows(st, [&]() -> Status {
       std::string id = st->Text(0);
+      if (Other(id)) return Status::Ok();
       std::string row = "subjects row " + id;
-      if (!Find(h_.Of(Tag::kSubject, {id})) && Find(h_.Of(Tag::kSubjectLegacy, {id}))) {
+      if (!Find(KeyOf(Tag::kSubject, {id})) && Find(KeyOf(Tag::kSubjectLegacy, {id}))) {
         return Status::Ok();  // an older event: nothing to compare
       }
       const std::string commitment = SubjectCommitment(lookup_key_, id, st->Text(1), st->Blob(2));
@@ -570,9 +750,10 @@ class Replay {
     SSPF_ASSIGN_OR_RETURN(Stmt * st, db_->Prepare("SELECT id, subject_id, open FROM cases"));
     return Rows(st, [&]() -> Status {
       std::string id = st->Text(0);
+      if (Other(id)) return Status::Ok();
       std::string row = "cases row " + id;
       SSPF_RETURN_IF_ERROR(Match(row, Tag::kCase, {id}, h_.Of(Tag::kCase, {st->Text(1)})));
-      const Fact* closed = Find(h_.Of(Tag::kClosed, {id}));
+      const Fact* closed = Find(KeyOf(Tag::kClosed, {id}));
       int64_t open = st->Int(2);
       if (open == 1 && closed) {
         return IntegrityViolation(row + " is open although " + EventName(closed->seq()) +
@@ -589,6 +770,7 @@ class Replay {
     SSPF_ASSIGN_OR_RETURN(Stmt * st, db_->Prepare("SELECT case_id, principal_id FROM case_team"));
     return Rows(st, [&]() -> Status {
       std::string c = st->Text(0), p = st->Text(1);
+      if (Other(c)) return Status::Ok();
       return Match("case_team row " + c + "/" + p, Tag::kTeam, {c, p}, 0);
     });
   }
@@ -600,6 +782,7 @@ class Replay {
                      "categories, valid_from, valid_until, withdrawn_at FROM consents"));
     SSPF_RETURN_IF_ERROR(Rows(st, [&]() -> Status {
       std::string id = st->Text(0);
+      if (Other(id)) return Status::Ok();
       std::string version = std::to_string(st->Int(1));
       std::string row = "consents row " + id + " version " + version;
       uint64_t value;
@@ -642,6 +825,7 @@ class Replay {
                      "supersedes, key_version, body FROM entries"));
     return Rows(st, [&]() -> Status {
       std::string id = st->Text(0);
+      if (Other(id)) return Status::Ok();
       // No erasure path exists yet, so nothing explains a missing body.  A
       // body= commitment (newer entries) must match the stored ciphertext;
       // older entries' content is not covered (legacy).
@@ -649,7 +833,7 @@ class Replay {
         return IntegrityViolation("entries row " + id +
                                   " has no content and no erasure event (direct edit)");
       }
-      if (const Fact* body = Find(h_.Of(Tag::kEntryBody, {id}))) {
+      if (const Fact* body = Find(KeyOf(Tag::kEntryBody, {id}))) {
         if (body->value != h_.Of(Tag::kEntryBody, {EntryBodyCommitment(st->Blob(8))})) {
           return IntegrityViolation("entries row " + id + ": its content is not the content " +
                                     "signed in " + EventName(body->seq()) + " (replaced)");
@@ -674,6 +858,7 @@ class Replay {
                                 "ON r.tbl = 'disclosures' AND r.row_id = d.id"));
     return Rows(st, [&]() -> Status {
       std::string id = st->Text(0);
+      if (Other(id)) return Status::Ok();
       std::string row = "disclosures row " + id;
       int bases = (st->IsNull(3) ? 0 : 1) + (st->IsNull(4) ? 0 : 1) + (st->IsNull(5) ? 0 : 1);
       if (bases != 1) return IntegrityViolation(row + " has no single basis (direct edit)");
@@ -697,23 +882,134 @@ class Replay {
                                        "ON r.tbl = 'grants' AND r.row_id = g.id"));
     return Rows(st, [&]() -> Status {
       std::string id = st->Text(0);
+      if (Other(id)) return Status::Ok();
       return Match("grants row " + id, Tag::kGrant, {id},
                    h_.Of(Tag::kGrant, {st->Text(1), st->Text(2), std::to_string(st->Int(3)),
                                        CommitmentOf(st, 4)}));
     });
   }
 
-  // Version 1 of an actor key comes with the actor's first member
-  // (principal.add); every later version with a key.rotate, whose row must
-  // still be there (a rollback of the rotation is caught by the unused
-  // fact).  A version without an event is a planted key, which has no
-  // certificate: CheckCertifiedState names it.
+  // Version 1 of an actor key comes with the actor's first content member
+  // (principal.add); every later version with a key.rotate.  A version
+  // without an event is a planted key; a rollback of a rotation leaves its
+  // fact unused.
   Status CheckActorKeys() {
-    SSPF_ASSIGN_OR_RETURN(Stmt * st,
-                          db_->Prepare("SELECT actor, version FROM actor_keys WHERE version > 1"));
+    SSPF_ASSIGN_OR_RETURN(Stmt * st, db_->Prepare("SELECT actor, version FROM actor_keys"));
     return Rows(st, [&]() -> Status {
       std::string actor = NameOr(ActorName(static_cast<Actor>(st->Int(0))), st->Int(0));
-      Find(h_.Of(Tag::kActorKey, {actor, std::to_string(st->Int(1))}));
+      if (Other(actor)) return Status::Ok();
+      const std::string version = std::to_string(st->Int(1));
+      return Match("actor_keys row " + std::to_string(st->Int(0)) + ":" + version +
+                       " (actor " + actor + ")",
+                   Tag::kActorKey, {actor, version}, 0);
+    });
+  }
+
+  // Every seal of an actor-key version to a principal comes from a logged
+  // key creation, rotation or delivery since the principal's last disable
+  // or recovery (which delete its seals).  Older events that did not name
+  // the key are accepted for the principal (key.deliver) or the version
+  // (key.rotate) they concern.
+  Status CheckSeals() {
+    SSPF_ASSIGN_OR_RETURN(
+        Stmt * st, db_->Prepare("SELECT actor, version, principal_id FROM actor_key_seals"));
+    return Rows(st, [&]() -> Status {
+      const std::string actor = NameOr(ActorName(static_cast<Actor>(st->Int(0))), st->Int(0));
+      if (Other(actor)) return Status::Ok();
+      const std::string version = std::to_string(st->Int(1));
+      const std::string id = st->Text(2);
+      const std::string row = "actor_key_seals row " + std::to_string(st->Int(0)) + ":" +
+                              version + " of principal " + id;
+      const Logged* p = LoggedOf(id);
+      if (!p) return IntegrityViolation(row + ": the log never added that principal");
+      const std::string epoch = std::to_string(p->epoch);
+      if (Find(KeyOf(Tag::kSeal, {actor, version, id, epoch}))) {
+        return Match(row, Tag::kSeal, {actor, version, id, epoch}, SealValue(*p));
+      }
+      if (p->legacy_delivery_epoch == p->epoch ||
+          legacy_rotations_.count(actor + ":" + version)) {
+        return Status::Ok();
+      }
+      return IntegrityViolation(row + " has no key delivery, rotation or creation in the log "
+                                "since the principal's last disable or recovery (planted seal)");
+    });
+  }
+
+  // Beside the facts: each principal's keys and certificate versions as
+  // the log sets them, and who holds seals.
+  Status CheckPrincipalKeys() {
+    SSPF_ASSIGN_OR_RETURN(Stmt * st, db_->Prepare("SELECT id, box_public_key FROM principals"));
+    SSPF_RETURN_IF_ERROR(Rows(st, [&]() -> Status {
+      const std::string id = st->Text(0);
+      const Logged* p = LoggedOf(id);
+      if (!p) return IntegrityViolation("principals row " + id + " has no event in the log");
+      if (p->keys_known && HexEncode(st->Blob(1)) != p->box) {
+        return IntegrityViolation("principals row " + id + ": box key differs from the one " +
+                                  EventName(p->keys_seq) + " set (key swapped)");
+      }
+      return Status::Ok();
+    }));
+    struct Certs {
+      int64_t count = 0, newest = 0;
+      std::string box, sign;
+    };
+    std::map<std::string, Certs> certs;
+    Status bad;
+    SSPF_RETURN_IF_ERROR(ForEachCert(db_, [&](const CertRow& row) -> Status {
+      if (row.kind != CertKind::kPrincipal) return Status::Ok();
+      Certs& c = certs[row.subject];
+      ++c.count;
+      if (row.version > c.newest) {
+        Result<PrincipalCert> cert = DecodePrincipalCert(row.body);
+        if (!cert.ok()) {
+          return IntegrityViolation("certificates row principal " + row.subject + " version " +
+                                    std::to_string(row.version) + " is malformed");
+        }
+        c.newest = row.version;
+        c.box = HexEncode(cert->box_public_key);
+        c.sign = HexEncode(cert->sign_public_key);
+      }
+      return Status::Ok();
+    }));
+    for (const auto& [id, c] : certs) {
+      const std::string name = "certificates of principal " + id;
+      const Logged* p = LoggedOf(id);
+      if (!p) return IntegrityViolation(name + ": the log never added that principal");
+      auto changes = cert_changes_.find(id);
+      const int64_t expected = 1 + (changes == cert_changes_.end() ? 0 : changes->second);
+      if (c.newest != expected || c.count != expected) {
+        return IntegrityViolation(name + ": " + std::to_string(c.count) + " versions up to " +
+                                  std::to_string(c.newest) + ", the log explains " +
+                                  std::to_string(expected) +
+                                  " (a certificate deleted, rolled back or added)");
+      }
+      if (p->keys_known && (c.box != p->box || c.sign != p->sign)) {
+        return IntegrityViolation(name + ": the keys of version " + std::to_string(c.newest) +
+                                  " differ from the ones " + EventName(p->keys_seq) + " set");
+      }
+    }
+    for (const auto& [id, p] : logged_) {
+      if (!certs.count(id)) {
+        return IntegrityViolation("principal " + id + " added in the log has no certificate");
+      }
+    }
+    return Status::Ok();
+  }
+
+  // A seal only to a content member of the key's actor (by the log).
+  Status CheckSealHolders() {
+    SSPF_ASSIGN_OR_RETURN(
+        Stmt * st, db_->Prepare("SELECT actor, version, principal_id FROM actor_key_seals"));
+    return Rows(st, [&]() -> Status {
+      const Logged* p = LoggedOf(st->Text(2));
+      const bool content = p && (p->role == Role::kMember || p->role == Role::kCoordinator);
+      if (!p || !content || static_cast<int64_t>(p->actor) != st->Int(0)) {
+        return IntegrityViolation(
+            "actor_key_seals row " + std::to_string(st->Int(0)) + ":" +
+            std::to_string(st->Int(1)) + " of principal " + st->Text(2) +
+            " seals the key to a principal who is no content member of that actor (by the "
+            "log)");
+      }
       return Status::Ok();
     });
   }
@@ -721,8 +1017,16 @@ class Replay {
   Db* db_;
   const SecretBytes& lookup_key_;
   Hasher h_;
+  const size_t budget_;
+  int bits_ = 0;       // 2^bits_ partitions
+  uint64_t pass_ = 0;  // the partition being collected or checked
   std::vector<Fact> facts_;
   std::vector<uint8_t> used_;
+  std::map<std::string, Logged> logged_;
+  std::vector<const std::pair<const std::string, Logged>*> by_index_;
+  std::map<std::string, int64_t> cert_changes_;  // disables and recoveries
+  std::set<Actor> actor_has_key_;
+  std::set<std::string> legacy_rotations_;  // "<actor>:<version>"
 };
 
 }  // namespace
@@ -730,7 +1034,7 @@ class Replay {
 Status CheckReplayDetail(Action a, std::string_view detail) {
   SSPF_ASSIGN_OR_RETURN(Hasher hasher, Hasher::New());
   SSPF_ASSIGN_OR_RETURN(SecretBytes lookup_key, SecretBytes::Allocate(32));
-  Replay replay(nullptr, lookup_key, std::move(hasher));
+  Replay replay(nullptr, lookup_key, std::move(hasher), kDefaultFactBudget);
   EventRecord e;
   e.action = a;
   e.allowed = true;
@@ -745,20 +1049,24 @@ struct ReplayStream::Impl {
 ReplayStream::ReplayStream(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 ReplayStream::~ReplayStream() = default;
 
-Result<std::unique_ptr<ReplayStream>> ReplayStream::New(Db* db, const SecretBytes& lookup_key) {
+Result<std::unique_ptr<ReplayStream>> ReplayStream::New(Db* db, const SecretBytes& lookup_key,
+                                                        size_t fact_budget) {
   SSPF_ASSIGN_OR_RETURN(Hasher hasher, Hasher::New());
-  return std::unique_ptr<ReplayStream>(
-      new ReplayStream(std::make_unique<Impl>(Impl{Replay(db, lookup_key, std::move(hasher))})));
+  return std::unique_ptr<ReplayStream>(new ReplayStream(
+      std::make_unique<Impl>(Impl{Replay(db, lookup_key, std::move(hasher), fact_budget)})));
 }
 
 Status ReplayStream::Add(const EventRecord& e) { return impl_->replay.AddEvent(e); }
 
 Status ReplayStream::Finish() { return impl_->replay.Finish(); }
 
-Status ReplayCheck(Db* db, const SecretBytes& lookup_key) {
+Status ReplayCheck(Db* db, const SecretBytes& lookup_key, size_t fact_budget,
+                   uint64_t* partitions) {
   SSPF_ASSIGN_OR_RETURN(Hasher hasher, Hasher::New());
-  Replay replay(db, lookup_key, std::move(hasher));
-  return replay.Run();
+  Replay replay(db, lookup_key, std::move(hasher), fact_budget);
+  Status s = replay.Run();
+  if (partitions) *partitions = replay.Partitions();
+  return s;
 }
 
 }  // namespace sspf::internal

@@ -5,6 +5,8 @@
 #ifndef SSPF_SRC_LOG_REPLAY_H_
 #define SSPF_SRC_LOG_REPLAY_H_
 
+#include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string_view>
 
@@ -19,15 +21,23 @@ namespace sspf::internal {
 // the store's blind-index key, which subject.add commitments are made with
 // (replay_detail.h, SubjectCommitment).
 // kIntegrityViolation naming the first mismatch.
-Status ReplayCheck(Db* db, const SecretBytes& lookup_key);
+//
+// Memory: at most fact_budget facts of 24 bytes (and a byte each) are held
+// at once; above it the ids are split into partitions, each checked in a
+// pass of its own (replay.cpp).  *partitions, when given, receives how many
+// passes were made.
+inline constexpr size_t kDefaultFactBudget = size_t{1} << 19;  // 12 MiB
+Status ReplayCheck(Db* db, const SecretBytes& lookup_key,
+                   size_t fact_budget = kDefaultFactBudget, uint64_t* partitions = nullptr);
 
 // The same check fed by a caller that reads every event row anyway (audit
 // verify), so the events table is read once: Add every event in seq order,
-// then Finish compares with the tables.  Same memory as ReplayCheck (the
-// facts of the state-changing events).  lookup_key must outlive it.
+// then Finish compares with the tables (and makes any further partition's
+// pass itself).  Same memory as ReplayCheck.  lookup_key must outlive it.
 class ReplayStream {
  public:
-  static Result<std::unique_ptr<ReplayStream>> New(Db* db, const SecretBytes& lookup_key);
+  static Result<std::unique_ptr<ReplayStream>> New(Db* db, const SecretBytes& lookup_key,
+                                                   size_t fact_budget = kDefaultFactBudget);
   ~ReplayStream();
   // kIntegrityViolation naming e when its detail is malformed.
   Status Add(const EventRecord& e);

@@ -15,16 +15,18 @@ namespace {
 struct Layout {
   std::vector<const char*> keys;
   // Events written before the layout grew carry only the first n keys, for
-  // each n here (for subject.add, 0: an empty detail).
+  // each n here.
   std::vector<size_t> legacy{};
+  // An empty detail is the legacy form (subject.add, key.deliver).
+  bool empty_legacy = false;
 };
 
 const std::map<Action, Layout>& Layouts() {
   static const auto* layouts = new std::map<Action, Layout>{
-      {Action::kPrincipalAdd, {{"principal", "actor", "role", "active"}}},
+      {Action::kPrincipalAdd, {{"principal", "actor", "role", "active", "box", "sign"}, {4}}},
       {Action::kPrincipalDisable, {{"principal", "active"}}},
-      {Action::kRecoveryReset, {{"principal"}}},
-      {Action::kSubjectAdd, {{"subject", "born", "guardians"}, {0}}},
+      {Action::kRecoveryReset, {{"principal", "box", "sign"}, {1}}},
+      {Action::kSubjectAdd, {{"subject", "born", "guardians"}, {}, true}},
       {Action::kCaseOpen, {{"case", "subject", "open", "team"}}},
       {Action::kCaseClose, {{"case", "open"}}},
       {Action::kCaseTeamAdd, {{"case", "member"}}},
@@ -38,7 +40,8 @@ const std::map<Action, Layout>& Layouts() {
       {Action::kEntryDisclose,
        {{"disclosure", "entry", "to", "basis", "by", "created", "reason"}, {4}}},
       {Action::kGrantEmergency, {{"grant", "case", "principal", "until", "reason"}}},
-      {Action::kKeyRotate, {{"actor", "version"}}},
+      {Action::kKeyRotate, {{"actor", "version", "members"}, {2}}},
+      {Action::kActorKeyDeliver, {{"key", "version", "principal"}, {}, true}},
   };
   return *layouts;
 }
@@ -76,14 +79,13 @@ std::string EncodeDetail(Action a, std::initializer_list<std::string_view> value
 Result<std::vector<std::string>> DecodeDetail(Action a, std::string_view detail) {
   const std::vector<const char*>& keys = DetailKeys(a);
   const Layout* layout = LayoutOf(a);
-  const bool legacy_subject = a == Action::kSubjectAdd && detail.empty();
+  const bool legacy_empty = layout && layout->empty_legacy && detail.empty();
   std::vector<std::string> tokens =
-      legacy_subject ? std::vector<std::string>{} : SplitList(detail, ' ');
+      legacy_empty ? std::vector<std::string>{} : SplitList(detail, ' ');
   const bool legacy =
-      layout &&
-      std::find(layout->legacy.begin(), layout->legacy.end(), tokens.size()) !=
-          layout->legacy.end() &&
-      (!tokens.empty() || legacy_subject);
+      layout && (legacy_empty || (!tokens.empty() &&
+                                  std::find(layout->legacy.begin(), layout->legacy.end(),
+                                            tokens.size()) != layout->legacy.end()));
   if (tokens.size() != keys.size() && !legacy) {
     return InvalidArgument("expected " + std::to_string(keys.size()) + " fields, got " +
                            std::to_string(tokens.size()));

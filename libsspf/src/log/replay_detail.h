@@ -7,9 +7,10 @@
 // no spaces; lists are comma-separated in the order stored; times are Unix
 // seconds; dates YYYY-MM-DD; actors/roles/categories by their names.
 //
-//   principal.add      principal=<id> actor=<a> role=<r> active=1
+//   principal.add      principal=<id> actor=<a> role=<r> active=1 box=<hex> sign=<hex>
+//                      (box, sign: the certified X25519 and Ed25519 public keys)
 //   principal.disable  principal=<id> active=0
-//   recovery.reset     principal=<id>
+//   recovery.reset     principal=<id> box=<hex> sign=<hex>   (the new key pairs)
 //   subject.add        subject=<id> born=<commitment> guardians=<gid,...>
 //                      (born: SubjectCommitment below, never the date itself)
 //   case.open          case=<id> subject=<sid> open=1 team=<pid,...>
@@ -29,13 +30,19 @@
 //
 // A reason commitment is 64 lower-case hex characters (keys/key_hierarchy.h,
 // ReasonCommitment); "-" when no reason was given.  Never the text.
-//   key.rotate         actor=<a> version=<n>   (actor-key versions 2 and up)
+//   key.rotate         actor=<a> version=<n> members=<pid,...>
+//                      (actor-key versions 2 and up; members: the principals
+//                      the new version was sealed to)
+//   key.deliver        key=<a>|oversight version=<n> principal=<pid>
+//                      (one key version sealed to one more principal)
 //
 // Only allowed events carry a detail.  Older events are still read: an
 // entry.add with only its first five or eight keys, an entry.disclose with
-// its first four, a subject.add with none (their newer fields are then not
-// compared; an entry.add without body= leaves that entry's content
-// unprotected against a direct edit: legacy).
+// its first four, a principal.add with its first four, a recovery.reset
+// with its first, a key.rotate with its first two, a subject.add or
+// key.deliver with none (their newer fields are then not compared; an
+// entry.add without body= leaves that entry's content unprotected against
+// a direct edit: legacy).
 #ifndef SSPF_SRC_LOG_REPLAY_DETAIL_H_
 #define SSPF_SRC_LOG_REPLAY_DETAIL_H_
 

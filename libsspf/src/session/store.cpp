@@ -15,6 +15,8 @@
 #include "crypto/sodium_init.h"
 #include "keys/credential.h"
 #include "keys/key_hierarchy.h"
+#include "log/replay_detail.h"
+#include "util/encoding.h"
 #include "util/file.h"
 #include "util/text.h"
 #include "session/rekey.h"
@@ -270,7 +272,10 @@ Result<InitResult> Store::Create(const StoreOptions& options,
     e.target = "principal:" + impl->me.id;
     e.reason = "first admin";
     e.basis = "init";
-    e.detail = "principal=" + impl->me.id + " actor=coordination role=admin active=1";
+    e.detail = internal::EncodeDetail(
+        Action::kPrincipalAdd, {impl->me.id, "coordination", "admin", "1",
+                                internal::HexEncode(admin_box.public_key),
+                                internal::HexEncode(impl->signing_public_key)});
     SSPF_RETURN_IF_ERROR(impl->Log(e));
 
     InitResult result;
@@ -471,7 +476,9 @@ Status Store::ResetWithRecoveryKey(const StoreOptions& options,
   e.allowed = true;
   e.reason = "credential reset with the recovery key";
   e.basis = "recovery-key";
-  e.detail = "principal=" + target->id;
+  e.detail = internal::EncodeDetail(Action::kRecoveryReset,
+                                    {target->id, internal::HexEncode(box.public_key),
+                                     internal::HexEncode(sign.public_key)});
   SSPF_RETURN_IF_ERROR(impl->Log(e));
   internal::EntrySecrets secrets;
   secrets.box_secret_key = &box.secret_key;

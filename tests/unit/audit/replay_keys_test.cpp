@@ -1,0 +1,262 @@
+// The replay check over keys (issue 11): actor keys, actor-key seals and
+// principals' keys must be explained by the signed log, and the check's
+// memory is bounded by its fact budget.  The attacker is a school member
+// who writes the database directly (insider_util.h); audit verify must
+// report an integrity violation (exit 6 in the CLI) naming the row.
+#include <string>
+
+#include "catch.h"
+#include "context/session_impl.h"
+#include "keys/key_hierarchy.h"
+#include "log/replay.h"
+#include "sspf/pnr.h"
+#include "sspf/store.h"
+#include "storage/db.h"
+#include "insider_util.h"
+#include "test_util.h"
+
+using namespace sspf;
+using namespace sspf::testing;
+
+namespace {
+
+constexpr const char* kPass = kInsiderPass;
+constexpr int kSchool = static_cast<int>(Actor::kSchool);
+constexpr int kPolice = static_cast<int>(Actor::kPolice);
+
+struct World : InsiderWorld {
+  // The replay check alone, with a fact budget.
+  Status Replay(size_t budget = internal::kDefaultFactBudget, uint64_t* parts = nullptr) {
+    Session::Impl* impl = internal::SessionAccess::Get(*auditor);
+    return internal::ReplayCheck(impl->db.get(), impl->lookup_key, budget, parts);
+  }
+};
+
+bool Has(const std::string& hay, const std::string& needle) {
+  INFO(hay);
+  return hay.find(needle) != std::string::npos;
+}
+
+void Exec(internal::Db* db, const std::string& sql) {
+  Status s = db->Exec(sql.c_str());
+  INFO(s.ToString());
+  REQUIRE(s.ok());
+}
+
+}  // namespace
+
+TEST_CASE("a normal life of keys replays clean", "[replay][keys]") {
+  World w;
+  w.Add("police2", Actor::kPolice, Role::kMember);
+  { Session p = w.Open("police1"); }  // delivers the police key to police2
+  REQUIRE(w.admin->RotateActorKey(Actor::kPolice).ok());
+  REQUIRE(w.admin->DisablePrincipal("police2").ok());  // drops its seals
+  REQUIRE(Store::ResetWithRecoveryKey(w.options, w.init.recovery_key, "school1",
+                                      Pass("a-new-passphrase-2")).ok());
+  w.Add("school2", Actor::kSchool, Role::kMember);
+  { Session s = w.Open("school2"); }  // delivers the school key to school1 again
+  CHECK(w.Replay().ok());
+  CHECK(VerifyMessage(*w.auditor) == "ok");
+}
+
+TEST_CASE("a rolled-back rotation is named", "[replay][keys][insider]") {
+  World w;
+  REQUIRE(w.admin->RotateActorKey(Actor::kPolice).ok());
+  REQUIRE(w.Replay().ok());
+  std::unique_ptr<internal::Db> db = InsiderDb(*w.school, w.options.path);
+  Exec(db.get(), "DELETE FROM actor_key_seals WHERE actor = " + std::to_string(kPolice) +
+                     " AND version = 2");
+  CHECK(Has(w.Replay().message(), "the key.rotate it records is not in the tables"));
+  Exec(db.get(), "DELETE FROM actor_keys WHERE actor = " + std::to_string(kPolice) +
+                     " AND version = 2");
+  CHECK(Has(VerifyMessage(*w.auditor), "key.rotate it records is not in the tables"));
+}
+
+TEST_CASE("a seal of the police key added for a school member is named",
+          "[replay][keys][insider]") {
+  World w;
+  std::unique_ptr<internal::Db> db = InsiderDb(*w.school, w.options.path);
+  const std::string school1 = w.IdOf(db.get(), "school1");
+  // She copies police1's seal row under her own id (a seal made to her box
+  // key would need the police key; the row alone is the planted claim).
+  Exec(db.get(), "INSERT INTO actor_key_seals(actor, version, principal_id, sealed) "
+                 "SELECT actor, version, '" + school1 + "', sealed FROM actor_key_seals "
+                 "WHERE actor = " + std::to_string(kPolice));
+  const std::string row =
+      "actor_key_seals row " + std::to_string(kPolice) + ":1 of principal " + school1;
+  CHECK(Has(w.Replay().message(), row + " has no key delivery"));
+  Result<VerifyReport> v = w.auditor->Verify({});
+  CHECK(v.status().code() == StatusCode::kIntegrityViolation);
+  CHECK(Has(v.status().message(), row));
+}
+
+TEST_CASE("a seal to a member who never got a delivery, or a deleted delivery, is named",
+          "[replay][keys][insider]") {
+  World w;
+  w.Add("police2", Actor::kPolice, Role::kMember);  // no delivery yet
+  std::unique_ptr<internal::Db> db = InsiderDb(*w.school, w.options.path);
+  const std::string police2 = w.IdOf(db.get(), "police2");
+  SECTION("planted before any delivery") {
+    Exec(db.get(), "INSERT INTO actor_key_seals(actor, version, principal_id, sealed) "
+                   "SELECT actor, version, '" + police2 + "', sealed FROM actor_key_seals "
+                   "WHERE actor = " + std::to_string(kPolice));
+    CHECK(Has(VerifyMessage(*w.auditor), "actor_key_seals row " + std::to_string(kPolice) +
+                                             ":1 of principal " + police2 +
+                                             " has no key delivery"));
+  }
+  SECTION("a logged delivery whose seal is gone") {
+    { Session p = w.Open("police1"); }
+    REQUIRE(VerifyMessage(*w.auditor) == "ok");
+    Exec(db.get(), "DELETE FROM actor_key_seals WHERE principal_id = '" + police2 + "'");
+    CHECK(Has(VerifyMessage(*w.auditor), "the key.deliver it records is not in the tables"));
+  }
+  SECTION("a seal kept after the disable that deleted it") {
+    { Session p = w.Open("police1"); }
+    Exec(db.get(), "CREATE TABLE keep AS SELECT * FROM actor_key_seals WHERE principal_id = '" +
+                       police2 + "'");
+    REQUIRE(w.admin->DisablePrincipal("police2").ok());
+    REQUIRE(VerifyMessage(*w.auditor) == "ok");
+    Exec(db.get(), "INSERT INTO actor_key_seals SELECT * FROM keep");
+    CHECK(Has(VerifyMessage(*w.auditor), "of principal " + police2 + " has no key delivery"));
+  }
+}
+
+TEST_CASE("a principal's box key swapped in its row is named", "[replay][keys][insider]") {
+  World w;
+  w.Add("police2", Actor::kPolice, Role::kMember);
+  std::unique_ptr<internal::Db> db = InsiderDb(*w.school, w.options.path);
+  const std::string police2 = w.IdOf(db.get(), "police2");
+  // police2's row gets school1's box key: a delivery to police2 would be
+  // sealed to a key school1 holds.
+  Exec(db.get(), "UPDATE principals SET box_public_key = (SELECT box_public_key FROM "
+                 "principals WHERE name = 'school1') WHERE id = '" + police2 + "'");
+  CHECK(Has(w.Replay().message(), "principals row " + police2 + ": box key differs from the one"));
+  CHECK(Has(VerifyMessage(*w.auditor), "principals row " + police2));
+}
+
+TEST_CASE("a principal's certificates must be the ones the log explains",
+          "[replay][keys][insider]") {
+  World w;
+  w.Add("police2", Actor::kPolice, Role::kMember);
+  REQUIRE(w.admin->DisablePrincipal("police2").ok());
+  std::unique_ptr<internal::Db> db = InsiderDb(*w.school, w.options.path);
+  const std::string police2 = w.IdOf(db.get(), "police2");
+  SECTION("the disable's certificate deleted (a rollback)") {
+    Exec(db.get(), "DELETE FROM certificates WHERE kind = 1 AND subject = '" + police2 +
+                       "' AND version = 2");
+    CHECK(Has(w.Replay().message(), "certificates of principal " + police2 +
+                                        ": 1 versions up to 1, the log explains 2"));
+    CHECK(Has(VerifyMessage(*w.auditor), police2));
+  }
+  SECTION("another principal's certificate is no substitute") {
+    Exec(db.get(), "UPDATE principals SET box_public_key = (SELECT box_public_key FROM "
+                   "principals WHERE name = 'police1') WHERE id = '" + police2 + "'");
+    CHECK(Has(w.Replay().message(), "principals row " + police2 + ": box key differs"));
+  }
+}
+
+TEST_CASE("older key events without the new fields are still read", "[replay][keys]") {
+  World w;
+  w.Add("police2", Actor::kPolice, Role::kMember);
+  { Session p = w.Open("police1"); }
+  REQUIRE(w.admin->RotateActorKey(Actor::kPolice).ok());
+  std::unique_ptr<internal::Db> db = InsiderDb(*w.school, w.options.path);
+  Exec(db.get(), "DROP TRIGGER events_no_update");
+  auto cut = [&](Action a, const char* from) {
+    Exec(db.get(), std::string("UPDATE events SET detail = substr(detail, 1, instr(detail, '") +
+                       from + "') - 1) WHERE allowed = 1 AND action = " +
+                       std::to_string(static_cast<int>(a)));
+  };
+  cut(Action::kPrincipalAdd, " box=");
+  cut(Action::kKeyRotate, " members=");
+  Exec(db.get(), "UPDATE events SET detail = '' WHERE action = " +
+                     std::to_string(static_cast<int>(Action::kActorKeyDeliver)));
+  Status legacy = w.Replay();
+  INFO(legacy.ToString());
+  CHECK(legacy.ok());
+  // What they still carry is compared: the actor of a key, the holder's actor.
+  Exec(db.get(), "INSERT INTO actor_key_seals(actor, version, principal_id, sealed) "
+                 "SELECT actor, version, (SELECT id FROM principals WHERE name = 'school1'), "
+                 "sealed FROM actor_key_seals WHERE actor = " + std::to_string(kPolice) +
+                 " AND version = 2 LIMIT 1");
+  CHECK(Has(w.Replay().message(), "no content member of that actor"));
+}
+
+TEST_CASE("the replay check's memory is bounded by its fact budget", "[replay][memory]") {
+  World w;
+  for (int i = 0; i < 12; ++i) {
+    Result<SubjectInfo> s = w.coord->AddSubject(
+        {MakeTestPersonalNumber(Date{2012, 1, 1 + i}, 100 + i, false), "Test Testsson", {}});
+    REQUIRE(s.ok());
+    Result<std::string> c = w.coord->OpenCase(s->id, {"school1"});
+    REQUIRE(c.ok());
+    REQUIRE(w.school->AddEntry(*c, Category::kSchool, "anteckning").ok());
+  }
+  uint64_t parts = 0;
+  CHECK(w.Replay(internal::kDefaultFactBudget, &parts).ok());
+  CHECK(parts == 1);
+  // With room for 8 facts the ids are split into many partitions, each
+  // checked in a pass of its own, with the same verdicts.
+  CHECK(w.Replay(8, &parts).ok());
+  CHECK(parts >= 8);
+  std::unique_ptr<internal::Db> db = InsiderDb(*w.school, w.options.path);
+  SECTION("a closed case reopened") {
+    REQUIRE(w.coord->CloseCase(w.case_id).ok());
+    REQUIRE(w.Replay(8).ok());
+    Exec(db.get(), "UPDATE cases SET open = 1 WHERE id = '" + w.case_id + "'");
+    CHECK(Has(w.Replay(8).message(), "cases row " + w.case_id + " is open although event"));
+  }
+  SECTION("an entry deleted") {
+    Exec(db.get(), "DELETE FROM entry_keys WHERE entry_id = (SELECT max(id) FROM entries)");
+    Exec(db.get(), "DELETE FROM entries WHERE id = (SELECT max(id) FROM entries)");
+    CHECK(Has(w.Replay(8).message(), "the entry.add it records is not in the tables"));
+  }
+  SECTION("a school seal planted") {
+    Exec(db.get(), "INSERT INTO actor_key_seals(actor, version, principal_id, sealed) "
+                   "SELECT actor, version, (SELECT id FROM principals WHERE name = 'coord'), "
+                   "sealed FROM actor_key_seals WHERE actor = " + std::to_string(kSchool));
+    CHECK(Has(w.Replay(8).message(), "has no key delivery"));
+  }
+}
+
+TEST_CASE("an index page replayed from an older copy is named by the index check",
+          "[btree][tamper]") {
+  // The index check reads every index sequentially (audit/index_check.h):
+  // an old copy of an index page, which decrypts fine, no longer agrees
+  // with its table.
+  World world;
+  World* w = &world;
+  int64_t page_size = 0, root = 0;
+  auto sync = [&] {
+    std::unique_ptr<internal::Db> db = InsiderDb(*w->school, w->options.path);
+    internal::Stmt* st = db->Prepare("PRAGMA page_size").value();
+    REQUIRE(st->Step().value());
+    page_size = st->Int(0);
+    st->Reset();
+    st = db->Prepare("SELECT rootpage FROM sqlite_master WHERE name = 'entries_case'").value();
+    REQUIRE(st->Step().value());
+    root = st->Int(0);
+    st->Reset();
+    Exec(db.get(), "PRAGMA wal_checkpoint(TRUNCATE)");
+  };
+  sync();
+  const std::string before = ReadFile(w->options.path);
+  REQUIRE(w->school->AddEntry(w->case_id, Category::kSchool, "anteckning").ok());
+  REQUIRE(VerifyMessage(*w->auditor) == "ok");
+  sync();
+  const StoreOptions options = w->options;
+  for (std::optional<Session>* s : {&w->admin, &w->coord, &w->school, &w->police, &w->auditor}) {
+    s->reset();  // every connection closed
+  }
+  std::string file = ReadFile(options.path);
+  const size_t off = static_cast<size_t>((root - 1) * page_size);
+  REQUIRE(off + static_cast<size_t>(page_size) <= before.size());
+  REQUIRE(file.compare(off, page_size, before, off, page_size) != 0);
+  file.replace(off, page_size, before, off, page_size);
+  WriteFile(options.path, file);
+  Session auditor = OpenOrFail(options, "auditor", kPass);
+  Result<VerifyReport> v = auditor.Verify({});
+  CHECK(v.status().code() == StatusCode::kIntegrityViolation);
+  CHECK(Has(v.status().message(),
+            "b-tree integrity: index entries_case disagrees with table entries"));
+}
