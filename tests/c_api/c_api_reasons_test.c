@@ -51,8 +51,10 @@ void TestReasons(const char* dir) {
   OK(sspf_session_add_entry(s, case_id, SSPF_CATEGORY_SCHOOL, P(kBody), strlen(kBody), NULL,
                             &id, &err));
   TakeId(&id, entry_id, sizeof entry_id);
+  /* School -> police: OSL 10 kap. 15 a § (between authorities, crime
+   * prevention); 18 a § runs only from social services. */
   OK(sspf_session_disclose_entry(s, entry_id, SSPF_ACTOR_POLICE, NULL, NULL,
-                                 "OSL 10 kap. 18 a \xc2\xa7", kReason, &id, &err));
+                                 "OSL 10 kap. 15 a \xc2\xa7", kReason, &id, &err));
   TakeId(&id, disclosure_id, sizeof disclosure_id);
   INVALID(sspf_session_list_reasons(s, NULL, &json, &err));
   INVALID(sspf_session_list_reasons(s, case_id, NULL, &err));

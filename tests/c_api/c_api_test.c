@@ -430,8 +430,9 @@ static void TestScenario(const char* dir) {
    * end is not in the future, then valid until it. */
   s = Open(opts, SCHOOL);
   {
+    /* School -> social services: the reporting duty, OSL 10 kap. 28 §. */
     sspf_status st = sspf_session_disclose_entry_until(
-        s, entry_id, SSPF_ACTOR_SOCIAL, "OSL 10 kap. 18 a \xc2\xa7", "risk", 1, &id, &err);
+        s, entry_id, SSPF_ACTOR_SOCIAL, "OSL 10 kap. 28 \xc2\xa7", "risk", 1, &id, &err);
     CHECK(st == SSPF_STATUS_INVALID_ARGUMENT && id == NULL);
     sspf_error_free(&err);
     CHECK(sspf_session_disclose_entry_until(s, entry_id, SSPF_ACTOR_SOCIAL, NULL, "risk",
@@ -439,7 +440,7 @@ static void TestScenario(const char* dir) {
           SSPF_STATUS_INVALID_ARGUMENT);
     sspf_error_free(&err);
     OK(sspf_session_disclose_entry_until(s, entry_id, SSPF_ACTOR_SOCIAL,
-                                         "OSL 10 kap. 18 a \xc2\xa7", "risk",
+                                         "OSL 10 kap. 28 \xc2\xa7", "risk",
                                          (int64_t)time(NULL) + 3600, &id, &err));
     CHECK(id != NULL);
     sspf_free(id);
@@ -625,6 +626,7 @@ int main(void) {
   TestTrustAnchor(dir);
   TestActorKeys(dir);
   TestReasons(dir);
+  TestProvisions(dir);
   TestWitness(dir);
   RemoveTree(dir);
   printf("c_api_test: %d checks, %d failed\n", g_checks, g_failures);

@@ -91,6 +91,9 @@ void NewCase(const sspf_options_t* opts, int serial, const char** team, size_t t
 void TestActorKeys(const char* dir);
 /* c_api_reasons_test.c: sspf_session_list_reasons. */
 void TestReasons(const char* dir);
+/* c_api_provisions_test.c: sspf_options_legal_provisions_json,
+ * sspf_options_set_public_authority. */
+void TestProvisions(const char* dir);
 /* c_api_witness_test.c: sspf_witness_init, _cosign, verify_witnessed. */
 void TestWitness(const char* dir);
 

@@ -127,12 +127,14 @@ printf 'Anträffad vid ordningsstörning.\n' > "$work/police.txt"
 expect 0 as per entry add --case "$case_id" --category police --file "$work/police.txt" --json
 entry=$(json "j['id']")
 printf 'Risk för brott\n' > "$work/reason.txt"
-expect 2 as per entry disclose "$entry" --to school --provision "OSL 10 kap. 18 a §"
+# Police -> school under 15 a § (between authorities, crime prevention),
+# police -> social services under the reporting duty of 28 §.
+expect 2 as per entry disclose "$entry" --to school --provision "OSL 10 kap. 15 a §"
 check "provision without a reason: required" grep -q -- "--reason or --reason-file" <<<"$err"
-expect 0 as per entry disclose "$entry" --to school --provision "OSL 10 kap. 18 a §" \
+expect 0 as per entry disclose "$entry" --to school --provision "OSL 10 kap. 15 a §" \
        --reason-file "$work/reason.txt" --json
 in_stdin $'Risk för brott\n' per entry disclose "$entry" --to social \
-  --provision "OSL 10 kap. 18 a §" --reason-file - --json
+  --provision "OSL 10 kap. 28 §" --reason-file - --json
 check "entry disclose --reason-file -: exit 0" test "$rc" = 0
 check "entry disclose --reason-file -: a disclosure id" test -n "$(json "j['id']")"
 in_stdin $'SSPF-möte\n' sara entry read "$entry" --purpose-file - --json

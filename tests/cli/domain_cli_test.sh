@@ -122,19 +122,46 @@ check "withdrawn: no content in the error" not_in "frånvaro" "$err"
 expect 1 as kim consent withdraw "$cy"
 
 # ---- legal provision, emergency grant ---------------------------------------------
+# The provisions and their rules, without a store.
+expect 0 "$TOOL" provisions
+check "provisions: 18 a § one way" grep -q "allows: social -> police" <<<"$out"
+expect 0 "$TOOL" provisions --json
+check "provisions --json: a list document" test "$(json "j['schema_version'], len(j['provisions']) > 5")" = "1 True"
+check "provisions --json: 15 a § from 2025-12-01" \
+  test "$(json "[p['in_force_from'] for p in j['provisions'] if p['id'] == 'osl-10-15a'][0]")" = 2025-12-01
+# 18 a § runs from social services to the police only: police -> school is
+# denied, naming the rule.
 expect 2 as per entry disclose "$police_entry" --to school --provision "OSL 10 kap. 18 a §"
-expect 0 as per entry disclose "$police_entry" --to school --provision "OSL 10 kap. 18 a §" \
-       --reason "Risk för brott" --json
+expect 3 as per entry disclose "$police_entry" --to school --provision "OSL 10 kap. 18 a §" \
+       --reason "Risk för brott"
+check "18 a §: the denial names the rule" grep -q "OSL 10 kap. 18 a § does not allow police -> school" <<<"$err"
+expect 3 as per entry disclose "$police_entry" --to school --provision "OSL 99 kap. 1 §" \
+       --reason "Risk för brott"
+check "unknown provision refused" grep -q "not a configured legal provision" <<<"$err"
+# Between authorities, to prevent crime: 15 a § (named by its id).
+expect 0 as per entry disclose "$police_entry" --to school --provision osl-10-15a \
+       --reason "Risk för brott; intresseavvägning gjord" --json
 expect 0 as sara entry read "$police_entry" --json
-check "provision basis" test "$(json "j['basis']")" = "provision:OSL 10 kap. 18 a §"
-# An end date applies only to a provision, and must be a real future date.
+check "provision basis" test "$(json "j['basis']")" = "provision:OSL 10 kap. 15 a §"
+# A free school (SSPF_NON_AUTHORITIES) may not use an OSL provision.
+expect 3 env SSPF_NON_AUTHORITIES=leisure,police "$TOOL" --user per \
+       --passphrase-file "$work/per.pw" entry disclose "$police_entry" --to school \
+       --provision osl-10-15a --reason "Risk för brott"
+check "non-authority refused" grep -q "applies only to a public authority" <<<"$err"
+expect 2 env SSPF_NON_AUTHORITIES=skolan "$TOOL" provisions
+# An end date applies only to a provision, and must be a real future date
+# within the rule's maximum (365 days).  Police -> social services: the
+# reporting duty of OSL 10 kap. 28 §.
 expect 2 as per entry disclose "$police_entry" --to social --until 2099-01-01
-expect 2 as per entry disclose "$police_entry" --to social --provision "OSL 10 kap. 18 a §" \
+expect 2 as per entry disclose "$police_entry" --to social --provision "OSL 10 kap. 28 §" \
        --reason "Risk för brott" --until 2026-02-30
-expect 2 as per entry disclose "$police_entry" --to social --provision "OSL 10 kap. 18 a §" \
+expect 2 as per entry disclose "$police_entry" --to social --provision "OSL 10 kap. 28 §" \
        --reason "Risk för brott" --until 2001-01-01
-expect 0 as per entry disclose "$police_entry" --to social --provision "OSL 10 kap. 18 a §" \
-       --reason "Risk för brott" --until 2099-01-01 --json
+expect 3 as per entry disclose "$police_entry" --to social --provision "OSL 10 kap. 28 §" \
+       --reason "Risk för brott" --until 2099-01-01
+check "past the maximum: named" grep -q "OSL 10 kap. 28 § allows at most 365 days" <<<"$err"
+expect 0 as per entry disclose "$police_entry" --to social --provision "OSL 10 kap. 28 §" \
+       --reason "Risk för brott" --until "$(in_days 30)" --json
 
 expect 2 as olle grant emergency --case "$case_id" --provision "OSL 10 kap. 2 §" \
        --reason "Akut" --hours 100

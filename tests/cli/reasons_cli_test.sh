@@ -22,7 +22,8 @@ expect 0 as sara entry add --case "$case_id" --category school --file "$work/ent
 entry=$(json "j['id']")
 reason="orosanmälan: CLI-testmotivering RX9"
 printf '%s\n' "$reason" > "$work/motivering.txt"
-expect 0 as sara entry disclose "$entry" --to police --provision "OSL 10 kap. 18 a §" \
+# School -> police: 15 a § (18 a § runs only from social services).
+expect 0 as sara entry disclose "$entry" --to police --provision "OSL 10 kap. 15 a §" \
        --reason-file "$work/motivering.txt" --json
 disclosure=$(json "j['id']")
 printf 'akut: CLI-grantmotivering GQ2\n' > "$work/grant.txt"

@@ -235,6 +235,16 @@ Result<StoreOptions> OptionsFor(const Globals& g) {
     }
     o.clock_tolerance_seconds = std::stoll(t);
   }
+  // Actors that are not public authorities (a free school, a club), e.g.
+  // SSPF_NON_AUTHORITIES=school,leisure.
+  const char* private_actors = std::getenv("SSPF_NON_AUTHORITIES");
+  if (private_actors && *private_actors) {
+    Result<std::vector<Actor>> actors = ParseActorList(private_actors);
+    if (!actors.ok()) {
+      return InvalidArgument("SSPF_NON_AUTHORITIES: a comma-separated list of actors");
+    }
+    for (Actor a : *actors) o.public_authorities.Set(a, false);
+  }
   return o;
 }
 

@@ -277,6 +277,49 @@ int Recover(Context& ctx) {
   return PrintDone(ctx, "New passphrase set for " + name, RecoveryResetJson(name));
 }
 
+int Provisions(Context& ctx) {
+  po::options_description desc("Options");
+  po::variables_map vm;
+  int exit = 0;
+  if (!ParseArgs(ctx, "provisions [--json]\n\n"
+                 "Lists the secrecy-breaking provisions (sekretessbrytande bestämmelser)\n"
+                 "accepted for entry disclose --provision and grant emergency --provision,\n"
+                 "with the rules the library enforces (docs/access-rules.md).  Name one by\n"
+                 "its id or its citation.  Needs no store.",
+                 desc, {}, &vm, &exit)) {
+    return exit;
+  }
+  Result<StoreOptions> options = OptionsFor(ctx.globals);
+  if (!options.ok()) return Fail(ctx, options.status());
+  if (ctx.globals.json) {
+    PrintJson(ctx, LegalProvisionListJson(options->legal_provisions));
+    return kExitOk;
+  }
+  for (const LegalProvision& p : options->legal_provisions) {
+    std::ostream& o = *ctx.out;
+    o << p.id << "  " << p.citation << (p.verified ? "" : "  (unverified)") << "\n"
+      << "  " << p.summary << "\n";
+    for (const ProvisionFlow& f : p.directions) {
+      o << "  allows: " << JoinActors(f.from) << " -> " << JoinActors(f.to) << "\n";
+    }
+    if (p.subject_min_age > 0) o << "  subject from age " << p.subject_min_age << "\n";
+    if (p.subject_age_under > 0) o << "  subject under " << p.subject_age_under << "\n";
+    o << "  discloser must be a public authority: "
+      << (p.requires_public_authority ? "yes" : "no") << "\n";
+    if (p.recipient_must_be_authority) o << "  recipient must be a public authority\n";
+    if (p.requires_balancing) o << "  needs a recorded balancing test (intresseavvägning)\n";
+    if (p.default_duration_seconds > 0) {
+      o << "  default duration " << p.default_duration_seconds / 86400 << " days\n";
+    }
+    if (p.max_duration_seconds > 0) {
+      o << "  maximum duration " << p.max_duration_seconds / 86400 << " days\n";
+    }
+    if (p.in_force_from) o << "  in force from " << FormatDate(*p.in_force_from) << "\n";
+    o << "  source: " << p.source << "\n";
+  }
+  return kExitOk;
+}
+
 int KeyRotate(Context& ctx) {
   po::options_description desc("Options");
   std::string actor;
@@ -388,6 +431,7 @@ int KeyRekey(Context& ctx) {
 
 void RegisterStoreCommands() {
   RegisterCommand({"init", "create a new store and keyring; prints the recovery key once", Init});
+  RegisterCommand({"provisions", "list the legal provisions and their rules", Provisions});
   RegisterCommand({"whoami", "print your name, actor and role", Whoami});
   RegisterCommand({"user add", "add a principal (admin)", UserAdd});
   RegisterCommand({"user list", "list principals (admin, auditor)", UserList});

@@ -39,6 +39,7 @@
 #include <vector>
 
 #include "sspf/export.h"
+#include "sspf/policy.h"
 #include "sspf/records.h"
 #include "sspf/status.h"
 #include "sspf/witness.h"
@@ -190,6 +191,18 @@ SSPF_EXPORT std::string GrantJson(const GrantInfo& grant);
 // {"schema_version","id"}: the id of what a command created (a case, a
 // consent, an entry, a disclosure, an emergency grant).
 SSPF_EXPORT std::string CreatedJson(std::string_view id);
+
+// ---- Legal provisions ---------------------------------------------------------
+// {"schema_version","provisions":[{"id","citation","summary","source",
+//  "verified","directions":[{"from":[actor...],"to":[actor...]}...],
+//  "subject_min_age","subject_age_under","requires_reason",
+//  "requires_balancing","default_duration_seconds","max_duration_seconds",
+//  "requires_public_authority","recipient_must_be_authority",
+//  "in_force_from"}...]}: the rules of StoreOptions::legal_provisions
+// (sspf-tool provisions).  subject_age_under, the two durations and
+// in_force_from (a date) are null when the rule sets none.
+SSPF_EXPORT std::string LegalProvisionListJson(
+    const std::vector<LegalProvision>& provisions);
 
 // ---- Errors -------------------------------------------------------------------
 // {"schema_version","error":{"code","exit","message"}}: code is

@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "sspf/export.h"
 #include "sspf/policy.h"
@@ -78,6 +79,11 @@ struct StoreOptions {
   PassphraseCost passphrase_cost;
   // Who must consent, by age (DESIGN §3).
   ConsentPolicy consent_policy;
+  // The secrecy-breaking provisions accepted for disclosures and emergency
+  // grants, as rules (DESIGN §4, §14).  Must pass ValidateLegalProvisions.
+  std::vector<LegalProvision> legal_provisions = DefaultLegalProvisions();
+  // Which actors are public authorities (a free school is not).
+  PublicAuthorities public_authorities;
   // Automatic checkpoints: after this many events since the last one (0: never)
   // or when the last one is older than this many seconds (0: never).
   uint64_t checkpoint_every_events = 1000;

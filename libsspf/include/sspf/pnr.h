@@ -43,7 +43,8 @@ struct PersonalNumber {
 //     person may still be 99 on `today`.
 // Checks: the Luhn check digit over the 10-digit form YYMMDDNNNC, a real
 // calendar date (leap years; years 1800..), a samordningsnummer day of 61..91
-// mapping to a real date, and a birth date not after `today`.
+// mapping to a real date, a serial number NNN of 001..999 (Skatteverket
+// never assigns 000), and a birth date not after `today`.
 //
 // Errors, all kInvalidArgument with one of these messages:
 //   "personal identity number: unexpected character"  (letters, a separator
@@ -51,6 +52,7 @@ struct PersonalNumber {
 //   "personal identity number: wrong length (expected 10 or 12 digits)"
 //   "personal identity number: invalid date"
 //   "personal identity number: invalid date (birth date after today)"
+//   "personal identity number: invalid serial number"  (NNN is 000)
 //   "personal identity number: invalid check digit"
 // REQUIRES: `today` is a real date.
 SSPF_EXPORT Result<PersonalNumber> ParsePersonalNumber(std::string_view text,
@@ -60,8 +62,10 @@ SSPF_EXPORT Result<PersonalNumber> ParsePersonalNumber(std::string_view text,
 SSPF_EXPORT std::string FormatPersonalNumber(const PersonalNumber& pnr);
 
 // Age in whole years on the date `on` (negative if `on` is before `birth`).
-// A person born on 29 February becomes a year older on 1 March in years that
-// are not leap years (their birthday has not happened on 28 February).
+// A person born on 29 February becomes a year older on 28 February in years
+// that are not leap years: Lag (1930:173) om beräkning av lagstadgad tid ends
+// a period of years that would end on a missing day on the month's last day
+// (applying it to age is an analogy; docs/access-rules.md).
 // REQUIRES: both are real dates.
 SSPF_EXPORT int AgeOn(Date birth, Date on);
 
@@ -80,7 +84,7 @@ SSPF_EXPORT std::string FormatDate(Date d);
 
 // FOR TESTS AND DEMOS ONLY: builds a fictitious 12-digit number
 // "YYYYMMDDNNNC" with a correct check digit, so that tests and demos never
-// use a real person's number.  `serial` (0..999) becomes NNN; with
+// use a real person's number.  `serial` (1..999) becomes NNN (000 is never assigned, and is rejected); with
 // `coordination` the day is written +60 (a samordningsnummer).  Note that a
 // generated number is well-formed and may by chance be assigned to a real
 // person; never use it for anything but test data.  Returns "" if `birth` is

@@ -146,7 +146,8 @@ SSPF_EXPORT void sspf_error_free(sspf_error_t** error);
 
 /* FOR TESTS AND DEMOS ONLY: a fictitious personal identity number
  * "YYYYMMDDNNNC" with a correct check digit (sspf::MakeTestPersonalNumber).
- * serial is 0..999; coordination != 0 makes a samordningsnummer (day + 60).
+ * serial is 1..999 (000 is never assigned); coordination != 0 makes a
+ * samordningsnummer (day + 60).
  * *out_pnr: free with sspf_free.  INVALID_ARGUMENT for a date that does not
  * exist or a serial out of range. */
 SSPF_EXPORT sspf_status sspf_make_test_personal_number(
@@ -198,6 +199,19 @@ SSPF_EXPORT sspf_status sspf_options_set_clock_tolerance(
 SSPF_EXPORT sspf_status sspf_options_set_consent_policy(
     sspf_options_t* options, int youth_consent_from_age, int adult_age,
     sspf_error_t** out_error);
+/* Whether actor (SSPF_ACTOR_*) is a public authority (myndighet;
+ * sspf::PublicAuthorities): is_authority 0 for a free school (fristående
+ * skola) or a civil-society leisure club, which may not use OSL provisions.
+ * Every actor is one by default. */
+SSPF_EXPORT sspf_status sspf_options_set_public_authority(
+    sspf_options_t* options, int actor, int is_authority, sspf_error_t** out_error);
+/* The secrecy-breaking provisions the options accept, as rules
+ * (StoreOptions::legal_provisions, by default sspf::DefaultLegalProvisions).
+ * *out_json: {"schema_version":1,"provisions":[...]} (LegalProvisionListJson,
+ * docs/json-schema.md), the text of `sspf-tool provisions --json`; free with
+ * sspf_free. */
+SSPF_EXPORT sspf_status sspf_options_legal_provisions_json(
+    const sspf_options_t* options, char** out_json, sspf_error_t** out_error);
 
 /* ---- Store ------------------------------------------------------------------ */
 

@@ -99,6 +99,20 @@ sspf_status sspf_options_set_consent_policy(sspf_options_t* options, int youth_c
   });
 }
 
+sspf_status sspf_options_set_public_authority(sspf_options_t* options, int actor,
+                                              int is_authority, sspf_error_t** out_error) {
+  return WithOptions(options, {}, out_error, [&](sspf::StoreOptions& o) {
+    o.public_authorities.Set(ToActor(actor), is_authority != 0);
+  });
+}
+
+sspf_status sspf_options_legal_provisions_json(const sspf_options_t* options, char** out_json,
+                                               sspf_error_t** out_error) {
+  return WithRep(options, "options", {}, RequiredJson(out_json, sspf::LegalProvisionListJson),
+                 out_error,
+                 [&](const sspf::StoreOptions& o) { return o.legal_provisions; });
+}
+
 // ---- Store -----------------------------------------------------------------------------
 
 sspf_status sspf_store_create(const sspf_options_t* options, const char* admin_name,

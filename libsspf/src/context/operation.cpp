@@ -28,6 +28,8 @@ AccessRequest RequestFor(const Session::Impl* impl, Operation op) {
   r.principal_active = impl->me.active;
   r.actor = impl->me.actor;
   r.role = impl->me.role;
+  r.actor_is_authority = impl->options.public_authorities.IsAuthority(impl->me.actor);
+  r.today = impl->Today();
   return r;
 }
 

@@ -248,10 +248,7 @@ ConsentRecord ToRecord(const ConsentInfo& c) {
 // c from actor `from` to actor `to`, using only `records` (the caller picks
 // them: every latest record of the case, or the ones a disclosure named).
 // The subject's birth date and guardians come from the store.
-Result<ConsentEvaluation> EvaluateCaseConsent(Session::Impl* impl, std::string_view case_id,
-                                              const std::vector<ConsentRecord>& records,
-                                              Actor from, Actor to, Category c) {
-  Db* db = impl->db.get();
+Result<std::pair<std::string, Date>> CaseSubjectBirth(Db* db, std::string_view case_id) {
   SSPF_ASSIGN_OR_RETURN(
       Stmt * st, db->Prepare("SELECT s.id, s.birth_date FROM cases k JOIN subjects s ON "
                              "s.id = k.subject_id WHERE k.id = ?"));
@@ -262,6 +259,31 @@ Result<ConsentEvaluation> EvaluateCaseConsent(Session::Impl* impl, std::string_v
   std::string birth_text = st->Text(1);
   st->Reset();
   SSPF_ASSIGN_OR_RETURN(Date birth, ParseDate(birth_text));
+  return std::make_pair(std::move(subject_id), birth);
+}
+
+Status AddProvisionFacts(Session::Impl* impl, std::string_view case_id,
+                         std::string_view provision, AccessRequest* request,
+                         BasisState* basis) {
+  basis->kind = BasisKind::kLegalProvision;
+  basis->provision = std::string(provision);
+  if (const LegalProvision* rule =
+          FindLegalProvision(impl->options.legal_provisions, provision)) {
+    basis->rule = *rule;
+    basis->provision = rule->citation;
+  }
+  SSPF_ASSIGN_OR_RETURN(auto subject, CaseSubjectBirth(impl->db.get(), case_id));
+  request->subject_age = AgeOn(subject.second, impl->Today());
+  return Status::Ok();
+}
+
+Result<ConsentEvaluation> EvaluateCaseConsent(Session::Impl* impl, std::string_view case_id,
+                                              const std::vector<ConsentRecord>& records,
+                                              Actor from, Actor to, Category c) {
+  Db* db = impl->db.get();
+  SSPF_ASSIGN_OR_RETURN(auto subject, CaseSubjectBirth(db, case_id));
+  const std::string& subject_id = subject.first;
+  const Date birth = subject.second;
   // Every registered guardian is treated as having custody: the store does
   // not record custody separately, so all of them must consent.
   SSPF_ASSIGN_OR_RETURN(Stmt * gs, db->Prepare("SELECT id FROM guardians WHERE subject_id = ? "

@@ -26,6 +26,14 @@ namespace sspf::internal {
 // (kIntegrityViolation naming the consent otherwise).
 Result<std::vector<ConsentInfo>> LatestConsents(Session::Impl* impl, std::string_view case_id);
 ConsentRecord ToRecord(const ConsentInfo& c);
+// The subject id and birth date of a case's youth; kNotFound if no such case.
+Result<std::pair<std::string, Date>> CaseSubjectBirth(Db* db, std::string_view case_id);
+// The facts a provision rule needs for case_id (its youth's age today) and
+// the configured rule `provision` names (its id or citation), into basis.
+// Leaves basis.rule unset when none is configured (Decide denies it).
+Status AddProvisionFacts(Session::Impl* impl, std::string_view case_id,
+                         std::string_view provision, AccessRequest* request,
+                         BasisState* basis);
 Result<ConsentEvaluation> EvaluateCaseConsent(Session::Impl* impl, std::string_view case_id,
                                               const std::vector<ConsentRecord>& records,
                                               Actor from, Actor to, Category c);

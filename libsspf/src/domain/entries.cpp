@@ -501,9 +501,22 @@ Result<std::string> Session::DiscloseEntry(std::string_view entry_id, Actor to,
   if (basis.until && *basis.until <= impl->Now()) {
     return InvalidArgument("the disclosure's end time is not in the future");
   }
+  // A provision disclosure ends when its rule says: without an end time it
+  // gets the rule's default duration, capped at its maximum (Decide refuses
+  // an end time past the maximum).
+  std::optional<UnixSeconds> until = basis.until;
   if (basis.provision) {
     SSPF_RETURN_IF_ERROR(impl->CheckText("the provision", *basis.provision, true));
-    SSPF_RETURN_IF_ERROR(impl->CheckText("the reason", basis.reason, true));
+    const LegalProvision* rule =
+        FindLegalProvision(impl->options.legal_provisions, *basis.provision);
+    const bool reason_optional = rule && !rule->requires_reason && !rule->requires_balancing;
+    SSPF_RETURN_IF_ERROR(impl->CheckText("the reason", basis.reason, !reason_optional));
+    if (!until && rule) {
+      int64_t d = rule->default_duration_seconds;
+      const int64_t max = rule->max_duration_seconds;
+      if (max > 0) d = d > 0 ? std::min(d, max) : max;
+      if (d > 0) until = impl->Now() + d;
+    }
   } else {
     SSPF_RETURN_IF_ERROR(impl->CheckText("the reason", basis.reason, false));
   }
@@ -540,9 +553,11 @@ Result<std::string> Session::DiscloseEntry(std::string_view entry_id, Actor to,
     }
     SSPF_ASSIGN_OR_RETURN(r.basis, GrantState(impl, *basis.grant_id));
   } else if (basis.provision) {
-    r.basis.kind = BasisKind::kLegalProvision;
-    r.basis.provision = *basis.provision;
+    SSPF_RETURN_IF_ERROR(
+        internal::AddProvisionFacts(impl, case_id, *basis.provision, &r, &r.basis));
     r.basis.reason_recorded = !basis.reason.empty();
+    if (until) r.basis.duration_seconds = *until - impl->Now();
+    r.recipient_is_authority = impl->options.public_authorities.IsAuthority(to);
   } else {
     SSPF_ASSIGN_OR_RETURN(std::vector<ConsentInfo> latest, internal::LatestConsents(impl, case_id));
     std::vector<internal::ConsentRecord> records;
@@ -600,15 +615,15 @@ Result<std::string> Session::DiscloseEntry(std::string_view entry_id, Actor to,
     ins->BindNull(4).Bind(5, *basis.grant_id).BindNull(6);
     detail_basis = "grant:" + *basis.grant_id;
   } else if (basis.provision) {
-    ins->BindNull(4).BindNull(5).Bind(6, *basis.provision);
-    detail_basis = basis.until ? "provision-until:" + std::to_string(*basis.until) : "provision";
+    ins->BindNull(4).BindNull(5).Bind(6, r.basis.provision);
+    detail_basis = until ? "provision-until:" + std::to_string(*until) : "provision";
   } else {
     ins->Bind(4, r.basis.id).BindNull(5).BindNull(6);
     detail_basis = "consent:" + r.basis.id;
   }
   const UnixSeconds created = impl->Now();
   // The reason column stays empty: the text is sealed (DESIGN §13).
-  ins->Bind(7, "").Bind(8, impl->me.id).Bind(9, created).BindOpt(10, basis.until);
+  ins->Bind(7, "").Bind(8, impl->me.id).Bind(9, created).BindOpt(10, until);
   SSPF_RETURN_IF_ERROR(ins->Run());
   SSPF_ASSIGN_OR_RETURN(std::string commitment,
                         internal::SealReason(impl, internal::kDisclosuresTable, id, basis.reason,
@@ -695,9 +710,10 @@ Result<std::string> Session::GrantEmergency(std::string_view case_id,
   OpSpec spec{Operation::kEmergencyGrant, Action::kGrantEmergency, "grant:?"};
   spec.case_id = std::string(case_id);
   auto facts = [&](Op& op) -> Status {
-    op.request.basis.kind = BasisKind::kLegalProvision;
-    op.request.basis.provision = std::string(provision);
+    SSPF_RETURN_IF_ERROR(internal::AddProvisionFacts(impl, case_id, provision, &op.request,
+                                                     &op.request.basis));
     op.request.basis.reason_recorded = true;
+    op.request.basis.duration_seconds = static_cast<int64_t>(hours) * 3600;
     return Status::Ok();
   };
   return internal::RunOperationFor<std::string>(impl, spec, facts, [&](Op& op)
@@ -709,7 +725,8 @@ Result<std::string> Session::GrantEmergency(std::string_view case_id,
   SSPF_ASSIGN_OR_RETURN(
       Stmt * ins, impl->db->Prepare("INSERT INTO grants(id, case_id, principal_id, provision, "
                                     "reason, created, until) VALUES(?,?,?,?,?,?,?)"));
-  ins->Bind(1, id).Bind(2, case_id).Bind(3, impl->me.id).Bind(4, provision).Bind(5, "")
+  ins->Bind(1, id).Bind(2, case_id).Bind(3, impl->me.id).Bind(4, op.request.basis.provision)
+      .Bind(5, "")
       .Bind(6, now).Bind(7, until);
   SSPF_RETURN_IF_ERROR(ins->Run());
   SSPF_ASSIGN_OR_RETURN(std::string commitment,

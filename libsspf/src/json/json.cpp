@@ -461,6 +461,34 @@ std::string GrantJson(const GrantInfo& grant) {
   return Dump(Document(enc::GrantObject(grant)));
 }
 
+std::string LegalProvisionListJson(const std::vector<LegalProvision>& provisions) {
+  auto positive_or_null = [](int64_t v) { return v > 0 ? Value(v) : Value(nullptr); };
+  return Dump(ListDocument("provisions", provisions, [&](const LegalProvision& p) {
+    Value j = Value::object();
+    j["id"] = p.id;
+    j["citation"] = p.citation;
+    j["summary"] = p.summary;
+    j["source"] = p.source;
+    j["verified"] = p.verified;
+    j["directions"] = enc::ArrayOf(p.directions, [](const ProvisionFlow& f) {
+      Value d = Value::object();
+      d["from"] = enc::ActorArray(f.from);
+      d["to"] = enc::ActorArray(f.to);
+      return d;
+    });
+    j["subject_min_age"] = p.subject_min_age;
+    j["subject_age_under"] = positive_or_null(p.subject_age_under);
+    j["requires_reason"] = p.requires_reason;
+    j["requires_balancing"] = p.requires_balancing;
+    j["default_duration_seconds"] = positive_or_null(p.default_duration_seconds);
+    j["max_duration_seconds"] = positive_or_null(p.max_duration_seconds);
+    j["requires_public_authority"] = p.requires_public_authority;
+    j["recipient_must_be_authority"] = p.recipient_must_be_authority;
+    j["in_force_from"] = p.in_force_from ? Value(FormatDate(*p.in_force_from)) : Value(nullptr);
+    return j;
+  }));
+}
+
 std::string CreatedJson(std::string_view id) { return Small({{"id", std::string(id)}}); }
 
 std::string ErrorJson(const Status& status, std::optional<int> exit_code) {

@@ -101,6 +101,15 @@ struct BasisState {
   std::string provision;
   // For kLegalProvision: whether a non-empty reason (motivering) was recorded.
   bool reason_recorded = false;
+  // For kLegalProvision in kDiscloseEntry and kEmergencyGrant: the
+  // configured rule the provision names (StoreOptions::legal_provisions);
+  // none when it names no configured rule, which is denied.  Reads of a
+  // provision disclosure check only its end time: the rule was applied when
+  // it was made.
+  std::optional<LegalProvision> rule;
+  // For kLegalProvision in kDiscloseEntry and kEmergencyGrant: seconds from
+  // now to the disclosure's or grant's end; none: no end.
+  std::optional<int64_t> duration_seconds;
   // For the failure kinds: ConsentEvaluation::reason, copied into the
   // decision's reason.
   std::string detail;
@@ -132,6 +141,14 @@ struct AccessRequest {
   // kReadEntry: one element per disclosure of this entry to the principal's
   // actor, each basis re-evaluated now.  Empty: never disclosed to it.
   std::vector<BasisState> disclosures;
+  // kDiscloseEntry and kEmergencyGrant under a provision rule: the day of the
+  // decision, the youth's age on it (none: unknown, which fails a rule with
+  // age limits), and whether the principal's actor and the receiving actor
+  // are public authorities (StoreOptions::public_authorities).
+  Date today;
+  std::optional<int> subject_age;
+  bool actor_is_authority = false;
+  bool recipient_is_authority = false;
 };
 
 struct Decision {

@@ -175,6 +175,7 @@ Result<InitResult> Store::Create(const StoreOptions& options,
   SSPF_RETURN_IF_ERROR(internal::ValidPrincipalName(admin_name));
   SSPF_RETURN_IF_ERROR(internal::CheckNewCredential(credential));
   SSPF_RETURN_IF_ERROR(ValidateConsentPolicy(options.consent_policy));
+  SSPF_RETURN_IF_ERROR(ValidateLegalProvisions(options.legal_provisions));
   if (options.path.empty()) return InvalidArgument("no store path given");
   SSPF_RETURN_IF_ERROR(RefuseSymlinks(options.path));
   const std::string keyring_path = options.path + ".keyring";
@@ -316,6 +317,7 @@ Result<std::unique_ptr<Session::Impl>> OpenImpl(const StoreOptions& options,
                          WrapKind kind, const SecretBytes& secret) {
   SSPF_RETURN_IF_ERROR(internal::EnsureSodium());
   SSPF_RETURN_IF_ERROR(CheckStoreFiles(options.path));
+  SSPF_RETURN_IF_ERROR(ValidateLegalProvisions(options.legal_provisions));
   if (name.empty()) return InvalidArgument("no principal given (use --user or SSPF_USER)");
   SSPF_ASSIGN_OR_RETURN(Keyring keyring, Keyring::Load(options.path + ".keyring"));
   const Bytes tag = Keyring::PrincipalTag(keyring.store_id(), name);

@@ -60,7 +60,14 @@ bool IsValidDate(Date d) {
 
 int AgeOn(Date birth, Date on) {
   int age = on.year - birth.year;
-  if (MonthDayAfter(birth.month, birth.day, on.month, on.day)) --age;
+  // Lag (1930:173) om beräkning av lagstadgad tid: a period in years that
+  // would end on a day the month lacks ends on the month's last day, so a
+  // 29 February birthday falls on 28 February in a common year.
+  int birth_day = birth.day;
+  if (birth.month == 2 && birth_day == 29 && DaysInMonth(on.year, 2) == 28) {
+    birth_day = 28;
+  }
+  if (MonthDayAfter(birth.month, birth_day, on.month, on.day)) --age;
   return age;
 }
 
@@ -125,6 +132,8 @@ Result<PersonalNumber> ParsePersonalNumber(std::string_view text, Date today) {
   const Date birth{year, month, day};
   if (year < 1800 || !IsValidDate(birth)) return PnrError("invalid date");
 
+  // Skatteverket assigns serial numbers (födelsenummer) 001-999 only.
+  if (ten.substr(6, 3) == "000") return PnrError("invalid serial number");
   if (LuhnCheckDigit(ten.substr(0, 9)) != ten[9] - '0') {
     return PnrError("invalid check digit");
   }
@@ -172,7 +181,7 @@ std::string FormatDate(Date d) {
 }
 
 std::string MakeTestPersonalNumber(Date birth, int serial, bool coordination) {
-  if (!IsValidDate(birth) || serial < 0 || serial > 999) return "";
+  if (!IsValidDate(birth) || serial < 1 || serial > 999) return "";
   char buf[16];
   std::snprintf(buf, sizeof(buf), "%04d%02d%02d%03d", birth.year, birth.month,
                 birth.day + (coordination ? 60 : 0), serial);

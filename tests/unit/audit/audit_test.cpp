@@ -903,7 +903,7 @@ TEST_CASE("review flags reads outside office hours, after withdrawal, in bulk, a
   // Summer time: 2027-06-02 (Wednesday) 05:30 UTC = 07:30 CEST is inside.
   f.clock->Set(1811223000);
   REQUIRE(member.ReadEntry(*entry).ok());
-  Result<std::string> grant = coord.GrantEmergency(*case_id, "OSL 10 kap. 18 a §",
+  Result<std::string> grant = coord.GrantEmergency(*case_id, "OSL 10 kap. 2 §",
                                                    "akut fara", 2);
   INFO(grant.status().ToString());
 

@@ -26,6 +26,7 @@ using namespace sspf::testing;
 namespace {
 
 constexpr const char* kPass = "a-test-passphrase-1";
+// 18 a § runs from social services to the police: the police's own grants.
 constexpr const char* kProvision = "OSL 10 kap. 18 a §";
 constexpr int kPolice = static_cast<int>(Actor::kPolice);
 constexpr int kSchool = static_cast<int>(Actor::kSchool);
@@ -74,7 +75,9 @@ struct World {
   std::string Disclose(const std::string& entry, Actor to, const std::string& reason,
                        std::optional<UnixSeconds> until = std::nullopt) {
     DisclosureBasis b;
-    b.provision = kProvision;
+    // Police reports to social services (OSL 10 kap. 28 §) and gives other
+    // authorities what prevents crime (15 a §).
+    b.provision = to == Actor::kSocial ? "OSL 10 kap. 28 §" : "OSL 10 kap. 15 a §";
     b.reason = reason;
     b.until = until;
     Result<std::string> d = police->DiscloseEntry(entry, to, b);

@@ -447,18 +447,21 @@ TEST_CASE("legal provision disclosures and emergency grants are flagged and expi
   std::string social_entry = w.social->AddEntry(k, Category::kSocial, "Känslig uppgift.").value();
   std::string police_entry = w.police->AddEntry(k, Category::kPolice, "Polisens notering.").value();
 
-  // Provision: reason required; flagged (basis provision:...); stays valid.
+  // Provision: reason required; flagged (basis provision:...); without an
+  // end time it lasts the rule's default duration (90 days for 18 a §).
   DisclosureBasis no_reason;
   no_reason.provision = "OSL 10 kap. 18 a §";
   CHECK(w.social->DiscloseEntry(social_entry, Actor::kPolice, no_reason).status().code() ==
         StatusCode::kInvalidArgument);
   DisclosureBasis provision = no_reason;
   provision.reason = "Risk för brott; sekretessprövning gjord.";
+  const UnixSeconds default_end = w.clock->Now() + 90 * kDay;
   Result<std::string> d = w.social->DiscloseEntry(social_entry, Actor::kPolice, provision);
   REQUIRE(d.ok());
   CHECK(Count(*w.coord, "SELECT COUNT(*) FROM events WHERE allowed = 1 AND basis = "
                         "'provision:OSL 10 kap. 18 a §' AND detail LIKE "
-                        "'%basis=provision by=% reason=________________________________"
+                        "'%basis=provision-until:" + std::to_string(default_end) +
+                        " by=% reason=________________________________"
                         "________________________________'") == 1);
   w.clock->Advance(30 * kDay);
   Result<EntryContent> r = w.police->ReadEntry(social_entry, "utredning");
@@ -467,6 +470,9 @@ TEST_CASE("legal provision disclosures and emergency grants are flagged and expi
   CHECK(AllEventText(*w.coord).find("sekretessprövning") == std::string::npos);
 
   // A provision disclosure with an end time: valid until then, denied after.
+  // Police to social services: the reporting duty of OSL 10 kap. 28 §
+  // (18 a § runs only from social services to the police).
+  provision.provision = "OSL 10 kap. 28 §";
   DisclosureBasis bad_until = provision;
   bad_until.until = w.clock->Now();
   CHECK(w.police->DiscloseEntry(police_entry, Actor::kSocial, bad_until).status().code() ==
@@ -493,6 +499,13 @@ TEST_CASE("legal provision disclosures and emergency grants are flagged and expi
   CHECK_FALSE(ReplayOf(*w.coord).ok());
   REQUIRE(internal::SessionAccess::Get(*w.coord)->db->Exec("UPDATE disclosures SET until = until - 86400 "
                                     "WHERE until IS NOT NULL").ok());
+
+  // The default duration ends the first disclosure: 90 days after it.
+  w.clock->Advance(default_end - w.clock->Now() - 1);
+  CHECK(w.police->ReadEntry(social_entry, "utredning").ok());
+  w.clock->Advance(1);
+  CHECK(w.police->ReadEntry(social_entry, "utredning").status().message().find("expired") !=
+        std::string::npos);
 
   // Emergency grant for a school member who is not on the team.
   CHECK(w.school2->ShowCase(k).status().code() == StatusCode::kPermissionDenied);
@@ -528,6 +541,111 @@ TEST_CASE("legal provision disclosures and emergency grants are flagged and expi
   Status replay = ReplayOf(*w.coord);
   INFO(replay.ToString());
   CHECK(replay.ok());
+}
+
+TEST_CASE("provision rules: directions, age, authority status and durations are enforced",
+          "[domain][legal]") {
+  World w;
+  Result<SubjectInfo> young = w.coord->AddSubject(
+      {MakeTestPersonalNumber(w.YearsAgo(16), 41, false), "Ungdom", {"Vh"}});
+  Result<SubjectInfo> older = w.coord->AddSubject(
+      {MakeTestPersonalNumber(w.YearsAgo(22), 42, false), "Vuxen", {}});
+  REQUIRE(young.ok());
+  REQUIRE(older.ok());
+  const std::vector<std::string> team = {"school1", "social1", "police1", "leisure1"};
+  std::string k = w.coord->OpenCase(young->id, team).value();
+  std::string k_older = w.coord->OpenCase(older->id, team).value();
+  std::string school_entry = w.school->AddEntry(k, Category::kSchool, "Frånvaro.").value();
+  std::string social_entry = w.social->AddEntry(k, Category::kSocial, "Oro.").value();
+  std::string older_entry = w.social->AddEntry(k_older, Category::kSocial, "Oro.").value();
+  auto basis = [](const char* provision) {
+    DisclosureBasis b;
+    b.provision = provision;
+    b.reason = "Sekretessprövning gjord.";
+    return b;
+  };
+  auto denied_with = [](const Result<std::string>& r, const std::string& reason) {
+    INFO(r.status().message());
+    return r.status().code() == StatusCode::kPermissionDenied &&
+           r.status().message().find(reason) != std::string::npos;
+  };
+  // 18 a § is one-way: social services -> police, never school -> police.
+  const int64_t denied_before = DeniedEvents(*w.coord, Action::kEntryDisclose);
+  CHECK(denied_with(w.school->DiscloseEntry(school_entry, Actor::kPolice,
+                                            basis("OSL 10 kap. 18 a §")),
+                    "OSL 10 kap. 18 a § does not allow school -> police"));
+  CHECK(denied_with(w.social->DiscloseEntry(social_entry, Actor::kSchool,
+                                            basis("OSL 10 kap. 18 a §")),
+                    "does not allow social -> school"));
+  CHECK(DeniedEvents(*w.coord, Action::kEntryDisclose) == denied_before + 2);
+  // ... about a person under 21: the 22-year-old is refused, the 16-year-old
+  // allowed, named by id as well as by citation.
+  CHECK(denied_with(w.social->DiscloseEntry(older_entry, Actor::kPolice,
+                                            basis("OSL 10 kap. 18 a §")),
+                    "applies only to a person under 21"));
+  CHECK(w.social->DiscloseEntry(social_entry, Actor::kPolice, basis("osl-10-18a")).ok());
+  CHECK(Count(*w.coord, "SELECT COUNT(*) FROM disclosures WHERE provision = "
+                        "'OSL 10 kap. 18 a §'") == 1);
+  // A provision that is not configured is refused, whatever its text.
+  CHECK(denied_with(w.school->DiscloseEntry(school_entry, Actor::kSocial,
+                                            basis("OSL 99 kap. 1 §")),
+                    "not a configured legal provision"));
+  // 15 a § between authorities needs its balancing test as the reason; the
+  // school may use it towards the police.
+  CHECK(w.school->DiscloseEntry(school_entry, Actor::kPolice, basis("OSL 10 kap. 15 a §")).ok());
+  // An end time past the rule's maximum (365 days) is refused.
+  DisclosureBasis too_long = basis("OSL 10 kap. 28 §");
+  too_long.until = w.clock->Now() + 366 * kDay;
+  CHECK(denied_with(w.school->DiscloseEntry(school_entry, Actor::kSocial, too_long),
+                    "OSL 10 kap. 28 § allows at most 365 days"));
+  too_long.until = w.clock->Now() + 365 * kDay;
+  CHECK(w.school->DiscloseEntry(school_entry, Actor::kSocial, too_long).ok());
+
+  // A free school (fristående skola) is not an authority: no OSL provision,
+  // but the reporting duty of the Socialtjänstlag binds it too.
+  w.options.public_authorities.school = false;
+  Session free_school = w.Open("school1");
+  CHECK(denied_with(free_school.DiscloseEntry(school_entry, Actor::kSocial,
+                                              basis("OSL 10 kap. 28 §")),
+                    "applies only to a public authority (myndighet); school is configured"));
+  CHECK(denied_with(free_school.DiscloseEntry(school_entry, Actor::kPolice,
+                                              basis("OSL 10 kap. 15 a §")),
+                    "public authority"));
+  CHECK(free_school.DiscloseEntry(school_entry, Actor::kSocial,
+                                  basis("sol-2025-400-report")).ok());
+  // ... nor may it receive under 15 a §, which is between authorities (the
+  // police session is configured the same way).
+  Session police = w.Open("police1");
+  CHECK(denied_with(police.DiscloseEntry(police.AddEntry(k, Category::kPolice, "Notering.").value(),
+                                         Actor::kSchool, basis("OSL 10 kap. 15 a §")),
+                    "allows disclosure only to a public authority; school"));
+  // An emergency grant: the holder's actor must be a receiver the rule
+  // names (18 a §: only the police), and an authority.
+  w.options.public_authorities.school = true;
+  CHECK(denied_with(w.school2->GrantEmergency(k, "OSL 10 kap. 18 a §", "Akut.", 2),
+                    "OSL 10 kap. 18 a § does not allow disclosure to school"));
+  CHECK(w.police->GrantEmergency(k, "osl-10-18a", "Akut.", 2).ok());
+
+  // A host's own rule: a default of 0 gives the maximum; an unknown rule
+  // list is validated at open.
+  StoreOptions custom = w.options;
+  LegalProvision mine;
+  mine.id = "local-1";
+  mine.citation = "Lokal regel 1";
+  mine.summary = "a host's own rule for the test";
+  mine.directions = {{{Actor::kLeisure}, {Actor::kSocial}}};
+  mine.max_duration_seconds = 10 * kDay;
+  custom.legal_provisions.push_back(mine);
+  Session leisure = OpenOrFail(custom, "leisure1", kPass);
+  std::string leisure_entry = leisure.AddEntry(k, Category::kLeisure, "Träff.").value();
+  const UnixSeconds end = w.clock->Now() + 10 * kDay;
+  REQUIRE(leisure.DiscloseEntry(leisure_entry, Actor::kSocial, basis("local-1")).ok());
+  CHECK(Count(*w.coord, "SELECT COUNT(*) FROM disclosures WHERE provision = 'Lokal regel 1' "
+                        "AND until = " + std::to_string(end)) == 1);
+  custom.legal_provisions.push_back(mine);  // the same id twice
+  CHECK(Store::Open(custom, "leisure1", Pass(kPass)).status().code() ==
+        StatusCode::kInvalidArgument);
+  REQUIRE(ReplayOf(*w.coord).ok());
 }
 
 TEST_CASE("cryptography: a school member with the root key cannot read a police entry",

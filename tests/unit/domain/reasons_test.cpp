@@ -27,7 +27,10 @@ constexpr const char* kPass = "a-test-passphrase-1";
 // Unique enough that finding it anywhere means it leaked.
 constexpr const char* kSecret = "orosanmälan: Testreason QX7-hemlig motivering";
 constexpr const char* kGrantSecret = "akut fara: Testgrant ZK4-motivering";
+// Police grants itself access under 18 a § (social services -> police), and
+// reports to social services under the reporting duty of OSL 10 kap. 28 §.
 constexpr const char* kProvision = "OSL 10 kap. 18 a §";
+constexpr const char* kDisclosureProvision = "OSL 10 kap. 28 §";
 
 struct World {
   TempDir dir;
@@ -66,7 +69,7 @@ struct World {
   // Police discloses its entry to social services under a provision.
   Result<std::string> Disclose() {
     DisclosureBasis b;
-    b.provision = kProvision;
+    b.provision = kDisclosureProvision;
     b.reason = kSecret;
     return police->DiscloseEntry(entry_id, Actor::kSocial, b);
   }
@@ -75,7 +78,7 @@ struct World {
     Result<std::string> e = police->AddEntry(case_id, Category::kPolice, "Ny anteckning");
     REQUIRE(e.ok());
     DisclosureBasis b;
-    b.provision = kProvision;
+    b.provision = kDisclosureProvision;
     b.reason = reason;
     Result<std::string> d = police->DiscloseEntry(*e, Actor::kSocial, b);
     INFO(d.status().ToString());

@@ -41,9 +41,19 @@ enum class Basis {
   kConsentWithdrawn,
   kConsentExpired,
   kConsentNotCovering,
+  // Provision bases: the rule of OSL 10 kap. 18 a § (social -> police, under
+  // 21) unless the name says otherwise; the youth is 16, the disclosure lasts
+  // 30 days.
   kProvision,
   kProvisionNoReason,
   kProvisionExpired,
+  kProvisionUnknown,             // a provision no configured rule names
+  kProvisionTooOld,              // the youth is 22
+  kProvisionTooLong,             // 366 days, past the 365-day maximum
+  kProvisionBetweenAuthorities,  // 15 a §: any -> an authority, balancing
+  kProvisionBalancingNoReason,   // 15 a § without the balancing recorded
+  kProvisionNotInForce,          // 15 a §, in force only from 2027-01-01
+  kProvisionReportingDuty,       // Socialtjänstlag: not an OSL rule
   kGrantActive,
   kGrantExpired,
 };
@@ -53,7 +63,16 @@ constexpr Basis kAllBases[] = {
     Basis::kConsentWithdrawn,  Basis::kConsentExpired,
     Basis::kConsentNotCovering, Basis::kProvision,
     Basis::kProvisionNoReason, Basis::kProvisionExpired,
+    Basis::kProvisionUnknown,  Basis::kProvisionTooOld,
+    Basis::kProvisionTooLong,  Basis::kProvisionBetweenAuthorities,
+    Basis::kProvisionBalancingNoReason, Basis::kProvisionNotInForce,
+    Basis::kProvisionReportingDuty,
     Basis::kGrantActive,       Basis::kGrantExpired};
+
+// Whether the principal's actor (the discloser, or a grant's holder) and the
+// receiving actor are public authorities (StoreOptions::public_authorities).
+enum class Auth { kBoth, kDiscloserNot, kRecipientNot };
+constexpr Auth kAllAuths[] = {Auth::kBoth, Auth::kDiscloserNot, Auth::kRecipientNot};
 
 enum class Tri { kAny, kYes, kNo };
 enum class Rel { kAny, kSame, kOther };
@@ -78,6 +97,8 @@ struct Row {
   Mask categories = kAny;
   Rel author = Rel::kAny;  // entry author actor vs the principal's actor
   Rel to = Rel::kAny;      // receiving actor vs the author actor
+  Mask to_actors = kAny;   // the receiving actor
+  Mask auths = kAny;
   Mask bases = kAny;
   // Expected outcome.
   bool allow = false;
@@ -110,6 +131,24 @@ Row Grant(Row r, Tri g) { r.grant = g; return r; }
 Row Author(Row r, Rel a) { r.author = a; return r; }
 Row To(Row r, Rel t) { r.to = t; return r; }
 Row Bases(Row r, Mask b) { r.bases = b; return r; }
+Row Actors(Row r, Mask a) { r.actors = a; return r; }
+Row ToActors(Row r, Mask a) { r.to_actors = a; return r; }
+Row Auths(Row r, Mask a) { r.auths = a; return r; }
+Mask AllBut(Actor a) { return kAny & ~Bit(a); }
+
+// Provision bases by the rule they carry.
+constexpr Mask k18aBases = Bits(Basis::kProvision, Basis::kProvisionNoReason,
+                                Basis::kProvisionTooOld, Basis::kProvisionTooLong);
+constexpr Mask k15aBases =
+    Bits(Basis::kProvisionBetweenAuthorities, Basis::kProvisionBalancingNoReason);
+// Provision bases with a reason recorded, and every provision basis.
+constexpr Mask kReasonedProvisions =
+    Bits(Basis::kProvision, Basis::kProvisionUnknown, Basis::kProvisionTooOld,
+         Basis::kProvisionTooLong, Basis::kProvisionBetweenAuthorities,
+         Basis::kProvisionNotInForce, Basis::kProvisionReportingDuty);
+constexpr Mask kProvisionBases =
+    kReasonedProvisions | Bits(Basis::kProvisionNoReason, Basis::kProvisionExpired,
+                               Basis::kProvisionBalancingNoReason);
 
 constexpr Mask kCaseOps = Bits(Op::kShowCase, Op::kListConsent,
                                Op::kListEntries, Op::kCreateEntry,
@@ -172,11 +211,28 @@ const std::vector<Row>& Table() {
     const Mask consent_ops = Bits(Op::kGrantConsent, Op::kWithdrawConsent);
     t.push_back(Allow(Team(Ops(consent_ops), Tri::kYes), "team"));
     t.push_back(Deny(Ops(consent_ops), "not on the case team"));
-    t.push_back(Allow(Bases(Ops(Bit(Op::kEmergencyGrant)),
-                            Bit(Basis::kProvision)),
-                      "provision:", Tri::kYes));
-    t.push_back(Deny(Ops(Bit(Op::kEmergencyGrant)),
+    // An emergency grant: a provision with a reason, whose rule names the
+    // holder's actor as a receiver; for an OSL rule the holder's actor must
+    // be an authority.
+    const Row grant_op = Ops(Bit(Op::kEmergencyGrant));
+    t.push_back(Deny(Bases(grant_op, kAny & ~kReasonedProvisions),
                      "needs a legal provision and a reason"));
+    t.push_back(Deny(Bases(grant_op, Bit(Basis::kProvisionUnknown)),
+                     "not a configured legal provision"));
+    t.push_back(Deny(Bases(grant_op, Bit(Basis::kProvisionNotInForce)),
+                     "OSL 10 kap. 15 a § is in force only from 2027-01-01"));
+    t.push_back(Deny(Auths(Bases(grant_op, k18aBases | k15aBases), Bit(Auth::kDiscloserNot)),
+                     "applies only to a public authority"));
+    t.push_back(Deny(Actors(Bases(grant_op, k18aBases), AllBut(Actor::kPolice)),
+                     "OSL 10 kap. 18 a § does not allow disclosure to"));
+    t.push_back(Deny(Actors(Bases(grant_op, Bit(Basis::kProvisionReportingDuty)),
+                            AllBut(Actor::kSocial)),
+                     "does not allow disclosure to"));
+    t.push_back(Deny(Bases(grant_op, Bit(Basis::kProvisionTooOld)),
+                     "applies only to a person under 21"));
+    t.push_back(Deny(Bases(grant_op, Bit(Basis::kProvisionTooLong)),
+                     "allows at most 365 days"));
+    t.push_back(Allow(grant_op, "provision:", Tri::kYes));
     // A coordinator sees every case's metadata (as in the case list), not
     // its content.
     t.push_back(Allow(With(Ops(Bit(Op::kShowCase)), kCoord), "role:coordinator"));
@@ -209,8 +265,11 @@ const std::vector<Row>& Table() {
                            Tri::kYes), "consent:c1"));
     t.push_back(Allow(Bases(read, Bit(Basis::kConsentInForce)), "consent:c1",
                       Tri::kYes));
+    // A provision disclosure is read while it lasts; its rule was applied
+    // when it was made.
     t.push_back(Allow(Bases(read, Bit(Basis::kProvision)),
                       "provision:OSL 10 kap. 18 a §", Tri::kYes));
+    t.push_back(Allow(Bases(read, kReasonedProvisions), "provision:", Tri::kYes));
     t.push_back(Allow(Bases(read, Bit(Basis::kGrantActive)), "grant:g1",
                       Tri::kYes));
     // Disclosing an entry.
@@ -221,8 +280,34 @@ const std::vector<Row>& Table() {
                            Tri::kYes), "consent:c1"));
     t.push_back(Allow(Bases(disclose, Bit(Basis::kConsentInForce)),
                       "consent:c1", Tri::kYes));
+    // Under a provision: the rule's checks, in Decide's order.
+    t.push_back(Deny(Bases(disclose, Bit(Basis::kProvisionUnknown)),
+                     "not a configured legal provision"));
+    t.push_back(Deny(Bases(disclose, Bit(Basis::kProvisionNotInForce)),
+                     "is in force only from 2027-01-01"));
+    t.push_back(Deny(Auths(Bases(disclose, k18aBases | k15aBases), Bit(Auth::kDiscloserNot)),
+                     "applies only to a public authority (myndighet)"));
+    t.push_back(Deny(Actors(Bases(disclose, k18aBases), AllBut(Actor::kSocial)),
+                     "OSL 10 kap. 18 a § does not allow"));
+    t.push_back(Deny(ToActors(Bases(disclose, k18aBases), AllBut(Actor::kPolice)),
+                     "OSL 10 kap. 18 a § does not allow social -> "));
+    const Mask report = Bit(Basis::kProvisionReportingDuty);
+    t.push_back(Deny(Actors(Bases(disclose, report), Bit(Actor::kSocial)), "does not allow"));
+    t.push_back(Deny(ToActors(Bases(disclose, report), AllBut(Actor::kSocial)),
+                     "does not allow"));
+    t.push_back(Deny(Auths(Bases(disclose, k15aBases), Bit(Auth::kRecipientNot)),
+                     "allows disclosure only to a public authority"));
+    t.push_back(Deny(Bases(disclose, Bit(Basis::kProvisionTooOld)),
+                     "OSL 10 kap. 18 a § applies only to a person under 21"));
+    t.push_back(Deny(Bases(disclose, Bit(Basis::kProvisionBalancingNoReason)),
+                     "OSL 10 kap. 15 a § needs a recorded balancing test (intresseavvägning)"));
+    t.push_back(Deny(Bases(disclose, Bit(Basis::kProvisionNoReason)),
+                     "OSL 10 kap. 18 a § needs a recorded reason"));
+    t.push_back(Deny(Bases(disclose, Bit(Basis::kProvisionTooLong)),
+                     "OSL 10 kap. 18 a § allows at most 365 days"));
     t.push_back(Allow(Bases(disclose, Bit(Basis::kProvision)),
                       "provision:OSL 10 kap. 18 a §", Tri::kYes));
+    t.push_back(Allow(Bases(disclose, kReasonedProvisions), "provision:", Tri::kYes));
     t.push_back(Allow(Bases(disclose, Bit(Basis::kGrantActive)), "grant:g1",
                       Tri::kYes));
     t.push_back(Deny(Bases(disclose, Bit(Basis::kNone)),
@@ -238,7 +323,8 @@ const std::vector<Row>& Table() {
                      "consent c1 withdrawn", true));
     t.push_back(Deny(Bases(content, Bit(Basis::kConsentExpired)),
                      "consent c1 expired", true));
-    t.push_back(Deny(Bases(content, Bit(Basis::kProvisionNoReason)),
+    t.push_back(Deny(Bases(content, Bits(Basis::kProvisionNoReason,
+                                         Basis::kProvisionBalancingNoReason)),
                      "without provision or reason"));
     t.push_back(Deny(Bases(content, Bit(Basis::kProvisionExpired)),
                      "legal provision disclosure p1 expired"));
@@ -264,12 +350,14 @@ struct Combo {
   Actor author;
   Actor to;
   Basis basis;
+  Auth auth;
 };
 
 bool RowMatches(const Row& r, const Combo& c) {
   return (r.ops & Bit(c.op)) && (r.roles & Bit(c.role)) &&
          (r.actors & Bit(c.actor)) && (r.categories & Bit(c.category)) &&
-         (r.bases & Bit(c.basis)) && TriMatches(r.active, c.active) &&
+         (r.bases & Bit(c.basis)) && (r.to_actors & Bit(c.to)) &&
+         (r.auths & Bit(c.auth)) && TriMatches(r.active, c.active) &&
          TriMatches(r.team, c.team) && TriMatches(r.grant, c.grant) &&
          (r.author == Rel::kAny || (r.author == Rel::kSame) ==
                                        (c.author == c.actor)) &&
@@ -297,13 +385,33 @@ BasisState MakeBasis(Basis b, Actor from, Actor to, Category c) {
     case Basis::kProvision:
     case Basis::kProvisionNoReason:
     case Basis::kProvisionExpired:
+    case Basis::kProvisionUnknown:
+    case Basis::kProvisionTooOld:
+    case Basis::kProvisionTooLong:
+    case Basis::kProvisionBetweenAuthorities:
+    case Basis::kProvisionBalancingNoReason:
+    case Basis::kProvisionNotInForce:
+    case Basis::kProvisionReportingDuty: {
+      static const std::vector<LegalProvision> rules = DefaultLegalProvisions();
+      const char* id = "osl-10-18a";
+      if (Bit(b) & (k15aBases | Bit(Basis::kProvisionNotInForce))) id = "osl-10-15a";
+      if (b == Basis::kProvisionReportingDuty) id = "sol-2025-400-report";
       s = BasisState{};
       s.kind = b == Basis::kProvisionExpired ? BasisKind::kProvisionExpired
                                              : BasisKind::kLegalProvision;
       s.id = "p1";
-      s.provision = "OSL 10 kap. 18 a §";
-      s.reason_recorded = b != Basis::kProvisionNoReason;
+      s.rule = *FindLegalProvision(rules, id);
+      if (b == Basis::kProvisionNotInForce) s.rule->in_force_from = Date{2027, 1, 1};
+      s.provision = s.rule->citation;
+      if (b == Basis::kProvisionUnknown) {
+        s.rule.reset();
+        s.provision = "OSL 99 kap. 1 §";
+      }
+      s.reason_recorded =
+          b != Basis::kProvisionNoReason && b != Basis::kProvisionBalancingNoReason;
+      s.duration_seconds = (b == Basis::kProvisionTooLong ? 366 : 30) * int64_t{86400};
       break;
+    }
     case Basis::kGrantActive:
     case Basis::kGrantExpired:
       s = BasisState{};
@@ -326,6 +434,10 @@ AccessRequest MakeRequest(const Combo& c) {
   r.entry_author_actor = c.author;
   r.category = c.category;
   r.disclose_to = c.to;
+  r.today = Date{2026, 12, 1};
+  r.subject_age = c.basis == Basis::kProvisionTooOld ? 22 : 16;
+  r.actor_is_authority = c.auth != Auth::kDiscloserNot;
+  r.recipient_is_authority = c.auth != Auth::kRecipientNot;
   const Actor receiver = c.op == Op::kReadEntry ? c.actor : c.to;
   BasisState b = MakeBasis(c.basis, c.author, receiver, c.category);
   if (c.op == Op::kReadEntry) {
@@ -342,7 +454,8 @@ std::string Describe(const Combo& c) {
          CategoryName(c.category) + (c.team ? " team" : " no-team") +
          (c.grant ? " grant" : " no-grant") + " author=" +
          ActorName(c.author) + " to=" + ActorName(c.to) + " basis#" +
-         std::to_string(static_cast<int>(c.basis));
+         std::to_string(static_cast<int>(c.basis)) + " auth#" +
+         std::to_string(static_cast<int>(c.auth));
 }
 
 TEST_CASE("Decide matches the declarative table for every combination",
@@ -361,10 +474,16 @@ TEST_CASE("Decide matches the declarative table for every combination",
     for (Basis basis : kAllBases)
     for (Actor author : kAllActors) {
       if (!entry_op && author != actor) continue;
-      for (Actor to : kAllActors) {
+      for (Actor to : kAllActors)
+      for (Auth auth : kAllAuths) {
         if (op != Op::kDiscloseEntry && to != Actor::kSchool) continue;
+        // Authority status matters only to a provision rule.
+        if (auth != Auth::kBoth && ((Bit(basis) & kProvisionBases) == 0 ||
+                                    (op != Op::kDiscloseEntry && op != Op::kEmergencyGrant))) {
+          continue;
+        }
         const Combo c{op, active, actor, role, cat, team, grant, author, to,
-                      basis};
+                      basis, auth};
         ++combinations;
         size_t i = 0;
         while (i < table.size() && !RowMatches(table[i], c)) ++i;
@@ -561,13 +680,42 @@ TEST_CASE("consent: at 17 guardians and youth, at 18 only the youth",
   CHECK(Eval(birth, {}, {youth}, birthday).in_force);
 }
 
-TEST_CASE("consent: 29 February birthday turns 18 on 1 March",
+TEST_CASE("consent: a 29 February birthday falls on 28 February in common years",
           "[policy][consent]") {
+  // Lag (1930:173): a period of years ending on a missing day ends on the
+  // last day of the month.  Turning 18 (adult_age): the youth alone.
   const Date birth{2008, 2, 29};
   std::vector<ConsentRecord> youth_only = {Record("c3", true)};
-  youth_only[0].valid_until = {2026, 12, 31};
-  CHECK_FALSE(Eval(birth, kTwoGuardians, youth_only, {2026, 2, 28}).in_force);
+  youth_only[0].valid_until = {2028, 12, 31};
+  CHECK_FALSE(Eval(birth, kTwoGuardians, youth_only, {2026, 2, 27}).in_force);
+  CHECK(Eval(birth, kTwoGuardians, youth_only, {2026, 2, 28}).in_force);
   CHECK(Eval(birth, kTwoGuardians, youth_only, {2026, 3, 1}).in_force);
+  // Turning 15 (youth_consent_from_age) in a common year: the youth's own
+  // consent is required from 28 February, not from 1 March.
+  std::vector<ConsentRecord> guardians_only = {Record("c1", false, "g1"),
+                                               Record("c2", false, "g2")};
+  for (ConsentRecord& r : guardians_only) r.valid_until = {2028, 12, 31};
+  CHECK(Eval(birth, kTwoGuardians, guardians_only, {2023, 2, 27}).in_force);
+  auto on_28th = Eval(birth, kTwoGuardians, guardians_only, {2023, 2, 28});
+  CHECK_FALSE(on_28th.in_force);
+  CHECK(on_28th.reason == "youth's own consent required from age 15");
+  CHECK_FALSE(Eval(birth, kTwoGuardians, guardians_only, {2023, 3, 1}).in_force);
+  // In a leap year the birthday is 29 February itself: with the youth's
+  // consent from 16 (2008 + 16 = 2024, a leap year), 28 February is still
+  // before it, 29 February and 1 March after.
+  ConsentPolicy from16;
+  from16.youth_consent_from_age = 16;
+  auto at = [&](Date d) {
+    return Eval(birth, kTwoGuardians, guardians_only, d, Actor::kSocial, Actor::kSchool,
+                Category::kSocial, from16)
+        .in_force;
+  };
+  CHECK(at({2024, 2, 28}));
+  CHECK_FALSE(at({2024, 2, 29}));
+  CHECK_FALSE(at({2024, 3, 1}));
+  // A 28 February or 1 March birthday is not moved.
+  CHECK(Eval({2008, 3, 1}, kTwoGuardians, guardians_only, {2023, 2, 28}).in_force);
+  CHECK_FALSE(Eval({2008, 2, 28}, kTwoGuardians, guardians_only, {2023, 2, 28}).in_force);
 }
 
 TEST_CASE("consent: no guardian registered under 18 is never in force",
@@ -682,16 +830,135 @@ TEST_CASE("consent evaluation drives the decision end to end",
   CHECK_FALSE(Decide(read).allowed);
 }
 
-TEST_CASE("default legal provisions are listed", "[policy]") {
-  auto provisions = DefaultLegalProvisions();
-  REQUIRE(provisions.size() >= 5);
-  bool has_18a = false;
+TEST_CASE("default legal provisions are rules from DESIGN §14", "[policy]") {
+  const std::vector<LegalProvision> provisions = DefaultLegalProvisions();
+  REQUIRE(ValidateLegalProvisions(provisions).ok());
   for (const auto& p : provisions) {
+    INFO(p.id);
     CHECK_FALSE(p.citation.empty());
     CHECK_FALSE(p.summary.empty());
-    if (p.citation == "OSL 10 kap. 18 a §") has_18a = true;
+    CHECK_FALSE(p.source.empty());
+    CHECK_FALSE(p.directions.empty());
+    CHECK(p.default_duration_seconds > 0);
+    CHECK(p.default_duration_seconds <= p.max_duration_seconds);
+    // Every OSL rule needs an authority as the discloser.
+    if (p.citation.rfind("OSL", 0) == 0) CHECK(p.requires_public_authority);
+    // The outdated citation of the old act is gone.
+    CHECK(p.citation.find("SoL 14 kap. 1 §") == std::string::npos);
   }
-  CHECK(has_18a);
+  const LegalProvision* p18a = FindLegalProvision(provisions, "OSL 10 kap. 18 a §");
+  REQUIRE(p18a != nullptr);
+  CHECK(FindLegalProvision(provisions, "osl-10-18a") == p18a);
+  CHECK(p18a->subject_age_under == 21);
+  REQUIRE(p18a->directions.size() == 1);
+  CHECK(p18a->directions[0].from == std::vector<Actor>{Actor::kSocial});
+  CHECK(p18a->directions[0].to == std::vector<Actor>{Actor::kPolice});
+  const LegalProvision* p15a = FindLegalProvision(provisions, "OSL 10 kap. 15 a §");
+  REQUIRE(p15a != nullptr);
+  CHECK(p15a->requires_balancing);
+  CHECK(p15a->recipient_must_be_authority);
+  CHECK(p15a->in_force_from == std::optional<Date>(Date{2025, 12, 1}));
+  REQUIRE(FindLegalProvision(provisions, "OSL 10 kap. 28 §") != nullptr);
+  const LegalProvision* sol = FindLegalProvision(provisions, "sol-2025-400-report");
+  REQUIRE(sol != nullptr);
+  CHECK(sol->citation.find("2025:400") != std::string::npos);
+  CHECK_FALSE(sol->verified);
+  CHECK_FALSE(sol->requires_public_authority);
+  CHECK(FindLegalProvision(provisions, "OSL 10 kap. 18") == nullptr);
+}
+
+TEST_CASE("ValidateLegalProvisions refuses malformed rules", "[policy]") {
+  std::vector<LegalProvision> ok = DefaultLegalProvisions();
+  auto broken = [&](auto change) {
+    std::vector<LegalProvision> v = ok;
+    change(v);
+    return ValidateLegalProvisions(v).code() == StatusCode::kInvalidArgument;
+  };
+  CHECK(broken([](auto& v) { v[0].id.clear(); }));
+  CHECK(broken([](auto& v) { v[1].id = v[0].id; }));
+  CHECK(broken([](auto& v) { v[1].citation = v[0].citation; }));
+  CHECK(broken([](auto& v) { v[1].id = v[0].citation; }));
+  CHECK(broken([](auto& v) { v[0].max_duration_seconds = -1; }));
+  CHECK(broken([](auto& v) { v[0].subject_age_under = 151; }));
+  CHECK(broken([](auto& v) { v[0].subject_min_age = 18, v[0].subject_age_under = 18; }));
+  CHECK(broken([](auto& v) { v[0].in_force_from = Date{2025, 2, 30}; }));
+  CHECK(ValidateLegalProvisions({}).ok());
+}
+
+TEST_CASE("provision rules decide the examples of issue 12", "[policy]") {
+  const std::vector<LegalProvision> rules = DefaultLegalProvisions();
+  auto disclose = [&](Actor from, Actor to, const char* provision, int age,
+                      bool authority = true) {
+    AccessRequest r;
+    r.op = Op::kDiscloseEntry;
+    r.principal_active = true;
+    r.actor = from;
+    r.role = Role::kMember;
+    r.on_case_team = true;
+    r.entry_author_actor = from;
+    r.category = Category::kSocial;
+    r.disclose_to = to;
+    r.today = Date{2026, 12, 1};
+    r.subject_age = age;
+    r.actor_is_authority = authority;
+    r.recipient_is_authority = true;
+    r.basis.kind = BasisKind::kLegalProvision;
+    r.basis.provision = provision;
+    if (const LegalProvision* p = FindLegalProvision(rules, provision)) r.basis.rule = *p;
+    r.basis.reason_recorded = true;
+    r.basis.duration_seconds = 86400;
+    return Decide(r);
+  };
+  Decision school = disclose(Actor::kSchool, Actor::kPolice, "OSL 10 kap. 18 a §", 16);
+  CHECK_FALSE(school.allowed);
+  CHECK(school.reason == "OSL 10 kap. 18 a § does not allow school -> police");
+  Decision social = disclose(Actor::kSocial, Actor::kPolice, "OSL 10 kap. 18 a §", 16);
+  CHECK(social.allowed);
+  CHECK(social.flag_for_review);
+  CHECK(social.basis == "provision:OSL 10 kap. 18 a §");
+  CHECK(disclose(Actor::kSocial, Actor::kPolice, "OSL 10 kap. 18 a §", 20).allowed);
+  CHECK(disclose(Actor::kSocial, Actor::kPolice, "OSL 10 kap. 18 a §", 21).reason ==
+        "OSL 10 kap. 18 a § applies only to a person under 21");
+  CHECK_FALSE(disclose(Actor::kPolice, Actor::kSocial, "OSL 10 kap. 18 a §", 16).allowed);
+  // 28 §: the reporting duty, to social services only; not for a free school.
+  CHECK(disclose(Actor::kSchool, Actor::kSocial, "OSL 10 kap. 28 §", 16).allowed);
+  CHECK_FALSE(disclose(Actor::kSchool, Actor::kPolice, "OSL 10 kap. 28 §", 16).allowed);
+  Decision free_school =
+      disclose(Actor::kSchool, Actor::kSocial, "OSL 10 kap. 28 §", 16, /*authority=*/false);
+  CHECK_FALSE(free_school.allowed);
+  CHECK(free_school.reason.find("OSL 10 kap. 28 § applies only to a public authority") == 0);
+  CHECK(disclose(Actor::kSchool, Actor::kSocial, "sol-2025-400-report", 16, false).allowed);
+  // 21 §: a person under 18.
+  CHECK(disclose(Actor::kSchool, Actor::kPolice, "OSL 10 kap. 21 §", 17).allowed);
+  CHECK_FALSE(disclose(Actor::kSchool, Actor::kPolice, "OSL 10 kap. 21 §", 18).allowed);
+  // 15 a § is in force from 2025-12-01.
+  AccessRequest before;
+  {
+    Decision d = disclose(Actor::kSchool, Actor::kPolice, "OSL 10 kap. 15 a §", 16);
+    CHECK(d.allowed);
+  }
+  const LegalProvision* p15a = FindLegalProvision(rules, "osl-10-15a");
+  before.op = Op::kEmergencyGrant;
+  before.principal_active = true;
+  before.actor = Actor::kPolice;
+  before.role = Role::kMember;
+  before.actor_is_authority = true;
+  before.today = Date{2025, 11, 30};
+  before.basis.kind = BasisKind::kLegalProvision;
+  before.basis.provision = p15a->citation;
+  before.basis.rule = *p15a;
+  before.basis.reason_recorded = true;
+  before.basis.duration_seconds = 3600;
+  CHECK(Decide(before).reason == "OSL 10 kap. 15 a § is in force only from 2025-12-01");
+  before.today = Date{2025, 12, 1};
+  CHECK(Decide(before).allowed);
+  // An unknown age fails a rule with age limits closed.
+  AccessRequest grant = before;
+  grant.basis.rule = *FindLegalProvision(rules, "osl-10-18a");
+  grant.basis.provision = grant.basis.rule->citation;
+  CHECK(Decide(grant).reason == "OSL 10 kap. 18 a § has age limits and the youth's age is unknown");
+  grant.subject_age = 16;
+  CHECK(Decide(grant).allowed);
 }
 
 TEST_CASE("enum names round-trip", "[policy][types]") {

@@ -41,7 +41,7 @@ struct Generator {
       if (IsValidDate(date)) return date;
     }
   }
-  int RandomSerial() { return std::uniform_int_distribution<int>(0, 999)(rng); }
+  int RandomSerial() { return std::uniform_int_distribution<int>(1, 999)(rng); }
 };
 
 void RequireError(std::string_view input, const char* message_part,
@@ -260,7 +260,10 @@ TEST_CASE("MakeTestPersonalNumber rejects bad input", "[pnr]") {
   CHECK(MakeTestPersonalNumber({2010, 1, 1}, -1, false).empty());
   CHECK(MakeTestPersonalNumber({2010, 1, 1}, 1000, false).empty());
   CHECK(MakeTestPersonalNumber({2010, 13, 1}, 1, false).empty());
-  CHECK(MakeTestPersonalNumber({2010, 1, 1}, 0, false).size() == 12);
+  // Serial 000 is never assigned (Skatteverket uses 001-999).
+  CHECK(MakeTestPersonalNumber({2010, 1, 1}, 0, false).empty());
+  CHECK(MakeTestPersonalNumber({2010, 1, 1}, 0, true).empty());
+  CHECK(MakeTestPersonalNumber({2010, 1, 1}, 1, false).substr(8, 3) == "001");
   CHECK(MakeTestPersonalNumber({2010, 1, 1}, 999, true).substr(6, 5) ==
         "61999");
 }
@@ -270,11 +273,63 @@ TEST_CASE("AgeOn", "[pnr]") {
   CHECK(AgeOn({2010, 6, 15}, {2025, 6, 15}) == 15);
   CHECK(AgeOn({2010, 6, 15}, {2010, 6, 15}) == 0);
   CHECK(AgeOn({2010, 6, 15}, {2010, 6, 14}) == -1);
-  // 29 February birthdays: a year older on 1 March in non-leap years.
-  CHECK(AgeOn({2008, 2, 29}, {2026, 2, 28}) == 17);
+  // 29 February birthdays: Lag (1930:173) ends the year on 28 February in
+  // common years, so the person is a year older on 28 February.
+  CHECK(AgeOn({2008, 2, 29}, {2026, 2, 27}) == 17);
+  CHECK(AgeOn({2008, 2, 29}, {2026, 2, 28}) == 18);
   CHECK(AgeOn({2008, 2, 29}, {2026, 3, 1}) == 18);
+  // In a leap year the birthday is 29 February itself.
   CHECK(AgeOn({2008, 2, 29}, {2028, 2, 28}) == 19);
   CHECK(AgeOn({2008, 2, 29}, {2028, 2, 29}) == 20);
+  CHECK(AgeOn({2008, 2, 29}, {2028, 3, 1}) == 20);
+  // 1900 is not a leap year (2000 is).
+  CHECK(AgeOn({1896, 2, 29}, {1900, 2, 28}) == 4);
+  CHECK(AgeOn({1996, 2, 29}, {2000, 2, 28}) == 3);
+  // Other birthdays are unaffected: 28 February and 1 March births.
+  CHECK(AgeOn({2008, 2, 28}, {2026, 2, 28}) == 18);
+  CHECK(AgeOn({2008, 2, 28}, {2026, 2, 27}) == 17);
+  CHECK(AgeOn({2008, 3, 1}, {2026, 2, 28}) == 17);
+  CHECK(AgeOn({2008, 3, 1}, {2026, 3, 1}) == 18);
+  CHECK(AgeOn({2008, 3, 1}, {2028, 2, 29}) == 19);
+}
+
+TEST_CASE("serial number 000 is rejected in every form", "[pnr]") {
+  // Build a 000 serial by hand from a generated number: replace NNN, then
+  // fix the check digit so that only the serial is wrong.
+  auto with_serial_000 = [](const std::string& twelve) {
+    std::string out = twelve.substr(0, 8) + "000";
+    int sum = 0;
+    for (size_t i = 0; i < 9; ++i) {
+      int d = (out[2 + i] - '0') * (i % 2 == 0 ? 2 : 1);
+      sum += d / 10 + d % 10;
+    }
+    out.push_back(static_cast<char>('0' + (10 - sum % 10) % 10));
+    return out;
+  };
+  for (bool coord : {false, true}) {
+    for (Date birth : {Date{1973, 3, 12}, Date{2010, 6, 1}, Date{2012, 2, 29}}) {
+      const std::string good = MakeTestPersonalNumber(birth, 1, coord);
+      REQUIRE(good.size() == 12);
+      REQUIRE(ParsePersonalNumber(good, kToday).ok());
+      const std::string n = with_serial_000(good);
+      INFO("coordination " << coord << " year " << birth.year);
+      for (const std::string& form :
+           {n, Long(n, true), Short(n, 0), Short(n, '-')}) {
+        RequireError(form, "invalid serial number");
+      }
+      // The '+' form (100 or older): the same number as a centenarian's.
+      RequireError(Short(with_serial_000(MakeTestPersonalNumber(
+                             Date{1920, birth.month, birth.day == 29 ? 28 : birth.day},
+                             1, coord)),
+                         '+'),
+                   "invalid serial number");
+    }
+  }
+  // The examples from the issue (a valid check digit, serial 000).
+  RequireError("19730312-0005", "invalid serial number");
+  RequireError("7303120005", "invalid serial number");
+  RequireError("761162-0001", "invalid serial number");
+  RequireError("197611620001", "invalid serial number");
 }
 
 TEST_CASE("ParseDate and FormatDate", "[pnr]") {
