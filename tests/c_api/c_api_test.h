@@ -91,6 +91,8 @@ void NewCase(const sspf_options_t* opts, int serial, const char** team, size_t t
 void TestActorKeys(const char* dir);
 /* c_api_reasons_test.c: sspf_session_list_reasons. */
 void TestReasons(const char* dir);
+/* c_api_purposes_test.c: purpose codes and notes. */
+void TestPurposes(const char* dir);
 /* c_api_witness_test.c: sspf_witness_init, _cosign, verify_witnessed. */
 void TestWitness(const char* dir);
 
