@@ -92,4 +92,18 @@ expect 0 as eva audit query --action purpose_note.erase --json
 check "erasures logged: the denial, the erasure, the failed second one" \
   test "$(json "[(e['allowed'], e['target'], e['detail']) for e in j['events']]")" = \
   "[(False, 'note:$note_id', None), (True, 'note:$note_id', None), (True, 'note:$note_id', 'outcome=failed_precondition')]"
+
+# A store's own list (SSPF_PURPOSES_FILE): its codes and labels only.
+printf '# egna koder\ntillsyn\ttillsyn\tsupervision\n' > "$work/purposes.tsv"
+SSPF_PURPOSES_FILE="$work/purposes.tsv" expect 0 "$TOOL" purposes --json
+check "own list" test "$(json "j['purposes']")" = \
+  "[{'code': 'tillsyn', 'label_sv': 'tillsyn', 'label_en': 'supervision'}]"
+SSPF_PURPOSES_FILE="$work/purposes.tsv" expect 2 as sara entry read "$entry" --purpose follow-up
+check "own list: follow-up refused, tillsyn listed" grep -q "use one of tillsyn " <<<"$err"
+SSPF_PURPOSES_FILE="$work/purposes.tsv" expect 0 as sara entry read "$entry" --purpose Supervision
+printf 'bad code\tx\ty\n' > "$work/bad.tsv"
+SSPF_PURPOSES_FILE="$work/bad.tsv" expect 2 "$TOOL" purposes
+check "bad list named" grep -q "SSPF_PURPOSES_FILE" <<<"$err"
+expect 0 as eva audit query --action entry.read --json
+check "own code logged" test "$(json "j['events'][-1]['purpose']")" = "tillsyn"
 finish

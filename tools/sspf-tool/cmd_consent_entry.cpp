@@ -207,6 +207,8 @@ std::string PurposeLines(const std::vector<PurposeCode>& codes, const std::strin
   return out;
 }
 
+// For help texts: the configured list, or the defaults when it is broken
+// (the command then reports the error itself).
 std::vector<PurposeCode> ConfiguredPurposes(const Context& ctx) {
   Result<StoreOptions> o = OptionsFor(ctx.globals);
   return o.ok() ? o->purposes : DefaultPurposeCodes();
@@ -256,7 +258,9 @@ int Purposes(Context& ctx) {
   int exit = 0;
   if (!ParseArgs(ctx, "purposes [--json]\n\n"
                  "Lists the purpose codes (ändamål) that entry read --purpose accepts, with\n"
-                 "their Swedish and English labels.  Needs no store or passphrase.",
+                 "their Swedish and English labels.  Needs no store or passphrase.\n"
+                 "SSPF_PURPOSES_FILE=F replaces the defaults by the lines of F, each\n"
+                 "code<TAB>Swedish label<TAB>English label ('#' starts a comment line).",
                  desc, {}, &vm, &exit)) {
     return exit;
   }
