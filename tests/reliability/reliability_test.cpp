@@ -543,7 +543,7 @@ TEST_CASE("a full disk (max_page_count) fails the write closed", "[reliability][
   // log's pages are full, and check that no failed read returned content.
   int failed_reads = 0;
   for (int i = 0; i < 400 && failed_reads == 0; ++i) {
-    Result<EntryContent> r = school.ReadEntry(*entry, std::string(200, 'p'));
+    Result<EntryContent> r = school.ReadEntry(*entry, Purpose{"control", std::string(200, 'p')});
     if (!r.ok()) {
       ++failed_reads;
       CHECK(r.status().code() == StatusCode::kIoError);
