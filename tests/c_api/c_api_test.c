@@ -368,7 +368,7 @@ static void TestScenario(const char* dir) {
   snprintf(entry_id, sizeof entry_id, "%s", id != NULL ? id : "");
   sspf_free(id);
   id = NULL;
-  OK(sspf_session_read_entry(s, entry_id, "own entry", &body, &body_len, NULL,
+  OK(sspf_session_read_entry(s, entry_id, "control", &body, &body_len, NULL,
                              &err));
   CHECK(body_len == strlen(kBody) && body != NULL &&
         memcmp(body, kBody, body_len) == 0 && body[body_len] == 0);
@@ -627,6 +627,7 @@ int main(void) {
   TestActorKeys(dir);
   TestReasons(dir);
   TestProvisions(dir);
+  TestPurposes(dir);
   TestWitness(dir);
   RemoveTree(dir);
   printf("c_api_test: %d checks, %d failed\n", g_checks, g_failures);

@@ -94,6 +94,8 @@ void TestReasons(const char* dir);
 /* c_api_provisions_test.c: sspf_options_legal_provisions_json,
  * sspf_options_set_public_authority. */
 void TestProvisions(const char* dir);
+/* c_api_purposes_test.c: purpose codes and notes. */
+void TestPurposes(const char* dir);
 /* c_api_witness_test.c: sspf_witness_init, _cosign, verify_witnessed. */
 void TestWitness(const char* dir);
 

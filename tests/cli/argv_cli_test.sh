@@ -141,7 +141,12 @@ in_stdin $'SSPF-möte\n' sara entry read "$entry" --purpose-file - --json
 check "entry read --purpose-file -: exit 0" test "$rc" = 0
 check "entry read --purpose-file -: the body" test "$(json "j['body']")" = \
   "Anträffad vid ordningsstörning."
-expect 0 as sara entry read "$entry" --purpose-file "$work/purpose.txt"
+printf 'uppföljning\n' > "$work/purpose-code.txt"
+expect 0 as sara entry read "$entry" --purpose-file "$work/purpose-code.txt"
+# Free text is no purpose code (it would stay in the log for good).
+expect 2 as sara entry read "$entry" --purpose-file "$work/purpose.txt"
+check "entry read: free-text purpose refused, codes listed" grep -q "follow-up" <<<"$err"
+check "entry read: the refused text is not echoed" not_in "Testa" "$err"
 "$PY" -c "print('x' * 4097)" > "$work/long-reason.txt"
 expect 2 as per grant emergency --case "$case_id" --provision "OSL 10 kap. 2 §" \
        --reason-file "$work/long-reason.txt"

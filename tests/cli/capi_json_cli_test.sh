@@ -83,7 +83,7 @@ assert all(isinstance(e["reason"], str) and e["reason"] for e in events)
 for key in ("basis", "purpose", "case_id", "subject_id", "detail"):
     assert any(e[key] is None for e in events), key
     assert any(isinstance(e[key], str) and e[key] for e in events), key
-assert any(e["purpose"] == "SSPF-möte" for e in events)
+assert any(e["purpose"] == "sspf-meeting" for e in events)
 
 # The comparison can fail: a changed value, a value in another form, or a
 # reordered key is seen.

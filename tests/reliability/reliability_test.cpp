@@ -508,7 +508,7 @@ TEST_CASE("a failing log write fails the operation closed", "[reliability][fault
   // A temporary trigger on this connection only: every log append fails.
   Exec(school, "CREATE TEMP TRIGGER inject_log_failure BEFORE INSERT ON main.events "
                "BEGIN SELECT RAISE(ABORT, 'injected log failure'); END");
-  Result<EntryContent> read = school.ReadEntry(*entry, "test");
+  Result<EntryContent> read = school.ReadEntry(*entry, "control");
   CHECK_FALSE(read.ok());
   Result<std::string> add = school.AddEntry(w.case_id, Category::kSchool, "during");
   CHECK_FALSE(add.ok());
@@ -521,7 +521,7 @@ TEST_CASE("a failing log write fails the operation closed", "[reliability][fault
 
   CHECK(Count(school, "SELECT count(*) FROM events") == events0);
   CHECK(Count(school, "SELECT count(*) FROM entries") == entries0);
-  REQUIRE(school.ReadEntry(*entry, "test").ok());
+  REQUIRE(school.ReadEntry(*entry, "control").ok());
   RequireVerifies(w);
 }
 
@@ -543,7 +543,7 @@ TEST_CASE("a full disk (max_page_count) fails the write closed", "[reliability][
   // log's pages are full, and check that no failed read returned content.
   int failed_reads = 0;
   for (int i = 0; i < 400 && failed_reads == 0; ++i) {
-    Result<EntryContent> r = school.ReadEntry(*entry, std::string(200, 'p'));
+    Result<EntryContent> r = school.ReadEntry(*entry, Purpose{"control", std::string(200, 'p')});
     if (!r.ok()) {
       ++failed_reads;
       CHECK(r.status().code() == StatusCode::kIoError);
@@ -576,7 +576,7 @@ TEST_CASE("a read-only store fails writes and audited reads closed", "[reliabili
     }
     Result<Session> s = Store::Open(w.options, "school1", KeyCred(reliability::kSchoolKey));
     if (s.ok()) {
-      Result<EntryContent> r = s->ReadEntry(entry_id, "test");
+      Result<EntryContent> r = s->ReadEntry(entry_id, "control");
       CHECK_FALSE(r.ok());
     } else {
       CHECK(s.status().code() != StatusCode::kOk);
@@ -591,7 +591,7 @@ TEST_CASE("a read-only store fails writes and audited reads closed", "[reliabili
   Session school = w.School();
   const int64_t events0 = Count(school, "SELECT count(*) FROM events");
   Exec(school, "PRAGMA query_only = 1");
-  Result<EntryContent> r = school.ReadEntry(entry_id, "test");
+  Result<EntryContent> r = school.ReadEntry(entry_id, "control");
   INFO(r.status().ToString());
   CHECK_FALSE(r.ok());
   CHECK(r.status().code() == StatusCode::kIoError);

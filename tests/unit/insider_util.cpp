@@ -86,4 +86,29 @@ std::string InsiderWorld::IdOf(internal::Db* db, const std::string& name) {
   return id;
 }
 
+std::vector<std::string> FindEverywhere(internal::Db* db, const std::string& needle) {
+  std::vector<std::string> tables, hits;
+  internal::Stmt* t = db->Prepare("SELECT name FROM sqlite_master WHERE type = 'table'").value();
+  while (t->Step().value()) tables.push_back(t->Text(0));
+  t->Reset();
+  REQUIRE(tables.size() > 10);
+  for (const std::string& table : tables) {
+    std::vector<std::string> columns;
+    const std::string info = "PRAGMA table_info(" + table + ")";
+    internal::Stmt* c = db->Prepare(info.c_str()).value();
+    while (c->Step().value()) columns.push_back(c->Text(1));
+    c->Reset();
+    for (const std::string& col : columns) {
+      const std::string sql = "SELECT count(*) FROM " + table + " WHERE instr(CAST(" + col +
+                              " AS BLOB), CAST(? AS BLOB)) > 0";
+      internal::Stmt* q = db->Prepare(sql.c_str()).value();
+      q->Bind(1, needle);
+      REQUIRE(q->Step().value());
+      if (q->Int(0) > 0) hits.push_back(table + "." + col);
+      q->Reset();
+    }
+  }
+  return hits;
+}
+
 }  // namespace sspf::testing

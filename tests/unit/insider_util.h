@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "sspf/store.h"
 #include "storage/db.h"
@@ -21,6 +22,8 @@ std::unique_ptr<internal::Db> InsiderDb(Session& insider, const std::string& pat
 int64_t Count(internal::Db* db, const std::string& sql);
 // "ok", or the message of the integrity violation audit verify reports.
 std::string VerifyMessage(Session& auditor);
+// Every "table.column" of every table whose value contains needle (as bytes).
+std::vector<std::string> FindEverywhere(internal::Db* db, const std::string& needle);
 
 // Adds a principal with passphrase pass in admin's session, and opens a
 // session as one; both REQUIRE success.

@@ -79,7 +79,7 @@ double Figures::Batched(World& w, Bare* b, int reads, double* bare_s) {
   auto a = Clock::now();
   Must(w.school->BeginBatch(), "begin batch");
   for (size_t k : ks) {
-    Must(w.school->ReadEntry(w.entry_ids[k], "bench").status(), "read entry");
+    Must(w.school->ReadEntry(w.entry_ids[k], "control").status(), "read entry");
   }
   Must(w.school->CommitBatch(), "commit batch");
   auto m = Clock::now();
@@ -101,7 +101,7 @@ Figure Figures::AuditedRead() {
     auto a = Clock::now();
     for (int i = 0; i < kRound; ++i) {
       size_t k = Pick(big_);
-      Must(big_.school->ReadEntry(big_.entry_ids[k], "bench").status(), "read entry");
+      Must(big_.school->ReadEntry(big_.entry_ids[k], "control").status(), "read entry");
     }
     auto b = Clock::now();
     for (int i = 0; i < kRound; ++i) {
@@ -192,9 +192,9 @@ Figure Figures::Growth() {
   const int durable = std::max(20, sz_.durable_reads / 5);
   for (int i = 0; i < durable; ++i) {
     auto a = Clock::now();
-    Must(small_.school->ReadEntry(small_.entry_ids[Pick(small_)], "bench").status(), "read");
+    Must(small_.school->ReadEntry(small_.entry_ids[Pick(small_)], "control").status(), "read");
     auto b = Clock::now();
-    Must(big_.school->ReadEntry(big_.entry_ids[Pick(big_)], "bench").status(), "read");
+    Must(big_.school->ReadEntry(big_.entry_ids[Pick(big_)], "control").status(), "read");
     auto c = Clock::now();
     d_small += Seconds(a, b);
     d_big += Seconds(b, c);

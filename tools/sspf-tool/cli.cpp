@@ -220,6 +220,32 @@ std::optional<Session> ParseAndOpen(Context& ctx, const std::string& usage,
   return std::move(*s);
 }
 
+namespace {
+// The purpose codes of SSPF_PURPOSES_FILE: one "code<TAB>Swedish
+// label<TAB>English label" per line; empty lines and lines starting with
+// '#' are skipped.
+Result<std::vector<PurposeCode>> ReadPurposesFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return InvalidArgument("cannot read SSPF_PURPOSES_FILE");
+  std::vector<PurposeCode> out;
+  std::string line;
+  for (int n = 1; std::getline(in, line) && n <= 1000; ++n) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty() || line[0] == '#') continue;
+    const size_t a = line.find('\t');
+    const size_t b = a == std::string::npos ? a : line.find('\t', a + 1);
+    if (b == std::string::npos || line.find('\t', b + 1) != std::string::npos) {
+      return InvalidArgument("SSPF_PURPOSES_FILE line " + std::to_string(n) +
+                             ": want code<TAB>Swedish label<TAB>English label");
+    }
+    out.push_back({line.substr(0, a), line.substr(a + 1, b - a - 1), line.substr(b + 1)});
+  }
+  Status valid = ValidatePurposeCodes(out);
+  if (!valid.ok()) return InvalidArgument("SSPF_PURPOSES_FILE: " + valid.message());
+  return out;
+}
+}  // namespace
+
 Result<StoreOptions> OptionsFor(const Globals& g) {
   StoreOptions o;
   o.path = g.store;
@@ -244,6 +270,10 @@ Result<StoreOptions> OptionsFor(const Globals& g) {
       return InvalidArgument("SSPF_NON_AUTHORITIES: a comma-separated list of actors");
     }
     for (Actor a : *actors) o.public_authorities.Set(a, false);
+  }
+  const char* purposes = std::getenv("SSPF_PURPOSES_FILE");
+  if (purposes && *purposes) {
+    SSPF_ASSIGN_OR_RETURN(o.purposes, ReadPurposesFile(purposes));
   }
   return o;
 }

@@ -114,8 +114,10 @@ std::optional<Session> ParseAndOpen(Context& ctx, const std::string& usage,
 // The store options for the globals (path, system clock, defaults; the
 // environment variable SSPF_KDF=interactive lowers the Argon2id cost for
 // demos and tests, SSPF_CLOCK_TOLERANCE=SECONDS sets
-// StoreOptions::clock_tolerance_seconds).  kInvalidArgument for a
-// tolerance that is not a whole number of seconds.
+// StoreOptions::clock_tolerance_seconds), SSPF_PURPOSES_FILE=F replaces
+// StoreOptions::purposes by the lines "code<TAB>label_sv<TAB>label_en" of F).
+// kInvalidArgument for a tolerance that is not a whole number of seconds or
+// a purposes file that cannot be read or does not validate.
 Result<StoreOptions> OptionsFor(const Globals& g);
 
 // Reads the passphrase of the --user from --passphrase-file (first line) or,

@@ -203,21 +203,44 @@ int EntryList(Context& ctx) {
               });
 }
 
+// The configured purpose codes with their labels, one per line.
+std::string PurposeLines(const std::vector<PurposeCode>& codes, const std::string& indent) {
+  std::string out;
+  for (const PurposeCode& p : codes) {
+    out += indent + p.code + std::string(p.code.size() < 16 ? 16 - p.code.size() : 1, ' ') +
+           p.label_sv + " / " + p.label_en + "\n";
+  }
+  return out;
+}
+
+// For help texts: the configured list, or the defaults when it is broken
+// (the command then reports the error itself).
+std::vector<PurposeCode> ConfiguredPurposes(const Context& ctx) {
+  Result<StoreOptions> o = OptionsFor(ctx.globals);
+  return o.ok() ? o->purposes : DefaultPurposeCodes();
+}
+
 int EntryRead(Context& ctx) {
   po::options_description desc("Options");
   std::string id;
-  TextArg purpose("purpose", "Purpose");
+  TextArg purpose("purpose", "Purpose"), note("note", "Purpose note");
   desc.add_options()("id", po::value<std::string>(&id)->required(), "entry id");
-  purpose.AddTo(desc, "why you read it (kept encrypted with the log)");
+  purpose.AddTo(desc, "why you read it: a purpose code or its Swedish or English label "
+                      "(the log records the code)");
+  note.AddTo(desc, "free text about the purpose, stored encrypted and erasable (never in the "
+                   "log; the log holds a salted commitment)");
   int exit = 0;
-  std::optional<Session> s =
-      ParseAndOpen(ctx, "entry read ID [--purpose TEXT | --purpose-file F]\n\n"
-                   "Reads an entry if your actor wrote it or it was disclosed to your actor on\n"
-                   "a basis still valid now (consent in force, grant not expired).  Example:\n"
-                   "  sspf-tool entry read 0d9e...77 --purpose \"SSPF-möte 12 maj\"",
-                   desc, {"id"}, &exit, [&] { return purpose.Read(false); });
+  std::optional<Session> s = ParseAndOpen(
+      ctx, "entry read ID [--purpose CODE | --purpose-file F] [--note T | --note-file F]\n\n"
+      "Reads an entry if your actor wrote it or it was disclosed to your actor on\n"
+      "a basis still valid now (consent in force, grant not expired).\n"
+      "Purpose codes (ändamål; sspf-tool purposes lists them):\n" +
+      PurposeLines(ConfiguredPurposes(ctx), "  ") +
+      "Example:\n"
+      "  sspf-tool entry read 0d9e...77 --purpose sspf-meeting --note-file note.txt",
+      desc, {"id"}, &exit, [&] { return ReadTextArgs({{&purpose, false}, {&note, false}}); });
   if (!s) return exit;
-  Result<EntryContent> r = s->ReadEntry(id, purpose.value());
+  Result<EntryContent> r = s->ReadEntry(id, Purpose{purpose.value(), note.value()});
   if (!r.ok()) return Fail(ctx, r.status());
   if (ctx.globals.json) {
     PrintSecretJson(ctx, EntryContentJson(*r, /*include_body=*/true));
@@ -233,6 +256,47 @@ int EntryRead(Context& ctx) {
   ctx.out->flush();
   Wipe(&body);
   return kExitOk;
+}
+
+int Purposes(Context& ctx) {
+  po::options_description desc("Options");
+  po::variables_map vm;
+  int exit = 0;
+  if (!ParseArgs(ctx, "purposes [--json]\n\n"
+                 "Lists the purpose codes (ändamål) that entry read --purpose accepts, with\n"
+                 "their Swedish and English labels.  Needs no store or passphrase.\n"
+                 "SSPF_PURPOSES_FILE=F replaces the defaults by the lines of F, each\n"
+                 "code<TAB>Swedish label<TAB>English label ('#' starts a comment line).",
+                 desc, {}, &vm, &exit)) {
+    return exit;
+  }
+  Result<StoreOptions> o = OptionsFor(ctx.globals);
+  if (!o.ok()) return Fail(ctx, o.status());
+  if (ctx.globals.json) {
+    PrintJson(ctx, PurposeCodesJson(o->purposes));
+  } else {
+    *ctx.out << PurposeLines(o->purposes, "");
+  }
+  return kExitOk;
+}
+
+int NoteErase(Context& ctx) {
+  po::options_description desc("Options");
+  std::string id;
+  desc.add_options()("id", po::value<std::string>(&id)->required(), "purpose note id");
+  int exit = 0;
+  std::optional<Session> s = ParseAndOpen(
+      ctx, "note erase ID\n\n"
+      "Erases the text of a purpose note (its ciphertext and key seals); the salted\n"
+      "commitment stays, so the access log still verifies.  Allowed for the note's\n"
+      "author and for coordinators; logged as purpose_note.erase.  Note ids are\n"
+      "listed by case notes.  Example:\n"
+      "  sspf-tool note erase 5b1e...9a",
+      desc, {"id"}, &exit);
+  if (!s) return exit;
+  Status st = s->ErasePurposeNote(id);
+  if (!st.ok()) return Fail(ctx, st);
+  return PrintDone(ctx, "Erased purpose note " + id, PurposeNoteErasedJson(id));
 }
 
 // The basis options of entry disclose.
@@ -354,6 +418,9 @@ void RegisterConsentEntryCommands() {
   RegisterCommand({"entry add", "add an entry (body from --file or stdin)", EntryAdd});
   RegisterCommand({"entry list", "list the entries of a case you may read", EntryList});
   RegisterCommand({"entry read", "read an entry", EntryRead});
+  RegisterCommand({"purposes", "list the purpose codes a read may state", Purposes});
+  RegisterCommand({"note erase", "erase a purpose note's text (author or coordinator)",
+                   NoteErase});
   RegisterCommand({"entry disclose", "disclose an entry to another actor", EntryDisclose});
   RegisterCommand({"grant emergency", "time-limited legal-basis access to a case",
                    GrantEmergency});

@@ -223,6 +223,29 @@ int CaseReasons(Context& ctx) {
   });
 }
 
+int CaseNotes(Context& ctx) {
+  po::options_description desc("Options");
+  std::string id;
+  desc.add_options()("id", po::value<std::string>(&id)->required(), "case id");
+  int exit = 0;
+  std::optional<Session> s = ParseAndOpen(
+      ctx, "case notes ID\n\nLists the purpose notes of the reads in a case: note id, "
+      "event, time, reader,\npurpose code and the note.  A note is shown to members of the "
+      "reader's actor\nand to auditors (the oversight key); others see \"(sealed)\", "
+      "erased notes\n\"(erased)\".  Example:\n"
+      "  sspf-tool case notes 7c1d...04 --json",
+      desc, {"id"}, &exit);
+  if (!s) return exit;
+  return Show(ctx, s->ListPurposeNotes(id), PurposeNoteListJson,
+              [&](const std::vector<PurposeNoteInfo>& ns) {
+    for (const PurposeNoteInfo& n : ns) {
+      *ctx.out << n.id << "\t" << n.seq << "\t" << FormatTime(n.time) << "\t"
+               << n.principal_id << "\t" << n.code << "\t"
+               << (n.note ? *n.note : n.erased ? "(erased)" : "(sealed)") << "\n";
+    }
+  });
+}
+
 int CaseClose(Context& ctx) {
   po::options_description desc("Options");
   std::string id;
@@ -268,6 +291,7 @@ void RegisterSubjectCaseCommands() {
   RegisterCommand({"case close", "close a case (coordinator)", CaseClose});
   RegisterCommand({"case reasons", "the reasons of a case's disclosures and grants",
                    CaseReasons});
+  RegisterCommand({"case notes", "the purpose notes of a case's reads", CaseNotes});
   RegisterCommand({"case team add", "add a principal to a case team (coordinator)",
                    CaseTeamAdd});
 }

@@ -40,6 +40,7 @@
 
 #include "sspf/export.h"
 #include "sspf/policy.h"
+#include "sspf/options.h"
 #include "sspf/records.h"
 #include "sspf/status.h"
 #include "sspf/witness.h"
@@ -176,6 +177,17 @@ SSPF_EXPORT std::string ConsentWithdrawnJson(std::string_view consent_id);
 // was given or this session cannot read it; reason_sealed true exactly
 // when a reason exists that this session cannot read (DESIGN §13).
 SSPF_EXPORT std::string ReasonListJson(const std::vector<ReasonInfo>& reasons);
+// {"schema_version","purpose_notes":[{"id","seq","time","principal_id",
+//  "case_id","target","code","commitment","note","note_sealed","erased"}
+//  ...]}: note the text, or null when erased or not readable by this
+// session; note_sealed true exactly when the text exists but this session
+// cannot read it; commitment the 64 hex characters the log holds.
+SSPF_EXPORT std::string PurposeNoteListJson(const std::vector<PurposeNoteInfo>& notes);
+// {"schema_version","id","erased":true}.
+SSPF_EXPORT std::string PurposeNoteErasedJson(std::string_view note_id);
+// {"schema_version","purposes":[{"code","label_sv","label_en"}...]}: the
+// purpose codes a read may state (StoreOptions::purposes).
+SSPF_EXPORT std::string PurposeCodesJson(const std::vector<PurposeCode>& codes);
 // {"schema_version","id","case_id","category","author","author_actor",
 //  "created","supersedes","disclosed_to"}; supersedes null for an original.
 SSPF_EXPORT std::string EntryJson(const EntryInfo& entry);

@@ -70,6 +70,41 @@ class SSPF_EXPORT KeyProvider {
   virtual Result<SecretBytes> KeyFor(std::string_view principal_name) = 0;
 };
 
+// A purpose (ändamål) a principal may state for a read: a code, which is
+// what the access log records, and its labels for people.  Free text never
+// goes into the log: it belongs in a purpose note (Purpose::note), which is
+// stored encrypted and can be erased.
+struct PurposeCode {
+  // ASCII letters, digits, '-', '_' and '.', 1 to 64 bytes, e.g.
+  // "sspf-meeting".
+  std::string code;
+  std::string label_sv;  // Swedish label, e.g. "SSPF-möte"
+  std::string label_en;  // English label, e.g. "SSPF meeting"
+};
+
+// The default list: sspf-meeting (SSPF-möte), planning (planering),
+// follow-up (uppföljning), emergency (akut), log-review (loggranskning),
+// investigation (utredning), control (kontroll).
+SSPF_EXPORT std::vector<PurposeCode> DefaultPurposeCodes();
+
+// OK when every code is well-formed (see PurposeCode::code), no code or
+// label is given twice (ignoring case) and no label is empty;
+// kInvalidArgument naming the first bad code otherwise.
+SSPF_EXPORT Status ValidatePurposeCodes(const std::vector<PurposeCode>& codes);
+
+// The code a stated purpose stands for: the purpose must be a code or one
+// of its labels, compared without regard to case (ASCII and the Latin-1
+// letters such as å, ä, ö) but otherwise exactly.  An empty purpose stays
+// empty.  kInvalidArgument otherwise, with one line that lists the valid
+// codes and says to put free text in a purpose note; the message never
+// repeats the rejected text (it may hold personal data).  kInvalidArgument
+// also when the list does not validate.
+SSPF_EXPORT Result<std::string> NormalizePurpose(const std::vector<PurposeCode>& codes,
+                                                 std::string_view purpose);
+
+// The codes of a list, joined with ", " (for help texts and messages).
+SSPF_EXPORT std::string PurposeCodeList(const std::vector<PurposeCode>& codes);
+
 struct StoreOptions {
   // The store file.  The keyring is path + ".keyring".
   std::string path;
@@ -99,6 +134,10 @@ struct StoreOptions {
   // once the clock is more than this many seconds behind it.  Negative
   // values count as 0.
   int64_t clock_tolerance_seconds = 300;
+  // The purposes a read may state (NormalizePurpose).  Must validate
+  // (ValidatePurposeCodes), or every read that states a purpose fails with
+  // kInvalidArgument.
+  std::vector<PurposeCode> purposes = DefaultPurposeCodes();
 };
 
 }  // namespace sspf

@@ -166,6 +166,31 @@ struct ReasonInfo {
   bool reason_sealed = false;         // given, but not readable by this session
 };
 
+// The purpose of a read: a code from StoreOptions::purposes (or one of its
+// labels, normalised to the code), and an optional free-text note.  The
+// access log records only the code and a salted commitment of the note; the
+// note itself is encrypted like a reason (sealed to the reading actor and
+// the auditors) and can be erased (Session::ErasePurposeNote).
+struct Purpose {
+  std::string code;
+  std::string note;  // optional; requires a code
+};
+
+// A purpose note of a read in a case (Session::ListPurposeNotes).
+struct PurposeNoteInfo {
+  std::string id;            // the note id, as in the event's purpose field
+  uint64_t seq = 0;          // the read's event
+  UnixSeconds time = 0;
+  std::string principal_id;  // who read and wrote the note
+  std::string case_id;
+  std::string target;        // "entry:<id>"
+  std::string code;          // the purpose code
+  std::string commitment;    // 64 hex: what the log holds
+  std::optional<std::string> note;  // the text, when readable and not erased
+  bool note_sealed = false;  // present, but not readable by this session
+  bool erased = false;       // erased: only the commitment is left
+};
+
 // One access-log event (DESIGN §6).  Holds ids, never names or content.
 struct AuditEvent {
   uint64_t seq = 0;  // 0-based index of the leaf in the Merkle tree

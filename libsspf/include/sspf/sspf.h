@@ -212,6 +212,26 @@ SSPF_EXPORT sspf_status sspf_options_set_public_authority(
  * sspf_free. */
 SSPF_EXPORT sspf_status sspf_options_legal_provisions_json(
     const sspf_options_t* options, char** out_json, sspf_error_t** out_error);
+/* Purpose codes (StoreOptions::purposes): the purposes a read may state.
+ * A new options handle has the defaults (sspf-meeting, planning,
+ * follow-up, emergency, log-review, investigation, control).  clear empties
+ * the list; add appends a code (1-64 ASCII letters, digits, '-', '_', '.')
+ * with its Swedish and English labels: INVALID_ARGUMENT when the list
+ * would not validate (a bad code, an empty label, a code or label given
+ * twice), and the list is then unchanged.  An empty list makes every read
+ * that states a purpose fail with INVALID_ARGUMENT. */
+SSPF_EXPORT sspf_status sspf_options_clear_purposes(sspf_options_t* options,
+                                                    sspf_error_t** out_error);
+SSPF_EXPORT sspf_status sspf_options_add_purpose(sspf_options_t* options,
+                                                 const char* code, const char* label_sv,
+                                                 const char* label_en,
+                                                 sspf_error_t** out_error);
+/* The purpose codes of options (sspf/json.h PurposeCodesJson):
+ * {"schema_version":1,"purposes":[{"code","label_sv","label_en"}...]}.
+ * Free *out_json with sspf_free. */
+SSPF_EXPORT sspf_status sspf_options_purposes_json(const sspf_options_t* options,
+                                                   char** out_json,
+                                                   sspf_error_t** out_error);
 
 /* ---- Store ------------------------------------------------------------------ */
 
@@ -473,6 +493,33 @@ SSPF_EXPORT sspf_status sspf_session_grant_emergency(
 SSPF_EXPORT sspf_status sspf_session_list_reasons(sspf_session_t* session,
                                                   const char* case_id, char** out_json,
                                                   sspf_error_t** out_error);
+/* sspf_session_read_entry with a purpose note: purpose is a code of the
+ * options' list or one of its labels (NULL or "" for none; anything else is
+ * INVALID_ARGUMENT, nothing logged); note (may be NULL) is free text stored
+ * encrypted, sealed to this principal's actor and the auditors, and
+ * erasable; the access log holds only the code, the note id and a salted
+ * commitment.  A note without a purpose is INVALID_ARGUMENT.  Outputs as
+ * sspf_session_read_entry. */
+SSPF_EXPORT sspf_status sspf_session_read_entry_with_note(
+    sspf_session_t* session, const char* entry_id, const char* purpose, const char* note,
+    uint8_t** out_body, size_t* out_body_len, char** out_info_json,
+    sspf_error_t** out_error);
+/* The purpose notes of the case's reads (sspf/json.h PurposeNoteListJson),
+ * each with "note" (the text, or null) and "note_sealed" / "erased".  Read
+ * back by members of the reader's actor and by auditors.  Logged as
+ * purpose_note.list; errors as sspf_session_list_reasons.  Free *out_json
+ * with sspf_free. */
+SSPF_EXPORT sspf_status sspf_session_list_purpose_notes(sspf_session_t* session,
+                                                        const char* case_id,
+                                                        char** out_json,
+                                                        sspf_error_t** out_error);
+/* Erases a purpose note's text (ciphertext and key seals; the commitment
+ * stays, so the log still verifies).  The note's author or a coordinator;
+ * logged as purpose_note.erase.  NOT_FOUND, PERMISSION_DENIED,
+ * FAILED_PRECONDITION (already erased). */
+SSPF_EXPORT sspf_status sspf_session_erase_purpose_note(sspf_session_t* session,
+                                                        const char* note_id,
+                                                        sspf_error_t** out_error);
 
 /* ---- Access log (auditor) -------------------------------------------------------------- */
 

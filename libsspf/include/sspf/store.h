@@ -193,8 +193,17 @@ class SSPF_EXPORT Session {
                                std::string_view body,
                                std::optional<std::string> supersedes = {});
   Result<std::vector<EntryInfo>> ListEntries(std::string_view case_id);
+  // Reads an entry.  purpose: a code of StoreOptions::purposes or one of
+  // its labels (NormalizePurpose), or empty; the log records the code.
+  // kInvalidArgument for any other purpose (not logged).
   Result<EntryContent> ReadEntry(std::string_view entry_id,
                                  std::string_view purpose = {});
+  // The same with an optional purpose note (Purpose).  A note is stored
+  // encrypted before the decision, so a denied read keeps its note too;
+  // the event's purpose field is "<code> note=<id> commitment=<64 hex>"
+  // (docs/audit-log-format.md).  kInvalidArgument for a note without a
+  // code, or a note that is not valid text.
+  Result<EntryContent> ReadEntry(std::string_view entry_id, const Purpose& purpose);
   // Makes an entry readable to another actor.  Returns the disclosure id.
   Result<std::string> DiscloseEntry(std::string_view entry_id, Actor to,
                                     const DisclosureBasis& basis);
@@ -213,6 +222,19 @@ class SSPF_EXPORT Session {
   // kIntegrityViolation when a decrypted reason does not match its
   // commitment (a replaced ciphertext).
   Result<std::vector<ReasonInfo>> ListReasons(std::string_view case_id);
+  // The purpose notes of the case's reads, oldest first.  A note is
+  // decrypted for members of the reader's actor and for auditors (the
+  // oversight key); otherwise note is empty and note_sealed true; an erased
+  // note has erased true.  Allowed like ListReasons; logged as
+  // purpose_note.list.  Errors as ListReasons.
+  Result<std::vector<PurposeNoteInfo>> ListPurposeNotes(std::string_view case_id);
+  // Erases a purpose note: its ciphertext and key seals are deleted, its
+  // commitment stays, so the log still verifies.  Allowed for the note's
+  // author and for coordinators who may see its case; logged as
+  // purpose_note.erase (target "note:<id>").  kNotFound (no such note, not
+  // logged), kPermissionDenied (logged), kFailedPrecondition (already
+  // erased, logged as a failure).
+  Status ErasePurposeNote(std::string_view note_id);
 
   // ---- Access log (auditor) ----------------------------------------------
   // Makes and signs a checkpoint now; returns the signed note.

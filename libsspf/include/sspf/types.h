@@ -93,6 +93,8 @@ enum class Action : uint16_t {
   kEntryRead = 52,
   kEntryDisclose = 53,
   kReasonList = 54,       // the reasons of a case's disclosures and grants
+  kPurposeNoteList = 55,  // the purpose notes of a case's reads
+  kPurposeNoteErase = 56, // a purpose note's text erased (its commitment stays)
   kGrantEmergency = 60,
   kAuditVerify = 70,
   kAuditCheckpoint = 71,

@@ -371,6 +371,8 @@ Result<VerifyReport> Session::Verify(const VerifyOptions& options) {
   SSPF_RETURN_IF_ERROR(replay->Finish());
   // Every key a decision relies on is certified by the pinned anchor.
   SSPF_RETURN_IF_ERROR(internal::CheckCertifiedState(impl));
+  // Purpose notes against the commitments in the log (any role: no key).
+  SSPF_RETURN_IF_ERROR(internal::CheckPurposeNotes(impl));
   // An auditor also opens every sealed reason against its commitment.
   SSPF_RETURN_IF_ERROR(internal::CheckSealedReasons(impl));
 

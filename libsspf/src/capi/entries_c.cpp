@@ -35,6 +35,14 @@ sspf_status sspf_session_read_entry(sspf_session_t* session, const char* entry_i
                                     const char* purpose, uint8_t** out_body,
                                     size_t* out_body_len, char** out_info_json,
                                     sspf_error_t** out_error) {
+  return sspf_session_read_entry_with_note(session, entry_id, purpose, nullptr, out_body,
+                                           out_body_len, out_info_json, out_error);
+}
+
+sspf_status sspf_session_read_entry_with_note(sspf_session_t* session, const char* entry_id,
+                                              const char* purpose, const char* note,
+                                              uint8_t** out_body, size_t* out_body_len,
+                                              char** out_info_json, sspf_error_t** out_error) {
   ClearOut(out_body);
   ClearOut(out_info_json);
   if (out_body_len != nullptr) *out_body_len = 0;
@@ -42,7 +50,8 @@ sspf_status sspf_session_read_entry(sspf_session_t* session, const char* entry_i
                      {{entry_id, "entry_id"}, {out_body, "out_body"},
                       {out_body_len, "out_body_len"}},
                      out_error, [&](sspf::Session& s) {
-    sspf::EntryContent c = Take(s.ReadEntry(entry_id, purpose == nullptr ? "" : purpose));
+    sspf::Purpose p{purpose == nullptr ? "" : purpose, note == nullptr ? "" : note};
+    sspf::EntryContent c = Take(s.ReadEntry(entry_id, p));
     // All outputs or none: no content is handed out on a failure.
     // The metadata of the read; the body goes out as bytes, not in the JSON.
     char* info = out_info_json != nullptr
@@ -109,6 +118,19 @@ sspf_status sspf_session_list_reasons(sspf_session_t* session, const char* case_
   return WithSession(session, {{case_id, "case_id"}},
                      RequiredJson(out_json, sspf::ReasonListJson), out_error,
                      [&](sspf::Session& s) { return s.ListReasons(case_id); });
+}
+
+sspf_status sspf_session_list_purpose_notes(sspf_session_t* session, const char* case_id,
+                                            char** out_json, sspf_error_t** out_error) {
+  return WithSession(session, {{case_id, "case_id"}},
+                     RequiredJson(out_json, sspf::PurposeNoteListJson), out_error,
+                     [&](sspf::Session& s) { return s.ListPurposeNotes(case_id); });
+}
+
+sspf_status sspf_session_erase_purpose_note(sspf_session_t* session, const char* note_id,
+                                            sspf_error_t** out_error) {
+  return WithSession(session, {{note_id, "note_id"}}, out_error,
+                     [&](sspf::Session& s) { return s.ErasePurposeNote(note_id); });
 }
 
 }  // extern "C"

@@ -88,6 +88,28 @@ sspf_status sspf_options_set_clock_tolerance(sspf_options_t* options, int64_t se
   });
 }
 
+sspf_status sspf_options_clear_purposes(sspf_options_t* options, sspf_error_t** out_error) {
+  return WithOptions(options, {}, out_error, [&](sspf::StoreOptions& o) { o.purposes.clear(); });
+}
+
+sspf_status sspf_options_add_purpose(sspf_options_t* options, const char* code,
+                                     const char* label_sv, const char* label_en,
+                                     sspf_error_t** out_error) {
+  return WithOptions(options, {{code, "code"}, {label_sv, "label_sv"}, {label_en, "label_en"}},
+                     out_error, [&](sspf::StoreOptions& o) {
+    std::vector<sspf::PurposeCode> next = o.purposes;
+    next.push_back({code, label_sv, label_en});
+    Check(sspf::ValidatePurposeCodes(next));
+    o.purposes = std::move(next);
+  });
+}
+
+sspf_status sspf_options_purposes_json(const sspf_options_t* options, char** out_json,
+                                       sspf_error_t** out_error) {
+  return WithRep(options, "options", {}, RequiredJson(out_json, sspf::PurposeCodesJson),
+                 out_error, [&](const sspf::StoreOptions& o) { return o.purposes; });
+}
+
 sspf_status sspf_options_set_consent_policy(sspf_options_t* options, int youth_consent_from_age,
                                             int adult_age, sspf_error_t** out_error) {
   return WithOptions(options, {}, out_error, [&](sspf::StoreOptions& o) {

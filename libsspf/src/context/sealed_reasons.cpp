@@ -26,6 +26,8 @@ Result<std::optional<std::string>> OpenReason(Session::Impl* impl, std::string_v
   const Bytes commitment = st->Blob(0);
   const Bytes ciphertext = st->Blob(1);
   st->Reset();
+  // An erased purpose note: only its commitment is left.
+  if (ciphertext.empty() && table == kPurposeNotesTable) return std::optional<std::string>();
   // The holders this session can open: its own actor's key versions, or
   // for an auditor the oversight key.
   std::vector<std::pair<std::string, Bytes>> seals;
@@ -96,6 +98,126 @@ Status CheckSealedReasons(Session::Impl* impl) {
     if (text) SecureWipe(text->data(), text->size());
   }
   return Status::Ok();
+}
+
+}  // namespace sspf::internal
+
+namespace sspf::internal {
+namespace {
+
+bool IsNoteIdChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         c == '-' || c == '_';
+}
+
+bool IsLowerHex(std::string_view s, size_t size) {
+  return s.size() == size && s.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
+
+constexpr std::string_view kNoteKey = " note=";
+constexpr std::string_view kCommitmentKey = " commitment=";
+
+}  // namespace
+
+std::string EncodePurposeField(const PurposeField& p) {
+  if (p.note_id.empty()) return p.code;
+  return p.code + std::string(kNoteKey) + p.note_id + std::string(kCommitmentKey) + p.commitment;
+}
+
+std::optional<PurposeField> ParsePurposeField(std::string_view field) {
+  PurposeField out;
+  const size_t at = field.find(kNoteKey);
+  if (at == std::string_view::npos) {
+    out.code = std::string(field);
+    return out;
+  }
+  out.code = std::string(field.substr(0, at));
+  std::string_view rest = field.substr(at + kNoteKey.size());
+  const size_t c = rest.find(kCommitmentKey);
+  if (c == std::string_view::npos) return std::nullopt;
+  const std::string_view id = rest.substr(0, c);
+  const std::string_view commitment = rest.substr(c + kCommitmentKey.size());
+  const bool code_ok = !out.code.empty() && out.code.size() <= 64 &&
+                       std::all_of(out.code.begin(), out.code.end(), [](char ch) {
+                         return IsNoteIdChar(ch) || ch == '.';
+                       });
+  if (!code_ok || id.empty() || id.size() > 64 ||
+      !std::all_of(id.begin(), id.end(), IsNoteIdChar) || !IsLowerHex(commitment, 64)) {
+    return std::nullopt;
+  }
+  out.note_id = std::string(id);
+  out.commitment = std::string(commitment);
+  return out;
+}
+
+std::string PurposeNoteTarget(std::string_view note_id) {
+  return "note:" + std::string(note_id);
+}
+
+Status CheckPurposeNotes(Session::Impl* impl) {
+  Db* db = impl->db.get();
+  // The notes the log names (few: one per read with a note).
+  std::vector<std::pair<std::string, uint64_t>> named;  // note id, seq
+  SSPF_ASSIGN_OR_RETURN(
+      Stmt * ev, db->Prepare("SELECT e.seq, e.purpose, r.commitment IS NOT NULL, "
+                             "coalesce(r.commitment, x'') FROM events e "
+                             "LEFT JOIN sealed_reasons r ON r.tbl = 'purpose_notes' AND "
+                             "r.row_id = substr(e.purpose, instr(e.purpose, ' note=') + 6, "
+                             "instr(e.purpose, ' commitment=') - instr(e.purpose, ' note=') - 6) "
+                             "WHERE instr(e.purpose, ' note=') > 0 ORDER BY e.seq"));
+  SSPF_RETURN_IF_ERROR(ForEachRow(ev, [&]() -> Status {
+    const uint64_t seq = static_cast<uint64_t>(ev->Int(0));
+    const std::string where = "event " + std::to_string(seq);
+    std::optional<PurposeField> p = ParsePurposeField(ev->Text(1));
+    if (!p) return IntegrityViolation(where + ": malformed purpose note reference");
+    if (ev->Int(2) == 0) {
+      return IntegrityViolation(where + ": its purpose note " + p->note_id +
+                                " is missing (row deleted)");
+    }
+    if (HexEncode(ev->Blob(3)) != p->commitment) {
+      return IntegrityViolation(where + ": purpose note " + p->note_id +
+                                " does not match the commitment in the log (replaced)");
+    }
+    named.emplace_back(p->note_id, seq);
+    return Status::Ok();
+  }));
+  std::sort(named.begin(), named.end());
+  for (size_t i = 1; i < named.size(); ++i) {
+    if (named[i].first == named[i - 1].first) {
+      return IntegrityViolation("event " + std::to_string(named[i].second) +
+                                ": names the purpose note of event " +
+                                std::to_string(named[i - 1].second) + " (replayed event)");
+    }
+  }
+  SSPF_ASSIGN_OR_RETURN(
+      Stmt * rows,
+      db->Prepare("SELECT r.row_id, length(r.ciphertext) = 0, "
+                  "EXISTS (SELECT 1 FROM reason_seals s WHERE s.tbl = r.tbl AND "
+                  "s.row_id = r.row_id), "
+                  "EXISTS (SELECT 1 FROM events e WHERE e.action = ? AND e.allowed = 1 AND "
+                  "e.detail = '' AND e.target = 'note:' || r.row_id) "
+                  "FROM sealed_reasons r WHERE r.tbl = 'purpose_notes' ORDER BY r.row_id"));
+  rows->Bind(1, static_cast<int64_t>(Action::kPurposeNoteErase));
+  return ForEachRow(rows, [&]() -> Status {
+    const std::string id = rows->Text(0);
+    const std::string where = "sealed_reasons row purpose_notes/" + id;
+    auto it = std::lower_bound(named.begin(), named.end(), std::make_pair(id, uint64_t{0}));
+    if (it == named.end() || it->first != id) {
+      return IntegrityViolation(where + ": a purpose note without its event in the log");
+    }
+    const bool erased = rows->Int(1) != 0, sealed = rows->Int(2) != 0,
+               erasure_logged = rows->Int(3) != 0;
+    if (erased && !erasure_logged) {
+      return IntegrityViolation(where + ": the note's text is gone without a logged erasure");
+    }
+    if (erased && sealed) {
+      return IntegrityViolation(where + ": an erased note still has key seals");
+    }
+    if (!erased && erasure_logged) {
+      return IntegrityViolation(where + ": the log records its erasure, but the text is there");
+    }
+    return Status::Ok();
+  });
 }
 
 }  // namespace sspf::internal

@@ -25,6 +25,34 @@ Status CheckSealedReasons(Session::Impl* impl);
 // The table names used for reasons.
 inline constexpr char kDisclosuresTable[] = "disclosures";
 inline constexpr char kGrantsTable[] = "grants";
+// Purpose notes of reads: row_id is the note id.  An erased note keeps its
+// sealed_reasons row with an empty ciphertext (the commitment stays) and
+// loses its reason_seals rows.
+inline constexpr char kPurposeNotesTable[] = "purpose_notes";
+
+// The purpose field of an event (docs/audit-log-format.md): a code, or
+// "<code> note=<note id> commitment=<64 lower-case hex>" for a read with a
+// purpose note.  Never free text.
+struct PurposeField {
+  std::string code;
+  std::string note_id;     // empty: no note
+  std::string commitment;  // hex, with a note
+};
+std::string EncodePurposeField(const PurposeField& p);
+// The parts of a stored purpose field; nullopt when it has a note part that
+// does not follow the grammar (the code, 1-64 ASCII letters, digits, '-',
+// '_' or '.'; the id, 1-64 of them but '.'; the commitment, 64 lower-case
+// hex).  A field without " note=" is a code (or,
+// before purpose codes, free text) and is returned whole as the code.
+std::optional<PurposeField> ParsePurposeField(std::string_view field);
+// The erasure of a note: its event's target.
+std::string PurposeNoteTarget(std::string_view note_id);
+
+// For audit verify: every event's purpose note has its sealed_reasons row
+// with the same commitment; every purpose-note row has its event; a row
+// whose text is gone has a logged erasure, and an erased note keeps no key
+// seals.  kIntegrityViolation naming the event or note otherwise.
+Status CheckPurposeNotes(Session::Impl* impl);
 
 }  // namespace sspf::internal
 

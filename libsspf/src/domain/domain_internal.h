@@ -65,6 +65,21 @@ Status EnsureOversightKey(Session::Impl* impl, const std::string& auditor_id,
 Result<std::string> SealReason(Session::Impl* impl, std::string_view table,
                                const std::string& row_id, std::string_view text,
                                std::vector<Actor> actors);
+
+// The spec of a listing of a case's sealed texts (reasons, purpose notes):
+// an audit read for auditors, a case view for everyone else (reasons.cpp).
+OpSpec SealedListingSpec(Session::Impl* impl, Action action, std::string_view case_id);
+
+// Purpose notes (purpose_notes.cpp).
+// The code of a stated purpose (NormalizePurpose with the store's list),
+// after checking the note's text; kInvalidArgument for a bad code, a bad
+// note, or a note without a code.  Nothing is logged or written.
+Result<std::string> StatedPurpose(Session::Impl* impl, const Purpose& purpose);
+// Stores a non-empty note encrypted (sealed to this principal's actor and
+// the auditors) and returns the event's purpose field; for an empty note,
+// the code.
+Result<std::string> WritePurposeNote(Session::Impl* impl, const std::string& code,
+                                     std::string_view note);
 }  // namespace sspf::internal
 
 #endif  // SSPF_SRC_DOMAIN_DOMAIN_INTERNAL_H_

@@ -457,10 +457,14 @@ Result<std::vector<EntryInfo>> Session::ListEntries(std::string_view case_id) {
 }
 
 Result<EntryContent> Session::ReadEntry(std::string_view entry_id, std::string_view purpose) {
+  return ReadEntry(entry_id, Purpose{std::string(purpose), std::string()});
+}
+
+Result<EntryContent> Session::ReadEntry(std::string_view entry_id, const Purpose& purpose) {
   Impl* impl = impl_.get();
-  SSPF_RETURN_IF_ERROR(impl->CheckText("the purpose", purpose, false));
+  SSPF_ASSIGN_OR_RETURN(std::string code, internal::StatedPurpose(impl, purpose));
   OpSpec spec{Operation::kReadEntry, Action::kEntryRead};
-  spec.purpose = std::string(purpose);
+  spec.purpose = code;
   EntryRow row;
   auto facts = [&](Op& op) -> Status {
     SSPF_ASSIGN_OR_RETURN(row, LoadEntry(impl->db.get(), entry_id, /*with_body=*/true));
@@ -468,6 +472,9 @@ Result<EntryContent> Session::ReadEntry(std::string_view entry_id, std::string_v
     SSPF_RETURN_IF_ERROR(internal::LoadCase(op, row.info.case_id));
     SSPF_ASSIGN_OR_RETURN(op.request, ReadRequest(impl, row, op.request.on_case_team,
                                                   op.request.has_active_grant));
+    // Last, so that every path from here logs the event that names it.
+    SSPF_ASSIGN_OR_RETURN(op.event.purpose,
+                          internal::WritePurposeNote(impl, code, purpose.note));
     return Status::Ok();
   };
   return internal::RunOperationFor<EntryContent>(impl, spec, facts, [&](Op& op)

@@ -163,11 +163,18 @@ Status FillReason(Session::Impl* impl, std::string_view table, const std::string
 
 }  // namespace
 
+namespace internal {
+OpSpec SealedListingSpec(Session::Impl* impl, Action action, std::string_view case_id) {
+  OpSpec spec{impl->me.role == Role::kAuditor ? Operation::kAuditRead : Operation::kShowCase,
+              action};
+  spec.case_id = std::string(case_id);
+  return spec;
+}
+}  // namespace internal
+
 Result<std::vector<ReasonInfo>> Session::ListReasons(std::string_view case_id) {
   Impl* impl = impl_.get();
-  OpSpec spec{impl->me.role == Role::kAuditor ? Operation::kAuditRead : Operation::kShowCase,
-              Action::kReasonList};
-  spec.case_id = std::string(case_id);
+  const OpSpec spec = internal::SealedListingSpec(impl, Action::kReasonList, case_id);
   return internal::RunOperationFor<std::vector<ReasonInfo>>(
       impl, spec, {}, [&](Op&) -> Result<std::vector<ReasonInfo>> {
         Db* db = impl->db.get();

@@ -545,6 +545,45 @@ std::string ReasonListJson(const std::vector<ReasonInfo>& reasons) {
   return enc::DumpSecret(doc);
 }
 
+namespace {
+Value PurposeNoteObject(const PurposeNoteInfo& n) {
+  Value j = Value::object();
+  j["id"] = n.id;
+  j["seq"] = n.seq;
+  j["time"] = enc::Rfc3339(n.time);
+  j["principal_id"] = n.principal_id;
+  j["case_id"] = enc::TextOrNull(n.case_id);
+  j["target"] = n.target;
+  j["code"] = n.code;
+  j["commitment"] = n.commitment;
+  j["note"] = n.note ? Value(*n.note) : Value(nullptr);
+  j["note_sealed"] = n.note_sealed;
+  j["erased"] = n.erased;
+  return j;
+}
+
+Value PurposeCodeObject(const PurposeCode& p) {
+  Value j = Value::object();
+  j["code"] = p.code;
+  j["label_sv"] = p.label_sv;
+  j["label_en"] = p.label_en;
+  return j;
+}
+}  // namespace
+
+std::string PurposeNoteListJson(const std::vector<PurposeNoteInfo>& notes) {
+  Value doc = ListDocument("purpose_notes", notes, PurposeNoteObject);
+  return enc::DumpSecret(doc);
+}
+
+std::string PurposeNoteErasedJson(std::string_view note_id) {
+  return Small({{"id", std::string(note_id)}, {"erased", true}});
+}
+
+std::string PurposeCodesJson(const std::vector<PurposeCode>& codes) {
+  return Dump(ListDocument("purposes", codes, PurposeCodeObject));
+}
+
 std::string KeyRotatedJson(Actor actor, int64_t version) {
   return Small({{"actor", enc::ActorText(actor)}, {"version", version}});
 }

@@ -21,7 +21,7 @@ Status AppendEntryReads(Session& s, uint64_t n, const std::function<EntryRef(uin
     e.allowed = true;
     e.reason = "author actor";
     e.basis = "author-actor";
-    e.purpose = "bench";
+    e.purpose = "control";
     e.case_id = std::move(r.case_id);
     e.subject_id = std::move(r.subject_id);
     SSPF_RETURN_IF_ERROR(impl->Log(e));

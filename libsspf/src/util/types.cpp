@@ -56,6 +56,8 @@ constexpr NamedValue<Action> kActionNames[] = {
     {Action::kEntryRead, "entry.read"},
     {Action::kEntryDisclose, "entry.disclose"},
     {Action::kReasonList, "reason.list"},
+    {Action::kPurposeNoteList, "purpose_note.list"},
+    {Action::kPurposeNoteErase, "purpose_note.erase"},
     {Action::kGrantEmergency, "grant.emergency"},
     {Action::kAuditVerify, "audit.verify"},
     {Action::kAuditCheckpoint, "audit.checkpoint"},

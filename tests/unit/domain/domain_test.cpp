@@ -267,7 +267,7 @@ TEST_CASE("the SSPF scenario: subject, case, consent, disclosure, withdrawal, ex
   CHECK(w.social->ListEntries(k)->size() == 1);
   CHECK(w.leisure->ReadEntry(*school_entry).status().code() == StatusCode::kPermissionDenied);
   CHECK(Count(*w.coord, "SELECT COUNT(*) FROM events WHERE allowed = 1 AND purpose = "
-                        "'SSPF-möte'") == 1);
+                        "'sspf-meeting'") == 1);
 
   Result<std::vector<ConsentInfo>> consents = w.social->ListConsents(k);
   REQUIRE(consents.ok());
