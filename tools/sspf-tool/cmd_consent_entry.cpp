@@ -266,7 +266,8 @@ int Purposes(Context& ctx) {
                  "Lists the purpose codes (ändamål) that entry read --purpose accepts, with\n"
                  "their Swedish and English labels.  Needs no store or passphrase.\n"
                  "SSPF_PURPOSES_FILE=F replaces the defaults by the lines of F, each\n"
-                 "code<TAB>Swedish label<TAB>English label ('#' starts a comment line).",
+                 "code<TAB>Swedish label<TAB>English label ('#' starts a comment line).\n"
+                 "Example:\n  sspf-tool purposes --json",
                  desc, {}, &vm, &exit)) {
     return exit;
   }

@@ -285,7 +285,8 @@ int Provisions(Context& ctx) {
                  "Lists the secrecy-breaking provisions (sekretessbrytande bestämmelser)\n"
                  "accepted for entry disclose --provision and grant emergency --provision,\n"
                  "with the rules the library enforces (docs/access-rules.md).  Name one by\n"
-                 "its id or its citation.  Needs no store.",
+                 "its id or its citation.  Needs no store.  Example:\n"
+                 "  SSPF_NON_AUTHORITIES=school sspf-tool provisions --json",
                  desc, {}, &vm, &exit)) {
     return exit;
   }

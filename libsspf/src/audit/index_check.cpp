@@ -45,6 +45,9 @@ const std::vector<KnownEventsIndex>& KnownEventsIndexes() {
       {"events_subject", {"subject_id", "seq"}, "case_id = ''"},
       {"events_principal", {"principal_id", "seq"}, ""},
       {"events_time", {"time"}, ""},
+      // Migration 4: the signed events a decision checks at use.
+      {"events_state_target", {"target"}, "action IN (50, 60) AND allowed = 1"},
+      {"events_case_consent", {"case_id", "seq"}, "action IN (40, 41) AND allowed = 1"},
   };
   return *known;
 }
@@ -99,8 +102,15 @@ Result<IndexCheck> IndexCheck::Load(Db* db) {
     const bool autoindex = st->IsNull(2);
     const std::string sql = st->Text(2);
     x.unique = autoindex || sql.rfind("CREATE UNIQUE INDEX", 0) == 0;
-    const size_t w = sql.find(" WHERE ");
-    if (w != std::string::npos) x.where = sql.substr(w + 7);
+    // Whitespace as one space, so that a WHERE on its own line is found.
+    std::string flat;
+    for (char ch : sql) {
+      const bool space = ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r';
+      if (space && (flat.empty() || flat.back() == ' ')) continue;
+      flat.push_back(space ? ' ' : ch);
+    }
+    const size_t w = flat.find(" WHERE ");
+    if (w != std::string::npos) x.where = flat.substr(w + 7);
     found.emplace_back(std::move(x), st->Text(3).find("WITHOUT ROWID") != std::string::npos);
     return Status::Ok();
   }));
@@ -127,7 +137,9 @@ Result<IndexCheck> IndexCheck::Load(Db* db) {
     const Index& x = c.indexes_[i];
     if (x.table != "events") continue;
     ++events;
-    int* slot[] = {&c.events_case_, &c.events_subject_, &c.events_principal_, &c.events_time_};
+    int* slot[] = {&c.events_case_,      &c.events_subject_,       &c.events_principal_,
+                   &c.events_time_,      &c.events_state_target_,  &c.events_case_consent_};
+    static_assert(sizeof(slot) / sizeof(slot[0]) == 6, "one slot per known events index");
     bool known = false;
     for (size_t k = 0; k < KnownEventsIndexes().size(); ++k) {
       const KnownEventsIndex& e = KnownEventsIndexes()[k];
@@ -178,6 +190,14 @@ void IndexCheck::AddEvent(const EventRecord& e) {
   add(events_principal_, {e.principal_id, seq});
   const std::string time = std::to_string(e.time);
   add(events_time_, {time});
+  if (e.allowed) {
+    if (e.action == Action::kEntryAdd || e.action == Action::kGrantEmergency) {
+      add(events_state_target_, {e.target});
+    }
+    if (e.action == Action::kConsentGrant || e.action == Action::kConsentWithdraw) {
+      add(events_case_consent_, {e.case_id, seq});
+    }
+  }
 }
 
 // A key value as hashed: NULL as a marker no text can equal.

@@ -37,6 +37,11 @@ class IndexCheck {
   // or the first page-level finding.
   Status Check(Db* db);
 
+  // True when the schema has an index this check does not know, so Check
+  // runs PRAGMA integrity_check instead (correct, but slow: a lookup in
+  // every index for every row).  The store's own schema never does.
+  bool falls_back() const { return fallback_; }
+
  private:
   struct Index {
     std::string name, table, where;  // where: a partial index's condition, or ""
@@ -57,8 +62,9 @@ class IndexCheck {
   std::string buf_;  // Entry's input, reused
   std::vector<Index> indexes_;
   bool fallback_ = false;  // PRAGMA integrity_check instead
-  // Index positions of the four events indexes: case, subject, principal, time.
+  // Index positions of the known events indexes (KnownEventsIndexes).
   int events_case_ = -1, events_subject_ = -1, events_principal_ = -1, events_time_ = -1;
+  int events_state_target_ = -1, events_case_consent_ = -1;
 };
 
 // PRAGMA integrity_check (full = true) or quick_check as one violation line.
