@@ -18,7 +18,7 @@ Checks, with the `cryptography` package (Ed25519PublicKey.verify):
   3. each event's signed_message is "sspf-event-sig-v1", the store id, the
      event's seq and its leaf_hash, and its signature verifies under the
      signing_key of a certificate of its signer (events signed by
-     "authority", the recovery key's, under the anchor).
+     "authority", the recovery key's recovery.reset, under the anchor).
 Without --anchor, 2. and the authority's events are NOT checked, and the
 script says so.  It does not check which certificate version was in force
 at an event (audit verify does); it checks that the signer's certified key
@@ -154,6 +154,10 @@ def main(argv):
         if leaf_hash != b64(e["leaf_hash"], what + ": leaf_hash"):
             fail(what + ": signed_message does not hold the event's leaf_hash")
         if e["signer"] == "authority":
+            # The recovery key logs its credential reset and nothing else.
+            if e.get("principal_id") != "recovery" or e.get("action") != "recovery.reset":
+                fail(what + ": signed by the store authority, which signs the recovery "
+                     "key's recovery.reset only")
             if anchor is None:
                 unchecked += 1
             elif not verifies(anchor, msg, sig):

@@ -48,6 +48,8 @@ const std::vector<KnownEventsIndex>& KnownEventsIndexes() {
       // Migration 4: the signed events a decision checks at use.
       {"events_state_target", {"target"}, "action IN (50, 60) AND allowed = 1"},
       {"events_case_consent", {"case_id", "seq"}, "action IN (40, 41) AND allowed = 1"},
+      // Migration 5: membership and key-rotation events, by target.
+      {"events_trust_target", {"target", "seq"}, "action IN (2, 3, 6, 80) AND allowed = 1"},
   };
   return *known;
 }
@@ -137,9 +139,10 @@ Result<IndexCheck> IndexCheck::Load(Db* db) {
     const Index& x = c.indexes_[i];
     if (x.table != "events") continue;
     ++events;
-    int* slot[] = {&c.events_case_,      &c.events_subject_,       &c.events_principal_,
-                   &c.events_time_,      &c.events_state_target_,  &c.events_case_consent_};
-    static_assert(sizeof(slot) / sizeof(slot[0]) == 6, "one slot per known events index");
+    int* slot[] = {&c.events_case_,         &c.events_subject_,      &c.events_principal_,
+                   &c.events_time_,         &c.events_state_target_, &c.events_case_consent_,
+                   &c.events_trust_target_};
+    static_assert(sizeof(slot) / sizeof(slot[0]) == 7, "one slot per known events index");
     bool known = false;
     for (size_t k = 0; k < KnownEventsIndexes().size(); ++k) {
       const KnownEventsIndex& e = KnownEventsIndexes()[k];
@@ -196,6 +199,10 @@ void IndexCheck::AddEvent(const EventRecord& e) {
     }
     if (e.action == Action::kConsentGrant || e.action == Action::kConsentWithdraw) {
       add(events_case_consent_, {e.case_id, seq});
+    }
+    if (e.action == Action::kPrincipalAdd || e.action == Action::kPrincipalDisable ||
+        e.action == Action::kRecoveryReset || e.action == Action::kKeyRotate) {
+      add(events_trust_target_, {e.target, seq});
     }
   }
 }

@@ -18,6 +18,7 @@
 #include "log/merkle.h"
 #include "log/note.h"
 #include "log/replay.h"
+#include "log/replay_detail.h"
 #include "sspf/json.h"
 
 namespace sspf {
@@ -61,6 +62,15 @@ Result<std::string> Session::VerifierKey() {
 // ---- Verification -------------------------------------------------------------
 
 namespace {
+
+// An event in which a session recorded an integrity violation it found at
+// use: an operation that failed with it ("outcome=integrity_violation"),
+// or a key delivery refused for it.  The insider may have put her rows
+// back since; the log keeps what the session saw.
+bool RecordsIntegrityFinding(const EventRecord& e) {
+  if (e.allowed) return e.detail == internal::FailureDetail(StatusCode::kIntegrityViolation);
+  return e.action == Action::kActorKeyDeliver && e.reason.rfind("integrity: ", 0) == 0;
+}
 
 // Incremental verify (DESIGN §6): the first event whose signature is
 // checked.  Events before a kept checkpoint's size are still read, ordered
@@ -174,6 +184,7 @@ Result<VerifyReport> Session::Verify(const VerifyOptions& options) {
   std::optional<internal::EventTime> previous_time;
   const uint64_t signatures_from = SignaturesFrom(kept, options, size);
   uint64_t events_checked = 0;
+  std::optional<EventRecord> found_at_use;  // the first integrity finding logged
   Status streamed = internal::ForEachEvent(db, 0, [&](const EventRecord& e) -> Status {
     const uint64_t expected = stream.Size();
     if (e.seq != expected) {
@@ -205,6 +216,7 @@ Result<VerifyReport> Session::Verify(const VerifyOptions& options) {
                             internal::EventSignatureOf(db, e.seq));
       SSPF_RETURN_IF_ERROR(attribution.Check(e, h, sig));
       ++events_checked;
+      if (!found_at_use && RecordsIntegrityFinding(e)) found_at_use = e;
     }
     SSPF_RETURN_IF_ERROR(replay->Add(e));
     indexes.AddEvent(e);
@@ -375,6 +387,16 @@ Result<VerifyReport> Session::Verify(const VerifyOptions& options) {
   SSPF_RETURN_IF_ERROR(internal::CheckPurposeNotes(impl));
   // An auditor also opens every sealed reason against its commitment.
   SSPF_RETURN_IF_ERROR(internal::CheckSealedReasons(impl));
+  // (6) Everything is consistent now, but a session found tampering at use
+  // and logged it: rows edited and put back since are still reported.  An
+  // incremental verify from a checkpoint kept after it no longer does.
+  if (found_at_use) {
+    return IntegrityViolation("event " + std::to_string(found_at_use->seq) + " (" +
+                              ActionName(found_at_use->action) +
+                              ") records an integrity violation found at use: rows were " +
+                              "edited (perhaps put back since); investigate, then verify from " +
+                              "a checkpoint kept after it");
+  }
 
   report.tree_size = size;
   report.root = FromHash(root);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <initializer_list>
+#include <limits>
 
 #include "log/checkpoint.h"
 #include "log/note.h"
@@ -11,6 +12,10 @@
 
 namespace sspf::internal {
 namespace {
+
+// The recovery key, signing with the store authority, logs the credential
+// reset it makes and nothing else (Store::ResetWithRecoveryKey).
+bool AuthorityMayLog(Action a) { return a == Action::kRecoveryReset; }
 
 Status NotCertified(const std::string& what) {
   return IntegrityViolation(what + " is not certified by the store authority");
@@ -54,18 +59,6 @@ Result<OversightKeyCert> CheckOversightKeyRow(const Bytes& anchor, const Bytes& 
 
 }  // namespace
 
-Result<PrincipalCert> CertifiedPrincipal(Session::Impl* impl, std::string_view id) {
-  SSPF_ASSIGN_OR_RETURN(std::optional<CertRow> row,
-                        LatestCert(impl->db.get(), CertKind::kPrincipal, id));
-  if (!row) return NotCertified("principal " + std::string(id));
-  Result<PrincipalCert> cert = CheckPrincipalRow(impl->anchor_public_key, impl->store_id_bytes,
-                                                 *row);
-  if (!cert.ok()) {
-    return IntegrityViolation("principal " + std::string(id) + ": " + cert.status().message());
-  }
-  return cert;
-}
-
 Result<PrincipalCert> CheckedPrincipalCert(Session::Impl* impl, const CertRow& row) {
   Result<PrincipalCert> c = CheckPrincipalRow(impl->anchor_public_key, impl->store_id_bytes, row);
   if (!c.ok()) {
@@ -100,47 +93,6 @@ Status AdoptCertifiedSelf(Session::Impl* impl) {
   }
   impl->authority_secret_key = std::move(sk);
   return Status::Ok();
-}
-
-namespace {
-
-// A principal certified active, of `actor`, in one of `roles`, with the box
-// key of its row, whose addition is in the log.
-Result<Bytes> CertifiedRecipient(Session::Impl* impl, std::string_view id,
-                                 const Bytes& row_box_key, Actor actor,
-                                 std::initializer_list<Role> roles, const std::string& as) {
-  SSPF_ASSIGN_OR_RETURN(PrincipalCert cert, CertifiedPrincipal(impl, id));
-  const std::string who = "principal " + std::string(id);
-  if (!cert.active) return IntegrityViolation(who + " is disabled in its certificate");
-  if (cert.actor != actor || std::find(roles.begin(), roles.end(), cert.role) == roles.end()) {
-    return IntegrityViolation(who + " is not certified as " + as);
-  }
-  if (cert.box_public_key != row_box_key) {
-    return IntegrityViolation(who + ": the box key of its row is not the certified one");
-  }
-  SSPF_ASSIGN_OR_RETURN(
-      Stmt * st, impl->db->Prepare("SELECT 1 FROM events WHERE action = ? AND allowed = 1 "
-                                   "AND target = ? LIMIT 1"));
-  st->Bind(1, static_cast<int64_t>(Action::kPrincipalAdd)).Bind(2, "principal:" + std::string(id));
-  SSPF_ASSIGN_OR_RETURN(bool logged, st->Step());
-  st->Reset();
-  if (!logged) return IntegrityViolation(who + ": its addition is not in the access log");
-  return cert.box_public_key;
-}
-
-}  // namespace
-
-Result<Bytes> DeliverableBoxKey(Session::Impl* impl, std::string_view id,
-                                const Bytes& row_box_key) {
-  return CertifiedRecipient(impl, id, row_box_key, impl->me.actor,
-                            {Role::kMember, Role::kCoordinator},
-                            std::string("a member of actor ") + ActorName(impl->me.actor));
-}
-
-Result<Bytes> DeliverableAuditorBoxKey(Session::Impl* impl, std::string_view id,
-                                       const Bytes& row_box_key) {
-  return CertifiedRecipient(impl, id, row_box_key, Actor::kCoordination, {Role::kAuditor},
-                            "an auditor");
 }
 
 Status CheckOversightKeyCert(Session::Impl* impl, int64_t version, const Bytes& public_key) {
@@ -215,7 +167,7 @@ Status CheckEventSignature(Session::Impl* impl, const EventRecord& e) {
   const Bytes msg = EventSignedMessage(impl->store_id_bytes, e.seq, h);
   bool ok = false;
   if (sig->signer_id == kAuthoritySigner) {
-    ok = e.principal_id == "recovery" &&
+    ok = e.principal_id == "recovery" && AuthorityMayLog(e.action) &&
          VerifyDetached(impl->anchor_public_key, msg, sig->signature);
   } else if (sig->signer_id == e.principal_id) {
     std::vector<Bytes>& keys = impl->certified_sign_keys[e.principal_id];
@@ -237,6 +189,212 @@ Status CheckEventSignature(Session::Impl* impl, const EventRecord& e) {
   if (impl->verified_events.size() >= kMaxVerifiedEvents) impl->verified_events.clear();
   impl->verified_events[e.seq] = h;
   return Status::Ok();
+}
+
+namespace {
+
+bool IsMembershipAction(Action a) {
+  return a == Action::kPrincipalAdd || a == Action::kPrincipalDisable ||
+         a == Action::kRecoveryReset;
+}
+
+// The principal a membership event names (its detail starts
+// "principal=<id>"), or "" for any other event.
+std::string MembershipSubject(const EventRecord& e) {
+  if (!e.allowed || !IsMembershipAction(e.action) || e.detail.rfind("principal=", 0) != 0) {
+    return "";
+  }
+  const size_t end = e.detail.find(' ');
+  return e.detail.substr(10, end == std::string::npos ? std::string::npos : end - 10);
+}
+
+// The allowed membership and key.rotate events whose target is `target`
+// and whose seq is below `before`, seq ascending, found through the
+// events_trust_target index.
+Result<std::vector<EventRecord>> TrustEvents(Session::Impl* impl, const std::string& target,
+                                             uint64_t before) {
+  static const std::string sql =
+      std::string("SELECT ") + kEventColumns +
+      " FROM events INDEXED BY events_trust_target WHERE target = ? AND action IN (" +
+      std::to_string(static_cast<int>(Action::kPrincipalAdd)) + ", " +
+      std::to_string(static_cast<int>(Action::kPrincipalDisable)) + ", " +
+      std::to_string(static_cast<int>(Action::kRecoveryReset)) + ", " +
+      std::to_string(static_cast<int>(Action::kKeyRotate)) +
+      ") AND allowed = 1 AND seq < ? ORDER BY seq";
+  SSPF_ASSIGN_OR_RETURN(Stmt * st, impl->db->Prepare(sql.c_str()));
+  st->Bind(1, target).Bind(2, before > uint64_t{INT64_MAX} ? INT64_MAX
+                                                           : static_cast<int64_t>(before));
+  std::vector<EventRecord> out;
+  SSPF_RETURN_IF_ERROR(ForEachRow(st, [&]() -> Status {
+    EventRecord e = ReadEventRow(st);
+    if (e.target == target) out.push_back(std::move(e));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+// The signed membership events (principal.add, principal.disable,
+// recovery.reset) naming principal `id` before event `before`, seq
+// ascending: each brings `id`'s next certificate into force, as
+// EventAttribution counts them in verify.
+Result<std::vector<EventRecord>> MembershipEvents(Session::Impl* impl, std::string_view id,
+                                                  uint64_t before) {
+  SSPF_ASSIGN_OR_RETURN(std::vector<EventRecord> all,
+                        TrustEvents(impl, "principal:" + std::string(id), before));
+  std::vector<EventRecord> out;
+  for (EventRecord& e : all) {
+    if (MembershipSubject(e) != id) continue;
+    SSPF_RETURN_IF_ERROR(CheckEventSignature(impl, e));
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+// The version in force after `changes` membership events (the first
+// certificate is in force from the start, the addition included).
+int64_t VersionInForce(size_t changes) {
+  return changes == 0 ? 1 : static_cast<int64_t>(changes);
+}
+
+// Version `version` of principal `id`'s certificate, checked.
+Result<PrincipalCert> PrincipalCertVersion(Session::Impl* impl, const std::string& id,
+                                           int64_t version) {
+  std::optional<PrincipalCert> found;
+  SSPF_RETURN_IF_ERROR(ForEachCertOf(impl->db.get(), CertKind::kPrincipal, id,
+                                     [&](const CertRow& row) -> Status {
+                                       if (row.version != version) return Status::Ok();
+                                       SSPF_ASSIGN_OR_RETURN(found,
+                                                             CheckedPrincipalCert(impl, row));
+                                       return Status::Ok();
+                                     }));
+  if (!found) {
+    return NotCertified("principal " + id + " in its certificate version " +
+                        std::to_string(version));
+  }
+  return *found;
+}
+
+// kIntegrityViolation naming event e (a principal.add, principal.disable
+// or key.rotate) unless its author was an active admin by the certificate
+// in force at e (counted from the author's own membership events before
+// it) and e is signed with that certificate's key.
+Status SignedByAdminInForce(Session::Impl* impl, const EventRecord& e) {
+  const std::string ev = "event " + std::to_string(e.seq) + " (" + ActionName(e.action) + ")";
+  SSPF_ASSIGN_OR_RETURN(std::vector<EventRecord> before,
+                        MembershipEvents(impl, e.principal_id, e.seq));
+  const int64_t version = VersionInForce(before.size());
+  Result<PrincipalCert> cert = PrincipalCertVersion(impl, e.principal_id, version);
+  if (!cert.ok()) return IntegrityViolation(ev + ": " + cert.status().message());
+  if (cert->role != Role::kAdmin || !cert->active) {
+    return IntegrityViolation(ev + ": made by " + e.principal_id +
+                              ", not an active admin in its certificate version " +
+                              std::to_string(version) + " in force then");
+  }
+  const Bytes leaf = EncodeLeaf(e);
+  const Hash h = LeafHash(leaf.data(), leaf.size());
+  SSPF_ASSIGN_OR_RETURN(std::optional<EventSignature> sig,
+                        EventSignatureOf(impl->db.get(), e.seq));
+  if (!sig || sig->signer_id != e.principal_id ||
+      !VerifyDetached(cert->sign_public_key,
+                      EventSignedMessage(impl->store_id_bytes, e.seq, h), sig->signature)) {
+    return IntegrityViolation(ev + ": not signed with the key of " + e.principal_id +
+                              "'s certificate version " + std::to_string(version));
+  }
+  return Status::Ok();
+}
+
+// Principal `id`'s newest certificate, checked, which must be the version
+// its membership events bring into force, each of them made by an admin in
+// force (or, recovery.reset, by the recovery key).  `changes`, when given,
+// receives those events.
+Result<PrincipalCert> CertInForce(Session::Impl* impl, std::string_view id,
+                                  std::vector<EventRecord>* changes) {
+  const std::string who = "principal " + std::string(id);
+  SSPF_ASSIGN_OR_RETURN(std::vector<EventRecord> events,
+                        MembershipEvents(impl, id, std::numeric_limits<uint64_t>::max()));
+  for (const EventRecord& e : events) {
+    if (e.action != Action::kRecoveryReset) SSPF_RETURN_IF_ERROR(SignedByAdminInForce(impl, e));
+  }
+  SSPF_ASSIGN_OR_RETURN(std::optional<CertRow> row,
+                        LatestCert(impl->db.get(), CertKind::kPrincipal, id));
+  if (!row) return NotCertified(who);
+  const int64_t in_force = VersionInForce(events.size());
+  if (row->version != in_force) {
+    return IntegrityViolation(who + ": its newest certificate is version " +
+                              std::to_string(row->version) + " but the access log brings " +
+                              "version " + std::to_string(in_force) +
+                              " into force (a certificate deleted or added)");
+  }
+  Result<PrincipalCert> cert = CheckPrincipalRow(impl->anchor_public_key, impl->store_id_bytes,
+                                                 *row);
+  if (!cert.ok()) return IntegrityViolation(who + ": " + cert.status().message());
+  if (changes) *changes = std::move(events);
+  return cert;
+}
+
+// A principal certified active, of `actor`, in one of `roles`, with the box
+// key of its row, whose addition is in the log.
+Result<Bytes> CertifiedRecipient(Session::Impl* impl, std::string_view id,
+                                 const Bytes& row_box_key, Actor actor,
+                                 std::initializer_list<Role> roles, const std::string& as) {
+  std::vector<EventRecord> changes;
+  SSPF_ASSIGN_OR_RETURN(PrincipalCert cert, CertInForce(impl, id, &changes));
+  const std::string who = "principal " + std::string(id);
+  if (!cert.active) return IntegrityViolation(who + " is disabled in its certificate");
+  if (cert.actor != actor || std::find(roles.begin(), roles.end(), cert.role) == roles.end()) {
+    return IntegrityViolation(who + " is not certified as " + as);
+  }
+  if (cert.box_public_key != row_box_key) {
+    return IntegrityViolation(who + ": the box key of its row is not the certified one");
+  }
+  // Every membership event was checked to be by an admin in force; the
+  // first must be the addition.
+  if (changes.empty() || changes.front().action != Action::kPrincipalAdd) {
+    return IntegrityViolation(who + ": its addition by an admin is not in the access log");
+  }
+  return cert.box_public_key;
+}
+
+}  // namespace
+
+Result<PrincipalCert> CertifiedPrincipal(Session::Impl* impl, std::string_view id) {
+  return CertInForce(impl, id, nullptr);
+}
+
+Result<int64_t> ActorKeyVersionInForce(Session::Impl* impl, Actor actor) {
+  const std::string what = std::string("actor key of ") + ActorName(actor);
+  SSPF_ASSIGN_OR_RETURN(
+      std::vector<EventRecord> events,
+      TrustEvents(impl, std::string("actor:") + ActorName(actor),
+                  std::numeric_limits<uint64_t>::max()));
+  int64_t version = 1;
+  for (const EventRecord& e : events) {
+    if (e.action != Action::kKeyRotate || IsFailureDetail(e.detail)) continue;
+    SSPF_RETURN_IF_ERROR(CheckEventSignature(impl, e));
+    SSPF_RETURN_IF_ERROR(SignedByAdminInForce(impl, e));
+    Result<std::vector<std::string>> v = DecodeDetail(Action::kKeyRotate, e.detail);
+    if (!v.ok() || v->size() < 2 || (*v)[0] != ActorName(actor) ||
+        (*v)[1] != std::to_string(version + 1)) {
+      return IntegrityViolation(what + ": event " + std::to_string(e.seq) +
+                                " does not rotate it to version " +
+                                std::to_string(version + 1));
+    }
+    ++version;
+  }
+  return version;
+}
+
+Result<Bytes> DeliverableBoxKey(Session::Impl* impl, std::string_view id,
+                                const Bytes& row_box_key) {
+  return CertifiedRecipient(impl, id, row_box_key, impl->me.actor,
+                            {Role::kMember, Role::kCoordinator},
+                            std::string("a member of actor ") + ActorName(impl->me.actor));
+}
+
+Result<Bytes> DeliverableAuditorBoxKey(Session::Impl* impl, std::string_view id,
+                                       const Bytes& row_box_key) {
+  return CertifiedRecipient(impl, id, row_box_key, Actor::kCoordination, {Role::kAuditor},
+                            "an auditor");
 }
 
 Result<std::optional<EventRecord>> SignedStateEvent(Session::Impl* impl, Action action,
@@ -372,6 +530,10 @@ Status EventAttribution::Check(const EventRecord& e, const Hash& leaf_hash,
       return IntegrityViolation(ev + ": signed by the store authority but made by principal " +
                                 e.principal_id);
     }
+    if (!AuthorityMayLog(e.action)) {
+      return IntegrityViolation(ev + ": signed by the store authority, which logs " +
+                                "recovery.reset only, but records " + ActionName(e.action));
+    }
     if (!VerifyDetached(anchor_, msg, sig->signature)) {
       return IntegrityViolation(ev + ": the authority's signature does not verify");
     }
@@ -413,12 +575,8 @@ Status EventAttribution::Check(const EventRecord& e, const Hash& leaf_hash,
 }
 
 void EventAttribution::CountMembershipChange(const EventRecord& e) {
-  if (e.allowed && (e.action == Action::kPrincipalAdd || e.action == Action::kPrincipalDisable ||
-                    e.action == Action::kRecoveryReset) &&
-      e.detail.rfind("principal=", 0) == 0) {
-    const size_t end = e.detail.find(' ');
-    ++changes_[e.detail.substr(10, end == std::string::npos ? std::string::npos : end - 10)];
-  }
+  const std::string subject = MembershipSubject(e);
+  if (!subject.empty()) ++changes_[subject];
 }
 
 Result<std::string> CheckpointAttribution(Session::Impl* impl, std::string_view note) {

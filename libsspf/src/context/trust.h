@@ -13,10 +13,24 @@
 
 namespace sspf::internal {
 
-// The newest certificate of principal `id`, its signature checked against
-// the session's pinned anchor and bound to this store.  kIntegrityViolation
-// when there is none or it does not verify.
+// The certificate in force for principal `id`: its newest certificate, its
+// signature checked against the session's pinned anchor and bound to this
+// store, which must be the version the access log brings into force
+// (1, then one more for each allowed principal.add after the first,
+// principal.disable and recovery.reset naming `id`, as EventAttribution
+// counts them).  Those events are found by target (events_trust_target)
+// and checked: each signed by its author under a certified key, and each
+// principal.add and principal.disable made by an admin active in the
+// certificate in force at that event.  kIntegrityViolation naming the
+// principal when there is no certificate, it does not verify, or a newest
+// certificate was deleted (or one added) behind the log's back.
 Result<PrincipalCert> CertifiedPrincipal(Session::Impl* impl, std::string_view id);
+
+// The newest actor-key version of `actor` the access log brings into
+// force: 1 plus the allowed key.rotate events of that actor, each signed
+// by an admin active in the certificate in force then and naming the next
+// version.  kIntegrityViolation naming the event otherwise.
+Result<int64_t> ActorKeyVersionInForce(Session::Impl* impl, Actor actor);
 
 // One stored principal certificate row, its signature checked against the
 // session's pinned anchor and bound to this store, principal and version.
@@ -33,7 +47,8 @@ Status AdoptCertifiedSelf(Session::Impl* impl);
 // The box key to deliver the session's actor key to principal `id`: its
 // newest certificate must verify, say active, the session's actor, a
 // content role (member or coordinator) and the box key of its row, and its
-// addition must be in the access log.  kIntegrityViolation naming what is
+// first membership event must be its principal.add, made by an admin in
+// force (see CertifiedPrincipal).  kIntegrityViolation naming what is
 // wrong otherwise.
 Result<Bytes> DeliverableBoxKey(Session::Impl* impl, std::string_view id,
                                 const Bytes& row_box_key);
@@ -58,7 +73,7 @@ Status CheckActorKeyCert(Session::Impl* impl, Actor actor, int64_t version,
 // unless e, as read from the events table, is signed by the principal it
 // names under a signing key the store authority certified for that
 // principal (any certificate version: a recovery gives a new key), or, for
-// the recovery key's events, under the pinned anchor.  Which certificate
+// the recovery key's events (recovery.reset only), under the pinned anchor.  Which certificate
 // was in force at the event, and whether its author might make it, is left
 // to audit verify (EventAttribution, the replay check).  Verified events
 // are remembered per session (by seq and leaf hash), so a second check of
@@ -114,8 +129,8 @@ Result<std::string> CheckpointAttribution(Session::Impl* impl, std::string_view 
 // the start of the log; each allowed principal.add, principal.disable and
 // recovery.reset of it brings the next version into force.  Exceptions: a
 // failed unlock written into the log by the next successful unlock is
-// signed by that unlocker; the recovery key's events are signed by the
-// store authority.
+// signed by that unlocker; the recovery key's events (recovery.reset, and
+// nothing else) are signed by the store authority.
 class EventAttribution {
  public:
   // Loads and checks every principal certificate against the anchor.

@@ -45,6 +45,14 @@ Result<std::pair<int64_t, Bytes>> CurrentActorKey(Session::Impl* impl, Actor act
   }
   std::pair<int64_t, Bytes> out{st->Int(0), st->Blob(1)};
   st->Reset();
+  // Never an older version than the log's key.rotate events say (a newest
+  // version deleted by an insider who holds an older one).
+  SSPF_ASSIGN_OR_RETURN(int64_t in_force, ActorKeyVersionInForce(impl, actor));
+  if (out.first != in_force) {
+    return IntegrityViolation(std::string("actor key of ") + ActorName(actor) + ": the newest " +
+                              "version is " + std::to_string(out.first) + " but the access " +
+                              "log rotated it to version " + std::to_string(in_force));
+  }
   SSPF_RETURN_IF_ERROR(CheckActorKeyCert(impl, actor, out.first, out.second));
   return out;
 }

@@ -208,6 +208,13 @@ Result<int64_t> Session::RotateActorKey(Actor a) {
     if (!has_key) {
       return FailedPrecondition("the actor has no key yet (add a member of that actor first)");
     }
+    // Rotates from the version in force, never from a deleted newest one.
+    SSPF_ASSIGN_OR_RETURN(int64_t in_force, internal::ActorKeyVersionInForce(impl, a));
+    if (version != in_force + 1) {
+      return IntegrityViolation(std::string("actor key of ") + ActorName(a) + ": the newest " +
+                                "version is " + std::to_string(version - 1) + " but the " +
+                                "access log rotated it to version " + std::to_string(in_force));
+    }
     // The active content members of a, each by its newest certificate (a
     // principal row edited by an insider gains nothing).
     std::vector<std::string> ids;

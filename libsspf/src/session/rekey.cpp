@@ -143,11 +143,21 @@ Result<RekeyResult> Session::RekeyStore(
     SSPF_RETURN_IF_ERROR(keyring.Verify(impl->root_key));
     SSPF_ASSIGN_OR_RETURN(std::vector<internal::PrincipalRow> rows,
                           internal::AllPrincipals(impl->db.get()));
+    size_t refused = 0;
     for (const internal::PrincipalRow& row : rows) {
       // The certified box key, never the table's (an insider may have
       // swapped that one).
-      SSPF_ASSIGN_OR_RETURN(internal::PrincipalCert cert,
-                            internal::CertifiedPrincipal(impl, row.info.id));
+      // Only the certificate in force (by the log's membership events): a
+      // former member who deleted her "disabled" certificate gets nothing.
+      Result<internal::PrincipalCert> in_force = internal::CertifiedPrincipal(impl, row.info.id);
+      if (!in_force.ok()) {
+        if (in_force.status().code() != StatusCode::kIntegrityViolation) {
+          return in_force.status();
+        }
+        ++refused;
+        continue;
+      }
+      const internal::PrincipalCert& cert = *in_force;
       if (!cert.active) continue;
       internal::Bytes tag = Keyring::PrincipalTag(impl->store_id_bytes, cert.name);
       if (!keyring.Has(tag)) continue;
@@ -155,6 +165,10 @@ Result<RekeyResult> Session::RekeyStore(
     }
     op.event.reason += " begun: keyring generation " + std::to_string(generation) + " for " +
                        std::to_string(recipients.size()) + " principals";
+    if (refused > 0) {
+      op.event.reason += " (" + std::to_string(refused) +
+                         " refused: certificate not the one in force)";
+    }
     return Status::Ok();
   });
   if (!decided.ok()) {

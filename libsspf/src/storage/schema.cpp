@@ -259,7 +259,18 @@ CREATE INDEX events_case_consent ON events(case_id, seq)
   WHERE action IN (40, 41) AND allowed = 1;
 )sql";
 
-const char* const kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4};
+// Checked at use (DESIGN §13): the certificate in force for a principal
+// and the newest version of an actor key are counted from the signed
+// membership and rotation events that name them, found by target
+// ("principal:<id>", "actor:<name>") with one seek.  The action numbers
+// are Action::kPrincipalAdd (2), kPrincipalDisable (3), kRecoveryReset (6)
+// and kKeyRotate (80); queries name the index.
+const char* const kMigration5 = R"sql(
+CREATE INDEX events_trust_target ON events(target, seq) WHERE action IN (2, 3, 6, 80) AND allowed = 1;
+)sql";
+
+const char* const kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4,
+                                   kMigration5};
 
 }  // namespace
 
