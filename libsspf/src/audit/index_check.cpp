@@ -116,8 +116,11 @@ Result<IndexCheck> IndexCheck::Load(Db* db) {
     found.emplace_back(std::move(x), st->Text(3).find("WITHOUT ROWID") != std::string::npos);
     return Status::Ok();
   }));
-  for (auto& [x, without_rowid] : found) {
-    if (without_rowid) {
+  for (auto& entry : found) {
+    // Not a structured binding: the lambda below captures the index, and
+    // C++17 lambdas cannot capture a binding (clang refuses).
+    Index& x = entry.first;
+    if (entry.second) {  // WITHOUT ROWID
       // Its primary key is the table's own b-tree (checked by quick_check);
       // another index of it is not handled here.
       if (x.name.rfind("sqlite_autoindex_", 0) != 0) c.fallback_ = true;
