@@ -1,4 +1,5 @@
 /* Copyright (c) libsspf authors.
+ * (One header over 700 lines on purpose: a C host includes one file.)
  *
  * sspf.h: the C ABI of libsspf, for hosts that cannot use the C++ API
  * (.NET P/Invoke, Java FFM/JNA, Python ctypes, plain C).  It wraps the whole

@@ -1,4 +1,7 @@
 // Entries, disclosures and emergency (legal-basis) grants.
+// (Over 700 lines: the three share the entry-key sealing and the at-use
+// checks of their signed events; the split is due with the lifecycle
+// commands of issue 12.)
 //
 // Each entry body is encrypted with its own random key (XChaCha20-Poly1305)
 // whose associated data binds it to (format version, store id, case id,

@@ -1,4 +1,7 @@
 // Copyright (c) libsspf authors.
+// One file over 700 lines on purpose: Decide is the single access decision
+// (DESIGN §3), and its rules and the default legal provisions are read
+// together; splitting them would hide a rule from its reviewer.
 #include "policy/policy.h"
 
 #include <algorithm>
