@@ -349,18 +349,85 @@ int Query(Context& ctx) {
               });
 }
 
+// audit extract --format text|html|json: the loggutdrag for the family.
+int ExtractReport(Context& ctx, Session& s, const std::string& subject, const std::string& format,
+                  const std::string& lang, const std::string& since, const std::string& until,
+                  const std::string& out_file, TextArg& name) {
+  ExtractOptions o;
+  // Swedish is the default for the page a family is given; text and JSON
+  // default to English like the rest of sspf-tool's output.
+  std::string language = lang.empty() ? (format == "html" ? "sv" : "en") : lang;
+  Status st = [&]() -> Status {
+    std::optional<ReportLanguage> l = ParseReportLanguage(language);
+    if (!l) return InvalidArgument("unknown --lang (use sv or en)");
+    o.language = *l;
+    if (!since.empty()) { SSPF_ASSIGN_OR_RETURN(UnixSeconds t, ParseTime(since)); o.since = t; }
+    if (!until.empty()) { SSPF_ASSIGN_OR_RETURN(UnixSeconds t, ParseTime(until)); o.until = t; }
+    return Status::Ok();
+  }();
+  if (!st.ok()) return Fail(ctx, st);
+  o.youth_name = name.value();
+  Result<LogExtract> x = s.ExtractSubjectReport(subject, o);
+  Wipe(&o.youth_name);
+  if (!x.ok()) return Fail(ctx, x.status());
+  std::string doc = format == "html"   ? LogExtractHtml(*x)
+                    : format == "json" ? LogExtractJson(*x)
+                                       : LogExtractText(*x);
+  Wipe(&x->youth_name);
+  if (format == "json") doc += "\n";
+  int rc = kExitOk;
+  if (out_file.empty()) {
+    *ctx.out << doc;
+    ctx.out->flush();
+  } else if (Status w = ::sspf::WriteFileAtomically(out_file, doc, 0600); !w.ok()) {
+    rc = Fail(ctx, w);
+  }
+  Wipe(&doc);
+  return rc;
+}
+
 int Extract(Context& ctx) {
   po::options_description desc("Options");
-  std::string subject;
-  desc.add_options()("subject", po::value<std::string>(&subject)->required(), "the subject id");
+  std::string subject, format, lang, since, until, out_file;
+  TextArg name("name", "Name of the youth");
+  desc.add_options()("subject", po::value<std::string>(&subject)->required(), "the subject id")
+      ("format", po::value<std::string>(&format),
+       "text | html | json: the loggutdrag for the youth and the family, in plain words")
+      ("lang", po::value<std::string>(&lang), "sv | en (default: sv for html, else en)")
+      ("since", po::value<std::string>(&since), "from this time (inclusive): YYYY-MM-DD, "
+                                                 "YYYY-MM-DDTHH:MM:SSZ or Unix seconds")
+      ("until", po::value<std::string>(&until), "up to this time (exclusive)")
+      ("out", po::value<std::string>(&out_file), "write the extract to this file (mode 0600)");
+  name.AddTo(desc, "the youth's name for the header, as the family's request gives it");
   int exit = 0;
   std::optional<Session> s =
-      ParseAndOpen(ctx, "audit extract --subject ID\n\n"
-                   "Loggutdrag: every logged access to the youth's data (who, actor, when,\n"
-                   "action, purpose, decision), without any content.  Example:\n"
-                   "  sspf-tool --user eva.revisor audit extract --subject 3f2a...9c",
-                   desc, {}, &exit);
+      ParseAndOpen(ctx, "audit extract --subject ID [--format text|html|json] [--lang sv|en]\n"
+                   "              [--name TEXT | --name-file F] [--since T] [--until T] [--out F]\n\n"
+                   "Loggutdrag: every logged access to the youth's data, without any content.\n"
+                   "Without --format: a table for the auditor (who, actor, when, action,\n"
+                   "purpose, decision).  With --format: the extract a family is given, one\n"
+                   "line per access in plain Swedish or English (Stockholm time), naming the\n"
+                   "organisation and user, the basis (consent and by whom, a grant and its\n"
+                   "provision) and refused or failed attempts; --name heads it (the store's\n"
+                   "copy of the name is not read).  See docs/auditing.md.  Examples:\n"
+                   "  sspf-tool --user eva.revisor audit extract --subject 3f2a...9c\n"
+                   "  sspf-tool --user eva.revisor audit extract --subject 3f2a...9c --format html \\\n"
+                   "      --name-file namn.txt --since 2026-01-01 --out loggutdrag.html",
+                   desc, {}, &exit, [&]() -> Status {
+                     if (!format.empty() && format != "text" && format != "html" &&
+                         format != "json") {
+                       return InvalidArgument("unknown --format (use text, html or json)");
+                     }
+                     if (format.empty() && (!lang.empty() || !since.empty() || !until.empty() ||
+                                            !out_file.empty())) {
+                       return InvalidArgument("--lang, --since, --until and --out need --format");
+                     }
+                     return ReadTextArgs({{&name, false}});
+                   });
   if (!s) return exit;
+  if (!format.empty()) {
+    return ExtractReport(ctx, *s, subject, format, lang, since, until, out_file, name);
+  }
   Result<std::vector<AuditEvent>> events = s->ExtractSubject(subject);
   if (!events.ok()) return Fail(ctx, events.status());
   // Names for the readable extract when the auditor may list principals.

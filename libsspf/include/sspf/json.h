@@ -42,6 +42,7 @@
 #include "sspf/policy.h"
 #include "sspf/options.h"
 #include "sspf/records.h"
+#include "sspf/report.h"
 #include "sspf/status.h"
 #include "sspf/witness.h"
 
@@ -69,6 +70,17 @@ SSPF_EXPORT std::string EventListJson(const std::vector<AuditEvent>& events);
 SSPF_EXPORT std::string SubjectExtractJson(std::string_view subject_id,
                                            const std::vector<AuditEvent>& events,
                                            const std::vector<PrincipalInfo>& principals);
+// The log extract for the youth and the family (audit extract --format
+// json; sspf/report.h): {"schema_version","kind":"log_extract",
+// "subject_id","youth_name","language","issued","period_from",
+// "period_until","lines":[{"seq","time","local_time","zone",
+// "principal_id","principal_name","actor","organisation","action",
+// "outcome","basis":{"kind","consent_parties","provision"},"purpose",
+// "refusal","what_text","basis_label","basis_text","purpose_text","text"}
+// ...]}.  youth_name, principal_name, purpose, refusal and purpose_text
+// null when empty; basis null unless outcome is "allowed", its provision
+// null when none.  With a youth name the document is personal data: wipe it.
+SSPF_EXPORT std::string LogExtractJson(const LogExtract& extract);
 // {"schema_version","tree_size","root","checkpoints_checked","events_checked",
 //  "kept_checkpoint_consistent","kept_checkpoint_signer"}; the last two are
 //  null unless

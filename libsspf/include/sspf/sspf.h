@@ -118,6 +118,8 @@ enum {
   SSPF_COST_SENSITIVE = 2
 };
 enum { SSPF_EXPORT_JSON_LINES = 1, SSPF_EXPORT_CSV = 2 };
+/* Formats of the log extract for the youth (sspf_session_extract_report). */
+enum { SSPF_EXTRACT_JSON = 1, SSPF_EXTRACT_HTML = 2, SSPF_EXTRACT_TEXT = 3 };
 
 /* ---- Global functions ----------------------------------------------------- */
 
@@ -670,6 +672,23 @@ SSPF_EXPORT sspf_status sspf_session_extract_subject(sspf_session_t* session,
                                                      const char* subject_id,
                                                      char** out_json,
                                                      sspf_error_t** out_error);
+/* Loggutdrag for the youth and the family (C++: Session::ExtractSubjectReport,
+ * sspf/report.h): one plain-language line per access with its basis,
+ * refusals and failures, Europe/Stockholm time; no content, nothing about
+ * other people.  format: SSPF_EXTRACT_JSON (the log_extract document of
+ * docs/json-schema.md), SSPF_EXTRACT_HTML (one self-contained HTML page)
+ * or SSPF_EXTRACT_TEXT (UTF-8 text).  language: "sv", "en" or NULL
+ * (Swedish).  youth_name: the name to head the extract, as the issuer has
+ * it from the request, or NULL (the library never decrypts it for an
+ * extract).  The period: events with since <= time < until (Unix seconds)
+ * when has_since / has_until are non-zero.  *out_document: free with
+ * sspf_free; it holds youth_name, so wipe it first.  Logged as
+ * audit.extract.  SSPF_STATUS_INVALID_ARGUMENT for an unknown format or
+ * language; SSPF_STATUS_NOT_FOUND for an unknown subject. */
+SSPF_EXPORT sspf_status sspf_session_extract_report(
+    sspf_session_t* session, const char* subject_id, int format, const char* language,
+    const char* youth_name, int has_since, int64_t since, int has_until, int64_t until,
+    char** out_document, sspf_error_t** out_error);
 /* Review report: the flags document. */
 SSPF_EXPORT sspf_status sspf_session_review(sspf_session_t* session,
                                             char** out_json,

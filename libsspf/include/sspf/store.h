@@ -27,6 +27,7 @@
 #include "sspf/options.h"
 #include "sspf/policy.h"
 #include "sspf/records.h"
+#include "sspf/report.h"
 #include "sspf/secret.h"
 #include "sspf/status.h"
 #include "sspf/types.h"
@@ -263,6 +264,14 @@ class SSPF_EXPORT Session {
                       const std::function<Status(std::string_view)>& sink);
   // Loggutdrag: every event touching the subject, its cases and entries.
   Result<std::vector<AuditEvent>> ExtractSubject(std::string_view subject_id);
+  // The same extract for the youth and the family (sspf/report.h): one
+  // plain-language line per access in options.language, with the basis,
+  // refusals and failures, local time; no content, no purpose notes, no
+  // other person's data.  Logged as audit.extract, like ExtractSubject.
+  // kNotFound (no such subject), kInvalidArgument (a youth name that is
+  // not valid text, until <= since, an unknown language).
+  Result<LogExtract> ExtractSubjectReport(std::string_view subject_id,
+                                          const ExtractOptions& options);
   Result<std::vector<ReviewFlag>> Review();
   // Every version of every principal's certificate, ordered by principal id
   // and version, each checked against the trust anchor pinned in this

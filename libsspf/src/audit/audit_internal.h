@@ -54,6 +54,12 @@ AuditEvent EventOfRow(const EventRecord& r);
 // Runs the filter over the log in seq order, calling fn for each match.
 Status RunQuery(Db* db, const AuditFilter& f,
                 const std::function<Status(const EventRecord&)>& fn);
+// The gate, snapshot and query of a subject's log extract: decides and
+// logs audit.extract for the subject, then calls fn for every event that
+// carries the subject id, oldest first (details included: the caller
+// decides what leaves the library).  kNotFound if there is no such subject.
+Status ForEachSubjectEvent(Session::Impl* impl, const std::string& subject_id,
+                           const std::function<Status(AuditEvent)>& fn);
 // Argument checks of a filter.
 Status CheckFilter(Session::Impl* impl, const AuditFilter& f);
 

@@ -173,10 +173,11 @@ Status Session::ExportEvents(const AuditFilter& filter, ExportFormat format,
   }
 }
 
-Result<std::vector<AuditEvent>> Session::ExtractSubject(std::string_view subject_id) {
-  Impl* impl = impl_.get();
-  SSPF_RETURN_IF_ERROR(impl->CheckText("subject id", subject_id, true));
-  const std::string sid(subject_id);
+namespace internal::audit {
+
+Status ForEachSubjectEvent(Session::Impl* impl, const std::string& sid,
+                           const std::function<Status(AuditEvent)>& fn) {
+  SSPF_RETURN_IF_ERROR(impl->CheckText("subject id", sid, true));
   // The extract is itself an access to the subject's history: it carries the
   // subject id and so appears in later extracts.
   SSPF_RETURN_IF_ERROR(AuditGate(impl, Action::kAuditExtract, "subject:" + sid, "", sid));
@@ -192,15 +193,24 @@ Result<std::vector<AuditEvent>> Session::ExtractSubject(std::string_view subject
   }
   AuditFilter f;
   f.subject_id = sid;
-  std::vector<AuditEvent> out;
-  SSPF_RETURN_IF_ERROR(RunQuery(db, f, [&](const EventRecord& r) -> Status {
+  return RunQuery(db, f, [&](const EventRecord& r) -> Status {
     SSPF_ASSIGN_OR_RETURN(AuditEvent e, ToAuditEvent(db, impl->store_id_bytes, r));
-    // No content: events hold none, and the replay detail (ids and codes of
-    // state changes) is left out of the youth's extract.
-    e.detail.clear();
-    out.push_back(std::move(e));
-    return Status::Ok();
-  }));
+    return fn(std::move(e));
+  });
+}
+
+}  // namespace internal::audit
+
+Result<std::vector<AuditEvent>> Session::ExtractSubject(std::string_view subject_id) {
+  std::vector<AuditEvent> out;
+  SSPF_RETURN_IF_ERROR(internal::audit::ForEachSubjectEvent(
+      impl_.get(), std::string(subject_id), [&](AuditEvent e) -> Status {
+        // No content: events hold none, and the replay detail (ids and codes
+        // of state changes) is left out of the youth's extract.
+        e.detail.clear();
+        out.push_back(std::move(e));
+        return Status::Ok();
+      }));
   return out;
 }
 

@@ -212,6 +212,39 @@ sspf_status sspf_session_extract_subject(sspf_session_t* session, const char* su
                      [&](sspf::Session& s) { return s.ExtractSubject(subject_id); });
 }
 
+sspf_status sspf_session_extract_report(sspf_session_t* session, const char* subject_id,
+                                        int format, const char* language,
+                                        const char* youth_name, int has_since, int64_t since,
+                                        int has_until, int64_t until, char** out_document,
+                                        sspf_error_t** out_error) {
+  auto encode = [format](const sspf::LogExtract& x) {
+    if (format == SSPF_EXTRACT_HTML) return sspf::LogExtractHtml(x);
+    if (format == SSPF_EXTRACT_TEXT) return sspf::LogExtractText(x);
+    return sspf::LogExtractJson(x);
+  };
+  return WithSession(session, {{subject_id, "subject_id"}},
+                     RequiredJson(out_document, encode, "out_document"), out_error,
+                     [&](sspf::Session& s) {
+                       if (format != SSPF_EXTRACT_JSON && format != SSPF_EXTRACT_HTML &&
+                           format != SSPF_EXTRACT_TEXT) {
+                         Fail(SSPF_STATUS_INVALID_ARGUMENT,
+                              "unknown extract format (use SSPF_EXTRACT_JSON, "
+                              "SSPF_EXTRACT_HTML or SSPF_EXTRACT_TEXT)");
+                       }
+                       sspf::ExtractOptions o;
+                       if (language != nullptr) {
+                         std::optional<sspf::ReportLanguage> l =
+                             sspf::ParseReportLanguage(language);
+                         if (!l) Fail(SSPF_STATUS_INVALID_ARGUMENT, "unknown language (use sv or en)");
+                         o.language = *l;
+                       }
+                       if (youth_name != nullptr) o.youth_name = youth_name;
+                       if (has_since) o.since = since;
+                       if (has_until) o.until = until;
+                       return s.ExtractSubjectReport(subject_id, o);
+                     });
+}
+
 sspf_status sspf_session_review(sspf_session_t* session, char** out_json,
                                 sspf_error_t** out_error) {
   return WithSession(session, {}, RequiredJson(out_json, sspf::ReviewFlagListJson), out_error,

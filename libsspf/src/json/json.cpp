@@ -243,6 +243,50 @@ std::string SubjectExtractJson(std::string_view subject_id,
   return Dump(out);
 }
 
+std::string LogExtractJson(const LogExtract& x) {
+  Value out = Document();
+  out["kind"] = "log_extract";
+  out["subject_id"] = x.subject_id;
+  out["youth_name"] = enc::TextOrNull(x.youth_name);
+  out["language"] = ReportLanguageName(x.language);
+  out["issued"] = enc::Rfc3339(x.issued);
+  out["period_from"] = enc::Rfc3339(x.period_from);
+  out["period_until"] = enc::Rfc3339(x.period_until);
+  out["lines"] = enc::ArrayOf(x.lines, [](const ExtractLine& l) {
+    Value j = Value::object();
+    j["seq"] = l.seq;
+    j["time"] = enc::Rfc3339(l.time);
+    j["local_time"] = l.local_time;
+    j["zone"] = l.zone;
+    j["principal_id"] = l.principal_id;
+    j["principal_name"] = enc::TextOrNull(l.principal_name);
+    j["actor"] = enc::ActorText(l.actor);
+    j["organisation"] = l.organisation;
+    j["action"] = enc::ActionText(l.action);
+    j["outcome"] = ExtractOutcomeName(l.outcome);
+    if (l.outcome == ExtractOutcome::kAllowed) {
+      Value b = Value::object();
+      b["kind"] = l.basis_kind;
+      b["consent_parties"] =
+          enc::ArrayOf(l.consent_parties, [](const std::string& p) { return Value(p); });
+      b["provision"] = enc::TextOrNull(l.provision);
+      j["basis"] = std::move(b);
+    } else {
+      j["basis"] = nullptr;
+    }
+    j["purpose"] = enc::TextOrNull(l.purpose);
+    j["refusal"] = enc::TextOrNull(l.refusal);
+    j["what_text"] = l.what_text;
+    j["basis_label"] = l.basis_label;
+    j["basis_text"] = l.basis_text;
+    j["purpose_text"] = enc::TextOrNull(l.purpose_text);
+    j["text"] = l.text;
+    return j;
+  });
+  // The youth's name is personal data.
+  return enc::DumpSecret(out);
+}
+
 std::string VerifyReportJson(const VerifyReport& report, bool kept_checkpoint_given) {
   return Small({{"tree_size", report.tree_size},
                 {"root", enc::Base64Value(report.root)},

@@ -127,10 +127,13 @@ UnixSeconds LastSundayOneUtc(int year, int month) {
 }
 }  // namespace
 
-int64_t StockholmLocalSeconds(UnixSeconds t) {
+bool StockholmSummerTime(UnixSeconds t) {
   const int year = CivilFromDays(FloorDiv(t, kSecondsPerDay)).year;
-  const bool summer = t >= LastSundayOneUtc(year, 3) && t < LastSundayOneUtc(year, 10);
-  return t + (summer ? 7200 : 3600);
+  return t >= LastSundayOneUtc(year, 3) && t < LastSundayOneUtc(year, 10);
+}
+
+int64_t StockholmLocalSeconds(UnixSeconds t) {
+  return t + (StockholmSummerTime(t) ? 7200 : 3600);
 }
 
 }  // namespace internal

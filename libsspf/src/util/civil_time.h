@@ -20,6 +20,8 @@ int64_t FloorDiv(int64_t a, int64_t b);
 // until 01:00 UTC on the last Sunday of October (EU summer time, Directive
 // 2000/84/EC, as in force since 1996).
 int64_t StockholmLocalSeconds(UnixSeconds t);
+// True when t falls in Stockholm summer time (CEST) by the rule above.
+bool StockholmSummerTime(UnixSeconds t);
 
 }  // namespace sspf::internal
 

@@ -1,5 +1,6 @@
 // Copyright (c) libsspf authors.
 #include "sspf/types.h"
+#include "sspf/report.h"
 
 #include <cstddef>
 
@@ -109,6 +110,26 @@ std::optional<Category> ParseCategory(std::string_view s) {
 }
 std::optional<Action> ParseAction(std::string_view s) {
   return ParseOf(kActionNames, s);
+}
+
+// The report vocabulary (sspf/report.h), beside the other names.
+const char* ReportLanguageName(ReportLanguage l) {
+  return l == ReportLanguage::kEnglish ? "en" : "sv";
+}
+
+std::optional<ReportLanguage> ParseReportLanguage(std::string_view s) {
+  if (s == "sv") return ReportLanguage::kSwedish;
+  if (s == "en") return ReportLanguage::kEnglish;
+  return std::nullopt;
+}
+
+const char* ExtractOutcomeName(ExtractOutcome o) {
+  switch (o) {
+    case ExtractOutcome::kAllowed: return "allowed";
+    case ExtractOutcome::kDenied: return "denied";
+    case ExtractOutcome::kFailed: return "failed";
+  }
+  return "unknown";
 }
 
 }  // namespace sspf
