@@ -98,5 +98,7 @@ void TestProvisions(const char* dir);
 void TestPurposes(const char* dir);
 /* c_api_witness_test.c: sspf_witness_init, _cosign, verify_witnessed. */
 void TestWitness(const char* dir);
+/* c_api_extract_test.c: sspf_session_extract_report (loggutdrag). */
+void TestExtractReport(const char* dir);
 
 #endif /* SSPF_TESTS_C_API_C_API_TEST_H_ */

@@ -189,6 +189,49 @@ expect 0 as eva audit extract --subject "$subject" --format json --since 2099-01
 check "a future period: no lines" test "$(json "len(j['lines'])")" = 0
 expect 2 as eva audit extract --subject "$subject" --format json --since 2026-02-01 --until 2026-01-01
 
+# ---- the review report (audit review --html) ------------------------------------------
+expect 0 as eva audit checkpoint --out "$work/kept.txt"
+for i in 1 2 3 4 5; do expect 3 as lia entry read "$school_entry"; done   # a denied burst
+expect 2 as eva audit review --since 2026-01-01
+check "review: --since needs --html" grep -q -- "--html" <<<"$err"
+expect 0 as eva audit review --html "$work/review.html" --checkpoint "$work/kept.txt"
+check "review: says where it wrote" grep -q "review.html" <<<"$out"
+check "review html: mode 0600" test "$(stat -c %a "$work/review.html")" = 600
+check "review html: flags, charts, principals, checkpoint" "$PY" - "$work/review.html" \
+  "$work/kept.txt" <<'PYEOF'
+import re, sys
+h = open(sys.argv[1], encoding="utf-8").read()
+kept = open(sys.argv[2]).read().split("\n")
+assert h.startswith("<!DOCTYPE html>"), h[:40]
+assert not re.search(r"https?://", h) and "<script" not in h and "url(" not in h
+for kind in ("emergency-grant", "legal-provision", "denied-burst", "membership-change"):
+    assert 'id="flags-%s"' % kind in h, kind
+# Every flag links to its event, and the event is there.
+links = re.findall(r'<a href="#ev-(\d+)">', h)
+assert links, "no flag links"
+for seq in links:
+    assert 'id="ev-%s"' % seq in h, seq
+for chart in ("chart-accesses", "chart-denied", "chart-emergency"):
+    assert '<svg id="%s"' % chart in h, chart
+for name in ("polis1", "soc1", "sara", "lia", "kim", "eva"):
+    assert "<td>%s</td>" % name in h, name
+# The kept checkpoint: origin, size and root, consistent.
+assert kept[0] in h and kept[2] in h and "consistent with the log" in h, kept[:3]
+assert "@media print" in h
+assert "Hög frånvaro" not in h and "Alva" not in h and "Bertil" not in h
+PYEOF
+# A checkpoint of another store is no proof of this one: no report.
+expect 0 "$TOOL" init --admin anna --passphrase-file "$admin_pw" --store "$work/other.db" >/dev/null
+expect 0 "$TOOL" --store "$work/other.db" --user anna --passphrase-file "$admin_pw" \
+       user add eva2 --actor coordination --role auditor --new-passphrase-file "$work/eva.pw"
+expect 0 "$TOOL" --store "$work/other.db" --user eva2 --passphrase-file "$work/eva.pw" \
+       audit checkpoint --out "$work/other-kept.txt"
+rm -f "$work/review2.html"
+as eva audit review --html "$work/review2.html" --checkpoint "$work/other-kept.txt" \
+  >/dev/null 2>&1
+check "review: a foreign checkpoint fails" test "$?" -ne 0
+check "review: and writes no report" test ! -e "$work/review2.html"
+
 if [ -n "${SHOW_EXTRACT:-}" ]; then printf '%s\n' "$sv_text"; fi
 if [ -n "$keep" ]; then
   mkdir -p "$keep"
@@ -196,5 +239,6 @@ if [ -n "$keep" ]; then
   expect 0 as eva audit extract --subject "$subject" --format html --lang en \
          --name-file "$work/name.txt" --out "$keep/extract-en.html"
   cp "$work/extract.json" "$keep/extract.json"
+  cp "$work/review.html" "$keep/review.html"
 fi
 finish

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The HTML reports in a real browser: the loggutdrag (Swedish and English)
-# from extract_cli_test.sh's scenario, opened in headless Chromium (Debian's
+# and the review report (audit review --html) from extract_cli_test.sh's
+# scenario, opened in headless Chromium (Debian's
 # chromium package; tools/setup.sh test installs it) with every network
 # request refused.  Takes a screenshot of each page (kept in the artifact
 # directory, the second argument, inside the build dir, not committed) and
@@ -112,5 +113,45 @@ failed = [i for i in p.items if i["outcome"] == "failed"]
 assert failed and all(i["basis"] == "" for i in failed), failed
 PYEOF
 done
+# The review report (audit review --html): the flags, the chart SVGs and the
+# principal names, as Chromium built the page.
+chrome --screenshot="$artifacts/review.png" --window-size=1200,2400 "file://$pages/review.html" \
+  >/dev/null
+check "review: screenshot taken" test -s "$artifacts/review.png"
+chrome --print-to-pdf="$artifacts/review.pdf" --no-pdf-header-footer "file://$pages/review.html" \
+  >/dev/null
+check "review: prints to PDF" grep -qa "^%PDF" "$artifacts/review.pdf"
+chrome --dump-dom "file://$pages/review.html" > "$work/dom-review.html"
+cp "$work/dom-review.html" "$artifacts/review.dom.html"
+check "review: the DOM has the flags, the charts and the principals" \
+  "$PY" - "$work/dom-review.html" <<'PYEOF'
+import html.parser, sys
+class P(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.flags, self.svgs, self.links, self.events, self.cells = [], [], [], set(), []
+        self.scripts = 0
+        self.in_td = False
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "script": self.scripts += 1
+        if tag == "tr" and a.get("class") == "flag": self.flags.append(a.get("data-kind"))
+        if tag == "svg": self.svgs.append(a.get("id"))
+        if tag == "a" and a.get("href", "").startswith("#ev-"): self.links.append(a["href"][4:])
+        if tag == "tr" and a.get("class") == "event": self.events.add(a.get("id", "")[3:])
+        if tag == "td": self.in_td = True; self.cells.append("")
+    def handle_endtag(self, tag):
+        if tag == "td": self.in_td = False
+    def handle_data(self, d):
+        if self.in_td: self.cells[-1] += d
+p = P(); p.feed(open(sys.argv[1], encoding="utf-8").read())
+assert p.scripts == 0
+for kind in ("emergency-grant", "legal-provision", "denied-burst"):
+    assert kind in p.flags, (kind, p.flags)
+assert set(p.svgs) >= {"chart-accesses", "chart-denied", "chart-emergency"}, p.svgs
+assert p.links and all(l in p.events for l in p.links), (p.links, p.events)
+for name in ("polis1", "soc1", "sara", "lia", "eva"):
+    assert name in p.cells, name
+PYEOF
 echo "screenshots and DOM dumps in $artifacts"
 finish

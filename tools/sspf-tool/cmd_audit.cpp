@@ -10,7 +10,9 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <ctime>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "cli.h"
@@ -458,17 +460,78 @@ int Extract(Context& ctx) {
   return kExitOk;
 }
 
+// audit review --html FILE: verify, review, the period's events, names;
+// then one self-contained page (sspf/report.h).
+int ReviewHtml(Context& ctx, Session& s, const std::string& file, const std::string& since,
+               const std::string& until, const std::string& checkpoint) {
+  ReviewReportInput in;
+  AuditFilter filter;
+  VerifyOptions vo;
+  Status st = [&]() -> Status {
+    if (!since.empty()) { SSPF_ASSIGN_OR_RETURN(UnixSeconds t, ParseTime(since)); in.since = t; }
+    if (!until.empty()) { SSPF_ASSIGN_OR_RETURN(UnixSeconds t, ParseTime(until)); in.until = t; }
+    filter.since = in.since;
+    filter.until = in.until;
+    std::optional<std::string> note;
+    SSPF_RETURN_IF_ERROR(ReadCheckpoint(checkpoint, &note));
+    vo.kept_checkpoint = note;
+    in.kept_checkpoint = note.value_or("");
+    return Status::Ok();
+  }();
+  if (!st.ok()) return Fail(ctx, st);
+  Result<VerifyReport> verified = s.Verify(vo);
+  if (!verified.ok()) return Fail(ctx, verified.status());
+  in.verified = *verified;
+  Result<std::vector<ReviewFlag>> flags = s.Review();
+  if (!flags.ok()) return Fail(ctx, flags.status());
+  Result<std::vector<AuditEvent>> events = s.QueryEvents(filter);
+  if (!events.ok()) return Fail(ctx, events.status());
+  in.events = std::move(*events);
+  std::set<uint64_t> seqs;
+  for (const AuditEvent& e : in.events) seqs.insert(e.seq);
+  for (ReviewFlag& f : *flags) {
+    if (seqs.count(f.seq)) in.flags.push_back(std::move(f));
+  }
+  if (Result<std::vector<PrincipalInfo>> ps = s.ListPrincipals(); ps.ok()) {
+    in.principals = std::move(*ps);
+  }
+  in.store_id = s.store_id();
+  in.generated = std::time(nullptr);
+  Status w = ::sspf::WriteFileAtomically(file, ReviewReportHtml(in), 0600);
+  if (!w.ok()) return Fail(ctx, w);
+  *ctx.out << "Wrote the review report of " << in.events.size() << " events and "
+           << in.flags.size() << " flags to " << file << "\n";
+  return kExitOk;
+}
+
 int Review(Context& ctx) {
   po::options_description desc("Options");
+  std::string html, since, until, checkpoint;
+  desc.add_options()
+      ("html", po::value<std::string>(&html),
+       "write the report as one self-contained HTML file (mode 0600)")
+      ("since", po::value<std::string>(&since), "with --html: the period from (inclusive)")
+      ("until", po::value<std::string>(&until), "with --html: the period until (exclusive)")
+      ("checkpoint", po::value<std::string>(&checkpoint),
+       "with --html: verify against this kept checkpoint first");
   int exit = 0;
   std::optional<Session> s =
-      ParseAndOpen(ctx, "audit review\n\n"
+      ParseAndOpen(ctx, "audit review [--html FILE [--since T] [--until T] [--checkpoint F]]\n\n"
                    "Loggkontroll: flags legal-basis access, emergency grants, bursts of\n"
                    "denials, entry reads outside office hours (Stockholm time), reads right\n"
                    "after a consent withdrawal and bulk reads.  See docs/auditing.md.  Example:\n"
-                   "  sspf-tool --user eva.revisor audit review --json > review.json",
-                   desc, {}, &exit);
+                   "  sspf-tool --user eva.revisor audit review --json > review.json\n"
+                   "  sspf-tool --user eva.revisor audit review --html granskning.html \\\n"
+                   "      --since 2026-11-01 --until 2026-12-01 --checkpoint kept.txt",
+                   desc, {}, &exit, [&]() -> Status {
+                     if (html.empty() && (!since.empty() || !until.empty() ||
+                                          !checkpoint.empty())) {
+                       return InvalidArgument("--since, --until and --checkpoint need --html");
+                     }
+                     return Status::Ok();
+                   });
   if (!s) return exit;
+  if (!html.empty()) return ReviewHtml(ctx, *s, html, since, until, checkpoint);
   return Show(ctx, s->Review(), ReviewFlagListJson, [&](const std::vector<ReviewFlag>& flags) {
     if (flags.empty()) {
       *ctx.out << "No events flagged for review.\n";

@@ -126,10 +126,21 @@ std::vector<std::pair<std::string, std::string>> AllDocuments() {
   content.basis = "author-actor";
   content.body = {'H', 'i'};
   GrantInfo grant{"gr1", "7c1d", "p1", "OSL 10 kap. 2 §", kTime, kTime + 3600};
+  LogExtract extract;
+  extract.subject_id = "3f2a";
+  extract.issued = extract.period_from = extract.period_until = kTime;
+  ExtractLine line;
+  line.time = kTime;
+  line.local_time = StockholmTime(kTime, &line.zone);
+  line.principal_id = "p1";
+  line.basis_kind = "team";
+  line.text = "…";
+  extract.lines = {line};
   return {
       {"event", EventJson(SampleEvent())},
       {"events", EventListJson({SampleEvent()})},
       {"subject_extract", SubjectExtractJson("3f2a", {SampleEvent()}, {SamplePrincipal()})},
+      {"log_extract", LogExtractJson(extract)},
       {"verify_report", VerifyReportJson(report, false)},
       {"inclusion_proof", InclusionProofJson(proof)},
       {"consistency_proof", ConsistencyProofJson(consistency)},
@@ -165,7 +176,8 @@ std::vector<std::pair<std::string, std::string>> AllDocuments() {
 }
 
 const std::set<std::string> kTimeKeys = {"time",         "created", "opened", "closed",
-                                         "valid_from",   "withdrawn_at", "from", "until"};
+                                         "valid_from",   "withdrawn_at", "from", "until",
+                                         "issued", "period_from", "period_until"};
 const std::set<std::string> kHashKeys = {"root", "leaf_hash"};
 
 bool IsRfc3339(const std::string& s) {
