@@ -629,6 +629,7 @@ int main(void) {
   TestProvisions(dir);
   TestPurposes(dir);
   TestWitness(dir);
+  TestReview(dir);
   RemoveTree(dir);
   printf("c_api_test: %d checks, %d failed\n", g_checks, g_failures);
   return g_failures == 0 ? 0 : 1;

@@ -247,6 +247,7 @@ void RegisterSubjectCaseCommands();   // subject, case        (cmd_subject_case.
 void RegisterConsentEntryCommands();  // consent, entry, grant (cmd_consent_entry.cpp)
 void RegisterAuditCommands();   // audit ...                (cmd_audit.cpp)
 void RegisterWitnessCommands(); // audit witness ...        (cmd_witness.cpp)
+void RegisterReviewCommands();  // audit review, ack ...    (cmd_review.cpp)
 
 }  // namespace sspf::cli
 

@@ -1,6 +1,6 @@
 // Access-log commands for auditors: audit checkpoint | verifier-key |
-// trust-anchor | verify | prove | consistency | export | query | extract | review
-// (DESIGN §6, §9, §13).
+// trust-anchor | verify | prove | consistency | export | query | extract
+// (DESIGN §6, §9, §13); the review is cmd_review.cpp.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -324,27 +324,56 @@ int Query(Context& ctx) {
   po::options_description desc("Options");
   FilterArgs fa;
   fa.Add(desc);
+  Count seq, around, radius;
+  desc.add_options()
+      ("seq", po::value<Count>(&seq), "only the event with this sequence number")
+      ("around", po::value<Count>(&around),
+       "the events around this sequence number (see --radius)")
+      ("radius", po::value<Count>(&radius), "with --around: this many events on each side "
+                                            "(default 5)");
   int exit = 0;
   AuditFilter filter;
+  auto build = [&]() -> Status {
+    SSPF_RETURN_IF_ERROR(fa.Build(&filter));
+    if (seq.given && around.given) return InvalidArgument("--seq and --around exclude each other");
+    if (radius.given && !around.given) return InvalidArgument("--radius needs --around");
+    if (seq.given) {
+      filter.seq_from = seq.value;
+      filter.seq_to = seq.value;
+    }
+    if (around.given) {
+      const uint64_t r = radius.given ? radius.value : 5;
+      filter.seq_from = around.value > r ? around.value - r : 0;
+      filter.seq_to = around.value > UINT64_MAX - r ? UINT64_MAX : around.value + r;
+    }
+    return Status::Ok();
+  };
   std::optional<Session> s = ParseAndOpen(
       ctx,
       "audit query [--case ID] [--subject ID] [--principal NAME] [--action X]\n"
-      "            [--denied|--allowed] [--since T] [--until T] [--limit N]\n\n"
-      "Lists access-log events (auditor).  The principal filter is --principal,\n"
-      "because --user names who you are.  Example:\n"
+      "            [--denied|--allowed] [--since T] [--until T] [--limit N]\n"
+      "            [--seq N | --around N [--radius R]]\n\n"
+      "Lists access-log events (auditor), each with the principal's name and id.\n"
+      "The principal filter is --principal, because --user names who you are.\n"
+      "--seq N shows one event (exit 4 past the end of the log); --around N the\n"
+      "events N-R to N+R (exit 4 when N-R is past the end).  Examples:\n"
       "  sspf-tool --user eva.revisor audit query --principal per.polis --denied \\\n"
-      "      --since 2026-11-01",
-      desc, {}, &exit, [&] { return fa.Build(&filter); });
+      "      --since 2026-11-01\n"
+      "  sspf-tool --user eva.revisor audit query --around 812",
+      desc, {}, &exit, build);
   if (!s) return exit;
   return Show(ctx, s->QueryEvents(filter), EventListJson,
               [&](const std::vector<AuditEvent>& events) {
-                *ctx.out << "seq\ttime\tprincipal\tactor\taction\ttarget\tdecision\treason\n";
+                *ctx.out << "seq\ttime\tprincipal\tprincipal_id\tactor\taction\ttarget\t"
+                            "decision\treason\tcase\n";
                 for (const AuditEvent& e : events) {
-                  *ctx.out << e.seq << "\t" << FormatTime(e.time) << "\t" << e.principal_id
-                           << "\t" << NameOr(ActorName(e.actor), static_cast<int>(e.actor))
+                  *ctx.out << e.seq << "\t" << FormatTime(e.time) << "\t"
+                           << (e.principal_name.empty() ? "-" : e.principal_name) << "\t"
+                           << e.principal_id << "\t" << NameOr(ActorName(e.actor), static_cast<int>(e.actor))
                            << "\t" << NameOr(ActionName(e.action), static_cast<int>(e.action))
                            << "\t" << e.target << "\t" << (e.allowed ? "allow" : "deny")
-                           << "\t" << e.reason << "\n";
+                           << "\t" << e.reason << "\t" << (e.case_id.empty() ? "-" : e.case_id)
+                           << "\n";
                 }
               });
 }
@@ -389,30 +418,6 @@ int Extract(Context& ctx) {
              << (e.allowed ? "allowed" : "denied") << "\n";
   }
   return kExitOk;
-}
-
-int Review(Context& ctx) {
-  po::options_description desc("Options");
-  int exit = 0;
-  std::optional<Session> s =
-      ParseAndOpen(ctx, "audit review\n\n"
-                   "Loggkontroll: flags legal-basis access, emergency grants, bursts of\n"
-                   "denials, entry reads outside office hours (Stockholm time), reads right\n"
-                   "after a consent withdrawal and bulk reads.  See docs/auditing.md.  Example:\n"
-                   "  sspf-tool --user eva.revisor audit review --json > review.json",
-                   desc, {}, &exit);
-  if (!s) return exit;
-  return Show(ctx, s->Review(), ReviewFlagListJson, [&](const std::vector<ReviewFlag>& flags) {
-    if (flags.empty()) {
-      *ctx.out << "No events flagged for review.\n";
-      return;
-    }
-    *ctx.out << "kind\tseq\tprincipal\ttarget\tdetail\n";
-    for (const ReviewFlag& f : flags) {
-      *ctx.out << f.kind << "\t" << f.seq << "\t" << f.principal_id << "\t" << f.target
-               << "\t" << f.detail << "\n";
-    }
-  });
 }
 
 int Principals(Context& ctx) {
@@ -462,7 +467,7 @@ void RegisterAuditCommands() {
   RegisterCommand({"audit query", "list access-log events by case, subject, principal, ...",
                    Query});
   RegisterCommand({"audit extract", "log extract (loggutdrag) for one subject", Extract});
-  RegisterCommand({"audit review", "log review (loggkontroll): flagged events", Review});
+  RegisterReviewCommands();
   RegisterCommand({"audit principals",
                    "every principal's certificates and signing keys (auditor)", Principals});
 }
