@@ -219,7 +219,7 @@ struct AuditEvent {
   // The principal's name from the principals table (not part of the leaf,
   // which holds the id only); empty when the id names no principal (the
   // failed unlock of an unknown name, a tampered row).
-  std::string principal_name;
+  std::string principal_name{};
 };
 
 // One version of a principal's certificate (DESIGN §13): what the store
@@ -343,16 +343,16 @@ struct ReviewFlag {
   // Added for the scoped review (Session::Review(const ReviewOptions&));
   // the flag-only Review() fills them too.
   UnixSeconds time = 0;        // the event's time
-  std::string principal_name;  // the principal's name; empty when unknown
+  std::string principal_name{};  // the principal's name; empty when unknown
   Actor actor = Actor::kSchool;
   Role role = Role::kMember;
   Action action = Action::kUnlock;
   bool allowed = false;
-  std::string case_id;         // empty when the event names no case
+  std::string case_id{};       // empty when the event names no case
   // The sign-off (audit ack) of this flag's event, when one was recorded:
   // an acknowledged flag has ack set, an open flag has not.  One ack covers
   // every flag raised by the same event.
-  std::optional<ReviewAck> ack;
+  std::optional<ReviewAck> ack{};
 };
 
 // ---- Scoped review (loggkontroll) -------------------------------------------

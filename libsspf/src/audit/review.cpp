@@ -382,14 +382,13 @@ const std::vector<std::string>& ReviewFlagKinds() {
   return *kinds;
 }
 
-Result<std::vector<ReviewFlag>> Session::Review() {
-  SSPF_ASSIGN_OR_RETURN(ReviewReport report, Review(ReviewOptions{}));
-  return std::move(report.flags);
-}
+namespace {
 
-Result<ReviewReport> Session::Review(const ReviewOptions& options) {
+// The review; without summaries (the flag-only Review()) it reads only the
+// events the flag rules select.
+Result<ReviewReport> BuildReview(Session::Impl* impl, const ReviewOptions& options,
+                                 bool with_summaries) {
   namespace audit = internal::audit;
-  Impl* impl = impl_.get();
   if (options.since && options.until && *options.since >= *options.until) {
     return InvalidArgument("the review period is empty: --since must be before --until");
   }
@@ -449,6 +448,15 @@ Result<ReviewReport> Session::Review(const ReviewOptions& options) {
     ++(f.ack ? r.flags_acknowledged : r.flags_open);
     r.flags.push_back(std::move(f));
   }
+
+  SSPF_ASSIGN_OR_RETURN(std::vector<ReviewClosure> closures, audit::LoadClosures(db));
+  for (ReviewClosure& c : closures) {
+    if (options.since && c.until <= *options.since) continue;
+    if (options.until && c.since >= *options.until) continue;
+    c.auditor_name = name_of(c.auditor_id);
+    r.closures.push_back(std::move(c));
+  }
+  if (!with_summaries) return r;
 
   // Summaries and readers: one pass over the events in scope (the time
   // index bounds it).
@@ -511,15 +519,18 @@ Result<ReviewReport> Session::Review(const ReviewOptions& options) {
   }
   std::stable_sort(r.top_readers.begin(), r.top_readers.end(),
                    [](const CaseReaders& a, const CaseReaders& b) { return a.reads > b.reads; });
-
-  SSPF_ASSIGN_OR_RETURN(std::vector<ReviewClosure> closures, audit::LoadClosures(db));
-  for (ReviewClosure& c : closures) {
-    if (options.since && c.until <= *options.since) continue;
-    if (options.until && c.since >= *options.until) continue;
-    c.auditor_name = name_of(c.auditor_id);
-    r.closures.push_back(std::move(c));
-  }
   return r;
+}
+
+}  // namespace
+
+Result<std::vector<ReviewFlag>> Session::Review() {
+  SSPF_ASSIGN_OR_RETURN(ReviewReport report, BuildReview(impl_.get(), ReviewOptions{}, false));
+  return std::move(report.flags);
+}
+
+Result<ReviewReport> Session::Review(const ReviewOptions& options) {
+  return BuildReview(impl_.get(), options, true);
 }
 
 }  // namespace sspf
