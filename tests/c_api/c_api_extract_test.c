@@ -2,7 +2,7 @@
  *
  * C ABI test, compiled as C11: sspf_session_extract_report, the loggutdrag
  * for the youth and the family as JSON, HTML and text, in Swedish and
- * English.  A refused read shows as refused, the youth's name is escaped
+ * English; sspf_session_review_html, the review report as a page.  A refused read shows as refused, the youth's name is escaped
  * in HTML, the entry's content and another youth are never in it. */
 #define _POSIX_C_SOURCE 200809L
 
@@ -133,5 +133,27 @@ void TestExtractReport(const char* dir) {
                                    "\xe2\x80\x94 basis: the entry was written by their own "
                                    "organisation; purpose: follow-up\n") != NULL);
   sspf_free(doc);
+
+  /* The review as a page: verified against a kept checkpoint, then the
+   * flags, charts and principals; a checkpoint that is not one fails. */
+  OK(sspf_store_open(opts, AUDITOR, PASS(SECRET), &s, &err));
+  OK(sspf_session_checkpoint(s, &json, &err));
+  OK(sspf_session_review_html(s, NULL, NULL, SSPF_REVIEW_BY_DAY, 5, json, &doc, &err));
+  sspf_free(json);
+  CHECK(doc != NULL && strncmp(doc, "<!DOCTYPE html>", 15) == 0);
+  CHECK(doc != NULL && strstr(doc, "consistent with the log") != NULL);
+  CHECK(doc != NULL && strstr(doc, "<svg id=\"chart-denied\"") != NULL);
+  CHECK(doc != NULL && strstr(doc, "<td>" POLICE "</td>") != NULL);
+  CHECK(doc != NULL && strstr(doc, "flags-membership-change") != NULL);
+  CHECK(doc != NULL && strstr(doc, "http://") == NULL && strstr(doc, "<script") == NULL);
+  sspf_free(doc);
+  doc = NULL;
+  CHECK(sspf_session_review_html(s, NULL, NULL, SSPF_REVIEW_BY_DAY, 5, "not a checkpoint\n",
+                                 &doc, &err) != SSPF_STATUS_OK);
+  CHECK(doc == NULL);
+  sspf_error_free(&err);
+  INVALID(sspf_session_review_html(s, NULL, NULL, 7, 5, NULL, &doc, &err));
+  INVALID(sspf_session_review_html(s, NULL, NULL, SSPF_REVIEW_BY_DAY, 5, NULL, NULL, &err));
+  sspf_session_close(&s);
   sspf_options_destroy(&opts);
 }

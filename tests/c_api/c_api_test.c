@@ -630,6 +630,7 @@ int main(void) {
   TestPurposes(dir);
   TestWitness(dir);
   TestExtractReport(dir);
+  TestReview(dir);
   RemoveTree(dir);
   printf("c_api_test: %d checks, %d failed\n", g_checks, g_failures);
   return g_failures == 0 ? 0 : 1;

@@ -72,6 +72,8 @@ void TestCertificates(const char* dir);
 #define AUDITOR "alva.auditor"
 #define SECRET "correct horse battery staple"
 
+/* c_api_review_test.c: the scoped review, ack and review close. */
+void TestReview(const char* dir);
 /* c_api_enum_test.c: enum arguments out of range. */
 void TestEnumRanges(const char* dir);
 /* c_api_trust_anchor_test.c: sspf_session_trust_anchor. */

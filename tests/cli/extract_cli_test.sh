@@ -192,8 +192,11 @@ expect 2 as eva audit extract --subject "$subject" --format json --since 2026-02
 # ---- the review report (audit review --html) ------------------------------------------
 expect 0 as eva audit checkpoint --out "$work/kept.txt"
 for i in 1 2 3 4 5; do expect 3 as lia entry read "$school_entry"; done   # a denied burst
-expect 2 as eva audit review --since 2026-01-01
-check "review: --since needs --html" grep -q -- "--html" <<<"$err"
+expect 2 as eva audit review --checkpoint "$work/kept.txt"
+check "review: --checkpoint needs --html" grep -q -- "--html" <<<"$err"
+expect 0 as eva audit review --json --flag membership-change
+flagged=$(json "j['flags'][0]['seq']")
+expect 0 as eva audit ack "$flagged" --note "Granskad"   # one flag signed off
 expect 0 as eva audit review --html "$work/review.html" --checkpoint "$work/kept.txt"
 check "review: says where it wrote" grep -q "review.html" <<<"$out"
 check "review html: mode 0600" test "$(stat -c %a "$work/review.html")" = 600
@@ -215,6 +218,7 @@ for chart in ("chart-accesses", "chart-denied", "chart-emergency"):
     assert '<svg id="%s"' % chart in h, chart
 for name in ("polis1", "soc1", "sara", "lia", "kim", "eva"):
     assert "<td>%s</td>" % name in h, name
+assert 'data-status="acknowledged"' in h and 'data-status="open"' in h
 # The kept checkpoint: origin, size and root, consistent.
 assert kept[0] in h and kept[2] in h and "consistent with the log" in h, kept[:3]
 assert "@media print" in h

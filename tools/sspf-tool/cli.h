@@ -231,6 +231,10 @@ inline std::string JoinCategories(const std::vector<Category>& v) { return JoinC
 inline std::string FormatTime(UnixSeconds t) { return FormatRfc3339(t); }  // "2026-11-25T13:45:00Z"
 // Accepts "YYYY-MM-DD" (midnight UTC) or "YYYY-MM-DDTHH:MM:SSZ" or unix seconds.
 Result<UnixSeconds> ParseTime(const std::string& s);
+// A kept checkpoint named by --checkpoint (none when path is empty); a usage
+// error when the file cannot be read or is over 1 MiB (cmd_audit.cpp).
+Status ReadCheckpoint(const std::string& path, std::optional<std::string>* note);
+
 // Writes a public file (a checkpoint) atomically, mode 0644 (sspf/file.h).
 inline Status WriteFileAtomically(const std::string& path, const std::string& data) {
   return ::sspf::WriteFileAtomically(path, data, 0644);
@@ -247,6 +251,7 @@ void RegisterSubjectCaseCommands();   // subject, case        (cmd_subject_case.
 void RegisterConsentEntryCommands();  // consent, entry, grant (cmd_consent_entry.cpp)
 void RegisterAuditCommands();   // audit ...                (cmd_audit.cpp)
 void RegisterWitnessCommands(); // audit witness ...        (cmd_witness.cpp)
+void RegisterReviewCommands();  // audit review, ack ...    (cmd_review.cpp)
 
 }  // namespace sspf::cli
 

@@ -1,6 +1,6 @@
 // Access-log commands for auditors: audit checkpoint | verifier-key |
-// trust-anchor | verify | prove | consistency | export | query | extract | review
-// (DESIGN §6, §9, §13).
+// trust-anchor | verify | prove | consistency | export | query | extract
+// (DESIGN §6, §9, §13); the review is cmd_review.cpp.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -10,16 +10,13 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
-#include <ctime>
 #include <map>
-#include <set>
 #include <sstream>
 
 #include "cli.h"
 
 namespace sspf::cli {
 namespace {
-
 
 Result<std::string> ReadTextFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -29,12 +26,15 @@ Result<std::string> ReadTextFile(const std::string& path) {
   return s;
 }
 
-// A kept checkpoint named by --checkpoint (none when path is empty).
+}  // namespace
+
 Status ReadCheckpoint(const std::string& path, std::optional<std::string>* note) {
   if (path.empty()) return Status::Ok();
   SSPF_ASSIGN_OR_RETURN(*note, ReadTextFile(path));
   return Status::Ok();
 }
+
+namespace {
 
 std::string NameOr(const char* n, int v) { return n ? n : std::to_string(v); }
 
@@ -326,27 +326,56 @@ int Query(Context& ctx) {
   po::options_description desc("Options");
   FilterArgs fa;
   fa.Add(desc);
+  Count seq, around, radius;
+  desc.add_options()
+      ("seq", po::value<Count>(&seq), "only the event with this sequence number")
+      ("around", po::value<Count>(&around),
+       "the events around this sequence number (see --radius)")
+      ("radius", po::value<Count>(&radius), "with --around: this many events on each side "
+                                            "(default 5)");
   int exit = 0;
   AuditFilter filter;
+  auto build = [&]() -> Status {
+    SSPF_RETURN_IF_ERROR(fa.Build(&filter));
+    if (seq.given && around.given) return InvalidArgument("--seq and --around exclude each other");
+    if (radius.given && !around.given) return InvalidArgument("--radius needs --around");
+    if (seq.given) {
+      filter.seq_from = seq.value;
+      filter.seq_to = seq.value;
+    }
+    if (around.given) {
+      const uint64_t r = radius.given ? radius.value : 5;
+      filter.seq_from = around.value > r ? around.value - r : 0;
+      filter.seq_to = around.value > UINT64_MAX - r ? UINT64_MAX : around.value + r;
+    }
+    return Status::Ok();
+  };
   std::optional<Session> s = ParseAndOpen(
       ctx,
       "audit query [--case ID] [--subject ID] [--principal NAME] [--action X]\n"
-      "            [--denied|--allowed] [--since T] [--until T] [--limit N]\n\n"
-      "Lists access-log events (auditor).  The principal filter is --principal,\n"
-      "because --user names who you are.  Example:\n"
+      "            [--denied|--allowed] [--since T] [--until T] [--limit N]\n"
+      "            [--seq N | --around N [--radius R]]\n\n"
+      "Lists access-log events (auditor), each with the principal's name and id.\n"
+      "The principal filter is --principal, because --user names who you are.\n"
+      "--seq N shows one event (exit 4 past the end of the log); --around N the\n"
+      "events N-R to N+R (exit 4 when N-R is past the end).  Examples:\n"
       "  sspf-tool --user eva.revisor audit query --principal per.polis --denied \\\n"
-      "      --since 2026-11-01",
-      desc, {}, &exit, [&] { return fa.Build(&filter); });
+      "      --since 2026-11-01\n"
+      "  sspf-tool --user eva.revisor audit query --around 812",
+      desc, {}, &exit, build);
   if (!s) return exit;
   return Show(ctx, s->QueryEvents(filter), EventListJson,
               [&](const std::vector<AuditEvent>& events) {
-                *ctx.out << "seq\ttime\tprincipal\tactor\taction\ttarget\tdecision\treason\n";
+                *ctx.out << "seq\ttime\tprincipal\tprincipal_id\tactor\taction\ttarget\t"
+                            "decision\treason\tcase\n";
                 for (const AuditEvent& e : events) {
-                  *ctx.out << e.seq << "\t" << FormatTime(e.time) << "\t" << e.principal_id
-                           << "\t" << NameOr(ActorName(e.actor), static_cast<int>(e.actor))
+                  *ctx.out << e.seq << "\t" << FormatTime(e.time) << "\t"
+                           << (e.principal_name.empty() ? "-" : e.principal_name) << "\t"
+                           << e.principal_id << "\t" << NameOr(ActorName(e.actor), static_cast<int>(e.actor))
                            << "\t" << NameOr(ActionName(e.action), static_cast<int>(e.action))
                            << "\t" << e.target << "\t" << (e.allowed ? "allow" : "deny")
-                           << "\t" << e.reason << "\n";
+                           << "\t" << e.reason << "\t" << (e.case_id.empty() ? "-" : e.case_id)
+                           << "\n";
                 }
               });
 }
@@ -460,91 +489,6 @@ int Extract(Context& ctx) {
   return kExitOk;
 }
 
-// audit review --html FILE: verify, review, the period's events, names;
-// then one self-contained page (sspf/report.h).
-int ReviewHtml(Context& ctx, Session& s, const std::string& file, const std::string& since,
-               const std::string& until, const std::string& checkpoint) {
-  ReviewReportInput in;
-  AuditFilter filter;
-  VerifyOptions vo;
-  Status st = [&]() -> Status {
-    if (!since.empty()) { SSPF_ASSIGN_OR_RETURN(UnixSeconds t, ParseTime(since)); in.since = t; }
-    if (!until.empty()) { SSPF_ASSIGN_OR_RETURN(UnixSeconds t, ParseTime(until)); in.until = t; }
-    filter.since = in.since;
-    filter.until = in.until;
-    std::optional<std::string> note;
-    SSPF_RETURN_IF_ERROR(ReadCheckpoint(checkpoint, &note));
-    vo.kept_checkpoint = note;
-    in.kept_checkpoint = note.value_or("");
-    return Status::Ok();
-  }();
-  if (!st.ok()) return Fail(ctx, st);
-  Result<VerifyReport> verified = s.Verify(vo);
-  if (!verified.ok()) return Fail(ctx, verified.status());
-  in.verified = *verified;
-  Result<std::vector<ReviewFlag>> flags = s.Review();
-  if (!flags.ok()) return Fail(ctx, flags.status());
-  Result<std::vector<AuditEvent>> events = s.QueryEvents(filter);
-  if (!events.ok()) return Fail(ctx, events.status());
-  in.events = std::move(*events);
-  std::set<uint64_t> seqs;
-  for (const AuditEvent& e : in.events) seqs.insert(e.seq);
-  for (ReviewFlag& f : *flags) {
-    if (seqs.count(f.seq)) in.flags.push_back(std::move(f));
-  }
-  if (Result<std::vector<PrincipalInfo>> ps = s.ListPrincipals(); ps.ok()) {
-    in.principals = std::move(*ps);
-  }
-  in.store_id = s.store_id();
-  in.generated = std::time(nullptr);
-  Status w = ::sspf::WriteFileAtomically(file, ReviewReportHtml(in), 0600);
-  if (!w.ok()) return Fail(ctx, w);
-  *ctx.out << "Wrote the review report of " << in.events.size() << " events and "
-           << in.flags.size() << " flags to " << file << "\n";
-  return kExitOk;
-}
-
-int Review(Context& ctx) {
-  po::options_description desc("Options");
-  std::string html, since, until, checkpoint;
-  desc.add_options()
-      ("html", po::value<std::string>(&html),
-       "write the report as one self-contained HTML file (mode 0600)")
-      ("since", po::value<std::string>(&since), "with --html: the period from (inclusive)")
-      ("until", po::value<std::string>(&until), "with --html: the period until (exclusive)")
-      ("checkpoint", po::value<std::string>(&checkpoint),
-       "with --html: verify against this kept checkpoint first");
-  int exit = 0;
-  std::optional<Session> s =
-      ParseAndOpen(ctx, "audit review [--html FILE [--since T] [--until T] [--checkpoint F]]\n\n"
-                   "Loggkontroll: flags legal-basis access, emergency grants, bursts of\n"
-                   "denials, entry reads outside office hours (Stockholm time), reads right\n"
-                   "after a consent withdrawal and bulk reads.  See docs/auditing.md.  Example:\n"
-                   "  sspf-tool --user eva.revisor audit review --json > review.json\n"
-                   "  sspf-tool --user eva.revisor audit review --html granskning.html \\\n"
-                   "      --since 2026-11-01 --until 2026-12-01 --checkpoint kept.txt",
-                   desc, {}, &exit, [&]() -> Status {
-                     if (html.empty() && (!since.empty() || !until.empty() ||
-                                          !checkpoint.empty())) {
-                       return InvalidArgument("--since, --until and --checkpoint need --html");
-                     }
-                     return Status::Ok();
-                   });
-  if (!s) return exit;
-  if (!html.empty()) return ReviewHtml(ctx, *s, html, since, until, checkpoint);
-  return Show(ctx, s->Review(), ReviewFlagListJson, [&](const std::vector<ReviewFlag>& flags) {
-    if (flags.empty()) {
-      *ctx.out << "No events flagged for review.\n";
-      return;
-    }
-    *ctx.out << "kind\tseq\tprincipal\ttarget\tdetail\n";
-    for (const ReviewFlag& f : flags) {
-      *ctx.out << f.kind << "\t" << f.seq << "\t" << f.principal_id << "\t" << f.target
-               << "\t" << f.detail << "\n";
-    }
-  });
-}
-
 int Principals(Context& ctx) {
   po::options_description desc("Options");
   int exit = 0;
@@ -592,7 +536,7 @@ void RegisterAuditCommands() {
   RegisterCommand({"audit query", "list access-log events by case, subject, principal, ...",
                    Query});
   RegisterCommand({"audit extract", "log extract (loggutdrag) for one subject", Extract});
-  RegisterCommand({"audit review", "log review (loggkontroll): flagged events", Review});
+  RegisterReviewCommands();
   RegisterCommand({"audit principals",
                    "every principal's certificates and signing keys (auditor)", Principals});
 }

@@ -109,6 +109,27 @@ SSPF_EXPORT std::string WitnessCosignatureJson(const WitnessCosignature& c);
 SSPF_EXPORT std::string ReviewFlagJson(const ReviewFlag& flag);
 // {"schema_version","flags":[flag...]} (audit review).
 SSPF_EXPORT std::string ReviewFlagListJson(const std::vector<ReviewFlag>& flags);
+// The scoped review (audit review --since/--until ..., docs/json-schema.md):
+// {"schema_version","store_id","since","until","principal","actor",
+//  "flag_kind","generated","tree_size","events_in_scope",
+//  "flags":[flag...],"flags_open","flags_acknowledged",
+//  "summary":{"by":"day"|"week","per_principal":[count...],
+//             "per_actor":[count...],"per_action":[count...]},
+//  "top_readers":[{"case_id","reads","readers":[{"principal_id","name",
+//                  "actor","reads","denied","last"}...]}...],
+//  "closures":[closure...]}
+// where flag is the flag document above (without schema_version) with
+// "time","principal_name","actor","role","action","allowed","case_id",
+// "acknowledged" (bool) and "ack" (an ack object or null) added, count is
+// {"period","period_start","key","name","events","denied","entry_reads"}
+// and closure the ReviewClosureJson object.  Unset scope values are null.
+SSPF_EXPORT std::string ReviewReportJson(const ReviewReport& report);
+// {"schema_version","seq","flagged_seq","time","auditor_id","auditor_name",
+//  "note_id","note","note_sealed"} (audit ack); note null when sealed.
+SSPF_EXPORT std::string ReviewAckJson(const ReviewAck& ack);
+// {"schema_version","seq","time","auditor_id","auditor_name","since",
+//  "until","flags_open","flags_acknowledged"} (audit review close).
+SSPF_EXPORT std::string ReviewClosureJson(const ReviewClosure& closure);
 // One version of a principal's certificate (Session::ListCertificates):
 // {"schema_version","principal_id","name","actor","role","active","version",
 //  "signing_key","certificate","certificate_signature"}; signing_key is the

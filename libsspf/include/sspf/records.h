@@ -216,6 +216,10 @@ struct AuditEvent {
   std::string signer;
   std::vector<uint8_t> signature;
   std::vector<uint8_t> signed_message;
+  // The principal's name from the principals table (not part of the leaf,
+  // which holds the id only); empty when the id names no principal (the
+  // failed unlock of an unknown name, a tampered row).
+  std::string principal_name{};
 };
 
 // One version of a principal's certificate (DESIGN §13): what the store
@@ -249,6 +253,9 @@ struct AuditFilter {
   std::optional<UnixSeconds> since;       // inclusive
   std::optional<UnixSeconds> until;       // exclusive
   size_t limit = 0;                       // 0: no limit
+  // Events with seq in [seq_from, seq_to] (audit query --seq, --around).
+  std::optional<uint64_t> seq_from;       // inclusive
+  std::optional<uint64_t> seq_to;         // inclusive
 };
 
 enum class ExportFormat { kJsonLines = 1, kCsv = 2 };
@@ -310,6 +317,20 @@ struct ConsistencyProof {
   std::vector<std::vector<uint8_t>> proof;
 };
 
+// The sign-off of a flagged event (Session::AcknowledgeFlag, `audit ack`):
+// a signed log event by the auditor; the note is stored encrypted, sealed to
+// the auditors' oversight key only (like a purpose note).
+struct ReviewAck {
+  uint64_t seq = 0;            // the audit.ack event
+  uint64_t flagged_seq = 0;    // the event whose flags it acknowledges
+  UnixSeconds time = 0;
+  std::string auditor_id;      // principal id of the auditor who signed it
+  std::string auditor_name;
+  std::string note_id;
+  std::optional<std::string> note;  // the text, when this session can read it
+  bool note_sealed = false;    // a note exists that this session cannot read
+};
+
 struct ReviewFlag {
   std::string kind;  // "legal-provision", "emergency-grant", "denied-burst",
                      // "outside-office-hours", "read-after-withdrawal",
@@ -319,6 +340,111 @@ struct ReviewFlag {
   std::string principal_id;
   std::string target;
   std::string detail;
+  // Added for the scoped review (Session::Review(const ReviewOptions&));
+  // the flag-only Review() fills them too.
+  UnixSeconds time = 0;        // the event's time
+  std::string principal_name{};  // the principal's name; empty when unknown
+  Actor actor = Actor::kSchool;
+  Role role = Role::kMember;
+  Action action = Action::kUnlock;
+  bool allowed = false;
+  std::string case_id{};       // empty when the event names no case
+  // The sign-off (audit ack) of this flag's event, when one was recorded:
+  // an acknowledged flag has ack set, an open flag has not.  One ack covers
+  // every flag raised by the same event.
+  std::optional<ReviewAck> ack{};
+};
+
+// ---- Scoped review (loggkontroll) -------------------------------------------
+// The period of the summaries: a calendar day or an ISO 8601 week, both in
+// Europe/Stockholm local time (the municipality's working day).
+enum class ReviewPeriodUnit { kDay = 1, kWeek = 2 };
+
+struct ReviewOptions {
+  std::optional<UnixSeconds> since;      // inclusive; none: from the first event
+  std::optional<UnixSeconds> until;      // exclusive; none: up to now
+  std::optional<std::string> principal;  // principal name: only its events
+  std::optional<Actor> actor;            // only events of this actor
+  // Only flags of this kind (one of ReviewFlagKinds()); the summaries and
+  // top readers are not narrowed by it.
+  std::optional<std::string> flag_kind;
+  ReviewPeriodUnit by = ReviewPeriodUnit::kDay;
+  size_t top_readers = 5;  // readers listed per case (0: none)
+};
+
+// Every flag kind the review raises, in a stable order.
+SSPF_EXPORT const std::vector<std::string>& ReviewFlagKinds();
+
+// One row of a summary: the events of one key (a principal, an actor or an
+// action) in one period.
+struct ReviewCount {
+  std::string period;        // "2026-11-30" (day) or "2026-W49" (ISO week)
+  UnixSeconds period_start = 0;  // the period's first second (Stockholm midnight)
+  std::string key;           // principal id, actor name or action name
+  std::string name;          // principal name (per principal); else the key
+  uint64_t events = 0;       // all events
+  uint64_t denied = 0;       // of which denied
+  uint64_t entry_reads = 0;  // allowed entry reads
+};
+
+struct ReviewSummary {
+  ReviewPeriodUnit by = ReviewPeriodUnit::kDay;
+  // Each ordered by period, then key.
+  std::vector<ReviewCount> per_principal;
+  std::vector<ReviewCount> per_actor;
+  std::vector<ReviewCount> per_action;
+};
+
+// A principal's entry reads of one case within the review's scope.
+struct CaseReader {
+  std::string principal_id;
+  std::string name;
+  Actor actor = Actor::kSchool;
+  uint64_t reads = 0;   // allowed entry reads
+  uint64_t denied = 0;  // denied entry reads
+  UnixSeconds last = 0; // the last of them
+};
+
+// The most active readers of one case, most reads first.
+struct CaseReaders {
+  std::string case_id;
+  uint64_t reads = 0;  // allowed entry reads of the case, all readers
+  std::vector<CaseReader> readers;  // at most ReviewOptions::top_readers
+};
+
+// A closed review period (Session::CloseReview, `audit review close`):
+// who reviewed which period, and when.  A signed log event by the auditor.
+struct ReviewClosure {
+  uint64_t seq = 0;          // the audit.review.close event
+  UnixSeconds time = 0;      // when it was closed
+  std::string auditor_id;
+  std::string auditor_name;
+  UnixSeconds since = 0;     // the previous closure's until (0: the log's start)
+  UnixSeconds until = 0;     // exclusive
+  uint64_t flags_open = 0;          // flags of the period still open then
+  uint64_t flags_acknowledged = 0;  // and those acknowledged
+};
+
+// The result of a scoped review (Session::Review(const ReviewOptions&)):
+// the one shape behind `audit review --json`, sspf_session_review_report
+// and the HTML report.
+struct ReviewReport {
+  std::string store_id;
+  std::optional<UnixSeconds> since;      // as asked
+  std::optional<UnixSeconds> until;
+  std::optional<std::string> principal;  // name, as asked
+  std::optional<Actor> actor;
+  std::optional<std::string> flag_kind;
+  UnixSeconds generated = 0;  // the review's own event time
+  uint64_t tree_size = 0;     // events in the log, the review's own included
+  uint64_t events_in_scope = 0;
+  std::vector<ReviewFlag> flags;  // in seq order
+  uint64_t flags_open = 0;
+  uint64_t flags_acknowledged = 0;
+  ReviewSummary summary;
+  std::vector<CaseReaders> top_readers;  // cases by reads, most first
+  // Every closed period that overlaps [since, until), oldest first.
+  std::vector<ReviewClosure> closures;
 };
 
 }  // namespace sspf

@@ -131,28 +131,23 @@ SSPF_EXPORT std::string LogExtractText(const LogExtract& extract);
 SSPF_EXPORT std::string LogExtractHtml(const LogExtract& extract);
 
 // ---- The review report (loggkontroll) ------------------------------------
-// What `audit review --html` shows, gathered by the caller from the audited
-// session: the verification it rests on, the flags and the events of the
-// period.  The renderer reads nothing else.
+// What `audit review --html` shows: the scoped review (Session::Review with
+// ReviewOptions) and the verification it rests on.  The renderer reads
+// nothing else.
 struct ReviewReportInput {
-  std::string store_id;
-  std::optional<UnixSeconds> since;  // the period (until exclusive); unset: open
-  std::optional<UnixSeconds> until;
-  UnixSeconds generated = 0;
+  ReviewReport review;
   // Session::Verify's report, and the kept checkpoint note it was verified
-  // against (empty when none was given: the report says so).
+  // against (empty when none was given: the page says so).
   VerifyReport verified;
   std::string kept_checkpoint;
-  std::vector<ReviewFlag> flags;           // the flags of the period's events
-  std::vector<AuditEvent> events;          // the period's events, in seq order
-  std::vector<PrincipalInfo> principals;   // for names; may be empty
 };
 
 // One self-contained HTML page (English, Swedish terms beside): the period,
-// the store, the checkpoint, the flags grouped by kind and linked to their
-// events, inline-SVG charts (accesses per day by actor, denied attempts per
-// principal, emergency and provision accesses per day) and a per-principal
-// table; print CSS; every value escaped.
+// the store, the checkpoint, the flags grouped by kind (open or signed off)
+// and linked to their events, inline-SVG charts (events per period by
+// actor, denied attempts per principal, emergency and provision accesses
+// per day), the per-principal table and the top readers per case; print
+// CSS; every value escaped.
 SSPF_EXPORT std::string ReviewReportHtml(const ReviewReportInput& input);
 
 }  // namespace sspf

@@ -644,6 +644,12 @@ SSPF_EXPORT sspf_status sspf_audit_filter_set_time_range(
 SSPF_EXPORT sspf_status sspf_audit_filter_set_limit(sspf_audit_filter_t* filter,
                                                     size_t limit,
                                                     sspf_error_t** out_error);
+/* Events with seq in [from, to] (audit query --seq, --around): has_from /
+ * has_to 0 clears the bound.  A query whose `from` lies past the end of the
+ * log fails with SSPF_STATUS_NOT_FOUND. */
+SSPF_EXPORT sspf_status sspf_audit_filter_set_seq_range(
+    sspf_audit_filter_t* filter, int has_from, uint64_t from, int has_to,
+    uint64_t to, sspf_error_t** out_error);
 
 /* The events document of the events matching filter (NULL: all events);
  * each event is the event document of the JSON-lines export without
@@ -693,6 +699,46 @@ SSPF_EXPORT sspf_status sspf_session_extract_report(
 SSPF_EXPORT sspf_status sspf_session_review(sspf_session_t* session,
                                             char** out_json,
                                             sspf_error_t** out_error);
+/* Summary periods of the scoped review (sspf::ReviewPeriodUnit). */
+#define SSPF_REVIEW_BY_DAY 1
+#define SSPF_REVIEW_BY_WEEK 2
+/* The scoped review (loggkontroll; sspf::Session::Review(ReviewOptions)):
+ * the review document (docs/json-schema.md, "review").  scope may be NULL
+ * (the whole log); of it only the time range, the principal name and the
+ * actor are used, and any other bound set on it is
+ * SSPF_STATUS_INVALID_ARGUMENT.  flag_kind: NULL or one flag kind
+ * ("emergency-grant", ...); by: SSPF_REVIEW_BY_DAY or SSPF_REVIEW_BY_WEEK;
+ * top_readers: readers listed per case.  Auditor only; logged. */
+SSPF_EXPORT sspf_status sspf_session_review_report(
+    sspf_session_t* session, const sspf_audit_filter_t* scope,
+    const char* flag_kind, int by, size_t top_readers, char** out_json,
+    sspf_error_t** out_error);
+/* The same review as one self-contained HTML page (audit review --html;
+ * sspf/report.h, ReviewReportHtml): the log is verified first, against
+ * kept_checkpoint (a checkpoint note kept outside the store) when it is
+ * not NULL, and a failure is returned as sspf_session_verify returns it;
+ * then the review of the scope (arguments as for
+ * sspf_session_review_report).  *out_html: free with sspf_free.  Auditor
+ * only; logged (audit.verify, audit.review). */
+SSPF_EXPORT sspf_status sspf_session_review_html(
+    sspf_session_t* session, const sspf_audit_filter_t* scope,
+    const char* flag_kind, int by, size_t top_readers,
+    const char* kept_checkpoint, char** out_html, sspf_error_t** out_error);
+/* Signs off the flags of event seq (audit ack) with a note, stored
+ * encrypted for the auditors: the ack document.  SSPF_STATUS_NOT_FOUND (no
+ * such event), SSPF_STATUS_FAILED_PRECONDITION (it raises no flag),
+ * SSPF_STATUS_ALREADY_EXISTS (already acknowledged). */
+SSPF_EXPORT sspf_status sspf_session_ack_flag(sspf_session_t* session,
+                                              uint64_t seq, const char* note,
+                                              char** out_json,
+                                              sspf_error_t** out_error);
+/* Closes the review period up to `until` (Unix seconds, exclusive) from the
+ * previous closure: the closure document.  SSPF_STATUS_INVALID_ARGUMENT
+ * when until is not after the previous closure or lies in the future. */
+SSPF_EXPORT sspf_status sspf_session_close_review(sspf_session_t* session,
+                                                  int64_t until,
+                                                  char** out_json,
+                                                  sspf_error_t** out_error);
 /* Every version of every principal's certificate, each checked against the
  * trust anchor pinned in this session's keyring entry: the certificates
  * document (auditor; logged).  SSPF_STATUS_INTEGRITY_VIOLATION naming the
@@ -744,14 +790,34 @@ SSPF_EXPORT sspf_status sspf_session_list_certificates(sspf_session_t* session,
  * inclusion proof: {"schema_version", "index":n, "tree_size":n,
  *              "leaf_hash":base64, "root":base64, "proof":[base64...]}
  * events:     {"schema_version", "events":[{"seq":n, "time":time,
- *              "principal_id", "actor", "role", "action", "target",
+ *              "principal_id", "principal_name":s|null, "actor", "role", "action", "target",
  *              "allowed":bool, "reason":s|null, "basis":s|null,
  *              "purpose":s|null, "case_id":s|null, "subject_id":s|null,
  *              "detail":s|null, "leaf":base64, "leaf_hash":base64}...]}
  * subject extract: {"schema_version", "subject_id", "events":[event...],
  *              "principal_names":{}}
  * flags:      {"schema_version", "flags":[{"kind", "seq":n, "principal_id",
- *              "target", "detail":s|null}...]}
+ *              "target", "detail":s|null, "time":time, "principal_name":s|null,
+ *              "actor", "role", "action", "allowed":bool, "case_id":s|null,
+ *              "acknowledged":bool, "ack":ack|null}...]}
+ * review:     {"schema_version", "store_id", "since":time|null,
+ *              "until":time|null, "principal":s|null, "actor":s|null,
+ *              "flag_kind":s|null, "generated":time, "tree_size":n,
+ *              "events_in_scope":n, "flags":[flag...], "flags_open":n,
+ *              "flags_acknowledged":n, "summary":{"by":"day"|"week",
+ *              "per_principal":[count...], "per_actor":[count...],
+ *              "per_action":[count...]}, "top_readers":[{"case_id",
+ *              "reads":n, "readers":[{"principal_id", "name":s|null, "actor",
+ *              "reads":n, "denied":n, "last":time}...]}...],
+ *              "closures":[closure...]}; count: {"period", "period_start":
+ *              time, "key", "name":s|null, "events":n, "denied":n,
+ *              "entry_reads":n}
+ * ack:        {"schema_version", "seq":n, "flagged_seq":n, "time":time,
+ *              "auditor_id", "auditor_name":s|null, "note_id",
+ *              "note":s|null, "note_sealed":bool}
+ * closure:    {"schema_version", "seq":n, "time":time, "auditor_id",
+ *              "auditor_name":s|null, "since":time, "until":time,
+ *              "flags_open":n, "flags_acknowledged":n}
  * certificates: {"schema_version", "certificates":[{"principal_id", "name",
  *              "actor", "role", "active":bool, "version":n,
  *              "signing_key":base64, "certificate":base64,

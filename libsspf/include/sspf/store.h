@@ -272,7 +272,34 @@ class SSPF_EXPORT Session {
   // not valid text, until <= since, an unknown language).
   Result<LogExtract> ExtractSubjectReport(std::string_view subject_id,
                                           const ExtractOptions& options);
+  // Every flag over the whole log (the flag list of Review(ReviewOptions{})).
   Result<std::vector<ReviewFlag>> Review();
+  // The scoped review (loggkontroll, docs/auditing.md): the flags raised by
+  // the events in [since, until) of the principal (by name) and actor given,
+  // each with its time, principal name, actor, case, target and sign-off;
+  // summaries per principal, actor and action by day or week; the top
+  // readers per case; and the closed periods that overlap the scope.
+  // Auditor only; logged as audit.review.  kInvalidArgument for since >=
+  // until or an unknown flag kind; kNotFound for an unknown principal name.
+  // The rules that need history (bursts, reads after a withdrawal or after
+  // leaving a team) look at events before `since` too.
+  Result<ReviewReport> Review(const ReviewOptions& options);
+  // Signs off the flags raised by event `seq` (audit ack): a log event
+  // audit.ack by this auditor (target "event:<seq>"), signed like every
+  // event, with the note stored encrypted for the auditors only (the
+  // oversight key) and a salted commitment of it in the leaf.  Replayed by
+  // Verify: a deleted or forged acknowledgement is kIntegrityViolation.
+  // Auditor only.  kInvalidArgument for an empty or invalid note;
+  // kNotFound when no event `seq` exists; kFailedPrecondition when event
+  // `seq` raises no flag; kAlreadyExists when it is already acknowledged.
+  Result<ReviewAck> AcknowledgeFlag(uint64_t seq, std::string_view note);
+  // Closes the review period from the previous closure's `until` (or the
+  // log's start) to `until` (exclusive): a signed log event
+  // audit.review.close recording the auditor, the period and how many of
+  // its flags were open and acknowledged.  Replayed by Verify.  Auditor
+  // only.  kInvalidArgument when `until` is not after the previous closure
+  // or lies in the future.
+  Result<ReviewClosure> CloseReview(UnixSeconds until);
   // Every version of every principal's certificate, ordered by principal id
   // and version, each checked against the trust anchor pinned in this
   // session's keyring entry and bound to this store (auditor; logged as

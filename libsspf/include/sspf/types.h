@@ -103,6 +103,8 @@ enum class Action : uint16_t {
   kAuditExtract = 74,
   kAuditReview = 75,
   kAuditProve = 76,
+  kAuditAck = 77,          // an auditor signed off a flagged event
+  kAuditReviewClose = 78,  // an auditor closed a review period
   kKeyRotate = 80,
   kStoreRekey = 81,
   kActorKeyDeliver = 82,  // an actor key sealed to a new member

@@ -99,6 +99,8 @@ Status RunQuery(Db* db, const AuditFilter& f,
   if (f.target) text(" AND target = ?", *f.target);
   if (f.since) num(" AND time >= ?", *f.since);
   if (f.until) num(" AND time < ?", *f.until);
+  if (f.seq_from) num(" AND seq >= ?", static_cast<int64_t>(std::min<uint64_t>(*f.seq_from, INT64_MAX)));
+  if (f.seq_to) num(" AND seq <= ?", static_cast<int64_t>(std::min<uint64_t>(*f.seq_to, INT64_MAX)));
   sql += " ORDER BY seq";
   if (f.limit != 0) {
     num(" LIMIT ?", static_cast<int64_t>(std::min<size_t>(f.limit, INT64_MAX)));
@@ -121,6 +123,9 @@ Status CheckFilter(Session::Impl* impl, const AuditFilter& f) {
   if (f.target) SSPF_RETURN_IF_ERROR(impl->CheckText("target", *f.target, true));
   if (f.since && f.until && *f.until < *f.since) {
     return InvalidArgument("the time range ends before it starts");
+  }
+  if (f.seq_from && f.seq_to && *f.seq_to < *f.seq_from) {
+    return InvalidArgument("the seq range ends before it starts");
   }
   return Status::Ok();
 }

@@ -103,6 +103,29 @@ Status CheckKeptConsistency(Db* db, const internal::Checkpoint& kept, uint64_t s
   return Status::Ok();
 }
 
+// A mistake rather than tampering (exit 2, not 6): a file that is no
+// checkpoint note at all (the verifier key, say), or the checkpoint of
+// another store.  Only the body is parsed here; the signatures and
+// everything else are checked after, and fail as integrity violations.
+// The origin is echoed only when it looks like one (no file content).
+Status CheckpointOfThisStore(const std::string& note, const std::string& origin) {
+  const size_t blank = note.find("\n\n");
+  std::string shown = "none (the file is not a signed checkpoint note)";
+  if (blank != std::string::npos) {
+    Result<internal::Checkpoint> cp = internal::ParseCheckpoint(note.substr(0, blank + 1));
+    if (cp.ok()) {
+      if (cp->origin == origin) return Status::Ok();
+      const bool printable =
+          cp->origin.size() <= 128 &&
+          cp->origin.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                       "0123456789./_-:") == std::string::npos;
+      shown = printable ? cp->origin : "(not shown: not an sspf origin)";
+    }
+  }
+  return InvalidArgument("this is not a checkpoint of this store: origin " + shown +
+                         ", expected " + origin);
+}
+
 }  // namespace
 
 Result<VerifyReport> Session::Verify(const VerifyOptions& options) {
@@ -119,6 +142,7 @@ Result<VerifyReport> Session::Verify(const VerifyOptions& options) {
   std::optional<internal::Checkpoint> kept;
   std::string kept_signer;
   if (options.kept_checkpoint) {
+    SSPF_RETURN_IF_ERROR(CheckpointOfThisStore(*options.kept_checkpoint, origin));
     Result<internal::Checkpoint> cp =
         internal::OpenCheckpoint(*options.kept_checkpoint, vk, origin);
     if (!cp.ok()) {

@@ -32,6 +32,33 @@ const sspf::AuditFilter& FilterOrAll(const sspf_audit_filter_t* filter) {
 
 }  // namespace
 
+namespace {
+
+// The scoped review's options from the C arguments (review_report, review_html).
+sspf::ReviewOptions ReviewOptionsOf(const sspf_audit_filter_t* scope, const char* flag_kind,
+                                    int by, size_t top_readers) {
+  const sspf::AuditFilter& f = FilterOrAll(scope);
+  if (f.case_id || f.subject_id || f.action || f.allowed || f.target || f.limit != 0 ||
+      f.seq_from || f.seq_to) {
+    Fail(SSPF_STATUS_INVALID_ARGUMENT,
+         "a review scope takes only a time range, a principal and an actor");
+  }
+  if (by != SSPF_REVIEW_BY_DAY && by != SSPF_REVIEW_BY_WEEK) {
+    Fail(SSPF_STATUS_INVALID_ARGUMENT, "by must be SSPF_REVIEW_BY_DAY or SSPF_REVIEW_BY_WEEK");
+  }
+  sspf::ReviewOptions o;
+  o.since = f.since;
+  o.until = f.until;
+  o.principal = f.principal;
+  o.actor = f.actor;
+  o.flag_kind = OptString(flag_kind);
+  o.by = static_cast<sspf::ReviewPeriodUnit>(by);
+  o.top_readers = top_readers;
+  return o;
+}
+
+}  // namespace
+
 extern "C" {
 
 sspf_status sspf_session_checkpoint(sspf_session_t* session, char** out_note,
@@ -174,6 +201,17 @@ sspf_status sspf_audit_filter_set_limit(sspf_audit_filter_t* filter, size_t limi
   return SetFilter(filter, out_error, [&](sspf::AuditFilter& f) { f.limit = limit; });
 }
 
+sspf_status sspf_audit_filter_set_seq_range(sspf_audit_filter_t* filter, int has_from,
+                                            uint64_t from, int has_to, uint64_t to,
+                                            sspf_error_t** out_error) {
+  return SetFilter(filter, out_error, [&](sspf::AuditFilter& f) {
+    f.seq_from.reset();
+    f.seq_to.reset();
+    if (has_from) f.seq_from = from;
+    if (has_to) f.seq_to = to;
+  });
+}
+
 sspf_status sspf_session_query_events(sspf_session_t* session, const sspf_audit_filter_t* filter,
                                       char** out_json, sspf_error_t** out_error) {
   return WithSession(session, {}, RequiredJson(out_json, sspf::EventListJson), out_error,
@@ -249,6 +287,46 @@ sspf_status sspf_session_review(sspf_session_t* session, char** out_json,
                                 sspf_error_t** out_error) {
   return WithSession(session, {}, RequiredJson(out_json, sspf::ReviewFlagListJson), out_error,
                      [&](sspf::Session& s) { return s.Review(); });
+}
+
+sspf_status sspf_session_review_report(sspf_session_t* session, const sspf_audit_filter_t* scope,
+                                       const char* flag_kind, int by, size_t top_readers,
+                                       char** out_json, sspf_error_t** out_error) {
+  return WithSession(session, {}, RequiredJson(out_json, sspf::ReviewReportJson), out_error,
+                     [&](sspf::Session& s) {
+    return s.Review(ReviewOptionsOf(scope, flag_kind, by, top_readers));
+  });
+}
+
+sspf_status sspf_session_review_html(sspf_session_t* session, const sspf_audit_filter_t* scope,
+                                     const char* flag_kind, int by, size_t top_readers,
+                                     const char* kept_checkpoint, char** out_html,
+                                     sspf_error_t** out_error) {
+  return WithSession(
+      session, {}, RequiredJson(out_html, sspf::ReviewReportHtml, "out_html"), out_error,
+      [&](sspf::Session& s) -> sspf::Result<sspf::ReviewReportInput> {
+        const sspf::ReviewOptions o = ReviewOptionsOf(scope, flag_kind, by, top_readers);
+        sspf::ReviewReportInput in;
+        sspf::VerifyOptions vo;
+        if (kept_checkpoint != nullptr) vo.kept_checkpoint = kept_checkpoint;
+        in.kept_checkpoint = vo.kept_checkpoint.value_or("");
+        SSPF_ASSIGN_OR_RETURN(in.verified, s.Verify(vo));
+        SSPF_ASSIGN_OR_RETURN(in.review, s.Review(o));
+        return in;
+      });
+}
+
+sspf_status sspf_session_ack_flag(sspf_session_t* session, uint64_t seq, const char* note,
+                                  char** out_json, sspf_error_t** out_error) {
+  return WithSession(session, {{note, "note"}}, OptionalJson(out_json, sspf::ReviewAckJson),
+                     out_error,
+                     [&](sspf::Session& s) { return s.AcknowledgeFlag(seq, note); });
+}
+
+sspf_status sspf_session_close_review(sspf_session_t* session, int64_t until, char** out_json,
+                                      sspf_error_t** out_error) {
+  return WithSession(session, {}, OptionalJson(out_json, sspf::ReviewClosureJson), out_error,
+                     [&](sspf::Session& s) { return s.CloseReview(until); });
 }
 
 sspf_status sspf_session_list_certificates(sspf_session_t* session, char** out_json,

@@ -35,6 +35,11 @@ Value ConsentObject(const ConsentInfo& c);
 Value EntryObject(const EntryInfo& e);
 Value GrantObject(const GrantInfo& g);
 Value ReviewFlagObject(const ReviewFlag& f);
+Value ReviewAckObject(const ReviewAck& a);
+Value ReviewClosureObject(const ReviewClosure& c);
+Value ReviewReportObject(const ReviewReport& r);
+// "day" or "week".
+const char* ReviewPeriodUnitText(ReviewPeriodUnit u);
 
 // {"schema_version": kJsonSchemaVersion, members of `object`...}.  The
 // members are moved, not copied, so that no copy of a secret is left.

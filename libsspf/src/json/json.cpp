@@ -72,6 +72,7 @@ Value EventObject(const AuditEvent& e) {
   j["seq"] = e.seq;
   j["time"] = Rfc3339(e.time);
   j["principal_id"] = e.principal_id;
+  j["principal_name"] = TextOrNull(e.principal_name);
   j["actor"] = ActorText(e.actor);
   j["role"] = RoleText(e.role);
   j["action"] = ActionText(e.action);
@@ -183,6 +184,103 @@ Value ReviewFlagObject(const ReviewFlag& f) {
   j["principal_id"] = f.principal_id;
   j["target"] = f.target;
   j["detail"] = TextOrNull(f.detail);
+  j["time"] = Rfc3339(f.time);
+  j["principal_name"] = TextOrNull(f.principal_name);
+  j["actor"] = ActorText(f.actor);
+  j["role"] = RoleText(f.role);
+  j["action"] = ActionText(f.action);
+  j["allowed"] = f.allowed;
+  j["case_id"] = TextOrNull(f.case_id);
+  j["acknowledged"] = f.ack.has_value();
+  j["ack"] = f.ack ? ReviewAckObject(*f.ack) : Value(nullptr);
+  return j;
+}
+
+Value ReviewAckObject(const ReviewAck& a) {
+  Value j = Value::object();
+  j["seq"] = a.seq;
+  j["flagged_seq"] = a.flagged_seq;
+  j["time"] = Rfc3339(a.time);
+  j["auditor_id"] = a.auditor_id;
+  j["auditor_name"] = TextOrNull(a.auditor_name);
+  j["note_id"] = TextOrNull(a.note_id);
+  j["note"] = a.note ? Value(*a.note) : Value(nullptr);
+  j["note_sealed"] = a.note_sealed;
+  return j;
+}
+
+Value ReviewClosureObject(const ReviewClosure& c) {
+  Value j = Value::object();
+  j["seq"] = c.seq;
+  j["time"] = Rfc3339(c.time);
+  j["auditor_id"] = c.auditor_id;
+  j["auditor_name"] = TextOrNull(c.auditor_name);
+  j["since"] = Rfc3339(c.since);
+  j["until"] = Rfc3339(c.until);
+  j["flags_open"] = c.flags_open;
+  j["flags_acknowledged"] = c.flags_acknowledged;
+  return j;
+}
+
+const char* ReviewPeriodUnitText(ReviewPeriodUnit u) {
+  return u == ReviewPeriodUnit::kWeek ? "week" : "day";
+}
+
+namespace {
+
+Value ReviewCountObject(const ReviewCount& c) {
+  Value j = Value::object();
+  j["period"] = c.period;
+  j["period_start"] = Rfc3339(c.period_start);
+  j["key"] = c.key;
+  j["name"] = TextOrNull(c.name);
+  j["events"] = c.events;
+  j["denied"] = c.denied;
+  j["entry_reads"] = c.entry_reads;
+  return j;
+}
+
+Value CaseReadersObject(const CaseReaders& c) {
+  Value j = Value::object();
+  j["case_id"] = c.case_id;
+  j["reads"] = c.reads;
+  j["readers"] = ArrayOf(c.readers, [](const CaseReader& r) {
+    Value k = Value::object();
+    k["principal_id"] = r.principal_id;
+    k["name"] = TextOrNull(r.name);
+    k["actor"] = ActorText(r.actor);
+    k["reads"] = r.reads;
+    k["denied"] = r.denied;
+    k["last"] = Rfc3339(r.last);
+    return k;
+  });
+  return j;
+}
+
+}  // namespace
+
+Value ReviewReportObject(const ReviewReport& r) {
+  Value j = Value::object();
+  j["store_id"] = r.store_id;
+  j["since"] = TimeOrNull(r.since);
+  j["until"] = TimeOrNull(r.until);
+  j["principal"] = r.principal ? Value(*r.principal) : Value(nullptr);
+  j["actor"] = r.actor ? Value(ActorText(*r.actor)) : Value(nullptr);
+  j["flag_kind"] = r.flag_kind ? Value(*r.flag_kind) : Value(nullptr);
+  j["generated"] = Rfc3339(r.generated);
+  j["tree_size"] = r.tree_size;
+  j["events_in_scope"] = r.events_in_scope;
+  j["flags"] = ArrayOf(r.flags, ReviewFlagObject);
+  j["flags_open"] = r.flags_open;
+  j["flags_acknowledged"] = r.flags_acknowledged;
+  Value summary = Value::object();
+  summary["by"] = ReviewPeriodUnitText(r.summary.by);
+  summary["per_principal"] = ArrayOf(r.summary.per_principal, ReviewCountObject);
+  summary["per_actor"] = ArrayOf(r.summary.per_actor, ReviewCountObject);
+  summary["per_action"] = ArrayOf(r.summary.per_action, ReviewCountObject);
+  j["summary"] = std::move(summary);
+  j["top_readers"] = ArrayOf(r.top_readers, CaseReadersObject);
+  j["closures"] = ArrayOf(r.closures, ReviewClosureObject);
   return j;
 }
 
@@ -388,6 +486,18 @@ std::string ReviewFlagJson(const ReviewFlag& flag) {
 
 std::string ReviewFlagListJson(const std::vector<ReviewFlag>& flags) {
   return Dump(ListDocument("flags", flags, enc::ReviewFlagObject));
+}
+
+std::string ReviewReportJson(const ReviewReport& report) {
+  return Dump(Document(enc::ReviewReportObject(report)));
+}
+
+std::string ReviewAckJson(const ReviewAck& ack) {
+  return Dump(Document(enc::ReviewAckObject(ack)));
+}
+
+std::string ReviewClosureJson(const ReviewClosure& closure) {
+  return Dump(Document(enc::ReviewClosureObject(closure)));
 }
 
 std::string CheckpointJson(std::string_view note, std::optional<std::string_view> file) {

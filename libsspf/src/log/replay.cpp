@@ -61,6 +61,8 @@ enum class Tag : uint8_t {
   kDisclosureLegacy,  // entry.disclose with four keys (older events)
   kEntryBody,      // entry.add body=: id -> commitment to the body ciphertext
   kSeal,              // an actor-key seal: (actor, version, principal, epoch)
+  kReviewAck,         // audit.ack: id -> (flagged seq, auditor, time, note commitment)
+  kReviewClosure,     // audit.review_close: id -> (period, auditor, time, counts)
 };
 
 // Actions whose allowed events must carry a detail.
@@ -69,7 +71,8 @@ constexpr Action kReplayedActions[] = {
     Action::kCaseOpen,       Action::kCaseClose,        Action::kCaseTeamAdd,
     Action::kConsentGrant,   Action::kConsentWithdraw,  Action::kEntryAdd,
     Action::kEntryDisclose,  Action::kGrantEmergency,   Action::kKeyRotate,
-    Action::kSubjectAdd,     Action::kActorKeyDeliver};
+    Action::kSubjectAdd,     Action::kActorKeyDeliver,  Action::kAuditAck,
+    Action::kAuditReviewClose};
 
 // The low bits of a fact's key are the partition hash of its first key part
 // (the row's id), so that facts can be dropped by partition.
@@ -290,6 +293,7 @@ class Replay {
     SSPF_RETURN_IF_ERROR(CheckGrants());
     SSPF_RETURN_IF_ERROR(CheckActorKeys());
     SSPF_RETURN_IF_ERROR(CheckSeals());
+    SSPF_RETURN_IF_ERROR(CheckReviewSignOffs());
     for (size_t i = 0; i < facts_.size(); ++i) {
       if (!used_[i] && facts_[i].tag() == Tag::kSeal && SealDropped(facts_[i].value)) continue;
       if (!used_[i]) {
@@ -502,6 +506,29 @@ class Replay {
         SSPF_RETURN_IF_ERROR(Need(ValidId(v[0]), "case id"));
         SSPF_RETURN_IF_ERROR(Need(v[1] == "0", "open"));
         Add(e, Tag::kClosed, {v[0]}, 0);
+        return Status::Ok();
+      }
+      case Action::kAuditAck: {
+        SSPF_ASSIGN_OR_RETURN(auto v, DecodeDetail(e.action, d));
+        SSPF_RETURN_IF_ERROR(Need(ValidId(v[0]), "ack id"));
+        SSPF_RETURN_IF_ERROR(Need(ValidDecimal(v[1]), "flagged"));
+        SSPF_RETURN_IF_ERROR(Need(ValidId(v[2]), "by"));
+        SSPF_RETURN_IF_ERROR(Need(ValidDecimal(v[3]), "created"));
+        SSPF_RETURN_IF_ERROR(Need(v[4] != "-" && ValidCommitment(v[4]), "note"));
+        Add(e, Tag::kReviewAck, {v[0]},
+            h_.Of(Tag::kReviewAck, {std::to_string(e.seq), v[1], v[2], v[3], v[4]}));
+        return Status::Ok();
+      }
+      case Action::kAuditReviewClose: {
+        SSPF_ASSIGN_OR_RETURN(auto v, DecodeDetail(e.action, d));
+        SSPF_RETURN_IF_ERROR(Need(ValidId(v[0]), "closure id"));
+        SSPF_RETURN_IF_ERROR(Need(ValidDecimal(v[1]) && ValidDecimal(v[2]), "period"));
+        SSPF_RETURN_IF_ERROR(Need(ValidId(v[3]), "by"));
+        SSPF_RETURN_IF_ERROR(
+            Need(ValidDecimal(v[4]) && ValidDecimal(v[5]) && ValidDecimal(v[6]), "counts"));
+        Add(e, Tag::kReviewClosure, {v[0]},
+            h_.Of(Tag::kReviewClosure,
+                  {std::to_string(e.seq), v[1], v[2], v[3], v[4], v[5], v[6]}));
         return Status::Ok();
       }
       case Action::kCaseTeamAdd: {
@@ -994,6 +1021,36 @@ class Replay {
       }
     }
     return Status::Ok();
+  }
+
+  // The auditor's sign-offs: every acknowledgement (with its sealed note's
+  // commitment) and every closed period comes from its signed event.
+  Status CheckReviewSignOffs() {
+    SSPF_ASSIGN_OR_RETURN(
+        Stmt * st, db_->Prepare("SELECT a.id, a.flagged_seq, a.auditor_id, a.created, "
+                                "r.commitment, a.event_seq FROM review_acks a LEFT JOIN sealed_reasons r "
+                                "ON r.tbl = 'review_acks' AND r.row_id = a.id"));
+    SSPF_RETURN_IF_ERROR(Rows(st, [&]() -> Status {
+      const std::string id = st->Text(0);
+      if (Other(id)) return Status::Ok();
+      return Match("review_acks row " + id, Tag::kReviewAck, {id},
+                   h_.Of(Tag::kReviewAck, {std::to_string(st->Int(5)), std::to_string(st->Int(1)),
+                                           st->Text(2), std::to_string(st->Int(3)),
+                                           CommitmentOf(st, 4)}));
+    }));
+    SSPF_ASSIGN_OR_RETURN(
+        Stmt * cl, db_->Prepare("SELECT id, since, until, auditor_id, created, flags_open, "
+                                "flags_acknowledged, event_seq FROM review_closures"));
+    return Rows(cl, [&]() -> Status {
+      const std::string id = cl->Text(0);
+      if (Other(id)) return Status::Ok();
+      return Match("review_closures row " + id, Tag::kReviewClosure, {id},
+                   h_.Of(Tag::kReviewClosure,
+                         {std::to_string(cl->Int(7)), std::to_string(cl->Int(1)),
+                          std::to_string(cl->Int(2)), cl->Text(3),
+                          std::to_string(cl->Int(4)), std::to_string(cl->Int(5)),
+                          std::to_string(cl->Int(6))}));
+    });
   }
 
   // A seal only to a content member of the key's actor (by the log).

@@ -42,6 +42,9 @@ const std::map<Action, Layout>& Layouts() {
       {Action::kGrantEmergency, {{"grant", "case", "principal", "until", "reason"}}},
       {Action::kKeyRotate, {{"actor", "version", "members"}, {2}}},
       {Action::kActorKeyDeliver, {{"key", "version", "principal"}, {}, true}},
+      {Action::kAuditAck, {{"ack", "flagged", "by", "created", "note"}}},
+      {Action::kAuditReviewClose,
+       {{"closure", "since", "until", "by", "created", "open", "acknowledged"}}},
   };
   return *layouts;
 }

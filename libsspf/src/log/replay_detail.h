@@ -35,6 +35,11 @@
 //                      the new version was sealed to)
 //   key.deliver        key=<a>|oversight version=<n> principal=<pid>
 //                      (one key version sealed to one more principal)
+//   audit.ack          ack=<id> flagged=<seq> by=<pid> created=<t> note=<commitment>
+//                      (an auditor's sign-off of the flags of event <seq>;
+//                      note: the commitment of the sealed note)
+//   audit.review_close closure=<id> since=<t> until=<t> by=<pid> created=<t>
+//                      open=<n> acknowledged=<n>
 //
 // Only allowed events carry a detail.  Older events are still read: an
 // entry.add with only its first five or eight keys, an entry.disclose with

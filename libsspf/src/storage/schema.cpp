@@ -269,8 +269,32 @@ const char* const kMigration5 = R"sql(
 CREATE INDEX events_trust_target ON events(target, seq) WHERE action IN (2, 3, 6, 80) AND allowed = 1;
 )sql";
 
+// The auditor's sign-off (DESIGN §6, docs/auditing.md): acknowledgements of
+// flagged events (audit.ack) and closed review periods
+// (audit.review_close).  Both are replayed state: every row comes from a
+// signed event whose detail names its values (log/replay.cpp).  An ack's
+// note is a sealed reason (tbl 'review_acks', row_id the ack id); event_seq
+// is the seq of the signed event that made the row.
+const char* const kMigration6 = R"sql(
+CREATE TABLE review_acks(
+  id TEXT PRIMARY KEY,
+  event_seq INTEGER NOT NULL,
+  flagged_seq INTEGER NOT NULL UNIQUE,
+  auditor_id TEXT NOT NULL,
+  created INTEGER NOT NULL);
+CREATE TABLE review_closures(
+  id TEXT PRIMARY KEY,
+  event_seq INTEGER NOT NULL,
+  since INTEGER NOT NULL,
+  until INTEGER NOT NULL,
+  auditor_id TEXT NOT NULL,
+  created INTEGER NOT NULL,
+  flags_open INTEGER NOT NULL,
+  flags_acknowledged INTEGER NOT NULL);
+)sql";
+
 const char* const kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4,
-                                   kMigration5};
+                                   kMigration5, kMigration6};
 
 }  // namespace
 

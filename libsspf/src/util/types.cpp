@@ -67,6 +67,8 @@ constexpr NamedValue<Action> kActionNames[] = {
     {Action::kAuditExtract, "audit.extract"},
     {Action::kAuditReview, "audit.review"},
     {Action::kAuditProve, "audit.prove"},
+    {Action::kAuditAck, "audit.ack"},
+    {Action::kAuditReviewClose, "audit.review_close"},
     {Action::kKeyRotate, "key.rotate"},
     {Action::kStoreRekey, "store.rekey"},
     {Action::kActorKeyDeliver, "key.deliver"},

@@ -742,7 +742,12 @@ TEST_CASE("forged and foreign checkpoints are rejected", "[audit][tamper]") {
     Session other_auditor = other.Auditor();
     Result<std::string> foreign = other_auditor.Checkpoint();
     REQUIRE(foreign.ok());
-    CHECK(Contains(VerifyError(auditor, *foreign), "kept checkpoint"));
+    // A mistake, not tampering (issue 13): a usage error naming both origins.
+    VerifyOptions o;
+    o.kept_checkpoint = *foreign;
+    Status v = auditor.Verify(o).status();
+    CHECK(v.code() == StatusCode::kInvalidArgument);
+    CHECK(Contains(v.message(), "this is not a checkpoint of this store: origin"));
     CHECK(auditor.Prove(0, *foreign).status().code() == StatusCode::kIntegrityViolation);
   }
   SECTION("a kept checkpoint whose root the log does not extend") {
@@ -854,7 +859,10 @@ TEST_CASE("queries and export filters", "[audit][query]") {
     return Status::Ok();
   }).ok());
   REQUIRE(csv.size() == 5);
-  CHECK(csv[0].rfind("seq,time,principal,actor,role,action,target,decision", 0) == 0);
+  // Principals by id and, next to it, by name (issue 13).
+  CHECK(csv[0].rfind("seq,time,principal,principal_name,actor,role,action,target,decision", 0) ==
+        0);
+  CHECK(Contains(csv[1], ",sara.skola,"));
   CHECK(Contains(csv[2], ",deny,"));
 }
 

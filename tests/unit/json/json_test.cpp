@@ -136,7 +136,35 @@ std::vector<std::pair<std::string, std::string>> AllDocuments() {
   line.basis_kind = "team";
   line.text = "…";
   extract.lines = {line};
+  // The scoped review (issue 13): one flag acknowledged, one open.
+  ReviewAck ack;
+  ack.seq = 50;
+  ack.flagged_seq = 41;
+  ack.time = kTime;
+  ack.auditor_id = "a1";
+  ack.auditor_name = "eva";
+  ack.note_id = "n1";
+  ack.note = "Befogad.";
+  ReviewClosure closure;
+  closure.seq = 51;
+  closure.time = kTime;
+  closure.auditor_id = "a1";
+  closure.until = kTime;
+  closure.flags_open = 1;
+  closure.flags_acknowledged = 1;
+  ReviewReport report_doc;
+  report_doc.store_id = "s1";
+  report_doc.since = kTime - 3600;
+  report_doc.generated = kTime;
+  report_doc.flags = {flag, flag};
+  report_doc.flags[0].ack = ack;
+  report_doc.summary.per_actor = {{"2026-12-01", kTime, "school", "school", 3, 1, 1}};
+  report_doc.top_readers = {{"7c1d", 2, {{"p1", "sara", Actor::kSchool, 2, 0, kTime}}}};
+  report_doc.closures = {closure};
   return {
+      {"review", ReviewReportJson(report_doc)},
+      {"review_ack", ReviewAckJson(ack)},
+      {"review_closure", ReviewClosureJson(closure)},
       {"event", EventJson(SampleEvent())},
       {"events", EventListJson({SampleEvent()})},
       {"subject_extract", SubjectExtractJson("3f2a", {SampleEvent()}, {SamplePrincipal()})},
@@ -234,10 +262,15 @@ TEST_CASE("the event document: field names, RFC 3339, base64, null", "[json]") {
   std::vector<std::string> keys;
   for (auto it = d.begin(); it != d.end(); ++it) keys.push_back(it.key());
   CHECK(keys == std::vector<std::string>{"schema_version", "seq", "time", "principal_id",
-                                         "actor", "role", "action", "target", "allowed",
-                                         "reason", "basis", "purpose", "case_id",
-                                         "subject_id", "detail", "leaf", "leaf_hash",
-                                         "signer", "signature", "signed_message"});
+                                         "principal_name", "actor", "role", "action",
+                                         "target", "allowed", "reason", "basis", "purpose",
+                                         "case_id", "subject_id", "detail", "leaf",
+                                         "leaf_hash", "signer", "signature",
+                                         "signed_message"});
+  CHECK(d["principal_name"].is_null());  // the sample's id names no principal
+  AuditEvent named = SampleEvent();
+  named.principal_name = "sara";
+  CHECK(Doc::parse(EventJson(named))["principal_name"] == "sara");
   CHECK(d["seq"] == 41);
   CHECK(d["time"] == kTimeText);
   CHECK(d["actor"] == "school");
@@ -296,6 +329,17 @@ TEST_CASE("a record in a list is its own document without schema_version", "[jso
   CHECK(same(EntryJson(SampleEntry()), EntryListJson({SampleEntry()}), "entries"));
   ReviewFlag flag{"bulk-read", 7, "p1", "entry:1", "20 reads"};
   CHECK(same(ReviewFlagJson(flag), ReviewFlagListJson({flag}), "flags"));
+  ReviewReport report;
+  report.flags = {flag};
+  CHECK(same(ReviewFlagJson(flag), ReviewReportJson(report), "flags"));
+  ReviewFlag acked = flag;
+  acked.ack = ReviewAck{};
+  acked.ack->note = "Befogad.";
+  Doc a = Doc::parse(ReviewFlagJson(acked));
+  CHECK(a["acknowledged"] == true);
+  CHECK(a["ack"]["note"] == "Befogad.");
+  a.erase("schema_version");
+  CHECK(a["ack"].count("schema_version") == 0);
   // The check can fail: a different event is not the same object.
   AuditEvent other = SampleEvent();
   other.seq = 42;
