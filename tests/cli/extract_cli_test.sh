@@ -221,6 +221,7 @@ for name in ("polis1", "soc1", "sara", "lia", "kim", "eva"):
 assert 'data-status="acknowledged"' in h and 'data-status="open"' in h
 # The kept checkpoint: origin, size and root, consistent.
 assert kept[0] in h and kept[2] in h and "consistent with the log" in h, kept[:3]
+assert "signed by eva" in h   # the signer by name, not its id
 assert "@media print" in h
 assert "Hög frånvaro" not in h and "Alva" not in h and "Bertil" not in h
 PYEOF

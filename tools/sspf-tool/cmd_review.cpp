@@ -19,10 +19,10 @@ std::string Or(const std::string& s, const char* dash = "-") { return s.empty() 
 
 void PrintCounts(Context& ctx, const char* title, const char* key,
                  const std::vector<ReviewCount>& rows) {
-  *ctx.out << "\n" << title << "\nperiod\t" << key << "\tevents\tdenied\tentry_reads\n";
+  *ctx.out << "\n" << title << "\nperiod\t" << key << "\tevents\tdenied\tentry_reads\taccesses\n";
   for (const ReviewCount& c : rows) {
     *ctx.out << c.period << "\t" << Who(c.name, c.key) << "\t" << c.events << "\t" << c.denied
-             << "\t" << c.entry_reads << "\n";
+             << "\t" << c.entry_reads << "\t" << c.accesses << "\n";
   }
 }
 

@@ -121,7 +121,8 @@ SSPF_EXPORT std::string ReviewFlagListJson(const std::vector<ReviewFlag>& flags)
 // where flag is the flag document above (without schema_version) with
 // "time","principal_name","actor","role","action","allowed","case_id",
 // "acknowledged" (bool) and "ack" (an ack object or null) added, count is
-// {"period","period_start","key","name","events","denied","entry_reads"}
+// {"period","period_start","key","name","events","denied","entry_reads",
+// "accesses"}
 // and closure the ReviewClosureJson object.  Unset scope values are null.
 SSPF_EXPORT std::string ReviewReportJson(const ReviewReport& report);
 // {"schema_version","seq","flagged_seq","time","auditor_id","auditor_name",

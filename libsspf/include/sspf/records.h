@@ -385,6 +385,9 @@ struct ReviewCount {
   uint64_t events = 0;       // all events
   uint64_t denied = 0;       // of which denied
   uint64_t entry_reads = 0;  // allowed entry reads
+  // Allowed events that touch a youth's data: they name a case or a
+  // subject (the review's "accesses"; log and key housekeeping are not).
+  uint64_t accesses = 0;
 };
 
 struct ReviewSummary {

@@ -811,7 +811,7 @@ SSPF_EXPORT sspf_status sspf_session_list_certificates(sspf_session_t* session,
  *              "reads":n, "denied":n, "last":time}...]}...],
  *              "closures":[closure...]}; count: {"period", "period_start":
  *              time, "key", "name":s|null, "events":n, "denied":n,
- *              "entry_reads":n}
+ *              "entry_reads":n, "accesses":n}
  * ack:        {"schema_version", "seq":n, "flagged_seq":n, "time":time,
  *              "auditor_id", "auditor_name":s|null, "note_id",
  *              "note":s|null, "note_sealed":bool}

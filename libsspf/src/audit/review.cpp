@@ -349,6 +349,7 @@ class Counter {
     ++c.events;
     if (!e.allowed) ++c.denied;
     if (e.allowed && e.action == Action::kEntryRead) ++c.entry_reads;
+    if (e.allowed && (!e.case_id.empty() || !e.subject_id.empty())) ++c.accesses;
   }
   std::vector<ReviewCount> Rows() const {
     std::vector<ReviewCount> out;
@@ -460,8 +461,8 @@ Result<ReviewReport> BuildReview(Session::Impl* impl, const ReviewOptions& optio
 
   // Summaries and readers: one pass over the events in scope (the time
   // index bounds it).
-  std::string sql = "SELECT seq, time, principal_id, actor, action, allowed, case_id "
-                    "FROM events WHERE time >= ? AND time < ?";
+  std::string sql = "SELECT seq, time, principal_id, actor, action, allowed, case_id, "
+                    "subject_id FROM events WHERE time >= ? AND time < ?";
   if (options.principal) sql += " AND principal_id = ?";
   if (options.actor) sql += " AND actor = ?";
   sql += " ORDER BY seq";
@@ -482,6 +483,7 @@ Result<ReviewReport> BuildReview(Session::Impl* impl, const ReviewOptions& optio
     e.action = static_cast<Action>(st->Int(4));
     e.allowed = st->Int(5) != 0;
     e.case_id = st->Text(6);
+    e.subject_id = st->Text(7);
     ++r.events_in_scope;
     const audit::Period p = audit::PeriodOf(e.time, options.by);
     per_principal.Add(p, e.principal_id, name_of(e.principal_id), e);

@@ -33,6 +33,24 @@ std::string Figure(const std::string& svg, const std::string& caption) {
          "</figcaption></figure>";
 }
 
+// The checkpoint signer's name ("authority", or a principal id the review
+// names somewhere: a summary row, a flag, a sign-off); else the id.
+std::string SignerName(const ReviewReport& r, const std::string& id) {
+  for (const ReviewCount& c : r.summary.per_principal) {
+    if (c.key == id && !c.name.empty()) return c.name;
+  }
+  for (const ReviewFlag& f : r.flags) {
+    if (f.principal_id == id && !f.principal_name.empty()) return f.principal_name;
+    if (f.ack && f.ack->auditor_id == id && !f.ack->auditor_name.empty()) {
+      return f.ack->auditor_name;
+    }
+  }
+  for (const ReviewClosure& c : r.closures) {
+    if (c.auditor_id == id && !c.auditor_name.empty()) return c.auditor_name;
+  }
+  return id;
+}
+
 }  // namespace
 
 std::string ReviewReportHtml(const ReviewReportInput& in) {
@@ -81,7 +99,7 @@ std::string ReviewReportHtml(const ReviewReportInput& in) {
                                                      : " — NOT consistent") +
              (in.verified.kept_checkpoint_signer.empty()
                   ? ""
-                  : ", signed by " + in.verified.kept_checkpoint_signer),
+                  : ", signed by " + SignerName(r, in.verified.kept_checkpoint_signer)),
          "checkpoint");
   }
   fact("Events in scope", std::to_string(r.events_in_scope) + " of " +
@@ -108,7 +126,7 @@ std::string ReviewReportHtml(const ReviewReportInput& in) {
       body += "<a href=\"#ev-" + std::to_string(f->seq) + "\">" + std::to_string(f->seq) +
               "</a></td>";
       body += Cell(When(f->time)) + Cell(who(f->principal_name, f->principal_id)) +
-              Cell(f->target) + Cell(f->detail);
+              Cell(f->target, "long") + Cell(f->detail, "long");
       body += Cell(f->ack ? "signed off by " + who(f->ack->auditor_name, f->ack->auditor_id) +
                                 " " + When(f->ack->time)
                           : std::string("open"));
@@ -127,7 +145,7 @@ std::string ReviewReportHtml(const ReviewReportInput& in) {
     g.label = c.period;
     g.values.resize(actors.size());
     for (size_t i = 0; i < actors.size(); ++i) {
-      if (actors[i] == c.key) g.values[i] += c.events - c.denied;
+      if (actors[i] == c.key) g.values[i] += c.accesses;
     }
   }
   struct Totals {
@@ -169,8 +187,8 @@ std::string ReviewReportHtml(const ReviewReportInput& in) {
   const char* unit = r.summary.by == ReviewPeriodUnit::kWeek ? "week" : "day";
   body += "<section id=\"charts\">" + h::Element("h2", "Charts (diagram)");
   body += Figure(h::StackedBars("chart-accesses", std::string("Accesses per ") + unit + " by actor",
-                                actors, values(per_period), "no events"),
-                 std::string("Allowed events per ") + unit +
+                                actors, values(per_period), "no accesses"),
+                 std::string("Allowed accesses to cases and subjects per ") + unit +
                      " (Stockholm time), by the actor of the principal.");
   body += Figure(h::StackedBars("chart-denied", "Denied attempts per principal", {"denied"},
                                 denied, "no denied attempts"),
@@ -201,7 +219,7 @@ std::string ReviewReportHtml(const ReviewReportInput& in) {
             "<tbody>";
     for (const CaseReaders& c : r.top_readers) {
       for (const CaseReader& p : c.readers) {
-        body += "<tr>" + Cell(c.case_id) + Cell(who(p.name, p.principal_id)) +
+        body += "<tr>" + Cell(c.case_id, "long") + Cell(who(p.name, p.principal_id)) +
                 Cell(ActorName(p.actor) ? ActorName(p.actor) : "?") +
                 Cell(std::to_string(p.reads), "num") + Cell(std::to_string(p.denied), "num") +
                 Cell(When(p.last)) + "</tr>";
@@ -223,8 +241,8 @@ std::string ReviewReportHtml(const ReviewReportInput& in) {
             Cell(std::to_string(seq), "num") + Cell(When(f->time)) +
             Cell(who(f->principal_name, f->principal_id)) +
             Cell(ActorName(f->actor) ? ActorName(f->actor) : "?") +
-            Cell(ActionName(f->action) ? ActionName(f->action) : "?") + Cell(f->case_id) +
-            Cell(f->target) + Cell(f->allowed ? "allow" : "deny") + "</tr>";
+            Cell(ActionName(f->action) ? ActionName(f->action) : "?") + Cell(f->case_id, "long") +
+            Cell(f->target, "long") + Cell(f->allowed ? "allow" : "deny") + "</tr>";
   }
   body += "</tbody></table></section>\n";
   body += "<footer class=\"report\">" +

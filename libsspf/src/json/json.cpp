@@ -237,6 +237,7 @@ Value ReviewCountObject(const ReviewCount& c) {
   j["events"] = c.events;
   j["denied"] = c.denied;
   j["entry_reads"] = c.entry_reads;
+  j["accesses"] = c.accesses;
   return j;
 }
 

@@ -40,7 +40,9 @@ li.denied span.refusal { color: var(--deny); }
 li.failed span.refusal { color: var(--fail); }
 table { border-collapse: collapse; width: 100%; margin: .4rem 0 1rem 0; font-size: .95rem; }
 th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top;
-         overflow-wrap: anywhere; }
+         overflow-wrap: break-word; }
+th { white-space: nowrap; }
+td.long { overflow-wrap: anywhere; }
 td:nth-child(2) { white-space: nowrap; }
 th { background: var(--band); }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }

@@ -196,8 +196,8 @@ TEST_CASE("the review report links flags to events and draws three charts", "[au
   r.flags = {f, g};
   r.flags_open = 1;
   r.flags_acknowledged = 1;
-  r.summary.per_actor = {{"2026-12-01", 0, "police", "police", 2, 1, 1}};
-  r.summary.per_principal = {{"2026-12-01", 0, "p1", "polis1", 2, 1, 1}};
+  r.summary.per_actor = {{"2026-12-01", 0, "police", "police", 2, 1, 1, 1}};
+  r.summary.per_principal = {{"2026-12-01", 0, "p1", "polis1", 2, 1, 1, 1}};
   const std::string page = ReviewReportHtml(in);
   CHECK(page.find("s&lt;1&gt;") != std::string::npos);
   CHECK(page.find("<section class=\"flag-group\" id=\"flags-legal-provision\">") !=

@@ -161,6 +161,22 @@ TEST_CASE("review summaries by day and week, and top readers per case", "[audit]
   CHECK(per_action[{"2026-11-18", "entry.read"}].entry_reads == 2);
   REQUIRE(per_action.count({"2026-11-19", "entry.read"}));
   CHECK(per_action[{"2026-11-19", "entry.read"}].entry_reads == 1);
+  // Accesses: allowed events naming a case or a subject; membership and
+  // log housekeeping are events but no accesses.
+  CHECK(per_action[{"2026-11-18", "entry.read"}].accesses == 2);
+  uint64_t membership_events = 0, membership_accesses = 0;
+  for (const ReviewCount& c : r.summary.per_action) {
+    if (c.key != "principal.add") continue;
+    membership_events += c.events;
+    membership_accesses += c.accesses;
+  }
+  CHECK(membership_events > 0);
+  CHECK(membership_accesses == 0);
+  uint64_t police_accesses = 0;
+  for (const ReviewCount& c : r.summary.per_actor) {
+    if (c.key == "police") police_accesses += c.accesses;
+  }
+  CHECK(police_accesses >= 1);  // the emergency grant names the case
   // Periods start at Stockholm midnight (CET in November: 23:00 UTC).
   CHECK(FormatRfc3339(per_action[{"2026-11-19", "entry.read"}].period_start) ==
         "2026-11-18T23:00:00Z");

@@ -158,7 +158,7 @@ std::vector<std::pair<std::string, std::string>> AllDocuments() {
   report_doc.generated = kTime;
   report_doc.flags = {flag, flag};
   report_doc.flags[0].ack = ack;
-  report_doc.summary.per_actor = {{"2026-12-01", kTime, "school", "school", 3, 1, 1}};
+  report_doc.summary.per_actor = {{"2026-12-01", kTime, "school", "school", 3, 1, 1, 2}};
   report_doc.top_readers = {{"7c1d", 2, {{"p1", "sara", Actor::kSchool, 2, 0, kTime}}}};
   report_doc.closures = {closure};
   return {
