@@ -30,9 +30,10 @@ if [ "$mode" = test ]; then
   # C API memcheck, Python's cryptography for the independent Ed25519 check
   # of checkpoints in the audit CLI test (tools/verify_export.py), Go and its
   # golang.org/x/mod sources for the tlog interop test of consistency proofs,
-  # faketime for the clock-set-back test.
+  # faketime for the clock-set-back test, dpkg-dev (dpkg-shlibdeps) and file
+  # for the .deb packaging test.
   packages+=(clang libclang-rt-14-dev valgrind python3-cryptography
-             golang-go golang-golang-x-mod-dev faketime)
+             golang-go golang-golang-x-mod-dev faketime dpkg-dev file)
 fi
 
 missing=()
