@@ -74,11 +74,11 @@ case "$mode" in
         -DSSPF_BUILD_FUZZERS=ON >/dev/null
       cmake --build "$asan_build" -j "$jobs"
       echo "== running the test suite under ASan+UBSan ($asan_build)"
-      # valgrind cannot run ASan binaries; the consumer test installs the
-      # plain build and is covered above.
+      # valgrind cannot run ASan binaries; the consumer and packaging tests
+      # install or package the plain build and are covered above.
       ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
       UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-        ctest --test-dir "$asan_build" --output-on-failure -j "$jobs" -LE 'valgrind|consumer|bench'
+        ctest --test-dir "$asan_build" --output-on-failure -j "$jobs" -LE 'valgrind|consumer|packaging|bench'
     fi
     echo "== all tests passed";;
 esac
