@@ -134,7 +134,11 @@ std::string StackedBars(std::string_view id, std::string_view title,
   const double bar_w = groups.size() > 40 ? 10 : groups.size() > 15 ? 16 : 28;
   const double gap = bar_w / 2;
   const double plot_w = std::max(240.0, static_cast<double>(groups.size()) * (bar_w + gap) + gap);
-  const double legend_h = 20.0 * static_cast<double>((series.size() + 3) / 4);
+  // The legend: as many 150-wide items per row as the plot is wide (a
+  // narrow chart would otherwise clip the later series' names).
+  const size_t per_row = std::max<size_t>(1, static_cast<size_t>(plot_w / 150));
+  const double legend_h =
+      20.0 * static_cast<double>((series.size() + per_row - 1) / per_row);
   const double width = left + plot_w + 12, height = top + plot_h + label_h + legend_h;
   std::string out = "<svg id=\"" + Escape(id) +
                     "\" class=\"chart\" role=\"img\" viewBox=\"0 0 " + Num(width) + " " +
@@ -178,8 +182,8 @@ std::string StackedBars(std::string_view id, std::string_view title,
     x += bar_w + gap;
   }
   for (size_t s = 0; s < series.size(); ++s) {
-    const double lx = left + static_cast<double>(s % 4) * 150;
-    const double ly = top + plot_h + label_h + 20.0 * static_cast<double>(s / 4);
+    const double lx = left + static_cast<double>(s % per_row) * 150;
+    const double ly = top + plot_h + label_h + 20.0 * static_cast<double>(s / per_row);
     out += "<rect x=\"" + Num(lx) + "\" y=\"" + Num(ly) + "\" width=\"10\" height=\"10\" fill=\"" +
            kPalette[s % 8] + "\"/><text x=\"" + Num(lx + 14) + "\" y=\"" + Num(ly + 9) + "\">" +
            Escape(series[s]) + "</text>";

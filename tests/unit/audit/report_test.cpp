@@ -106,6 +106,21 @@ TEST_CASE("a stacked bar chart is inline SVG with escaped labels", "[audit][repo
   CHECK(rects == 5);
   const std::string empty = html::StackedBars("c2", "T", {"a"}, {}, "inga <data>");
   CHECK(empty.find("inga &lt;data&gt;") != std::string::npos);
+  // Five series on a narrow chart: every legend item (150 wide) inside the
+  // drawing, none clipped.
+  const std::string five = html::StackedBars("c3", "T", {"s1", "s2", "s3", "s4", "s5"},
+                                             {{"d", {1, 1, 1, 1, 1}}}, "none");
+  std::smatch m;
+  REQUIRE(std::regex_search(five, m, std::regex("viewBox=\"0 0 ([0-9.]+) ")));
+  const double width = std::stod(m[1]);
+  const std::regex swatch("<rect x=\"([0-9.]+)\" y=\"[0-9.]+\" width=\"10\" height=\"10\"");
+  size_t swatches = 0;
+  for (auto it = std::sregex_iterator(five.begin(), five.end(), swatch);
+       it != std::sregex_iterator(); ++it) {
+    ++swatches;
+    CHECK(std::stod((*it)[1]) + 150 <= width);
+  }
+  CHECK(swatches == 5);
 }
 
 LogExtract Sample() {
