@@ -144,7 +144,7 @@ struct ReviewReportInput {
 
 // One self-contained HTML page (English, Swedish terms beside): the period,
 // the store, the checkpoint, the flags grouped by kind (open or signed off)
-// and linked to their events, inline-SVG charts (events per period by
+// and linked to their events, inline-SVG charts (accesses per period by
 // actor, denied attempts per principal, emergency and provision accesses
 // per day), the per-principal table and the top readers per case; print
 // CSS; every value escaped.
