@@ -246,6 +246,57 @@ Result<std::vector<PurposeCode>> ReadPurposesFile(const std::string& path) {
 }
 }  // namespace
 
+Result<std::vector<RetentionRule>> ReadRetentionFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return InvalidArgument("cannot read SSPF_RETENTION_FILE");
+  std::vector<RetentionRule> out;
+  std::string line;
+  for (int n = 1; std::getline(in, line) && n <= 1000; ++n) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty() || line[0] == '#') continue;
+    const std::string where = "SSPF_RETENTION_FILE line " + std::to_string(n);
+    const std::vector<std::string> f = SplitList(line, '\t');
+    if (f.size() != 8) {
+      return InvalidArgument(where + ": want id<TAB>actor<TAB>categories<TAB>from<TAB>years"
+                                     "<TAB>birth days<TAB>citation<TAB>summary");
+    }
+    RetentionRule r;
+    r.id = f[0];
+    std::optional<Actor> a = ParseActor(f[1]);
+    if (!a) return InvalidArgument(where + ": unknown actor");
+    r.actor = *a;
+    if (f[2] != "*") {
+      Result<std::vector<Category>> cats = ParseCategoryList(f[2]);
+      if (!cats.ok()) return InvalidArgument(where + ": categories are '*' or a comma list");
+      r.categories = *cats;
+    }
+    std::optional<RetentionFrom> from = ParseRetentionFrom(f[3]);
+    if (!from) {
+      return InvalidArgument(where + ": from is case-closed, last-entry, birth, decision or "
+                                     "never");
+    }
+    r.from = *from;
+    if (f[4].empty() || f[4].size() > 3 || f[4].find_first_not_of("0123456789") != std::string::npos) {
+      return InvalidArgument(where + ": years must be a whole number");
+    }
+    r.years = std::stoi(f[4]);
+    if (f[5] != "-") {
+      for (const std::string& d : SplitList(f[5])) {
+        if (d.empty() || d.size() > 2 || d.find_first_not_of("0123456789") != std::string::npos) {
+          return InvalidArgument(where + ": birth days are '-' or a comma list of days");
+        }
+        r.birth_days.push_back(std::stoi(d));
+      }
+    }
+    r.citation = f[6];
+    r.summary = f[7];
+    out.push_back(std::move(r));
+  }
+  Status valid = ValidateRetentionRules(out);
+  if (!valid.ok()) return InvalidArgument("SSPF_RETENTION_FILE: " + valid.message());
+  return out;
+}
+
 Result<StoreOptions> OptionsFor(const Globals& g) {
   StoreOptions o;
   o.path = g.store;
@@ -274,6 +325,10 @@ Result<StoreOptions> OptionsFor(const Globals& g) {
   const char* purposes = std::getenv("SSPF_PURPOSES_FILE");
   if (purposes && *purposes) {
     SSPF_ASSIGN_OR_RETURN(o.purposes, ReadPurposesFile(purposes));
+  }
+  const char* retention = std::getenv("SSPF_RETENTION_FILE");
+  if (retention && *retention) {
+    SSPF_ASSIGN_OR_RETURN(o.retention_rules, ReadRetentionFile(retention));
   }
   return o;
 }

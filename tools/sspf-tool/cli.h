@@ -118,7 +118,13 @@ std::optional<Session> ParseAndOpen(Context& ctx, const std::string& usage,
 // StoreOptions::purposes by the lines "code<TAB>label_sv<TAB>label_en" of F).
 // kInvalidArgument for a tolerance that is not a whole number of seconds or
 // a purposes file that cannot be read or does not validate.
+// SSPF_RETENTION_FILE=F replaces StoreOptions::retention_rules by the lines
+// of F (cmd_retention.cpp, ReadRetentionFile; docs/retention.md).
 Result<StoreOptions> OptionsFor(const Globals& g);
+// The retention rules of a file: one rule a line, tab-separated: id, actor,
+// categories ("*" or a comma list), from, years, birth days ("-" or a comma
+// list), citation, summary.  Empty lines and '#' lines are skipped.
+Result<std::vector<RetentionRule>> ReadRetentionFile(const std::string& path);
 
 // Reads the passphrase of the --user from --passphrase-file (first line) or,
 // on a terminal, a prompt without echo.  Never from argv.
@@ -247,6 +253,7 @@ void RegisterSubjectCaseCommands();   // subject, case        (cmd_subject_case.
 void RegisterConsentEntryCommands();  // consent, entry, grant (cmd_consent_entry.cpp)
 void RegisterAuditCommands();   // audit ...                (cmd_audit.cpp)
 void RegisterWitnessCommands(); // audit witness ...        (cmd_witness.cpp)
+void RegisterRetentionCommands();  // retention ...          (cmd_retention.cpp)
 
 }  // namespace sspf::cli
 

@@ -55,6 +55,7 @@ int main(int argc, char** argv) {
   sspf::cli::RegisterConsentEntryCommands();
   sspf::cli::RegisterAuditCommands();
   sspf::cli::RegisterWitnessCommands();
+  sspf::cli::RegisterRetentionCommands();
 
   std::vector<std::string> args(argv + 1, argv + argc);
   // Under --json even a usage error is a JSON document (on stderr).

@@ -249,11 +249,9 @@ Status CheckEntryAtUse(Session::Impl* impl, const EntryRow& e, bool with_body) {
                         f[7] != std::to_string(e.key_version)))) {
     return IntegrityViolation(differs);
   }
+  // Erased by retention (kFailedPrecondition), or a direct edit.
+  if (!e.has_body) return internal::ErasedEntryAtUse(impl, e.info.case_id, e.info.id);
   if (!with_body) return Status::Ok();
-  if (!e.has_body) {
-    return IntegrityViolation(what + ": its content is missing and no erasure event explains "
-                              "it (direct edit)");
-  }
   if (f.size() > 8 && f[8] != internal::EntryBodyCommitment(e.body)) {
     return IntegrityViolation(what + ": its content is not the content signed in event " +
                               std::to_string(ev->seq) + " (replaced)");

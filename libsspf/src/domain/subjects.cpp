@@ -91,12 +91,16 @@ Result<SubjectInfo> LoadSubject(Session::Impl* impl, std::string_view id) {
   SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
   if (!row) return NotFound("no such subject");
   std::string birth = st->Text(0);
-  bool has_identity = !st->IsNull(1) && st->Int(2) == 0;
+  const bool erased = st->Int(2) != 0;
+  bool has_identity = !st->IsNull(1) && !erased;
   Bytes identity = has_identity ? st->Blob(1) : Bytes();
   st->Reset();
   SubjectInfo info;
   info.id = std::string(id);
-  SSPF_ASSIGN_OR_RETURN(info.birth_date, ParseDate(birth));
+  // Erased by retention: no birth date either.
+  if (!(erased && birth.empty())) {
+    SSPF_ASSIGN_OR_RETURN(info.birth_date, ParseDate(birth));
+  }
   if (has_identity) {
     SSPF_ASSIGN_OR_RETURN(std::vector<std::string> fields,
                           internal::OpenIdentity(impl, "subjects", id, identity));
