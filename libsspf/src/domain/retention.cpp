@@ -457,6 +457,11 @@ Status ErasedEntryAtUse(Session::Impl* impl, const std::string& case_id,
     for (const std::string& item : SplitDetailList((*v)[2])) {
       if (item.substr(0, item.find(':')) != entry_id) continue;
       SSPF_RETURN_IF_ERROR(CheckEventSignature(impl, e));
+      SSPF_ASSIGN_OR_RETURN(PrincipalCert by, CertifiedPrincipal(impl, e.principal_id));
+      if (by.role != Role::kAdmin) {
+        return IntegrityViolation("entry " + entry_id + ": erased by event " +
+                                  std::to_string(e.seq) + " of a principal who is no admin");
+      }
       return FailedPrecondition("entry " + entry_id + " was erased under retention (event " +
                                 std::to_string(e.seq) + ")");
     }

@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "catch.h"
+#include "context/session_impl.h"
+#include "log/replay_detail.h"
 #include "sspf/civil_time.h"
 #include "sspf/json.h"
 #include "sspf/pnr.h"
@@ -294,6 +296,34 @@ TEST_CASE("attacks on erasure fail verify", "[retention][attack]") {
                 .ok());
     CHECK(VerifyMessage(*w.auditor) != "ok");
     CHECK(w.social->ReadEntry(w.e_meeting).status().code() == StatusCode::kIntegrityViolation);
+  }
+  SECTION("an erasure event forged by a member, signed with her own key") {
+    Session::Impl* impl = internal::SessionAccess::Get(*w.social);
+    Result<Session::Impl::Scope> scope = impl->Begin();
+    REQUIRE(scope.ok());
+    Session::Impl::EventArgs e;
+    e.action = Action::kRetentionErase;
+    e.target = "case:" + w.case_id;
+    e.allowed = true;
+    e.reason = "admin manages principals, keys, retention; gallringsbeslut SN 1";
+    e.basis = "role:admin";
+    e.case_id = w.case_id;
+    e.subject_id = w.subject_id;
+    e.detail = internal::EncodeDetail(
+        Action::kRetentionErase, {w.case_id, "1", w.e_meeting + ":social-case-file", "0", "-",
+                                  internal::RetentionDecisionCommitment("SN 1")});
+    REQUIRE(impl->Log(e).ok());
+    REQUIRE(scope->Commit().ok());
+    REQUIRE(db->Exec(("UPDATE entries SET body = NULL WHERE id = '" + w.e_meeting + "'").c_str())
+                .ok());
+    REQUIRE(db->Exec(("INSERT INTO erasures VALUES('entry:" + w.e_meeting + "', '" + w.case_id +
+                      "', 1, 'social-case-file', 'SN 1')")
+                         .c_str())
+                .ok());
+    CHECK(VerifyMessage(*w.auditor).find("who is no admin") != std::string::npos);
+    Result<EntryContent> read = w.social->ReadEntry(w.e_meeting);
+    CHECK(read.status().code() == StatusCode::kIntegrityViolation);
+    CHECK(read.status().message().find("no admin") != std::string::npos);
   }
   SECTION("a subject marked erased by hand") {
     REQUIRE(db->Exec(("UPDATE subjects SET erased = 1, identity = NULL WHERE id = '" +
