@@ -286,7 +286,7 @@ Result<std::vector<ReviewFlag>> Session::Review() {
       case Action::kStoreRekey:
         flag(e, "key-change", std::string(ActionName(e.action)) + ": " + e.reason);
         break;
-      case Action::kRetentionRun:  // check the decision it names exists
+      case Action::kRetentionRun:  // the reviewer checks the decision is real
         flag(e, "retention-run", e.reason);
         break;
       default:

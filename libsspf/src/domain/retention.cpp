@@ -441,34 +441,57 @@ constexpr const char* kRefusedInBatch = "a retention run cannot be part of a bat
 
 namespace internal {
 
-Status ErasedEntryAtUse(Session::Impl* impl, const std::string& case_id,
-                        const std::string& entry_id) {
+namespace {
+
+// The retention.erase event of the case that names the entry, if any
+// (events_case_erase, migration 6).
+Result<std::optional<EventRecord>> ErasureEventOf(Session::Impl* impl, const std::string& case_id,
+                                                  const std::string& entry_id) {
   const std::string sql = std::string("SELECT ") + kEventColumns +
-                          " FROM events INDEXED BY events_case WHERE case_id = ? AND "
+                          " FROM events INDEXED BY events_case_erase WHERE case_id = ? AND "
                           "action = " +
                           std::to_string(static_cast<int>(Action::kRetentionErase)) +
                           " AND allowed = 1 ORDER BY seq";
   SSPF_ASSIGN_OR_RETURN(Stmt * st, impl->db->Prepare(sql.c_str()));
   st->Bind(1, case_id);
   SSPF_ASSIGN_OR_RETURN(std::vector<EventRecord> events, ReadEventRows(st));
-  for (const EventRecord& e : events) {
+  for (EventRecord& e : events) {
     Result<std::vector<std::string>> v = DecodeDetail(Action::kRetentionErase, e.detail);
     if (!v.ok() || (*v)[0] != case_id || (*v)[2] == "-") continue;
     for (const std::string& item : SplitDetailList((*v)[2])) {
-      if (item.substr(0, item.find(':')) != entry_id) continue;
-      SSPF_RETURN_IF_ERROR(CheckEventSignature(impl, e));
-      SSPF_ASSIGN_OR_RETURN(PrincipalCert by, CertifiedPrincipal(impl, e.principal_id));
-      if (by.role != Role::kAdmin) {
-        return IntegrityViolation("entry " + entry_id + ": erased by event " +
-                                  std::to_string(e.seq) + " of a principal who is no admin");
-      }
-      return FailedPrecondition("entry " + entry_id + " was erased under retention (event " +
-                                std::to_string(e.seq) + ")");
+      if (item.substr(0, item.find(':')) == entry_id) return std::optional<EventRecord>(std::move(e));
     }
   }
-  return IntegrityViolation("entry " + entry_id +
-                            ": its content is missing and no erasure event explains it "
-                            "(direct edit)");
+  return std::optional<EventRecord>();
+}
+
+}  // namespace
+
+Status ErasedEntryAtUse(Session::Impl* impl, const std::string& case_id,
+                        const std::string& entry_id) {
+  SSPF_ASSIGN_OR_RETURN(std::optional<EventRecord> e, ErasureEventOf(impl, case_id, entry_id));
+  if (!e) {
+    return IntegrityViolation("entry " + entry_id +
+                              ": its content is missing and no erasure event explains it "
+                              "(direct edit)");
+  }
+  SSPF_RETURN_IF_ERROR(CheckEventSignature(impl, *e));
+  SSPF_ASSIGN_OR_RETURN(PrincipalCert by, CertifiedPrincipal(impl, e->principal_id));
+  if (by.role != Role::kAdmin) {
+    return IntegrityViolation("entry " + entry_id + ": erased by event " +
+                              std::to_string(e->seq) + " of a principal who is no admin");
+  }
+  return FailedPrecondition("entry " + entry_id + " was erased under retention (event " +
+                            std::to_string(e->seq) + ")");
+}
+
+Status NotErasedAtUse(Session::Impl* impl, const std::string& case_id,
+                      const std::string& entry_id) {
+  SSPF_ASSIGN_OR_RETURN(std::optional<EventRecord> e, ErasureEventOf(impl, case_id, entry_id));
+  if (!e) return Status::Ok();
+  return IntegrityViolation("entry " + entry_id + " has content although event " +
+                            std::to_string(e->seq) +
+                            " erased it (page replay or rollback)");
 }
 
 }  // namespace internal

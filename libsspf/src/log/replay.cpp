@@ -750,8 +750,8 @@ class Replay {
     SSPF_ASSIGN_OR_RETURN(Stmt * st,
                           db_->Prepare("SELECT id, birth_date, pnr_index, erased, identity "
                                        "FROM subjects"));
-    SSPF_ASSIGN_OR_RETURN(
-        Stmt * gs, db_->Prepare("SELECT id FROM guardians WHERE subject_id = ? ORDER BY position"));
+    SSPF_ASSIGN_OR_RETURN(Stmt * gs, db_->Prepare("SELECT id, identity IS NULL FROM guardians "
+                                                  "WHERE subject_id = ? ORDER BY position"));
     SSPF_RETURN_IF_ERROR(Rows(st, [&]() -> Status {
       std::string id = st->Text(0);
       if (Other(id)) return Status::Ok();
@@ -776,6 +776,11 @@ class Replay {
           return IntegrityViolation(row + " has no event in the log (direct edit)");
         }
       } else {
+        // Only a retention.erase event takes the identity away.
+        if (st->IsNull(4)) {
+          return IntegrityViolation(row + " has no identity record and no erasure event "
+                                          "(direct edit)");
+        }
         const std::string commitment =
             SubjectCommitment(lookup_key_, id, st->Text(1), st->Blob(2));
         SSPF_RETURN_IF_ERROR(Match(row + " (birth date or blind index)", Tag::kSubject, {id},
@@ -785,6 +790,14 @@ class Replay {
       std::vector<std::string> guardians;
       SSPF_RETURN_IF_ERROR(Rows(gs, [&]() -> Status {
         guardians.push_back(gs->Text(0));
+        // A guardian's name goes with the subject's identity, and only then.
+        if ((gs->Int(1) != 0) != (erased != nullptr)) {
+          return IntegrityViolation(
+              "guardians row " + gs->Text(0) +
+              (erased ? " keeps a name although " + EventName(erased->seq()) +
+                            " erased its subject (page replay or rollback)"
+                      : " has no name and its subject no erasure event (direct edit)"));
+        }
         return Status::Ok();
       }));
       return Match("guardians of subjects row " + id + " (a guardian row deleted, added or moved)",

@@ -285,6 +285,7 @@ CREATE TRIGGER erasures_no_update BEFORE UPDATE ON erasures
   BEGIN SELECT RAISE(ABORT, 'tombstones are append-only'); END;
 CREATE TRIGGER erasures_no_delete BEFORE DELETE ON erasures
   BEGIN SELECT RAISE(ABORT, 'tombstones are append-only'); END;
+CREATE INDEX events_case_erase ON events(case_id, seq) WHERE action = 92 AND allowed = 1;
 )sql";
 
 const char* const kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4,

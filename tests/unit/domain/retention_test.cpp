@@ -1,7 +1,9 @@
 // Retention (gallring, issue 12): the rules as data, the plan (dry run),
-// the run under an erasure decision, and the attacks on erasure: a body
-// deleted by direct SQL without a retention event, a tombstone deleted, an
-// erased body restored (page replay), a subject marked erased by hand.
+// the run under an erasure decision, and the attacks on erasure: a body,
+// an identity or a guardian's name deleted by direct SQL without a
+// retention event, a forged erasure event, a tombstone deleted or altered,
+// an erased body, identity or name restored (page replay), a subject
+// marked erased by hand.
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -41,7 +43,10 @@ struct World {
   // social identity (a meeting note), social social, school health, school school, police.
   std::string e_meeting, e_investigation, e_health, e_school, e_police;
 
-  World() {
+  World() : World(DefaultRetentionRules()) {}
+  // A host's own rules (StoreOptions::retention_rules).
+  explicit World(std::vector<RetentionRule> rules) {
+    options.retention_rules = std::move(rules);
     REQUIRE(Store::Create(options, "admin", Pass(kPass)).ok());
     admin = OpenOrFail(options, "admin", kPass);
     AddPrincipalOrFail(*admin, "coord", Actor::kCoordination, Role::kCoordinator, kPass);
@@ -181,6 +186,14 @@ TEST_CASE("the plan: deadlines from closure, last entry and birth; decision and 
   CHECK(json.find("\"state\":\"due\"") != std::string::npos);
   CHECK(json.find("\"rule\":\"police-records\"") != std::string::npos);
   CHECK(json.rfind("{\"schema_version\":1,\"as_of\":", 0) == 0);
+  // For whom: ids only, never a name, personnummer or content.
+  for (const std::string& secret :
+       {w.pnr, w.pnr.substr(2), std::string("Testsson"), std::string("Gallrasson"),
+        std::string("GALLRA")}) {
+    INFO(secret);
+    CHECK(json.find(secret) == std::string::npos);
+  }
+  CHECK(json.find(w.subject_id) != std::string::npos);
 
   // Only admins plan; the denial is logged.
   CHECK(w.coord->PlanRetention().status().code() == StatusCode::kPermissionDenied);
@@ -200,6 +213,82 @@ TEST_CASE("the research sample: a youth born on the 15th is never erased by soci
   RetentionPlan p = w.Plan();
   CHECK(EntryOf(p, e).state == "never");
   CHECK(EntryOf(p, e).rule == "social-research-sample");
+}
+
+TEST_CASE("a host's own rules: from case closure, per category, and no rule keeps",
+          "[retention]") {
+  RetentionRule closed;
+  closed.id = "bun-sspf";
+  closed.actor = Actor::kSchool;
+  closed.categories = {Category::kSchool};
+  closed.from = RetentionFrom::kCaseClosed;
+  closed.years = 3;
+  closed.citation = "BUN 2025/88 § 7";
+  closed.summary = "SSPF notes: 3 years after the case is closed";
+  RetentionRule social;
+  social.id = "sn-sspf";
+  social.actor = Actor::kSocial;
+  social.from = RetentionFrom::kLastEntry;
+  social.years = 2;
+  social.citation = "SN 2025/311 § 12";
+  social.summary = "2 years after the last social entry";
+  std::vector<RetentionRule> bad = {closed, closed};
+  {
+    TempDir dir;
+    StoreOptions o = TestOptions(dir, std::make_shared<FakeClock>());
+    o.retention_rules = bad;
+    REQUIRE(Store::Create(o, "admin", Pass(kPass)).ok());
+    Session admin = OpenOrFail(o, "admin", kPass);
+    Result<RetentionPlan> p = admin.PlanRetention();
+    CHECK(p.status().code() == StatusCode::kInvalidArgument);
+    CHECK(p.status().message().find("bun-sspf") != std::string::npos);
+    CHECK(admin.RunRetention({"BUN 1", {}}).status().code() == StatusCode::kInvalidArgument);
+  }
+
+  World w({closed, social});
+  w.clock->Advance(30 * 86400);
+  const std::string later = w.Add(*w.social, Category::kSocial, "Senare GALLRA-6");
+  w.clock->Advance(30 * 86400);
+  REQUIRE(w.coord->CloseCase(w.case_id).ok());
+  const UnixSeconds closed_at = w.clock->Now();
+  RetentionPlan p = w.Plan();
+  const RetentionPlanEntry& school = EntryOf(p, w.e_school);
+  CHECK(school.rule == "bun-sspf");
+  CHECK(school.state == "pending");
+  REQUIRE(school.due);
+  // Three calendar years after closure, to the second.
+  CHECK(DateOf(*school.due).year == DateOf(closed_at).year + 3);
+  CHECK(DateOf(*school.due).month == DateOf(closed_at).month);
+  CHECK(DateOf(*school.due).day == DateOf(closed_at).day);
+  CHECK(*school.due % 86400 == closed_at % 86400);
+  // The social rule counts from the last social entry, for every one.
+  const RetentionPlanEntry& meeting = EntryOf(p, w.e_meeting);
+  REQUIRE(meeting.due);
+  CHECK(*meeting.due == *EntryOf(p, later).due);
+  CHECK(DateOf(*meeting.due).year == DateOf(closed_at - 30 * 86400).year + 2);
+  // No rule for pupil health or the police: kept.
+  CHECK(EntryOf(p, w.e_health).state == "no-rule");
+  CHECK(EntryOf(p, w.e_health).rule.empty());
+  CHECK(EntryOf(p, w.e_police).state == "no-rule");
+  CHECK(RetentionPlanJson(p).find("\"rule\":null,\"state\":\"no-rule\",\"due\":null") !=
+        std::string::npos);
+
+  w.clock->Advance(3 * kYear + 2 * 86400);
+  RetentionRunResult r = w.Run("BUN 2030/4", {});
+  CHECK(r.entries_erased == 4);  // the school note and the three social ones
+  CHECK(r.cases_erased == 0);
+  CHECK(r.subjects_erased == 0);
+  CHECK(w.school->ReadEntry(w.e_school).status().code() == StatusCode::kFailedPrecondition);
+  CHECK(w.school->ReadEntry(w.e_health).ok());
+  CHECK(w.police->ReadEntry(w.e_police).ok());
+  // The case is not fully erased, so the youth and the guardian keep their names.
+  Result<SubjectInfo> subject = w.coord->ShowSubject(w.subject_id);
+  REQUIRE(subject.ok());
+  CHECK(subject->name == "Gallra Testsson");
+  REQUIRE(subject->guardians.size() == 1);
+  CHECK(subject->guardians[0].name == "Vera Gallrasson");
+  CHECK(w.coord->FindSubject(w.pnr).ok());
+  CHECK(VerifyMessage(*w.auditor) == "ok");
 }
 
 TEST_CASE("a retention run erases, leaves tombstones, and the log still verifies",
@@ -270,6 +359,19 @@ TEST_CASE("a retention run erases, leaves tombstones, and the log still verifies
   REQUIRE(events.ok());
   CHECK(events->size() == 1);  // the coordinator's attempt
 
+  // audit review flags the run with its decision, for the reviewer to
+  // check against the archive authority's register.
+  Result<std::vector<ReviewFlag>> flags = w.auditor->Review();
+  REQUIRE(flags.ok());
+  int runs = 0;
+  for (const ReviewFlag& fl : *flags) {
+    if (fl.kind != "retention-run") continue;
+    ++runs;
+    CHECK(fl.principal_id == internal::SessionAccess::Get(*w.admin)->me.id);
+    CHECK(fl.detail.find("gallringsbeslut SN 2042/12 § 3") != std::string::npos);
+  }
+  CHECK(runs == 1);  // the coordinator's denied attempt is no run
+
   // Nothing more to do; the run still compacts.
   RetentionRunResult again = w.Run("SN 2042/13", {"school-records", "police-records"});
   CHECK(again.cases == 0);
@@ -325,6 +427,23 @@ TEST_CASE("attacks on erasure fail verify", "[retention][attack]") {
     CHECK(read.status().code() == StatusCode::kIntegrityViolation);
     CHECK(read.status().message().find("no admin") != std::string::npos);
   }
+  SECTION("a subject's identity deleted by hand, as if erased, without a decision") {
+    REQUIRE(db->Exec(("UPDATE subjects SET identity = NULL WHERE id = '" + w.subject_id + "'")
+                         .c_str())
+                .ok());
+    CHECK(VerifyMessage(*w.auditor).find("has no identity record and no erasure event") !=
+          std::string::npos);
+    CHECK(w.coord->ShowSubject(w.subject_id).status().code() == StatusCode::kIntegrityViolation);
+  }
+  SECTION("a guardian's name deleted by hand") {
+    REQUIRE(db->Exec(("UPDATE guardians SET identity = NULL WHERE subject_id = '" +
+                      w.subject_id + "'")
+                         .c_str())
+                .ok());
+    CHECK(VerifyMessage(*w.auditor).find("has no name and its subject no erasure event") !=
+          std::string::npos);
+    CHECK(w.coord->ShowSubject(w.subject_id).status().code() == StatusCode::kIntegrityViolation);
+  }
   SECTION("a subject marked erased by hand") {
     REQUIRE(db->Exec(("UPDATE subjects SET erased = 1, identity = NULL WHERE id = '" +
                       w.subject_id + "'")
@@ -338,6 +457,17 @@ TEST_CASE("attacks on erasure fail verify", "[retention][attack]") {
         db->Prepare(("SELECT body FROM entries WHERE id = '" + w.e_meeting + "'").c_str()).value();
     REQUIRE(st->Step().value());
     const std::vector<uint8_t> old_body = st->Blob(0);
+    st->Reset();
+    st = db->Prepare(("SELECT identity FROM subjects WHERE id = '" + w.subject_id + "'").c_str())
+             .value();
+    REQUIRE(st->Step().value());
+    const std::vector<uint8_t> old_identity = st->Blob(0);
+    st->Reset();
+    st = db->Prepare(("SELECT identity FROM guardians WHERE subject_id = '" + w.subject_id + "'")
+                         .c_str())
+             .value();
+    REQUIRE(st->Step().value());
+    const std::vector<uint8_t> old_guardian = st->Blob(0);
     st->Reset();
     w.RunAll();
     REQUIRE(VerifyMessage(*w.auditor) == "ok");
@@ -354,6 +484,36 @@ TEST_CASE("attacks on erasure fail verify", "[retention][attack]") {
       up->BindBlob(1, old_body);
       REQUIRE(up->Run().ok());
       CHECK(VerifyMessage(*w.auditor).find("has content although") != std::string::npos);
+      // And at use: the body is the one signed, but the log erased it.
+      Result<EntryContent> read = w.social->ReadEntry(w.e_meeting);
+      CHECK(read.status().code() == StatusCode::kIntegrityViolation);
+      CHECK(read.status().message().find("page replay") != std::string::npos);
+    }
+    SECTION("an erased identity restored (page replay)") {
+      internal::Stmt* up =
+          db->Prepare(("UPDATE subjects SET identity = ? WHERE id = '" + w.subject_id + "'")
+                          .c_str())
+              .value();
+      up->BindBlob(1, old_identity);
+      REQUIRE(up->Run().ok());
+      CHECK(VerifyMessage(*w.auditor).find("is erased but keeps an identity record") !=
+            std::string::npos);
+      REQUIRE(db->Exec(("UPDATE subjects SET erased = 0 WHERE id = '" + w.subject_id + "'")
+                           .c_str())
+                  .ok());
+      CHECK(VerifyMessage(*w.auditor).find("(page replay or rollback)") != std::string::npos);
+    }
+    SECTION("an erased guardian's name restored (page replay)") {
+      internal::Stmt* up =
+          db->Prepare(("UPDATE guardians SET identity = ? WHERE subject_id = '" + w.subject_id +
+                       "'")
+                          .c_str())
+              .value();
+      up->BindBlob(1, old_guardian);
+      REQUIRE(up->Run().ok());
+      CHECK(VerifyMessage(*w.auditor).find("keeps a name although") != std::string::npos);
+      CHECK(w.coord->ShowSubject(w.subject_id).status().code() ==
+            StatusCode::kIntegrityViolation);
     }
     SECTION("a tombstone's decision changed") {
       REQUIRE(db->Exec("DROP TRIGGER erasures_no_update").ok());
