@@ -142,22 +142,25 @@ Verdict Evaluate(const std::vector<RetentionRule>& rules, const std::set<std::st
 
 Status CheckDecisionText(std::string_view d) {
   if (d.empty() || d.size() > 128) {
-    return InvalidArgument("the erasure decision reference must be 1-128 bytes "
-                           "(e.g. \"SN 2026/123 § 45\")");
+    return InvalidArgument(
+        "the erasure decision reference must be 1-128 bytes "
+        "(e.g. \"SN 2026/123 § 45\")");
   }
   for (size_t i = 0; i < d.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(d[i]);
-    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                       (c >= '0' && c <= '9') || std::string_view(" .,:/-_()").find(static_cast<char>(c)) !=
-                                                     std::string_view::npos;
-    const bool section = c == 0xC2 && i + 1 < d.size() && static_cast<unsigned char>(d[i + 1]) == 0xA7;
+    const bool plain =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+        std::string_view(" .,:/-_()").find(static_cast<char>(c)) != std::string_view::npos;
+    const bool section =
+        c == 0xC2 && i + 1 < d.size() && static_cast<unsigned char>(d[i + 1]) == 0xA7;
     if (section) {
       ++i;
       continue;
     }
     if (!plain) {
-      return InvalidArgument("the erasure decision reference may hold only letters A-Z, digits, "
-                             "space and . , : / § - _ ( ): give its register number, not names");
+      return InvalidArgument(
+          "the erasure decision reference may hold only letters A-Z, digits, "
+          "space and . , : / § - _ ( ): give its register number, not names");
     }
   }
   return Status::Ok();
@@ -459,7 +462,9 @@ Result<std::optional<EventRecord>> ErasureEventOf(Session::Impl* impl, const std
     Result<std::vector<std::string>> v = DecodeDetail(Action::kRetentionErase, e.detail);
     if (!v.ok() || (*v)[0] != case_id || (*v)[2] == "-") continue;
     for (const std::string& item : SplitDetailList((*v)[2])) {
-      if (item.substr(0, item.find(':')) == entry_id) return std::optional<EventRecord>(std::move(e));
+      if (item.substr(0, item.find(':')) == entry_id) {
+        return std::optional<EventRecord>(std::move(e));
+      }
     }
   }
   return std::optional<EventRecord>();
@@ -555,7 +560,8 @@ Result<RetentionRunResult> Session::RunRetention(
   Db* db = impl->db.get();
   {
     SSPF_ASSIGN_OR_RETURN(std::unique_ptr<internal::Txn> txn, internal::Txn::Begin(db));
-    SSPF_ASSIGN_OR_RETURN(out.checkpoint, internal::MakeCheckpoint(db, impl->Signer(), impl->Now()));
+    SSPF_ASSIGN_OR_RETURN(out.checkpoint,
+                          internal::MakeCheckpoint(db, impl->Signer(), impl->Now()));
     SSPF_RETURN_IF_ERROR(txn->Commit());
   }
   // secure_delete (db.cpp) zeroes what a delete frees; VACUUM rebuilds the

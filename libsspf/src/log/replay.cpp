@@ -652,7 +652,9 @@ class Replay {
                 h_.Of(Tag::kErased, {v[0], v[1], item.substr(colon + 1), v[5]}));
           }
         }
-        if (v[3] == "1") Add(e, Tag::kErased, {v[0], "case"}, h_.Of(Tag::kErased, {v[0], v[1], "-", v[5]}));
+        if (v[3] == "1") {
+          Add(e, Tag::kErased, {v[0], "case"}, h_.Of(Tag::kErased, {v[0], v[1], "-", v[5]}));
+        }
         if (v[4] != "-") {
           Add(e, Tag::kErased, {v[4], "subject"}, h_.Of(Tag::kErased, {v[0], v[1], "-", v[5]}));
         }
@@ -760,11 +762,12 @@ class Replay {
         return Status::Ok();  // an older event: nothing to compare
       }
       const Fact* erased = Peek(KeyOf(Tag::kErased, {id, "subject"}));
-      if ((st->Int(3) != 0) != (erased != nullptr)) {
-        return IntegrityViolation(row + (erased ? " still holds the identity " + EventName(erased->seq()) +
-                                                      " erased (page replay or rollback)"
-                                                : " is marked erased without an erasure event "
-                                                  "(direct edit)"));
+      if (erased && st->Int(3) == 0) {
+        return IntegrityViolation(row + " is not marked erased although " +
+                                  EventName(erased->seq()) + " erased it (page replay or rollback)");
+      }
+      if (!erased && st->Int(3) != 0) {
+        return IntegrityViolation(row + " is marked erased without an erasure event (direct edit)");
       }
       if (erased) {
         // Identity, birth date and blind index are gone; the commitment

@@ -384,18 +384,14 @@ TEST_CASE("attacks on erasure fail verify", "[retention][attack]") {
   std::unique_ptr<internal::Db> db = InsiderDb(*w.social, w.options.path);
 
   SECTION("a body deleted by direct SQL without a retention event") {
-    REQUIRE(db->Exec(("UPDATE entries SET body = NULL WHERE id = '" + w.e_meeting + "'").c_str())
-                .ok());
+    ExecOrFail(db.get(), "UPDATE entries SET body = NULL WHERE id = '" + w.e_meeting + "'");
     CHECK(VerifyMessage(*w.auditor).find("no content and no erasure event") != std::string::npos);
     CHECK(w.social->ReadEntry(w.e_meeting).status().code() == StatusCode::kIntegrityViolation);
   }
   SECTION("a tombstone added by hand, with the body deleted") {
-    REQUIRE(db->Exec(("UPDATE entries SET body = NULL WHERE id = '" + w.e_meeting + "'").c_str())
-                .ok());
-    REQUIRE(db->Exec(("INSERT INTO erasures VALUES('entry:" + w.e_meeting + "', '" + w.case_id +
-                      "', 1, 'social-case-file', 'SN 1')")
-                         .c_str())
-                .ok());
+    ExecOrFail(db.get(), "UPDATE entries SET body = NULL WHERE id = '" + w.e_meeting + "'");
+    ExecOrFail(db.get(), "INSERT INTO erasures VALUES('entry:" + w.e_meeting + "', '" +
+                             w.case_id + "', 1, 'social-case-file', 'SN 1')");
     CHECK(VerifyMessage(*w.auditor) != "ok");
     CHECK(w.social->ReadEntry(w.e_meeting).status().code() == StatusCode::kIntegrityViolation);
   }
@@ -416,73 +412,50 @@ TEST_CASE("attacks on erasure fail verify", "[retention][attack]") {
                                   internal::RetentionDecisionCommitment("SN 1")});
     REQUIRE(impl->Log(e).ok());
     REQUIRE(scope->Commit().ok());
-    REQUIRE(db->Exec(("UPDATE entries SET body = NULL WHERE id = '" + w.e_meeting + "'").c_str())
-                .ok());
-    REQUIRE(db->Exec(("INSERT INTO erasures VALUES('entry:" + w.e_meeting + "', '" + w.case_id +
-                      "', 1, 'social-case-file', 'SN 1')")
-                         .c_str())
-                .ok());
+    ExecOrFail(db.get(), "UPDATE entries SET body = NULL WHERE id = '" + w.e_meeting + "'");
+    ExecOrFail(db.get(), "INSERT INTO erasures VALUES('entry:" + w.e_meeting + "', '" +
+                             w.case_id + "', 1, 'social-case-file', 'SN 1')");
     CHECK(VerifyMessage(*w.auditor).find("who is no admin") != std::string::npos);
     Result<EntryContent> read = w.social->ReadEntry(w.e_meeting);
     CHECK(read.status().code() == StatusCode::kIntegrityViolation);
     CHECK(read.status().message().find("no admin") != std::string::npos);
   }
   SECTION("a subject's identity deleted by hand, as if erased, without a decision") {
-    REQUIRE(db->Exec(("UPDATE subjects SET identity = NULL WHERE id = '" + w.subject_id + "'")
-                         .c_str())
-                .ok());
+    ExecOrFail(db.get(), "UPDATE subjects SET identity = NULL WHERE id = '" + w.subject_id + "'");
     CHECK(VerifyMessage(*w.auditor).find("has no identity record and no erasure event") !=
           std::string::npos);
     CHECK(w.coord->ShowSubject(w.subject_id).status().code() == StatusCode::kIntegrityViolation);
   }
   SECTION("a guardian's name deleted by hand") {
-    REQUIRE(db->Exec(("UPDATE guardians SET identity = NULL WHERE subject_id = '" +
-                      w.subject_id + "'")
-                         .c_str())
-                .ok());
+    ExecOrFail(db.get(),
+               "UPDATE guardians SET identity = NULL WHERE subject_id = '" + w.subject_id + "'");
     CHECK(VerifyMessage(*w.auditor).find("has no name and its subject no erasure event") !=
           std::string::npos);
     CHECK(w.coord->ShowSubject(w.subject_id).status().code() == StatusCode::kIntegrityViolation);
   }
   SECTION("a subject marked erased by hand") {
-    REQUIRE(db->Exec(("UPDATE subjects SET erased = 1, identity = NULL WHERE id = '" +
-                      w.subject_id + "'")
-                         .c_str())
-                .ok());
+    ExecOrFail(db.get(),
+               "UPDATE subjects SET erased = 1, identity = NULL WHERE id = '" + w.subject_id + "'");
     CHECK(VerifyMessage(*w.auditor).find("marked erased without an erasure event") !=
           std::string::npos);
   }
   SECTION("after a run") {
-    internal::Stmt* st =
-        db->Prepare(("SELECT body FROM entries WHERE id = '" + w.e_meeting + "'").c_str()).value();
-    REQUIRE(st->Step().value());
-    const std::vector<uint8_t> old_body = st->Blob(0);
-    st->Reset();
-    st = db->Prepare(("SELECT identity FROM subjects WHERE id = '" + w.subject_id + "'").c_str())
-             .value();
-    REQUIRE(st->Step().value());
-    const std::vector<uint8_t> old_identity = st->Blob(0);
-    st->Reset();
-    st = db->Prepare(("SELECT identity FROM guardians WHERE subject_id = '" + w.subject_id + "'")
-                         .c_str())
-             .value();
-    REQUIRE(st->Step().value());
-    const std::vector<uint8_t> old_guardian = st->Blob(0);
-    st->Reset();
+    const std::vector<uint8_t> old_body =
+        BlobOf(db.get(), "SELECT body FROM entries WHERE id = '" + w.e_meeting + "'");
+    const std::vector<uint8_t> old_identity =
+        BlobOf(db.get(), "SELECT identity FROM subjects WHERE id = '" + w.subject_id + "'");
+    const std::vector<uint8_t> old_guardian = BlobOf(
+        db.get(), "SELECT identity FROM guardians WHERE subject_id = '" + w.subject_id + "'");
     w.RunAll();
     REQUIRE(VerifyMessage(*w.auditor) == "ok");
     SECTION("a tombstone deleted") {
-      REQUIRE(db->Exec("DROP TRIGGER erasures_no_delete").ok());
-      REQUIRE(db->Exec(("DELETE FROM erasures WHERE target = 'entry:" + w.e_meeting + "'").c_str())
-                  .ok());
+      ExecOrFail(db.get(), "DROP TRIGGER erasures_no_delete");
+      ExecOrFail(db.get(), "DELETE FROM erasures WHERE target = 'entry:" + w.e_meeting + "'");
       CHECK(VerifyMessage(*w.auditor).find("not in the tables") != std::string::npos);
     }
     SECTION("an erased body restored (page replay)") {
-      internal::Stmt* up =
-          db->Prepare(("UPDATE entries SET body = ? WHERE id = '" + w.e_meeting + "'").c_str())
-              .value();
-      up->BindBlob(1, old_body);
-      REQUIRE(up->Run().ok());
+      RunWithBlob(db.get(), "UPDATE entries SET body = ? WHERE id = '" + w.e_meeting + "'",
+                  old_body);
       CHECK(VerifyMessage(*w.auditor).find("has content although") != std::string::npos);
       // And at use: the body is the one signed, but the log erased it.
       Result<EntryContent> read = w.social->ReadEntry(w.e_meeting);
@@ -490,34 +463,24 @@ TEST_CASE("attacks on erasure fail verify", "[retention][attack]") {
       CHECK(read.status().message().find("page replay") != std::string::npos);
     }
     SECTION("an erased identity restored (page replay)") {
-      internal::Stmt* up =
-          db->Prepare(("UPDATE subjects SET identity = ? WHERE id = '" + w.subject_id + "'")
-                          .c_str())
-              .value();
-      up->BindBlob(1, old_identity);
-      REQUIRE(up->Run().ok());
+      RunWithBlob(db.get(), "UPDATE subjects SET identity = ? WHERE id = '" + w.subject_id + "'",
+                  old_identity);
       CHECK(VerifyMessage(*w.auditor).find("is erased but keeps an identity record") !=
             std::string::npos);
-      REQUIRE(db->Exec(("UPDATE subjects SET erased = 0 WHERE id = '" + w.subject_id + "'")
-                           .c_str())
-                  .ok());
+      ExecOrFail(db.get(), "UPDATE subjects SET erased = 0 WHERE id = '" + w.subject_id + "'");
       CHECK(VerifyMessage(*w.auditor).find("(page replay or rollback)") != std::string::npos);
     }
     SECTION("an erased guardian's name restored (page replay)") {
-      internal::Stmt* up =
-          db->Prepare(("UPDATE guardians SET identity = ? WHERE subject_id = '" + w.subject_id +
-                       "'")
-                          .c_str())
-              .value();
-      up->BindBlob(1, old_guardian);
-      REQUIRE(up->Run().ok());
+      RunWithBlob(db.get(),
+                  "UPDATE guardians SET identity = ? WHERE subject_id = '" + w.subject_id + "'",
+                  old_guardian);
       CHECK(VerifyMessage(*w.auditor).find("keeps a name although") != std::string::npos);
       CHECK(w.coord->ShowSubject(w.subject_id).status().code() ==
             StatusCode::kIntegrityViolation);
     }
     SECTION("a tombstone's decision changed") {
-      REQUIRE(db->Exec("DROP TRIGGER erasures_no_update").ok());
-      REQUIRE(db->Exec("UPDATE erasures SET decision = 'SN 9999/1'").ok());
+      ExecOrFail(db.get(), "DROP TRIGGER erasures_no_update");
+      ExecOrFail(db.get(), "UPDATE erasures SET decision = 'SN 9999/1'");
       CHECK(VerifyMessage(*w.auditor).find("erasures row") != std::string::npos);
     }
   }
