@@ -779,32 +779,36 @@ class Replay {
           return IntegrityViolation(row + " has no event in the log (direct edit)");
         }
       } else {
+        const std::string commitment =
+            SubjectCommitment(lookup_key_, id, st->Text(1), st->Blob(2));
+        SSPF_RETURN_IF_ERROR(Match(row + " (birth date or blind index)", Tag::kSubject, {id},
+                                   h_.Of(Tag::kSubject, {commitment})));
         // Only a retention.erase event takes the identity away.
         if (st->IsNull(4)) {
           return IntegrityViolation(row + " has no identity record and no erasure event "
                                           "(direct edit)");
         }
-        const std::string commitment =
-            SubjectCommitment(lookup_key_, id, st->Text(1), st->Blob(2));
-        SSPF_RETURN_IF_ERROR(Match(row + " (birth date or blind index)", Tag::kSubject, {id},
-                                   h_.Of(Tag::kSubject, {commitment})));
       }
       gs->Bind(1, id);
       std::vector<std::string> guardians;
+      std::string name_mismatch;  // a guardian whose name is there or gone wrongly
       SSPF_RETURN_IF_ERROR(Rows(gs, [&]() -> Status {
         guardians.push_back(gs->Text(0));
-        // A guardian's name goes with the subject's identity, and only then.
-        if ((gs->Int(1) != 0) != (erased != nullptr)) {
-          return IntegrityViolation(
-              "guardians row " + gs->Text(0) +
-              (erased ? " keeps a name although " + EventName(erased->seq()) +
-                            " erased its subject (page replay or rollback)"
-                      : " has no name and its subject no erasure event (direct edit)"));
+        if ((gs->Int(1) != 0) != (erased != nullptr) && name_mismatch.empty()) {
+          name_mismatch = gs->Text(0);
         }
         return Status::Ok();
       }));
-      return Match("guardians of subjects row " + id + " (a guardian row deleted, added or moved)",
-                   Tag::kGuardians, {id}, h_.Of(Tag::kGuardians, {DetailList(guardians)}));
+      SSPF_RETURN_IF_ERROR(
+          Match("guardians of subjects row " + id + " (a guardian row deleted, added or moved)",
+                Tag::kGuardians, {id}, h_.Of(Tag::kGuardians, {DetailList(guardians)})));
+      // A guardian's name goes with the subject's identity, and only then.
+      if (name_mismatch.empty()) return Status::Ok();
+      return IntegrityViolation(
+          "guardians row " + name_mismatch +
+          (erased ? " keeps a name although " + EventName(erased->seq()) +
+                        " erased its subject (page replay or rollback)"
+                  : " has no name and its subject no erasure event (direct edit)"));
     }));
     SSPF_ASSIGN_OR_RETURN(
         Stmt * orphan, db_->Prepare("SELECT id, subject_id FROM guardians WHERE subject_id NOT IN "
