@@ -33,6 +33,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <optional>
 #include <sstream>
@@ -44,6 +45,21 @@
 
 namespace sspf::cli {
 namespace {
+
+// Closes every open descriptor above 2 but `keep` (listed from
+// /proc/self/fd, collected first so the listing's own fd is not pulled away
+// from under the iterator).
+void CloseFdsAbove2Except(int keep) {
+  std::vector<int> fds;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator("/proc/self/fd", ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+    const int fd = std::stoi(name);
+    if (fd > 2 && fd != keep) fds.push_back(fd);
+  }
+  for (int fd : fds) ::close(fd);
+}
 
 constexpr char kRequestMagic[] = "SSPF-AGENT-Q1";
 constexpr char kReplyMagic[] = "SSPF-AGENT-R1";
@@ -583,6 +599,10 @@ int AgentCmd(Context& ctx) {
   if (!foreground) {
     ::close(ready[0]);
     ::setsid();
+    // A daemon keeps no descriptor of its caller's but 0-2 (replaced by
+    // /dev/null below) and the ready pipe: an inherited pipe end would keep
+    // the caller's reader waiting for EOF as long as the agent lives.
+    CloseFdsAbove2Except(ready[1]);
   }
   Result<Session> session =
       Store::Open(*options, loc.user, Credential::Passphrase(std::move(*pass)));
