@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <climits>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -198,26 +199,69 @@ bool ParseArgs(Context& ctx, const std::string& usage, po::options_description& 
   return true;
 }
 
-std::optional<Session> ParseAndOpen(Context& ctx, const std::string& usage,
-                                    po::options_description& desc,
-                                    const std::vector<std::string>& positional,
-                                    int* exit, const std::function<Status()>& check) {
+SessionHandle::SessionHandle(Session owned)
+    : owned_(std::make_unique<Session>(std::move(owned))), session_(owned_.get()) {}
+
+SessionHandle SessionHandle::Borrow(Session* session) {
+  SessionHandle h;
+  h.session_ = session;
+  return h;
+}
+
+namespace {
+struct AgentSession {
+  Session* session = nullptr;
+  std::string store;
+  std::string user;
+};
+AgentSession& TheAgentSession() {
+  static AgentSession a;
+  return a;
+}
+}  // namespace
+
+void SetAgentSession(Session* session, const std::string& store, const std::string& user) {
+  TheAgentSession() = AgentSession{session, store, user};
+}
+
+SessionHandle ParseAndOpen(Context& ctx, const std::string& usage,
+                           po::options_description& desc,
+                           const std::vector<std::string>& positional,
+                           int* exit, const std::function<Status()>& check) {
   po::variables_map vm;
-  if (!ParseArgs(ctx, usage, desc, positional, &vm, exit)) return std::nullopt;
+  if (!ParseArgs(ctx, usage, desc, positional, &vm, exit)) return {};
   if (check) {
     Status st = check();
     if (!st.ok()) {
       *exit = st.code() == StatusCode::kInvalidArgument ? UsageError(ctx, st.message())
                                                         : Fail(ctx, st);
-      return std::nullopt;
+      return {};
     }
+  }
+  const AgentSession& agent = TheAgentSession();
+  if (agent.session != nullptr) {
+    if (AbsolutePath(ctx.globals.store) != agent.store || ctx.globals.user != agent.user) {
+      *exit = UsageError(ctx, "this agent serves another store or user; start an agent "
+                              "for this one (sspf-tool agent --help)");
+      return {};
+    }
+    return SessionHandle::Borrow(agent.session);
   }
   Result<Session> s = OpenSession(ctx.globals);
   if (!s.ok()) {
     *exit = Fail(ctx, s.status());
-    return std::nullopt;
+    return {};
   }
-  return std::move(*s);
+  return SessionHandle(std::move(*s));
+}
+
+std::string AbsolutePath(const std::string& path) {
+  if (!path.empty() && path[0] == '/') return path;
+  char buf[PATH_MAX];
+  if (::getcwd(buf, sizeof buf) == nullptr) return path;
+  std::string p = path;
+  while (p.rfind("./", 0) == 0) p.erase(0, 2);
+  return std::string(buf) + "/" + p;
 }
 
 namespace {

@@ -42,9 +42,9 @@ int Rules(Context& ctx) {
 }
 
 // ParseAndOpen with the options --decision and --rule into *req.
-std::optional<Session> OpenWithRequest(Context& ctx, const std::string& usage,
-                                       RetentionRequest* req, int* exit,
-                                       const std::function<Status()>& check = nullptr) {
+SessionHandle OpenWithRequest(Context& ctx, const std::string& usage,
+                              RetentionRequest* req, int* exit,
+                              const std::function<Status()>& check = nullptr) {
   po::options_description desc("Options");
   desc.add_options()
       ("decision", po::value<std::string>(&req->decision),
@@ -58,7 +58,7 @@ std::optional<Session> OpenWithRequest(Context& ctx, const std::string& usage,
 int Plan(Context& ctx) {
   RetentionRequest req;
   int exit = 0;
-  std::optional<Session> s = OpenWithRequest(
+  SessionHandle s = OpenWithRequest(
       ctx, "retention plan [--rule ID]... [--json]\n\n"
       "The dry run (admin): every entry not yet erased with the rule that decides it,\n"
       "its state (due, pending, case-open, decision, never, no-rule) and deadline,\n"
@@ -90,7 +90,7 @@ int Plan(Context& ctx) {
 int Run(Context& ctx) {
   RetentionRequest req;
   int exit = 0;
-  std::optional<Session> s = OpenWithRequest(
+  SessionHandle s = OpenWithRequest(
       ctx, "retention run --decision REF [--rule ID]... [--json]\n\n"
       "Executes an erasure decision (gallringsbeslut; admin only): erases every due\n"
       "entry's body and key seals, the texts of fully erased cases, and a subject's\n"
