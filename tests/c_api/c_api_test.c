@@ -628,6 +628,7 @@ int main(void) {
   TestReasons(dir);
   TestProvisions(dir);
   TestPurposes(dir);
+  TestRetention(dir);
   TestWitness(dir);
   TestExtractReport(dir);
   TestReview(dir);

@@ -99,7 +99,7 @@ int Checkpoint(Context& ctx) {
   desc.add_options()("out", po::value<std::string>(&out),
                      "write the signed checkpoint to this file (mode 0644) instead of stdout");
   int exit = 0;
-  std::optional<Session> s =
+  SessionHandle s =
       ParseAndOpen(ctx, "audit checkpoint [--out FILE]\n\n"
                    "Signs a checkpoint of the access log now (auditor).  Keep a copy OUTSIDE\n"
                    "the store (mail it to the data protection officer, a witness, print it):\n"
@@ -128,7 +128,7 @@ int Checkpoint(Context& ctx) {
 int VerifierKeyCmd(Context& ctx) {
   po::options_description desc("Options");
   int exit = 0;
-  std::optional<Session> s =
+  SessionHandle s =
       ParseAndOpen(ctx, "audit verifier-key\n\n"
                    "Prints the store's public checkpoint key (a C2SP/Go sumdb note verifier\n"
                    "key line).  Give it to whoever checks checkpoints independently.  Example:\n"
@@ -169,7 +169,7 @@ int TrustAnchorCmd(Context& ctx) {
                      "a copy of the anchor kept out of band (e.g. from init, with the auditor); "
                      "exit 6 if this session's anchor differs");
   int exit = 0;
-  std::optional<Session> s = ParseAndOpen(
+  SessionHandle s = ParseAndOpen(
       ctx,
       "audit trust-anchor [--expect FILE]\n\n"
       "Prints the trust anchor pinned in your own keyring entry: the store\n"
@@ -205,7 +205,7 @@ int Verify(Context& ctx) {
       ("witness-key", po::value<std::vector<std::string>>(&options.witness_keys),
        "a witness's verifier key (repeatable): the kept checkpoint must carry a valid "
        "cosignature by it");
-  std::optional<Session> s =
+  SessionHandle s =
       ParseAndOpen(ctx, "audit verify [--checkpoint FILE [--full] [--witness-key VKEY]...]\n\n"
                    "Recomputes the whole access log (every event, the Merkle tree, every\n"
                    "stored checkpoint, the replayed state) and, with --checkpoint, checks\n"
@@ -246,7 +246,7 @@ int Prove(Context& ctx) {
        "prove inclusion in the tree of this checkpoint (default: the current tree)");
   int exit = 0;
   std::optional<std::string> note;
-  std::optional<Session> s =
+  SessionHandle s =
       ParseAndOpen(ctx, "audit prove --index N [--checkpoint FILE]\n\n"
                    "Prints an RFC 6962 inclusion proof of one event.  Example:\n"
                    "  sspf-tool --user eva.revisor audit prove --index 42 --checkpoint kept.txt",
@@ -267,7 +267,7 @@ int Consistency(Context& ctx) {
       ("to", po::value<std::string>(&to)->required(), "the newer checkpoint (signed note)");
   int exit = 0;
   std::optional<std::string> old_note, new_note;
-  std::optional<Session> s = ParseAndOpen(
+  SessionHandle s = ParseAndOpen(
       ctx, "audit consistency --from OLD --to NEW\n\n"
            "Prints the RFC 6962 consistency proof that the log of checkpoint OLD is a\n"
            "prefix of the log of checkpoint NEW (both signed by this store).  Example:\n"
@@ -295,7 +295,7 @@ int Export(Context& ctx) {
   int exit = 0;
   ExportFormat f = ExportFormat::kJsonLines;
   AuditFilter filter;
-  std::optional<Session> s =
+  SessionHandle s =
       ParseAndOpen(ctx, "audit export --format jsonl|csv [filters]\n\n"
                    "Writes the access log to stdout: one JSON object per line (jsonl) or CSV\n"
                    "with a header row.  Each event carries its exact leaf bytes (base64), so\n"
@@ -350,7 +350,7 @@ int Query(Context& ctx) {
     }
     return Status::Ok();
   };
-  std::optional<Session> s = ParseAndOpen(
+  SessionHandle s = ParseAndOpen(
       ctx,
       "audit query [--case ID] [--subject ID] [--principal NAME] [--action X]\n"
       "            [--denied|--allowed] [--since T] [--until T] [--limit N]\n"
@@ -431,7 +431,7 @@ int Extract(Context& ctx) {
       ("out", po::value<std::string>(&out_file), "write the extract to this file (mode 0600)");
   name.AddTo(desc, "the youth's name for the header, as the family's request gives it");
   int exit = 0;
-  std::optional<Session> s =
+  SessionHandle s =
       ParseAndOpen(ctx, "audit extract --subject ID [--format text|html|json] [--lang sv|en]\n"
                    "              [--name TEXT | --name-file F] [--since T] [--until T] [--out F]\n\n"
                    "Loggutdrag: every logged access to the youth's data, without any content.\n"
@@ -492,7 +492,7 @@ int Extract(Context& ctx) {
 int Principals(Context& ctx) {
   po::options_description desc("Options");
   int exit = 0;
-  std::optional<Session> s = ParseAndOpen(
+  SessionHandle s = ParseAndOpen(
       ctx,
       "audit principals\n\n"
       "Lists every version of every principal's certificate (auditor): the Ed25519\n"

@@ -123,7 +123,7 @@ int Review(Context& ctx) {
        "with --html: verify the log against this kept checkpoint first");
   int exit = 0;
   ReviewOptions o;
-  std::optional<Session> s = ParseAndOpen(
+  SessionHandle s = ParseAndOpen(
       ctx,
       "audit review [--since T] [--until T] [--principal NAME] [--actor A]\n"
       "             [--flag KIND] [--by day|week] [--top N] [--html FILE [--checkpoint F]]\n\n"
@@ -177,7 +177,7 @@ int Ack(Context& ctx) {
   desc.add_options()("seq", po::value<Count>(&seq)->required(), "the flagged event");
   note.AddTo(desc, "what was checked and found (stored encrypted for auditors only)");
   int exit = 0;
-  std::optional<Session> s = ParseAndOpen(
+  SessionHandle s = ParseAndOpen(
       ctx,
       "audit ack SEQ --note TEXT | --note-file F\n\n"
       "Signs off the flags of event SEQ (auditor): a signed log event audit.ack,\n"
@@ -202,7 +202,7 @@ int Close(Context& ctx) {
                      "the end of the reviewed period (exclusive)");
   int exit = 0;
   UnixSeconds t = 0;
-  std::optional<Session> s = ParseAndOpen(
+  SessionHandle s = ParseAndOpen(
       ctx,
       "audit review close --until T\n\n"
       "Closes the review period from the end of the previous closed period (or the\n"

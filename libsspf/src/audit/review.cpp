@@ -93,7 +93,7 @@ std::string FlagRules::Selection() const {
                               Action::kPrincipalDisable, Action::kRecoveryReset,
                               Action::kActorKeyDeliver, Action::kKeyRotate,
                               Action::kStoreRekey,      Action::kCaseOpen,
-                              Action::kCaseTeamAdd};
+                              Action::kCaseTeamAdd,     Action::kRetentionRun};
   if (team_remove_) list.push_back(*team_remove_);
   for (Action a : list) {
     if (!actions.empty()) actions += ",";
@@ -174,6 +174,9 @@ void FlagRules::Add(const EventRecord& e) {
     case Action::kKeyRotate:
     case Action::kStoreRekey:
       Flag(e, "key-change", std::string(ActionName(e.action)) + ": " + e.reason);
+      break;
+    case Action::kRetentionRun:  // the reviewer checks the decision is real
+      Flag(e, "retention-run", e.reason);
       break;
     default:
       break;
@@ -379,7 +382,7 @@ const std::vector<std::string>& ReviewFlagKinds() {
       "legal-provision",      "emergency-grant",       "denied-burst",
       "outside-office-hours", "read-after-withdrawal", "read-after-team-leave",
       "bulk-read",            "membership-change",     "key-delivery",
-      "key-change",           "time-backwards"};
+      "key-change",           "retention-run",         "time-backwards"};
   return *kinds;
 }
 

@@ -269,13 +269,32 @@ const char* const kMigration5 = R"sql(
 CREATE INDEX events_trust_target ON events(target, seq) WHERE action IN (2, 3, 6, 80) AND allowed = 1;
 )sql";
 
+// Retention (DESIGN §7): one tombstone per erased entry, case and subject,
+// written with the retention.erase event that explains it (replayed).
+// target is "entry:<id>", "case:<id>" or "subject:<id>"; rule the
+// retention rule's id ("-" for a case or subject); decision the erasure
+// decision's reference (gallringsbeslut).
+const char* const kMigration6 = R"sql(
+CREATE TABLE erasures(
+  target TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL,
+  erased INTEGER NOT NULL,
+  rule TEXT NOT NULL,
+  decision TEXT NOT NULL);
+CREATE TRIGGER erasures_no_update BEFORE UPDATE ON erasures
+  BEGIN SELECT RAISE(ABORT, 'tombstones are append-only'); END;
+CREATE TRIGGER erasures_no_delete BEFORE DELETE ON erasures
+  BEGIN SELECT RAISE(ABORT, 'tombstones are append-only'); END;
+CREATE INDEX events_case_erase ON events(case_id, seq) WHERE action = 92 AND allowed = 1;
+)sql";
+
 // The auditor's sign-off (DESIGN §6, docs/auditing.md): acknowledgements of
 // flagged events (audit.ack) and closed review periods
 // (audit.review_close).  Both are replayed state: every row comes from a
 // signed event whose detail names its values (log/replay.cpp).  An ack's
 // note is a sealed reason (tbl 'review_acks', row_id the ack id); event_seq
 // is the seq of the signed event that made the row.
-const char* const kMigration6 = R"sql(
+const char* const kMigration7 = R"sql(
 CREATE TABLE review_acks(
   id TEXT PRIMARY KEY,
   event_seq INTEGER NOT NULL,
@@ -294,7 +313,7 @@ CREATE TABLE review_closures(
 )sql";
 
 const char* const kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4,
-                                   kMigration5, kMigration6};
+                                   kMigration5, kMigration6, kMigration7};
 
 }  // namespace
 
