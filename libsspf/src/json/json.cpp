@@ -1,4 +1,6 @@
 // The one JSON encoder (sspf/json.h, docs/json-schema.md).
+// One file over 700 lines on purpose: every document of the one schema is
+// encoded here, side by side, so that shared fields stay spelled alike.
 #include "sspf/json.h"
 
 #include <sodium.h>
