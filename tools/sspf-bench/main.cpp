@@ -7,7 +7,7 @@
 // §11 figures and the event signature cost), report.cpp (machine and output),
 // main.cpp (arguments, run).
 //
-//   sspf-bench [--quick] [--verify-only] [--json] [--dir DIR] [--keep]
+//   sspf-bench [--quick] [--verify-only] [--events N] [--json] [--dir DIR] [--keep]
 //
 // The libsspf side goes through the public Session API.  The bare baselines
 // are written directly against SQLCipher + libsodium on the same connection
@@ -18,6 +18,7 @@
 #include <sodium.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -36,6 +37,7 @@ namespace {
 
 int Main(int argc, char** argv) {
   bool quick = false, json = false, keep = false, verify_only = false;
+  uint64_t events = 0;  // --events: the big store's size instead of the mode's
   std::string base;
   std::string command = "sspf-bench";
   for (int i = 1; i < argc; ++i) {
@@ -50,14 +52,25 @@ int Main(int argc, char** argv) {
       json = true;
     } else if (a == "--keep") {
       keep = true;
+    } else if (a == "--events" && i + 1 < argc) {
+      char* end = nullptr;
+      events = std::strtoull(argv[++i], &end, 10);
+      command += std::string(" ") + argv[i];
+      if (!end || *end != '\0' || events < 10000) {
+        std::fprintf(stderr, "sspf-bench: --events takes a number of at least 10000\n");
+        return 2;
+      }
     } else if (a == "--dir" && i + 1 < argc) {
       base = argv[++i];
       command += std::string(" ") + argv[i];
     } else if (a == "-h" || a == "--help") {
-      std::printf("usage: sspf-bench [--quick] [--verify-only] [--json] [--dir DIR] [--keep]\n"
+      std::printf("usage: sspf-bench [--quick] [--verify-only] [--events N] [--json] [--dir DIR]"
+                  " [--keep]\n"
                   "  --quick  small sizes (10^3..10^5 events), under 2 minutes on 2 cores\n"
                   "  --verify-only  only the big store and the figures log_verify,\n"
                   "           verify_peak_rss_mib and verify_incremental\n"
+                  "  --events N  the big store holds N events (default 10^5 with --quick,\n"
+                  "           10^6 without); the number of cases stays the mode's\n"
                   "  --json   one JSON document on stdout\n"
                   "  --dir    where the throwaway stores go (default $TMPDIR or /tmp)\n"
                   "  --keep   keep the stores\n");
@@ -69,7 +82,8 @@ int Main(int argc, char** argv) {
   }
   SetProgressTty(::isatty(2) != 0);
   if (sodium_init() < 0) return 1;
-  const Sizes sz = SizesFor(quick);
+  Sizes sz = SizesFor(quick);
+  if (events != 0) sz.big_events = events;
   if (base.empty()) {
     const char* t = std::getenv("TMPDIR");
     base = t && *t ? t : "/tmp";
