@@ -60,9 +60,11 @@ Figure ShareFigure(const char* name, const char* unit, double value, double base
 
 }  // namespace
 
-Figures::Figures(const Sizes& sz, World& small, World& big, Bare& bare)
-    : sz_(sz), small_(small), big_(big), bare_(bare) {
-  small_n_ = small.school ? LogSizeOf(*small.school) : 0;  // none with --verify-only
+Figures::Figures(const Sizes& sz, World& tiny, World& small, World& big, Bare& bare)
+    : sz_(sz), tiny_(tiny), small_(small), big_(big), bare_(bare) {
+  // None with --verify-only.
+  tiny_n_ = tiny.school ? LogSizeOf(*tiny.school) : 0;
+  small_n_ = small.school ? LogSizeOf(*small.school) : 0;
   big_desc_ = Fmt("%" PRIu64 " events, %zu cases/entries", LogSizeOf(*big.school),
                   big.case_ids.size());
 }
@@ -183,14 +185,19 @@ std::optional<Figure> Figures::AuditQuery() {
 
 // (5) growth: per-operation cost of an audited read (batched: CPU and
 // page-cache cost without the fsync, which is size-independent) and of a
-// durable one, small store vs big store.
+// durable one, small store vs big store.  Both are larger than the page
+// cache, so the ratio measures the growth with the log's size and not the
+// step from a store that fits in the cache to one that does not (issue 15);
+// that step is the tiny store's ratio, in the note.
 Figure Figures::Growth() {
   Progress("growth");
   const int reads = sz_.batched_reads / 2;
   double dummy = 0;
   Batched(small_, nullptr, reads / 10, &dummy);
-  double s_small = 0, s_big = 0;
+  Batched(tiny_, nullptr, reads / 10, &dummy);
+  double s_tiny = 0, s_small = 0, s_big = 0;
   for (int rep = 0; rep < 3; ++rep) {  // alternate to share the weather
+    s_tiny += Batched(tiny_, nullptr, reads, &dummy);
     s_small += Batched(small_, nullptr, reads, &dummy);
     s_big += Batched(big_, nullptr, reads, &dummy);
   }
@@ -206,14 +213,16 @@ Figure Figures::Growth() {
     d_big += Seconds(b, c);
   }
   ProgressDone();
+  const double per = 1e6 / (3.0 * reads);
   return RatioFigure(
-      "growth", "us/read", 1e6 * s_big / (3.0 * reads),
-      1e6 * s_small / (3.0 * reads), Goal::kAtMost, 1.5,
+      "growth", "us/read", per * s_big, per * s_small, Goal::kAtMost, 1.5,
       Fmt("audited ReadEntry (batched, so without the constant fsync) at %s vs "
-          "%" PRIu64 " events, %zu cases; durable reads: %.2f ms vs %.2f ms "
-          "(ratio %.2f)",
+          "%" PRIu64 " events, %zu cases (both beyond the 8 MiB page cache); durable "
+          "reads: %.2f ms vs %.2f ms (ratio %.2f); in the cache: %" PRIu64 " events, "
+          "%zu cases, %.1f us/read (big store's ratio to it %.2f)",
           big_desc_.c_str(), small_n_, small_.case_ids.size(), 1e3 * d_big / durable,
-          1e3 * d_small / durable, d_big / d_small));
+          1e3 * d_small / durable, d_big / d_small, tiny_n_, tiny_.case_ids.size(),
+          per * s_tiny, s_big / s_tiny));
 }
 
 // (4) log_verify vs raw SHA-256 over the same leaves.

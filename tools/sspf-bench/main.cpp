@@ -101,8 +101,9 @@ int Main(int argc, char** argv) {
   const auto t_start = Clock::now();
   std::vector<Figure> figs;
 
-  World small, big;
+  World tiny, small, big;
   if (!verify_only) {
+    Build(&tiny, dir + "/tiny", sz.tiny_cases, sz.tiny_events, "tiny store");
     Build(&small, dir + "/small", sz.small_cases, sz.small_events, "small store");
   }
   Build(&big, dir + "/big", sz.big_cases, sz.big_events, "big store");
@@ -114,7 +115,7 @@ int Main(int argc, char** argv) {
     ProgressDone();
   }
   const double build_s = Seconds(t_start, Clock::now());
-  Figures measure(sz, small, big, bare);
+  Figures measure(sz, tiny, small, big, bare);
   std::optional<Figure> f;
   if (!verify_only) {
     figs.push_back(measure.AuditedRead());
@@ -145,6 +146,7 @@ int Main(int argc, char** argv) {
   PrintReport(json, figs, machine, command, mode, sizes_note);
 
   if (!keep) {
+    tiny = World();
     small = World();
     big = World();
     std::error_code ec;
