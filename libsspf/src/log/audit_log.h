@@ -106,6 +106,9 @@ inline constexpr const char kEventColumns[] =
 EventRecord ReadEventRow(const Stmt* st);
 // The same into *e, reusing its strings' buffers.
 void ReadEventRow(const Stmt* st, EventRecord* e);
+// Every row of st (which selected kEventColumns, and is bound) as events;
+// st is reset.
+Result<std::vector<EventRecord>> ReadEventRows(Stmt* st);
 
 // Reads event rows in seq order from `from` (inclusive), calling fn for each.
 // The record passed to fn is reused for the next row: copy what is kept.

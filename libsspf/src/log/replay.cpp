@@ -61,6 +61,7 @@ enum class Tag : uint8_t {
   kDisclosureLegacy,  // entry.disclose with four keys (older events)
   kEntryBody,      // entry.add body=: id -> commitment to the body ciphertext
   kSeal,              // an actor-key seal: (actor, version, principal, epoch)
+  kErased,            // retention.erase: (id, entry|case|subject) -> tombstone
 };
 
 // Actions whose allowed events must carry a detail.
@@ -69,7 +70,7 @@ constexpr Action kReplayedActions[] = {
     Action::kCaseOpen,       Action::kCaseClose,        Action::kCaseTeamAdd,
     Action::kConsentGrant,   Action::kConsentWithdraw,  Action::kEntryAdd,
     Action::kEntryDisclose,  Action::kGrantEmergency,   Action::kKeyRotate,
-    Action::kSubjectAdd,     Action::kActorKeyDeliver};
+    Action::kSubjectAdd,     Action::kActorKeyDeliver,  Action::kRetentionErase};
 
 // The low bits of a fact's key are the partition hash of its first key part
 // (the row's id), so that facts can be dropped by partition.
@@ -296,6 +297,7 @@ class Replay {
     SSPF_RETURN_IF_ERROR(CheckGrants());
     SSPF_RETURN_IF_ERROR(CheckActorKeys());
     SSPF_RETURN_IF_ERROR(CheckSeals());
+    SSPF_RETURN_IF_ERROR(CheckErasures());
     for (size_t i = 0; i < facts_.size(); ++i) {
       if (!used_[i] && facts_[i].tag() == Tag::kSeal && SealDropped(facts_[i].value)) continue;
       if (!used_[i]) {
@@ -638,10 +640,44 @@ class Replay {
         if (v[0] != "oversight") AddSeal(e, v[0], v[1], v[2]);
         return Status::Ok();
       }
+      case Action::kRetentionErase: {
+        SSPF_ASSIGN_OR_RETURN(auto v, DecodeDetail(e.action, d));
+        SSPF_RETURN_IF_ERROR(Need(ValidId(v[0]), "case id"));
+        SSPF_RETURN_IF_ERROR(Need(ValidDecimal(v[1]), "erased"));
+        SSPF_RETURN_IF_ERROR(Need(v[3] == "0" || v[3] == "1", "case_erased"));
+        SSPF_RETURN_IF_ERROR(Need(v[4] == "-" || ValidId(v[4]), "subject"));
+        SSPF_RETURN_IF_ERROR(Need(v[5] != "-" && ValidCommitment(v[5]), "decision"));
+        if (v[2] != "-") {
+          for (const std::string& item : SplitDetailList(v[2])) {
+            const size_t colon = item.find(':');
+            SSPF_RETURN_IF_ERROR(Need(colon != std::string::npos &&
+                                          ValidId(item.substr(0, colon)) &&
+                                          ValidId(item.substr(colon + 1)),
+                                      "entries"));
+            Add(e, Tag::kErased, {item.substr(0, colon), "entry"},
+                h_.Of(Tag::kErased, {v[0], v[1], item.substr(colon + 1), v[5]}));
+          }
+        }
+        if (v[3] == "1") {
+          Add(e, Tag::kErased, {v[0], "case"}, h_.Of(Tag::kErased, {v[0], v[1], "-", v[5]}));
+        }
+        if (v[4] != "-") {
+          Add(e, Tag::kErased, {v[4], "subject"}, h_.Of(Tag::kErased, {v[0], v[1], "-", v[5]}));
+        }
+        return Status::Ok();
+      }
       default:
         if (d.empty()) return Status::Ok();
         return InvalidArgument("this action carries no replay detail");
     }
+  }
+
+  // The fact with this key, or null, without marking it used (the
+  // tombstone's own row does, CheckErasures).
+  const Fact* Peek(uint64_t key) const {
+    auto it = std::lower_bound(facts_.begin(), facts_.end(), key,
+                               [](const Fact& f, uint64_t k) { return f.key < k; });
+    return it == facts_.end() || it->key != key ? nullptr : &*it;
   }
 
   // The fact with this key, or null.  Marks it (and equal-key duplicates,
@@ -720,9 +756,10 @@ class Replay {
   // guardians (all of whom must consent) in their order.
   Status CheckSubjects() {
     SSPF_ASSIGN_OR_RETURN(Stmt * st,
-                          db_->Prepare("SELECT id, birth_date, pnr_index FROM subjects"));
-    SSPF_ASSIGN_OR_RETURN(
-        Stmt * gs, db_->Prepare("SELECT id FROM guardians WHERE subject_id = ? ORDER BY position"));
+                          db_->Prepare("SELECT id, birth_date, pnr_index, erased, identity "
+                                       "FROM subjects"));
+    SSPF_ASSIGN_OR_RETURN(Stmt * gs, db_->Prepare("SELECT id, identity IS NULL FROM guardians "
+                                                  "WHERE subject_id = ? ORDER BY position"));
     SSPF_RETURN_IF_ERROR(Rows(st, [&]() -> Status {
       std::string id = st->Text(0);
       if (Other(id)) return Status::Ok();
@@ -730,18 +767,54 @@ class Replay {
       if (!Find(KeyOf(Tag::kSubject, {id})) && Find(KeyOf(Tag::kSubjectLegacy, {id}))) {
         return Status::Ok();  // an older event: nothing to compare
       }
-      const std::string commitment = SubjectCommitment(lookup_key_, id, st->Text(1), st->Blob(2));
-      SSPF_RETURN_IF_ERROR(
-          Match(row + " (birth date or blind index)", Tag::kSubject, {id},
-                h_.Of(Tag::kSubject, {commitment})));
+      const Fact* erased = Peek(KeyOf(Tag::kErased, {id, "subject"}));
+      if (erased && st->Int(3) == 0) {
+        return IntegrityViolation(row + " is not marked erased although " +
+                                  EventName(erased->seq()) + " erased it (page replay or rollback)");
+      }
+      if (!erased && st->Int(3) != 0) {
+        return IntegrityViolation(row + " is marked erased without an erasure event (direct edit)");
+      }
+      if (erased) {
+        // Identity, birth date and blind index are gone; the commitment
+        // was to them.
+        if (!st->IsNull(4)) {
+          return IntegrityViolation(row + " is erased but keeps an identity record (direct edit)");
+        }
+        if (!Find(KeyOf(Tag::kSubject, {id}))) {
+          return IntegrityViolation(row + " has no event in the log (direct edit)");
+        }
+      } else {
+        const std::string commitment =
+            SubjectCommitment(lookup_key_, id, st->Text(1), st->Blob(2));
+        SSPF_RETURN_IF_ERROR(Match(row + " (birth date or blind index)", Tag::kSubject, {id},
+                                   h_.Of(Tag::kSubject, {commitment})));
+        // Only a retention.erase event takes the identity away.
+        if (st->IsNull(4)) {
+          return IntegrityViolation(row + " has no identity record and no erasure event "
+                                          "(direct edit)");
+        }
+      }
       gs->Bind(1, id);
       std::vector<std::string> guardians;
+      std::string name_mismatch;  // a guardian whose name is there or gone wrongly
       SSPF_RETURN_IF_ERROR(Rows(gs, [&]() -> Status {
         guardians.push_back(gs->Text(0));
+        if ((gs->Int(1) != 0) != (erased != nullptr) && name_mismatch.empty()) {
+          name_mismatch = gs->Text(0);
+        }
         return Status::Ok();
       }));
-      return Match("guardians of subjects row " + id + " (a guardian row deleted, added or moved)",
-                   Tag::kGuardians, {id}, h_.Of(Tag::kGuardians, {DetailList(guardians)}));
+      SSPF_RETURN_IF_ERROR(
+          Match("guardians of subjects row " + id + " (a guardian row deleted, added or moved)",
+                Tag::kGuardians, {id}, h_.Of(Tag::kGuardians, {DetailList(guardians)})));
+      // A guardian's name goes with the subject's identity, and only then.
+      if (name_mismatch.empty()) return Status::Ok();
+      return IntegrityViolation(
+          "guardians row " + name_mismatch +
+          (erased ? " keeps a name although " + EventName(erased->seq()) +
+                        " erased its subject (page replay or rollback)"
+                  : " has no name and its subject no erasure event (direct edit)"));
     }));
     SSPF_ASSIGN_OR_RETURN(
         Stmt * orphan, db_->Prepare("SELECT id, subject_id FROM guardians WHERE subject_id NOT IN "
@@ -832,14 +905,23 @@ class Replay {
     return Rows(st, [&]() -> Status {
       std::string id = st->Text(0);
       if (Other(id)) return Status::Ok();
-      // No erasure path exists yet, so nothing explains a missing body.  A
-      // body= commitment (newer entries) must match the stored ciphertext;
-      // older entries' content is not covered (legacy).
-      if (st->IsNull(8)) {
+      // Only a retention.erase event explains a missing body, and an
+      // erased entry's body must stay gone.  A body= commitment (newer
+      // entries) must match the stored ciphertext; older entries' content
+      // is not covered (legacy).
+      const Fact* erased = Peek(KeyOf(Tag::kErased, {id, "entry"}));
+      if (st->IsNull(8) && !erased) {
         return IntegrityViolation("entries row " + id +
                                   " has no content and no erasure event (direct edit)");
       }
-      if (const Fact* body = Find(KeyOf(Tag::kEntryBody, {id}))) {
+      if (!st->IsNull(8) && erased) {
+        return IntegrityViolation("entries row " + id + " has content although " +
+                                  EventName(erased->seq()) +
+                                  " erased it (page replay or rollback)");
+      }
+      if (st->IsNull(8)) {
+        Find(KeyOf(Tag::kEntryBody, {id}));  // the commitment is to the erased body
+      } else if (const Fact* body = Find(KeyOf(Tag::kEntryBody, {id}))) {
         if (body->value != h_.Of(Tag::kEntryBody, {EntryBodyCommitment(st->Blob(8))})) {
           return IntegrityViolation("entries row " + id + ": its content is not the content " +
                                     "signed in " + EventName(body->seq()) + " (replaced)");
@@ -892,6 +974,24 @@ class Replay {
       return Match("grants row " + id, Tag::kGrant, {id},
                    h_.Of(Tag::kGrant, {st->Text(1), st->Text(2), std::to_string(st->Int(3)),
                                        CommitmentOf(st, 4)}));
+    });
+  }
+
+  // Every tombstone comes from a retention.erase event, with its case,
+  // time, rule and decision (and every such event's tombstones exist: an
+  // unused fact is a deleted tombstone).
+  Status CheckErasures() {
+    SSPF_ASSIGN_OR_RETURN(Stmt * st, db_->Prepare("SELECT target, case_id, erased, rule, "
+                                                  "decision FROM erasures"));
+    return Rows(st, [&]() -> Status {
+      const std::string target = st->Text(0);
+      const size_t colon = target.find(':');
+      const std::string kind = target.substr(0, colon);
+      const std::string id = colon == std::string::npos ? "" : target.substr(colon + 1);
+      if (Other(id)) return Status::Ok();
+      return Match("erasures row " + target, Tag::kErased, {id, kind},
+                   h_.Of(Tag::kErased, {st->Text(1), std::to_string(st->Int(2)), st->Text(3),
+                                        RetentionDecisionCommitment(st->Text(4))}));
     });
   }
 

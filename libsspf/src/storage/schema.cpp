@@ -269,8 +269,27 @@ const char* const kMigration5 = R"sql(
 CREATE INDEX events_trust_target ON events(target, seq) WHERE action IN (2, 3, 6, 80) AND allowed = 1;
 )sql";
 
+// Retention (DESIGN §7): one tombstone per erased entry, case and subject,
+// written with the retention.erase event that explains it (replayed).
+// target is "entry:<id>", "case:<id>" or "subject:<id>"; rule the
+// retention rule's id ("-" for a case or subject); decision the erasure
+// decision's reference (gallringsbeslut).
+const char* const kMigration6 = R"sql(
+CREATE TABLE erasures(
+  target TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL,
+  erased INTEGER NOT NULL,
+  rule TEXT NOT NULL,
+  decision TEXT NOT NULL);
+CREATE TRIGGER erasures_no_update BEFORE UPDATE ON erasures
+  BEGIN SELECT RAISE(ABORT, 'tombstones are append-only'); END;
+CREATE TRIGGER erasures_no_delete BEFORE DELETE ON erasures
+  BEGIN SELECT RAISE(ABORT, 'tombstones are append-only'); END;
+CREATE INDEX events_case_erase ON events(case_id, seq) WHERE action = 92 AND allowed = 1;
+)sql";
+
 const char* const kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4,
-                                   kMigration5};
+                                   kMigration5, kMigration6};
 
 }  // namespace
 
