@@ -211,7 +211,7 @@ void IndexCheck::AddEvent(const EventRecord& e) {
         e.action == Action::kRecoveryReset || e.action == Action::kKeyRotate) {
       add(events_trust_target_, {Key::Bytes(e.target), seq});
     }
-    if (e.action == Action::kRetentionErase) add(events_case_erase_, {e.case_id, seq});
+    if (e.action == Action::kRetentionErase) add(events_case_erase_, {Key::Bytes(e.case_id), seq});
   }
 }
 
