@@ -628,6 +628,7 @@ int main(void) {
   TestReasons(dir);
   TestProvisions(dir);
   TestPurposes(dir);
+  TestLifecycle(dir);
   TestWitness(dir);
   RemoveTree(dir);
   printf("c_api_test: %d checks, %d failed\n", g_checks, g_failures);

@@ -67,4 +67,12 @@ ConsentInput SchoolSocialConsent(const std::string& case_id, ConsentParty party)
   return in;
 }
 
+ConsentInput SchoolPoliceConsent(const std::string& case_id, ConsentParty party, Date until) {
+  ConsentInput in = SchoolSocialConsent(case_id, std::move(party));
+  in.actors = {Actor::kSchool, Actor::kPolice};
+  in.valid_until = until;
+  in.purpose = "planning";
+  return in;
+}
+
 }  // namespace sspf::testing

@@ -54,6 +54,9 @@ void WriteFile(const std::string& path, const std::string& data);
 // A consent of `party` to share school records between school and social
 // until 2099-12-31.
 ConsentInput SchoolSocialConsent(const std::string& case_id, ConsentParty party);
+// A consent of `party` to share school records between school and police
+// until `until`, purpose code "planning".
+ConsentInput SchoolPoliceConsent(const std::string& case_id, ConsentParty party, Date until);
 
 }  // namespace sspf::testing
 

@@ -375,6 +375,21 @@ void ClearProgress(Context& ctx) {
   if (::isatty(STDERR_FILENO) == 1) *ctx.err << "\r\033[K" << std::flush;
 }
 
+int IdCommand(Context& ctx, const std::string& usage, const char* id_help,
+              const std::function<Status(Session&, const std::string&)>& run,
+              const std::string& done_text,
+              const std::function<std::string(std::string_view)>& done_json) {
+  po::options_description desc("Options");
+  std::string id;
+  desc.add_options()("id", po::value<std::string>(&id)->required(), id_help);
+  int exit = 0;
+  std::optional<Session> s = ParseAndOpen(ctx, usage, desc, {"id"}, &exit);
+  if (!s) return exit;
+  Status st = run(*s, id);
+  if (!st.ok()) return Fail(ctx, st);
+  return PrintDone(ctx, done_text + " " + id, done_json(id));
+}
+
 int PrintDone(Context& ctx, const std::string& text, const std::string& document) {
   if (ctx.globals.json) {
     PrintJson(ctx, document);

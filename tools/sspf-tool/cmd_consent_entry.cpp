@@ -87,19 +87,11 @@ int ConsentGrant(Context& ctx) {
 }
 
 int ConsentWithdraw(Context& ctx) {
-  po::options_description desc("Options");
-  std::string id;
-  desc.add_options()("id", po::value<std::string>(&id)->required(), "consent id");
-  int exit = 0;
-  std::optional<Session> s =
-      ParseAndOpen(ctx, "consent withdraw ID\n\nRecords a withdrawal (a new version; nothing "
+  return IdCommand(ctx, "consent withdraw ID\n\nRecords a withdrawal (a new version; nothing "
                    "is deleted).  Reads of what was\ndisclosed under it stop at once.  Example:\n"
-                   "  sspf-tool consent withdraw 51aa...c3",
-                   desc, {"id"}, &exit);
-  if (!s) return exit;
-  Status st = s->WithdrawConsent(id);
-  if (!st.ok()) return Fail(ctx, st);
-  return PrintDone(ctx, "Withdrew consent " + id, ConsentWithdrawnJson(id));
+                   "  sspf-tool consent withdraw 51aa...c3", "consent id",
+                   [](Session& s, const std::string& id) { return s.WithdrawConsent(id); },
+                   "Withdrew consent", ConsentWithdrawnJson);
 }
 
 int ConsentList(Context& ctx) {
@@ -282,22 +274,15 @@ int Purposes(Context& ctx) {
 }
 
 int NoteErase(Context& ctx) {
-  po::options_description desc("Options");
-  std::string id;
-  desc.add_options()("id", po::value<std::string>(&id)->required(), "purpose note id");
-  int exit = 0;
-  std::optional<Session> s = ParseAndOpen(
+  return IdCommand(
       ctx, "note erase ID\n\n"
       "Erases the text of a purpose note (its ciphertext and key seals); the salted\n"
       "commitment stays, so the access log still verifies.  Allowed for the note's\n"
       "author and for coordinators; logged as purpose_note.erase.  Note ids are\n"
       "listed by case notes.  Example:\n"
       "  sspf-tool note erase 5b1e...9a",
-      desc, {"id"}, &exit);
-  if (!s) return exit;
-  Status st = s->ErasePurposeNote(id);
-  if (!st.ok()) return Fail(ctx, st);
-  return PrintDone(ctx, "Erased purpose note " + id, PurposeNoteErasedJson(id));
+      "purpose note id", [](Session& s, const std::string& id) { return s.ErasePurposeNote(id); },
+      "Erased purpose note", PurposeNoteErasedJson);
 }
 
 // The basis options of entry disclose.
@@ -400,14 +385,35 @@ int GrantEmergency(Context& ctx) {
                    "--reason-file F)\n                       [--hours N]\n\n"
                    "Gives you time-limited access to a case without consent, under a legal\n"
                    "provision you name after your secrecy assessment.  Always flagged for\n"
-                   "review.  Prints the grant id.  Example:\n"
+                   "review.  Prints the grant id and its end time.  Example:\n"
                    "  sspf-tool grant emergency --case 7c1d...04 "
                    "--provision \"OSL 10 kap. 2 §\" \\\n"
                    "      --reason-file motivering.txt --hours 4",
                    desc, {}, &exit, [&] { return reason.Read(true); });
   if (!s) return exit;
-  return ShowCreated(ctx, s->GrantEmergency(case_id, provision, reason.value(), hours),
-                     "Granted; grant");
+  return Show(ctx, s->GrantEmergencyInfo(case_id, provision, reason.value(), hours), GrantJson,
+              [&](const GrantInfo& g) {
+                *ctx.out << "Granted; grant " << g.id << " until " << FormatTime(g.until)
+                         << "\n";
+              });
+}
+
+int GrantEnd(Context& ctx) {
+  return IdCommand(ctx, "grant end ID\n\nEnds an emergency grant before its end time (its "
+                   "holder, or a coordinator\non the case team).  Reads under it stop at "
+                   "once.  Logged as grant.end.\nExample:\n  sspf-tool grant end 2b7f...c1",
+                   "grant id", [](Session& s, const std::string& id) { return s.EndGrant(id); },
+                   "Ended grant", GrantEndedJson);
+}
+
+int EntryRevoke(Context& ctx) {
+  return IdCommand(
+      ctx, "entry revoke DISCLOSURE\n\nRevokes a disclosure your actor made: the receiving "
+      "actor's reads under it\nstop at once, and its copy of the entry key is deleted unless "
+      "another\ndisclosure still covers it.  Logged as entry.revoke.  Example:\n"
+      "  sspf-tool entry revoke 9a4c...e0",
+      "disclosure id", [](Session& s, const std::string& id) { return s.RevokeDisclosure(id); },
+      "Revoked disclosure", DisclosureRevokedJson);
 }
 
 }  // namespace
@@ -425,6 +431,8 @@ void RegisterConsentEntryCommands() {
   RegisterCommand({"entry disclose", "disclose an entry to another actor", EntryDisclose});
   RegisterCommand({"grant emergency", "time-limited legal-basis access to a case",
                    GrantEmergency});
+  RegisterCommand({"grant end", "end an emergency grant early", GrantEnd});
+  RegisterCommand({"entry revoke", "revoke a disclosure your actor made", EntryRevoke});
 }
 
 }  // namespace sspf::cli

@@ -393,6 +393,16 @@ SSPF_EXPORT sspf_status sspf_session_show_subject(sspf_session_t* session,
                                                   const char* subject_id,
                                                   char** out_json,
                                                   sspf_error_t** out_error);
+/* Records whether a guardian (an id from the subject document) has custody
+ * (vårdnad) of the youth: custody 1 or 0 (coordinators; guardian.custody).
+ * Only guardians with custody must consent.  SSPF_FAILED_PRECONDITION when
+ * the custody already is that; SSPF_NOT_FOUND for no such guardian of the
+ * subject. */
+SSPF_EXPORT sspf_status sspf_session_set_guardian_custody(sspf_session_t* session,
+                                                          const char* subject_id,
+                                                          const char* guardian_id,
+                                                          int custody,
+                                                          sspf_error_t** out_error);
 
 /* ---- Cases (ärenden) ----------------------------------------------------------- */
 
@@ -414,6 +424,18 @@ SSPF_EXPORT sspf_status sspf_session_close_case(sspf_session_t* session,
                                                 const char* case_id,
                                                 sspf_error_t** out_error);
 SSPF_EXPORT sspf_status sspf_session_add_team_member(
+    sspf_session_t* session, const char* case_id, const char* principal,
+    sspf_error_t** out_error);
+/* Opens a closed case again (a coordinator on its team; case.reopen).
+ * SSPF_FAILED_PRECONDITION when the case is open. */
+SSPF_EXPORT sspf_status sspf_session_reopen_case(sspf_session_t* session,
+                                                 const char* case_id,
+                                                 sspf_error_t** out_error);
+/* Takes a principal off the case team (a coordinator on the team;
+ * case.team_remove); its access through the team ends at once.
+ * SSPF_FAILED_PRECONDITION when it is not on the team, or when no other
+ * active coordinator would stay on it. */
+SSPF_EXPORT sspf_status sspf_session_remove_team_member(
     sspf_session_t* session, const char* case_id, const char* principal,
     sspf_error_t** out_error);
 
@@ -484,6 +506,23 @@ SSPF_EXPORT sspf_status sspf_session_grant_emergency(
     sspf_session_t* session, const char* case_id, const char* provision,
     const char* reason, int hours, char** out_grant_id,
     sspf_error_t** out_error);
+/* The same; *out_json: the grant document (sspf/json.h GrantJson) with its
+ * "until" (the end time). */
+SSPF_EXPORT sspf_status sspf_session_grant_emergency_json(
+    sspf_session_t* session, const char* case_id, const char* provision,
+    const char* reason, int hours, char** out_json, sspf_error_t** out_error);
+/* Ends an emergency grant before its end time (its holder, or a
+ * coordinator on the case team; grant.end).  SSPF_FAILED_PRECONDITION when
+ * it has ended or expired. */
+SSPF_EXPORT sspf_status sspf_session_end_grant(sspf_session_t* session,
+                                               const char* grant_id,
+                                               sspf_error_t** out_error);
+/* Revokes a disclosure made by this principal's actor (entry.revoke): the
+ * receiving actor's reads under it stop at once.  SSPF_FAILED_PRECONDITION
+ * when it is already revoked. */
+SSPF_EXPORT sspf_status sspf_session_revoke_disclosure(sspf_session_t* session,
+                                                       const char* disclosure_id,
+                                                       sspf_error_t** out_error);
 /* The reasons document of the case (sspf/json.h ReasonListJson): every
  * disclosure of its entries and every emergency grant, each with "reason"
  * (the text, or null) and "reason_sealed" (true when a reason exists that this

@@ -50,6 +50,10 @@ const std::vector<KnownEventsIndex>& KnownEventsIndexes() {
       {"events_case_consent", {"case_id", "seq"}, "action IN (40, 41) AND allowed = 1"},
       // Migration 5: membership and key-rotation events, by target.
       {"events_trust_target", {"target", "seq"}, "action IN (2, 3, 6, 80) AND allowed = 1"},
+      // Migration 6: lifecycle events (custody, consent references, revoke,
+      // grant end), by target.
+      {"events_lifecycle_target", {"target", "seq"},
+       "action IN (23, 43, 57, 61) AND allowed = 1"},
   };
   return *known;
 }
@@ -144,8 +148,8 @@ Result<IndexCheck> IndexCheck::Load(Db* db) {
     ++events;
     int* slot[] = {&c.events_case_,         &c.events_subject_,      &c.events_principal_,
                    &c.events_time_,         &c.events_state_target_, &c.events_case_consent_,
-                   &c.events_trust_target_};
-    static_assert(sizeof(slot) / sizeof(slot[0]) == 7, "one slot per known events index");
+                   &c.events_trust_target_, &c.events_lifecycle_target_};
+    static_assert(sizeof(slot) / sizeof(slot[0]) == 8, "one slot per known events index");
     bool known = false;
     for (size_t k = 0; k < KnownEventsIndexes().size(); ++k) {
       const KnownEventsIndex& e = KnownEventsIndexes()[k];
@@ -206,6 +210,10 @@ void IndexCheck::AddEvent(const EventRecord& e) {
     if (e.action == Action::kPrincipalAdd || e.action == Action::kPrincipalDisable ||
         e.action == Action::kRecoveryReset || e.action == Action::kKeyRotate) {
       add(events_trust_target_, {e.target, seq});
+    }
+    if (e.action == Action::kGuardianCustody || e.action == Action::kConsentConfirm ||
+        e.action == Action::kEntryRevoke || e.action == Action::kGrantEnd) {
+      add(events_lifecycle_target_, {e.target, seq});
     }
   }
 }

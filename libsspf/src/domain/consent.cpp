@@ -284,12 +284,10 @@ Result<ConsentEvaluation> EvaluateCaseConsent(Session::Impl* impl, std::string_v
   SSPF_ASSIGN_OR_RETURN(auto subject, CaseSubjectBirth(db, case_id));
   const std::string& subject_id = subject.first;
   const Date birth = subject.second;
-  // Every registered guardian is treated as having custody: the store does
-  // not record custody separately, so all of them must consent.
-  SSPF_ASSIGN_OR_RETURN(Stmt * gs, db->Prepare("SELECT id FROM guardians WHERE subject_id = ? "
-                                               "ORDER BY position"));
-  gs->Bind(1, subject_id);
-  SSPF_ASSIGN_OR_RETURN(std::vector<std::string> guardian_ids, TextColumn(gs));
+  // Only guardians with custody (vårdnadshavare med vårdnad) must consent;
+  // their custody is checked against the access log.
+  SSPF_ASSIGN_OR_RETURN(std::vector<std::string> guardian_ids,
+                        GuardiansWithCustody(impl, subject_id));
   return EvaluateConsent(impl->options.consent_policy, birth, guardian_ids, records,
                          impl->Now(), impl->Today(), from, to, c);
 }
@@ -347,6 +345,13 @@ Result<std::string> Session::GrantConsent(const ConsentInput& input) {
       if (!found) {
         return InvalidArgument("guardian " + c.party.guardian_id +
                                " is not a guardian of the case's subject");
+      }
+      SSPF_ASSIGN_OR_RETURN(std::vector<std::string> with,
+                            internal::GuardiansWithCustody(impl, op.event.subject_id));
+      if (std::find(with.begin(), with.end(), c.party.guardian_id) == with.end()) {
+        return FailedPrecondition("guardian " + c.party.guardian_id +
+                                  " has no custody (vårdnad) and cannot consent for the youth; "
+                                  "record custody first (subject custody)");
       }
     }
     std::string id = internal::RandomId();

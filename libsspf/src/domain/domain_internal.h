@@ -38,6 +38,23 @@ Result<ConsentEvaluation> EvaluateCaseConsent(Session::Impl* impl, std::string_v
                                               const std::vector<ConsentRecord>& records,
                                               Actor from, Actor to, Category c);
 
+// Lifecycle (lifecycle.cpp, issue 12).
+// kIntegrityViolation when the access log holds a signed entry.revoke of
+// the disclosure (its row's revoked column was cleared).
+Status CheckNotRevoked(Session::Impl* impl, std::string_view disclosure_id);
+// The ids of the subject's guardians with custody, in their order, each
+// guardian's custody checked against its signed guardian.custody events
+// (kIntegrityViolation when a row's flag differs from the log).
+Result<std::vector<std::string>> GuardiansWithCustody(Session::Impl* impl,
+                                                      std::string_view subject_id);
+// An entry's case and author actor, its row checked against its signed
+// entry.add (entries.cpp).  kNotFound when there is no such entry.
+struct EntryHead {
+  std::string case_id;
+  Actor author_actor = Actor::kSchool;
+};
+Result<EntryHead> CheckedEntryHead(Session::Impl* impl, std::string_view entry_id);
+
 // Creates the first key pair of an actor, certifies it (the session holds
 // the authority key) and seals it to one principal (principals.cpp).
 Status CreateActorKey(Session::Impl* impl, Actor a, const std::string& principal_id,

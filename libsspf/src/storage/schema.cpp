@@ -269,8 +269,30 @@ const char* const kMigration5 = R"sql(
 CREATE INDEX events_trust_target ON events(target, seq) WHERE action IN (2, 3, 6, 80) AND allowed = 1;
 )sql";
 
+// The lifecycle of a case (issue 12): a guardian's custody (vårdnad; only
+// guardians with custody must consent), a revoked disclosure, a grant ended
+// early, and each actor's own reference to a consent.  The signed events
+// that change them are found by target ("guardian:<id>", "disclosure:<id>",
+// "grant:<id>", "consent:<id>") with one seek when a decision checks them
+// at use.  The action numbers are Action::kGuardianCustody (23),
+// kConsentConfirm (43), kEntryRevoke (57) and kGrantEnd (61).
+const char* const kMigration6 = R"sql(
+ALTER TABLE guardians ADD COLUMN custody INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE disclosures ADD COLUMN revoked INTEGER;
+ALTER TABLE grants ADD COLUMN ended INTEGER;
+CREATE TABLE consent_refs(
+  consent_id TEXT NOT NULL,
+  actor INTEGER NOT NULL,
+  reference TEXT NOT NULL,
+  recorded_by TEXT NOT NULL,
+  recorded INTEGER NOT NULL,
+  PRIMARY KEY(consent_id, actor));
+CREATE INDEX events_lifecycle_target ON events(target, seq)
+  WHERE action IN (23, 43, 57, 61) AND allowed = 1;
+)sql";
+
 const char* const kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4,
-                                   kMigration5};
+                                   kMigration5, kMigration6};
 
 }  // namespace
 
