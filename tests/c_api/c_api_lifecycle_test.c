@@ -75,6 +75,45 @@ void TestLifecycle(const char* dir) {
   CHECK(body == NULL && body_len == 0);
   sspf_session_close(&s);
 
+  /* Consent content and each actor's own reference (consent.confirm). */
+  {
+    const int actors[] = {SSPF_ACTOR_SCHOOL, SSPF_ACTOR_POLICE};
+    const int one_actor[] = {SSPF_ACTOR_SCHOOL};
+    const int categories[] = {SSPF_CATEGORY_SCHOOL};
+    char until[32], too_late[32], consent_id[128];
+    time_t t = time(NULL) + 30 * 86400;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(until, sizeof until, "%Y-%m-%d", &tm);
+    t = time(NULL) + 400 * 86400;
+    gmtime_r(&t, &tm);
+    strftime(too_late, sizeof too_late, "%Y-%m-%d", &tm);
+    s = As(opts, COORD);
+    INVALID(sspf_session_grant_consent(s, case_id, NULL, actors, 2, categories, 1, too_late,
+                                       "planning", NULL, &id, &err));
+    INVALID(sspf_session_grant_consent(s, case_id, NULL, actors, 2, categories, 1, until, NULL,
+                                       NULL, &id, &err));
+    INVALID(sspf_session_grant_consent(s, case_id, NULL, one_actor, 1, categories, 1, until,
+                                       "planning", NULL, &id, &err));
+    OK(sspf_session_grant_consent(s, case_id, NULL, actors, 2, categories, 1, until, "planering",
+                                  "KS 2026/41", &id, &err));
+    TakeId(&id, consent_id, sizeof consent_id);
+    sspf_session_close(&s);
+    s = As(opts, POLICE);
+    INVALID(sspf_session_confirm_consent(s, consent_id, NULL, &err));
+    EXPECT(SSPF_STATUS_NOT_FOUND, sspf_session_confirm_consent(s, "no-such", "Dnr 1", &err));
+    OK(sspf_session_confirm_consent(s, consent_id, "Dnr POL-2026-117", &err));
+    EXPECT(SSPF_STATUS_ALREADY_EXISTS,
+           sspf_session_confirm_consent(s, consent_id, "Dnr POL-2026-118", &err));
+    OK(sspf_session_list_consents(s, case_id, &json, &err));
+    CHECK(json != NULL && IsDocument(json, "consents"));
+    CHECK(json != NULL && strstr(json, "\"purpose\":\"planning\"") != NULL);
+    CHECK(json != NULL && strstr(json, "\"references\":[{\"actor\":\"coordination\"") != NULL);
+    CHECK(json != NULL && strstr(json, "\"reference\":\"Dnr POL-2026-117\"") != NULL);
+    sspf_free(json);
+    sspf_session_close(&s);
+  }
+
   /* An emergency grant with its end, ended early. */
   s = As(opts, PIA);
   EXPECT(SSPF_STATUS_PERMISSION_DENIED, sspf_session_show_case(s, case_id, &json, &err));

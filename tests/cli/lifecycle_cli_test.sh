@@ -23,10 +23,31 @@ check "guardians have custody when added" test "$(json "j['guardians'][1]['custo
 expect 0 as kim case open --subject "$subject" --team sara,per --json
 case_id=$(json "j['id']")
 
-# ---- custody ----------------------------------------------------------------------
+# ---- consent content ----------------------------------------------------------------
 until=$(in_days 30)
+expect 2 as kim consent grant --case "$case_id" --party "guardian:$g1" --actors school,police \
+       --categories school --until "$(in_days 400)" --purpose planning
+check "a consent lasts at most 12 months" grep -q "at most 12 months" <<<"$err"
+expect 2 as kim consent grant --case "$case_id" --party "guardian:$g1" --actors school,police \
+       --categories school --until "$until"
+check "a consent names a purpose code" grep -q "purpose code" <<<"$err"
+expect 2 as kim consent grant --case "$case_id" --party "guardian:$g1" --actors school \
+       --categories school --until "$until" --purpose planning
+check "a consent names two actors" grep -q "at least two actors" <<<"$err"
 expect 0 as kim consent grant --case "$case_id" --party "guardian:$g1" --actors school,police \
-       --categories school --until "$until" --json
+       --categories school --until "$until" --purpose planering --form-ref "KS 2026/41" --json
+consent=$(json "j['id']")
+expect 0 as per consent confirm "$consent" --ref "Dnr POL-2026-117" --json
+check "consent confirm json" test "$(json "j['actor']") $(json "j['confirmed']")" = "police True"
+expect 1 as per consent confirm "$consent" --ref "Dnr POL-2026-118"
+check "one reference per actor" grep -q "already recorded" <<<"$err"
+expect 3 as pia consent confirm "$consent" --ref "Dnr POL-1"
+expect 0 as kim consent list --case "$case_id" --json
+check "references listed" test "$(json "[(r['actor'], r['reference']) for r in j['consents'][0]['references']]")" = \
+  "[('coordination', 'KS 2026/41'), ('police', 'Dnr POL-2026-117')]"
+check "purpose label stored as code" test "$(json "j['consents'][0]['purpose']")" = planning
+
+# ---- custody ----------------------------------------------------------------------
 out=$(printf 'Hög frånvaro.\n' | as sara entry add --case "$case_id" --category school --json \
       2>"$work/stderr")
 entry=$(json "j['id']")
@@ -40,7 +61,7 @@ expect 1 as kim subject custody "$subject" "$g2" --custody no
 expect 0 as kim subject show "$subject"
 check "subject show marks no custody" grep -q "$g2.*(no custody)" <<<"$out"
 expect 1 as kim consent grant --case "$case_id" --party "guardian:$g2" --actors school,police \
-       --categories school --until "$until"
+       --categories school --until "$until" --purpose planning
 check "no custody: cannot consent" grep -q "no custody" <<<"$err"
 expect 0 as sara entry disclose "$entry" --to police --json
 disclosure=$(json "j['id']")
@@ -109,7 +130,8 @@ expect 0 as kim case reopen "$case_id"
 
 # ---- the log ---------------------------------------------------------------------------
 expect 0 as eva audit verify
-for action in guardian.custody entry.revoke grant.end case.team_remove case.reopen; do
+for action in guardian.custody entry.revoke grant.end case.team_remove case.reopen \
+              consent.confirm; do
   expect 0 as eva audit query --action "$action" --allowed --json
   check "$action logged" test "$(json "len(j['events'])")" -ge 1
 done

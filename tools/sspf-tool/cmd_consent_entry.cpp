@@ -94,6 +94,28 @@ int ConsentWithdraw(Context& ctx) {
                    "Withdrew consent", ConsentWithdrawnJson);
 }
 
+int ConsentConfirm(Context& ctx) {
+  po::options_description desc("Options");
+  std::string id;
+  TextArg ref("ref", "Your actor's reference to the consent");
+  desc.add_options()("id", po::value<std::string>(&id)->required(), "consent id");
+  ref.AddTo(desc, "your actor's own reference to the signed consent (e.g. its diary number)");
+  int exit = 0;
+  std::optional<Session> s = ParseAndOpen(
+      ctx, "consent confirm ID (--ref T | --ref-file F)\n\n"
+      "Records your actor's own reference to a consent another actor recorded: each\n"
+      "authority documents the consent itself.  The reference is stored; the access\n"
+      "log holds only a salted commitment.  Once per actor (exit 1 the second time);\n"
+      "consent list shows the references.  Logged as consent.confirm.  Example:\n"
+      "  sspf-tool consent confirm 51aa...c3 --ref \"Dnr POL-2026-117\"",
+      desc, {"id"}, &exit, [&] { return ref.Read(true); });
+  if (!s) return exit;
+  Status st = s->ConfirmConsent(id, ref.value());
+  if (!st.ok()) return Fail(ctx, st);
+  return PrintDone(ctx, "Confirmed consent " + id,
+                   ConsentConfirmedJson(id, s->principal().actor));
+}
+
 int ConsentList(Context& ctx) {
   po::options_description desc("Options");
   std::string case_id;
@@ -421,6 +443,8 @@ int EntryRevoke(Context& ctx) {
 void RegisterConsentEntryCommands() {
   RegisterCommand({"consent grant", "record a party's consent", ConsentGrant});
   RegisterCommand({"consent withdraw", "record a withdrawal of consent", ConsentWithdraw});
+  RegisterCommand({"consent confirm", "record your actor's own reference to a consent",
+                   ConsentConfirm});
   RegisterCommand({"consent list", "list the consents of a case", ConsentList});
   RegisterCommand({"entry add", "add an entry (body from --file or stdin)", EntryAdd});
   RegisterCommand({"entry list", "list the entries of a case you may read", EntryList});

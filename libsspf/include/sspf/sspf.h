@@ -395,8 +395,8 @@ SSPF_EXPORT sspf_status sspf_session_show_subject(sspf_session_t* session,
                                                   sspf_error_t** out_error);
 /* Records whether a guardian (an id from the subject document) has custody
  * (vårdnad) of the youth: custody 1 or 0 (coordinators; guardian.custody).
- * Only guardians with custody must consent.  SSPF_FAILED_PRECONDITION when
- * the custody already is that; SSPF_NOT_FOUND for no such guardian of the
+ * Only guardians with custody must consent.  SSPF_STATUS_FAILED_PRECONDITION when
+ * the custody already is that; SSPF_STATUS_NOT_FOUND for no such guardian of the
  * subject. */
 SSPF_EXPORT sspf_status sspf_session_set_guardian_custody(sspf_session_t* session,
                                                           const char* subject_id,
@@ -427,13 +427,13 @@ SSPF_EXPORT sspf_status sspf_session_add_team_member(
     sspf_session_t* session, const char* case_id, const char* principal,
     sspf_error_t** out_error);
 /* Opens a closed case again (a coordinator on its team; case.reopen).
- * SSPF_FAILED_PRECONDITION when the case is open. */
+ * SSPF_STATUS_FAILED_PRECONDITION when the case is open. */
 SSPF_EXPORT sspf_status sspf_session_reopen_case(sspf_session_t* session,
                                                  const char* case_id,
                                                  sspf_error_t** out_error);
 /* Takes a principal off the case team (a coordinator on the team;
  * case.team_remove); its access through the team ends at once.
- * SSPF_FAILED_PRECONDITION when it is not on the team, or when no other
+ * SSPF_STATUS_FAILED_PRECONDITION when it is not on the team, or when no other
  * active coordinator would stay on it. */
 SSPF_EXPORT sspf_status sspf_session_remove_team_member(
     sspf_session_t* session, const char* case_id, const char* principal,
@@ -455,6 +455,16 @@ SSPF_EXPORT sspf_status sspf_session_grant_consent(
  * was disclosed under it are denied from now on. */
 SSPF_EXPORT sspf_status sspf_session_withdraw_consent(
     sspf_session_t* session, const char* consent_id, sspf_error_t** out_error);
+/* Records this principal's actor's own reference to a consent (each
+ * authority documents the consent itself; a case team member;
+ * consent.confirm).  The reference is stored, the access log holds only a
+ * salted commitment of it.  SSPF_STATUS_ALREADY_EXISTS when the actor has
+ * recorded one; SSPF_STATUS_FAILED_PRECONDITION when the consent is withdrawn.
+ * The consents document lists them in each consent's "references". */
+SSPF_EXPORT sspf_status sspf_session_confirm_consent(sspf_session_t* session,
+                                                     const char* consent_id,
+                                                     const char* reference,
+                                                     sspf_error_t** out_error);
 /* The consents document of the case. */
 SSPF_EXPORT sspf_status sspf_session_list_consents(sspf_session_t* session,
                                                    const char* case_id,
@@ -512,13 +522,13 @@ SSPF_EXPORT sspf_status sspf_session_grant_emergency_json(
     sspf_session_t* session, const char* case_id, const char* provision,
     const char* reason, int hours, char** out_json, sspf_error_t** out_error);
 /* Ends an emergency grant before its end time (its holder, or a
- * coordinator on the case team; grant.end).  SSPF_FAILED_PRECONDITION when
+ * coordinator on the case team; grant.end).  SSPF_STATUS_FAILED_PRECONDITION when
  * it has ended or expired. */
 SSPF_EXPORT sspf_status sspf_session_end_grant(sspf_session_t* session,
                                                const char* grant_id,
                                                sspf_error_t** out_error);
 /* Revokes a disclosure made by this principal's actor (entry.revoke): the
- * receiving actor's reads under it stop at once.  SSPF_FAILED_PRECONDITION
+ * receiving actor's reads under it stop at once.  SSPF_STATUS_FAILED_PRECONDITION
  * when it is already revoked. */
 SSPF_EXPORT sspf_status sspf_session_revoke_disclosure(sspf_session_t* session,
                                                        const char* disclosure_id,

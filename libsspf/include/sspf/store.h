@@ -199,9 +199,10 @@ class SSPF_EXPORT Session {
 
   // ---- Consent (samtycke) -----------------------------------------------
   // Records a consent version (a case team member).  The consent must not
-  // be general: it names the actors, the information categories and a
-  // purpose code (StoreOptions::purposes: the kind of collaboration), and
-  // lasts at most StoreOptions::consent_max_days from today
+  // be general: it names at least two actors, the information categories
+  // and a purpose code (StoreOptions::purposes: the kind of collaboration;
+  // a label is stored as its code), and
+  // lasts at most StoreOptions::consent_max_months calendar months from today
   // (kInvalidArgument otherwise, saying what to do).  Only the youth or a
   // guardian with custody may consent.  A non-empty form_ref is recorded as
   // the recording actor's own reference (as ConfirmConsent).

@@ -25,6 +25,10 @@ namespace sspf::internal {
 // Every version is checked against the case's signed consent events
 // (kIntegrityViolation naming the consent otherwise).
 Result<std::vector<ConsentInfo>> LatestConsents(Session::Impl* impl, std::string_view case_id);
+// The last day a consent recorded on `today` may run to: today plus
+// max_months calendar months (at least 1), on the month's last day when the
+// target month is shorter (31 March + 1 month: 30 April).
+Date ConsentLatestEnd(Date today, int max_months);
 ConsentRecord ToRecord(const ConsentInfo& c);
 // The subject id and birth date of a case's youth; kNotFound if no such case.
 Result<std::pair<std::string, Date>> CaseSubjectBirth(Db* db, std::string_view case_id);

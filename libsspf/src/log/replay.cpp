@@ -36,6 +36,7 @@
 #include "log/replay.h"
 #include "log/replay_detail.h"
 #include "keys/certificate.h"
+#include "keys/key_hierarchy.h"
 #include "sspf/civil_time.h"
 #include "storage/certificates_table.h"
 #include "util/encoding.h"
@@ -301,6 +302,7 @@ class Replay {
     SSPF_RETURN_IF_ERROR(CheckCases());
     SSPF_RETURN_IF_ERROR(CheckTeam());
     SSPF_RETURN_IF_ERROR(CheckConsents());
+    SSPF_RETURN_IF_ERROR(CheckConsentRefs());
     SSPF_RETURN_IF_ERROR(CheckEntries());
     SSPF_RETURN_IF_ERROR(CheckDisclosures());
     SSPF_RETURN_IF_ERROR(CheckGrants());
@@ -894,6 +896,24 @@ class Replay {
                                   " removed the member (direct edit or page replay)");
       }
       return Status::Ok();
+    });
+  }
+
+  // Each actor's own reference to a consent: the row's salted commitment
+  // of its reference text against its consent.confirm event.
+  Status CheckConsentRefs() {
+    SSPF_ASSIGN_OR_RETURN(Stmt * st, db_->Prepare("SELECT consent_id, actor, reference, salt "
+                                                  "FROM consent_refs"));
+    return Rows(st, [&]() -> Status {
+      const std::string id = st->Text(0);
+      if (Other(id)) return Status::Ok();
+      const std::string actor = NameOr(ActorName(static_cast<Actor>(st->Int(1))), st->Int(1));
+      const std::string row = "consent_refs row " + id + "/" + actor;
+      const Bytes salt = st->Blob(3);
+      if (salt.size() != kReasonSaltSize) return IntegrityViolation(row + " has a bad salt");
+      SSPF_ASSIGN_OR_RETURN(Bytes commitment, ReasonCommitment(salt.data(), st->Text(2)));
+      return Match(row, Tag::kConsentRef, {id, actor},
+                   h_.Of(Tag::kConsentRef, {HexEncode(commitment)}));
     });
   }
 

@@ -284,6 +284,7 @@ CREATE TABLE consent_refs(
   consent_id TEXT NOT NULL,
   actor INTEGER NOT NULL,
   reference TEXT NOT NULL,
+  salt BLOB NOT NULL,
   recorded_by TEXT NOT NULL,
   recorded INTEGER NOT NULL,
   PRIMARY KEY(consent_id, actor));
