@@ -81,13 +81,21 @@ void TestLifecycle(const char* dir) {
     const int one_actor[] = {SSPF_ACTOR_SCHOOL};
     const int categories[] = {SSPF_CATEGORY_SCHOOL};
     char until[32], too_late[32], consent_id[128];
-    time_t t = time(NULL) + 30 * 86400;
+    time_t t = time(NULL) + 45 * 86400; /* past 1 month, within 12 */
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(until, sizeof until, "%Y-%m-%d", &tm);
     t = time(NULL) + 400 * 86400;
     gmtime_r(&t, &tm);
     strftime(too_late, sizeof too_late, "%Y-%m-%d", &tm);
+    INVALID(sspf_options_set_consent_max_months(opts, 0, &err));
+    INVALID(sspf_options_set_consent_max_months(opts, 121, &err));
+    OK(sspf_options_set_consent_max_months(opts, 1, &err));
+    s = As(opts, COORD);
+    INVALID(sspf_session_grant_consent(s, case_id, NULL, actors, 2, categories, 1, until,
+                                       "planning", NULL, &id, &err));
+    sspf_session_close(&s);
+    OK(sspf_options_set_consent_max_months(opts, 12, &err));
     s = As(opts, COORD);
     INVALID(sspf_session_grant_consent(s, case_id, NULL, actors, 2, categories, 1, too_late,
                                        "planning", NULL, &id, &err));

@@ -28,6 +28,14 @@ until=$(in_days 30)
 expect 2 as kim consent grant --case "$case_id" --party "guardian:$g1" --actors school,police \
        --categories school --until "$(in_days 400)" --purpose planning
 check "a consent lasts at most 12 months" grep -q "at most 12 months" <<<"$err"
+export SSPF_CONSENT_MAX_MONTHS=1
+expect 2 as kim consent grant --case "$case_id" --party "guardian:$g1" \
+       --actors school,police --categories school --until "$(in_days 45)" --purpose planning
+check "the host sets a shorter maximum" grep -q "at most 1 month:" <<<"$err"
+SSPF_CONSENT_MAX_MONTHS=0
+expect 2 as kim consent list --case "$case_id"
+check "a bad maximum names the variable" grep -q "SSPF_CONSENT_MAX_MONTHS" <<<"$err"
+unset SSPF_CONSENT_MAX_MONTHS
 expect 2 as kim consent grant --case "$case_id" --party "guardian:$g1" --actors school,police \
        --categories school --until "$until"
 check "a consent names a purpose code" grep -q "purpose code" <<<"$err"

@@ -261,6 +261,17 @@ Result<StoreOptions> OptionsFor(const Globals& g) {
     }
     o.clock_tolerance_seconds = std::stoll(t);
   }
+  // The longest a consent may last, in months (default 12), e.g.
+  // SSPF_CONSENT_MAX_MONTHS=6.
+  const char* max_months = std::getenv("SSPF_CONSENT_MAX_MONTHS");
+  if (max_months && *max_months) {
+    const std::string m(max_months);
+    if (m.size() > 3 || m.find_first_not_of("0123456789") != std::string::npos ||
+        std::stoi(m) < 1 || std::stoi(m) > 120) {
+      return InvalidArgument("SSPF_CONSENT_MAX_MONTHS must be a whole number of months, 1 to 120");
+    }
+    o.consent_max_months = std::stoi(m);
+  }
   // Actors that are not public authorities (a free school, a club), e.g.
   // SSPF_NON_AUTHORITIES=school,leisure.
   const char* private_actors = std::getenv("SSPF_NON_AUTHORITIES");

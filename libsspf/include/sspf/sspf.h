@@ -200,6 +200,11 @@ SSPF_EXPORT sspf_status sspf_options_set_clock_tolerance(
 SSPF_EXPORT sspf_status sspf_options_set_consent_policy(
     sspf_options_t* options, int youth_consent_from_age, int adult_age,
     sspf_error_t** out_error);
+/* The longest a consent may last (StoreOptions::consent_max_months): its
+ * last day at most this many calendar months after the day it is recorded.
+ * Default 12.  REQUIRES 1 <= months <= 120 (else INVALID_ARGUMENT). */
+SSPF_EXPORT sspf_status sspf_options_set_consent_max_months(sspf_options_t* options, int months,
+                                                            sspf_error_t** out_error);
 /* Whether actor (SSPF_ACTOR_*) is a public authority (myndighet;
  * sspf::PublicAuthorities): is_authority 0 for a free school (fristående
  * skola) or a civil-society leisure club, which may not use OSL provisions.
@@ -444,8 +449,12 @@ SSPF_EXPORT sspf_status sspf_session_remove_team_member(
 /* Records one party's consent for a case.  guardian_id NULL: the youth's own
  * consent; otherwise the consent of that guardian (an id from the subject
  * document).  actors/categories: arrays of SSPF_ACTOR_* / SSPF_CATEGORY_*
- * values (at least one each).  valid_until: "YYYY-MM-DD", inclusive.
- * purpose and form_ref may be NULL (empty).  *out_consent_id: the new id. */
+ * values (at least two actors, one category).  valid_until: "YYYY-MM-DD",
+ * inclusive, at most the options' consent maximum (12 months by default)
+ * away.  purpose: a purpose code or label (the kind of collaboration;
+ * required).  form_ref may be NULL (empty): the recording actor's own
+ * reference.  A general consent is SSPF_STATUS_INVALID_ARGUMENT.
+ * *out_consent_id: the new id. */
 SSPF_EXPORT sspf_status sspf_session_grant_consent(
     sspf_session_t* session, const char* case_id, const char* guardian_id,
     const int* actors, size_t actor_count, const int* categories,

@@ -372,9 +372,10 @@ Result<std::string> Session::GrantConsent(const ConsentInput& input) {
   }
   const Date latest = internal::ConsentLatestEnd(impl->Today(), impl->options.consent_max_months);
   if (latest < c.valid_until) {
-    return InvalidArgument("a consent lasts at most " +
-                           std::to_string(std::max(1, impl->options.consent_max_months)) +
-                           " months: give --until " + FormatDate(latest) +
+    const int months = std::max(1, impl->options.consent_max_months);
+    return InvalidArgument("a consent lasts at most " + std::to_string(months) +
+                           (months == 1 ? " month" : " months") + ": give a last day of " +
+                           FormatDate(latest) +
                            " or earlier, and record a new consent when it runs out");
   }
   SSPF_RETURN_IF_ERROR(impl->CheckText("the purpose", c.purpose, false));
