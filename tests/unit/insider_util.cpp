@@ -77,6 +77,11 @@ Session InsiderWorld::Open(const std::string& name) {
   return OpenOrFail(options, name, kInsiderPass);
 }
 
+void InsiderExec(internal::Db* db, const std::string& sql) {
+  INFO(sql);
+  REQUIRE(db->Exec(sql.c_str()).ok());
+}
+
 SubjectInfo InsiderWorld::TwoGuardianCase(int serial) {
   Result<SubjectInfo> s = coord->AddSubject(
       {MakeTestPersonalNumber(Date{DateOf(clock->Now()).year - 12, 6, 1}, serial, false),

@@ -22,6 +22,8 @@ std::unique_ptr<internal::Db> InsiderDb(Session& insider, const std::string& pat
 int64_t Count(internal::Db* db, const std::string& sql);
 // "ok", or the message of the integrity violation audit verify reports.
 std::string VerifyMessage(Session& auditor);
+// Runs the insider's SQL on db, REQUIRED to succeed.
+void InsiderExec(internal::Db* db, const std::string& sql);
 // Every "table.column" of every table whose value contains needle (as bytes).
 std::vector<std::string> FindEverywhere(internal::Db* db, const std::string& needle);
 

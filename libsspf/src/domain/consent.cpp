@@ -309,6 +309,19 @@ Date ConsentLatestEnd(Date today, int max_months) {
 
 namespace {
 
+// The case of a consent; kNotFound (a facts error: not logged) when there
+// is no such consent.
+Result<std::string> ConsentCase(Db* db, std::string_view consent_id) {
+  SSPF_ASSIGN_OR_RETURN(Stmt * st,
+                        db->Prepare("SELECT case_id FROM consents WHERE id = ? LIMIT 1"));
+  st->Bind(1, consent_id);
+  SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
+  if (!row) return NotFound("no such consent");
+  std::string case_id = st->Text(0);
+  st->Reset();
+  return case_id;
+}
+
 // Each actor's own reference to the consents (the recording actor's
 // form_ref of version 1, then the consent.confirm rows), for listings.
 Status LoadReferences(Db* db, std::vector<ConsentInfo>* consents) {
@@ -453,13 +466,7 @@ Status Session::WithdrawConsent(std::string_view consent_id) {
   int64_t version = 0;
   bool withdrawn = false;
   auto facts = [&](Op& op) -> Status {
-    SSPF_ASSIGN_OR_RETURN(
-        Stmt * st, impl->db->Prepare("SELECT case_id FROM consents WHERE id = ? LIMIT 1"));
-    st->Bind(1, consent_id);
-    SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
-    if (!row) return NotFound("no such consent");
-    std::string case_id = st->Text(0);
-    st->Reset();
+    SSPF_ASSIGN_OR_RETURN(std::string case_id, ConsentCase(impl->db.get(), consent_id));
     // The version to build on, read as a decision reads it (both indexes
     // must agree): a stale index page must not let a second withdrawal
     // build on version 1 again.
@@ -521,13 +528,7 @@ Status Session::ConfirmConsent(std::string_view consent_id, std::string_view ref
               "consent:" + std::string(consent_id)};
   std::vector<ConsentInfo> consent;  // the consent, latest version
   auto facts = [&](Op& op) -> Status {
-    SSPF_ASSIGN_OR_RETURN(
-        Stmt * st, impl->db->Prepare("SELECT case_id FROM consents WHERE id = ? LIMIT 1"));
-    st->Bind(1, consent_id);
-    SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
-    if (!row) return NotFound("no such consent");
-    std::string case_id = st->Text(0);
-    st->Reset();
+    SSPF_ASSIGN_OR_RETURN(std::string case_id, ConsentCase(impl->db.get(), consent_id));
     return internal::LoadCase(op, case_id);
   };
   return internal::RunOperation(impl, spec, facts, [&](Op& op) -> Status {

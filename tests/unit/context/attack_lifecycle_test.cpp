@@ -15,14 +15,6 @@
 using namespace sspf;
 using namespace sspf::testing;
 
-namespace {
-
-void Exec(internal::Db* db, const std::string& sql) {
-  INFO(sql);
-  REQUIRE(db->Exec(sql.c_str()).ok());
-}
-}  // namespace
-
 TEST_CASE("a revoked disclosure revived with direct SQL is refused at use and by verify",
           "[attack][lifecycle]") {
   InsiderWorld w;
@@ -37,15 +29,15 @@ TEST_CASE("a revoked disclosure revived with direct SQL is refused at use and by
   REQUIRE(w.police->ReadEntry(*e, "follow-up").ok());
   // The police insider keeps a copy of the police seal of the entry key.
   std::unique_ptr<internal::Db> db = InsiderDb(*w.police, w.options.path);
-  Exec(db.get(), "CREATE TEMP TABLE kept AS SELECT * FROM entry_keys WHERE entry_id = '" + *e +
+  InsiderExec(db.get(), "CREATE TEMP TABLE kept AS SELECT * FROM entry_keys WHERE entry_id = '" + *e +
                      "' AND actor = 3");
   REQUIRE(w.school->RevokeDisclosure(*d).ok());
   REQUIRE_FALSE(w.police->ReadEntry(*e, "follow-up").ok());
   CHECK(VerifyMessage(*w.auditor) == "ok");
 
   // Revive: the seal back, the revoked column cleared.
-  Exec(db.get(), "INSERT INTO entry_keys SELECT * FROM kept");
-  Exec(db.get(), "UPDATE disclosures SET revoked = NULL WHERE id = '" + *d + "'");
+  InsiderExec(db.get(), "INSERT INTO entry_keys SELECT * FROM kept");
+  InsiderExec(db.get(), "UPDATE disclosures SET revoked = NULL WHERE id = '" + *d + "'");
   Result<EntryContent> r = w.police->ReadEntry(*e, "follow-up");
   REQUIRE_FALSE(r.ok());
   CHECK(r.status().code() == StatusCode::kIntegrityViolation);
@@ -70,7 +62,7 @@ TEST_CASE("a guardian's custody flipped with direct SQL is refused at use and by
 
   // The insider takes Bo's custody away, so Anna's consent alone would do.
   std::unique_ptr<internal::Db> db = InsiderDb(*w.school, w.options.path);
-  Exec(db.get(), "UPDATE guardians SET custody = 0 WHERE id = '" + bo + "'");
+  InsiderExec(db.get(), "UPDATE guardians SET custody = 0 WHERE id = '" + bo + "'");
   Result<std::string> d = w.school->DiscloseEntry(*e, Actor::kPolice, {});
   REQUIRE_FALSE(d.ok());
   CHECK(d.status().code() == StatusCode::kIntegrityViolation);
@@ -80,12 +72,12 @@ TEST_CASE("a guardian's custody flipped with direct SQL is refused at use and by
 
   // The other way: Bo's custody taken away by a logged event, the
   // disclosure made, then custody given back by SQL.  Reads fail closed.
-  Exec(db.get(), "UPDATE guardians SET custody = 1 WHERE id = '" + bo + "'");
+  InsiderExec(db.get(), "UPDATE guardians SET custody = 1 WHERE id = '" + bo + "'");
   CHECK(VerifyMessage(*w.auditor) == "ok");
   REQUIRE(w.coord->SetGuardianCustody(s->id, bo, false).ok());
   REQUIRE(w.school->DiscloseEntry(*e, Actor::kPolice, {}).ok());
   REQUIRE(w.police->ReadEntry(*e, "follow-up").ok());
-  Exec(db.get(), "UPDATE guardians SET custody = 1 WHERE id = '" + bo + "'");
+  InsiderExec(db.get(), "UPDATE guardians SET custody = 1 WHERE id = '" + bo + "'");
   Result<EntryContent> r = w.police->ReadEntry(*e, "follow-up");
   REQUIRE_FALSE(r.ok());
   CHECK(r.status().code() == StatusCode::kIntegrityViolation);
@@ -107,7 +99,7 @@ TEST_CASE("a grant's end cleared with direct SQL is refused at use and its event
   CHECK(VerifyMessage(*w.auditor) == "ok");
 
   std::unique_ptr<internal::Db> db = InsiderDb(police2, w.options.path);
-  Exec(db.get(), "UPDATE grants SET ended = NULL WHERE id = '" + *g + "'");
+  InsiderExec(db.get(), "UPDATE grants SET ended = NULL WHERE id = '" + *g + "'");
   Result<CaseInfo> shown = police2.ShowCase(w.case_id);
   REQUIRE_FALSE(shown.ok());
   CHECK(shown.status().code() == StatusCode::kIntegrityViolation);
@@ -117,7 +109,7 @@ TEST_CASE("a grant's end cleared with direct SQL is refused at use and its event
 
   // The grant.end event deleted too: the decision cannot tell, but the
   // access log has a hole that verify names.
-  Exec(db.get(), "DROP TRIGGER events_no_delete; DELETE FROM events WHERE action = " +
+  InsiderExec(db.get(), "DROP TRIGGER events_no_delete; DELETE FROM events WHERE action = " +
                      std::to_string(static_cast<int>(Action::kGrantEnd)));
   CHECK(VerifyMessage(*w.auditor) != "ok");
 }
@@ -129,7 +121,7 @@ TEST_CASE("a removed team member put back with direct SQL fails verify",
   const std::string me = w.IdOf(db.get(), "school1");
   REQUIRE(w.coord->RemoveTeamMember(w.case_id, "school1").ok());
   CHECK(VerifyMessage(*w.auditor) == "ok");
-  Exec(db.get(), "INSERT INTO case_team(case_id, principal_id, added) VALUES('" + w.case_id +
+  InsiderExec(db.get(), "INSERT INTO case_team(case_id, principal_id, added) VALUES('" + w.case_id +
                      "', '" + me + "', 0)");
   const std::string verify = VerifyMessage(*w.auditor);
   CHECK(verify.find("case_team row " + w.case_id + "/" + me) != std::string::npos);
@@ -144,6 +136,6 @@ TEST_CASE("a closed case reopened with direct SQL after a logged reopen and clos
   REQUIRE(w.coord->CloseCase(w.case_id).ok());
   CHECK(VerifyMessage(*w.auditor) == "ok");
   std::unique_ptr<internal::Db> db = InsiderDb(*w.school, w.options.path);
-  Exec(db.get(), "UPDATE cases SET open = 1, closed = NULL WHERE id = '" + w.case_id + "'");
+  InsiderExec(db.get(), "UPDATE cases SET open = 1, closed = NULL WHERE id = '" + w.case_id + "'");
   CHECK(VerifyMessage(*w.auditor).find("is open although") != std::string::npos);
 }

@@ -19,10 +19,6 @@ using namespace sspf::testing;
 
 namespace {
 
-void Exec(internal::Db* db, const std::string& sql) {
-  INFO(sql);
-  REQUIRE(db->Exec(sql.c_str()).ok());
-}
 
 // The youth's consent (school <-> police, school records) until `until`.
 ConsentInput YouthConsent(InsiderWorld& w, Date until) {
@@ -173,23 +169,23 @@ TEST_CASE("a consent reference edited or deleted with direct SQL fails verify",
   std::unique_ptr<internal::Db> db = InsiderDb(*w.police, w.options.path);
 
   SECTION("the reference rewritten") {
-    Exec(db.get(), "UPDATE consent_refs SET reference = 'Dnr POL-2026-999'");
+    InsiderExec(db.get(), "UPDATE consent_refs SET reference = 'Dnr POL-2026-999'");
     const std::string verify = VerifyMessage(*w.auditor);
     CHECK(verify.find("consent_refs row " + *id + "/police") != std::string::npos);
   }
   SECTION("the row moved to another actor") {
-    Exec(db.get(), "UPDATE consent_refs SET actor = " +
+    InsiderExec(db.get(), "UPDATE consent_refs SET actor = " +
                        std::to_string(static_cast<int>(Actor::kSchool)));
     CHECK(VerifyMessage(*w.auditor).find("consent_refs row " + *id + "/school") !=
           std::string::npos);
   }
   SECTION("the row deleted") {
-    Exec(db.get(), "DELETE FROM consent_refs");
+    InsiderExec(db.get(), "DELETE FROM consent_refs");
     CHECK(VerifyMessage(*w.auditor).find("consent.confirm it records is not in the tables") !=
           std::string::npos);
   }
   SECTION("a row inserted without an event") {
-    Exec(db.get(), "INSERT INTO consent_refs SELECT consent_id, " +
+    InsiderExec(db.get(), "INSERT INTO consent_refs SELECT consent_id, " +
                        std::to_string(static_cast<int>(Actor::kSchool)) +
                        ", reference, salt, recorded_by, recorded FROM consent_refs");
     CHECK(VerifyMessage(*w.auditor).find("consent_refs row " + *id + "/school") !=
