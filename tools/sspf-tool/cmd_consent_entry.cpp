@@ -57,20 +57,24 @@ int ConsentGrant(Context& ctx) {
       ("categories", po::value<std::string>(&categories)->required(),
        "categories covered, e.g. school,plan")
       ("until", po::value<std::string>(&until)->required(), "last valid day, YYYY-MM-DD");
-  purpose.AddTo(desc, "purpose of the exchange");
-  form_ref.AddTo(desc, "reference to the signed form");
+  purpose.AddTo(desc, "the kind of collaboration: a purpose code or its label");
+  form_ref.AddTo(desc, "your actor's reference to the signed form");
   int exit = 0;
   ConsentInput in;
   std::optional<Session> s =
       ParseAndOpen(ctx, "consent grant --case ID --party youth|guardian:GID --actors A,B "
                    "--categories C,D\n                     --until YYYY-MM-DD "
-                   "[--purpose T | --purpose-file F]\n"
+                   "(--purpose CODE | --purpose-file F)\n"
                    "                     [--form-ref T | --form-ref-file F]\n\n"
-                   "Records one party's consent (samtycke).  Under 18 every guardian must\n"
-                   "consent; from 15 the youth too; from 18 the youth only.  Prints the id.\n"
+                   "Records one party's consent (samtycke).  Under 18 every guardian with\n"
+                   "custody must consent; from 15 the youth too; from 18 the youth only.  A\n"
+                   "consent is not general: at least two actors, the categories, a purpose code\n"
+                   "(the kind of collaboration; sspf-tool purposes lists them) and a last day\n"
+                   "at most 12 months away (SSPF_CONSENT_MAX_MONTHS).  Prints the id.\n"
                    "Example:\n"
                    "  sspf-tool consent grant --case 7c1d...04 --party guardian:9b0e...11 \\\n"
-                   "      --actors school,social --categories school,plan --until 2027-06-30",
+                   "      --actors school,social --categories school,plan --until 2027-06-30 \\\n"
+                   "      --purpose planning --form-ref \"KS 2026/41\"",
                    desc, {}, &exit, [&] {
                      in.case_id = case_id;
                      SSPF_RETURN_IF_ERROR(

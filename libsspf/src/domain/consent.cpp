@@ -398,7 +398,12 @@ Result<std::string> Session::GrantConsent(const ConsentInput& input) {
   }
   {
     Result<std::string> code = NormalizePurpose(impl->options.purposes, c.purpose);
-    if (!code.ok()) return InvalidArgument("the consent's purpose: " + code.status().message());
+    if (!code.ok()) {
+      // Never the rejected text (it may hold personal data).
+      return InvalidArgument("the consent's purpose is not a purpose code: use one of " +
+                             PurposeCodeList(impl->options.purposes) +
+                             " (or its Swedish or English label)");
+    }
     c.purpose = *code;
   }
   SSPF_RETURN_IF_ERROR(impl->CheckText("the form reference", c.form_ref, false));

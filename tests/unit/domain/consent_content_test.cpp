@@ -89,6 +89,8 @@ TEST_CASE("a consent is not general: two actors, categories and a purpose code",
   free_text.purpose = "allt om Ung Testsson";
   r = w.coord->GrantConsent(free_text);
   CHECK(r.status().code() == StatusCode::kInvalidArgument);
+  CHECK(r.status().message().find("is not a purpose code: use one of sspf-meeting") !=
+        std::string::npos);
   // The message never repeats the text (it may hold personal data).
   CHECK(r.status().message().find("Testsson") == std::string::npos);
 
