@@ -634,6 +634,7 @@ int main(void) {
   TestProvisions(dir);
   TestPurposes(dir);
   TestLifecycle(dir);
+  TestRetention(dir);
   TestWitness(dir);
   RemoveTree(dir);
   printf("c_api_test: %d checks, %d failed\n", g_checks, g_failures);

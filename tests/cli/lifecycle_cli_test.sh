@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # sspf-tool: the lifecycle commands of issue 12: entry revoke, grant end,
 # case team remove, case reopen, --supersedes of another actor's entry,
-# subject custody, and grant emergency printing its end.  Personal numbers
+# subject custody, and grant emergency printing its end; consent confirm
+# through the agent with the reference on stdin.  Personal numbers
 # are generated (never real ones).
 TOOL=$1
 . "$(dirname "$0")/lib.sh"
@@ -50,9 +51,18 @@ check "consent confirm json" test "$(json "j['actor']") $(json "j['confirmed']")
 expect 1 as per consent confirm "$consent" --ref "Dnr POL-2026-118"
 check "one reference per actor" grep -q "already recorded" <<<"$err"
 expect 3 as pia consent confirm "$consent" --ref "Dnr POL-1"
+# Through the agent (no passphrase on the command): --ref-file - reads the
+# reference from the client's stdin, which the agent forwards.
+export XDG_RUNTIME_DIR="$work/run"
+mkdir -m 0700 "$XDG_RUNTIME_DIR"
+trap '"$TOOL" --user sara lock >/dev/null 2>&1; rm -rf "$work"' EXIT
+expect 0 "$TOOL" --user sara --passphrase-file "$work/sara.pw" agent --idle-timeout 60
+expect 0 "$TOOL" --user sara consent confirm "$consent" --ref-file - <<<"Skolans blankett 12"
+expect 0 "$TOOL" --user sara lock
+unset XDG_RUNTIME_DIR
 expect 0 as kim consent list --case "$case_id" --json
 check "references listed" test "$(json "[(r['actor'], r['reference']) for r in j['consents'][0]['references']]")" = \
-  "[('coordination', 'KS 2026/41'), ('police', 'Dnr POL-2026-117')]"
+  "[('coordination', 'KS 2026/41'), ('police', 'Dnr POL-2026-117'), ('school', 'Skolans blankett 12')]"
 check "purpose label stored as code" test "$(json "j['consents'][0]['purpose']")" = planning
 
 # ---- custody ----------------------------------------------------------------------

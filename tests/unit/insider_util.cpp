@@ -25,6 +25,29 @@ int64_t Count(internal::Db* db, const std::string& sql) {
   return n;
 }
 
+void ExecOrFail(internal::Db* db, const std::string& sql) {
+  Status s = db->Exec(sql.c_str());
+  INFO(sql << ": " << s.ToString());
+  REQUIRE(s.ok());
+}
+
+std::vector<uint8_t> BlobOf(internal::Db* db, const std::string& sql) {
+  internal::Stmt* st = db->Prepare(sql.c_str()).value();
+  INFO(sql);
+  REQUIRE(st->Step().value());
+  std::vector<uint8_t> out = st->Blob(0);
+  st->Reset();
+  return out;
+}
+
+void RunWithBlob(internal::Db* db, const std::string& sql, const std::vector<uint8_t>& blob) {
+  internal::Stmt* st = db->Prepare(sql.c_str()).value();
+  st->BindBlob(1, blob);
+  Status s = st->Run();
+  INFO(sql << ": " << s.ToString());
+  REQUIRE(s.ok());
+}
+
 std::string VerifyMessage(Session& auditor) {
   Result<VerifyReport> v = auditor.Verify({});
   if (v.ok()) return "ok";

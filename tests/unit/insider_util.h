@@ -20,6 +20,13 @@ namespace sspf::testing {
 std::unique_ptr<internal::Db> InsiderDb(Session& insider, const std::string& path);
 // The first column of the first row of sql as an integer (-1 for no row).
 int64_t Count(internal::Db* db, const std::string& sql);
+// Runs sql on the insider's connection; REQUIREs success.
+void ExecOrFail(internal::Db* db, const std::string& sql);
+// The first column of the first row of sql as bytes; REQUIREs a row.
+std::vector<uint8_t> BlobOf(internal::Db* db, const std::string& sql);
+// Runs sql with blob bound to its one parameter (e.g. a restored page's
+// value); REQUIREs success.
+void RunWithBlob(internal::Db* db, const std::string& sql, const std::vector<uint8_t>& blob);
 // "ok", or the message of the integrity violation audit verify reports.
 std::string VerifyMessage(Session& auditor);
 // Runs the insider's SQL on db, REQUIRED to succeed.

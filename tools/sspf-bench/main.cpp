@@ -29,13 +29,14 @@
 
 #include "bare.h"
 #include "bench.h"
+#include "cli_agent.h"
 #include "figures.h"
 
 namespace sspf::bench {
 namespace {
 
 int Main(int argc, char** argv) {
-  bool quick = false, json = false, keep = false, verify_only = false;
+  bool quick = false, json = false, keep = false, verify_only = false, cli_only = false;
   std::string base;
   std::string command = "sspf-bench";
   for (int i = 1; i < argc; ++i) {
@@ -46,6 +47,8 @@ int Main(int argc, char** argv) {
       quick = true;
     } else if (a == "--verify-only") {
       verify_only = true;
+    } else if (a == "--cli-only") {
+      cli_only = true;
     } else if (a == "--json") {
       json = true;
     } else if (a == "--keep") {
@@ -54,10 +57,12 @@ int Main(int argc, char** argv) {
       base = argv[++i];
       command += std::string(" ") + argv[i];
     } else if (a == "-h" || a == "--help") {
-      std::printf("usage: sspf-bench [--quick] [--verify-only] [--json] [--dir DIR] [--keep]\n"
+      std::printf("usage: sspf-bench [--quick] [--verify-only | --cli-only] [--json] [--dir DIR] [--keep]\n"
                   "  --quick  small sizes (10^3..10^5 events), under 2 minutes on 2 cores\n"
                   "  --verify-only  only the big store and the figures log_verify,\n"
                   "           verify_peak_rss_mib and verify_incremental\n"
+                  "  --cli-only  only cli_agent, cli_agent_command_ms and cli_no_unlock_ms\n"
+                  "           (sspf-tool through its agent vs the same API calls), seconds\n"
                   "  --json   one JSON document on stdout\n"
                   "  --dir    where the throwaway stores go (default $TMPDIR or /tmp)\n"
                   "  --keep   keep the stores\n");
@@ -83,6 +88,14 @@ int Main(int argc, char** argv) {
   const std::string dir = tmpl;
   const std::string mode =
       std::string(quick ? "quick" : "full") + (verify_only ? " (verify figures only)" : "");
+  if (cli_only) {
+    const std::vector<Figure> figs = CliAgentFigures(SSPF_BENCH_TOOL, dir + "/cli");
+    PrintReport(json, figs, DescribeMachine(dir, nullptr), command, "cli only",
+                "a store made with sspf-tool itself (SSPF_KDF=interactive)");
+    std::error_code ec;
+    if (!keep) std::filesystem::remove_all(dir, ec);
+    return 0;
+  }
   const auto t_start = Clock::now();
   std::vector<Figure> figs;
 
@@ -111,6 +124,9 @@ int Main(int argc, char** argv) {
   figs.push_back(measure.VerifyIncremental());
   if (!verify_only) {
     for (Figure& sig : measure.EventSignature()) figs.push_back(std::move(sig));
+    for (Figure& cli : CliAgentFigures(SSPF_BENCH_TOOL, dir + "/cli")) {
+      figs.push_back(std::move(cli));
+    }
   }
 
   const double total_s = Seconds(t_start, Clock::now());

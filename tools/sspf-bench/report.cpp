@@ -77,7 +77,7 @@ Machine DescribeMachine(const std::string& dir, sqlite3* db) {
   }
   m.push_back({"store_dir", dir});
   std::string cipher;
-  {
+  if (db != nullptr) {  // nullptr: no store of the bench's own (--cli-only)
     RawStmt st(db, "PRAGMA cipher_version");
     if (sqlite3_step(st.get()) == SQLITE_ROW) {
       cipher = reinterpret_cast<const char*>(sqlite3_column_text(st.get(), 0));

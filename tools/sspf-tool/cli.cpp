@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <climits>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -198,26 +199,69 @@ bool ParseArgs(Context& ctx, const std::string& usage, po::options_description& 
   return true;
 }
 
-std::optional<Session> ParseAndOpen(Context& ctx, const std::string& usage,
-                                    po::options_description& desc,
-                                    const std::vector<std::string>& positional,
-                                    int* exit, const std::function<Status()>& check) {
+SessionHandle::SessionHandle(Session owned)
+    : owned_(std::make_unique<Session>(std::move(owned))), session_(owned_.get()) {}
+
+SessionHandle SessionHandle::Borrow(Session* session) {
+  SessionHandle h;
+  h.session_ = session;
+  return h;
+}
+
+namespace {
+struct AgentSession {
+  Session* session = nullptr;
+  std::string store;
+  std::string user;
+};
+AgentSession& TheAgentSession() {
+  static AgentSession a;
+  return a;
+}
+}  // namespace
+
+void SetAgentSession(Session* session, const std::string& store, const std::string& user) {
+  TheAgentSession() = AgentSession{session, store, user};
+}
+
+SessionHandle ParseAndOpen(Context& ctx, const std::string& usage,
+                           po::options_description& desc,
+                           const std::vector<std::string>& positional,
+                           int* exit, const std::function<Status()>& check) {
   po::variables_map vm;
-  if (!ParseArgs(ctx, usage, desc, positional, &vm, exit)) return std::nullopt;
+  if (!ParseArgs(ctx, usage, desc, positional, &vm, exit)) return {};
   if (check) {
     Status st = check();
     if (!st.ok()) {
       *exit = st.code() == StatusCode::kInvalidArgument ? UsageError(ctx, st.message())
                                                         : Fail(ctx, st);
-      return std::nullopt;
+      return {};
     }
+  }
+  const AgentSession& agent = TheAgentSession();
+  if (agent.session != nullptr) {
+    if (AbsolutePath(ctx.globals.store) != agent.store || ctx.globals.user != agent.user) {
+      *exit = UsageError(ctx, "this agent serves another store or user; start an agent "
+                              "for this one (sspf-tool agent --help)");
+      return {};
+    }
+    return SessionHandle::Borrow(agent.session);
   }
   Result<Session> s = OpenSession(ctx.globals);
   if (!s.ok()) {
     *exit = Fail(ctx, s.status());
-    return std::nullopt;
+    return {};
   }
-  return std::move(*s);
+  return SessionHandle(std::move(*s));
+}
+
+std::string AbsolutePath(const std::string& path) {
+  if (!path.empty() && path[0] == '/') return path;
+  char buf[PATH_MAX];
+  if (::getcwd(buf, sizeof buf) == nullptr) return path;
+  std::string p = path;
+  while (p.rfind("./", 0) == 0) p.erase(0, 2);
+  return std::string(buf) + "/" + p;
 }
 
 namespace {
@@ -245,6 +289,57 @@ Result<std::vector<PurposeCode>> ReadPurposesFile(const std::string& path) {
   return out;
 }
 }  // namespace
+
+Result<std::vector<RetentionRule>> ReadRetentionFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return InvalidArgument("cannot read SSPF_RETENTION_FILE");
+  std::vector<RetentionRule> out;
+  std::string line;
+  for (int n = 1; std::getline(in, line) && n <= 1000; ++n) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty() || line[0] == '#') continue;
+    const std::string where = "SSPF_RETENTION_FILE line " + std::to_string(n);
+    const std::vector<std::string> f = SplitList(line, '\t');
+    if (f.size() != 8) {
+      return InvalidArgument(where + ": want id<TAB>actor<TAB>categories<TAB>from<TAB>years"
+                                     "<TAB>birth days<TAB>citation<TAB>summary");
+    }
+    RetentionRule r;
+    r.id = f[0];
+    std::optional<Actor> a = ParseActor(f[1]);
+    if (!a) return InvalidArgument(where + ": unknown actor");
+    r.actor = *a;
+    if (f[2] != "*") {
+      Result<std::vector<Category>> cats = ParseCategoryList(f[2]);
+      if (!cats.ok()) return InvalidArgument(where + ": categories are '*' or a comma list");
+      r.categories = *cats;
+    }
+    std::optional<RetentionFrom> from = ParseRetentionFrom(f[3]);
+    if (!from) {
+      return InvalidArgument(where + ": from is case-closed, last-entry, birth, decision or "
+                                     "never");
+    }
+    r.from = *from;
+    if (f[4].empty() || f[4].size() > 3 || f[4].find_first_not_of("0123456789") != std::string::npos) {
+      return InvalidArgument(where + ": years must be a whole number");
+    }
+    r.years = std::stoi(f[4]);
+    if (f[5] != "-") {
+      for (const std::string& d : SplitList(f[5])) {
+        if (d.empty() || d.size() > 2 || d.find_first_not_of("0123456789") != std::string::npos) {
+          return InvalidArgument(where + ": birth days are '-' or a comma list of days");
+        }
+        r.birth_days.push_back(std::stoi(d));
+      }
+    }
+    r.citation = f[6];
+    r.summary = f[7];
+    out.push_back(std::move(r));
+  }
+  Status valid = ValidateRetentionRules(out);
+  if (!valid.ok()) return InvalidArgument("SSPF_RETENTION_FILE: " + valid.message());
+  return out;
+}
 
 Result<StoreOptions> OptionsFor(const Globals& g) {
   StoreOptions o;
@@ -285,6 +380,10 @@ Result<StoreOptions> OptionsFor(const Globals& g) {
   const char* purposes = std::getenv("SSPF_PURPOSES_FILE");
   if (purposes && *purposes) {
     SSPF_ASSIGN_OR_RETURN(o.purposes, ReadPurposesFile(purposes));
+  }
+  const char* retention = std::getenv("SSPF_RETENTION_FILE");
+  if (retention && *retention) {
+    SSPF_ASSIGN_OR_RETURN(o.retention_rules, ReadRetentionFile(retention));
   }
   return o;
 }
@@ -394,7 +493,7 @@ int IdCommand(Context& ctx, const std::string& usage, const char* id_help,
   std::string id;
   desc.add_options()("id", po::value<std::string>(&id)->required(), id_help);
   int exit = 0;
-  std::optional<Session> s = ParseAndOpen(ctx, usage, desc, {"id"}, &exit);
+  SessionHandle s = ParseAndOpen(ctx, usage, desc, {"id"}, &exit);
   if (!s) return exit;
   Status st = run(*s, id);
   if (!st.ok()) return Fail(ctx, st);

@@ -11,6 +11,7 @@
 #include <functional>
 #include <initializer_list>
 #include <iosfwd>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -99,13 +100,37 @@ int ReportError(std::ostream& err, bool json, const Status& status, int exit,
 // that usage errors can be reported as JSON).
 bool WantsJson(const std::vector<std::string>& args);
 
+// The session a command works in: its own (unlocked by OpenSession), or
+// the one an agent holds for many commands (agent.cpp), borrowed.  Empty
+// when the command should return now.  Used like a pointer: s->ReadEntry().
+class SessionHandle {
+ public:
+  SessionHandle() = default;
+  explicit SessionHandle(Session owned);
+  static SessionHandle Borrow(Session* session);
+  explicit operator bool() const { return session_ != nullptr; }
+  Session* operator->() const { return session_; }
+  Session& operator*() const { return *session_; }
+
+ private:
+  std::unique_ptr<Session> owned_;
+  Session* session_ = nullptr;
+};
+
+// Inside `sspf-tool agent`: the session every command borrows instead of
+// unlocking, and the store (as given to the agent, made absolute) and user
+// it belongs to; a command for another store or user is refused.  nullptr
+// ends it.
+void SetAgentSession(Session* session, const std::string& store, const std::string& user);
+
 // What most commands do first: ParseArgs, then `check` (if given: checks
 // and converts the option values before the passphrase is asked for), then
-// OpenSession.  Returns the session, or std::nullopt with *exit set when the
-// command should return now (after --help, a usage error, a failed check or
-// a failed unlock, already reported).  A check that fails with
-// kInvalidArgument is reported as a usage error, any other as Fail.
-std::optional<Session> ParseAndOpen(Context& ctx, const std::string& usage,
+// OpenSession (or the agent's session).  Returns the session, or an empty
+// handle with *exit set when the command should return now (after --help, a
+// usage error, a failed check or a failed unlock, already reported).  A
+// check that fails with kInvalidArgument is reported as a usage error, any
+// other as Fail.
+SessionHandle ParseAndOpen(Context& ctx, const std::string& usage,
                                     po::options_description& desc,
                                     const std::vector<std::string>& positional,
                                     int* exit,
@@ -127,7 +152,13 @@ int IdCommand(Context& ctx, const std::string& usage, const char* id_help,
 // StoreOptions::purposes by the lines "code<TAB>label_sv<TAB>label_en" of F).
 // kInvalidArgument for a tolerance that is not a whole number of seconds or
 // a purposes file that cannot be read or does not validate.
+// SSPF_RETENTION_FILE=F replaces StoreOptions::retention_rules by the lines
+// of F (cmd_retention.cpp, ReadRetentionFile; docs/retention.md).
 Result<StoreOptions> OptionsFor(const Globals& g);
+// The retention rules of a file: one rule a line, tab-separated: id, actor,
+// categories ("*" or a comma list), from, years, birth days ("-" or a comma
+// list), citation, summary.  Empty lines and '#' lines are skipped.
+Result<std::vector<RetentionRule>> ReadRetentionFile(const std::string& path);
 
 // Reads the passphrase of the --user from --passphrase-file (first line) or,
 // on a terminal, a prompt without echo.  Never from argv.
@@ -139,6 +170,10 @@ Result<SecretBytes> ReadSecretFile(const std::string& path);
 
 // Unlocks the store as --user.
 Result<Session> OpenSession(const Globals& g);
+
+// `path` made absolute against the working directory (no symbolic links
+// resolved: the store refuses those itself).
+std::string AbsolutePath(const std::string& path);
 
 // The tool describing itself (reference.cpp), from the registered commands
 // and their own --help text: the man page sspf-tool(1) in roff (overview is
@@ -256,6 +291,14 @@ void RegisterSubjectCaseCommands();   // subject, case        (cmd_subject_case.
 void RegisterConsentEntryCommands();  // consent, entry, grant (cmd_consent_entry.cpp)
 void RegisterAuditCommands();   // audit ...                (cmd_audit.cpp)
 void RegisterWitnessCommands(); // audit witness ...        (cmd_witness.cpp)
+void RegisterRetentionCommands();  // retention ...          (cmd_retention.cpp)
+
+// Runs one command line (argv without the program name) as main() does,
+// writing to out and err; forward: a command may go to a running agent
+// (agent.cpp), false inside the agent itself.  *command (if given) gets the
+// command's path ("case list"), or "" when none matched.
+int RunCommandLine(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+                   bool forward, std::string* command = nullptr);
 
 }  // namespace sspf::cli
 

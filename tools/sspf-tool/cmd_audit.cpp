@@ -97,7 +97,7 @@ int Checkpoint(Context& ctx) {
   desc.add_options()("out", po::value<std::string>(&out),
                      "write the signed checkpoint to this file (mode 0644) instead of stdout");
   int exit = 0;
-  std::optional<Session> s =
+  SessionHandle s =
       ParseAndOpen(ctx, "audit checkpoint [--out FILE]\n\n"
                    "Signs a checkpoint of the access log now (auditor).  Keep a copy OUTSIDE\n"
                    "the store (mail it to the data protection officer, a witness, print it):\n"
@@ -126,7 +126,7 @@ int Checkpoint(Context& ctx) {
 int VerifierKeyCmd(Context& ctx) {
   po::options_description desc("Options");
   int exit = 0;
-  std::optional<Session> s =
+  SessionHandle s =
       ParseAndOpen(ctx, "audit verifier-key\n\n"
                    "Prints the store's public checkpoint key (a C2SP/Go sumdb note verifier\n"
                    "key line).  Give it to whoever checks checkpoints independently.  Example:\n"
@@ -167,7 +167,7 @@ int TrustAnchorCmd(Context& ctx) {
                      "a copy of the anchor kept out of band (e.g. from init, with the auditor); "
                      "exit 6 if this session's anchor differs");
   int exit = 0;
-  std::optional<Session> s = ParseAndOpen(
+  SessionHandle s = ParseAndOpen(
       ctx,
       "audit trust-anchor [--expect FILE]\n\n"
       "Prints the trust anchor pinned in your own keyring entry: the store\n"
@@ -203,7 +203,7 @@ int Verify(Context& ctx) {
       ("witness-key", po::value<std::vector<std::string>>(&options.witness_keys),
        "a witness's verifier key (repeatable): the kept checkpoint must carry a valid "
        "cosignature by it");
-  std::optional<Session> s =
+  SessionHandle s =
       ParseAndOpen(ctx, "audit verify [--checkpoint FILE [--full] [--witness-key VKEY]...]\n\n"
                    "Recomputes the whole access log (every event, the Merkle tree, every\n"
                    "stored checkpoint, the replayed state) and, with --checkpoint, checks\n"
@@ -244,7 +244,7 @@ int Prove(Context& ctx) {
        "prove inclusion in the tree of this checkpoint (default: the current tree)");
   int exit = 0;
   std::optional<std::string> note;
-  std::optional<Session> s =
+  SessionHandle s =
       ParseAndOpen(ctx, "audit prove --index N [--checkpoint FILE]\n\n"
                    "Prints an RFC 6962 inclusion proof of one event.  Example:\n"
                    "  sspf-tool --user eva.revisor audit prove --index 42 --checkpoint kept.txt",
@@ -265,7 +265,7 @@ int Consistency(Context& ctx) {
       ("to", po::value<std::string>(&to)->required(), "the newer checkpoint (signed note)");
   int exit = 0;
   std::optional<std::string> old_note, new_note;
-  std::optional<Session> s = ParseAndOpen(
+  SessionHandle s = ParseAndOpen(
       ctx, "audit consistency --from OLD --to NEW\n\n"
            "Prints the RFC 6962 consistency proof that the log of checkpoint OLD is a\n"
            "prefix of the log of checkpoint NEW (both signed by this store).  Example:\n"
@@ -293,7 +293,7 @@ int Export(Context& ctx) {
   int exit = 0;
   ExportFormat f = ExportFormat::kJsonLines;
   AuditFilter filter;
-  std::optional<Session> s =
+  SessionHandle s =
       ParseAndOpen(ctx, "audit export --format jsonl|csv [filters]\n\n"
                    "Writes the access log to stdout: one JSON object per line (jsonl) or CSV\n"
                    "with a header row.  Each event carries its exact leaf bytes (base64), so\n"
@@ -326,7 +326,7 @@ int Query(Context& ctx) {
   fa.Add(desc);
   int exit = 0;
   AuditFilter filter;
-  std::optional<Session> s = ParseAndOpen(
+  SessionHandle s = ParseAndOpen(
       ctx,
       "audit query [--case ID] [--subject ID] [--principal NAME] [--action X]\n"
       "            [--denied|--allowed] [--since T] [--until T] [--limit N]\n\n"
@@ -354,7 +354,7 @@ int Extract(Context& ctx) {
   std::string subject;
   desc.add_options()("subject", po::value<std::string>(&subject)->required(), "the subject id");
   int exit = 0;
-  std::optional<Session> s =
+  SessionHandle s =
       ParseAndOpen(ctx, "audit extract --subject ID\n\n"
                    "Loggutdrag: every logged access to the youth's data (who, actor, when,\n"
                    "action, purpose, decision), without any content.  Example:\n"
@@ -394,7 +394,7 @@ int Extract(Context& ctx) {
 int Review(Context& ctx) {
   po::options_description desc("Options");
   int exit = 0;
-  std::optional<Session> s =
+  SessionHandle s =
       ParseAndOpen(ctx, "audit review\n\n"
                    "Loggkontroll: flags legal-basis access, emergency grants, bursts of\n"
                    "denials, entry reads outside office hours (Stockholm time), reads right\n"
@@ -418,7 +418,7 @@ int Review(Context& ctx) {
 int Principals(Context& ctx) {
   po::options_description desc("Options");
   int exit = 0;
-  std::optional<Session> s = ParseAndOpen(
+  SessionHandle s = ParseAndOpen(
       ctx,
       "audit principals\n\n"
       "Lists every version of every principal's certificate (auditor): the Ed25519\n"

@@ -61,7 +61,7 @@ int ConsentGrant(Context& ctx) {
   form_ref.AddTo(desc, "your actor's reference to the signed form");
   int exit = 0;
   ConsentInput in;
-  std::optional<Session> s =
+  SessionHandle s =
       ParseAndOpen(ctx, "consent grant --case ID --party youth|guardian:GID --actors A,B "
                    "--categories C,D\n                     --until YYYY-MM-DD "
                    "(--purpose CODE | --purpose-file F)\n"
@@ -105,7 +105,7 @@ int ConsentConfirm(Context& ctx) {
   desc.add_options()("id", po::value<std::string>(&id)->required(), "consent id");
   ref.AddTo(desc, "your actor's own reference to the signed consent (e.g. its diary number)");
   int exit = 0;
-  std::optional<Session> s = ParseAndOpen(
+  SessionHandle s = ParseAndOpen(
       ctx, "consent confirm ID (--ref T | --ref-file F)\n\n"
       "Records your actor's own reference to a consent another actor recorded: each\n"
       "authority documents the consent itself.  The reference is stored; the access\n"
@@ -125,7 +125,7 @@ int ConsentList(Context& ctx) {
   std::string case_id;
   desc.add_options()("case", po::value<std::string>(&case_id)->required(), "case id");
   int exit = 0;
-  std::optional<Session> s =
+  SessionHandle s =
       ParseAndOpen(ctx, "consent list --case ID\n\nLists the consents of a case (latest "
                    "version of each).  Example:\n  sspf-tool consent list --case 7c1d...04 --json",
                    desc, {}, &exit);
@@ -177,7 +177,7 @@ int EntryAdd(Context& ctx) {
   int exit = 0;
   std::optional<Category> c;
   std::string body;
-  std::optional<Session> s = ParseAndOpen(
+  SessionHandle s = ParseAndOpen(
       ctx,
       "entry add --case ID --category C [--file F | < body] [--supersedes ID]\n\n"
       "Adds an immutable entry written by your actor (encrypted; readable by your\n"
@@ -204,7 +204,7 @@ int EntryList(Context& ctx) {
   std::string case_id;
   desc.add_options()("case", po::value<std::string>(&case_id)->required(), "case id");
   int exit = 0;
-  std::optional<Session> s =
+  SessionHandle s =
       ParseAndOpen(ctx, "entry list --case ID\n\nLists the entries of a case that you may read "
                    "(metadata only).  Example:\n  sspf-tool entry list --case 7c1d...04 --json",
                    desc, {}, &exit);
@@ -248,7 +248,7 @@ int EntryRead(Context& ctx) {
   note.AddTo(desc, "free text about the purpose, stored encrypted and erasable (never in the "
                    "log; the log holds a salted commitment)");
   int exit = 0;
-  std::optional<Session> s = ParseAndOpen(
+  SessionHandle s = ParseAndOpen(
       ctx, "entry read ID [--purpose CODE | --purpose-file F] [--note T | --note-file F]\n\n"
       "Reads an entry if your actor wrote it or it was disclosed to your actor on\n"
       "a basis still valid now (consent in force, grant not expired).\n"
@@ -368,7 +368,7 @@ int EntryDisclose(Context& ctx) {
   int exit = 0;
   std::optional<Actor> actor;
   DisclosureBasis b;
-  std::optional<Session> s = ParseAndOpen(
+  SessionHandle s = ParseAndOpen(
       ctx,
       "entry disclose ID --to ACTOR [--consent ID | --basis consent:ID | "
       "--grant ID | --basis grant:ID |\n"
@@ -406,7 +406,7 @@ int GrantEmergency(Context& ctx) {
       ("hours", po::value<int>(&hours), "how long, 1..72 hours (default 8)");
   reason.AddTo(desc, "the reason (motivering; asked for on a terminal if not given)");
   int exit = 0;
-  std::optional<Session> s =
+  SessionHandle s =
       ParseAndOpen(ctx, "grant emergency --case ID --provision TEXT (--reason TEXT | "
                    "--reason-file F)\n                       [--hours N]\n\n"
                    "Gives you time-limited access to a case without consent, under a legal\n"

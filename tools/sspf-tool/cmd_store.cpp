@@ -142,7 +142,7 @@ int Init(Context& ctx) {
 int Whoami(Context& ctx) {
   po::options_description desc("Options");
   int exit = 0;
-  std::optional<Session> s =
+  SessionHandle s =
       ParseAndOpen(ctx, "whoami\n\nUnlocks the store and prints who you are (name, actor, "
                    "role).  Example:\n  sspf-tool --user sara.skola whoami", desc, {}, &exit);
   if (!s) return exit;
@@ -166,7 +166,7 @@ int UserAdd(Context& ctx) {
   int exit = 0;
   std::optional<Actor> a;
   std::optional<Role> r;
-  std::optional<Session> s =
+  SessionHandle s =
       ParseAndOpen(ctx, "user add NAME --actor A --role R [--new-passphrase-file F]\n\n"
                    "Adds a principal (admin only).  Auditors and admins belong to actor\n"
                    "coordination.  Example:\n"
@@ -192,7 +192,7 @@ int UserAdd(Context& ctx) {
 int UserList(Context& ctx) {
   po::options_description desc("Options");
   int exit = 0;
-  std::optional<Session> s = ParseAndOpen(
+  SessionHandle s = ParseAndOpen(
       ctx, "user list\n\nLists principals (admins and auditors).  Example:\n"
            "  sspf-tool --user anna.admin user list --json", desc, {}, &exit);
   if (!s) return exit;
@@ -211,7 +211,7 @@ int UserDisable(Context& ctx) {
   std::string name;
   desc.add_options()("name", po::value<std::string>(&name)->required(), "principal to disable");
   int exit = 0;
-  std::optional<Session> s =
+  SessionHandle s =
       ParseAndOpen(ctx, "user disable NAME\n\nDisables a principal (never deletes: the log "
                    "refers to it).  Admin only.  Example:\n"
                    "  sspf-tool --user anna.admin user disable per.polis", desc, {"name"}, &exit);
@@ -227,7 +227,7 @@ int UserPasswd(Context& ctx) {
   desc.add_options()("new-passphrase-file", po::value<std::string>(&new_file),
                      "the new passphrase from this file (else asked twice)");
   int exit = 0;
-  std::optional<Session> s =
+  SessionHandle s =
       ParseAndOpen(ctx, "user passwd [--new-passphrase-file F]\n\n"
                    "Changes your own passphrase; the old one stops working at once.  Example:\n"
                    "  sspf-tool --user sara.skola user passwd --new-passphrase-file new.pw",
@@ -328,7 +328,7 @@ int KeyRotate(Context& ctx) {
                      "school | social | police | leisure | coordination");
   int exit = 0;
   std::optional<Actor> a;
-  std::optional<Session> s = ParseAndOpen(
+  SessionHandle s = ParseAndOpen(
       ctx, "key rotate --actor A\n\n"
       "Makes a new version of actor A's key, certified by the store authority and\n"
       "sealed only to A's active members and coordinators (admin only; the admin\n"
@@ -347,7 +347,7 @@ int KeyRotate(Context& ctx) {
 int KeyRewrap(Context& ctx) {
   po::options_description desc("Options");
   int exit = 0;
-  std::optional<Session> s = ParseAndOpen(
+  SessionHandle s = ParseAndOpen(
       ctx, "key rewrap\n\n"
       "Re-seals every entry key of your actor held under an older key version to\n"
       "the newest version (members and coordinators; after 'key rotate').  Runs in\n"
@@ -374,7 +374,7 @@ int KeyRekey(Context& ctx) {
                      "write the new recovery key to this new file (mode 0600) instead of "
                      "stdout (required with --json)");
   int exit = 0;
-  std::optional<Session> s = ParseAndOpen(
+  SessionHandle s = ParseAndOpen(
       ctx, "key rekey [--recovery-key-out FILE]\n\n"
       "Gives the store a new root key (admin only): every page gets a new SQLCipher\n"
       "key, every active principal receives the new root key sealed to its certified\n"

@@ -72,7 +72,7 @@ int SubjectAdd(Context& ctx) {
   guardians.AddTo(desc, "a guardian with custody (repeat for each)");
   int exit = 0;
   std::string number;
-  std::optional<Session> s = ParseAndOpen(
+  SessionHandle s = ParseAndOpen(
       ctx,
       "subject add (--pnr N | --pnr - | --pnr-file F) (--name TEXT | --name-file F)\n"
       "                   [--guardian TEXT... | --guardian-file F]\n\n"
@@ -115,7 +115,7 @@ int SubjectFind(Context& ctx) {
       ("pnr-file", po::value<std::string>(&pnr_file), "read the number from this file");
   int exit = 0;
   std::string number;
-  std::optional<Session> s =
+  SessionHandle s =
       ParseAndOpen(ctx, "subject find (--pnr N | --pnr - | --pnr-file F)\n\n"
                    "Finds a subject by personal identity number (coordinators, or members on\n"
                    "the team of one of its cases).  The lookup is logged.  Example:\n"
@@ -135,7 +135,7 @@ int SubjectShow(Context& ctx) {
   std::string id;
   desc.add_options()("id", po::value<std::string>(&id)->required(), "subject id");
   int exit = 0;
-  std::optional<Session> s =
+  SessionHandle s =
       ParseAndOpen(ctx, "subject show ID\n\nShows a subject by id (as subject find).  Example:\n"
                    "  sspf-tool subject show 3f2a...e9 --json",
                    desc, {"id"}, &exit);
@@ -156,7 +156,7 @@ int CaseOpen(Context& ctx) {
        "added yourself");
   int exit = 0;
   std::vector<std::string> names;
-  std::optional<Session> s =
+  SessionHandle s =
       ParseAndOpen(ctx, "case open --subject ID [--team NAME,...]\n\n"
                    "Opens a case (coordinators).  Prints the case id.  Example:\n"
                    "  sspf-tool case open --subject 3f2a...e9 --team sara.skola,per.polis",
@@ -171,7 +171,7 @@ int CaseOpen(Context& ctx) {
 int CaseList(Context& ctx) {
   po::options_description desc("Options");
   int exit = 0;
-  std::optional<Session> s =
+  SessionHandle s =
       ParseAndOpen(ctx, "case list\n\nLists cases: all of them for coordinators, otherwise the "
                    "cases whose team\nyou are on (or hold an emergency grant for).  Example:\n"
                    "  sspf-tool case list --json",
@@ -190,7 +190,7 @@ int CaseShow(Context& ctx) {
   std::string id;
   desc.add_options()("id", po::value<std::string>(&id)->required(), "case id");
   int exit = 0;
-  std::optional<Session> s =
+  SessionHandle s =
       ParseAndOpen(ctx, "case show ID\n\nShows a case and its team (team members and grant "
                    "holders).  Example:\n  sspf-tool case show 7c1d...04",
                    desc, {"id"}, &exit);
@@ -213,7 +213,7 @@ int CaseReasons(Context& ctx) {
   std::string id;
   desc.add_options()("id", po::value<std::string>(&id)->required(), "case id");
   int exit = 0;
-  std::optional<Session> s = ParseAndOpen(
+  SessionHandle s = ParseAndOpen(
       ctx, "case reasons ID\n\nLists the reasons (motiveringar) of the case's disclosures and "
       "emergency grants.\nA reason is shown to members of the deciding and the receiving actor "
       "and to\nauditors (the oversight key); others see \"(sealed)\".  Example:\n"
@@ -234,7 +234,7 @@ int CaseNotes(Context& ctx) {
   std::string id;
   desc.add_options()("id", po::value<std::string>(&id)->required(), "case id");
   int exit = 0;
-  std::optional<Session> s = ParseAndOpen(
+  SessionHandle s = ParseAndOpen(
       ctx, "case notes ID\n\nLists the purpose notes of the reads in a case: note id, "
       "event, time, reader,\npurpose code and the note.  A note is shown to members of the "
       "reader's actor\nand to auditors (the oversight key); others see \"(sealed)\", "
@@ -274,7 +274,7 @@ int CaseTeamRemove(Context& ctx) {
       ("id", po::value<std::string>(&id)->required(), "case id")
       ("name", po::value<std::string>(&name)->required(), "principal name");
   int exit = 0;
-  std::optional<Session> s =
+  SessionHandle s =
       ParseAndOpen(ctx, "case team remove ID NAME\n\nTakes a principal off a case team (a "
                    "coordinator on the team); its access\nthrough the team ends at once.  "
                    "The team keeps at least one active\ncoordinator.  Example:\n"
@@ -296,7 +296,7 @@ int SubjectCustody(Context& ctx) {
        "yes: the guardian has custody (vårdnad); no: it has not");
   int exit = 0;
   bool has = true;
-  std::optional<Session> s = ParseAndOpen(
+  SessionHandle s = ParseAndOpen(
       ctx, "subject custody ID GUARDIAN --custody yes|no\n\n"
       "Records whether a guardian has custody (vårdnadshavare med vårdnad) of the\n"
       "youth (coordinators).  Only guardians with custody must consent; every\n"
@@ -324,7 +324,7 @@ int CaseTeamAdd(Context& ctx) {
       ("id", po::value<std::string>(&id)->required(), "case id")
       ("name", po::value<std::string>(&name)->required(), "principal name");
   int exit = 0;
-  std::optional<Session> s =
+  SessionHandle s =
       ParseAndOpen(ctx, "case team add ID NAME\n\nAdds a member or coordinator to a case team "
                    "(a coordinator on the team).\nExample:\n"
                    "  sspf-tool case team add 7c1d...04 lia.fritid",

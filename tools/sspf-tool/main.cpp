@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "agent.h"
 #include "cli.h"
 #include "sspf/sspf.h"
 
@@ -48,19 +49,15 @@ void PrintOverview(std::ostream& out, const std::string& prefix) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  DisableCoreDumps();
-  sspf::cli::RegisterStoreCommands();
-  sspf::cli::RegisterSubjectCaseCommands();
-  sspf::cli::RegisterConsentEntryCommands();
-  sspf::cli::RegisterAuditCommands();
-  sspf::cli::RegisterWitnessCommands();
+namespace sspf::cli {
 
-  std::vector<std::string> args(argv + 1, argv + argc);
+int RunCommandLine(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+                   bool forward, std::string* command) {
+  if (command != nullptr) command->clear();
   // Under --json even a usage error is a JSON document (on stderr).
   const bool json = sspf::cli::WantsJson(args);
-  auto usage = [json](const std::string& message) {
-    return sspf::cli::ReportError(std::cerr, json, sspf::InvalidArgument(message),
+  auto usage = [json, &err](const std::string& message) {
+    return sspf::cli::ReportError(err, json, sspf::InvalidArgument(message),
                                   sspf::cli::kExitUsage, "sspf-tool: " + message);
   };
   // Global options may come before the command words.
@@ -70,24 +67,24 @@ int main(int argc, char** argv) {
   while (i < args.size() && args[i].rfind("--", 0) == 0) {
     const std::string& a = args[i];
     if (a == "--help" || a == "-h") {
-      PrintOverview(std::cout, "");
+      PrintOverview(out, "");
       return 0;
     }
     if (a == "--version") {
-      std::cout << "sspf-tool " << sspf_version() << "\n";
+      out << "sspf-tool " << sspf_version() << "\n";
       return 0;
     }
     if (a == "--man") {  // the man page sspf-tool(1), made from the help texts
       std::ostringstream overview;
       PrintOverview(overview, "");
-      sspf::cli::PrintManPage(std::cout, sspf_version(), overview.str());
+      sspf::cli::PrintManPage(out, sspf_version(), overview.str());
       return 0;
     }
     if (a == "--completion") {
       if (i + 1 >= args.size() || args[i + 1] != "bash") {
         return usage("--completion takes the shell: --completion bash");
       }
-      sspf::cli::PrintBashCompletion(std::cout);
+      sspf::cli::PrintBashCompletion(out);
       return 0;
     }
     if (a.find("--passphrase=") == 0 || a == "--passphrase") {
@@ -128,7 +125,7 @@ int main(int argc, char** argv) {
   if (best == nullptr) {
     if (i >= args.size()) {
       if (json) return usage("no command given (see sspf-tool --help)");
-      PrintOverview(std::cerr, "");
+      PrintOverview(err, "");
       return 2;
     }
     // A group word alone ("sspf-tool user"), or a typo.
@@ -143,7 +140,7 @@ int main(int argc, char** argv) {
       bool help = i + 1 < args.size() && (args[i + 1] == "--help" || args[i + 1] == "-h");
       if (json && !help) return usage("'" + args[i] + "' needs a subcommand (see sspf-tool " +
                                       args[i] + " --help)");
-      PrintOverview(help ? std::cout : std::cerr, args[i] + " ");
+      PrintOverview(help ? out : err, args[i] + " ");
       return help ? 0 : 2;
     }
     // Echo only what looks like command words: a personnummer or a name
@@ -161,20 +158,39 @@ int main(int argc, char** argv) {
                                      : "did you mean '" + suggestion + "'?") +
                  ")");
   }
+  if (command != nullptr) *command = best->path;
+  if (forward) {
+    if (std::optional<int> code = ForwardToAgent(best->path, args)) return *code;
+  }
   sspf::cli::Context ctx;
   ctx.command = best->path;
   ctx.args = leading;
   ctx.args.insert(ctx.args.end(), args.begin() + static_cast<long>(i + best_words), args.end());
-  ctx.out = &std::cout;
-  ctx.err = &std::cerr;
+  ctx.out = &out;
+  ctx.err = &err;
   ctx.globals.json = json;
   try {
     return best->run(ctx);
   } catch (const std::exception&) {
     // Never print exception text: it could carry input.
-    return sspf::cli::ReportError(std::cerr, json,
+    return sspf::cli::ReportError(err, json,
                                   sspf::Internal("internal error in " + best->path),
                                   sspf::cli::kExitOther,
                                   "sspf-tool: internal error in " + best->path);
   }
+}
+
+}  // namespace sspf::cli
+
+int main(int argc, char** argv) {
+  DisableCoreDumps();
+  sspf::cli::RegisterStoreCommands();
+  sspf::cli::RegisterSubjectCaseCommands();
+  sspf::cli::RegisterConsentEntryCommands();
+  sspf::cli::RegisterAuditCommands();
+  sspf::cli::RegisterWitnessCommands();
+  sspf::cli::RegisterRetentionCommands();
+  sspf::cli::RegisterAgentCommands();
+  return sspf::cli::RunCommandLine(std::vector<std::string>(argv + 1, argv + argc), std::cout,
+                                   std::cerr, /*forward=*/true);
 }

@@ -250,6 +250,22 @@ SSPF_EXPORT std::string EntryKeysRewrappedJson(Actor actor, uint64_t rewrapped);
 // key rekey put in force and how many active principals received it.
 SSPF_EXPORT std::string StoreRekeyedJson(const RekeyResult& result);
 
+// ---- Retention (gallring) ------------------------------------------------------
+// {"schema_version","rules":[{"id","actor","categories":[...],"from","years",
+//  "birth_days":[...],"citation","summary","verified"}...]}: the rules of
+// StoreOptions::retention_rules; categories [] means every category; from
+// one of "case-closed", "last-entry", "birth", "decision", "never".
+SSPF_EXPORT std::string RetentionRulesJson(const std::vector<RetentionRule>& rules);
+// {"schema_version","as_of","due_entries","entries":[{"entry_id","case_id",
+//  "subject_id","actor","category","rule","state","due"}...],"cases":[id...],
+//  "subjects":[{"subject_id","case_ids":[...]}...]}: a dry run
+// (Session::PlanRetention); rule null when no rule applies, due null when
+// there is no deadline.
+SSPF_EXPORT std::string RetentionPlanJson(const RetentionPlan& plan);
+// {"schema_version","decision","cases","entries_erased","cases_erased",
+//  "subjects_erased","checkpoint","compacted","free_pages"}.
+SSPF_EXPORT std::string RetentionRunJson(const RetentionRunResult& result);
+
 }  // namespace sspf
 
 #endif  // SSPF_JSON_H_

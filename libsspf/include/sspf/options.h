@@ -14,6 +14,7 @@
 
 #include "sspf/export.h"
 #include "sspf/policy.h"
+#include "sspf/retention.h"
 #include "sspf/secret.h"
 #include "sspf/status.h"
 #include "sspf/types.h"
@@ -143,6 +144,10 @@ struct StoreOptions {
   // (ValidatePurposeCodes), or every read that states a purpose fails with
   // kInvalidArgument.
   std::vector<PurposeCode> purposes = DefaultPurposeCodes();
+  // Retention (gallring) rules per actor and category (sspf/retention.h).
+  // Must validate (ValidateRetentionRules), or retention plan and run fail
+  // with kInvalidArgument.
+  std::vector<RetentionRule> retention_rules = DefaultRetentionRules();
 };
 
 }  // namespace sspf

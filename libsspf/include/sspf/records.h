@@ -328,7 +328,7 @@ struct ReviewFlag {
   std::string kind;  // "legal-provision", "emergency-grant", "denied-burst",
                      // "outside-office-hours", "read-after-withdrawal",
                      // "bulk-read", "membership-change", "key-delivery",
-                     // "key-change", "time-backwards"
+                     // "key-change", "retention-run", "time-backwards"
   uint64_t seq = 0;  // the event that raised it
   std::string principal_id;
   std::string target;

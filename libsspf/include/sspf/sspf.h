@@ -797,6 +797,52 @@ SSPF_EXPORT sspf_status sspf_session_list_certificates(sspf_session_t* session,
  *              "certificate_signature":base64}...]}
  */
 
+/* ---- Retention (gallring) ---------------------------------------------------- */
+
+/* Retention rules (StoreOptions::retention_rules, sspf/retention.h,
+ * docs/retention.md).  A new options handle has the defaults.  clear
+ * empties the list (nothing is then ever due); add appends one rule: from
+ * is SSPF_RETENTION_FROM_*, categories (may be NULL when category_count is
+ * 0: every category) and birth_days (may be NULL when birth_day_count is
+ * 0) as in RetentionRule; citation required, summary may be NULL.
+ * INVALID_ARGUMENT when the list would not validate, and it is then
+ * unchanged. */
+#define SSPF_RETENTION_FROM_CASE_CLOSED 1
+#define SSPF_RETENTION_FROM_LAST_ENTRY 2
+#define SSPF_RETENTION_FROM_BIRTH 3
+#define SSPF_RETENTION_FROM_DECISION 4
+#define SSPF_RETENTION_FROM_NEVER 5
+SSPF_EXPORT sspf_status sspf_options_clear_retention_rules(sspf_options_t* options,
+                                                           sspf_error_t** out_error);
+SSPF_EXPORT sspf_status sspf_options_add_retention_rule(
+    sspf_options_t* options, const char* id, int actor, const int* categories,
+    size_t category_count, int from, int years, const int* birth_days, size_t birth_day_count,
+    const char* citation, const char* summary, int verified, sspf_error_t** out_error);
+/* {"schema_version":1,"rules":[...]} (RetentionRulesJson); free with
+ * sspf_free. */
+SSPF_EXPORT sspf_status sspf_options_retention_rules_json(const sspf_options_t* options,
+                                                          char** out_json,
+                                                          sspf_error_t** out_error);
+/* The dry run (Session::PlanRetention), admin only: *out_json is the plan
+ * document of `sspf-tool retention plan --json` (RetentionPlanJson).
+ * decision may be NULL; decided_rules (may be NULL when decided_count is 0)
+ * names decision rules to plan as decided.  Free with sspf_free. */
+SSPF_EXPORT sspf_status sspf_session_retention_plan(sspf_session_t* session,
+                                                    const char* decision,
+                                                    const char* const* decided_rules,
+                                                    size_t decided_count, char** out_json,
+                                                    sspf_error_t** out_error);
+/* The run (Session::RunRetention), admin only: executes the erasure
+ * decision `decision` (required: its register reference).  progress (may
+ * be NULL) is called after each case.  *out_json (may be NULL): the run
+ * document of `sspf-tool retention run --json` (RetentionRunJson). */
+SSPF_EXPORT sspf_status sspf_session_retention_run(sspf_session_t* session,
+                                                   const char* decision,
+                                                   const char* const* decided_rules,
+                                                   size_t decided_count,
+                                                   sspf_progress_fn progress, void* user_data,
+                                                   char** out_json, sspf_error_t** out_error);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

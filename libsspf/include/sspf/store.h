@@ -278,6 +278,33 @@ class SSPF_EXPORT Session {
   // erased, logged as a failure).
   Status ErasePurposeNote(std::string_view note_id);
 
+  // ---- Retention (gallring, admin) ---------------------------------------
+  // The dry run: every entry not yet erased with the rule that decides it
+  // and its state and deadline, the cases a run would mark fully erased and
+  // the subjects whose identity it would erase (docs/retention.md).
+  // request.decision may be empty; request.decided_rules names kDecision
+  // rules to plan as decided.  Decided like every admin operation (role
+  // admin only; others are denied and logged) and logged as retention.plan.
+  // kInvalidArgument for rules that do not validate, an unknown or
+  // non-decision rule in decided_rules, or a malformed decision.
+  Result<RetentionPlan> PlanRetention(const RetentionRequest& request = {});
+  // Executes the erasure decision request.decision (required): logs
+  // retention.run, then erases case by case, each case one transaction and
+  // one retention.erase event (an interruption leaves each case before or
+  // after; running again finishes), then signs a checkpoint, truncates the
+  // WAL and vacuums (RetentionRunResult::compacted is false when another
+  // connection kept the WAL from being truncated: run again when it is
+  // closed).  Erases entry bodies and their key seals and disclosure
+  // reasons; the grant reasons and purpose notes of fully erased cases; the
+  // identity, birth date, blind index and guardian names of a subject once
+  // every case of it is fully erased.  Leaves tombstones; the access log
+  // keeps every event.  Role admin only; not inside a batch
+  // (kFailedPrecondition).  progress, if set, is called after each case.
+  // Errors as PlanRetention.
+  Result<RetentionRunResult> RunRetention(
+      const RetentionRequest& request,
+      const std::function<void(uint64_t done, uint64_t total)>& progress = {});
+
   // ---- Access log (auditor) ----------------------------------------------
   // Makes and signs a checkpoint now; returns the signed note.
   Result<std::string> Checkpoint();

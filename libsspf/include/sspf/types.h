@@ -113,7 +113,9 @@ enum class Action : uint16_t {
   kStoreRekey = 81,
   kActorKeyDeliver = 82,  // an actor key sealed to a new member
   kEntryKeysRewrap = 83,  // one batch of entry keys re-sealed to the newest actor key
-  kRetentionRun = 90,
+  kRetentionRun = 90,     // a retention run begins: its decision (gallringsbeslut)
+  kRetentionPlan = 91,    // the dry run: what a run would erase
+  kRetentionErase = 92,   // one case's erasure under a decision (replayed)
 };
 
 // "unlock", "principal.add", ... as printed by audit export and accepted by

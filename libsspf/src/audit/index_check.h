@@ -65,6 +65,7 @@ class IndexCheck {
   // Index positions of the known events indexes (KnownEventsIndexes).
   int events_case_ = -1, events_subject_ = -1, events_principal_ = -1, events_time_ = -1;
   int events_state_target_ = -1, events_case_consent_ = -1, events_trust_target_ = -1;
+  int events_case_erase_ = -1;
   int events_lifecycle_target_ = -1;
 };
 

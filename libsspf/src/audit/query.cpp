@@ -230,7 +230,8 @@ Result<std::vector<ReviewFlag>> Session::Review() {
   std::string actions;
   for (Action a : {Action::kEntryRead, Action::kGrantEmergency, Action::kConsentWithdraw,
                    Action::kPrincipalAdd, Action::kPrincipalDisable, Action::kRecoveryReset,
-                   Action::kActorKeyDeliver, Action::kKeyRotate, Action::kStoreRekey}) {
+                   Action::kActorKeyDeliver, Action::kKeyRotate, Action::kStoreRekey,
+                   Action::kRetentionRun}) {
     if (!actions.empty()) actions += ",";
     actions += std::to_string(static_cast<int>(a));
   }
@@ -284,6 +285,9 @@ Result<std::vector<ReviewFlag>> Session::Review() {
       case Action::kKeyRotate:
       case Action::kStoreRekey:
         flag(e, "key-change", std::string(ActionName(e.action)) + ": " + e.reason);
+        break;
+      case Action::kRetentionRun:  // the reviewer checks the decision is real
+        flag(e, "retention-run", e.reason);
         break;
       default:
         break;

@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <new>
 #include <optional>
@@ -153,6 +154,8 @@ bool IsStatusCode(int c);
 Credential ToCredential(int kind, const uint8_t* secret, size_t len, const char* name);
 // count NUL-terminated strings; items may be NULL only when count is 0.
 std::vector<std::string> ToStrings(const char* const* items, size_t count, const char* name);
+// A progress callback as the C++ API takes it (empty for NULL).
+std::function<void(uint64_t, uint64_t)> Progress(sspf_progress_fn progress, void* user_data);
 inline std::optional<std::string> OptString(const char* s) {
   if (s == nullptr) return std::nullopt;
   return std::string(s);

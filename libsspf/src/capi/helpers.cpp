@@ -175,6 +175,13 @@ std::vector<std::string> ToStrings(const char* const* items, size_t count, const
   return out;
 }
 
+std::function<void(uint64_t, uint64_t)> Progress(sspf_progress_fn progress, void* user_data) {
+  if (progress == nullptr) return {};
+  return [progress, user_data](uint64_t done, uint64_t total) {
+    progress(user_data, done, total);
+  };
+}
+
 }  // namespace sspf::capi
 
 extern "C" {

@@ -10,17 +10,6 @@
 // The entry points are global (sspf.h); everything they use is in sspf::capi.
 using namespace sspf::capi;  // NOLINT(build/namespaces)
 
-namespace {
-
-std::function<void(uint64_t, uint64_t)> Progress(sspf_progress_fn progress, void* user_data) {
-  if (progress == nullptr) return {};
-  return [progress, user_data](uint64_t done, uint64_t total) {
-    progress(user_data, done, total);
-  };
-}
-
-}  // namespace
-
 extern "C" {
 
 sspf_status sspf_session_add_principal(sspf_session_t* session, const char* name, int actor,

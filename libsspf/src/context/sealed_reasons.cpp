@@ -26,8 +26,9 @@ Result<std::optional<std::string>> OpenReason(Session::Impl* impl, std::string_v
   const Bytes commitment = st->Blob(0);
   const Bytes ciphertext = st->Blob(1);
   st->Reset();
-  // An erased purpose note: only its commitment is left.
-  if (ciphertext.empty() && table == kPurposeNotesTable) return std::optional<std::string>();
+  // An erased purpose note, or a reason erased by retention: only its
+  // commitment is left.
+  if (ciphertext.empty()) return std::optional<std::string>();
   // The holders this session can open: its own actor's key versions, or
   // for an auditor the oversight key.
   std::vector<std::pair<std::string, Bytes>> seals;

@@ -599,6 +599,13 @@ Status EventAttribution::Check(const EventRecord& e, const Hash& leaf_hash,
     return IntegrityViolation(ev + ": made in the name of " + e.principal_id +
                               " but signed by " + sig->signer_id);
   }
+  // Erasure is an admin's (docs/retention.md): a retention event signed by
+  // anyone else was planted, however valid its signature.
+  if (e.allowed && (e.action == Action::kRetentionRun || e.action == Action::kRetentionErase) &&
+      cert.role != Role::kAdmin) {
+    return IntegrityViolation(ev + ": " + ActionName(e.action) + " signed by " +
+                              sig->signer_id + ", who is no admin");
+  }
   CountMembershipChange(e);
   return Status::Ok();
 }

@@ -100,11 +100,7 @@ Status CheckConsentsAtUse(Session::Impl* impl, std::string_view case_id,
       ") AND allowed = 1 ORDER BY seq";
   SSPF_ASSIGN_OR_RETURN(Stmt * st, impl->db->Prepare(sql.c_str()));
   st->Bind(1, case_id);
-  std::vector<EventRecord> events;
-  SSPF_RETURN_IF_ERROR(ForEachRow(st, [&]() -> Status {
-    events.push_back(ReadEventRow(st));
-    return Status::Ok();
-  }));
+  SSPF_ASSIGN_OR_RETURN(std::vector<EventRecord> events, ReadEventRows(st));
   const std::string of_case = "consents of case " + std::string(case_id) + ": ";
   std::map<std::pair<std::string, int64_t>, SignedConsent> signed_versions;
   for (const EventRecord& e : events) {
@@ -551,6 +547,7 @@ Status Session::ConfirmConsent(std::string_view consent_id, std::string_view ref
     if (consent[0].withdrawn_at) {
       return FailedPrecondition("the consent is withdrawn; nothing to confirm");
     }
+    SSPF_RETURN_IF_ERROR(internal::CaseNotErasedAtUse(impl, op.event.case_id));
     SSPF_RETURN_IF_ERROR(LoadReferences(db, &consent));
     for (const ConsentReference& r : consent[0].references) {
       if (r.actor == impl->me.actor) {

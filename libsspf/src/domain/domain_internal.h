@@ -101,6 +101,18 @@ Result<std::string> StatedPurpose(Session::Impl* impl, const Purpose& purpose);
 // the code.
 Result<std::string> WritePurposeNote(Session::Impl* impl, const std::string& code,
                                      std::string_view note);
+// Retention (retention.cpp): for an entry whose body is gone,
+// kFailedPrecondition when a signed retention.erase event of its case
+// names it, kIntegrityViolation otherwise (a direct edit).
+Status ErasedEntryAtUse(Session::Impl* impl, const std::string& case_id,
+                        const std::string& entry_id);
+// For an entry that has its body: kIntegrityViolation when a
+// retention.erase event of its case names it (an erased body restored).
+Status NotErasedAtUse(Session::Impl* impl, const std::string& case_id,
+                      const std::string& entry_id);
+// kFailedPrecondition when a signed retention.erase event erased the case
+// (nothing may be added to it again: reopen, consent confirm).
+Status CaseNotErasedAtUse(Session::Impl* impl, const std::string& case_id);
 }  // namespace sspf::internal
 
 #endif  // SSPF_SRC_DOMAIN_DOMAIN_INTERNAL_H_

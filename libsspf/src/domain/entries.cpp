@@ -234,8 +234,9 @@ bool NameIs(const std::string& value, const char* name) { return name && value =
 // entry.add event, which must name this entry, its case, category, author,
 // actor and key version, and (from the body= field on) commit to the body
 // ciphertext as read.  An entry.add without body= (written before it) is
-// legacy: its metadata is checked, its content is not.  A NULL body is a
-// violation: no erasure event exists that could explain it.
+// legacy: its metadata is checked, its content is not.  A NULL body needs
+// the signed retention.erase event that names the entry, and a body the
+// log says was erased is a page replay (retention.cpp).
 Status CheckEntryAtUse(Session::Impl* impl, const EntryRow& e, bool with_body) {
   const std::string what = "entry " + e.info.id;
   SSPF_ASSIGN_OR_RETURN(std::optional<internal::EventRecord> ev,
@@ -254,11 +255,10 @@ Status CheckEntryAtUse(Session::Impl* impl, const EntryRow& e, bool with_body) {
                         f[7] != std::to_string(e.key_version)))) {
     return IntegrityViolation(differs);
   }
+  // Erased by retention (kFailedPrecondition), or a direct edit.
+  if (!e.has_body) return internal::ErasedEntryAtUse(impl, e.info.case_id, e.info.id);
+  SSPF_RETURN_IF_ERROR(internal::NotErasedAtUse(impl, e.info.case_id, e.info.id));
   if (!with_body) return Status::Ok();
-  if (!e.has_body) {
-    return IntegrityViolation(what + ": its content is missing and no erasure event explains "
-                              "it (direct edit)");
-  }
   if (f.size() > 8 && f[8] != internal::EntryBodyCommitment(e.body)) {
     return IntegrityViolation(what + ": its content is not the content signed in event " +
                               std::to_string(ev->seq) + " (replaced)");

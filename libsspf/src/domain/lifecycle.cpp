@@ -82,11 +82,15 @@ Status Session::SetGuardianCustody(std::string_view subject_id, std::string_view
   spec.subject_id = std::string(subject_id);
   auto facts = [&](Op&) -> Status {
     SSPF_ASSIGN_OR_RETURN(
-        Stmt * st, impl->db->Prepare("SELECT 1 FROM guardians WHERE id = ? AND subject_id = ?"));
+        Stmt * st, impl->db->Prepare("SELECT s.erased FROM guardians g JOIN subjects s ON "
+                                     "s.id = g.subject_id WHERE g.id = ? AND g.subject_id = ?"));
     st->Bind(1, guardian_id).Bind(2, subject_id);
     SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
+    const bool erased = row && st->Int(0) != 0;
     st->Reset();
     if (!row) return NotFound("no such guardian of that subject");
+    // Retention erased the youth's identity: nothing is decided for it again.
+    if (erased) return FailedPrecondition("the subject's identity has been erased");
     return Status::Ok();
   };
   return internal::RunOperation(impl, spec, facts, [&](Op& op) -> Status {
@@ -114,6 +118,7 @@ Status Session::ReopenCase(std::string_view case_id) {
   spec.case_id = std::string(case_id);
   return internal::RunOperation(impl, spec, {}, [&](Op& op) -> Status {
     if (op.case_open) return FailedPrecondition("the case is open");
+    SSPF_RETURN_IF_ERROR(internal::CaseNotErasedAtUse(impl, std::string(case_id)));
     SSPF_ASSIGN_OR_RETURN(
         Stmt * up, impl->db->Prepare("UPDATE cases SET open = 1, closed = NULL WHERE id = ?"));
     up->Bind(1, case_id);

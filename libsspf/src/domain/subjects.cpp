@@ -92,12 +92,21 @@ Result<SubjectInfo> LoadSubject(Session::Impl* impl, std::string_view id) {
   SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
   if (!row) return NotFound("no such subject");
   std::string birth = st->Text(0);
-  bool has_identity = !st->IsNull(1) && st->Int(2) == 0;
+  const bool erased = st->Int(2) != 0;
+  const bool has_identity = !st->IsNull(1) && !erased;
   Bytes identity = has_identity ? st->Blob(1) : Bytes();
   st->Reset();
+  // Only a retention run takes an identity away (and marks it erased).
+  if (!erased && !has_identity) {
+    return IntegrityViolation("subject " + std::string(id) +
+                              " has no identity record and is not erased (direct edit)");
+  }
   SubjectInfo info;
   info.id = std::string(id);
-  SSPF_ASSIGN_OR_RETURN(info.birth_date, ParseDate(birth));
+  // Erased by retention: no birth date either.
+  if (!(erased && birth.empty())) {
+    SSPF_ASSIGN_OR_RETURN(info.birth_date, ParseDate(birth));
+  }
   if (has_identity) {
     SSPF_ASSIGN_OR_RETURN(std::vector<std::string> fields,
                           internal::OpenIdentity(impl, "subjects", id, identity));
@@ -122,6 +131,12 @@ Result<SubjectInfo> LoadSubject(Session::Impl* impl, std::string_view id) {
     GuardianInfo guardian;
     guardian.id = gid;
     guardian.custody = std::find(with.begin(), with.end(), gid) != with.end();
+    if (sealed.empty() != erased) {
+      return IntegrityViolation(
+          "guardian " + gid +
+          (erased ? " keeps a name although the subject is erased (page replay or direct edit)"
+                  : " has no name and the subject is not erased (direct edit)"));
+    }
     if (!sealed.empty()) {
       SSPF_ASSIGN_OR_RETURN(std::vector<std::string> fields,
                             internal::OpenIdentity(impl, "guardians", gid, sealed));

@@ -630,6 +630,67 @@ std::string EntryKeysRewrappedJson(Actor actor, uint64_t rewrapped) {
   return Small({{"actor", enc::ActorText(actor)}, {"rewrapped", rewrapped}});
 }
 
+namespace {
+
+Value RetentionRuleObject(const RetentionRule& r) {
+  Value j = Value::object();
+  j["id"] = r.id;
+  j["actor"] = enc::ActorText(r.actor);
+  j["categories"] = enc::ArrayOf(r.categories, enc::CategoryText);
+  j["from"] = RetentionFromName(r.from);
+  j["years"] = r.years;
+  j["birth_days"] = enc::ArrayOf(r.birth_days, [](int d) { return Value(d); });
+  j["citation"] = r.citation;
+  j["summary"] = r.summary;
+  j["verified"] = r.verified;
+  return j;
+}
+
+Value RetentionEntryObject(const RetentionPlanEntry& e) {
+  Value j = Value::object();
+  j["entry_id"] = e.entry_id;
+  j["case_id"] = e.case_id;
+  j["subject_id"] = e.subject_id;
+  j["actor"] = enc::ActorText(e.actor);
+  j["category"] = enc::CategoryText(e.category);
+  j["rule"] = enc::TextOrNull(e.rule);
+  j["state"] = e.state;
+  j["due"] = enc::TimeOrNull(e.due);
+  return j;
+}
+
+}  // namespace
+
+std::string RetentionRulesJson(const std::vector<RetentionRule>& rules) {
+  return Dump(ListDocument("rules", rules, RetentionRuleObject));
+}
+
+std::string RetentionPlanJson(const RetentionPlan& plan) {
+  Value doc = Document();
+  doc["as_of"] = enc::Rfc3339(plan.as_of);
+  doc["due_entries"] = plan.due_entries;
+  doc["entries"] = enc::ArrayOf(plan.entries, RetentionEntryObject);
+  doc["cases"] = enc::ArrayOf(plan.cases, [](const std::string& s) { return Value(s); });
+  doc["subjects"] = enc::ArrayOf(plan.subjects, [](const RetentionPlanSubject& s) {
+    Value j = Value::object();
+    j["subject_id"] = s.subject_id;
+    j["case_ids"] = enc::ArrayOf(s.case_ids, [](const std::string& c) { return Value(c); });
+    return j;
+  });
+  return Dump(doc);
+}
+
+std::string RetentionRunJson(const RetentionRunResult& r) {
+  return Small({{"decision", r.decision},
+                {"cases", r.cases},
+                {"entries_erased", r.entries_erased},
+                {"cases_erased", r.cases_erased},
+                {"subjects_erased", r.subjects_erased},
+                {"checkpoint", r.checkpoint},
+                {"compacted", r.compacted},
+                {"free_pages", r.free_pages}});
+}
+
 std::string StoreRekeyedJson(const RekeyResult& result) {
   return Small({{"generation", result.generation}, {"principals", result.principals}});
 }

@@ -223,6 +223,15 @@ EventRecord ReadEventRow(const Stmt* st) {
   return e;
 }
 
+Result<std::vector<EventRecord>> ReadEventRows(Stmt* st) {
+  std::vector<EventRecord> events;
+  SSPF_RETURN_IF_ERROR(ForEachRow(st, [&]() -> Status {
+    events.push_back(ReadEventRow(st));
+    return Status::Ok();
+  }));
+  return events;
+}
+
 Status ForEachEvent(Db* db, uint64_t from,
                     const std::function<Status(const EventRecord&)>& fn) {
   static const std::string sql =

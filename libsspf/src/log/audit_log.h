@@ -102,6 +102,9 @@ inline constexpr const char kEventColumns[] =
     "basis, purpose, case_id, subject_id, detail";
 // The event in the current row of a statement that selected kEventColumns.
 EventRecord ReadEventRow(const Stmt* st);
+// Every row of st (which selected kEventColumns, and is bound) as events;
+// st is reset.
+Result<std::vector<EventRecord>> ReadEventRows(Stmt* st);
 
 // Reads event rows in seq order from `from` (inclusive), calling fn for each.
 Status ForEachEvent(Db* db, uint64_t from,

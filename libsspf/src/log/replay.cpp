@@ -67,6 +67,7 @@ enum class Tag : uint8_t {
   kRevoked,        // entry.revoke: disclosure id -> revoked time
   kGrantEnded,     // grant.end: grant id -> ended time
   kConsentRef,     // consent.confirm: (consent, actor) -> reference commitment
+  kErased,        // retention.erase: (id, entry|case|subject) -> tombstone
 };
 
 // Tags whose state toggles (close/reopen, add/remove, custody on/off): a
@@ -83,7 +84,7 @@ constexpr Action kReplayedActions[] = {
     Action::kEntryDisclose,  Action::kGrantEmergency,   Action::kKeyRotate,
     Action::kSubjectAdd,     Action::kActorKeyDeliver,  Action::kGuardianCustody,
     Action::kCaseReopen,     Action::kCaseTeamRemove,   Action::kEntryRevoke,
-    Action::kGrantEnd,       Action::kConsentConfirm};
+    Action::kGrantEnd,       Action::kConsentConfirm,   Action::kRetentionErase};
 
 // The low bits of a fact's key are the partition hash of its first key part
 // (the row's id), so that facts can be dropped by partition.
@@ -308,6 +309,7 @@ class Replay {
     SSPF_RETURN_IF_ERROR(CheckGrants());
     SSPF_RETURN_IF_ERROR(CheckActorKeys());
     SSPF_RETURN_IF_ERROR(CheckSeals());
+    SSPF_RETURN_IF_ERROR(CheckErasures());
     for (size_t i = 0; i < facts_.size(); ++i) {
       if (!used_[i] && facts_[i].tag() == Tag::kSeal && SealDropped(facts_[i].value)) continue;
       // A member whose last team fact removed it has no row; a custody
@@ -705,10 +707,44 @@ class Replay {
         if (v[0] != "oversight") AddSeal(e, v[0], v[1], v[2]);
         return Status::Ok();
       }
+      case Action::kRetentionErase: {
+        SSPF_ASSIGN_OR_RETURN(auto v, DecodeDetail(e.action, d));
+        SSPF_RETURN_IF_ERROR(Need(ValidId(v[0]), "case id"));
+        SSPF_RETURN_IF_ERROR(Need(ValidDecimal(v[1]), "erased"));
+        SSPF_RETURN_IF_ERROR(Need(v[3] == "0" || v[3] == "1", "case_erased"));
+        SSPF_RETURN_IF_ERROR(Need(v[4] == "-" || ValidId(v[4]), "subject"));
+        SSPF_RETURN_IF_ERROR(Need(v[5] != "-" && ValidCommitment(v[5]), "decision"));
+        if (v[2] != "-") {
+          for (const std::string& item : SplitDetailList(v[2])) {
+            const size_t colon = item.find(':');
+            SSPF_RETURN_IF_ERROR(Need(colon != std::string::npos &&
+                                          ValidId(item.substr(0, colon)) &&
+                                          ValidId(item.substr(colon + 1)),
+                                      "entries"));
+            Add(e, Tag::kErased, {item.substr(0, colon), "entry"},
+                h_.Of(Tag::kErased, {v[0], v[1], item.substr(colon + 1), v[5]}));
+          }
+        }
+        if (v[3] == "1") {
+          Add(e, Tag::kErased, {v[0], "case"}, h_.Of(Tag::kErased, {v[0], v[1], "-", v[5]}));
+        }
+        if (v[4] != "-") {
+          Add(e, Tag::kErased, {v[4], "subject"}, h_.Of(Tag::kErased, {v[0], v[1], "-", v[5]}));
+        }
+        return Status::Ok();
+      }
       default:
         if (d.empty()) return Status::Ok();
         return InvalidArgument("this action carries no replay detail");
     }
+  }
+
+  // The fact with this key, or null, without marking it used (the
+  // tombstone's own row does, CheckErasures).
+  const Fact* Peek(uint64_t key) const {
+    auto it = std::lower_bound(facts_.begin(), facts_.end(), key,
+                               [](const Fact& f, uint64_t k) { return f.key < k; });
+    return it == facts_.end() || it->key != key ? nullptr : &*it;
   }
 
   // The fact with this key, or null.  Marks it (and equal-key duplicates,
@@ -813,10 +849,11 @@ class Replay {
   // guardians (all of whom must consent) in their order.
   Status CheckSubjects() {
     SSPF_ASSIGN_OR_RETURN(Stmt * st,
-                          db_->Prepare("SELECT id, birth_date, pnr_index FROM subjects"));
-    SSPF_ASSIGN_OR_RETURN(
-        Stmt * gs, db_->Prepare("SELECT id, custody FROM guardians WHERE subject_id = ? "
-                                "ORDER BY position"));
+                          db_->Prepare("SELECT id, birth_date, pnr_index, erased, identity "
+                                       "FROM subjects"));
+    SSPF_ASSIGN_OR_RETURN(Stmt * gs,
+                          db_->Prepare("SELECT id, identity IS NULL, custody FROM guardians "
+                                       "WHERE subject_id = ? ORDER BY position"));
     SSPF_RETURN_IF_ERROR(Rows(st, [&]() -> Status {
       std::string id = st->Text(0);
       if (Other(id)) return Status::Ok();
@@ -824,17 +861,45 @@ class Replay {
       if (!Find(KeyOf(Tag::kSubject, {id})) && Find(KeyOf(Tag::kSubjectLegacy, {id}))) {
         return Status::Ok();  // an older event: nothing to compare
       }
-      const std::string commitment = SubjectCommitment(lookup_key_, id, st->Text(1), st->Blob(2));
-      SSPF_RETURN_IF_ERROR(
-          Match(row + " (birth date or blind index)", Tag::kSubject, {id},
-                h_.Of(Tag::kSubject, {commitment})));
+      const Fact* erased = Peek(KeyOf(Tag::kErased, {id, "subject"}));
+      if (erased && st->Int(3) == 0) {
+        return IntegrityViolation(row + " is not marked erased although " +
+                                  EventName(erased->seq()) + " erased it (page replay or rollback)");
+      }
+      if (!erased && st->Int(3) != 0) {
+        return IntegrityViolation(row + " is marked erased without an erasure event (direct edit)");
+      }
+      if (erased) {
+        // Identity, birth date and blind index are gone; the commitment
+        // was to them.
+        if (!st->IsNull(4)) {
+          return IntegrityViolation(row + " is erased but keeps an identity record (direct edit)");
+        }
+        if (!Find(KeyOf(Tag::kSubject, {id}))) {
+          return IntegrityViolation(row + " has no event in the log (direct edit)");
+        }
+      } else {
+        const std::string commitment =
+            SubjectCommitment(lookup_key_, id, st->Text(1), st->Blob(2));
+        SSPF_RETURN_IF_ERROR(Match(row + " (birth date or blind index)", Tag::kSubject, {id},
+                                   h_.Of(Tag::kSubject, {commitment})));
+        // Only a retention.erase event takes the identity away.
+        if (st->IsNull(4)) {
+          return IntegrityViolation(row + " has no identity record and no erasure event "
+                                          "(direct edit)");
+        }
+      }
       gs->Bind(1, id);
       std::vector<std::string> guardians;
+      std::string name_mismatch;  // a guardian whose name is there or gone wrongly
       SSPF_RETURN_IF_ERROR(Rows(gs, [&]() -> Status {
         guardians.push_back(gs->Text(0));
+        if ((gs->Int(1) != 0) != (erased != nullptr) && name_mismatch.empty()) {
+          name_mismatch = gs->Text(0);
+        }
         // Custody: every guardian has it from subject.add; the last
         // guardian.custody event decides after that.
-        const std::string custody = gs->Int(1) != 0 ? "1" : "0";
+        const std::string custody = gs->Int(2) != 0 ? "1" : "0";
         const Fact* last = FindLast(KeyOf(Tag::kCustody, {id, gs->Text(0)}));
         const bool logged = last ? last->value == h_.Of(Tag::kCustody, {"1"}) : true;
         if (logged != (custody == "1")) {
@@ -845,8 +910,16 @@ class Replay {
         }
         return Status::Ok();
       }));
-      return Match("guardians of subjects row " + id + " (a guardian row deleted, added or moved)",
-                   Tag::kGuardians, {id}, h_.Of(Tag::kGuardians, {DetailList(guardians)}));
+      SSPF_RETURN_IF_ERROR(
+          Match("guardians of subjects row " + id + " (a guardian row deleted, added or moved)",
+                Tag::kGuardians, {id}, h_.Of(Tag::kGuardians, {DetailList(guardians)})));
+      // A guardian's name goes with the subject's identity, and only then.
+      if (name_mismatch.empty()) return Status::Ok();
+      return IntegrityViolation(
+          "guardians row " + name_mismatch +
+          (erased ? " keeps a name although " + EventName(erased->seq()) +
+                        " erased its subject (page replay or rollback)"
+                  : " has no name and its subject no erasure event (direct edit)"));
     }));
     SSPF_ASSIGN_OR_RETURN(
         Stmt * orphan, db_->Prepare("SELECT id, subject_id FROM guardians WHERE subject_id NOT IN "
@@ -900,16 +973,38 @@ class Replay {
   }
 
   // Each actor's own reference to a consent: the row's salted commitment
-  // of its reference text against its consent.confirm event.
+  // of its reference text against its consent.confirm event.  Retention
+  // erases the text and salt with the consent's case (the commitment stays
+  // in the log): the case's tombstone explains an empty row, and is itself
+  // checked against its retention.erase event (CheckErasures), so a
+  // planted or deleted tombstone fails the same check.
   Status CheckConsentRefs() {
-    SSPF_ASSIGN_OR_RETURN(Stmt * st, db_->Prepare("SELECT consent_id, actor, reference, salt "
-                                                  "FROM consent_refs"));
+    SSPF_ASSIGN_OR_RETURN(
+        Stmt * st,
+        db_->Prepare("SELECT r.consent_id, r.actor, r.reference, r.salt, e.target IS NOT NULL "
+                     "FROM consent_refs r LEFT JOIN consents c ON c.id = r.consent_id AND "
+                     "c.version = 1 LEFT JOIN erasures e ON e.target = 'case:' || c.case_id"));
     return Rows(st, [&]() -> Status {
       const std::string id = st->Text(0);
       if (Other(id)) return Status::Ok();
       const std::string actor = NameOr(ActorName(static_cast<Actor>(st->Int(1))), st->Int(1));
       const std::string row = "consent_refs row " + id + "/" + actor;
       const Bytes salt = st->Blob(3);
+      const bool text_gone = st->Text(2).empty() && salt.empty();
+      if (st->Int(4) != 0) {
+        if (!text_gone) {
+          return IntegrityViolation(row + " keeps its reference although its case is erased "
+                                          "(page replay or rollback)");
+        }
+        if (!Find(KeyOf(Tag::kConsentRef, {id, actor}))) {
+          return IntegrityViolation(row + " has no event in the log (direct edit)");
+        }
+        return Status::Ok();
+      }
+      if (text_gone) {
+        return IntegrityViolation(row + " has no reference and its case no erasure event "
+                                        "(direct edit)");
+      }
       if (salt.size() != kReasonSaltSize) return IntegrityViolation(row + " has a bad salt");
       SSPF_ASSIGN_OR_RETURN(Bytes commitment, ReasonCommitment(salt.data(), st->Text(2)));
       return Match(row, Tag::kConsentRef, {id, actor},
@@ -968,14 +1063,23 @@ class Replay {
     return Rows(st, [&]() -> Status {
       std::string id = st->Text(0);
       if (Other(id)) return Status::Ok();
-      // No erasure path exists yet, so nothing explains a missing body.  A
-      // body= commitment (newer entries) must match the stored ciphertext;
-      // older entries' content is not covered (legacy).
-      if (st->IsNull(8)) {
+      // Only a retention.erase event explains a missing body, and an
+      // erased entry's body must stay gone.  A body= commitment (newer
+      // entries) must match the stored ciphertext; older entries' content
+      // is not covered (legacy).
+      const Fact* erased = Peek(KeyOf(Tag::kErased, {id, "entry"}));
+      if (st->IsNull(8) && !erased) {
         return IntegrityViolation("entries row " + id +
                                   " has no content and no erasure event (direct edit)");
       }
-      if (const Fact* body = Find(KeyOf(Tag::kEntryBody, {id}))) {
+      if (!st->IsNull(8) && erased) {
+        return IntegrityViolation("entries row " + id + " has content although " +
+                                  EventName(erased->seq()) +
+                                  " erased it (page replay or rollback)");
+      }
+      if (st->IsNull(8)) {
+        Find(KeyOf(Tag::kEntryBody, {id}));  // the commitment is to the erased body
+      } else if (const Fact* body = Find(KeyOf(Tag::kEntryBody, {id}))) {
         if (body->value != h_.Of(Tag::kEntryBody, {EntryBodyCommitment(st->Blob(8))})) {
           return IntegrityViolation("entries row " + id + ": its content is not the content " +
                                     "signed in " + EventName(body->seq()) + " (replaced)");
@@ -1031,6 +1135,24 @@ class Replay {
       return Match("grants row " + id, Tag::kGrant, {id},
                    h_.Of(Tag::kGrant, {st->Text(1), st->Text(2), std::to_string(st->Int(3)),
                                        CommitmentOf(st, 4)}));
+    });
+  }
+
+  // Every tombstone comes from a retention.erase event, with its case,
+  // time, rule and decision (and every such event's tombstones exist: an
+  // unused fact is a deleted tombstone).
+  Status CheckErasures() {
+    SSPF_ASSIGN_OR_RETURN(Stmt * st, db_->Prepare("SELECT target, case_id, erased, rule, "
+                                                  "decision FROM erasures"));
+    return Rows(st, [&]() -> Status {
+      const std::string target = st->Text(0);
+      const size_t colon = target.find(':');
+      const std::string kind = target.substr(0, colon);
+      const std::string id = colon == std::string::npos ? "" : target.substr(colon + 1);
+      if (Other(id)) return Status::Ok();
+      return Match("erasures row " + target, Tag::kErased, {id, kind},
+                   h_.Of(Tag::kErased, {st->Text(1), std::to_string(st->Int(2)), st->Text(3),
+                                        RetentionDecisionCommitment(st->Text(4))}));
     });
   }
 

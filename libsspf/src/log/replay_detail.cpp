@@ -48,6 +48,8 @@ const std::map<Action, Layout>& Layouts() {
       {Action::kEntryRevoke, {{"disclosure", "entry", "revoked"}}},
       {Action::kGrantEnd, {{"grant", "ended"}}},
       {Action::kConsentConfirm, {{"consent", "actor", "reference"}}},
+      {Action::kRetentionErase,
+       {{"case", "erased", "entries", "case_erased", "subject", "decision"}}},
   };
   return *layouts;
 }
@@ -130,6 +132,11 @@ std::string SubjectCommitment(const SecretBytes& lookup_key, std::string_view su
 
 std::string EntryBodyCommitment(const std::vector<uint8_t>& ciphertext) {
   Bytes h = Hash256(ciphertext.data(), ciphertext.size());
+  return HexEncode(h.data(), h.size());
+}
+
+std::string RetentionDecisionCommitment(std::string_view decision) {
+  Bytes h = Hash256(reinterpret_cast<const uint8_t*>(decision.data()), decision.size());
   return HexEncode(h.data(), h.size());
 }
 

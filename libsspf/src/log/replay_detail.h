@@ -43,6 +43,10 @@
 //   grant.end          grant=<id> ended=<t>
 //   consent.confirm    consent=<id> actor=<a> reference=<commitment>
 //                      (the actor's own reference; the text is never in the leaf)
+//   retention.erase    case=<cid> erased=<t> entries=<eid:rule,...>|-
+//                      case_erased=0|1 subject=<sid>|- decision=<64 hex>
+//                      (the entries, case and subject erased, each with a
+//                      tombstone; decision: RetentionDecisionCommitment)
 //
 // Case state, team membership and custody toggle: the last event for a
 // case, a (case, member) or a guardian decides (last fact wins).
@@ -96,6 +100,11 @@ std::string SubjectCommitment(const SecretBytes& lookup_key, std::string_view su
 // Whoever reads the row can check it; the signed event binds it to the
 // author (DESIGN §13, checked at use by ReadEntry and by audit verify).
 std::string EntryBodyCommitment(const std::vector<uint8_t>& ciphertext);
+
+// The retention.erase commitment to the erasure decision's reference: hex
+// of the unkeyed BLAKE2b-256 of its text (the text itself is in the
+// event's reason and the tombstones).
+std::string RetentionDecisionCommitment(std::string_view decision);
 
 // The detail of an allowed event whose operation then failed: it changed
 // no state.  "outcome=<status code name>", e.g. "outcome=failed_precondition".

@@ -209,7 +209,7 @@ Status JournalMode(Db* db, const char* sql, const char* want) {
   st->Reset();
   if (!ok) {
     return Busy("another session has the store open; close every other session "
-                "(and sspf-tool process) of this store, then retry");
+                "(every sspf-tool process, and agents: sspf-tool lock) of this store, then retry");
   }
   return Status::Ok();
 }
@@ -227,7 +227,7 @@ Status Db::TakeExclusive() {
     ReleaseExclusive().IgnoreError();
     if (s.code() == StatusCode::kBusy) {
       return Busy("another session has the store open; close every other session "
-                  "(and sspf-tool process) of this store, then retry");
+                  "(every sspf-tool process, and agents: sspf-tool lock) of this store, then retry");
     }
   }
   return s;

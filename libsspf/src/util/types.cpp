@@ -77,6 +77,8 @@ constexpr NamedValue<Action> kActionNames[] = {
     {Action::kActorKeyDeliver, "key.deliver"},
     {Action::kEntryKeysRewrap, "key.rewrap"},
     {Action::kRetentionRun, "retention.run"},
+    {Action::kRetentionPlan, "retention.plan"},
+    {Action::kRetentionErase, "retention.erase"},
 };
 
 // Out-of-range values can arrive from a corrupt row or a C caller; "unknown"
