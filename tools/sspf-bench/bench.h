@@ -44,7 +44,10 @@ std::string Fmt(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 
 struct Sizes {
   bool quick = false;
-  uint64_t small_cases = 0, small_events = 0;  // growth: the small store
+  // growth: the small store, out of the page cache like the big one, and
+  // the tiny one, which fits in it (reported beside, not as the figure).
+  uint64_t small_cases = 0, small_events = 0;
+  uint64_t tiny_cases = 0, tiny_events = 0;
   uint64_t big_cases = 0, big_events = 0;      // everything else
   int durable_reads = 0;                       // audited_read, per side
   int batched_reads = 0;                       // batched_read, per side

@@ -37,8 +37,10 @@ Sizes SizesFor(bool quick) {
   Sizes s;
   s.quick = quick;
   if (quick) {
+    s.tiny_cases = 100;
+    s.tiny_events = 1000;
     s.small_cases = 100;
-    s.small_events = 1000;
+    s.small_events = 30000;  // about 17 MB: beyond the 8 MiB page cache
     s.big_cases = 2000;
     s.big_events = 100000;
     s.durable_reads = 150;
@@ -46,8 +48,10 @@ Sizes SizesFor(bool quick) {
     s.queries = 30;
     s.signatures = 5000;
   } else {
+    s.tiny_cases = 1000;
+    s.tiny_events = 1000;  // at least: the cases' own events come first
     s.small_cases = 1000;
-    s.small_events = 1000;  // at least: the cases' own events come first
+    s.small_events = 100000;
     s.big_cases = 100000;
     s.big_events = 1000000;
     s.durable_reads = 600;

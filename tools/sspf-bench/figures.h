@@ -19,7 +19,7 @@ namespace sspf::bench {
 // sides disagreed (printed on stderr).
 class Figures {
  public:
-  Figures(const Sizes& sz, World& small, World& big, Bare& bare);
+  Figures(const Sizes& sz, World& tiny, World& small, World& big, Bare& bare);
 
   Figure AuditedRead();
   Figure BatchedRead();
@@ -39,11 +39,12 @@ class Figures {
   double Batched(World& w, Bare* b, int reads, double* bare_s);
 
   const Sizes& sz_;
+  World& tiny_;
   World& small_;
   World& big_;
   Bare& bare_;
   std::mt19937_64 rng_{42};
-  uint64_t small_n_ = 0;
+  uint64_t tiny_n_ = 0, small_n_ = 0;
   std::string big_desc_;
   // Per operation, from the figures above (seconds).
   double durable_read_s_ = 0, batched_read_s_ = 0, verify_event_s_ = 0;

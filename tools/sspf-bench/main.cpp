@@ -7,7 +7,7 @@
 // §11 figures and the event signature cost), report.cpp (machine and output),
 // main.cpp (arguments, run).
 //
-//   sspf-bench [--quick] [--verify-only] [--json] [--dir DIR] [--keep]
+//   sspf-bench [--quick] [--verify-only | --cli-only] [--events N] [--json] [--dir DIR] [--keep]
 //
 // The libsspf side goes through the public Session API.  The bare baselines
 // are written directly against SQLCipher + libsodium on the same connection
@@ -18,6 +18,8 @@
 #include <sodium.h>
 #include <unistd.h>
 
+#include <cinttypes>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -37,6 +39,7 @@ namespace {
 
 int Main(int argc, char** argv) {
   bool quick = false, json = false, keep = false, verify_only = false, cli_only = false;
+  uint64_t events = 0;  // --events: the big store's size instead of the mode's
   std::string base;
   std::string command = "sspf-bench";
   for (int i = 1; i < argc; ++i) {
@@ -53,16 +56,27 @@ int Main(int argc, char** argv) {
       json = true;
     } else if (a == "--keep") {
       keep = true;
+    } else if (a == "--events" && i + 1 < argc) {
+      char* end = nullptr;
+      events = std::strtoull(argv[++i], &end, 10);
+      command += std::string(" ") + argv[i];
+      if (!end || *end != '\0' || events < 10000) {
+        std::fprintf(stderr, "sspf-bench: --events takes a number of at least 10000\n");
+        return 2;
+      }
     } else if (a == "--dir" && i + 1 < argc) {
       base = argv[++i];
       command += std::string(" ") + argv[i];
     } else if (a == "-h" || a == "--help") {
-      std::printf("usage: sspf-bench [--quick] [--verify-only | --cli-only] [--json] [--dir DIR] [--keep]\n"
+      std::printf("usage: sspf-bench [--quick] [--verify-only | --cli-only] [--events N] [--json]"
+                  " [--dir DIR] [--keep]\n"
                   "  --quick  small sizes (10^3..10^5 events), under 2 minutes on 2 cores\n"
                   "  --verify-only  only the big store and the figures log_verify,\n"
                   "           verify_peak_rss_mib and verify_incremental\n"
                   "  --cli-only  only cli_agent, cli_agent_command_ms and cli_no_unlock_ms\n"
                   "           (sspf-tool through its agent vs the same API calls), seconds\n"
+                  "  --events N  the big store holds N events (default 10^5 with --quick,\n"
+                  "           10^6 without); the number of cases stays the mode's\n"
                   "  --json   one JSON document on stdout\n"
                   "  --dir    where the throwaway stores go (default $TMPDIR or /tmp)\n"
                   "  --keep   keep the stores\n");
@@ -74,7 +88,8 @@ int Main(int argc, char** argv) {
   }
   SetProgressTty(::isatty(2) != 0);
   if (sodium_init() < 0) return 1;
-  const Sizes sz = SizesFor(quick);
+  Sizes sz = SizesFor(quick);
+  if (events != 0) sz.big_events = events;
   if (base.empty()) {
     const char* t = std::getenv("TMPDIR");
     base = t && *t ? t : "/tmp";
@@ -99,15 +114,21 @@ int Main(int argc, char** argv) {
   const auto t_start = Clock::now();
   std::vector<Figure> figs;
 
-  World small, big;
+  World tiny, small, big;
   if (!verify_only) {
+    Build(&tiny, dir + "/tiny", sz.tiny_cases, sz.tiny_events, "tiny store");
     Build(&small, dir + "/small", sz.small_cases, sz.small_events, "small store");
   }
   Build(&big, dir + "/big", sz.big_cases, sz.big_events, "big store");
-  const double build_s = Seconds(t_start, Clock::now());
 
   Bare bare(*big.school);
-  Figures measure(sz, small, big, bare);
+  if (!verify_only) {
+    Progress("bare_events: copying the %" PRIu64 " events", sz.big_events);
+    bare.FillEvents();
+    ProgressDone();
+  }
+  const double build_s = Seconds(t_start, Clock::now());
+  Figures measure(sz, tiny, small, big, bare);
   std::optional<Figure> f;
   if (!verify_only) {
     figs.push_back(measure.AuditedRead());
@@ -117,6 +138,7 @@ int Main(int argc, char** argv) {
     figs.push_back(*f);
     figs.push_back(measure.Growth());
   }
+  bare.DropEvents();  // the verify figures check the store without the bare side's table
   f = measure.LogVerify();
   if (!f) return 1;
   figs.push_back(*f);
@@ -133,12 +155,14 @@ int Main(int argc, char** argv) {
   const Machine machine = DescribeMachine(dir, bare.db());
   const std::string sizes_note =
       Fmt("%s mode; stores built in %.1f s (log filled through Session::Impl::Log inside "
-          "transactions of 20000 events, the append path every operation uses); total "
+          "transactions of 20000 events, the append path every operation uses; bare_events "
+          "copied from events outside --verify-only); total "
           "%.1f s",
           mode.c_str(), build_s, total_s);
   PrintReport(json, figs, machine, command, mode, sizes_note);
 
   if (!keep) {
+    tiny = World();
     small = World();
     big = World();
     std::error_code ec;

@@ -167,64 +167,71 @@ Result<IndexCheck> IndexCheck::Load(Db* db) {
   return c;
 }
 
-uint64_t IndexCheck::Entry(int64_t rowid, const std::string_view* values, size_t n) {
+uint64_t IndexCheck::Entry(int64_t rowid, const Key* values, size_t n) {
   buf_.clear();
   auto put = [&](uint64_t v, int bytes) {
-    for (int i = 0; i < bytes; ++i) buf_.push_back(static_cast<char>(v >> (8 * i)));
+    char le[8];
+    for (int i = 0; i < bytes; ++i) le[i] = static_cast<char>(v >> (8 * i));
+    buf_.append(le, static_cast<size_t>(bytes));
   };
   put(static_cast<uint64_t>(rowid), 8);
   for (size_t i = 0; i < n; ++i) {
-    put(values[i].size(), 4);
-    buf_.append(values[i].data(), values[i].size());
+    const Key& k = values[i];
+    buf_.push_back(static_cast<char>(k.kind));
+    if (k.kind == Key::kInteger) {
+      put(static_cast<uint64_t>(k.integer), 8);
+    } else if (k.kind == Key::kBytes) {
+      put(k.bytes.size(), 4);
+      buf_.append(k.bytes.data(), k.bytes.size());
+    }
   }
   return ShortHash(key_, reinterpret_cast<const uint8_t*>(buf_.data()), buf_.size());
 }
 
-uint64_t IndexCheck::Entry(int64_t rowid, std::initializer_list<std::string_view> values) {
+uint64_t IndexCheck::Entry(int64_t rowid, std::initializer_list<Key> values) {
   return Entry(rowid, values.begin(), values.size());
-}
-
-uint64_t IndexCheck::Entry(int64_t rowid, const std::vector<std::string>& values) {
-  const std::vector<std::string_view> views(values.begin(), values.end());
-  return Entry(rowid, views.data(), views.size());
 }
 
 void IndexCheck::AddEvent(const EventRecord& e) {
   if (fallback_) return;
   const int64_t rowid = static_cast<int64_t>(e.seq);
-  const std::string seq = std::to_string(e.seq);
-  auto add = [&](int at, std::initializer_list<std::string_view> values) {
+  const Key seq = Key::Integer(rowid);
+  auto add = [&](int at, std::initializer_list<Key> values) {
     Index& x = indexes_[static_cast<size_t>(at)];
     x.table_sum += Entry(rowid, values);
     ++x.table_rows;
   };
-  add(events_case_, {e.case_id, seq});
-  if (e.case_id.empty()) add(events_subject_, {e.subject_id, seq});
-  add(events_principal_, {e.principal_id, seq});
-  const std::string time = std::to_string(e.time);
-  add(events_time_, {time});
+  add(events_case_, {Key::Bytes(e.case_id), seq});
+  if (e.case_id.empty()) add(events_subject_, {Key::Bytes(e.subject_id), seq});
+  add(events_principal_, {Key::Bytes(e.principal_id), seq});
+  add(events_time_, {Key::Integer(e.time)});
   if (e.allowed) {
     if (e.action == Action::kEntryAdd || e.action == Action::kGrantEmergency) {
-      add(events_state_target_, {e.target});
+      add(events_state_target_, {Key::Bytes(e.target)});
     }
     if (e.action == Action::kConsentGrant || e.action == Action::kConsentWithdraw) {
-      add(events_case_consent_, {e.case_id, seq});
+      add(events_case_consent_, {Key::Bytes(e.case_id), seq});
     }
     if (e.action == Action::kPrincipalAdd || e.action == Action::kPrincipalDisable ||
         e.action == Action::kRecoveryReset || e.action == Action::kKeyRotate) {
-      add(events_trust_target_, {e.target, seq});
+      add(events_trust_target_, {Key::Bytes(e.target), seq});
     }
-    if (e.action == Action::kRetentionErase) add(events_case_erase_, {e.case_id, seq});
+    if (e.action == Action::kRetentionErase) add(events_case_erase_, {Key::Bytes(e.case_id), seq});
     if (e.action == Action::kGuardianCustody || e.action == Action::kConsentConfirm ||
         e.action == Action::kEntryRevoke || e.action == Action::kGrantEnd) {
-      add(events_lifecycle_target_, {e.target, seq});
+      add(events_lifecycle_target_, {Key::Bytes(e.target), seq});
     }
   }
 }
 
-// A key value as hashed: NULL as a marker no text can equal.
-std::string IndexCheck::Value(const Stmt* st, int col) {
-  return st->IsNull(col) ? std::string("\xff\x00NULL", 6) : st->Text(col);
+// A key column of the current row as hashed: an integer as itself (no
+// conversion to text), anything else by its bytes (text; a blob or real as
+// SQLite gives it as text), NULL apart from both.  Bytes are a view into
+// the row, valid until the statement's next step.
+IndexCheck::Key IndexCheck::Value(const Stmt* st, int col) {
+  if (st->IsNull(col)) return Key();
+  if (st->IsInteger(col)) return Key::Integer(st->Int(col));
+  return Key::Bytes(st->TextView(col));
 }
 
 // One scan of a table (other than events) for the digests of all its
@@ -240,14 +247,15 @@ Status IndexCheck::CheckTable(Db* db, const std::string& table) {
   }
   sql += " FROM " + Quoted(table) + " NOT INDEXED";
   SSPF_ASSIGN_OR_RETURN(Stmt * st, db->Prepare(sql.c_str()));
+  std::vector<Key> values;  // reused for every row
   return ForEachRow(st, [&]() -> Status {
     int col = 1;
     const int64_t rowid = st->Int(0);
     for (Index* x : mine) {
-      std::vector<std::string> values;
+      values.clear();
       for (size_t i = 0; i < x->columns.size(); ++i) values.push_back(Value(st, col++));
       if (st->Int(col++) != 0) {
-        x->table_sum += Entry(rowid, values);
+        x->table_sum += Entry(rowid, values.data(), values.size());
         ++x->table_rows;
       }
     }
@@ -263,25 +271,34 @@ Status IndexCheck::CheckIndex(Db* db, const Index& x) {
   if (!x.where.empty()) sql += " WHERE " + x.where;
   SSPF_ASSIGN_OR_RETURN(Stmt * st, db->Prepare(sql.c_str()));
   uint64_t sum = 0, rows = 0;
-  std::vector<std::string> previous;
+  // Reused for every row: views into the row, and (unique indexes) a copy
+  // of the previous row's key.
+  std::vector<Key> values(x.columns.size());
+  std::vector<Key> previous(x.unique ? x.columns.size() : 0);
+  std::vector<std::string> previous_bytes(previous.size());  // what previous views
   bool has_previous = false;
-  Status found;
   SSPF_RETURN_IF_ERROR(ForEachRow(st, [&]() -> Status {
-    std::vector<std::string> values;
     bool any_null = false;
     for (size_t i = 0; i < x.columns.size(); ++i) {
-      const int col = static_cast<int>(i) + 1;
-      any_null |= st->IsNull(col);
-      values.push_back(Value(st, col));
+      values[i] = Value(st, static_cast<int>(i) + 1);
+      any_null |= values[i].kind == Key::kNull;
     }
-    if (x.unique && has_previous && !any_null && values == previous) {
+    const int64_t rowid = st->Int(0);
+    if (x.unique && has_previous && !any_null &&
+        std::equal(values.begin(), values.end(), previous.begin())) {
       return IntegrityViolation(Violation("index " + x.name + " of table " + x.table +
                                           " holds a duplicate key (row " +
-                                          std::to_string(st->Int(0)) + ")"));
+                                          std::to_string(rowid) + ")"));
     }
-    sum += Entry(st->Int(0), values);
+    sum += Entry(rowid, values.data(), values.size());
     ++rows;
-    previous = std::move(values);
+    if (x.unique) {
+      for (size_t i = 0; i < values.size(); ++i) {
+        previous_bytes[i].assign(values[i].bytes.data(), values[i].bytes.size());
+        previous[i] = values[i];
+        previous[i].bytes = previous_bytes[i];
+      }
+    }
     has_previous = !any_null;
     return Status::Ok();
   }));

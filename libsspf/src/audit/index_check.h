@@ -4,7 +4,8 @@
 // is random access into indexes far bigger than the page cache.  This check
 // does the same work with sequential reads only: PRAGMA quick_check (page
 // structure, NOT NULL) and, for every index, a keyed digest (the sum of
-// SipHash-2-4 over rowid and key columns, a random key per run) of one scan
+// SipHash-2-4 over rowid and key columns, each tagged integer, other bytes
+// or NULL, with a random key per run) of one scan
 // of its table against one scan of the index itself, plus adjacent-key
 // duplicates of UNIQUE indexes in index order.  The events table's side is
 // fed by verify's own pass over the events.  A schema this check does not
@@ -49,12 +50,23 @@ class IndexCheck {
     bool unique = false;
     uint64_t table_sum = 0, table_rows = 0;
   };
+  // One key column's value as hashed (Value).
+  struct Key {
+    enum Kind : uint8_t { kNull = 0, kInteger = 1, kBytes = 2 };
+    Kind kind = kNull;
+    int64_t integer = 0;
+    std::string_view bytes;
+    static Key Integer(int64_t v) { return Key{kInteger, v, {}}; }
+    static Key Bytes(std::string_view b) { return Key{kBytes, 0, b}; }
+    bool operator==(const Key& o) const {
+      return kind == o.kind && integer == o.integer && bytes == o.bytes;
+    }
+  };
   IndexCheck() = default;
   // The hash of one index entry (or of the row it stands for).
-  uint64_t Entry(int64_t rowid, const std::string_view* values, size_t n);
-  uint64_t Entry(int64_t rowid, std::initializer_list<std::string_view> values);
-  uint64_t Entry(int64_t rowid, const std::vector<std::string>& values);
-  static std::string Value(const Stmt* st, int col);
+  uint64_t Entry(int64_t rowid, const Key* values, size_t n);
+  uint64_t Entry(int64_t rowid, std::initializer_list<Key> values);
+  static Key Value(const Stmt* st, int col);
   Status CheckTable(Db* db, const std::string& table);
   Status CheckIndex(Db* db, const Index& index);
 

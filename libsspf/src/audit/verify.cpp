@@ -3,6 +3,7 @@
 // reads in one snapshot that already holds the command's own event, so
 // `audit verify` covers the log up to and including itself.
 #include <algorithm>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <unordered_map>
@@ -72,6 +73,11 @@ bool RecordsIntegrityFinding(const EventRecord& e) {
   return e.action == Action::kActorKeyDeliver && e.reason.rfind("integrity: ", 0) == 0;
 }
 
+// A stored hash (read without a copy) equals h.
+bool SameHash(std::string_view stored, const Hash& h) {
+  return stored.size() == h.size() && std::memcmp(stored.data(), h.data(), h.size()) == 0;
+}
+
 // Incremental verify (DESIGN §6): the first event whose signature is
 // checked.  Events before a kept checkpoint's size are still read, ordered
 // and leaf-hashed, and their recomputed root must be the kept, signed root
@@ -115,6 +121,9 @@ Result<VerifyReport> Session::Verify(const VerifyOptions& options) {
   SSPF_ASSIGN_OR_RETURN(internal::VerifierKey vk, internal::StoreVerifierKey(impl->store_id, impl->audit_public_key));
   const std::string origin = internal::LogOrigin(impl->store_id);
 
+  // Who signed each checkpoint, against the certified keys read once.
+  SSPF_ASSIGN_OR_RETURN(internal::CheckpointSigners signers,
+                        internal::CheckpointSigners::Load(impl));
   // The kept checkpoint first: a foreign or forged one fails before any work.
   std::optional<internal::Checkpoint> kept;
   std::string kept_signer;
@@ -128,7 +137,7 @@ Result<VerifyReport> Session::Verify(const VerifyOptions& options) {
     }
     kept = *cp;
     // Who made it: only a certified principal's signature says so.
-    Result<std::string> signer = internal::CheckpointAttribution(impl, *options.kept_checkpoint);
+    Result<std::string> signer = signers.Attribute(*options.kept_checkpoint);
     if (!signer.ok()) return IntegrityViolation("kept checkpoint: " + signer.status().message());
     kept_signer = *signer;
   }
@@ -175,16 +184,18 @@ Result<VerifyReport> Session::Verify(const VerifyOptions& options) {
       db->Prepare("SELECT idx, hash FROM tree_nodes WHERE level = 0 ORDER BY idx"));
   SSPF_ASSIGN_OR_RETURN(internal::EventAttribution attribution,
                         internal::EventAttribution::Load(impl));
-  // The replay check and the events side of the index check read the same
-  // stream of rows (one pass over events).
+  // The replay check, the events side of the index check and the purpose
+  // notes' events read the same stream of rows (one pass over events).
   SSPF_ASSIGN_OR_RETURN(std::unique_ptr<internal::ReplayStream> replay,
                         internal::ReplayStream::New(db, impl->lookup_key));
   SSPF_ASSIGN_OR_RETURN(internal::audit::IndexCheck indexes,
                         internal::audit::IndexCheck::Load(db));
+  internal::PurposeNoteEvents purpose_notes;
   std::optional<internal::EventTime> previous_time;
   const uint64_t signatures_from = SignaturesFrom(kept, options, size);
   uint64_t events_checked = 0;
   std::optional<EventRecord> found_at_use;  // the first integrity finding logged
+  Bytes leaf;  // each event's leaf, in one buffer
   Status streamed = internal::ForEachEvent(db, 0, [&](const EventRecord& e) -> Status {
     const uint64_t expected = stream.Size();
     if (e.seq != expected) {
@@ -194,8 +205,8 @@ Result<VerifyReport> Session::Verify(const VerifyOptions& options) {
     // Monotonic time, before the leaf hash: names an edited time as such.
     SSPF_RETURN_IF_ERROR(internal::CheckEventTimeOrder(previous_time, e));
     previous_time = internal::EventTime{e.seq, e.time};
-    Bytes leaf = internal::EncodeLeaf(e);
-    Hash h = internal::LeafHash(leaf.data(), leaf.size());
+    internal::EncodeLeaf(e, &leaf);
+    const Hash h = internal::LeafHash(leaf.data(), leaf.size());
     SSPF_ASSIGN_OR_RETURN(bool row, leaves->Step());
     if (!row || static_cast<uint64_t>(leaves->Int(0)) > e.seq) {
       return IntegrityViolation("event " + std::to_string(e.seq) +
@@ -205,7 +216,7 @@ Result<VerifyReport> Session::Verify(const VerifyOptions& options) {
       return IntegrityViolation("tree leaf " + std::to_string(leaves->Int(0)) +
                                 " has no event (event deleted)");
     }
-    if (ToHash(leaves->Blob(1)) != h) {
+    if (!SameHash(leaves->BlobView(1), h)) {
       return IntegrityViolation("event " + std::to_string(e.seq) +
                                 ": leaf hash mismatch (event or its stored leaf hash edited)");
     }
@@ -220,6 +231,7 @@ Result<VerifyReport> Session::Verify(const VerifyOptions& options) {
     }
     SSPF_RETURN_IF_ERROR(replay->Add(e));
     indexes.AddEvent(e);
+    purpose_notes.Add(e);
     stream.Append(h);
     record_roots();
     if (options.progress && stream.Size() % progress_step == 0) {
@@ -293,14 +305,29 @@ Result<VerifyReport> Session::Verify(const VerifyOptions& options) {
     SSPF_RETURN_IF_ERROR(s);
   }
   {
+    // A node (level, idx) covers leaves [idx << level, (idx + 1) << level):
+    // past the last event when idx >= size >> level.  One range of the
+    // primary key per level (a scan of every interior node cost as much as
+    // the rest of this step), and any node at a level no tree reaches.
     SSPF_ASSIGN_OR_RETURN(
-        Stmt * st, db->Prepare("SELECT count(*) FROM tree_nodes WHERE level > 0 AND "
-                               "((idx + 1) << level) > ?"));
-    st->Bind(1, static_cast<int64_t>(size));
-    SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
-    int64_t beyond = row ? st->Int(0) : 0;
-    st->Reset();
-    if (beyond != 0) {
+        Stmt * st, db->Prepare("SELECT EXISTS (SELECT 1 FROM tree_nodes WHERE level = ? AND "
+                               "idx >= ?)"));
+    bool beyond = false;
+    for (uint32_t level = 1; level <= 62 && !beyond; ++level) {
+      st->Bind(1, static_cast<int64_t>(level)).Bind(2, static_cast<int64_t>(size >> level));
+      SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
+      beyond = row && st->Int(0) != 0;
+      st->Reset();
+    }
+    if (!beyond) {
+      SSPF_ASSIGN_OR_RETURN(
+          Stmt * odd, db->Prepare("SELECT EXISTS (SELECT 1 FROM tree_nodes WHERE level < 0 OR "
+                                  "level > 62)"));
+      SSPF_ASSIGN_OR_RETURN(bool row, odd->Step());
+      beyond = row && odd->Int(0) != 0;
+      odd->Reset();
+    }
+    if (beyond) {
       return IntegrityViolation("tree nodes beyond the last event (events deleted)");
     }
   }
@@ -333,7 +360,7 @@ Result<VerifyReport> Session::Verify(const VerifyOptions& options) {
         s = IntegrityViolation(name + "bad signature (" + cp.status().message() + ")");
         break;
       }
-      Result<std::string> signer = internal::CheckpointAttribution(impl, st->Text(1));
+      Result<std::string> signer = signers.Attribute(st->Text(1));
       if (!signer.ok()) {
         s = IntegrityViolation(name + signer.status().message());
         break;
@@ -384,7 +411,7 @@ Result<VerifyReport> Session::Verify(const VerifyOptions& options) {
   // Every key a decision relies on is certified by the pinned anchor.
   SSPF_RETURN_IF_ERROR(internal::CheckCertifiedState(impl));
   // Purpose notes against the commitments in the log (any role: no key).
-  SSPF_RETURN_IF_ERROR(internal::CheckPurposeNotes(impl));
+  SSPF_RETURN_IF_ERROR(internal::CheckPurposeNotes(impl, purpose_notes));
   // An auditor also opens every sealed reason against its commitment.
   SSPF_RETURN_IF_ERROR(internal::CheckSealedReasons(impl));
   // (6) Everything is consistent now, but a session found tampering at use

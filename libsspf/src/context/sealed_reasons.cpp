@@ -155,33 +155,39 @@ std::string PurposeNoteTarget(std::string_view note_id) {
   return "note:" + std::string(note_id);
 }
 
-Status CheckPurposeNotes(Session::Impl* impl) {
+void PurposeNoteEvents::Add(const EventRecord& e) {
+  if (e.purpose.find(kNoteKey) != std::string::npos) named_.emplace_back(e.seq, e.purpose);
+  if (e.action == Action::kPurposeNoteErase && e.allowed && e.detail.empty()) {
+    erasures_.insert(e.target);
+  }
+}
+
+Status CheckPurposeNotes(Session::Impl* impl, const PurposeNoteEvents& events) {
   Db* db = impl->db.get();
-  // The notes the log names (few: one per read with a note).
+  // The notes the log names, each against its row (a point lookup).
   std::vector<std::pair<std::string, uint64_t>> named;  // note id, seq
   SSPF_ASSIGN_OR_RETURN(
-      Stmt * ev, db->Prepare("SELECT e.seq, e.purpose, r.commitment IS NOT NULL, "
-                             "coalesce(r.commitment, x'') FROM events e "
-                             "LEFT JOIN sealed_reasons r ON r.tbl = 'purpose_notes' AND "
-                             "r.row_id = substr(e.purpose, instr(e.purpose, ' note=') + 6, "
-                             "instr(e.purpose, ' commitment=') - instr(e.purpose, ' note=') - 6) "
-                             "WHERE instr(e.purpose, ' note=') > 0 ORDER BY e.seq"));
-  SSPF_RETURN_IF_ERROR(ForEachRow(ev, [&]() -> Status {
-    const uint64_t seq = static_cast<uint64_t>(ev->Int(0));
+      Stmt * ev, db->Prepare("SELECT commitment FROM sealed_reasons WHERE tbl = ? AND "
+                             "row_id = ?"));
+  for (const auto& [seq, purpose] : events.named_) {
     const std::string where = "event " + std::to_string(seq);
-    std::optional<PurposeField> p = ParsePurposeField(ev->Text(1));
+    std::optional<PurposeField> p = ParsePurposeField(purpose);
     if (!p) return IntegrityViolation(where + ": malformed purpose note reference");
-    if (ev->Int(2) == 0) {
+    ev->Bind(1, kPurposeNotesTable).Bind(2, p->note_id);
+    SSPF_ASSIGN_OR_RETURN(bool row, ev->Step());
+    const std::optional<Bytes> commitment =
+        row && !ev->IsNull(0) ? std::optional<Bytes>(ev->Blob(0)) : std::nullopt;
+    ev->Reset();
+    if (!commitment) {
       return IntegrityViolation(where + ": its purpose note " + p->note_id +
                                 " is missing (row deleted)");
     }
-    if (HexEncode(ev->Blob(3)) != p->commitment) {
+    if (HexEncode(*commitment) != p->commitment) {
       return IntegrityViolation(where + ": purpose note " + p->note_id +
                                 " does not match the commitment in the log (replaced)");
     }
     named.emplace_back(p->note_id, seq);
-    return Status::Ok();
-  }));
+  }
   std::sort(named.begin(), named.end());
   for (size_t i = 1; i < named.size(); ++i) {
     if (named[i].first == named[i - 1].first) {
@@ -194,11 +200,8 @@ Status CheckPurposeNotes(Session::Impl* impl) {
       Stmt * rows,
       db->Prepare("SELECT r.row_id, length(r.ciphertext) = 0, "
                   "EXISTS (SELECT 1 FROM reason_seals s WHERE s.tbl = r.tbl AND "
-                  "s.row_id = r.row_id), "
-                  "EXISTS (SELECT 1 FROM events e WHERE e.action = ? AND e.allowed = 1 AND "
-                  "e.detail = '' AND e.target = 'note:' || r.row_id) "
+                  "s.row_id = r.row_id) "
                   "FROM sealed_reasons r WHERE r.tbl = 'purpose_notes' ORDER BY r.row_id"));
-  rows->Bind(1, static_cast<int64_t>(Action::kPurposeNoteErase));
   return ForEachRow(rows, [&]() -> Status {
     const std::string id = rows->Text(0);
     const std::string where = "sealed_reasons row purpose_notes/" + id;
@@ -207,7 +210,7 @@ Status CheckPurposeNotes(Session::Impl* impl) {
       return IntegrityViolation(where + ": a purpose note without its event in the log");
     }
     const bool erased = rows->Int(1) != 0, sealed = rows->Int(2) != 0,
-               erasure_logged = rows->Int(3) != 0;
+               erasure_logged = events.erasures_.count(PurposeNoteTarget(id)) != 0;
     if (erased && !erasure_logged) {
       return IntegrityViolation(where + ": the note's text is gone without a logged erasure");
     }

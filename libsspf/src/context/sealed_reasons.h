@@ -3,11 +3,16 @@
 #ifndef SSPF_SRC_CONTEXT_SEALED_REASONS_H_
 #define SSPF_SRC_CONTEXT_SEALED_REASONS_H_
 
+#include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "context/session_impl.h"
+#include "log/audit_log.h"
 
 namespace sspf::internal {
 
@@ -48,11 +53,25 @@ std::optional<PurposeField> ParsePurposeField(std::string_view field);
 // The erasure of a note: its event's target.
 std::string PurposeNoteTarget(std::string_view note_id);
 
+// What CheckPurposeNotes needs from the events, collected by audit verify
+// in its one pass over them (Add every event in seq order): the events
+// whose purpose names a note (few: one per read with a note) and the
+// logged erasures.
+class PurposeNoteEvents {
+ public:
+  void Add(const EventRecord& e);
+
+ private:
+  friend Status CheckPurposeNotes(Session::Impl* impl, const PurposeNoteEvents& events);
+  std::vector<std::pair<uint64_t, std::string>> named_;  // seq, purpose field
+  std::set<std::string> erasures_;  // targets of allowed purpose-note erasures
+};
+
 // For audit verify: every event's purpose note has its sealed_reasons row
 // with the same commitment; every purpose-note row has its event; a row
 // whose text is gone has a logged erasure, and an erased note keeps no key
 // seals.  kIntegrityViolation naming the event or note otherwise.
-Status CheckPurposeNotes(Session::Impl* impl);
+Status CheckPurposeNotes(Session::Impl* impl, const PurposeNoteEvents& events);
 
 }  // namespace sspf::internal
 

@@ -616,32 +616,41 @@ void EventAttribution::CountMembershipChange(const EventRecord& e) {
 }
 
 Result<std::string> CheckpointAttribution(Session::Impl* impl, std::string_view note) {
-  const std::string origin = LogOrigin(impl->store_id);
-  const std::string prefix = origin + "/";
+  SSPF_ASSIGN_OR_RETURN(CheckpointSigners signers, CheckpointSigners::Load(impl));
+  return signers.Attribute(note);
+}
+
+Result<CheckpointSigners> CheckpointSigners::Load(Session::Impl* impl) {
+  CheckpointSigners out;
+  out.origin_ = LogOrigin(impl->store_id);
+  // Every certified signing key, by principal (all versions: a checkpoint
+  // made before a recovery carries the old key).
+  out.keys_[kAuthoritySigner].push_back(impl->anchor_public_key);
+  SSPF_RETURN_IF_ERROR(ForEachCert(impl->db.get(), [&](const CertRow& row) -> Status {
+    if (row.kind != CertKind::kPrincipal) return Status::Ok();
+    Result<PrincipalCert> c = CheckPrincipalRow(impl->anchor_public_key, impl->store_id_bytes,
+                                                row);
+    if (c.ok()) out.keys_[row.subject].push_back(c->sign_public_key);
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<std::string> CheckpointSigners::Attribute(std::string_view note) const {
+  const std::string prefix = origin_ + "/";
   SSPF_ASSIGN_OR_RETURN(std::vector<std::string> names, NoteKeyNames(note));
   auto opens = [&](const std::string& name, const Bytes& key) {
     if (key.size() != kEd25519PublicKeySize) return false;
     Ed25519PublicKey pk;
     std::copy(key.begin(), key.end(), pk.begin());
     Result<VerifierKey> vk = MakeVerifierKey(name, pk);
-    return vk.ok() && OpenCheckpoint(note, *vk, origin).ok();
+    return vk.ok() && OpenCheckpoint(note, *vk, origin_).ok();
   };
-  // Every certified signing key, by principal (all versions: a checkpoint
-  // made before a recovery carries the old key).
-  std::map<std::string, std::vector<Bytes>> keys;
-  keys[kAuthoritySigner].push_back(impl->anchor_public_key);
-  SSPF_RETURN_IF_ERROR(ForEachCert(impl->db.get(), [&](const CertRow& row) -> Status {
-    if (row.kind != CertKind::kPrincipal) return Status::Ok();
-    Result<PrincipalCert> c = CheckPrincipalRow(impl->anchor_public_key, impl->store_id_bytes,
-                                                row);
-    if (c.ok()) keys[row.subject].push_back(c->sign_public_key);
-    return Status::Ok();
-  }));
   for (const std::string& name : names) {
     if (name.rfind(prefix, 0) != 0) continue;
     const std::string signer = name.substr(prefix.size());
-    auto it = keys.find(signer);
-    if (it == keys.end()) continue;
+    auto it = keys_.find(signer);
+    if (it == keys_.end()) continue;
     for (const Bytes& key : it->second) {
       if (opens(name, key)) return signer;
     }

@@ -4,7 +4,10 @@
 #ifndef SSPF_SRC_CONTEXT_TRUST_H_
 #define SSPF_SRC_CONTEXT_TRUST_H_
 
+#include <map>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "context/session_impl.h"
 #include "keys/certificate.h"
@@ -132,6 +135,18 @@ Status CheckCertifiedState(Session::Impl* impl);
 // the anchor.  kIntegrityViolation when no line is by a certified signer:
 // the store audit key alone proves nothing about who made it.
 Result<std::string> CheckpointAttribution(Session::Impl* impl, std::string_view note);
+
+// The same for many checkpoints (audit verify attributes every stored one):
+// the certified signing keys are read and their certificates checked once.
+class CheckpointSigners {
+ public:
+  static Result<CheckpointSigners> Load(Session::Impl* impl);
+  Result<std::string> Attribute(std::string_view note) const;
+
+ private:
+  std::string origin_;
+  std::map<std::string, std::vector<Bytes>> keys_;  // signer -> every certified key
+};
 
 // Checks, in log order, that every event is signed by the principal that
 // caused it, with the signing key of the certificate in force at that

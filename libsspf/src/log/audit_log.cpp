@@ -1,51 +1,65 @@
 #include "log/audit_log.h"
+
+#include <cassert>
+#include <cstring>
+
 #include "sspf/civil_time.h"
 
 namespace sspf::internal {
 namespace {
 
-void PutU8(Bytes& b, uint8_t v) { b.push_back(v); }
-void PutU16(Bytes& b, uint16_t v) {
-  b.push_back(static_cast<uint8_t>(v >> 8));
-  b.push_back(static_cast<uint8_t>(v));
+// The leaf is written into a buffer sized up front (one allocation, no
+// per-byte growth checks): Verify encodes every event.
+void PutU8(uint8_t*& p, uint8_t v) { *p++ = v; }
+void PutU16(uint8_t*& p, uint16_t v) {
+  *p++ = static_cast<uint8_t>(v >> 8);
+  *p++ = static_cast<uint8_t>(v);
 }
-void PutU32(Bytes& b, uint32_t v) {
-  for (int i = 3; i >= 0; --i) b.push_back(static_cast<uint8_t>(v >> (8 * i)));
+void PutU32(uint8_t*& p, uint32_t v) {
+  for (int i = 3; i >= 0; --i) *p++ = static_cast<uint8_t>(v >> (8 * i));
 }
-void PutU64(Bytes& b, uint64_t v) {
-  for (int i = 7; i >= 0; --i) b.push_back(static_cast<uint8_t>(v >> (8 * i)));
+void PutU64(uint8_t*& p, uint64_t v) {
+  for (int i = 7; i >= 0; --i) *p++ = static_cast<uint8_t>(v >> (8 * i));
 }
-void PutStr(Bytes& b, const std::string& s) {
-  PutU32(b, static_cast<uint32_t>(s.size()));
-  b.insert(b.end(), s.begin(), s.end());
+void PutStr(uint8_t*& p, const std::string& s) {
+  PutU32(p, static_cast<uint32_t>(s.size()));
+  if (!s.empty()) std::memcpy(p, s.data(), s.size());
+  p += s.size();
 }
 
 }  // namespace
 
 Bytes EncodeLeaf(const EventRecord& e) {
   Bytes b;
-  b.reserve(64 + e.principal_id.size() + e.target.size() + e.reason.size() +
-            e.basis.size() + e.purpose.size() + e.case_id.size() +
-            e.subject_id.size() + e.detail.size() + 8 * 4);
-  // Byte by byte: GCC 12 -O2 reports a false stringop-overflow for a range
-  // insert of a string literal into a freshly reserved vector.
-  for (char c : {'S', 'S', 'P', 'F'}) b.push_back(static_cast<uint8_t>(c));
-  PutU8(b, kLeafVersion);
-  PutU64(b, e.seq);
-  PutU64(b, static_cast<uint64_t>(e.time));
-  PutStr(b, e.principal_id);
-  PutU8(b, static_cast<uint8_t>(e.actor));
-  PutU8(b, static_cast<uint8_t>(e.role));
-  PutU16(b, static_cast<uint16_t>(e.action));
-  PutU8(b, e.allowed ? 1 : 0);
-  PutStr(b, e.target);
-  PutStr(b, e.reason);
-  PutStr(b, e.basis);
-  PutStr(b, e.purpose);
-  PutStr(b, e.case_id);
-  PutStr(b, e.subject_id);
-  PutStr(b, e.detail);
+  EncodeLeaf(e, &b);
   return b;
+}
+
+void EncodeLeaf(const EventRecord& e, Bytes* out) {
+  const std::string* strings[] = {&e.principal_id, &e.target,  &e.reason,     &e.basis,
+                                  &e.purpose,      &e.case_id, &e.subject_id, &e.detail};
+  size_t size = 4 + 1 + 8 + 8 + 1 + 1 + 2 + 1;  // magic, version, seq, time, fixed fields
+  for (const std::string* s : strings) size += 4 + s->size();
+  Bytes& b = *out;
+  b.resize(size);
+  uint8_t* p = b.data();
+  for (char c : {'S', 'S', 'P', 'F'}) PutU8(p, static_cast<uint8_t>(c));
+  PutU8(p, kLeafVersion);
+  PutU64(p, e.seq);
+  PutU64(p, static_cast<uint64_t>(e.time));
+  PutStr(p, e.principal_id);
+  PutU8(p, static_cast<uint8_t>(e.actor));
+  PutU8(p, static_cast<uint8_t>(e.role));
+  PutU16(p, static_cast<uint16_t>(e.action));
+  PutU8(p, e.allowed ? 1 : 0);
+  PutStr(p, e.target);
+  PutStr(p, e.reason);
+  PutStr(p, e.basis);
+  PutStr(p, e.purpose);
+  PutStr(p, e.case_id);
+  PutStr(p, e.subject_id);
+  PutStr(p, e.detail);
+  assert(p == b.data() + b.size());
 }
 
 Result<uint64_t> LogSize(Db* db) {
@@ -204,22 +218,32 @@ Result<Hash> DbSubtreeSource::Subtree(uint32_t level, uint64_t index) {
   return h;
 }
 
+void ReadEventRow(const Stmt* st, EventRecord* e) {
+  // assign() keeps each string's buffer: no allocation per row once the
+  // strings have grown to the row sizes.
+  auto text = [st](int col, std::string* out) {
+    const std::string_view v = st->TextView(col);
+    out->assign(v.data(), v.size());
+  };
+  e->seq = static_cast<uint64_t>(st->Int(0));
+  e->time = st->Int(1);
+  text(2, &e->principal_id);
+  e->actor = static_cast<Actor>(st->Int(3));
+  e->role = static_cast<Role>(st->Int(4));
+  e->action = static_cast<Action>(st->Int(5));
+  text(6, &e->target);
+  e->allowed = st->Int(7) != 0;
+  text(8, &e->reason);
+  text(9, &e->basis);
+  text(10, &e->purpose);
+  text(11, &e->case_id);
+  text(12, &e->subject_id);
+  text(13, &e->detail);
+}
+
 EventRecord ReadEventRow(const Stmt* st) {
   EventRecord e;
-  e.seq = static_cast<uint64_t>(st->Int(0));
-  e.time = st->Int(1);
-  e.principal_id = st->Text(2);
-  e.actor = static_cast<Actor>(st->Int(3));
-  e.role = static_cast<Role>(st->Int(4));
-  e.action = static_cast<Action>(st->Int(5));
-  e.target = st->Text(6);
-  e.allowed = st->Int(7) != 0;
-  e.reason = st->Text(8);
-  e.basis = st->Text(9);
-  e.purpose = st->Text(10);
-  e.case_id = st->Text(11);
-  e.subject_id = st->Text(12);
-  e.detail = st->Text(13);
+  ReadEventRow(st, &e);
   return e;
 }
 
@@ -238,7 +262,11 @@ Status ForEachEvent(Db* db, uint64_t from,
       std::string("SELECT ") + kEventColumns + " FROM events WHERE seq >= ? ORDER BY seq";
   SSPF_ASSIGN_OR_RETURN(Stmt * st, db->Prepare(sql.c_str()));
   st->Bind(1, static_cast<int64_t>(from));
-  return ForEachRow(st, [&] { return fn(ReadEventRow(st)); });
+  EventRecord e;  // one record for every row
+  return ForEachRow(st, [&] {
+    ReadEventRow(st, &e);
+    return fn(e);
+  });
 }
 
 }  // namespace sspf::internal

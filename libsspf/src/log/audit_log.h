@@ -39,6 +39,8 @@ struct EventRecord {
 
 // The canonical leaf bytes of an event.
 Bytes EncodeLeaf(const EventRecord& e);
+// The same into *out, reusing its buffer (audit verify encodes every event).
+void EncodeLeaf(const EventRecord& e, Bytes* out);
 
 // Number of events (= leaves) in the log.
 Result<uint64_t> LogSize(Db* db);
@@ -102,11 +104,14 @@ inline constexpr const char kEventColumns[] =
     "basis, purpose, case_id, subject_id, detail";
 // The event in the current row of a statement that selected kEventColumns.
 EventRecord ReadEventRow(const Stmt* st);
+// The same into *e, reusing its strings' buffers.
+void ReadEventRow(const Stmt* st, EventRecord* e);
 // Every row of st (which selected kEventColumns, and is bound) as events;
 // st is reset.
 Result<std::vector<EventRecord>> ReadEventRows(Stmt* st);
 
 // Reads event rows in seq order from `from` (inclusive), calling fn for each.
+// The record passed to fn is reused for the next row: copy what is kept.
 Status ForEachEvent(Db* db, uint64_t from,
                     const std::function<Status(const EventRecord&)>& fn);
 

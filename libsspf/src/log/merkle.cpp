@@ -76,20 +76,26 @@ Hash LeafHash(const uint8_t* data, size_t size) {
   return out;
 }
 
+// One-shot SHA256() goes through EVP (a digest fetch and a context per
+// call): 0.46 us per node hash against 0.21 us this way (docs/performance.md).
 Hash NodeHash(const Hash& left, const Hash& right) {
   uint8_t buf[1 + 2 * kHashSize];
   buf[0] = kNodePrefix;
   std::memcpy(buf + 1, left.data(), kHashSize);
   std::memcpy(buf + 1 + kHashSize, right.data(), kHashSize);
+  SHA256_CTX st;
+  SHA256_Init(&st);
+  SHA256_Update(&st, buf, sizeof buf);
   Hash out;
-  SHA256(buf, sizeof buf, out.data());
+  SHA256_Final(out.data(), &st);
   return out;
 }
 
 Hash EmptyRoot() {
+  SHA256_CTX st;
+  SHA256_Init(&st);
   Hash out;
-  static const uint8_t kNothing = 0;
-  SHA256(&kNothing, 0, out.data());
+  SHA256_Final(out.data(), &st);
   return out;
 }
 

@@ -129,8 +129,23 @@ Bytes Stmt::Blob(int col) const {
   int n = sqlite3_column_bytes(st_, col);
   return p ? Bytes(p, p + n) : Bytes();
 }
+std::string_view Stmt::TextView(int col) const {
+  const unsigned char* p = sqlite3_column_text(st_, col);
+  int n = sqlite3_column_bytes(st_, col);
+  return p ? std::string_view(reinterpret_cast<const char*>(p), static_cast<size_t>(n))
+           : std::string_view();
+}
+std::string_view Stmt::BlobView(int col) const {
+  const void* p = sqlite3_column_blob(st_, col);
+  int n = sqlite3_column_bytes(st_, col);
+  return p ? std::string_view(static_cast<const char*>(p), static_cast<size_t>(n))
+           : std::string_view();
+}
 bool Stmt::IsNull(int col) const {
   return sqlite3_column_type(st_, col) == SQLITE_NULL;
+}
+bool Stmt::IsInteger(int col) const {
+  return sqlite3_column_type(st_, col) == SQLITE_INTEGER;
 }
 void Stmt::Reset() {
   sqlite3_reset(st_);

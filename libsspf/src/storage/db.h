@@ -55,7 +55,12 @@ class Stmt {
   int64_t Int(int col) const;
   std::string Text(int col) const;
   Bytes Blob(int col) const;
+  // The column's bytes without a copy (text or blob, as Text and Blob);
+  // valid until the next Step or Reset, or another accessor on col.
+  std::string_view TextView(int col) const;
+  std::string_view BlobView(int col) const;
   bool IsNull(int col) const;
+  bool IsInteger(int col) const;  // stored as an integer (before any conversion)
   void Reset();  // resets and clears bindings
 
  private:

@@ -274,6 +274,19 @@ TEST_CASE("verify detects edited, deleted, swapped events and edited nodes", "[a
     Raw(auditor, "UPDATE tree_nodes SET hash = zeroblob(32) WHERE level = 2 AND idx = 0");
     CHECK(Contains(VerifyError(auditor), "tree node 2/0"));
   }
+  SECTION("an interior node past the last event") {
+    // Above the highest level the tree of this size has, where the
+    // level-by-level check stops; and at levels no tree reaches.
+    const uint64_t size = internal::LogSize(internal::SessionAccess::Get(auditor)->db.get()).value();
+    int top = 0;
+    while ((size >> top) > 0) ++top;
+    for (int level : {top, 40, 63, 70}) {
+      INFO("level " + std::to_string(level));
+      Raw(auditor, "INSERT INTO tree_nodes VALUES(" + std::to_string(level) + ", 0, zeroblob(32))");
+      CHECK(Contains(VerifyError(auditor), "tree nodes beyond the last event"));
+      Raw(auditor, "DELETE FROM tree_nodes WHERE level = " + std::to_string(level));
+    }
+  }
   SECTION("a deleted leaf node") {
     Raw(auditor, "DELETE FROM tree_nodes WHERE level = 0 AND idx = 5");
     CHECK(Contains(VerifyError(auditor), "event 5: no stored leaf hash"));
