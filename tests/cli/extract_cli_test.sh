@@ -50,7 +50,7 @@ expect 3 as polis1 entry read "$school_entry"        # not disclosed: refused
 until=$(in_days 30)
 for party in "guardian:$g1" "guardian:$g2" youth; do
   expect 0 as kim consent grant --case "$case_id" --party "$party" --actors school,police \
-         --categories school --until "$until" --json
+         --categories school --until "$until" --purpose planning --json
   last_consent=$(json "j['id']")
 done
 expect 0 as sara entry disclose "$school_entry" --to police --basis "consent:$last_consent"

@@ -70,7 +70,7 @@ std::string DetailValue(const std::string& detail, const std::string& k) {
 
 }  // namespace
 
-std::optional<Action> TeamRemoveAction() { return ParseAction("case.team_remove"); }
+std::optional<Action> TeamRemoveAction() { return Action::kCaseTeamRemove; }
 
 bool FlagRules::Window::Add(UnixSeconds t, uint64_t seq, int64_t window, size_t count) {
   events.emplace_back(t, seq);

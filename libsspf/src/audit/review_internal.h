@@ -20,8 +20,8 @@ namespace sspf::internal::audit {
 // The sealed_reasons table name of acknowledgement notes (row_id: ack id).
 inline constexpr char kReviewAcksTable[] = "review_acks";
 
-// The action that removes a member from a case team, when this build has
-// one ("case.team_remove"): the read-after-team-leave rule needs it.
+// The action that removes a member from a case team (case.team_remove):
+// the read-after-team-leave rule needs it.
 std::optional<Action> TeamRemoveAction();
 
 // The flag rules of the review (docs/auditing.md), fed the events in seq

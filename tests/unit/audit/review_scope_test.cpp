@@ -358,12 +358,13 @@ TEST_CASE("attack: deleting, forging or editing sign-offs with direct SQL",
   }
 }
 
-// The read-after-team-leave rule, fed synthetic events: this build's team
-// removal action (issue 12, case team remove) is passed in as a number.
+// The read-after-team-leave rule, fed synthetic events (case.team_remove,
+// issue 12).
 TEST_CASE("flag rules: reads after leaving a case team", "[audit][review]") {
-  const Action remove = static_cast<Action>(35);
+  const Action remove = Action::kCaseTeamRemove;
+  REQUIRE(internal::audit::TeamRemoveAction() == remove);
   internal::audit::FlagRules rules(remove);
-  CHECK(rules.Selection().find("35") != std::string::npos);
+  CHECK(rules.Selection().find(std::to_string(static_cast<int>(remove))) != std::string::npos);
   auto event = [](uint64_t seq, Action a, const std::string& pid, bool allowed,
                   const std::string& detail) {
     internal::EventRecord e;
@@ -397,6 +398,39 @@ TEST_CASE("flag rules: reads after leaving a case team", "[audit][review]") {
   for (const ReviewFlag& f : none.flags()) CHECK(f.kind != "read-after-team-leave");
   CHECK(std::find(ReviewFlagKinds().begin(), ReviewFlagKinds().end(),
                   "read-after-team-leave") != ReviewFlagKinds().end());
+}
+
+// The same rule on a real store: the coordinator takes school1 off the
+// team (sspf-tool case team remove); her next read is denied and flagged,
+// and nobody else's read is.
+TEST_CASE("review flags a read of a case after leaving its team", "[audit][review]") {
+  ReviewWorld w;
+  for (const ReviewFlag& f : w.Review({}).flags) CHECK(f.kind != "read-after-team-leave");
+  const uint64_t remove_seq = w.NextSeq();
+  REQUIRE(w.coord->RemoveTeamMember(w.case_id, "school1").ok());
+  const uint64_t late_seq = w.NextSeq();
+  CHECK(w.school->ReadEntry(w.entry_id, "follow-up").status().code() ==
+        StatusCode::kPermissionDenied);
+  REQUIRE(w.police->ListEntries(w.case_id).ok());
+  ReviewReport r = w.Review({});
+  std::vector<uint64_t> seqs;
+  for (const ReviewFlag& f : r.flags) {
+    if (f.kind == "read-after-team-leave") seqs.push_back(f.seq);
+  }
+  CHECK(seqs == std::vector<uint64_t>{late_seq});
+  const ReviewFlag* f = w.FlagAt(r, late_seq, "read-after-team-leave");
+  REQUIRE(f != nullptr);
+  CHECK(f->principal_name == "school1");
+  CHECK_FALSE(f->allowed);
+  CHECK(f->case_id == w.case_id);
+  CHECK(f->detail == "denied entry read after leaving the case team in event " +
+                         std::to_string(remove_seq));
+  // Back on the team, her reads are not flagged again.
+  REQUIRE(w.coord->AddTeamMember(w.case_id, "school1").ok());
+  const uint64_t back_seq = w.NextSeq();
+  REQUIRE(w.school->ReadEntry(w.entry_id, "follow-up").ok());
+  CHECK(w.FlagAt(w.Review({}), back_seq, "read-after-team-leave") == nullptr);
+  CHECK(VerifyMessage(*w.auditor) == "ok");
 }
 
 TEST_CASE("audit query by seq and around a seq, with principal names", "[audit][query]") {
