@@ -371,6 +371,10 @@ std::string TrustAnchorJson(const TrustAnchorInfo& anchor) {
                 {"fingerprint", anchor.fingerprint}});
 }
 
+std::string IdMatchJson(const IdMatch& match) {
+  return Small({{"kind", match.kind}, {"id", match.id}});
+}
+
 std::string PrincipalJson(const PrincipalInfo& principal) {
   return Dump(Document(enc::PrincipalObject(principal)));
 }
