@@ -91,7 +91,12 @@ int main(void) {
   }
   gmtime_r(&now, &today);
   snprintf(path, sizeof path, "%s/sspf.db", dir);
-  snprintf(until, sizeof until, "%04d-12-31", today.tm_year + 1900 + 1);
+  { /* 180 days on: a consent lasts at most 12 months */
+    time_t later = time(NULL) + 180 * 86400;
+    struct tm t;
+    gmtime_r(&later, &t);
+    strftime(until, sizeof until, "%Y-%m-%d", &t);
+  }
   printf("libsspf %s\n", sspf_version());
 
   Must(sspf_options_create(&options, &err), &err, "options");
@@ -155,20 +160,20 @@ int main(void) {
   text = NULL;
   printf("case %s opened\n", case_id);
   Must(sspf_session_grant_consent(s, case_id, NULL, kActors, 3, kCategories, 3,
-                                  until, "SSPF collaboration",
+                                  until, "sspf-meeting",
                                   "signed form 2024-17", &text, &err),
        &err, "youth consent");
   snprintf(youth_consent, sizeof youth_consent, "%s", text);
   sspf_free(text);
   text = NULL;
   Must(sspf_session_grant_consent(s, case_id, guardian1, kActors, 3, kCategories,
-                                  3, until, "SSPF collaboration",
+                                  3, until, "sspf-meeting",
                                   "signed form 2024-17", &text, &err),
        &err, "guardian consent");
   sspf_free(text);
   text = NULL;
   Must(sspf_session_grant_consent(s, case_id, guardian2, kActors, 3, kCategories,
-                                  3, until, "SSPF collaboration",
+                                  3, until, "sspf-meeting",
                                   "signed form 2024-17", &text, &err),
        &err, "guardian consent");
   sspf_free(text);

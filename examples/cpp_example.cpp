@@ -109,8 +109,10 @@ int main() {
     consent.actors = {sspf::Actor::kSchool, sspf::Actor::kPolice, sspf::Actor::kSocial};
     consent.categories = {sspf::Category::kSchool, sspf::Category::kPolice,
                           sspf::Category::kSocial};
-    consent.valid_until = sspf::Date{today.tm_year + 1900 + 1, 12, 31};
-    consent.purpose = "SSPF collaboration";
+    // At most 12 months (StoreOptions::consent_max_months), for a named
+    // kind of collaboration (a purpose code).
+    consent.valid_until = sspf::DateOf(std::time(nullptr) + 180 * 86400);
+    consent.purpose = "sspf-meeting";
     consent.form_ref = "signed form 2024-17";
     consent.party.youth = true;
     youth_consent = Must(coord.GrantConsent(consent), "youth consent");

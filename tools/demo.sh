@@ -63,7 +63,7 @@ until=$(date -u -d "+6 months" +%F)
 for party in youth "guardian:$g1" "guardian:$g2"; do
   as kim.samordnare consent grant --case "$case_id" --party "$party" \
     --actors school,social,police --categories school,social \
-    --until "$until" --purpose "SSPF insatser" --form-ref "blankett 2026-117"
+    --until "$until" --purpose sspf-meeting --form-ref "blankett 2026-117"
 done
 as kim.samordnare consent list --case "$case_id"
 

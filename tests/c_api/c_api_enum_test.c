@@ -64,7 +64,12 @@ void TestEnumRanges(const char* dir) {
   int k;
 
   gmtime_r(&now, &today);
-  snprintf(until, sizeof until, "%04d-12-31", today.tm_year + 1900 + 1);
+  { /* 180 days on: a consent lasts at most 12 months */
+    time_t later = time(NULL) + 180 * 86400;
+    struct tm t;
+    gmtime_r(&later, &t);
+    strftime(until, sizeof until, "%Y-%m-%d", &t);
+  }
   snprintf(path, sizeof path, "%s/enums.db", dir);
   OK(sspf_options_create(&opts, &err));
   OK(sspf_options_set_path(opts, path, &err));
@@ -154,25 +159,25 @@ void TestEnumRanges(const char* dir) {
   for (i = 0; i < N_BAD; ++i) {
     const int actors[] = {SSPF_ACTOR_SCHOOL, kBadEnum[i]};
     const int categories[] = {SSPF_CATEGORY_SCHOOL, kBadEnum[i]};
-    const int good_actors[] = {SSPF_ACTOR_SCHOOL};
+    const int good_actors[] = {SSPF_ACTOR_SCHOOL, SSPF_ACTOR_SOCIAL};
     const int good_categories[] = {SSPF_CATEGORY_SCHOOL};
     id = (char*)1;
     INVALID(sspf_session_grant_consent(s, case_id, NULL, actors, 2, good_categories, 1, until,
-                                       NULL, NULL, &id, &err));
+                                       "planning", NULL, &id, &err));
     CHECK(id == NULL);
     id = (char*)1;
-    INVALID(sspf_session_grant_consent(s, case_id, NULL, good_actors, 1, categories, 2, until,
-                                       NULL, NULL, &id, &err));
+    INVALID(sspf_session_grant_consent(s, case_id, NULL, good_actors, 2, categories, 2, until,
+                                       "planning", NULL, &id, &err));
     CHECK(id == NULL);
   }
   {
-    const int actors[] = {SSPF_ACTOR_COORDINATION + 1};
+    const int actors[] = {SSPF_ACTOR_SCHOOL, SSPF_ACTOR_COORDINATION + 1};
     const int categories[] = {SSPF_CATEGORY_MEETING + 1};
-    const int good[] = {SSPF_ACTOR_SCHOOL};
-    INVALID(sspf_session_grant_consent(s, case_id, NULL, actors, 1, good, 1, until, NULL, NULL,
-                                       &id, &err));
-    INVALID(sspf_session_grant_consent(s, case_id, NULL, good, 1, categories, 1, until, NULL,
+    const int good[] = {SSPF_ACTOR_SCHOOL, SSPF_ACTOR_SOCIAL};
+    INVALID(sspf_session_grant_consent(s, case_id, NULL, actors, 2, good, 1, until, "planning",
                                        NULL, &id, &err));
+    INVALID(sspf_session_grant_consent(s, case_id, NULL, good, 2, categories, 1, until,
+                                       "planning", NULL, &id, &err));
   }
   OK(sspf_session_list_consents(s, case_id, &json, &err));
   CHECK(SameJson(json, &before));

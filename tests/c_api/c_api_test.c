@@ -202,7 +202,12 @@ static void TestScenario(const char* dir) {
 
   gmtime_r(&now, &today);
   snprintf(path, sizeof path, "%s/store.db", dir);
-  snprintf(until, sizeof until, "%04d-12-31", today.tm_year + 1900 + 1);
+  { /* 180 days on: a consent lasts at most 12 months */
+    time_t later = time(NULL) + 180 * 86400;
+    struct tm t;
+    gmtime_r(&later, &t);
+    strftime(until, sizeof until, "%Y-%m-%d", &t);
+  }
 
   OK(sspf_options_create(&opts, &err));
   OK(sspf_options_set_path(opts, path, &err));
@@ -351,17 +356,17 @@ static void TestScenario(const char* dir) {
     const int categories[] = {SSPF_CATEGORY_SCHOOL, SSPF_CATEGORY_POLICE,
                               SSPF_CATEGORY_SOCIAL};
     OK(sspf_session_grant_consent(s, case_id, NULL, actors, 3, categories, 3,
-                                  until, "SSPF collaboration", "form-2024-17",
+                                  until, "sspf-meeting", "form-2024-17",
                                   &id, &err));
     snprintf(youth_consent, sizeof youth_consent, "%s", id != NULL ? id : "");
     sspf_free(id);
     id = NULL;
     OK(sspf_session_grant_consent(s, case_id, guardian1, actors, 3, categories,
-                                  3, until, NULL, NULL, &id, &err));
+                                  3, until, "sspf-meeting", NULL, &id, &err));
     sspf_free(id);
     id = NULL;
     OK(sspf_session_grant_consent(s, case_id, guardian2, actors, 3, categories,
-                                  3, until, NULL, NULL, &id, &err));
+                                  3, until, "sspf-meeting", NULL, &id, &err));
     sspf_free(id);
     id = NULL;
     CHECK(sspf_session_grant_consent(s, case_id, NULL, actors, 3, categories, 3,
@@ -645,6 +650,7 @@ int main(void) {
   TestReasons(dir);
   TestProvisions(dir);
   TestPurposes(dir);
+  TestLifecycle(dir);
   TestRetention(dir);
   TestWitness(dir);
   RemoveTree(dir);

@@ -96,6 +96,8 @@ void TestReasons(const char* dir);
 void TestProvisions(const char* dir);
 /* c_api_purposes_test.c: purpose codes and notes. */
 void TestPurposes(const char* dir);
+/* c_api_lifecycle_test.c: revoke, grant end, team remove, reopen, custody. */
+void TestLifecycle(const char* dir);
 /* c_api_retention_test.c: retention rules, plan and run. */
 void TestRetention(const char* dir);
 /* c_api_witness_test.c: sspf_witness_init, _cosign, verify_witnessed. */

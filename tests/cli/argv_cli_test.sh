@@ -103,24 +103,26 @@ expect 0 as kim case open --subject "$subject" --team sara,per --json
 case_id=$(json "j['id']")
 until=$("$PY" -c "import datetime; print(datetime.date.today() + datetime.timedelta(days=30))")
 printf 'SSPF insatser för Testa\n' > "$work/purpose.txt"
+printf 'Planering\n' > "$work/consent-purpose.txt"
 in_stdin $'blankett 2026-117\n' kim consent grant --case "$case_id" --party "guardian:$g1" \
   --actors school,police --categories police --until "$until" \
-  --purpose-file "$work/purpose.txt" --form-ref-file - --json
+  --purpose-file "$work/consent-purpose.txt" --form-ref-file - --json
 check "consent grant with -file forms: exit 0" test "$rc" = 0
 expect 0 as kim consent list --case "$case_id" --json
-check "purpose from the file" test "$(json "j['consents'][0]['purpose']")" = "SSPF insatser för Testa"
+check "purpose label from the file, stored as its code" \
+  test "$(json "j['consents'][0]['purpose']")" = "planning"
 check "form ref from stdin" test "$(json "j['consents'][0]['form_ref']")" = "blankett 2026-117"
 expect 2 as kim consent grant --case "$case_id" --party youth --actors school --categories police \
-       --until "$until" --purpose "SSPF" --purpose-file "$work/purpose.txt"
+       --until "$until" --purpose "planning" --purpose-file "$work/consent-purpose.txt"
 printf 'blankett 2026-118\n' > "$work/form-ref.txt"
-in_stdin $'SSPF för ungdomen\n' kim consent grant --case "$case_id" --party youth \
+in_stdin $'uppföljning\n' kim consent grant --case "$case_id" --party youth \
   --actors school,police --categories police --until "$until" --purpose-file - \
   --form-ref-file "$work/form-ref.txt" --json
 check "consent grant --purpose-file -: exit 0" test "$rc" = 0
 expect 0 as kim consent list --case "$case_id" --json
 check "purpose from stdin, form ref from the file" \
   test "$(json "[(c['purpose'], c['form_ref']) for c in j['consents'] if c['party'] == 'youth'][0]")" = \
-  "('SSPF för ungdomen', 'blankett 2026-118')"
+  "('follow-up', 'blankett 2026-118')"
 
 # ---- entry disclose --reason-file, entry read --purpose-file, grant --reason-file -------
 printf 'Anträffad vid ordningsstörning.\n' > "$work/police.txt"

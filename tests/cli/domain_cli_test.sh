@@ -82,21 +82,21 @@ check "no consent: names the missing guardian" grep -q "$g1" <<<"$err"
 
 until=$(in_days 30)
 expect 0 as kim consent grant --case "$case_id" --party "guardian:$g1" --actors school,social \
-       --categories school --until "$until" --purpose "SSPF" --form-ref "F-1" --json
+       --categories school --until "$until" --purpose "sspf-meeting" --form-ref "F-1" --json
 c1=$(json "j['id']")
 expect 0 as sara consent grant --case "$case_id" --party "guardian:$g2" --actors school,social \
-       --categories school --until "$until" --json
+       --categories school --until "$until" --purpose planning --json
 expect 3 as sara entry disclose "$school_entry" --to social
 check "age 16: the youth must consent too" grep -q "youth" <<<"$err"
 expect 0 as kim consent grant --case "$case_id" --party youth --actors school,social \
-       --categories school --until "$until" --json
+       --categories school --until "$until" --purpose planning --json
 cy=$(json "j['id']")
 expect 2 as kim consent grant --case "$case_id" --party parent --actors school \
        --categories school --until "$until"
 expect 2 as kim consent grant --case "$case_id" --party youth --actors school,army \
        --categories school --until "$until"
-expect 2 as kim consent grant --case "$case_id" --party youth --actors school \
-       --categories school --until "$(in_days -2)"
+expect 2 as kim consent grant --case "$case_id" --party youth --actors school,social \
+       --categories school --until "$(in_days -2)" --purpose planning
 expect 0 as kim consent list --case "$case_id" --json
 check "three consents" test "$(json "len(j['consents'])")" = 3
 

@@ -608,7 +608,7 @@ std::string ReadAll(const std::string& p) { return testing::ReadFile(p); }
 // The youth's consent to share school records between school and social.
 std::string GrantYouthConsent(Session& coord, const std::string& case_id) {
   Result<std::string> c =
-      coord.GrantConsent(testing::SchoolSocialConsent(case_id, ConsentParty{true, ""}));
+      coord.GrantConsent(testing::SchoolSocialConsent(case_id, ConsentParty{true, ""}, std::time(nullptr)));
   INFO(c.status().ToString());
   REQUIRE(c.ok());
   return *c;

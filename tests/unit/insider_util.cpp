@@ -100,6 +100,32 @@ Session InsiderWorld::Open(const std::string& name) {
   return OpenOrFail(options, name, kInsiderPass);
 }
 
+void InsiderExec(internal::Db* db, const std::string& sql) {
+  INFO(sql);
+  REQUIRE(db->Exec(sql.c_str()).ok());
+}
+
+SubjectInfo InsiderWorld::TwoGuardianCase(int serial) {
+  Result<SubjectInfo> s = coord->AddSubject(
+      {MakeTestPersonalNumber(Date{DateOf(clock->Now()).year - 12, 6, 1}, serial, false),
+       "Barn Testsson", {"Anna Testsson", "Bo Testsson"}});
+  REQUIRE(s.ok());
+  REQUIRE(s->guardians.size() == 2);
+  Result<std::string> c = coord->OpenCase(s->id, {"school1", "police1"});
+  REQUIRE(c.ok());
+  case_id = *c;
+  return *s;
+}
+
+std::string InsiderWorld::GuardianId() {
+  Result<CaseInfo> c = coord->ShowCase(case_id);
+  REQUIRE(c.ok());
+  Result<SubjectInfo> s = coord->ShowSubject(c->subject_id);
+  REQUIRE(s.ok());
+  REQUIRE(s->guardians.size() == 1);
+  return s->guardians[0].id;
+}
+
 std::string InsiderWorld::IdOf(internal::Db* db, const std::string& name) {
   internal::Stmt* st = db->Prepare("SELECT id FROM principals WHERE name = ?").value();
   st->Bind(1, name);

@@ -29,6 +29,8 @@ std::vector<uint8_t> BlobOf(internal::Db* db, const std::string& sql);
 void RunWithBlob(internal::Db* db, const std::string& sql, const std::vector<uint8_t>& blob);
 // "ok", or the message of the integrity violation audit verify reports.
 std::string VerifyMessage(Session& auditor);
+// Runs the insider's SQL on db, REQUIRED to succeed.
+void InsiderExec(internal::Db* db, const std::string& sql);
 // Every "table.column" of every table whose value contains needle (as bytes).
 std::vector<std::string> FindEverywhere(internal::Db* db, const std::string& needle);
 
@@ -54,6 +56,13 @@ struct InsiderWorld {
   InsiderWorld();
   void Add(const std::string& name, Actor a, Role r);
   Session Open(const std::string& name);
+  // The date `days` days from the clock's now.
+  Date InDays(int days) const { return DateOf(clock->Now() + int64_t{days} * 86400); }
+  // Registers a 12-year-old with two guardians (both with custody), opens
+  // a case for it with school1 and police1, and makes it the world's case.
+  SubjectInfo TwoGuardianCase(int serial);
+  // The id of the only guardian of the world's youth.
+  std::string GuardianId();
   // The id of principal `name` (REQUIRED to exist).
   std::string IdOf(internal::Db* db, const std::string& name);
 };

@@ -55,15 +55,24 @@ void WriteFile(const std::string& path, const std::string& data) {
   out.write(data.data(), static_cast<std::streamsize>(data.size()));
 }
 
-ConsentInput SchoolSocialConsent(const std::string& case_id, ConsentParty party) {
+ConsentInput SchoolSocialConsent(const std::string& case_id, ConsentParty party,
+                                 UnixSeconds now) {
   ConsentInput in;
   in.case_id = case_id;
   in.party = std::move(party);
   in.actors = {Actor::kSchool, Actor::kSocial};
   in.categories = {Category::kSchool};
-  in.valid_until = Date{2099, 12, 31};
-  in.purpose = "SSPF";
+  in.valid_until = DateOf(now + 90 * 86400);
+  in.purpose = "sspf-meeting";
   in.form_ref = "form-1";
+  return in;
+}
+
+ConsentInput SchoolPoliceConsent(const std::string& case_id, ConsentParty party, Date until) {
+  ConsentInput in = SchoolSocialConsent(case_id, std::move(party), 0);
+  in.actors = {Actor::kSchool, Actor::kPolice};
+  in.valid_until = until;
+  in.purpose = "planning";
   return in;
 }
 

@@ -52,8 +52,12 @@ std::string ReadFile(const std::string& path);
 void WriteFile(const std::string& path, const std::string& data);
 
 // A consent of `party` to share school records between school and social
-// until 2099-12-31.
-ConsentInput SchoolSocialConsent(const std::string& case_id, ConsentParty party);
+// for 90 days from `now` (the store clock's now), purpose code sspf-meeting.
+ConsentInput SchoolSocialConsent(const std::string& case_id, ConsentParty party,
+                                 UnixSeconds now);
+// A consent of `party` to share school records between school and police
+// until `until`, purpose code "planning".
+ConsentInput SchoolPoliceConsent(const std::string& case_id, ConsentParty party, Date until);
 
 }  // namespace sspf::testing
 

@@ -447,6 +447,17 @@ Result<StoreOptions> OptionsFor(const Globals& g) {
     }
     o.clock_tolerance_seconds = std::stoll(t);
   }
+  // The longest a consent may last, in months (default 12), e.g.
+  // SSPF_CONSENT_MAX_MONTHS=6.
+  const char* max_months = std::getenv("SSPF_CONSENT_MAX_MONTHS");
+  if (max_months && *max_months) {
+    const std::string m(max_months);
+    if (m.size() > 3 || m.find_first_not_of("0123456789") != std::string::npos ||
+        std::stoi(m) < 1 || std::stoi(m) > 120) {
+      return InvalidArgument("SSPF_CONSENT_MAX_MONTHS must be a whole number of months, 1 to 120");
+    }
+    o.consent_max_months = std::stoi(m);
+  }
   // Actors that are not public authorities (a free school, a club), e.g.
   // SSPF_NON_AUTHORITIES=school,leisure.
   const char* private_actors = std::getenv("SSPF_NON_AUTHORITIES");
@@ -563,6 +574,21 @@ std::function<void(uint64_t, uint64_t)> TerminalProgress(Context& ctx, const std
 
 void ClearProgress(Context& ctx) {
   if (::isatty(STDERR_FILENO) == 1) *ctx.err << "\r\033[K" << std::flush;
+}
+
+int IdCommand(Context& ctx, const std::string& usage, const char* id_help,
+              const std::function<Status(Session&, const std::string&)>& run,
+              const std::string& done_text,
+              const std::function<std::string(std::string_view)>& done_json) {
+  po::options_description desc("Options");
+  std::string id;
+  desc.add_options()("id", po::value<std::string>(&id)->required(), id_help);
+  int exit = 0;
+  SessionHandle s = ParseAndOpen(ctx, usage, desc, {"id"}, &exit);
+  if (!s) return exit;
+  Status st = run(*s, id);
+  if (!st.ok()) return Fail(ctx, st);
+  return PrintDone(ctx, done_text + " " + id, done_json(id));
 }
 
 int PrintDone(Context& ctx, const std::string& text, const std::string& document) {

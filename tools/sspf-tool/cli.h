@@ -141,6 +141,15 @@ SessionHandle ParseAndOpen(Context& ctx, const std::string& usage,
                                     int* exit,
                                     const std::function<Status()>& check = nullptr);
 
+// A command whose one positional argument is an id (e.g. "case close ID"):
+// opens the session, runs run(session, id), and on success prints
+// done_text + " " + id, or with --json done_json(id).  The exit code as
+// Fail gives it otherwise.
+int IdCommand(Context& ctx, const std::string& usage, const char* id_help,
+              const std::function<Status(Session&, const std::string&)>& run,
+              const std::string& done_text,
+              const std::function<std::string(std::string_view)>& done_json);
+
 // The store options for the globals (path, system clock, defaults; the
 // environment variable SSPF_KDF=interactive lowers the Argon2id cost for
 // demos and tests, SSPF_CLOCK_TOLERANCE=SECONDS sets

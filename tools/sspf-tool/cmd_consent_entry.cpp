@@ -57,20 +57,24 @@ int ConsentGrant(Context& ctx) {
       ("categories", po::value<std::string>(&categories)->required(),
        "categories covered, e.g. school,plan")
       ("until", po::value<std::string>(&until)->required(), "last valid day, YYYY-MM-DD");
-  purpose.AddTo(desc, "purpose of the exchange");
-  form_ref.AddTo(desc, "reference to the signed form");
+  purpose.AddTo(desc, "the kind of collaboration: a purpose code or its label");
+  form_ref.AddTo(desc, "your actor's reference to the signed form");
   int exit = 0;
   ConsentInput in;
   SessionHandle s =
       ParseAndOpen(ctx, "consent grant --case ID --party youth|guardian:GID --actors A,B "
                    "--categories C,D\n                     --until YYYY-MM-DD "
-                   "[--purpose T | --purpose-file F]\n"
+                   "(--purpose CODE | --purpose-file F)\n"
                    "                     [--form-ref T | --form-ref-file F]\n\n"
-                   "Records one party's consent (samtycke).  Under 18 every guardian must\n"
-                   "consent; from 15 the youth too; from 18 the youth only.  Prints the id.\n"
+                   "Records one party's consent (samtycke).  Under 18 every guardian with\n"
+                   "custody must consent; from 15 the youth too; from 18 the youth only.  A\n"
+                   "consent is not general: at least two actors, the categories, a purpose code\n"
+                   "(the kind of collaboration; sspf-tool purposes lists them) and a last day\n"
+                   "at most 12 months away (SSPF_CONSENT_MAX_MONTHS).  Prints the id.\n"
                    "Example:\n"
                    "  sspf-tool consent grant --case 7c1d...04 --party guardian:9b0e...11 \\\n"
-                   "      --actors school,social --categories school,plan --until 2027-06-30",
+                   "      --actors school,social --categories school,plan --until 2027-06-30 \\\n"
+                   "      --purpose planning --form-ref \"KS 2026/41\"",
                    desc, {}, &exit, [&] {
                      in.case_id = case_id;
                      SSPF_RETURN_IF_ERROR(
@@ -87,19 +91,33 @@ int ConsentGrant(Context& ctx) {
 }
 
 int ConsentWithdraw(Context& ctx) {
+  return IdCommand(ctx, "consent withdraw ID\n\nRecords a withdrawal (a new version; nothing "
+                   "is deleted).  Reads of what was\ndisclosed under it stop at once.  Example:\n"
+                   "  sspf-tool consent withdraw 51aa...c3", "consent id",
+                   [](Session& s, const std::string& id) { return s.WithdrawConsent(id); },
+                   "Withdrew consent", ConsentWithdrawnJson);
+}
+
+int ConsentConfirm(Context& ctx) {
   po::options_description desc("Options");
   std::string id;
+  TextArg ref("ref", "Your actor's reference to the consent");
   desc.add_options()("id", po::value<std::string>(&id)->required(), "consent id");
+  ref.AddTo(desc, "your actor's own reference to the signed consent (e.g. its diary number)");
   int exit = 0;
-  SessionHandle s =
-      ParseAndOpen(ctx, "consent withdraw ID\n\nRecords a withdrawal (a new version; nothing "
-                   "is deleted).  Reads of what was\ndisclosed under it stop at once.  Example:\n"
-                   "  sspf-tool consent withdraw 51aa...c3",
-                   desc, {"id"}, &exit);
+  SessionHandle s = ParseAndOpen(
+      ctx, "consent confirm ID (--ref T | --ref-file F)\n\n"
+      "Records your actor's own reference to a consent another actor recorded: each\n"
+      "authority documents the consent itself.  The reference is stored; the access\n"
+      "log holds only a salted commitment.  Once per actor (exit 1 the second time);\n"
+      "consent list shows the references.  Logged as consent.confirm.  Example:\n"
+      "  sspf-tool consent confirm 51aa...c3 --ref \"Dnr POL-2026-117\"",
+      desc, {"id"}, &exit, [&] { return ref.Read(true); });
   if (!s) return exit;
-  Status st = s->WithdrawConsent(id);
+  Status st = s->ConfirmConsent(id, ref.value());
   if (!st.ok()) return Fail(ctx, st);
-  return PrintDone(ctx, "Withdrew consent " + id, ConsentWithdrawnJson(id));
+  return PrintDone(ctx, "Confirmed consent " + id,
+                   ConsentConfirmedJson(id, s->principal().actor));
 }
 
 int ConsentList(Context& ctx) {
@@ -282,22 +300,15 @@ int Purposes(Context& ctx) {
 }
 
 int NoteErase(Context& ctx) {
-  po::options_description desc("Options");
-  std::string id;
-  desc.add_options()("id", po::value<std::string>(&id)->required(), "purpose note id");
-  int exit = 0;
-  SessionHandle s = ParseAndOpen(
+  return IdCommand(
       ctx, "note erase ID\n\n"
       "Erases the text of a purpose note (its ciphertext and key seals); the salted\n"
       "commitment stays, so the access log still verifies.  Allowed for the note's\n"
       "author and for coordinators; logged as purpose_note.erase.  Note ids are\n"
       "listed by case notes.  Example:\n"
       "  sspf-tool note erase 5b1e...9a",
-      desc, {"id"}, &exit);
-  if (!s) return exit;
-  Status st = s->ErasePurposeNote(id);
-  if (!st.ok()) return Fail(ctx, st);
-  return PrintDone(ctx, "Erased purpose note " + id, PurposeNoteErasedJson(id));
+      "purpose note id", [](Session& s, const std::string& id) { return s.ErasePurposeNote(id); },
+      "Erased purpose note", PurposeNoteErasedJson);
 }
 
 // The basis options of entry disclose.
@@ -400,14 +411,35 @@ int GrantEmergency(Context& ctx) {
                    "--reason-file F)\n                       [--hours N]\n\n"
                    "Gives you time-limited access to a case without consent, under a legal\n"
                    "provision you name after your secrecy assessment.  Always flagged for\n"
-                   "review.  Prints the grant id.  Example:\n"
+                   "review.  Prints the grant id and its end time.  Example:\n"
                    "  sspf-tool grant emergency --case 7c1d...04 "
                    "--provision \"OSL 10 kap. 2 §\" \\\n"
                    "      --reason-file motivering.txt --hours 4",
                    desc, {}, &exit, [&] { return reason.Read(true); });
   if (!s) return exit;
-  return ShowCreated(ctx, s->GrantEmergency(case_id, provision, reason.value(), hours),
-                     "Granted; grant");
+  return Show(ctx, s->GrantEmergencyInfo(case_id, provision, reason.value(), hours), GrantJson,
+              [&](const GrantInfo& g) {
+                *ctx.out << "Granted; grant " << g.id << " until " << FormatTime(g.until)
+                         << "\n";
+              });
+}
+
+int GrantEnd(Context& ctx) {
+  return IdCommand(ctx, "grant end ID\n\nEnds an emergency grant before its end time (its "
+                   "holder, or a coordinator\non the case team).  Reads under it stop at "
+                   "once.  Logged as grant.end.\nExample:\n  sspf-tool grant end 2b7f...c1",
+                   "grant id", [](Session& s, const std::string& id) { return s.EndGrant(id); },
+                   "Ended grant", GrantEndedJson);
+}
+
+int EntryRevoke(Context& ctx) {
+  return IdCommand(
+      ctx, "entry revoke DISCLOSURE\n\nRevokes a disclosure your actor made: the receiving "
+      "actor's reads under it\nstop at once, and its copy of the entry key is deleted unless "
+      "another\ndisclosure still covers it.  Logged as entry.revoke.  Example:\n"
+      "  sspf-tool entry revoke 9a4c...e0",
+      "disclosure id", [](Session& s, const std::string& id) { return s.RevokeDisclosure(id); },
+      "Revoked disclosure", DisclosureRevokedJson);
 }
 
 }  // namespace
@@ -415,6 +447,8 @@ int GrantEmergency(Context& ctx) {
 void RegisterConsentEntryCommands() {
   RegisterCommand({"consent grant", "record a party's consent", ConsentGrant});
   RegisterCommand({"consent withdraw", "record a withdrawal of consent", ConsentWithdraw});
+  RegisterCommand({"consent confirm", "record your actor's own reference to a consent",
+                   ConsentConfirm});
   RegisterCommand({"consent list", "list the consents of a case", ConsentList});
   RegisterCommand({"entry add", "add an entry (body from --file or stdin)", EntryAdd});
   RegisterCommand({"entry list", "list the entries of a case you may read", EntryList});
@@ -425,6 +459,8 @@ void RegisterConsentEntryCommands() {
   RegisterCommand({"entry disclose", "disclose an entry to another actor", EntryDisclose});
   RegisterCommand({"grant emergency", "time-limited legal-basis access to a case",
                    GrantEmergency});
+  RegisterCommand({"grant end", "end an emergency grant early", GrantEnd});
+  RegisterCommand({"entry revoke", "revoke a disclosure your actor made", EntryRevoke});
 }
 
 }  // namespace sspf::cli

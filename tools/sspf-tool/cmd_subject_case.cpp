@@ -1,9 +1,10 @@
-// Subject and case commands: subject add|find|show, case open|list|show|
-// close|team add (DESIGN §9).
+// Subject and case commands: subject add|find|show|custody, case open|list|
+// show|close|reopen|team add|team remove (DESIGN §9).
 //
 // Every command unlocks the store as --user and calls one Session method;
 // the library decides and logs.  A denial exits 3 with one line naming the
 // missing condition and prints nothing of the content.
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -51,7 +52,8 @@ void PrintSubject(Context& ctx, const SubjectInfo& s) {
            << "  personnummer: " << s.personal_number << "\n"
            << "  born:        " << FormatDate(s.birth_date) << "\n";
   for (const GuardianInfo& g : s.guardians) {
-    *ctx.out << "  guardian:    " << g.id << "  " << g.name << "\n";
+    *ctx.out << "  guardian:    " << g.id << "  " << g.name
+             << (g.custody ? "" : "  (no custody)") << "\n";
   }
 }
 
@@ -198,7 +200,11 @@ int CaseShow(Context& ctx) {
              << "  subject: " << c.subject_id << "\n"
              << "  opened:  " << FormatTime(c.opened) << "\n";
     if (c.closed) *ctx.out << "  closed:  " << FormatTime(*c.closed) << "\n";
-    for (const std::string& m : c.team) *ctx.out << "  team:    " << m << "\n";
+    for (const std::string& m : c.team) {
+      const bool disabled =
+          std::find(c.team_disabled.begin(), c.team_disabled.end(), m) != c.team_disabled.end();
+      *ctx.out << "  team:    " << m << (disabled ? "  (disabled)" : "") << "\n";
+    }
   });
 }
 
@@ -247,18 +253,68 @@ int CaseNotes(Context& ctx) {
 }
 
 int CaseClose(Context& ctx) {
+  return IdCommand(ctx, "case close ID\n\nCloses a case (a coordinator on its team).  Example:\n"
+                   "  sspf-tool case close 7c1d...04", "case id",
+                   [](Session& s, const std::string& id) { return s.CloseCase(id); },
+                   "Closed case", CaseClosedJson);
+}
+
+int CaseReopen(Context& ctx) {
+  return IdCommand(ctx, "case reopen ID\n\nOpens a closed case again (a coordinator on its "
+                   "team).  Logged as\ncase.reopen.  Example:\n"
+                   "  sspf-tool case reopen 7c1d...04", "case id",
+                   [](Session& s, const std::string& id) { return s.ReopenCase(id); },
+                   "Reopened case", CaseReopenedJson);
+}
+
+int CaseTeamRemove(Context& ctx) {
   po::options_description desc("Options");
-  std::string id;
-  desc.add_options()("id", po::value<std::string>(&id)->required(), "case id");
+  std::string id, name;
+  desc.add_options()
+      ("id", po::value<std::string>(&id)->required(), "case id")
+      ("name", po::value<std::string>(&name)->required(), "principal name");
   int exit = 0;
   SessionHandle s =
-      ParseAndOpen(ctx, "case close ID\n\nCloses a case (a coordinator on its team).  Example:\n"
-                   "  sspf-tool case close 7c1d...04",
-                   desc, {"id"}, &exit);
+      ParseAndOpen(ctx, "case team remove ID NAME\n\nTakes a principal off a case team (a "
+                   "coordinator on the team); its access\nthrough the team ends at once.  "
+                   "The team keeps at least one active\ncoordinator.  Example:\n"
+                   "  sspf-tool case team remove 7c1d...04 lia.fritid",
+                   desc, {"id", "name"}, &exit);
   if (!s) return exit;
-  Status st = s->CloseCase(id);
+  Status st = s->RemoveTeamMember(id, name);
   if (!st.ok()) return Fail(ctx, st);
-  return PrintDone(ctx, "Closed case " + id, CaseClosedJson(id));
+  return PrintDone(ctx, "Removed " + name + " from case " + id, TeamMemberRemovedJson(id, name));
+}
+
+int SubjectCustody(Context& ctx) {
+  po::options_description desc("Options");
+  std::string id, guardian, custody;
+  desc.add_options()
+      ("id", po::value<std::string>(&id)->required(), "subject id")
+      ("guardian", po::value<std::string>(&guardian)->required(), "guardian id")
+      ("custody", po::value<std::string>(&custody)->required(),
+       "yes: the guardian has custody (vårdnad); no: it has not");
+  int exit = 0;
+  bool has = true;
+  SessionHandle s = ParseAndOpen(
+      ctx, "subject custody ID GUARDIAN --custody yes|no\n\n"
+      "Records whether a guardian has custody (vårdnadshavare med vårdnad) of the\n"
+      "youth (coordinators).  Only guardians with custody must consent; every\n"
+      "guardian has custody when registered.  Logged as guardian.custody.  Example:\n"
+      "  sspf-tool subject custody 3f2a...e9 81bc...0d --custody no",
+      desc, {"id", "guardian"}, &exit, [&]() -> Status {
+        if (custody != "yes" && custody != "no") {
+          return InvalidArgument("--custody must be yes or no");
+        }
+        has = custody == "yes";
+        return Status::Ok();
+      });
+  if (!s) return exit;
+  Status st = s->SetGuardianCustody(id, guardian, has);
+  if (!st.ok()) return Fail(ctx, st);
+  return PrintDone(ctx,
+                   "Guardian " + guardian + (has ? " has custody" : " has no custody"),
+                   GuardianCustodyJson(id, guardian, has));
 }
 
 int CaseTeamAdd(Context& ctx) {
@@ -285,15 +341,20 @@ void RegisterSubjectCaseCommands() {
   RegisterCommand({"subject add", "register a youth (coordinator)", SubjectAdd});
   RegisterCommand({"subject find", "find a youth by personnummer", SubjectFind});
   RegisterCommand({"subject show", "show a youth by subject id", SubjectShow});
+  RegisterCommand({"subject custody", "record a guardian's custody (coordinator)",
+                   SubjectCustody});
   RegisterCommand({"case open", "open a case (coordinator)", CaseOpen});
   RegisterCommand({"case list", "list the cases you may see", CaseList});
   RegisterCommand({"case show", "show a case and its team", CaseShow});
   RegisterCommand({"case close", "close a case (coordinator)", CaseClose});
+  RegisterCommand({"case reopen", "reopen a closed case (coordinator)", CaseReopen});
   RegisterCommand({"case reasons", "the reasons of a case's disclosures and grants",
                    CaseReasons});
   RegisterCommand({"case notes", "the purpose notes of a case's reads", CaseNotes});
   RegisterCommand({"case team add", "add a principal to a case team (coordinator)",
                    CaseTeamAdd});
+  RegisterCommand({"case team remove", "take a principal off a case team (coordinator)",
+                   CaseTeamRemove});
 }
 
 }  // namespace sspf::cli

@@ -163,6 +163,20 @@ SSPF_EXPORT std::string CaseClosedJson(std::string_view case_id);
 // {"schema_version","id","member"}: the case id and the principal name added.
 SSPF_EXPORT std::string TeamMemberAddedJson(std::string_view case_id,
                                             std::string_view member);
+// {"id", "open": true} after case reopen.
+SSPF_EXPORT std::string CaseReopenedJson(std::string_view case_id);
+// {"id", "member", "removed": true} after case team remove.
+SSPF_EXPORT std::string TeamMemberRemovedJson(std::string_view case_id,
+                                              std::string_view member);
+// {"subject_id", "guardian_id", "custody"} after subject custody.
+SSPF_EXPORT std::string GuardianCustodyJson(std::string_view subject_id,
+                                            std::string_view guardian_id, bool custody);
+// {"id", "revoked": true} after entry revoke.
+SSPF_EXPORT std::string DisclosureRevokedJson(std::string_view disclosure_id);
+// {"id", "ended": true} after grant end.
+SSPF_EXPORT std::string GrantEndedJson(std::string_view grant_id);
+// {"id", "actor", "confirmed": true} after consent confirm.
+SSPF_EXPORT std::string ConsentConfirmedJson(std::string_view consent_id, Actor actor);
 // {"schema_version","id","case_id","party","guardian_id","actors",
 //  "categories","valid_from","valid_until","withdrawn_at","purpose",
 //  "form_ref","version","recorded_by"}; party "youth" or "guardian",

@@ -115,6 +115,11 @@ struct StoreOptions {
   PassphraseCost passphrase_cost;
   // Who must consent, by age (DESIGN §3).
   ConsentPolicy consent_policy;
+  // The longest a consent may last: its valid_until at most this many
+  // calendar months after the day it is recorded (a day missing in the
+  // target month is the month's last day).  Guidance: a consent has a
+  // limited duration; 12 months by default.  Values below 1 count as 1.
+  int consent_max_months = 12;
   // The secrecy-breaking provisions accepted for disclosures and emergency
   // grants, as rules (DESIGN §4, §14).  Must pass ValidateLegalProvisions.
   std::vector<LegalProvision> legal_provisions = DefaultLegalProvisions();

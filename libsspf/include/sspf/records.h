@@ -58,6 +58,8 @@ struct TrustAnchorInfo {
 struct GuardianInfo {
   std::string id;
   std::string name;
+  // Vårdnadshavare med vårdnad: only guardians with custody must consent.
+  bool custody = true;
 };
 
 struct SubjectInfo {
@@ -75,6 +77,9 @@ struct CaseInfo {
   UnixSeconds opened = 0;
   std::optional<UnixSeconds> closed;
   std::vector<std::string> team;  // principal names
+  // The names in team whose principal is disabled (they keep their place
+  // on the team but can do nothing).
+  std::vector<std::string> team_disabled;
 };
 
 // The party giving consent: the youth, or one guardian (by guardian id).
@@ -89,8 +94,16 @@ struct ConsentInput {
   std::vector<Actor> actors;  // actors that may exchange information
   std::vector<Category> categories;
   Date valid_until;           // inclusive
-  std::string purpose;
-  std::string form_ref;       // reference to the signed form
+  std::string purpose;         // a purpose code (StoreOptions::purposes)
+  std::string form_ref;        // the recording actor's reference to the signed form
+};
+
+// One actor's own reference to a consent (Session::ConfirmConsent).
+struct ConsentReference {
+  Actor actor = Actor::kSchool;
+  std::string reference;
+  std::string recorded_by;  // principal id
+  UnixSeconds recorded = 0;
 };
 
 struct ConsentInfo {
@@ -106,6 +119,7 @@ struct ConsentInfo {
   std::string form_ref;
   int version = 1;
   std::string recorded_by;  // principal id
+  std::vector<ConsentReference> references;  // one per actor that confirmed it
 };
 
 struct EntryInfo {
@@ -116,7 +130,7 @@ struct EntryInfo {
   Actor author_actor = Actor::kSchool;
   UnixSeconds created = 0;
   std::optional<std::string> supersedes;
-  std::vector<Actor> disclosed_to;
+  std::vector<Actor> disclosed_to;  // actors with a disclosure not revoked
 };
 
 struct EntryContent {

@@ -200,6 +200,11 @@ SSPF_EXPORT sspf_status sspf_options_set_clock_tolerance(
 SSPF_EXPORT sspf_status sspf_options_set_consent_policy(
     sspf_options_t* options, int youth_consent_from_age, int adult_age,
     sspf_error_t** out_error);
+/* The longest a consent may last (StoreOptions::consent_max_months): its
+ * last day at most this many calendar months after the day it is recorded.
+ * Default 12.  REQUIRES 1 <= months <= 120 (else INVALID_ARGUMENT). */
+SSPF_EXPORT sspf_status sspf_options_set_consent_max_months(sspf_options_t* options, int months,
+                                                            sspf_error_t** out_error);
 /* Whether actor (SSPF_ACTOR_*) is a public authority (myndighet;
  * sspf::PublicAuthorities): is_authority 0 for a free school (fristående
  * skola) or a civil-society leisure club, which may not use OSL provisions.
@@ -393,6 +398,16 @@ SSPF_EXPORT sspf_status sspf_session_show_subject(sspf_session_t* session,
                                                   const char* subject_id,
                                                   char** out_json,
                                                   sspf_error_t** out_error);
+/* Records whether a guardian (an id from the subject document) has custody
+ * (vårdnad) of the youth: custody 1 or 0 (coordinators; guardian.custody).
+ * Only guardians with custody must consent.  SSPF_STATUS_FAILED_PRECONDITION when
+ * the custody already is that; SSPF_STATUS_NOT_FOUND for no such guardian of the
+ * subject. */
+SSPF_EXPORT sspf_status sspf_session_set_guardian_custody(sspf_session_t* session,
+                                                          const char* subject_id,
+                                                          const char* guardian_id,
+                                                          int custody,
+                                                          sspf_error_t** out_error);
 
 /* ---- Cases (ärenden) ----------------------------------------------------------- */
 
@@ -416,14 +431,30 @@ SSPF_EXPORT sspf_status sspf_session_close_case(sspf_session_t* session,
 SSPF_EXPORT sspf_status sspf_session_add_team_member(
     sspf_session_t* session, const char* case_id, const char* principal,
     sspf_error_t** out_error);
+/* Opens a closed case again (a coordinator on its team; case.reopen).
+ * SSPF_STATUS_FAILED_PRECONDITION when the case is open. */
+SSPF_EXPORT sspf_status sspf_session_reopen_case(sspf_session_t* session,
+                                                 const char* case_id,
+                                                 sspf_error_t** out_error);
+/* Takes a principal off the case team (a coordinator on the team;
+ * case.team_remove); its access through the team ends at once.
+ * SSPF_STATUS_FAILED_PRECONDITION when it is not on the team, or when no other
+ * active coordinator would stay on it. */
+SSPF_EXPORT sspf_status sspf_session_remove_team_member(
+    sspf_session_t* session, const char* case_id, const char* principal,
+    sspf_error_t** out_error);
 
 /* ---- Consent (samtycke) ----------------------------------------------------------- */
 
 /* Records one party's consent for a case.  guardian_id NULL: the youth's own
  * consent; otherwise the consent of that guardian (an id from the subject
  * document).  actors/categories: arrays of SSPF_ACTOR_* / SSPF_CATEGORY_*
- * values (at least one each).  valid_until: "YYYY-MM-DD", inclusive.
- * purpose and form_ref may be NULL (empty).  *out_consent_id: the new id. */
+ * values (at least two actors, one category).  valid_until: "YYYY-MM-DD",
+ * inclusive, at most the options' consent maximum (12 months by default)
+ * away.  purpose: a purpose code or label (the kind of collaboration;
+ * required).  form_ref may be NULL (empty): the recording actor's own
+ * reference.  A general consent is SSPF_STATUS_INVALID_ARGUMENT.
+ * *out_consent_id: the new id. */
 SSPF_EXPORT sspf_status sspf_session_grant_consent(
     sspf_session_t* session, const char* case_id, const char* guardian_id,
     const int* actors, size_t actor_count, const int* categories,
@@ -433,6 +464,16 @@ SSPF_EXPORT sspf_status sspf_session_grant_consent(
  * was disclosed under it are denied from now on. */
 SSPF_EXPORT sspf_status sspf_session_withdraw_consent(
     sspf_session_t* session, const char* consent_id, sspf_error_t** out_error);
+/* Records this principal's actor's own reference to a consent (each
+ * authority documents the consent itself; a case team member;
+ * consent.confirm).  The reference is stored, the access log holds only a
+ * salted commitment of it.  SSPF_STATUS_ALREADY_EXISTS when the actor has
+ * recorded one; SSPF_STATUS_FAILED_PRECONDITION when the consent is withdrawn.
+ * The consents document lists them in each consent's "references". */
+SSPF_EXPORT sspf_status sspf_session_confirm_consent(sspf_session_t* session,
+                                                     const char* consent_id,
+                                                     const char* reference,
+                                                     sspf_error_t** out_error);
 /* The consents document of the case. */
 SSPF_EXPORT sspf_status sspf_session_list_consents(sspf_session_t* session,
                                                    const char* case_id,
@@ -484,6 +525,23 @@ SSPF_EXPORT sspf_status sspf_session_grant_emergency(
     sspf_session_t* session, const char* case_id, const char* provision,
     const char* reason, int hours, char** out_grant_id,
     sspf_error_t** out_error);
+/* The same; *out_json: the grant document (sspf/json.h GrantJson) with its
+ * "until" (the end time). */
+SSPF_EXPORT sspf_status sspf_session_grant_emergency_json(
+    sspf_session_t* session, const char* case_id, const char* provision,
+    const char* reason, int hours, char** out_json, sspf_error_t** out_error);
+/* Ends an emergency grant before its end time (its holder, or a
+ * coordinator on the case team; grant.end).  SSPF_STATUS_FAILED_PRECONDITION when
+ * it has ended or expired. */
+SSPF_EXPORT sspf_status sspf_session_end_grant(sspf_session_t* session,
+                                               const char* grant_id,
+                                               sspf_error_t** out_error);
+/* Revokes a disclosure made by this principal's actor (entry.revoke): the
+ * receiving actor's reads under it stop at once.  SSPF_STATUS_FAILED_PRECONDITION
+ * when it is already revoked. */
+SSPF_EXPORT sspf_status sspf_session_revoke_disclosure(sspf_session_t* session,
+                                                       const char* disclosure_id,
+                                                       sspf_error_t** out_error);
 /* The reasons document of the case (sspf/json.h ReasonListJson): every
  * disclosure of its entries and every emergency grant, each with "reason"
  * (the text, or null) and "reason_sealed" (true when a reason exists that this

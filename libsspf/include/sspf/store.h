@@ -172,6 +172,14 @@ class SSPF_EXPORT Session {
   // Finds a subject by personal identity number (blind index).
   Result<SubjectInfo> FindSubject(std::string_view personal_number);
   Result<SubjectInfo> ShowSubject(std::string_view subject_id);
+  // Records that a guardian has custody (vårdnad) of the youth or not
+  // (coordinators; logged as guardian.custody, replayed by audit verify and
+  // checked at use).  Only guardians with custody must consent (DESIGN §3);
+  // every guardian has custody when registered.  kNotFound (no such
+  // guardian of that subject, not logged); kFailedPrecondition when the
+  // guardian's custody already is `custody` (logged as a failure).
+  Status SetGuardianCustody(std::string_view subject_id, std::string_view guardian_id,
+                            bool custody);
 
   // ---- Cases (ärenden) -------------------------------------------------
   Result<std::string> OpenCase(std::string_view subject_id,
@@ -179,11 +187,32 @@ class SSPF_EXPORT Session {
   Result<std::vector<CaseInfo>> ListCases();
   Result<CaseInfo> ShowCase(std::string_view case_id);
   Status CloseCase(std::string_view case_id);
+  // Opens a closed case again (a coordinator on its team; case.reopen).
+  // kFailedPrecondition when it is open.
+  Status ReopenCase(std::string_view case_id);
   Status AddTeamMember(std::string_view case_id, std::string_view principal);
+  // Takes a principal off the case team (a coordinator on the team;
+  // case.team_remove): its access through the team ends at once.
+  // kNotFound for an unknown principal, kFailedPrecondition when it is not
+  // on the team or is the last coordinator on it.
+  Status RemoveTeamMember(std::string_view case_id, std::string_view principal);
 
   // ---- Consent (samtycke) -----------------------------------------------
+  // Records a consent version (a case team member).  The consent must not
+  // be general: it names at least two actors, the information categories
+  // and a purpose code (StoreOptions::purposes: the kind of collaboration;
+  // a label is stored as its code), and
+  // lasts at most StoreOptions::consent_max_months calendar months from today
+  // (kInvalidArgument otherwise, saying what to do).  Only the youth or a
+  // guardian with custody may consent.  A non-empty form_ref is recorded as
+  // the recording actor's own reference (as ConfirmConsent).
   Result<std::string> GrantConsent(const ConsentInput& consent);
   Status WithdrawConsent(std::string_view consent_id);
+  // Records this principal's actor's own reference to a consent (each
+  // authority documents the consent itself; consent.confirm).  A second
+  // confirmation by the same actor is kAlreadyExists.  The reference is
+  // stored in the table, never in the log (the leaf holds a commitment).
+  Status ConfirmConsent(std::string_view consent_id, std::string_view reference);
   Result<std::vector<ConsentInfo>> ListConsents(std::string_view case_id);
 
   // ---- Entries ------------------------------------------------------------
@@ -207,10 +236,23 @@ class SSPF_EXPORT Session {
   // Makes an entry readable to another actor.  Returns the disclosure id.
   Result<std::string> DiscloseEntry(std::string_view entry_id, Actor to,
                                     const DisclosureBasis& basis);
+  // Revokes a disclosure (a member of the disclosing actor who may work on
+  // the case; entry.revoke): the receiving actor's reads under it stop at
+  // once, and the entry key sealed to that actor is deleted unless another
+  // disclosure not revoked still covers it.  kNotFound (no such
+  // disclosure, not logged); kFailedPrecondition when already revoked.
+  Status RevokeDisclosure(std::string_view disclosure_id);
   // Time-limited access to a case without consent, under a legal provision.
   Result<std::string> GrantEmergency(std::string_view case_id,
                                      std::string_view provision,
                                      std::string_view reason, int hours);
+  // The same, returning the grant with its end time (GrantInfo::until).
+  Result<GrantInfo> GrantEmergencyInfo(std::string_view case_id, std::string_view provision,
+                                       std::string_view reason, int hours);
+  // Ends a legal-basis grant before its end time (its holder, or a
+  // coordinator on the case team; grant.end).  kNotFound (no such grant,
+  // not logged); kFailedPrecondition when it has ended or expired.
+  Status EndGrant(std::string_view grant_id);
   // The reasons (motiveringar) of every disclosure of the case's entries
   // and every emergency grant of the case, oldest first (DESIGN §13).  A
   // reason is decrypted when this session holds a key it is sealed to:

@@ -52,6 +52,10 @@ const std::vector<KnownEventsIndex>& KnownEventsIndexes() {
       {"events_trust_target", {"target", "seq"}, "action IN (2, 3, 6, 80) AND allowed = 1"},
       // Migration 6: retention.erase events by case, checked at use.
       {"events_case_erase", {"case_id", "seq"}, "action = 92 AND allowed = 1"},
+      // Migration 7: lifecycle events (custody, consent references, revoke,
+      // grant end), by target.
+      {"events_lifecycle_target", {"target", "seq"},
+       "action IN (23, 43, 57, 61) AND allowed = 1"},
   };
   return *known;
 }
@@ -146,8 +150,9 @@ Result<IndexCheck> IndexCheck::Load(Db* db) {
     ++events;
     int* slot[] = {&c.events_case_,         &c.events_subject_,      &c.events_principal_,
                    &c.events_time_,         &c.events_state_target_, &c.events_case_consent_,
-                   &c.events_trust_target_, &c.events_case_erase_};
-    static_assert(sizeof(slot) / sizeof(slot[0]) == 8, "one slot per known events index");
+                   &c.events_trust_target_, &c.events_case_erase_,
+                   &c.events_lifecycle_target_};
+    static_assert(sizeof(slot) / sizeof(slot[0]) == 9, "one slot per known events index");
     bool known = false;
     for (size_t k = 0; k < KnownEventsIndexes().size(); ++k) {
       const KnownEventsIndex& e = KnownEventsIndexes()[k];
@@ -212,6 +217,10 @@ void IndexCheck::AddEvent(const EventRecord& e) {
       add(events_trust_target_, {Key::Bytes(e.target), seq});
     }
     if (e.action == Action::kRetentionErase) add(events_case_erase_, {Key::Bytes(e.case_id), seq});
+    if (e.action == Action::kGuardianCustody || e.action == Action::kConsentConfirm ||
+        e.action == Action::kEntryRevoke || e.action == Action::kGrantEnd) {
+      add(events_lifecycle_target_, {Key::Bytes(e.target), seq});
+    }
   }
 }
 

@@ -43,4 +43,16 @@ sspf_status sspf_session_add_team_member(sspf_session_t* session, const char* ca
                      [&](sspf::Session& s) { return s.AddTeamMember(case_id, principal); });
 }
 
+sspf_status sspf_session_reopen_case(sspf_session_t* session, const char* case_id,
+                                     sspf_error_t** out_error) {
+  return WithSession(session, {{case_id, "case_id"}}, out_error,
+                     [&](sspf::Session& s) { return s.ReopenCase(case_id); });
+}
+
+sspf_status sspf_session_remove_team_member(sspf_session_t* session, const char* case_id,
+                                            const char* principal, sspf_error_t** out_error) {
+  return WithSession(session, {{case_id, "case_id"}, {principal, "principal"}}, out_error,
+                     [&](sspf::Session& s) { return s.RemoveTeamMember(case_id, principal); });
+}
+
 }  // extern "C"

@@ -45,6 +45,12 @@ sspf_status sspf_session_withdraw_consent(sspf_session_t* session, const char* c
                      [&](sspf::Session& s) { return s.WithdrawConsent(consent_id); });
 }
 
+sspf_status sspf_session_confirm_consent(sspf_session_t* session, const char* consent_id,
+                                         const char* reference, sspf_error_t** out_error) {
+  return WithSession(session, {{consent_id, "consent_id"}, {reference, "reference"}}, out_error,
+                     [&](sspf::Session& s) { return s.ConfirmConsent(consent_id, reference); });
+}
+
 sspf_status sspf_session_list_consents(sspf_session_t* session, const char* case_id,
                                        char** out_json, sspf_error_t** out_error) {
   return WithSession(session, {{case_id, "case_id"}},

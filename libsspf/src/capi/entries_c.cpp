@@ -113,6 +113,29 @@ sspf_status sspf_session_grant_emergency(sspf_session_t* session, const char* ca
   });
 }
 
+sspf_status sspf_session_grant_emergency_json(sspf_session_t* session, const char* case_id,
+                                              const char* provision, const char* reason,
+                                              int hours, char** out_json,
+                                              sspf_error_t** out_error) {
+  return WithSession(session,
+                     {{case_id, "case_id"}, {provision, "provision"}, {reason, "reason"}},
+                     RequiredJson(out_json, sspf::GrantJson), out_error, [&](sspf::Session& s) {
+    return s.GrantEmergencyInfo(case_id, provision, reason, hours);
+  });
+}
+
+sspf_status sspf_session_end_grant(sspf_session_t* session, const char* grant_id,
+                                   sspf_error_t** out_error) {
+  return WithSession(session, {{grant_id, "grant_id"}}, out_error,
+                     [&](sspf::Session& s) { return s.EndGrant(grant_id); });
+}
+
+sspf_status sspf_session_revoke_disclosure(sspf_session_t* session, const char* disclosure_id,
+                                           sspf_error_t** out_error) {
+  return WithSession(session, {{disclosure_id, "disclosure_id"}}, out_error,
+                     [&](sspf::Session& s) { return s.RevokeDisclosure(disclosure_id); });
+}
+
 sspf_status sspf_session_list_reasons(sspf_session_t* session, const char* case_id,
                                       char** out_json, sspf_error_t** out_error) {
   return WithSession(session, {{case_id, "case_id"}},

@@ -121,6 +121,16 @@ sspf_status sspf_options_set_consent_policy(sspf_options_t* options, int youth_c
   });
 }
 
+sspf_status sspf_options_set_consent_max_months(sspf_options_t* options, int months,
+                                                sspf_error_t** out_error) {
+  return WithOptions(options, {}, out_error, [&](sspf::StoreOptions& o) {
+    if (months < 1 || months > 120) {
+      Check(sspf::InvalidArgument("the consent maximum must be 1 to 120 months"));
+    }
+    o.consent_max_months = months;
+  });
+}
+
 sspf_status sspf_options_set_public_authority(sspf_options_t* options, int actor,
                                               int is_authority, sspf_error_t** out_error) {
   return WithOptions(options, {}, out_error, [&](sspf::StoreOptions& o) {

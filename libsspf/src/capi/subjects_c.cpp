@@ -61,4 +61,13 @@ sspf_status sspf_session_show_subject(sspf_session_t* session, const char* subje
                      [&](sspf::Session& s) { return s.ShowSubject(subject_id); });
 }
 
+sspf_status sspf_session_set_guardian_custody(sspf_session_t* session, const char* subject_id,
+                                              const char* guardian_id, int custody,
+                                              sspf_error_t** out_error) {
+  return WithSession(session, {{subject_id, "subject_id"}, {guardian_id, "guardian_id"}},
+                     out_error, [&](sspf::Session& s) {
+    return s.SetGuardianCustody(subject_id, guardian_id, custody != 0);
+  });
+}
+
 }  // extern "C"

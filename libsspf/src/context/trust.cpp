@@ -422,8 +422,37 @@ Result<std::optional<EventRecord>> SignedStateEvent(Session::Impl* impl, Action 
   return found;
 }
 
+Result<std::vector<EventRecord>> SignedLifecycleEvents(Session::Impl* impl,
+                                                       std::string_view target) {
+  static const std::string sql =
+      std::string("SELECT ") + kEventColumns +
+      " FROM events INDEXED BY events_lifecycle_target WHERE target = ? AND action IN (" +
+      std::to_string(static_cast<int>(Action::kGuardianCustody)) + ", " +
+      std::to_string(static_cast<int>(Action::kConsentConfirm)) + ", " +
+      std::to_string(static_cast<int>(Action::kEntryRevoke)) + ", " +
+      std::to_string(static_cast<int>(Action::kGrantEnd)) + ") AND allowed = 1 ORDER BY seq";
+  SSPF_ASSIGN_OR_RETURN(Stmt * st, impl->db->Prepare(sql.c_str()));
+  st->Bind(1, target);
+  std::vector<EventRecord> out;
+  SSPF_RETURN_IF_ERROR(ForEachRow(st, [&]() -> Status {
+    EventRecord e = ReadEventRow(st);
+    if (e.target == target && !IsFailureDetail(e.detail)) out.push_back(std::move(e));
+    return Status::Ok();
+  }));
+  for (const EventRecord& e : out) SSPF_RETURN_IF_ERROR(CheckEventSignature(impl, e));
+  return out;
+}
+
 Status CheckGrantAtUse(Session::Impl* impl, const GrantFacts& g) {
   const std::string what = "grant " + g.id;
+  SSPF_ASSIGN_OR_RETURN(std::vector<EventRecord> ends,
+                        SignedLifecycleEvents(impl, "grant:" + g.id));
+  for (const EventRecord& e : ends) {
+    if (e.action == Action::kGrantEnd) {
+      return IntegrityViolation(what + " was ended by event " + std::to_string(e.seq) +
+                                " but its row says in force (direct edit)");
+    }
+  }
   SSPF_ASSIGN_OR_RETURN(std::optional<EventRecord> ev,
                         SignedStateEvent(impl, Action::kGrantEmergency, "grant:" + g.id));
   if (!ev) return IntegrityViolation(what + " has no grant.emergency event in the log (direct edit)");

@@ -90,6 +90,14 @@ Status CheckEventSignature(Session::Impl* impl, const EventRecord& e);
 Result<std::optional<EventRecord>> SignedStateEvent(Session::Impl* impl, Action action,
                                                     std::string_view target);
 
+// The allowed lifecycle events (guardian.custody, consent.confirm,
+// entry.revoke, grant.end) whose target is `target` ("guardian:<id>",
+// "consent:<id>", "disclosure:<id>", "grant:<id>"), oldest first, found
+// through the events_lifecycle_target index, failure details skipped, each
+// checked by CheckEventSignature.
+Result<std::vector<EventRecord>> SignedLifecycleEvents(Session::Impl* impl,
+                                                       std::string_view target);
+
 // A grants row as decisions read it.
 struct GrantFacts {
   std::string id, case_id, principal_id;
@@ -98,6 +106,8 @@ struct GrantFacts {
 // Checked at use: kIntegrityViolation naming the grant unless its row
 // agrees with its signed grant.emergency event (case, holder, end time): a
 // lengthened grants.until is refused at the decision, not only by verify.
+// The caller passes only grants in force by their row, so a signed
+// grant.end of the grant is a violation too (its ended column cleared).
 Status CheckGrantAtUse(Session::Impl* impl, const GrantFacts& g);
 
 // Issues the next version of a principal's certificate (cert.version is

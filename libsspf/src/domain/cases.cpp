@@ -30,13 +30,20 @@ Result<std::string> TeamPrincipalId(Db* db, std::string_view name) {
   return id;
 }
 
-Result<std::vector<std::string>> TeamNames(Db* db, const std::string& case_id) {
+// The team's names, and which of them are disabled principals.
+Status LoadTeam(Db* db, CaseInfo* c) {
   SSPF_ASSIGN_OR_RETURN(Stmt * st,
-                        db->Prepare("SELECT p.name FROM case_team t JOIN principals p ON "
-                                    "p.id = t.principal_id WHERE t.case_id = ? "
+                        db->Prepare("SELECT p.name, p.active FROM case_team t JOIN principals p "
+                                    "ON p.id = t.principal_id WHERE t.case_id = ? "
                                     "ORDER BY t.rowid"));
-  st->Bind(1, case_id);
-  return internal::TextColumn(st);
+  st->Bind(1, c->id);
+  c->team.clear();
+  c->team_disabled.clear();
+  return internal::ForEachRow(st, [&]() -> Status {
+    c->team.push_back(st->Text(0));
+    if (st->Int(1) == 0) c->team_disabled.push_back(st->Text(0));
+    return Status::Ok();
+  });
 }
 
 Status AddToTeam(Session::Impl* impl, const std::string& case_id, const std::string& pid) {
@@ -131,9 +138,7 @@ Result<std::vector<CaseInfo>> Session::ListCases() {
       out.push_back(std::move(c));
     }
     st->Reset();
-    for (CaseInfo& c : out) {
-      SSPF_ASSIGN_OR_RETURN(c.team, TeamNames(db, c.id));
-    }
+    for (CaseInfo& c : out) SSPF_RETURN_IF_ERROR(LoadTeam(db, &c));
     op.event.reason += " (" + std::to_string(out.size()) + " cases)";
     return out;
   });
@@ -153,7 +158,7 @@ Result<CaseInfo> Session::ShowCase(std::string_view case_id) {
     if (!row) return NotFound("no such case");
     SSPF_ASSIGN_OR_RETURN(CaseInfo c, ReadCaseRow(st));
     st->Reset();
-    SSPF_ASSIGN_OR_RETURN(c.team, TeamNames(db, c.id));
+    SSPF_RETURN_IF_ERROR(LoadTeam(db, &c));
     return c;
   });
 }

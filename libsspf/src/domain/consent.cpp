@@ -6,6 +6,10 @@
 
 #include "domain/domain_internal.h"
 #include "context/trust.h"
+#include "crypto/crypto.h"
+#include "keys/key_hierarchy.h"
+#include "sspf/civil_time.h"
+#include "util/encoding.h"
 #include "sspf/lists.h"
 #include "sspf/pnr.h"
 
@@ -280,19 +284,68 @@ Result<ConsentEvaluation> EvaluateCaseConsent(Session::Impl* impl, std::string_v
   SSPF_ASSIGN_OR_RETURN(auto subject, CaseSubjectBirth(db, case_id));
   const std::string& subject_id = subject.first;
   const Date birth = subject.second;
-  // Every registered guardian is treated as having custody: the store does
-  // not record custody separately, so all of them must consent.
-  SSPF_ASSIGN_OR_RETURN(Stmt * gs, db->Prepare("SELECT id FROM guardians WHERE subject_id = ? "
-                                               "ORDER BY position"));
-  gs->Bind(1, subject_id);
-  SSPF_ASSIGN_OR_RETURN(std::vector<std::string> guardian_ids, TextColumn(gs));
+  // Only guardians with custody (vårdnadshavare med vårdnad) must consent;
+  // their custody is checked against the access log.
+  SSPF_ASSIGN_OR_RETURN(std::vector<std::string> guardian_ids,
+                        GuardiansWithCustody(impl, subject_id));
   return EvaluateConsent(impl->options.consent_policy, birth, guardian_ids, records,
                          impl->Now(), impl->Today(), from, to, c);
+}
+
+Date ConsentLatestEnd(Date today, int max_months) {
+  const int64_t months = int64_t{today.year} * 12 + (today.month - 1) + std::max(1, max_months);
+  Date d;
+  d.year = static_cast<int>(months / 12);
+  d.month = static_cast<int>(months % 12) + 1;
+  d.day = std::min(today.day, DaysInMonth(d.year, d.month));
+  return d;
 }
 
 }  // namespace internal
 
 namespace {
+
+// The case of a consent; kNotFound (a facts error: not logged) when there
+// is no such consent.
+Result<std::string> ConsentCase(Db* db, std::string_view consent_id) {
+  SSPF_ASSIGN_OR_RETURN(Stmt * st,
+                        db->Prepare("SELECT case_id FROM consents WHERE id = ? LIMIT 1"));
+  st->Bind(1, consent_id);
+  SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
+  if (!row) return NotFound("no such consent");
+  std::string case_id = st->Text(0);
+  st->Reset();
+  return case_id;
+}
+
+// Each actor's own reference to the consents (the recording actor's
+// form_ref of version 1, then the consent.confirm rows), for listings.
+Status LoadReferences(Db* db, std::vector<ConsentInfo>* consents) {
+  SSPF_ASSIGN_OR_RETURN(
+      Stmt * first, db->Prepare("SELECT c.form_ref, c.recorded_by, c.recorded, p.actor FROM "
+                                "consents c JOIN principals p ON p.id = c.recorded_by "
+                                "WHERE c.id = ? AND c.version = 1 AND c.form_ref <> ''"));
+  SSPF_ASSIGN_OR_RETURN(
+      Stmt * refs, db->Prepare("SELECT actor, reference, recorded_by, recorded FROM "
+                               "consent_refs WHERE consent_id = ? ORDER BY rowid"));
+  for (ConsentInfo& c : *consents) {
+    c.references.clear();
+    for (Stmt* st : {first, refs}) {
+      st->Bind(1, c.id);
+      const bool is_first = st == first;
+      SSPF_RETURN_IF_ERROR(internal::ForEachRow(st, [&]() -> Status {
+        ConsentReference r;
+        r.actor = static_cast<Actor>(st->Int(is_first ? 3 : 0));
+        r.reference = st->Text(is_first ? 0 : 1);
+        r.recorded_by = st->Text(is_first ? 1 : 2);
+        r.recorded = st->Int(is_first ? 2 : 3);
+        c.references.push_back(std::move(r));
+        return Status::Ok();
+      }));
+    }
+  }
+  return Status::Ok();
+}
 
 template <typename T>
 void Dedupe(std::vector<T>* v) {
@@ -318,11 +371,37 @@ Result<std::string> Session::GrantConsent(const ConsentInput& input) {
   }
   Dedupe(&c.actors);
   Dedupe(&c.categories);
+  if (c.actors.size() < 2) {
+    return InvalidArgument("a consent names at least two actors that may exchange information "
+                           "(e.g. school,social)");
+  }
   if (!IsValidDate(c.valid_until)) return InvalidArgument("valid_until is not a real date");
   if (c.valid_until < impl->Today()) {
     return InvalidArgument("valid_until is in the past");
   }
+  const Date latest = internal::ConsentLatestEnd(impl->Today(), impl->options.consent_max_months);
+  if (latest < c.valid_until) {
+    const int months = std::max(1, impl->options.consent_max_months);
+    return InvalidArgument("a consent lasts at most " + std::to_string(months) +
+                           (months == 1 ? " month" : " months") + ": give a last day of " +
+                           FormatDate(latest) +
+                           " or earlier, and record a new consent when it runs out");
+  }
   SSPF_RETURN_IF_ERROR(impl->CheckText("the purpose", c.purpose, false));
+  if (c.purpose.empty()) {
+    return InvalidArgument("a consent names the kind of collaboration as a purpose code (" +
+                           PurposeCodeList(impl->options.purposes) + ")");
+  }
+  {
+    Result<std::string> code = NormalizePurpose(impl->options.purposes, c.purpose);
+    if (!code.ok()) {
+      // Never the rejected text (it may hold personal data).
+      return InvalidArgument("the consent's purpose is not a purpose code: use one of " +
+                             PurposeCodeList(impl->options.purposes) +
+                             " (or its Swedish or English label)");
+    }
+    c.purpose = *code;
+  }
   SSPF_RETURN_IF_ERROR(impl->CheckText("the form reference", c.form_ref, false));
   if (!c.party.youth) {
     SSPF_RETURN_IF_ERROR(impl->CheckText("the guardian id", c.party.guardian_id, true));
@@ -343,6 +422,13 @@ Result<std::string> Session::GrantConsent(const ConsentInput& input) {
       if (!found) {
         return InvalidArgument("guardian " + c.party.guardian_id +
                                " is not a guardian of the case's subject");
+      }
+      SSPF_ASSIGN_OR_RETURN(std::vector<std::string> with,
+                            internal::GuardiansWithCustody(impl, op.event.subject_id));
+      if (std::find(with.begin(), with.end(), c.party.guardian_id) == with.end()) {
+        return FailedPrecondition("guardian " + c.party.guardian_id +
+                                  " has no custody (vårdnad) and cannot consent for the youth; "
+                                  "record custody first (subject custody)");
       }
     }
     std::string id = internal::RandomId();
@@ -381,13 +467,7 @@ Status Session::WithdrawConsent(std::string_view consent_id) {
   int64_t version = 0;
   bool withdrawn = false;
   auto facts = [&](Op& op) -> Status {
-    SSPF_ASSIGN_OR_RETURN(
-        Stmt * st, impl->db->Prepare("SELECT case_id FROM consents WHERE id = ? LIMIT 1"));
-    st->Bind(1, consent_id);
-    SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
-    if (!row) return NotFound("no such consent");
-    std::string case_id = st->Text(0);
-    st->Reset();
+    SSPF_ASSIGN_OR_RETURN(std::string case_id, ConsentCase(impl->db.get(), consent_id));
     // The version to build on, read as a decision reads it (both indexes
     // must agree): a stale index page must not let a second withdrawal
     // build on version 1 again.
@@ -435,8 +515,60 @@ Result<std::vector<ConsentInfo>> Session::ListConsents(std::string_view case_id)
   spec.case_id = std::string(case_id);
   return internal::RunOperationFor<std::vector<ConsentInfo>>(
       impl, spec, {}, [&](Op&) -> Result<std::vector<ConsentInfo>> {
-        return internal::LatestConsents(impl, case_id);
+        SSPF_ASSIGN_OR_RETURN(std::vector<ConsentInfo> out,
+                              internal::LatestConsents(impl, case_id));
+        SSPF_RETURN_IF_ERROR(LoadReferences(impl->db.get(), &out));
+        return out;
       });
+}
+
+Status Session::ConfirmConsent(std::string_view consent_id, std::string_view reference) {
+  Impl* impl = impl_.get();
+  SSPF_RETURN_IF_ERROR(impl->CheckText("the consent reference", reference, true));
+  OpSpec spec{Operation::kConfirmConsent, Action::kConsentConfirm,
+              "consent:" + std::string(consent_id)};
+  std::vector<ConsentInfo> consent;  // the consent, latest version
+  auto facts = [&](Op& op) -> Status {
+    SSPF_ASSIGN_OR_RETURN(std::string case_id, ConsentCase(impl->db.get(), consent_id));
+    return internal::LoadCase(op, case_id);
+  };
+  return internal::RunOperation(impl, spec, facts, [&](Op& op) -> Status {
+    Db* db = impl->db.get();
+    // Read as a decision reads it: the case's consents against their events.
+    SSPF_ASSIGN_OR_RETURN(std::vector<ConsentInfo> latest,
+                          internal::LatestConsents(impl, op.event.case_id));
+    for (const ConsentInfo& c : latest) {
+      if (c.id == consent_id) consent.push_back(c);
+    }
+    if (consent.empty()) {
+      return IntegrityViolation("consent " + std::string(consent_id) +
+                                " is missing from its case's index (run audit verify)");
+    }
+    if (consent[0].withdrawn_at) {
+      return FailedPrecondition("the consent is withdrawn; nothing to confirm");
+    }
+    SSPF_RETURN_IF_ERROR(internal::CaseNotErasedAtUse(impl, op.event.case_id));
+    SSPF_RETURN_IF_ERROR(LoadReferences(db, &consent));
+    for (const ConsentReference& r : consent[0].references) {
+      if (r.actor == impl->me.actor) {
+        return AlreadyExists(std::string("actor ") + ActorName(r.actor) +
+                             " has already recorded its reference to this consent");
+      }
+    }
+    const internal::Bytes salt = internal::RandomBytes(internal::kReasonSaltSize);
+    SSPF_ASSIGN_OR_RETURN(internal::Bytes commitment,
+                          internal::ReasonCommitment(salt.data(), reference));
+    const UnixSeconds now = impl->Now();
+    SSPF_ASSIGN_OR_RETURN(
+        Stmt * ins, db->Prepare("INSERT INTO consent_refs(consent_id, actor, reference, salt, "
+                                "recorded_by, recorded) VALUES(?,?,?,?,?,?)"));
+    ins->Bind(1, consent_id).Bind(2, static_cast<int64_t>(impl->me.actor)).Bind(3, reference)
+        .BindBlob(4, salt).Bind(5, impl->me.id).Bind(6, now);
+    SSPF_RETURN_IF_ERROR(ins->Run());
+    op.event.detail = EncodeDetail(Action::kConsentConfirm,
+                                   {consent_id, ActorName(impl->me.actor), internal::HexEncode(commitment)});
+    return Status::Ok();
+  });
 }
 
 }  // namespace sspf

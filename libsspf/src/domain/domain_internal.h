@@ -25,6 +25,10 @@ namespace sspf::internal {
 // Every version is checked against the case's signed consent events
 // (kIntegrityViolation naming the consent otherwise).
 Result<std::vector<ConsentInfo>> LatestConsents(Session::Impl* impl, std::string_view case_id);
+// The last day a consent recorded on `today` may run to: today plus
+// max_months calendar months (at least 1), on the month's last day when the
+// target month is shorter (31 March + 1 month: 30 April).
+Date ConsentLatestEnd(Date today, int max_months);
 ConsentRecord ToRecord(const ConsentInfo& c);
 // The subject id and birth date of a case's youth; kNotFound if no such case.
 Result<std::pair<std::string, Date>> CaseSubjectBirth(Db* db, std::string_view case_id);
@@ -37,6 +41,23 @@ Status AddProvisionFacts(Session::Impl* impl, std::string_view case_id,
 Result<ConsentEvaluation> EvaluateCaseConsent(Session::Impl* impl, std::string_view case_id,
                                               const std::vector<ConsentRecord>& records,
                                               Actor from, Actor to, Category c);
+
+// Lifecycle (lifecycle.cpp, issue 12).
+// kIntegrityViolation when the access log holds a signed entry.revoke of
+// the disclosure (its row's revoked column was cleared).
+Status CheckNotRevoked(Session::Impl* impl, std::string_view disclosure_id);
+// The ids of the subject's guardians with custody, in their order, each
+// guardian's custody checked against its signed guardian.custody events
+// (kIntegrityViolation when a row's flag differs from the log).
+Result<std::vector<std::string>> GuardiansWithCustody(Session::Impl* impl,
+                                                      std::string_view subject_id);
+// An entry's case and author actor, its row checked against its signed
+// entry.add (entries.cpp).  kNotFound when there is no such entry.
+struct EntryHead {
+  std::string case_id;
+  Actor author_actor = Actor::kSchool;
+};
+Result<EntryHead> CheckedEntryHead(Session::Impl* impl, std::string_view entry_id);
 
 // Creates the first key pair of an actor, certifies it (the session holds
 // the authority key) and seals it to one principal (principals.cpp).
@@ -89,6 +110,9 @@ Status ErasedEntryAtUse(Session::Impl* impl, const std::string& case_id,
 // retention.erase event of its case names it (an erased body restored).
 Status NotErasedAtUse(Session::Impl* impl, const std::string& case_id,
                       const std::string& entry_id);
+// kFailedPrecondition when a signed retention.erase event erased the case
+// (nothing may be added to it again: reopen, consent confirm).
+Status CaseNotErasedAtUse(Session::Impl* impl, const std::string& case_id);
 }  // namespace sspf::internal
 
 #endif  // SSPF_SRC_DOMAIN_DOMAIN_INTERNAL_H_

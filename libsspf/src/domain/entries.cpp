@@ -167,7 +167,7 @@ void ReadEntryColumns(Stmt* st, EntryRow* e) {
 Status LoadDisclosedTo(Db* db, EntryInfo* info) {
   SSPF_ASSIGN_OR_RETURN(Stmt * st,
                         db->Prepare("SELECT DISTINCT to_actor FROM disclosures WHERE "
-                                    "entry_id = ? ORDER BY to_actor"));
+                                    "entry_id = ? AND revoked IS NULL ORDER BY to_actor"));
   st->Bind(1, info->id);
   info->disclosed_to.clear();
   for (;;) {
@@ -206,7 +206,8 @@ std::vector<std::string> SplitIds(const std::string& s) {
 // nothing).
 Result<BasisState> GrantState(Session::Impl* impl, const std::string& grant_id) {
   SSPF_ASSIGN_OR_RETURN(Stmt * st, impl->db->Prepare("SELECT created, until, case_id, "
-                                                     "principal_id FROM grants WHERE id = ?"));
+                                                     "principal_id, ended FROM grants "
+                                                     "WHERE id = ?"));
   st->Bind(1, grant_id);
   SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
   BasisState b;
@@ -216,7 +217,11 @@ Result<BasisState> GrantState(Session::Impl* impl, const std::string& grant_id) 
   if (row) {
     UnixSeconds from = st->Int(0);
     g = {grant_id, st->Text(2), st->Text(3), st->Int(1)};
-    if (internal::GrantInForce(from, g.until, impl->Now())) b.kind = BasisKind::kGrantActive;
+    if (!st->IsNull(4)) {
+      b.detail = "legal-basis grant " + grant_id + " ended early (grant end)";
+    } else if (internal::GrantInForce(from, g.until, impl->Now())) {
+      b.kind = BasisKind::kGrantActive;
+    }
   }
   st->Reset();
   if (b.kind == BasisKind::kGrantActive) SSPF_RETURN_IF_ERROR(internal::CheckGrantAtUse(impl, g));
@@ -271,7 +276,7 @@ Result<std::vector<BasisState>> DisclosureStates(Session::Impl* impl, const Entr
   Db* db = impl->db.get();
   struct Row {
     std::string id, consent, grant, provision;
-    bool has_consent, has_grant, has_provision, has_reason;
+    bool has_consent, has_grant, has_provision, has_reason, revoked;
     std::optional<UnixSeconds> until;
   };
   std::vector<Row> rows;
@@ -280,7 +285,8 @@ Result<std::vector<BasisState>> DisclosureStates(Session::Impl* impl, const Entr
         Stmt * st, db->Prepare("SELECT d.id, d.consent_id, d.grant_id, d.provision, "
                                "CASE WHEN d.reason <> '' OR EXISTS (SELECT 1 FROM "
                                "sealed_reasons r WHERE r.tbl = 'disclosures' AND "
-                               "r.row_id = d.id) THEN 1 ELSE 0 END, d.until "
+                               "r.row_id = d.id) THEN 1 ELSE 0 END, d.until, "
+                               "d.revoked IS NOT NULL "
                                "FROM disclosures d WHERE d.entry_id = ? AND d.to_actor = ? "
                                "ORDER BY d.rowid DESC"));
     st->Bind(1, e.info.id).Bind(2, static_cast<int64_t>(to));
@@ -297,6 +303,7 @@ Result<std::vector<BasisState>> DisclosureStates(Session::Impl* impl, const Entr
       if (r.has_provision) r.provision = st->Text(3);
       r.has_reason = st->Int(4) != 0;
       if (!st->IsNull(5)) r.until = st->Int(5);
+      r.revoked = st->Int(6) != 0;
       rows.push_back(std::move(r));
     }
     st->Reset();
@@ -304,6 +311,16 @@ Result<std::vector<BasisState>> DisclosureStates(Session::Impl* impl, const Entr
   std::vector<BasisState> out;
   std::optional<std::vector<ConsentInfo>> latest;
   for (const Row& r : rows) {
+    if (r.revoked) {
+      BasisState b;
+      b.kind = BasisKind::kDisclosureRevoked;
+      b.id = r.id;
+      out.push_back(std::move(b));
+      continue;
+    }
+    // Checked at use: a revocation in the log stops the read whatever the
+    // row says (a revoked column cleared by an insider).
+    SSPF_RETURN_IF_ERROR(internal::CheckNotRevoked(impl, r.id));
     if (r.has_consent) {
       if (!latest) {
         SSPF_ASSIGN_OR_RETURN(latest, internal::LatestConsents(impl, e.info.case_id));
@@ -371,6 +388,15 @@ Result<std::string> Session::AddEntry(std::string_view case_id, Category categor
   spec.case_id = std::string(case_id);
   auto facts = [&](Op& op) -> Status {
     op.request.category = category;
+    if (supersedes) {
+      // Decide refuses to supersede another actor's entry (issue 12).
+      SSPF_ASSIGN_OR_RETURN(Stmt * st, impl->db->Prepare("SELECT author_actor FROM entries "
+                                                         "WHERE id = ? AND case_id = ?"));
+      st->Bind(1, *supersedes).Bind(2, case_id);
+      SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
+      if (row) op.request.superseded_author_actor = static_cast<Actor>(st->Int(0));
+      st->Reset();
+    }
     return Status::Ok();
   };
   return internal::RunOperationFor<std::string>(impl, spec, facts, [&](Op& op)
@@ -386,6 +412,12 @@ Result<std::string> Session::AddEntry(std::string_view case_id, Category categor
     if (!same_case) {
       return InvalidArgument("the superseded entry is not an entry of this case");
     }
+  }
+  if (supersedes) {
+    // The rule (own actor's entries only) was decided on the row; the row
+    // must agree with its signed entry.add.
+    SSPF_ASSIGN_OR_RETURN(EntryRow old, LoadEntry(db, *supersedes, /*with_body=*/false));
+    SSPF_RETURN_IF_ERROR(CheckEntryAtUse(impl, old, /*with_body=*/false));
   }
   SSPF_ASSIGN_OR_RETURN(auto actor_key, CurrentActorKey(impl, impl->me.actor));
 
@@ -719,6 +751,13 @@ Result<uint64_t> Session::RewrapEntryKeys(
 Result<std::string> Session::GrantEmergency(std::string_view case_id,
                                             std::string_view provision,
                                             std::string_view reason, int hours) {
+  SSPF_ASSIGN_OR_RETURN(GrantInfo g, GrantEmergencyInfo(case_id, provision, reason, hours));
+  return g.id;
+}
+
+Result<GrantInfo> Session::GrantEmergencyInfo(std::string_view case_id,
+                                              std::string_view provision,
+                                              std::string_view reason, int hours) {
   Impl* impl = impl_.get();
   SSPF_RETURN_IF_ERROR(impl->CheckText("the provision", provision, true));
   SSPF_RETURN_IF_ERROR(impl->CheckText("the reason", reason, true));
@@ -734,8 +773,8 @@ Result<std::string> Session::GrantEmergency(std::string_view case_id,
     op.request.basis.duration_seconds = static_cast<int64_t>(hours) * 3600;
     return Status::Ok();
   };
-  return internal::RunOperationFor<std::string>(impl, spec, facts, [&](Op& op)
-                                                    -> Result<std::string> {
+  return internal::RunOperationFor<GrantInfo>(impl, spec, facts, [&](Op& op)
+                                                  -> Result<GrantInfo> {
   if (!op.case_open) return FailedPrecondition("the case is closed");
   std::string id = internal::RandomId();
   const UnixSeconds now = impl->Now();
@@ -753,8 +792,25 @@ Result<std::string> Session::GrantEmergency(std::string_view case_id,
   op.event.target = "grant:" + id;
   op.event.detail = EncodeDetail(Action::kGrantEmergency,
                                  {id, case_id, impl->me.id, std::to_string(until), commitment});
-  return id;
+  GrantInfo g;
+  g.id = id;
+  g.case_id = std::string(case_id);
+  g.principal_id = impl->me.id;
+  g.provision = op.request.basis.provision;
+  g.from = now;
+  g.until = until;
+  return g;
   });
 }
+
+namespace internal {
+
+Result<EntryHead> CheckedEntryHead(Session::Impl* impl, std::string_view entry_id) {
+  SSPF_ASSIGN_OR_RETURN(EntryRow row, LoadEntry(impl->db.get(), entry_id, /*with_body=*/false));
+  SSPF_RETURN_IF_ERROR(CheckEntryAtUse(impl, row, /*with_body=*/false));
+  return EntryHead{row.info.case_id, row.info.author_actor};
+}
+
+}  // namespace internal
 
 }  // namespace sspf

@@ -6,13 +6,15 @@
 // every case either as it was or fully processed; running again finishes
 // the job.  Erasing an entry deletes its body and every seal of its key
 // (crypto-shredding) and the reason texts of its disclosures; a case whose
-// entries are all erased loses its grant reasons and purpose notes; a
-// subject whose cases are all erased loses its identity, birth date, blind
-// index and guardian names.  Each erasure leaves a tombstone (erasures),
-// which the replay check explains from the event.  Then a checkpoint is
-// signed and the WAL truncated and the file vacuumed, so that nothing
-// erased survives in free pages or old WAL frames.
+// entries are all erased loses its grant reasons, its purpose notes and
+// the actors' references to its consents; a subject whose cases are all
+// erased loses its identity, birth date, blind index and guardian names
+// (the guardian rows and their custody flags stay).  Each erasure leaves a
+// tombstone (erasures), which the replay check explains from the event.
+// Then a checkpoint is signed and the WAL truncated and the file vacuumed,
+// so that nothing erased survives in free pages or old WAL frames.
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <set>
 
@@ -315,8 +317,9 @@ Status Tombstone(Session::Impl* impl, const std::string& target, const std::stri
   return st->Run();
 }
 
-// The sealed texts of a fully erased case: its grants' reasons and the
-// purpose notes of reads in it (their commitments stay).
+// The texts of a fully erased case: its grants' reasons, the purpose
+// notes of reads in it and the actors' references to its consents (their
+// commitments stay).
 Status EraseCaseTexts(Db* db, const std::string& case_id) {
   SSPF_RETURN_IF_ERROR(Exec(db,
                             "UPDATE sealed_reasons SET ciphertext = x'' WHERE tbl = 'grants' "
@@ -335,6 +338,12 @@ Status EraseCaseTexts(Db* db, const std::string& case_id) {
     if (p) notes.push_back(p->note_id);
     return Status::Ok();
   }));
+  // Each actor's own reference to the case's consents (consent confirm) is
+  // free text: it goes, salt and all; the row and its commitment stay.
+  SSPF_RETURN_IF_ERROR(Exec(db,
+                            "UPDATE consent_refs SET reference = '', salt = x'' WHERE "
+                            "consent_id IN (SELECT id FROM consents WHERE case_id = ?)",
+                            case_id));
   for (const std::string& n : notes) {
     SSPF_RETURN_IF_ERROR(Exec(db,
                               "UPDATE sealed_reasons SET ciphertext = x'' WHERE "
@@ -446,10 +455,11 @@ namespace internal {
 
 namespace {
 
-// The retention.erase event of the case that names the entry, if any
-// (events_case_erase, migration 6).
-Result<std::optional<EventRecord>> ErasureEventOf(Session::Impl* impl, const std::string& case_id,
-                                                  const std::string& entry_id) {
+// The first retention.erase event of the case whose detail `match`es, if
+// any (events_case_erase, migration 6).
+Result<std::optional<EventRecord>> ErasureEventWhere(
+    Session::Impl* impl, const std::string& case_id,
+    const std::function<bool(const std::vector<std::string>&)>& match) {
   const std::string sql = std::string("SELECT ") + kEventColumns +
                           " FROM events INDEXED BY events_case_erase WHERE case_id = ? AND "
                           "action = " +
@@ -460,14 +470,32 @@ Result<std::optional<EventRecord>> ErasureEventOf(Session::Impl* impl, const std
   SSPF_ASSIGN_OR_RETURN(std::vector<EventRecord> events, ReadEventRows(st));
   for (EventRecord& e : events) {
     Result<std::vector<std::string>> v = DecodeDetail(Action::kRetentionErase, e.detail);
-    if (!v.ok() || (*v)[0] != case_id || (*v)[2] == "-") continue;
-    for (const std::string& item : SplitDetailList((*v)[2])) {
-      if (item.substr(0, item.find(':')) == entry_id) {
-        return std::optional<EventRecord>(std::move(e));
-      }
-    }
+    if (v.ok() && (*v)[0] == case_id && match(*v)) return std::optional<EventRecord>(std::move(e));
   }
   return std::optional<EventRecord>();
+}
+
+// The retention.erase event of the case that names the entry, if any.
+Result<std::optional<EventRecord>> ErasureEventOf(Session::Impl* impl, const std::string& case_id,
+                                                  const std::string& entry_id) {
+  return ErasureEventWhere(impl, case_id, [&](const std::vector<std::string>& v) {
+    if (v[2] == "-") return false;
+    for (const std::string& item : SplitDetailList(v[2])) {
+      if (item.substr(0, item.find(':')) == entry_id) return true;
+    }
+    return false;
+  });
+}
+
+// An erasure event must be signed, and by an admin.
+Status CheckErasureSigner(Session::Impl* impl, const EventRecord& e, const std::string& what) {
+  SSPF_RETURN_IF_ERROR(CheckEventSignature(impl, e));
+  SSPF_ASSIGN_OR_RETURN(PrincipalCert by, CertifiedPrincipal(impl, e.principal_id));
+  if (by.role != Role::kAdmin) {
+    return IntegrityViolation(what + ": erased by event " + std::to_string(e.seq) +
+                              " of a principal who is no admin");
+  }
+  return Status::Ok();
 }
 
 }  // namespace
@@ -480,12 +508,7 @@ Status ErasedEntryAtUse(Session::Impl* impl, const std::string& case_id,
                               ": its content is missing and no erasure event explains it "
                               "(direct edit)");
   }
-  SSPF_RETURN_IF_ERROR(CheckEventSignature(impl, *e));
-  SSPF_ASSIGN_OR_RETURN(PrincipalCert by, CertifiedPrincipal(impl, e->principal_id));
-  if (by.role != Role::kAdmin) {
-    return IntegrityViolation("entry " + entry_id + ": erased by event " +
-                              std::to_string(e->seq) + " of a principal who is no admin");
-  }
+  SSPF_RETURN_IF_ERROR(CheckErasureSigner(impl, *e, "entry " + entry_id));
   return FailedPrecondition("entry " + entry_id + " was erased under retention (event " +
                             std::to_string(e->seq) + ")");
 }
@@ -497,6 +520,16 @@ Status NotErasedAtUse(Session::Impl* impl, const std::string& case_id,
   return IntegrityViolation("entry " + entry_id + " has content although event " +
                             std::to_string(e->seq) +
                             " erased it (page replay or rollback)");
+}
+
+Status CaseNotErasedAtUse(Session::Impl* impl, const std::string& case_id) {
+  SSPF_ASSIGN_OR_RETURN(
+      std::optional<EventRecord> e,
+      ErasureEventWhere(impl, case_id, [](const std::vector<std::string>& v) { return v[3] == "1"; }));
+  if (!e) return Status::Ok();
+  SSPF_RETURN_IF_ERROR(CheckErasureSigner(impl, *e, "case " + case_id));
+  return FailedPrecondition("case " + case_id + " was erased under retention (event " +
+                            std::to_string(e->seq) + "): open a new case");
 }
 
 }  // namespace internal

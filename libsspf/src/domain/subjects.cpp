@@ -5,6 +5,7 @@
 // store, table and row; only a keyed hash of the normalised number
 // (subjects.pnr_index) allows lookup.  The birth date stays in clear: the
 // consent rules depend on the age and run inside queries.
+#include <algorithm>
 #include <cstring>
 
 #include "domain/domain_internal.h"
@@ -124,9 +125,12 @@ Result<SubjectInfo> LoadSubject(Session::Impl* impl, std::string_view id) {
     rows.emplace_back(gs->Text(0), gs->IsNull(1) ? Bytes() : gs->Blob(1));
   }
   gs->Reset();
+  // Custody as checked against the access log.
+  SSPF_ASSIGN_OR_RETURN(std::vector<std::string> with, internal::GuardiansWithCustody(impl, id));
   for (auto& [gid, sealed] : rows) {
     GuardianInfo guardian;
     guardian.id = gid;
+    guardian.custody = std::find(with.begin(), with.end(), gid) != with.end();
     if (sealed.empty() != erased) {
       return IntegrityViolation(
           "guardian " + gid +

@@ -108,6 +108,7 @@ Value GuardiansArray(const std::vector<GuardianInfo>& guardians) {
     Value j = Value::object();
     j["id"] = g.id;
     j["name"] = g.name;
+    j["custody"] = g.custody;
     arr.push_back(std::move(j));
   }
   return arr;
@@ -131,6 +132,7 @@ Value CaseObject(const CaseInfo& c) {
   j["opened"] = Rfc3339(c.opened);
   j["closed"] = TimeOrNull(c.closed);
   j["team"] = c.team;
+  j["team_disabled"] = c.team_disabled;
   return j;
 }
 
@@ -149,6 +151,14 @@ Value ConsentObject(const ConsentInfo& c) {
   j["form_ref"] = TextOrNull(c.form_ref);
   j["version"] = c.version;
   j["recorded_by"] = c.recorded_by;
+  j["references"] = ArrayOf(c.references, [](const ConsentReference& r) {
+    Value x = Value::object();
+    x["actor"] = ActorName(r.actor);
+    x["reference"] = r.reference;
+    x["recorded_by"] = r.recorded_by;
+    x["recorded"] = Rfc3339(r.recorded);
+    return x;
+  });
   return j;
 }
 
@@ -429,6 +439,34 @@ std::string CaseClosedJson(std::string_view case_id) {
 
 std::string TeamMemberAddedJson(std::string_view case_id, std::string_view member) {
   return Small({{"id", std::string(case_id)}, {"member", std::string(member)}});
+}
+
+std::string CaseReopenedJson(std::string_view case_id) {
+  return Small({{"id", std::string(case_id)}, {"open", true}});
+}
+
+std::string TeamMemberRemovedJson(std::string_view case_id, std::string_view member) {
+  return Small({{"id", std::string(case_id)}, {"member", std::string(member)},
+                {"removed", true}});
+}
+
+std::string GuardianCustodyJson(std::string_view subject_id, std::string_view guardian_id,
+                                bool custody) {
+  return Small({{"subject_id", std::string(subject_id)},
+                {"guardian_id", std::string(guardian_id)}, {"custody", custody}});
+}
+
+std::string DisclosureRevokedJson(std::string_view disclosure_id) {
+  return Small({{"id", std::string(disclosure_id)}, {"revoked", true}});
+}
+
+std::string GrantEndedJson(std::string_view grant_id) {
+  return Small({{"id", std::string(grant_id)}, {"ended", true}});
+}
+
+std::string ConsentConfirmedJson(std::string_view consent_id, Actor actor) {
+  return Small({{"id", std::string(consent_id)}, {"actor", std::string(ActorName(actor))},
+                {"confirmed", true}});
 }
 
 std::string ConsentJson(const ConsentInfo& consent) {

@@ -25,6 +25,7 @@
 #include <iterator>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -35,6 +36,7 @@
 #include "log/replay.h"
 #include "log/replay_detail.h"
 #include "keys/certificate.h"
+#include "keys/key_hierarchy.h"
 #include "sspf/civil_time.h"
 #include "storage/certificates_table.h"
 #include "util/encoding.h"
@@ -61,8 +63,18 @@ enum class Tag : uint8_t {
   kDisclosureLegacy,  // entry.disclose with four keys (older events)
   kEntryBody,      // entry.add body=: id -> commitment to the body ciphertext
   kSeal,              // an actor-key seal: (actor, version, principal, epoch)
-  kErased,            // retention.erase: (id, entry|case|subject) -> tombstone
+  kCustody,        // guardian.custody: (subject, guardian) -> custody 1|0 (toggles)
+  kRevoked,        // entry.revoke: disclosure id -> revoked time
+  kGrantEnded,     // grant.end: grant id -> ended time
+  kConsentRef,     // consent.confirm: (consent, actor) -> reference commitment
+  kErased,        // retention.erase: (id, entry|case|subject) -> tombstone
 };
+
+// Tags whose state toggles (close/reopen, add/remove, custody on/off): a
+// key may have many facts, and the last one (by seq) decides.
+bool Toggles(Tag t) { return t == Tag::kTeam || t == Tag::kClosed || t == Tag::kCustody; }
+// The team fact values: on the team, removed from it.
+constexpr uint64_t kOnTeam = 0, kOffTeam = 1;
 
 // Actions whose allowed events must carry a detail.
 constexpr Action kReplayedActions[] = {
@@ -70,7 +82,9 @@ constexpr Action kReplayedActions[] = {
     Action::kCaseOpen,       Action::kCaseClose,        Action::kCaseTeamAdd,
     Action::kConsentGrant,   Action::kConsentWithdraw,  Action::kEntryAdd,
     Action::kEntryDisclose,  Action::kGrantEmergency,   Action::kKeyRotate,
-    Action::kSubjectAdd,     Action::kActorKeyDeliver,  Action::kRetentionErase};
+    Action::kSubjectAdd,     Action::kActorKeyDeliver,  Action::kGuardianCustody,
+    Action::kCaseReopen,     Action::kCaseTeamRemove,   Action::kEntryRevoke,
+    Action::kGrantEnd,       Action::kConsentConfirm,   Action::kRetentionErase};
 
 // The low bits of a fact's key are the partition hash of its first key part
 // (the row's id), so that facts can be dropped by partition.
@@ -274,13 +288,16 @@ class Replay {
  private:
   // The facts of the current partition against the rows of its ids.
   Status CheckPartition() {
+    // By key, then in log order, so that the last fact of a key is its
+    // latest state.
     std::sort(facts_.begin(), facts_.end(), [](const Fact& a, const Fact& b) {
-      return a.key != b.key ? a.key < b.key : a.seq_action < b.seq_action;
+      return a.key != b.key ? a.key < b.key : a.seq() < b.seq();
     });
     used_.assign(facts_.size(), 0);
     for (size_t i = 1; i < facts_.size(); ++i) {
-      // A member named twice (case.open, then case.team_add) is harmless.
-      if (facts_[i].key == facts_[i - 1].key && facts_[i].tag() != Tag::kTeam) {
+      // A toggling state has one fact per change (a member named twice, by
+      // case.open and then case.team_add, is harmless too).
+      if (facts_[i].key == facts_[i - 1].key && !Toggles(facts_[i].tag())) {
         return IntegrityViolation(EventName(facts_[i].seq()) + ": " +
                                   ActionLabel(facts_[i].action()) +
                                   " repeats the state change of " +
@@ -292,6 +309,7 @@ class Replay {
     SSPF_RETURN_IF_ERROR(CheckCases());
     SSPF_RETURN_IF_ERROR(CheckTeam());
     SSPF_RETURN_IF_ERROR(CheckConsents());
+    SSPF_RETURN_IF_ERROR(CheckConsentRefs());
     SSPF_RETURN_IF_ERROR(CheckEntries());
     SSPF_RETURN_IF_ERROR(CheckDisclosures());
     SSPF_RETURN_IF_ERROR(CheckGrants());
@@ -300,6 +318,10 @@ class Replay {
     SSPF_RETURN_IF_ERROR(CheckErasures());
     for (size_t i = 0; i < facts_.size(); ++i) {
       if (!used_[i] && facts_[i].tag() == Tag::kSeal && SealDropped(facts_[i].value)) continue;
+      // A member whose last team fact removed it has no row; a custody
+      // fact of a guardian row that is gone is named by the guardians list.
+      if (!used_[i] && facts_[i].tag() == Tag::kTeam && LastOfKey(i).value == kOffTeam) continue;
+      if (!used_[i] && facts_[i].tag() == Tag::kCustody) continue;
       if (!used_[i]) {
         return IntegrityViolation(
             EventName(facts_[i].seq()) + ": the " + ActionLabel(facts_[i].action()) +
@@ -335,6 +357,12 @@ class Replay {
                                   [&](const Fact& x) { return !InPass(x.key & kPartMask); }),
                    facts_.end());
     }
+  }
+
+  // The last fact with the key of facts_[i] (facts_ is sorted).
+  const Fact& LastOfKey(size_t i) const {
+    while (i + 1 < facts_.size() && facts_[i + 1].key == facts_[i].key) ++i;
+    return facts_[i];
   }
 
   Logged* LoggedOf(const std::string& id) {
@@ -500,7 +528,7 @@ class Replay {
         if (!v[3].empty()) {
           for (const std::string& m : SplitDetailList(v[3])) {
             SSPF_RETURN_IF_ERROR(Need(ValidId(m), "team member id"));
-            Add(e, Tag::kTeam, {v[0], m}, 0);
+            Add(e, Tag::kTeam, {v[0], m}, kOnTeam);
           }
         }
         return Status::Ok();
@@ -509,14 +537,59 @@ class Replay {
         SSPF_ASSIGN_OR_RETURN(auto v, DecodeDetail(e.action, d));
         SSPF_RETURN_IF_ERROR(Need(ValidId(v[0]), "case id"));
         SSPF_RETURN_IF_ERROR(Need(v[1] == "0", "open"));
-        Add(e, Tag::kClosed, {v[0]}, 0);
+        Add(e, Tag::kClosed, {v[0]}, h_.Of(Tag::kClosed, {"0"}));
+        return Status::Ok();
+      }
+      case Action::kCaseReopen: {
+        SSPF_ASSIGN_OR_RETURN(auto v, DecodeDetail(e.action, d));
+        SSPF_RETURN_IF_ERROR(Need(ValidId(v[0]), "case id"));
+        SSPF_RETURN_IF_ERROR(Need(v[1] == "1", "open"));
+        Add(e, Tag::kClosed, {v[0]}, h_.Of(Tag::kClosed, {"1"}));
+        return Status::Ok();
+      }
+      case Action::kCaseTeamRemove: {
+        SSPF_ASSIGN_OR_RETURN(auto v, DecodeDetail(e.action, d));
+        SSPF_RETURN_IF_ERROR(Need(ValidId(v[0]), "case id"));
+        SSPF_RETURN_IF_ERROR(Need(ValidId(v[1]), "member id"));
+        Add(e, Tag::kTeam, {v[0], v[1]}, kOffTeam);
+        return Status::Ok();
+      }
+      case Action::kGuardianCustody: {
+        SSPF_ASSIGN_OR_RETURN(auto v, DecodeDetail(e.action, d));
+        SSPF_RETURN_IF_ERROR(Need(ValidId(v[0]), "subject id"));
+        SSPF_RETURN_IF_ERROR(Need(ValidId(v[1]), "guardian id"));
+        SSPF_RETURN_IF_ERROR(Need(v[2] == "1" || v[2] == "0", "custody"));
+        Add(e, Tag::kCustody, {v[0], v[1]}, h_.Of(Tag::kCustody, {v[2]}));
+        return Status::Ok();
+      }
+      case Action::kEntryRevoke: {
+        SSPF_ASSIGN_OR_RETURN(auto v, DecodeDetail(e.action, d));
+        SSPF_RETURN_IF_ERROR(Need(ValidId(v[0]), "disclosure id"));
+        SSPF_RETURN_IF_ERROR(Need(ValidId(v[1]), "entry id"));
+        SSPF_RETURN_IF_ERROR(Need(ValidDecimal(v[2]), "revoked"));
+        Add(e, Tag::kRevoked, {v[0]}, h_.Of(Tag::kRevoked, {v[1], v[2]}));
+        return Status::Ok();
+      }
+      case Action::kGrantEnd: {
+        SSPF_ASSIGN_OR_RETURN(auto v, DecodeDetail(e.action, d));
+        SSPF_RETURN_IF_ERROR(Need(ValidId(v[0]), "grant id"));
+        SSPF_RETURN_IF_ERROR(Need(ValidDecimal(v[1]), "ended"));
+        Add(e, Tag::kGrantEnded, {v[0]}, h_.Of(Tag::kGrantEnded, {v[1]}));
+        return Status::Ok();
+      }
+      case Action::kConsentConfirm: {
+        SSPF_ASSIGN_OR_RETURN(auto v, DecodeDetail(e.action, d));
+        SSPF_RETURN_IF_ERROR(Need(ValidId(v[0]), "consent id"));
+        SSPF_RETURN_IF_ERROR(Need(ParseActor(v[1]).has_value(), "actor"));
+        SSPF_RETURN_IF_ERROR(Need(v[2] != "-" && ValidCommitment(v[2]), "reference"));
+        Add(e, Tag::kConsentRef, {v[0], v[1]}, h_.Of(Tag::kConsentRef, {v[2]}));
         return Status::Ok();
       }
       case Action::kCaseTeamAdd: {
         SSPF_ASSIGN_OR_RETURN(auto v, DecodeDetail(e.action, d));
         SSPF_RETURN_IF_ERROR(Need(ValidId(v[0]), "case id"));
         SSPF_RETURN_IF_ERROR(Need(ValidId(v[1]), "member id"));
-        Add(e, Tag::kTeam, {v[0], v[1]}, 0);
+        Add(e, Tag::kTeam, {v[0], v[1]}, kOnTeam);
         return Status::Ok();
       }
       case Action::kConsentGrant: {
@@ -693,6 +766,14 @@ class Replay {
     return first;
   }
 
+  // The last fact with this key (a toggling state's latest), or null.
+  // Marks every fact of the key used.
+  const Fact* FindLast(uint64_t key) {
+    const Fact* first = Find(key);
+    if (!first) return nullptr;
+    return &LastOfKey(static_cast<size_t>(first - facts_.data()));
+  }
+
   // Looks up the fact for a row and compares its value.
   Status Match(const std::string& row, Tag tag, std::initializer_list<std::string_view> key,
                uint64_t value) {
@@ -713,6 +794,24 @@ class Replay {
       return Match(row, tag, {id}, value);
     }
     return Match(row, legacy, {id}, legacy_value);
+  }
+
+  // A one-way end of a row (a disclosure revoked, a grant ended): the
+  // nullable time in column `col` must match the event that set it
+  // (`extra` values first), and a row whose event exists must carry it.
+  Status MatchEnd(const std::string& row, Tag tag, const std::string& id, Stmt* st, int col,
+                  std::optional<std::string> entry, const char* what) {
+    const uint64_t key = KeyOf(tag, {id});
+    if (st->IsNull(col)) {
+      if (const Fact* f = Find(key)) {
+        return IntegrityViolation(row + " is not " + what + " although " + EventName(f->seq()) +
+                                  " says so (revived by a direct edit or page replay)");
+      }
+      return Status::Ok();
+    }
+    const std::string t = std::to_string(st->Int(col));
+    const uint64_t value = entry ? h_.Of(tag, {*entry, t}) : h_.Of(tag, {t});
+    return Match(row + " (" + what + ")", tag, {id}, value);
   }
 
   // Steps st to the end, calling fn per row.
@@ -758,8 +857,9 @@ class Replay {
     SSPF_ASSIGN_OR_RETURN(Stmt * st,
                           db_->Prepare("SELECT id, birth_date, pnr_index, erased, identity "
                                        "FROM subjects"));
-    SSPF_ASSIGN_OR_RETURN(Stmt * gs, db_->Prepare("SELECT id, identity IS NULL FROM guardians "
-                                                  "WHERE subject_id = ? ORDER BY position"));
+    SSPF_ASSIGN_OR_RETURN(Stmt * gs,
+                          db_->Prepare("SELECT id, identity IS NULL, custody FROM guardians "
+                                       "WHERE subject_id = ? ORDER BY position"));
     SSPF_RETURN_IF_ERROR(Rows(st, [&]() -> Status {
       std::string id = st->Text(0);
       if (Other(id)) return Status::Ok();
@@ -803,6 +903,17 @@ class Replay {
         if ((gs->Int(1) != 0) != (erased != nullptr) && name_mismatch.empty()) {
           name_mismatch = gs->Text(0);
         }
+        // Custody: every guardian has it from subject.add; the last
+        // guardian.custody event decides after that.
+        const std::string custody = gs->Int(2) != 0 ? "1" : "0";
+        const Fact* last = FindLast(KeyOf(Tag::kCustody, {id, gs->Text(0)}));
+        const bool logged = last ? last->value == h_.Of(Tag::kCustody, {"1"}) : true;
+        if (logged != (custody == "1")) {
+          return IntegrityViolation("guardians row " + gs->Text(0) + ": custody " + custody +
+                                    " differs from " +
+                                    (last ? EventName(last->seq()) : std::string("subject.add")) +
+                                    " (direct edit or page replay)");
+        }
         return Status::Ok();
       }));
       SSPF_RETURN_IF_ERROR(
@@ -832,14 +943,20 @@ class Replay {
       if (Other(id)) return Status::Ok();
       std::string row = "cases row " + id;
       SSPF_RETURN_IF_ERROR(Match(row, Tag::kCase, {id}, h_.Of(Tag::kCase, {st->Text(1)})));
-      const Fact* closed = Find(KeyOf(Tag::kClosed, {id}));
+      // The last close or reopen decides.
+      const Fact* state = FindLast(KeyOf(Tag::kClosed, {id}));
+      const Fact* closed =
+          state && state->value == h_.Of(Tag::kClosed, {"0"}) ? state : nullptr;
       int64_t open = st->Int(2);
       if (open == 1 && closed) {
         return IntegrityViolation(row + " is open although " + EventName(closed->seq()) +
                                   " closed it (page replay or rollback)");
       }
       if (open != 1 && !closed) {
-        return IntegrityViolation(row + " is closed without an event (direct edit)");
+        return IntegrityViolation(row + " is closed without an event" +
+                                  (state ? ", and " + EventName(state->seq()) + " reopened it"
+                                         : std::string()) +
+                                  " (direct edit or page replay)");
       }
       return Status::Ok();
     });
@@ -850,7 +967,54 @@ class Replay {
     return Rows(st, [&]() -> Status {
       std::string c = st->Text(0), p = st->Text(1);
       if (Other(c)) return Status::Ok();
-      return Match("case_team row " + c + "/" + p, Tag::kTeam, {c, p}, 0);
+      const std::string row = "case_team row " + c + "/" + p;
+      const Fact* last = FindLast(KeyOf(Tag::kTeam, {c, p}));
+      if (!last) return IntegrityViolation(row + " has no event in the log (direct edit)");
+      if (last->value != kOnTeam) {
+        return IntegrityViolation(row + ": " + EventName(last->seq()) +
+                                  " removed the member (direct edit or page replay)");
+      }
+      return Status::Ok();
+    });
+  }
+
+  // Each actor's own reference to a consent: the row's salted commitment
+  // of its reference text against its consent.confirm event.  Retention
+  // erases the text and salt with the consent's case (the commitment stays
+  // in the log): the case's tombstone explains an empty row, and is itself
+  // checked against its retention.erase event (CheckErasures), so a
+  // planted or deleted tombstone fails the same check.
+  Status CheckConsentRefs() {
+    SSPF_ASSIGN_OR_RETURN(
+        Stmt * st,
+        db_->Prepare("SELECT r.consent_id, r.actor, r.reference, r.salt, e.target IS NOT NULL "
+                     "FROM consent_refs r LEFT JOIN consents c ON c.id = r.consent_id AND "
+                     "c.version = 1 LEFT JOIN erasures e ON e.target = 'case:' || c.case_id"));
+    return Rows(st, [&]() -> Status {
+      const std::string id = st->Text(0);
+      if (Other(id)) return Status::Ok();
+      const std::string actor = NameOr(ActorName(static_cast<Actor>(st->Int(1))), st->Int(1));
+      const std::string row = "consent_refs row " + id + "/" + actor;
+      const Bytes salt = st->Blob(3);
+      const bool text_gone = st->Text(2).empty() && salt.empty();
+      if (st->Int(4) != 0) {
+        if (!text_gone) {
+          return IntegrityViolation(row + " keeps its reference although its case is erased "
+                                          "(page replay or rollback)");
+        }
+        if (!Find(KeyOf(Tag::kConsentRef, {id, actor}))) {
+          return IntegrityViolation(row + " has no event in the log (direct edit)");
+        }
+        return Status::Ok();
+      }
+      if (text_gone) {
+        return IntegrityViolation(row + " has no reference and its case no erasure event "
+                                        "(direct edit)");
+      }
+      if (salt.size() != kReasonSaltSize) return IntegrityViolation(row + " has a bad salt");
+      SSPF_ASSIGN_OR_RETURN(Bytes commitment, ReasonCommitment(salt.data(), st->Text(2)));
+      return Match(row, Tag::kConsentRef, {id, actor},
+                   h_.Of(Tag::kConsentRef, {HexEncode(commitment)}));
     });
   }
 
@@ -942,8 +1106,8 @@ class Replay {
     SSPF_ASSIGN_OR_RETURN(
         Stmt * st, db_->Prepare("SELECT d.id, d.entry_id, d.to_actor, d.consent_id, "
                                 "d.grant_id, d.provision, d.until, d.decided_by, d.created, "
-                                "r.commitment FROM disclosures d LEFT JOIN sealed_reasons r "
-                                "ON r.tbl = 'disclosures' AND r.row_id = d.id"));
+                                "r.commitment, d.revoked FROM disclosures d LEFT JOIN "
+                                "sealed_reasons r ON r.tbl = 'disclosures' AND r.row_id = d.id"));
     return Rows(st, [&]() -> Status {
       std::string id = st->Text(0);
       if (Other(id)) return Status::Ok();
@@ -955,6 +1119,7 @@ class Replay {
                           : !st->IsNull(6) ? "provision-until:" + std::to_string(st->Int(6))
                                            : "provision";
       std::string to = NameOr(ActorName(static_cast<Actor>(st->Int(2))), st->Int(2));
+      SSPF_RETURN_IF_ERROR(MatchEnd(row, Tag::kRevoked, id, st, 10, st->Text(1), "revoked"));
       return MatchOrLegacy(row, Tag::kDisclosure, Tag::kDisclosureLegacy, id,
                            h_.Of(Tag::kDisclosure, {st->Text(1), to, basis, st->Text(7),
                                                     std::to_string(st->Int(8)),
@@ -966,11 +1131,13 @@ class Replay {
   Status CheckGrants() {
     SSPF_ASSIGN_OR_RETURN(Stmt * st,
                           db_->Prepare("SELECT g.id, g.case_id, g.principal_id, g.until, "
-                                       "r.commitment FROM grants g LEFT JOIN sealed_reasons r "
-                                       "ON r.tbl = 'grants' AND r.row_id = g.id"));
+                                       "r.commitment, g.ended FROM grants g LEFT JOIN "
+                                       "sealed_reasons r ON r.tbl = 'grants' AND r.row_id = g.id"));
     return Rows(st, [&]() -> Status {
       std::string id = st->Text(0);
       if (Other(id)) return Status::Ok();
+      SSPF_RETURN_IF_ERROR(
+          MatchEnd("grants row " + id, Tag::kGrantEnded, id, st, 5, std::nullopt, "ended"));
       return Match("grants row " + id, Tag::kGrant, {id},
                    h_.Of(Tag::kGrant, {st->Text(1), st->Text(2), std::to_string(st->Int(3)),
                                        CommitmentOf(st, 4)}));

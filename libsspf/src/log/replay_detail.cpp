@@ -42,6 +42,12 @@ const std::map<Action, Layout>& Layouts() {
       {Action::kGrantEmergency, {{"grant", "case", "principal", "until", "reason"}}},
       {Action::kKeyRotate, {{"actor", "version", "members"}, {2}}},
       {Action::kActorKeyDeliver, {{"key", "version", "principal"}, {}, true}},
+      {Action::kGuardianCustody, {{"subject", "guardian", "custody"}}},
+      {Action::kCaseReopen, {{"case", "open"}}},
+      {Action::kCaseTeamRemove, {{"case", "member"}}},
+      {Action::kEntryRevoke, {{"disclosure", "entry", "revoked"}}},
+      {Action::kGrantEnd, {{"grant", "ended"}}},
+      {Action::kConsentConfirm, {{"consent", "actor", "reference"}}},
       {Action::kRetentionErase,
        {{"case", "erased", "entries", "case_erased", "subject", "decision"}}},
   };

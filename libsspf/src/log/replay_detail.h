@@ -35,10 +35,21 @@
 //                      the new version was sealed to)
 //   key.deliver        key=<a>|oversight version=<n> principal=<pid>
 //                      (one key version sealed to one more principal)
+//   guardian.custody   subject=<sid> guardian=<gid> custody=1|0
+//                      (a guardian without a guardian.custody event has custody)
+//   case.reopen        case=<id> open=1
+//   case.team_remove   case=<id> member=<pid>
+//   entry.revoke       disclosure=<id> entry=<eid> revoked=<t>
+//   grant.end          grant=<id> ended=<t>
+//   consent.confirm    consent=<id> actor=<a> reference=<commitment>
+//                      (the actor's own reference; the text is never in the leaf)
 //   retention.erase    case=<cid> erased=<t> entries=<eid:rule,...>|-
 //                      case_erased=0|1 subject=<sid>|- decision=<64 hex>
 //                      (the entries, case and subject erased, each with a
 //                      tombstone; decision: RetentionDecisionCommitment)
+//
+// Case state, team membership and custody toggle: the last event for a
+// case, a (case, member) or a guardian decides (last fact wins).
 //
 // Only allowed events carry a detail.  Older events are still read: an
 // entry.add with only its first five or eight keys, an entry.disclose with

@@ -295,7 +295,10 @@ BasisCheck CheckBasis(const BasisState& b, Actor from, Actor to, Category c) {
       out.flag = true;
       return out;
     case BasisKind::kGrantExpired:
-      out.reason = "legal-basis grant " + b.id + " expired";
+      out.reason = b.detail.empty() ? "legal-basis grant " + b.id + " expired" : b.detail;
+      return out;
+    case BasisKind::kDisclosureRevoked:
+      out.reason = "disclosure " + b.id + " revoked by the disclosing actor";
       return out;
     case BasisKind::kNone:
       break;
@@ -440,6 +443,11 @@ const char* OperationName(Operation op) {
     case Operation::kListPrincipals: return "list_principals";
     case Operation::kDeliverActorKeys: return "deliver_actor_keys";
     case Operation::kRewrapEntryKeys: return "rewrap_entry_keys";
+    case Operation::kReopenCase: return "reopen_case";
+    case Operation::kRevokeDisclosure: return "revoke_disclosure";
+    case Operation::kEndGrant: return "end_grant";
+    case Operation::kChangeCustody: return "change_custody";
+    case Operation::kConfirmConsent: return "confirm_consent";
   }
   return "unknown";
 }
@@ -456,6 +464,7 @@ const char* BasisKindName(BasisKind kind) {
     case BasisKind::kProvisionExpired: return "provision_expired";
     case BasisKind::kGrantActive: return "grant_active";
     case BasisKind::kGrantExpired: return "grant_expired";
+    case BasisKind::kDisclosureRevoked: return "disclosure_revoked";
   }
   return "unknown";
 }
@@ -541,6 +550,11 @@ Decision Decide(const AccessRequest& r) {
     case Operation::kAddSubject:
       if (coordinator) return Allow("role:coordinator", "coordinator");
       return Deny("only a coordinator adds subjects");
+    case Operation::kChangeCustody:
+      // Custody decides who must consent (DESIGN §3): recorded by whoever
+      // registers the youth and its guardians.
+      if (coordinator) return Allow("role:coordinator", "coordinator records custody");
+      return Deny("only a coordinator records a guardian's custody");
     case Operation::kOpenCase:
       if (coordinator) return Allow("role:coordinator", "coordinator");
       return Deny("only a coordinator opens cases");
@@ -553,14 +567,16 @@ Decision Decide(const AccessRequest& r) {
       return d;
     }
     case Operation::kCloseCase:
+    case Operation::kReopenCase:
     case Operation::kManageTeam:
       if (!coordinator) {
-        return Deny("only a coordinator closes cases and manages the team");
+        return Deny("only a coordinator closes or reopens cases and manages the team");
       }
       if (!r.on_case_team) return Deny("not on the case team");
       return Allow("team", "coordinator on the case team");
     case Operation::kGrantConsent:
     case Operation::kWithdrawConsent:
+    case Operation::kConfirmConsent:
       if (!r.on_case_team) return Deny("not on the case team");
       return Allow("team", "consent recorded by a case team member");
     case Operation::kShowCase:
@@ -586,6 +602,11 @@ Decision Decide(const AccessRequest& r) {
         return Deny("plan and meeting entries are written by the "
                     "coordination actor or a coordinator");
       }
+      if (r.superseded_author_actor && *r.superseded_author_actor != r.actor) {
+        return Deny(std::string("a correction supersedes only an entry of the principal's "
+                                "own actor; the entry is by ") +
+                    ActorName(*r.superseded_author_actor));
+      }
       return Allow(access, "writes an entry as its author actor", access_flag);
     case Operation::kReadEntry:
       if (auto denied = CaseAccess(r, &access, &access_flag)) return *denied;
@@ -593,6 +614,19 @@ Decision Decide(const AccessRequest& r) {
     case Operation::kDiscloseEntry:
       if (auto denied = CaseAccess(r, &access, &access_flag)) return *denied;
       return DecideDisclose(r, access_flag);
+    case Operation::kRevokeDisclosure:
+      if (auto denied = CaseAccess(r, &access, &access_flag)) return *denied;
+      if (!r.entry_author_actor) return Deny("request lacks the entry's author actor");
+      if (*r.entry_author_actor != r.actor) {
+        return Deny("only the disclosing actor revokes a disclosure");
+      }
+      return Allow(access, "the disclosing actor revokes its disclosure", access_flag);
+    case Operation::kEndGrant:
+      if (r.own_grant) return Allow("grant-holder", "the holder ends its own grant");
+      if (coordinator && r.on_case_team) {
+        return Allow("team", "coordinator on the case team ends a grant");
+      }
+      return Deny("only the grant's holder or a coordinator on the case team ends a grant");
     case Operation::kEmergencyGrant:
       if (r.basis.kind != BasisKind::kLegalProvision ||
           r.basis.provision.empty() || !r.basis.reason_recorded) {

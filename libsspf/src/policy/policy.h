@@ -44,6 +44,11 @@ enum class Operation {
   kListPrincipals,       // admins manage them; auditors read the log by them
   kDeliverActorKeys,     // seal the actor's keys to new members of the actor
   kRewrapEntryKeys,      // re-seal the actor's entry keys to its newest key
+  kReopenCase,           // case reopen
+  kRevokeDisclosure,     // entry revoke: the disclosing actor takes one back
+  kEndGrant,             // grant end: a legal-basis grant ended early
+  kChangeCustody,        // a guardian's custody (vårdnad) changed
+  kConfirmConsent,       // an actor records its own reference to a consent
 };
 
 inline constexpr Operation kAllOperations[] = {
@@ -58,7 +63,10 @@ inline constexpr Operation kAllOperations[] = {
     Operation::kManagePrincipals, Operation::kManageKeys,
     Operation::kRetention,       Operation::kUnlock,
     Operation::kChangeOwnCredential, Operation::kListPrincipals,
-    Operation::kDeliverActorKeys, Operation::kRewrapEntryKeys};
+    Operation::kDeliverActorKeys, Operation::kRewrapEntryKeys,
+    Operation::kReopenCase,      Operation::kRevokeDisclosure,
+    Operation::kEndGrant,        Operation::kChangeCustody,
+    Operation::kConfirmConsent};
 
 // "find_subject", "add_subject", ... (stable, for logs and tests).
 const char* OperationName(Operation op);
@@ -75,7 +83,8 @@ enum class BasisKind {
   kLegalProvision,      // a recorded secrecy-breaking provision, in force
   kProvisionExpired,    // a provision disclosure past its optional end
   kGrantActive,         // a legal-basis grant, not expired
-  kGrantExpired,
+  kGrantExpired,        // past its end, or ended early (grant end)
+  kDisclosureRevoked,   // the disclosure was revoked (entry revoke)
 };
 
 const char* BasisKindName(BasisKind kind);
@@ -130,9 +139,15 @@ struct AccessRequest {
   // grant for this case.
   bool has_active_grant = false;
   // kReadEntry, kDiscloseEntry: the entry's author actor and category.
-  // kCreateEntry: the new entry's category.
+  // kCreateEntry: the new entry's category.  kRevokeDisclosure: the author
+  // actor of the disclosed entry (the disclosing actor).
   std::optional<Actor> entry_author_actor;
   std::optional<Category> category;
+  // kCreateEntry with a correction: the author actor of the entry it
+  // supersedes (a principal corrects only its own actor's entries).
+  std::optional<Actor> superseded_author_actor;
+  // kEndGrant: the grant is held by the principal itself.
+  bool own_grant = false;
   // kDiscloseEntry: the receiving actor.
   std::optional<Actor> disclose_to;
   // kDiscloseEntry: the proposed basis.  kEmergencyGrant: kLegalProvision

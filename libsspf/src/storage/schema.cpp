@@ -288,24 +288,54 @@ CREATE TRIGGER erasures_no_delete BEFORE DELETE ON erasures
 CREATE INDEX events_case_erase ON events(case_id, seq) WHERE action = 92 AND allowed = 1;
 )sql";
 
+// The lifecycle of a case (issue 12): a guardian's custody (vårdnad; only
+// guardians with custody must consent), a revoked disclosure, a grant ended
+// early, and each actor's own reference to a consent.  The signed events
+// that change them are found by target ("guardian:<id>", "disclosure:<id>",
+// "grant:<id>", "consent:<id>") with one seek when a decision checks them
+// at use.  The action numbers are Action::kGuardianCustody (23),
+// kConsentConfirm (43), kEntryRevoke (57) and kGrantEnd (61).
+const char* const kMigration7 = R"sql(
+ALTER TABLE guardians ADD COLUMN custody INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE disclosures ADD COLUMN revoked INTEGER;
+ALTER TABLE grants ADD COLUMN ended INTEGER;
+CREATE TABLE consent_refs(
+  consent_id TEXT NOT NULL,
+  actor INTEGER NOT NULL,
+  reference TEXT NOT NULL,
+  salt BLOB NOT NULL,
+  recorded_by TEXT NOT NULL,
+  recorded INTEGER NOT NULL,
+  PRIMARY KEY(consent_id, actor));
+CREATE INDEX events_lifecycle_target ON events(target, seq)
+  WHERE action IN (23, 43, 57, 61) AND allowed = 1;
+)sql";
+
 const char* const kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4,
-                                   kMigration5, kMigration6};
+                                   kMigration5, kMigration6, kMigration7};
 
 }  // namespace
 
-Status Migrate(Db* db) {
+Status Migrate(Db* db) { return MigrateTo(db, kSchemaVersion); }
+
+Status MigrateTo(Db* db, int target) {
   constexpr int kCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
   static_assert(kCount == kSchemaVersion, "one migration per schema version");
+  if (target < 0 || target > kCount) return InvalidArgument("no such schema version");
   for (;;) {
     SSPF_ASSIGN_OR_RETURN(std::unique_ptr<Txn> txn, Txn::Begin(db));
     SSPF_ASSIGN_OR_RETURN(Stmt * st, db->Prepare("PRAGMA user_version"));
     SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
     int version = row ? static_cast<int>(st->Int(0)) : 0;
     st->Reset();
-    if (version == kCount) return Status::Ok();
+    if (version == target) return Status::Ok();
     if (version > kCount) {
       return FailedPrecondition("the store was made by a newer libsspf (schema " +
                                 std::to_string(version) + ")");
+    }
+    if (version > target) {
+      return FailedPrecondition("the store is at schema " + std::to_string(version) +
+                                ", past " + std::to_string(target));
     }
     SSPF_RETURN_IF_ERROR(db->Exec(kMigrations[version]));
     std::string set = "PRAGMA user_version = " + std::to_string(version + 1);

@@ -6,11 +6,14 @@
 
 namespace sspf::internal {
 
-inline constexpr int kSchemaVersion = 6;
+inline constexpr int kSchemaVersion = 7;
 
 // Creates or upgrades the schema to kSchemaVersion.  A store written by a
 // newer version is refused (kFailedPrecondition).
 Status Migrate(Db* db);
+// Creates or upgrades the schema to `version` (at most kSchemaVersion), so
+// that tests can build a store as an older libsspf left it.
+Status MigrateTo(Db* db, int version);
 
 }  // namespace sspf::internal
 

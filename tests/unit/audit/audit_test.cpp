@@ -612,7 +612,7 @@ TEST_CASE("subjects, guardians, entry and disclosure metadata are replayed",
   REQUIRE(correction.ok());
   std::vector<std::string> consents;
   for (ConsentParty party : {ConsentParty{true, ""}, ConsentParty{false, gid}}) {
-    Result<std::string> c = coord.GrantConsent(SchoolSocialConsent(*case_id, party));
+    Result<std::string> c = coord.GrantConsent(SchoolSocialConsent(*case_id, party, f.clock->Now()));
     INFO(c.status().ToString());
     REQUIRE(c.ok());
     consents.push_back(*c);

@@ -550,7 +550,7 @@ TEST_CASE("malformed replay details of signed events give errors, never a crash"
   b.provision = kProvision;
   b.reason = "Motivering";
   REQUIRE(w.police->DiscloseEntry(*p, Actor::kSchool, b).ok());
-  (void)w.coord->GrantConsent(SchoolSocialConsent(w.case_id, ConsentParty{}));
+  (void)w.coord->GrantConsent(SchoolSocialConsent(w.case_id, ConsentParty{}, w.clock->Now()));
   REQUIRE(w.admin->RotateActorKey(Actor::kPolice).ok());
   REQUIRE(w.admin->DisablePrincipal("school2").ok());
   Session::Impl* me = internal::SessionAccess::Get(*w.school);

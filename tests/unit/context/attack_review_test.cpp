@@ -390,8 +390,8 @@ TEST_CASE("a revived or forged consent does not let police disclose to school",
     in.party = std::move(party);
     in.actors = {Actor::kPolice, Actor::kSchool};
     in.categories = {Category::kPolice};
-    in.valid_until = Date{2099, 12, 31};
-    in.purpose = "SSPF";
+    in.valid_until = DateOf(w.clock->Now() + 90 * 86400);
+    in.purpose = "sspf-meeting";
     in.form_ref = "form-1";
     return in;
   };
@@ -445,7 +445,8 @@ TEST_CASE("signed consents work at use and an edited one is refused", "[attack][
   in.case_id = w.case_id;
   in.actors = {Actor::kPolice, Actor::kSchool};
   in.categories = {Category::kPolice};
-  in.valid_until = Date{2099, 12, 31};
+  in.valid_until = DateOf(w.clock->Now() + 90 * 86400);
+  in.purpose = "sspf-meeting";
   in.party = ConsentParty{true, ""};
   REQUIRE(w.coord->GrantConsent(in).ok());
   in.party = ConsentParty{false, w.guardian_id};

@@ -95,7 +95,7 @@ ConsentInput Consent(const std::string& case_id, ConsentParty party, Date until,
   c.actors = std::move(actors);
   c.categories = std::move(cats);
   c.valid_until = until;
-  c.purpose = "SSPF samverkan";
+  c.purpose = "sspf-meeting";
   c.form_ref = "form-1";
   return c;
 }
@@ -721,8 +721,8 @@ TEST_CASE("denied operations write a denied event", "[domain][audit]") {
   CHECK(w.police->ListEntries(k).status().code() == StatusCode::kPermissionDenied);
   CHECK(w.police->AddEntry(k, Category::kPolice, "x").status().code() ==
         StatusCode::kPermissionDenied);
-  CHECK(w.police->GrantConsent(Consent(k, Youth(), w.DaysFromToday(5), {Actor::kSchool},
-                                       {Category::kSchool})).status().code() ==
+  CHECK(w.police->GrantConsent(Consent(k, Youth(), w.DaysFromToday(5),
+                                       {Actor::kSchool, Actor::kPolice}, {Category::kSchool})).status().code() ==
         StatusCode::kPermissionDenied);
   CHECK(w.police->AddTeamMember(k, "police1").code() == StatusCode::kPermissionDenied);
   CHECK(w.auditor->ListCases().status().code() == StatusCode::kPermissionDenied);

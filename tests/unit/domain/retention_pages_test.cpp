@@ -3,8 +3,8 @@
 // store's SQLCipher key (AES-256-CBC as SQLCipher 3/4 lay a page out:
 // page 1 begins with the 16-byte salt; each page ends with its reserve, the
 // IV first), live pages and free pages alike, and none of them holds the
-// erased names, personnummer, identity records, blind index, entry bodies
-// or sealed entry keys.  Before the run the same search finds them, so the
+// erased names, personnummer, identity records, blind index, entry bodies,
+// sealed entry keys or the actors' consent references.  Before the run the same search finds them, so the
 // decryption is shown to work.
 #include <openssl/evp.h>
 
@@ -29,7 +29,6 @@ namespace {
 constexpr const char* kPass = "a-test-passphrase-1";
 constexpr size_t kPage = 4096;     // PRAGMA cipher_page_size (db.cpp)
 constexpr size_t kSalt = 16;
-constexpr size_t kIv = 16;
 
 using Bytes = std::vector<uint8_t>;
 
@@ -141,6 +140,14 @@ TEST_CASE("after a retention run no page or WAL frame holds what was erased",
   for (int i = 0; i < 300; ++i) body += "Anteckning RADERA-" + std::to_string(i) + ". ";
   REQUIRE(social->AddEntry(*c, Category::kIdentity, body).ok());
   REQUIRE(social->AddEntry(*c, Category::kHealth, "Planen RADERA-PLAN").ok());
+  // Social services' own reference to the guardian's consent (consent
+  // confirm): free text, erased with the case.
+  const std::string reference = "Dnr SOC-RADERA-REF 14";
+  Result<std::string> consent =
+      coord->GrantConsent(SchoolSocialConsent(*c, {false, s->guardians[0].id}, clock->Now()));
+  INFO(consent.status().ToString());
+  REQUIRE(consent.ok());
+  REQUIRE(social->ConfirmConsent(*consent, reference).ok());
   // A second subject that stays: its data must still be there.
   const std::string kept_pnr =
       MakeTestPersonalNumber(Date{DateOf(clock->Now()).year - 13, 2, 12}, 822, false);
@@ -167,7 +174,8 @@ TEST_CASE("after a retention run no page or WAL frame holds what was erased",
                                         "e.id = k.entry_id WHERE e.case_id = " + erased_case)) {
     needles.push_back(b);
   }
-  REQUIRE(needles.size() == 7);
+  needles.push_back(Text(reference));
+  REQUIRE(needles.size() == 8);
   const Bytes kept_body =
       Blobs(db.get(), "SELECT body FROM entries WHERE case_id = '" + *kept_case + "'")[0];
   db.reset();

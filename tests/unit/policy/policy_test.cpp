@@ -56,6 +56,8 @@ enum class Basis {
   kProvisionReportingDuty,       // Socialtjänstlag: not an OSL rule
   kGrantActive,
   kGrantExpired,
+  kGrantEnded,         // ended early (grant end): expired, with its own reason
+  kDisclosureRevoked,  // the disclosure was revoked (entry revoke)
 };
 constexpr Basis kAllBases[] = {
     Basis::kNone,              Basis::kConsentInForce,
@@ -67,7 +69,8 @@ constexpr Basis kAllBases[] = {
     Basis::kProvisionTooLong,  Basis::kProvisionBetweenAuthorities,
     Basis::kProvisionBalancingNoReason, Basis::kProvisionNotInForce,
     Basis::kProvisionReportingDuty,
-    Basis::kGrantActive,       Basis::kGrantExpired};
+    Basis::kGrantActive,       Basis::kGrantExpired,
+    Basis::kGrantEnded,        Basis::kDisclosureRevoked};
 
 // Whether the principal's actor (the discloser, or a grant's holder) and the
 // receiving actor are public authorities (StoreOptions::public_authorities).
@@ -76,6 +79,9 @@ constexpr Auth kAllAuths[] = {Auth::kBoth, Auth::kDiscloserNot, Auth::kRecipient
 
 enum class Tri { kAny, kYes, kNo };
 enum class Rel { kAny, kSame, kOther };
+// kCreateEntry: whether the new entry supersedes one, and of which actor.
+enum class Sup { kAny, kNone, kSame, kOther };
+constexpr Sup kAllSups[] = {Sup::kNone, Sup::kSame, Sup::kOther};
 
 using Op = Operation;
 constexpr Mask kAdminOps =
@@ -100,6 +106,8 @@ struct Row {
   Mask to_actors = kAny;   // the receiving actor
   Mask auths = kAny;
   Mask bases = kAny;
+  Sup supersedes = Sup::kAny;  // kCreateEntry
+  Tri own = Tri::kAny;         // kEndGrant: the principal holds the grant
   // Expected outcome.
   bool allow = false;
   const char* reason = "";       // substring of Decision::reason
@@ -134,6 +142,8 @@ Row Bases(Row r, Mask b) { r.bases = b; return r; }
 Row Actors(Row r, Mask a) { r.actors = a; return r; }
 Row ToActors(Row r, Mask a) { r.to_actors = a; return r; }
 Row Auths(Row r, Mask a) { r.auths = a; return r; }
+Row Supersedes(Row r, Sup s) { r.supersedes = s; return r; }
+Row Own(Row r, Tri o) { r.own = o; return r; }
 Mask AllBut(Actor a) { return kAny & ~Bit(a); }
 
 // Provision bases by the rule they carry.
@@ -152,7 +162,8 @@ constexpr Mask kProvisionBases =
 
 constexpr Mask kCaseOps = Bits(Op::kShowCase, Op::kListConsent,
                                Op::kListEntries, Op::kCreateEntry,
-                               Op::kReadEntry, Op::kDiscloseEntry);
+                               Op::kReadEntry, Op::kDiscloseEntry,
+                               Op::kRevokeDisclosure);
 
 const std::vector<Row>& Table() {
   static const std::vector<Row> table = [] {
@@ -198,17 +209,22 @@ const std::vector<Row>& Table() {
                       "role:coordinator"));
     t.push_back(Deny(With(Ops(Bit(Op::kAddSubject)), kMember),
                      "only a coordinator adds subjects"));
+    // Custody decides who must consent: a coordinator records it.
+    t.push_back(Allow(With(Ops(Bit(Op::kChangeCustody)), kCoord), "role:coordinator"));
+    t.push_back(Deny(With(Ops(Bit(Op::kChangeCustody)), kMember),
+                     "only a coordinator records a guardian's custody"));
     t.push_back(Deny(With(Ops(Bit(Op::kOpenCase)), kMember),
                      "only a coordinator opens cases"));
     t.push_back(Allow(With(Ops(Bit(Op::kListCases)), kCoord),
                       "role:coordinator"));
     t.push_back(Allow(With(Ops(Bit(Op::kListCases)), kMember), "team",
                       Tri::kNo, Tri::kYes));
-    const Mask close_team = Bits(Op::kCloseCase, Op::kManageTeam);
+    const Mask close_team = Bits(Op::kCloseCase, Op::kReopenCase, Op::kManageTeam);
     t.push_back(Deny(With(Ops(close_team), kMember), "only a coordinator"));
     t.push_back(Allow(Team(With(Ops(close_team), kCoord), Tri::kYes), "team"));
     t.push_back(Deny(With(Ops(close_team), kCoord), "not on the case team"));
-    const Mask consent_ops = Bits(Op::kGrantConsent, Op::kWithdrawConsent);
+    const Mask consent_ops =
+        Bits(Op::kGrantConsent, Op::kWithdrawConsent, Op::kConfirmConsent);
     t.push_back(Allow(Team(Ops(consent_ops), Tri::kYes), "team"));
     t.push_back(Deny(Ops(consent_ops), "not on the case team"));
     // An emergency grant: a provision with a reason, whose rule names the
@@ -233,6 +249,11 @@ const std::vector<Row>& Table() {
     t.push_back(Deny(Bases(grant_op, Bit(Basis::kProvisionTooLong)),
                      "allows at most 365 days"));
     t.push_back(Allow(grant_op, "provision:", Tri::kYes));
+    // Ending a grant early: its holder, or a coordinator on the case team.
+    const Row end_grant = Ops(Bit(Op::kEndGrant));
+    t.push_back(Allow(Own(end_grant, Tri::kYes), "grant-holder"));
+    t.push_back(Allow(Team(With(end_grant, kCoord), Tri::kYes), "team"));
+    t.push_back(Deny(end_grant, "only the grant's holder or a coordinator on the case team"));
     // A coordinator sees every case's metadata (as in the case list), not
     // its content.
     t.push_back(Allow(With(Ops(Bit(Op::kShowCase)), kCoord), "role:coordinator"));
@@ -252,6 +273,9 @@ const std::vector<Row>& Table() {
       r.categories = Bits(Category::kPlan, Category::kMeeting);
       t.push_back(Deny(r, "plan and meeting entries"));
     }
+    // A correction supersedes only an entry of the principal's own actor.
+    t.push_back(Deny(Supersedes(Ops(Bit(Op::kCreateEntry)), Sup::kOther),
+                     "supersedes only an entry of the principal's own actor"));
     t.push_back(Allow(Team(Ops(Bit(Op::kCreateEntry)), Tri::kYes), "team"));
     t.push_back(Allow(Ops(Bit(Op::kCreateEntry)), "grant", Tri::kYes));
     // Reading an entry.
@@ -272,6 +296,11 @@ const std::vector<Row>& Table() {
     t.push_back(Allow(Bases(read, kReasonedProvisions), "provision:", Tri::kYes));
     t.push_back(Allow(Bases(read, Bit(Basis::kGrantActive)), "grant:g1",
                       Tri::kYes));
+    // Revoking a disclosure: the disclosing (author) actor only.
+    const Row revoke = Ops(Bit(Op::kRevokeDisclosure));
+    t.push_back(Deny(Author(revoke, Rel::kOther), "only the disclosing actor revokes"));
+    t.push_back(Allow(Team(revoke, Tri::kYes), "team"));
+    t.push_back(Allow(revoke, "grant", Tri::kYes));
     // Disclosing an entry.
     const Row disclose = Ops(Bit(Op::kDiscloseEntry));
     t.push_back(Deny(Author(disclose, Rel::kOther), "not the author actor"));
@@ -330,6 +359,11 @@ const std::vector<Row>& Table() {
                      "legal provision disclosure p1 expired"));
     t.push_back(Deny(Bases(content, Bit(Basis::kGrantExpired)),
                      "legal-basis grant g1 expired"));
+    t.push_back(Deny(Bases(content, Bit(Basis::kGrantEnded)),
+                     "legal-basis grant g1 ended early"));
+    // A revoked disclosure stops the recipient's reads at once.
+    t.push_back(Deny(Bases(content, Bit(Basis::kDisclosureRevoked)),
+                     "disclosure d1 revoked by the disclosing actor"));
     return t;
   }();
   return table;
@@ -351,6 +385,8 @@ struct Combo {
   Actor to;
   Basis basis;
   Auth auth;
+  Sup supersedes;
+  bool own;
 };
 
 bool RowMatches(const Row& r, const Combo& c) {
@@ -361,7 +397,9 @@ bool RowMatches(const Row& r, const Combo& c) {
          TriMatches(r.team, c.team) && TriMatches(r.grant, c.grant) &&
          (r.author == Rel::kAny || (r.author == Rel::kSame) ==
                                        (c.author == c.actor)) &&
-         (r.to == Rel::kAny || (r.to == Rel::kSame) == (c.to == c.author));
+         (r.to == Rel::kAny || (r.to == Rel::kSame) == (c.to == c.author)) &&
+         (r.supersedes == Sup::kAny || r.supersedes == c.supersedes) &&
+         TriMatches(r.own, c.own);
 }
 
 BasisState MakeBasis(Basis b, Actor from, Actor to, Category c) {
@@ -419,6 +457,17 @@ BasisState MakeBasis(Basis b, Actor from, Actor to, Category c) {
                                         : BasisKind::kGrantExpired;
       s.id = "g1";
       break;
+    case Basis::kGrantEnded:
+      s = BasisState{};
+      s.kind = BasisKind::kGrantExpired;
+      s.id = "g1";
+      s.detail = "legal-basis grant g1 ended early (grant end)";
+      break;
+    case Basis::kDisclosureRevoked:
+      s = BasisState{};
+      s.kind = BasisKind::kDisclosureRevoked;
+      s.id = "d1";
+      break;
   }
   return s;
 }
@@ -434,6 +483,11 @@ AccessRequest MakeRequest(const Combo& c) {
   r.entry_author_actor = c.author;
   r.category = c.category;
   r.disclose_to = c.to;
+  if (c.supersedes == Sup::kSame) r.superseded_author_actor = c.actor;
+  if (c.supersedes == Sup::kOther) {
+    r.superseded_author_actor = c.actor == Actor::kSchool ? Actor::kSocial : Actor::kSchool;
+  }
+  r.own_grant = c.own;
   r.today = Date{2026, 12, 1};
   r.subject_age = c.basis == Basis::kProvisionTooOld ? 22 : 16;
   r.actor_is_authority = c.auth != Auth::kDiscloserNot;
@@ -455,7 +509,8 @@ std::string Describe(const Combo& c) {
          (c.grant ? " grant" : " no-grant") + " author=" +
          ActorName(c.author) + " to=" + ActorName(c.to) + " basis#" +
          std::to_string(static_cast<int>(c.basis)) + " auth#" +
-         std::to_string(static_cast<int>(c.auth));
+         std::to_string(static_cast<int>(c.auth)) + " supersedes#" +
+         std::to_string(static_cast<int>(c.supersedes)) + (c.own ? " own" : "");
 }
 
 TEST_CASE("Decide matches the declarative table for every combination",
@@ -464,7 +519,8 @@ TEST_CASE("Decide matches the declarative table for every combination",
   std::vector<long> hits(table.size(), 0);
   long combinations = 0, mismatches = 0, allowed = 0;
   for (Op op : kAllOperations) {
-    const bool entry_op = op == Op::kReadEntry || op == Op::kDiscloseEntry;
+    const bool entry_op = op == Op::kReadEntry || op == Op::kDiscloseEntry ||
+                          op == Op::kRevokeDisclosure;
     for (bool active : {true, false})
     for (Actor actor : kAllActors)
     for (Role role : kAllRoles)
@@ -475,7 +531,11 @@ TEST_CASE("Decide matches the declarative table for every combination",
     for (Actor author : kAllActors) {
       if (!entry_op && author != actor) continue;
       for (Actor to : kAllActors)
-      for (Auth auth : kAllAuths) {
+      for (Auth auth : kAllAuths)
+      for (Sup sup : kAllSups)
+      for (bool own : {false, true}) {
+        if (op != Op::kCreateEntry && sup != Sup::kNone) continue;
+        if (op != Op::kEndGrant && own) continue;
         if (op != Op::kDiscloseEntry && to != Actor::kSchool) continue;
         // Authority status matters only to a provision rule.
         if (auth != Auth::kBoth && ((Bit(basis) & kProvisionBases) == 0 ||
@@ -483,7 +543,7 @@ TEST_CASE("Decide matches the declarative table for every combination",
           continue;
         }
         const Combo c{op, active, actor, role, cat, team, grant, author, to,
-                      basis, auth};
+                      basis, auth, sup, own};
         ++combinations;
         size_t i = 0;
         while (i < table.size() && !RowMatches(table[i], c)) ++i;

@@ -225,5 +225,54 @@ TEST_CASE("schema: migrations run once and refuse a newer store", "[storage][sch
   CHECK(UserVersion(db.get()) == internal::kSchemaVersion + 1);  // left as it was
 }
 
+// Every table and index name of the schema, "name" sorted.
+std::string SchemaNames(Db* db, const char* type) {
+  std::string sql = std::string("SELECT group_concat(name, ',') FROM (SELECT name FROM "
+                                "sqlite_master WHERE type = '") +
+                    type + "' AND name NOT LIKE 'sqlite_%' ORDER BY name)";
+  Result<Stmt*> st = db->Prepare(sql.c_str());
+  REQUIRE(st.ok());
+  REQUIRE((*st)->Step().value());
+  std::string out = (*st)->Text(0);
+  (*st)->Reset();
+  return out;
+}
+
+TEST_CASE("schema: a store at 6 (retention) migrates to 7 (lifecycle)", "[storage][schema]") {
+  REQUIRE(internal::kSchemaVersion == 7);
+  TempDir dir;
+  std::unique_ptr<Db> db = OpenOrDie(dir.File("s.db"), 1, true);
+  REQUIRE(internal::MigrateTo(db.get(), 6).ok());
+  CHECK(UserVersion(db.get()) == 6);
+  const std::string tables6 = SchemaNames(db.get(), "table");
+  CHECK(tables6.find("erasures") != std::string::npos);
+  CHECK(tables6.find("consent_refs") == std::string::npos);
+  CHECK(SchemaNames(db.get(), "index").find("events_case_erase") != std::string::npos);
+  CHECK(SchemaNames(db.get(), "index").find("events_lifecycle_target") == std::string::npos);
+  // A guardian registered under schema 6 (no custody column yet).
+  REQUIRE(db->Exec("INSERT INTO subjects(id, pnr_index, birth_date, identity, created) "
+                   "VALUES('s1', x'01', '2014-01-01', x'02', 1); "
+                   "INSERT INTO guardians(id, subject_id, identity, position, created) "
+                   "VALUES('g1', 's1', x'03', 0, 1)")
+              .ok());
+  CHECK(internal::MigrateTo(db.get(), 5).code() == StatusCode::kFailedPrecondition);
+
+  REQUIRE(internal::Migrate(db.get()).ok());
+  CHECK(UserVersion(db.get()) == 7);
+  CHECK(SchemaNames(db.get(), "table").find("consent_refs") != std::string::npos);
+  const std::string indexes = SchemaNames(db.get(), "index");
+  CHECK(indexes.find("events_case_erase") != std::string::npos);
+  CHECK(indexes.find("events_lifecycle_target") != std::string::npos);
+  // Every guardian had custody before the column existed.
+  Result<Stmt*> st = db->Prepare("SELECT custody FROM guardians WHERE id = 'g1'");
+  REQUIRE(st.ok());
+  REQUIRE((*st)->Step().value());
+  CHECK((*st)->Int(0) == 1);
+  (*st)->Reset();
+  // Both sides' columns.
+  CHECK(db->Exec("SELECT revoked FROM disclosures; SELECT ended FROM grants; "
+                 "SELECT erased FROM subjects").ok());
+}
+
 }  // namespace
 }  // namespace sspf
