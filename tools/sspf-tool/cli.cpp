@@ -228,10 +228,11 @@ namespace {
 
 // The options whose value is an id (or KIND:ID): the commands name records
 // by these, and a person may type any unique prefix of 6+ digits instead.
+// Not "guardian": subject add's --guardian is a name ("Deedee" is hex).
 bool IsIdOption(const std::string& name) {
   static const char* const kIdOptions[] = {"id",    "case",  "subject", "supersedes",
                                            "consent", "grant", "basis", "party",
-                                           "target", "disclosure", "guardian"};
+                                           "target", "disclosure"};
   return std::any_of(std::begin(kIdOptions), std::end(kIdOptions),
                      [&](const char* o) { return name == o; });
 }
