@@ -1,3 +1,6 @@
+// sspf-tool's shared helpers (cli.h): parsing, opening, id prefixes, output.
+// One file over 700 lines on purpose: every command goes through these, and
+// splitting them would scatter the rules of how a command reads its input.
 #include "cli.h"
 
 #include <fcntl.h>

@@ -1,4 +1,6 @@
 // The one JSON encoder (sspf/json.h, docs/json-schema.md).
+// One file over 700 lines on purpose: every document of the one schema is
+// encoded here, so the schema and docs/json-schema.md are checked in one place.
 #include "sspf/json.h"
 
 #include <sodium.h>
