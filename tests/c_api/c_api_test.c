@@ -332,6 +332,23 @@ static void TestScenario(const char* dir) {
     CHECK(json != NULL && strstr(json, SCHOOL) != NULL);
     sspf_free(json);
     json = NULL;
+    /* The case by the first 8 digits of its id; a 5-digit prefix is refused. */
+    {
+      char prefix[9];
+      char want[200];
+      snprintf(prefix, sizeof prefix, "%.8s", case_id);
+      OK(sspf_session_resolve_id(s, prefix, &json, &err));
+      snprintf(want, sizeof want, "\"kind\":\"case\",\"id\":\"%s\"", case_id);
+      CHECK(json != NULL && strstr(json, want) != NULL);
+      sspf_free(json);
+      json = NULL;
+      prefix[5] = '\0';
+      CHECK(sspf_session_resolve_id(s, prefix, &json, &err) == SSPF_STATUS_INVALID_ARGUMENT);
+      CHECK(json == NULL && err != NULL);
+      sspf_error_free(&err);
+      CHECK(sspf_session_resolve_id(s, NULL, &json, &err) == SSPF_STATUS_INVALID_ARGUMENT);
+      sspf_error_free(&err);
+    }
   }
   /* Consent of the youth (16: required) and both guardians. */
   {

@@ -1,4 +1,6 @@
 // sspf-tool agent and lock: unlock once per working session (like ssh-agent).
+// (One file over 700 lines on purpose: the client, the daemon and their one
+// wire protocol are reviewed together.)
 //
 // `sspf-tool agent` reads the passphrase in the foreground, then a child
 // process unlocks the store and serves sspf-tool commands over a Unix socket

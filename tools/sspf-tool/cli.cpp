@@ -1,3 +1,6 @@
+// sspf-tool's shared helpers (cli.h): parsing, opening, id prefixes, output.
+// One file over 700 lines on purpose: every command goes through these, and
+// splitting them would scatter the rules of how a command reads its input.
 #include "cli.h"
 
 #include <fcntl.h>
@@ -224,20 +227,78 @@ void SetAgentSession(Session* session, const std::string& store, const std::stri
   TheAgentSession() = AgentSession{session, store, user};
 }
 
-SessionHandle ParseAndOpen(Context& ctx, const std::string& usage,
-                           po::options_description& desc,
-                           const std::vector<std::string>& positional,
-                           int* exit, const std::function<Status()>& check) {
-  po::variables_map vm;
-  if (!ParseArgs(ctx, usage, desc, positional, &vm, exit)) return {};
-  if (check) {
-    Status st = check();
-    if (!st.ok()) {
-      *exit = st.code() == StatusCode::kInvalidArgument ? UsageError(ctx, st.message())
-                                                        : Fail(ctx, st);
-      return {};
+namespace {
+
+// The options whose value is an id (or KIND:ID): the commands name records
+// by these, and a person may type any unique prefix of 6+ digits instead.
+// Not "guardian": subject add's --guardian is a name ("Deedee" is hex).
+bool IsIdOption(const std::string& name) {
+  static const char* const kIdOptions[] = {"id",    "case",  "subject", "supersedes",
+                                           "consent", "grant", "basis", "party",
+                                           "target", "disclosure"};
+  return std::any_of(std::begin(kIdOptions), std::end(kIdOptions),
+                     [&](const char* o) { return name == o; });
+}
+
+// A prefix to look up: 6 to 31 hex digits.  Anything else (a full id, or
+// a value too short to be a prefix) is used as typed, so the command
+// reports a missing record as before.
+bool IsIdPrefix(const std::string& v) {
+  return v.size() >= 6 && v.size() < 32 &&
+         std::all_of(v.begin(), v.end(),
+                     [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; });
+}
+
+// Calls fn for every id or id prefix in the id options of vm: the whole
+// value, or the part after "KIND:" ("consent:PREFIX", "guardian:PREFIX").
+Status ForEachIdPrefix(po::variables_map& vm,
+                       const std::function<Status(const std::string&, std::string*)>& fn) {
+  for (auto& option : vm) {
+    if (!IsIdOption(option.first)) continue;
+    auto one = [&](std::string* v) -> Status {
+      const size_t colon = v->find(':');
+      std::string tail = colon == std::string::npos ? *v : v->substr(colon + 1);
+      if (!IsIdPrefix(tail)) return Status::Ok();
+      SSPF_RETURN_IF_ERROR(fn(option.first, &tail));
+      *v = (colon == std::string::npos ? "" : v->substr(0, colon + 1)) + tail;
+      return Status::Ok();
+    };
+    boost::any& value = option.second.value();
+    if (std::string* single = boost::any_cast<std::string>(&value)) {
+      SSPF_RETURN_IF_ERROR(one(single));
+    } else if (auto* many = boost::any_cast<std::vector<std::string>>(&value)) {
+      for (std::string& v : *many) SSPF_RETURN_IF_ERROR(one(&v));
     }
   }
+  return Status::Ok();
+}
+
+// Replaces every id prefix in the id options of vm by the full id
+// (Session::ResolveId) and stores the values again into the variables the
+// options are bound to.
+Status ResolveIdOptions(Session& s, po::variables_map& vm) {
+  SSPF_RETURN_IF_ERROR(
+      ForEachIdPrefix(vm, [&](const std::string& option, std::string* v) -> Status {
+        Result<IdMatch> m = s.ResolveId(*v);
+        if (!m.ok()) return Status(m.status().code(), "--" + option + ": " + m.status().message());
+        *v = m->id;
+        return Status::Ok();
+      }));
+  vm.notify();  // the bound variables get the full ids
+  return Status::Ok();
+}
+
+bool HasIdPrefix(po::variables_map& vm) {
+  bool any = false;
+  (void)ForEachIdPrefix(vm, [&](const std::string&, std::string*) {
+    any = true;
+    return Status::Ok();
+  });
+  return any;
+}
+
+// The session of the command: the agent's, or one unlocked now.
+SessionHandle OpenHandle(Context& ctx, int* exit) {
   const AgentSession& agent = TheAgentSession();
   if (agent.session != nullptr) {
     if (AbsolutePath(ctx.globals.store) != agent.store || ctx.globals.user != agent.user) {
@@ -247,12 +308,46 @@ SessionHandle ParseAndOpen(Context& ctx, const std::string& usage,
     }
     return SessionHandle::Borrow(agent.session);
   }
-  Result<Session> s = OpenSession(ctx.globals);
-  if (!s.ok()) {
-    *exit = Fail(ctx, s.status());
+  Result<Session> own = OpenSession(ctx.globals);
+  if (!own.ok()) {
+    *exit = Fail(ctx, own.status());
     return {};
   }
-  return SessionHandle(std::move(*s));
+  return SessionHandle(std::move(*own));
+}
+
+}  // namespace
+
+SessionHandle ParseAndOpen(Context& ctx, const std::string& usage,
+                           po::options_description& desc,
+                           const std::vector<std::string>& positional,
+                           int* exit, const std::function<Status()>& check) {
+  po::variables_map vm;
+  if (!ParseArgs(ctx, usage, desc, positional, &vm, exit)) return {};
+  // Id prefixes are resolved before `check`, which may copy the values; so
+  // with a prefix the session is opened (the passphrase asked for) first.
+  SessionHandle s;
+  if (HasIdPrefix(vm)) {
+    s = OpenHandle(ctx, exit);
+    if (!s) return {};
+    Status resolved = ResolveIdOptions(*s, vm);
+    if (!resolved.ok()) {
+      *exit = resolved.code() == StatusCode::kInvalidArgument
+                  ? UsageError(ctx, resolved.message())
+                  : Fail(ctx, resolved);
+      return {};
+    }
+  }
+  if (check) {
+    Status st = check();
+    if (!st.ok()) {
+      *exit = st.code() == StatusCode::kInvalidArgument ? UsageError(ctx, st.message())
+                                                        : Fail(ctx, st);
+      return {};
+    }
+  }
+  if (!s) s = OpenHandle(ctx, exit);
+  return s;
 }
 
 std::string AbsolutePath(const std::string& path) {
@@ -622,6 +717,13 @@ Status ReadTextArgs(std::initializer_list<std::pair<TextArg*, bool>> args, bool 
 
 std::vector<std::string> SplitArgList(const std::string& s) {
   std::vector<std::string> items = SplitList(s);
+  // "sara, per" as people type it: the spaces around an item are not part
+  // of it (no name, id, actor or category has any).
+  for (std::string& item : items) {
+    const size_t first = item.find_first_not_of(" \t");
+    const size_t last = item.find_last_not_of(" \t");
+    item = first == std::string::npos ? std::string() : item.substr(first, last - first + 1);
+  }
   if (items.back().empty()) items.pop_back();
   return items;
 }

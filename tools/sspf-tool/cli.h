@@ -125,7 +125,12 @@ void SetAgentSession(Session* session, const std::string& store, const std::stri
 
 // What most commands do first: ParseArgs, then `check` (if given: checks
 // and converts the option values before the passphrase is asked for), then
-// OpenSession (or the agent's session).  Returns the session, or an empty
+// OpenSession (or the agent's session).  An id prefix (6 to 31 hex digits,
+// as in git) in an id option (--case, --subject, the
+// positional id, --basis consent:ID, ...) is first replaced by the full id
+// it names (Session::ResolveId), so `check` sees full ids; the session is
+// then opened before `check`.  An ambiguous or unknown prefix fails the
+// command (exit 2, or 4 for unknown).  Returns the session, or an empty
 // handle with *exit set when the command should return now (after --help, a
 // usage error, a failed check or a failed unlock, already reported).  A
 // check that fails with kInvalidArgument is reported as a usage error, any
@@ -263,7 +268,8 @@ Status ReadTextArgs(std::initializer_list<std::pair<TextArg*, bool>> args,
 
 // Helpers for option values.
 // A comma list as std::getline reads it: SplitList (sspf/lists.h) without a
-// last empty item, so "" gives none and "a," gives "a".
+// last empty item, so "" gives none and "a," gives "a", and each item
+// without the spaces around it ("sara, per" gives "sara" and "per").
 std::vector<std::string> SplitArgList(const std::string& s);
 // SplitArgList, and each item a name (ParseActor, ParseCategory); at least one.
 Result<std::vector<Actor>> ParseActorList(const std::string& s);

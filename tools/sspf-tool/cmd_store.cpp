@@ -152,6 +152,30 @@ int Whoami(Context& ctx) {
                    PrincipalJson(p));
 }
 
+int Id(Context& ctx) {
+  po::options_description desc("Options");
+  std::string prefix;
+  desc.add_options()("prefix", po::value<std::string>(&prefix)->required(),
+                     "6 to 32 hex digits of an id");
+  int exit = 0;
+  SessionHandle s = ParseAndOpen(
+      ctx,
+      "id PREFIX\n\nPrints the full id, and the kind of record (subject, guardian, case, "
+      "consent,\nentry, disclosure, grant, purpose_note), that a prefix of at least 6 hex "
+      "digits\nnames.  Every command takes such a prefix wherever it takes an id; an "
+      "ambiguous\none is refused (exit 2) with the candidates.  Not logged: ids carry no "
+      "personal\ndata.  Example:\n  sspf-tool id 7c1d04",
+      desc, {"prefix"}, &exit);
+  if (!s) return exit;
+  Result<IdMatch> m = s->ResolveId(prefix);
+  if (!m.ok()) {
+    return m.status().code() == StatusCode::kInvalidArgument
+               ? UsageError(ctx, m.status().message())
+               : Fail(ctx, m.status());
+  }
+  return PrintDone(ctx, m->kind + " " + m->id, IdMatchJson(*m));
+}
+
 int UserAdd(Context& ctx) {
   po::options_description desc("Options");
   std::string name, actor, role, new_file;
@@ -434,6 +458,7 @@ void RegisterStoreCommands() {
   RegisterCommand({"init", "create a new store and keyring; prints the recovery key once", Init});
   RegisterCommand({"provisions", "list the legal provisions and their rules", Provisions});
   RegisterCommand({"whoami", "print your name, actor and role", Whoami});
+  RegisterCommand({"id", "the full id and kind of record an id prefix names", Id});
   RegisterCommand({"user add", "add a principal (admin)", UserAdd});
   RegisterCommand({"user list", "list principals (admin, auditor)", UserList});
   RegisterCommand({"user disable", "disable a principal (admin)", UserDisable});

@@ -161,6 +161,9 @@ SSPF_EXPORT std::string InitJson(const InitResult& result,
 // one session holds (Session::TrustAnchor; `audit trust-anchor`);
 // public_key in base64.
 SSPF_EXPORT std::string TrustAnchorJson(const TrustAnchorInfo& anchor);
+// {"schema_version","kind","id"}: what an id prefix names
+// (Session::ResolveId; `sspf-tool id`).
+SSPF_EXPORT std::string IdMatchJson(const IdMatch& match);
 // {"schema_version","id","name","actor","role","active","created"}.
 SSPF_EXPORT std::string PrincipalJson(const PrincipalInfo& principal);
 // {"schema_version","principals":[principal...]}.

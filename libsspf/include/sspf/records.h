@@ -190,6 +190,14 @@ struct Purpose {
   std::string note;  // optional; requires a code
 };
 
+// The record an id prefix names (Session::ResolveId).
+struct IdMatch {
+  // "subject", "guardian", "case", "consent", "entry", "disclosure",
+  // "grant" or "purpose_note".
+  std::string kind;
+  std::string id;  // the full id: 32 lowercase hex digits
+};
+
 // A purpose note of a read in a case (Session::ListPurposeNotes).
 struct PurposeNoteInfo {
   std::string id;            // the note id, as in the event's purpose field

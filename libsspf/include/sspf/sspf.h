@@ -582,6 +582,18 @@ SSPF_EXPORT sspf_status sspf_session_erase_purpose_note(sspf_session_t* session,
                                                         const char* note_id,
                                                         sspf_error_t** out_error);
 
+/* ---- Ids by prefix ------------------------------------------------------------- */
+
+/* The record whose id starts with prefix (6 to 32 hex digits, as in git):
+ * *out_json {"schema_version","kind","id"}, kind one of subject, guardian,
+ * case, consent, entry, disclosure, grant, purpose_note.  NOT_FOUND when
+ * nothing has the prefix; INVALID_ARGUMENT when it is malformed or
+ * ambiguous (the message lists the candidates).  Not logged: ids carry no
+ * personal data. */
+SSPF_EXPORT sspf_status sspf_session_resolve_id(sspf_session_t* session,
+                                                const char* prefix, char** out_json,
+                                                sspf_error_t** out_error);
+
 /* ---- Access log (auditor) -------------------------------------------------------------- */
 
 /* Makes and signs a checkpoint now; *out_note: the C2SP signed note. */

@@ -271,6 +271,18 @@ class SSPF_EXPORT Session {
   // note has erased true.  Allowed like ListReasons; logged as
   // purpose_note.list.  Errors as ListReasons.
   Result<std::vector<PurposeNoteInfo>> ListPurposeNotes(std::string_view case_id);
+
+  // The record whose id starts with `prefix`, as in git: at least 6 hex
+  // digits (either case), among subjects, guardians, cases, consents,
+  // entries, disclosures, grants and purpose notes.  A full 32-digit id
+  // comes back with its kind when it exists.  NotFound when nothing has the
+  // prefix; InvalidArgument when it is shorter than 6 digits, not hex, or
+  // ambiguous (the message lists up to 10 candidates by kind and id, so the
+  // caller can type more digits).  Not logged and not decided: ids are
+  // random and carry no personal data, every principal can already read
+  // them in the database file (DESIGN §13), and whatever is then done with
+  // the id is decided and logged as before.
+  Result<IdMatch> ResolveId(std::string_view prefix);
   // Erases a purpose note: its ciphertext and key seals are deleted, its
   // commitment stays, so the log still verifies.  Allowed for the note's
   // author and for coordinators who may see its case; logged as

@@ -156,4 +156,10 @@ sspf_status sspf_session_erase_purpose_note(sspf_session_t* session, const char*
                      [&](sspf::Session& s) { return s.ErasePurposeNote(note_id); });
 }
 
+sspf_status sspf_session_resolve_id(sspf_session_t* session, const char* prefix,
+                                    char** out_json, sspf_error_t** out_error) {
+  return WithSession(session, {{prefix, "prefix"}}, RequiredJson(out_json, sspf::IdMatchJson),
+                     out_error, [&](sspf::Session& s) { return s.ResolveId(prefix); });
+}
+
 }  // extern "C"

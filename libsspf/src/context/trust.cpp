@@ -1,3 +1,6 @@
+// Checks at use (trust.h): what a decision reads, compared with the signed log.
+// One file over 700 lines on purpose: every at-use check shares the same event
+// lookups and messages, and a reviewer reads them side by side.
 #include "context/trust.h"
 
 #include <algorithm>

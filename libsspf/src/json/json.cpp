@@ -1,6 +1,7 @@
 // The one JSON encoder (sspf/json.h, docs/json-schema.md).
 // One file over 700 lines on purpose: every document of the one schema is
-// encoded here, side by side, so that shared fields stay spelled alike.
+// encoded here, side by side, so that shared fields stay spelled alike and
+// the schema and docs/json-schema.md are checked in one place.
 #include "sspf/json.h"
 
 #include <sodium.h>
@@ -536,6 +537,10 @@ std::string TrustAnchorJson(const TrustAnchorInfo& anchor) {
   return Small({{"store_id", anchor.store_id},
                 {"public_key", enc::Base64Value(anchor.public_key)},
                 {"fingerprint", anchor.fingerprint}});
+}
+
+std::string IdMatchJson(const IdMatch& match) {
+  return Small({{"kind", match.kind}, {"id", match.id}});
 }
 
 std::string PrincipalJson(const PrincipalInfo& principal) {
