@@ -235,7 +235,7 @@ namespace {
 bool IsIdOption(const std::string& name) {
   static const char* const kIdOptions[] = {"id",    "case",  "subject", "supersedes",
                                            "consent", "grant", "basis", "party",
-                                           "target", "disclosure"};
+                                           "target", "disclosure", "goal"};
   return std::any_of(std::begin(kIdOptions), std::end(kIdOptions),
                      [&](const char* o) { return name == o; });
 }
@@ -593,6 +593,28 @@ int IdCommand(Context& ctx, const std::string& usage, const char* id_help,
   Status st = run(*s, id);
   if (!st.ok()) return Fail(ctx, st);
   return PrintDone(ctx, done_text + " " + id, done_json(id));
+}
+
+Status ReadBody(const std::string& file, const std::string& command, const std::string& what,
+                std::string* body) {
+  // The library's default entry limit plus one byte, so that the library
+  // reports the limit.
+  constexpr size_t kMaxBodyRead = (1u << 20) + 1;
+  std::ifstream f;
+  std::istream* in = &std::cin;
+  if (!file.empty() && file != "-") {
+    f.open(file, std::ios::binary);
+    if (!f) return InvalidArgument("cannot read the file of " + what);
+    in = &f;
+  } else if (::isatty(STDIN_FILENO)) {
+    // Otherwise the tool would seem to hang.
+    std::cerr << "sspf-tool " << command << ": type " << what
+              << ", then press Ctrl-D on an empty line (or give a file)\n";
+  }
+  body->resize(kMaxBodyRead);
+  in->read(&(*body)[0], static_cast<std::streamsize>(body->size()));
+  body->resize(static_cast<size_t>(in->gcount()));
+  return Status::Ok();
 }
 
 int PrintDone(Context& ctx, const std::string& text, const std::string& document) {

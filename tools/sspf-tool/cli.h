@@ -194,6 +194,13 @@ void PrintJson(Context& ctx, const std::string& document);
 // The same for a document holding identity data, content or a key: the
 // text is wiped after printing.
 void PrintSecretJson(Context& ctx, std::string document);
+// Reads a long text (an entry body, meeting minutes) from `file`, or from
+// stdin when file is "" or "-" (with a hint on stderr when stdin is a
+// terminal, naming `command` and `what`): at most the library's default
+// entry limit plus one byte, so that the library reports the limit.
+// kInvalidArgument when the file cannot be read.
+Status ReadBody(const std::string& file, const std::string& command, const std::string& what,
+                std::string* body);
 // For commands that create or change one thing: under --json prints
 // `document`, else `text` and a newline.  Returns kExitOk.
 int PrintDone(Context& ctx, const std::string& text, const std::string& document);
@@ -303,6 +310,7 @@ void RegisterAuditCommands();   // audit ...                (cmd_audit.cpp)
 void RegisterWitnessCommands(); // audit witness ...        (cmd_witness.cpp)
 void RegisterReviewCommands();  // audit review, ack ...    (cmd_review.cpp)
 void RegisterRetentionCommands();  // retention ...          (cmd_retention.cpp)
+void RegisterPlanCommands();    // plan, meeting, due       (cmd_plan.cpp)
 
 // Runs one command line (argv without the program name) as main() does,
 // writing to out and err; forward: a command may go to a running agent

@@ -14,10 +14,6 @@
 namespace sspf::cli {
 namespace {
 
-// Largest body read from a file or stdin (the library's default limit plus
-// one byte, so that the library reports the limit).
-constexpr size_t kMaxBodyRead = (1u << 20) + 1;
-
 std::string PartyText(const ConsentParty& p) {
   return p.youth ? "youth" : "guardian:" + p.guardian_id;
 }
@@ -145,25 +141,6 @@ int ConsentList(Context& ctx) {
 
 // ---- entry -----------------------------------------------------------------------
 
-// The body of entry add, from the file or stdin (at most kMaxBodyRead).
-Status ReadBody(const std::string& file, std::string* body) {
-  std::ifstream f;
-  std::istream* in = &std::cin;
-  if (!file.empty()) {
-    f.open(file, std::ios::binary);
-    if (!f) return InvalidArgument("cannot read the body file");
-    in = &f;
-  } else if (::isatty(STDIN_FILENO)) {
-    // Otherwise the tool would seem to hang.
-    std::cerr << "sspf-tool entry add: type the entry, then press Ctrl-D on an empty line "
-                 "(or give --file FILE)\n";
-  }
-  body->resize(kMaxBodyRead);
-  in->read(&(*body)[0], static_cast<std::streamsize>(body->size()));
-  body->resize(static_cast<size_t>(in->gcount()));
-  return Status::Ok();
-}
-
 int EntryAdd(Context& ctx) {
   po::options_description desc("Options");
   std::string case_id, category, file, supersedes;
@@ -186,7 +163,7 @@ int EntryAdd(Context& ctx) {
       desc, {}, &exit, [&] {
         c = ParseCategory(category);
         if (!c) return InvalidArgument("unknown category");
-        return ReadBody(file, &body);
+        return ReadBody(file, "entry add", "the entry", &body);
       });
   if (!s) {
     Wipe(&body);

@@ -190,6 +190,7 @@ int main(int argc, char** argv) {
   sspf::cli::RegisterAuditCommands();
   sspf::cli::RegisterWitnessCommands();
   sspf::cli::RegisterRetentionCommands();
+  sspf::cli::RegisterPlanCommands();
   sspf::cli::RegisterAgentCommands();
   return sspf::cli::RunCommandLine(std::vector<std::string>(argv + 1, argv + argc), std::cout,
                                    std::cerr, /*forward=*/true);

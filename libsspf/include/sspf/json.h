@@ -41,6 +41,7 @@
 #include "sspf/export.h"
 #include "sspf/policy.h"
 #include "sspf/options.h"
+#include "sspf/plan.h"
 #include "sspf/records.h"
 #include "sspf/report.h"
 #include "sspf/status.h"
@@ -302,6 +303,26 @@ SSPF_EXPORT std::string RetentionPlanJson(const RetentionPlan& plan);
 // {"schema_version","decision","cases","entries_erased","cases_erased",
 //  "subjects_erased","checkpoint","compacted","free_pages"}.
 SSPF_EXPORT std::string RetentionRunJson(const RetentionRunResult& result);
+
+// ---- The joint plan (åtagandeplan) and meetings (sspf/plan.h) ---------------
+// {"schema_version","case_id","as_of","next_follow_up",
+//  "goals":[{"id","text","author","created"}...],
+//  "actions":[{"id","goal_id","owner","principal","due","text","status",
+//    "overdue","done_entry_id","done_at","author","created"}...],
+//  "meetings":[{"id","date","kind","attendees":[actor...],"next_follow_up",
+//    "minutes","author","created"}...]} (plan show).  status "open" or
+// "done"; principal, done_entry_id, done_at and next_follow_up null when
+// absent; minutes "" when none.  Content: wipe it.
+SSPF_EXPORT std::string CasePlanJson(const CasePlan& plan);
+// {"schema_version","id","case_id","kind","disclosed_to":[actor...]}: what a
+// plan write did (plan goal add, plan action add, plan action done, meeting
+// add); kind "goal", "action", "status" or "meeting".
+SSPF_EXPORT std::string PlanWriteJson(const PlanWrite& write);
+// {"schema_version","as_of","days","items":[{"kind","case_id","id","date",
+//  "days","owner","principal","mine","text"}...]} (due).  owner null and
+// principal null except for actions; text null when empty.  Holds action
+// texts: wipe it.
+SSPF_EXPORT std::string DueReportJson(const DueReport& report);
 
 }  // namespace sspf
 

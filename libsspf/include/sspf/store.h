@@ -25,6 +25,7 @@
 
 #include "sspf/export.h"
 #include "sspf/options.h"
+#include "sspf/plan.h"
 #include "sspf/policy.h"
 #include "sspf/records.h"
 #include "sspf/report.h"
@@ -290,6 +291,44 @@ class SSPF_EXPORT Session {
   // logged), kPermissionDenied (logged), kFailedPrecondition (already
   // erased, logged as a failure).
   Status ErasePurposeNote(std::string_view note_id);
+
+  // ---- The joint plan (åtagandeplan) and meetings (sspf/plan.h) ---------
+  // Each write is one entry of the case (category plan, or meeting for a
+  // meeting) written as AddEntry writes it, and then disclosed as
+  // DiscloseEntry discloses, on the consent in force, to every other actor
+  // on the case team that a consent covers for that category; the entry and
+  // its disclosures are one transaction (none of it on a failure).  Written
+  // by the coordination actor or a coordinator on the case team (the rule
+  // of plan and meeting entries).  Text is checked like entry text.
+  // Returns the new entry and the actors it was disclosed to.
+  Result<PlanWrite> AddPlanGoal(std::string_view case_id, std::string_view text);
+  // kInvalidArgument when goal_id is not a goal of the case that this
+  // session can read, or the principal is not a principal of actor owner.
+  Result<PlanWrite> AddPlanAction(const NewPlanAction& action);
+  // Marks an action done: a new plan entry (a status document naming the
+  // action) in the action's case; the action's entry never changes.
+  // kInvalidArgument when the entry is not a plan action;
+  // kFailedPrecondition when it is already done.
+  Result<PlanWrite> MarkPlanActionDone(std::string_view action_id);
+  // kInvalidArgument for no attendees, a repeated attendee, or a next
+  // follow-up before the meeting's date.
+  Result<PlanWrite> AddMeeting(const NewMeeting& meeting);
+  // What this session may read of the case's plan: the case's entries are
+  // listed (entry.list) and each plan and meeting entry read (entry.read,
+  // decided and logged one by one, like ReadEntry).  An entry this session
+  // may not read is not in the plan; a reader outside the team or the
+  // consent's actors is denied (logged) and gets no plan.
+  // kIntegrityViolation when a plan entry fails its at-use checks (a
+  // forged, replaced or moved row) or its body is not a plan document.
+  Result<CasePlan> ShowPlan(std::string_view case_id);
+  // What is due for this principal within `days` days (0..366) from today:
+  // in every case whose team it is on, the open actions that are overdue
+  // or due, the next follow-up, the consents whose last day is near, and
+  // the retention deadlines of the entries it may read; for an admin, the
+  // retention deadlines of the retention plan (PlanRetention).  Built from
+  // the decided and logged calls above (case.list, entry.list, entry.read,
+  // consent.list, retention.plan): it lists only what the caller may read.
+  Result<DueReport> Due(int days);
 
   // ---- Retention (gallring, admin) ---------------------------------------
   // The dry run: every entry not yet erased with the rule that decides it

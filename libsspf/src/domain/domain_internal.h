@@ -113,6 +113,11 @@ Status NotErasedAtUse(Session::Impl* impl, const std::string& case_id,
 // kFailedPrecondition when a signed retention.erase event erased the case
 // (nothing may be added to it again: reopen, consent confirm).
 Status CaseNotErasedAtUse(Session::Impl* impl, const std::string& case_id);
+// The retention verdict of every entry of one case not yet erased, as
+// PlanRetention gives it with no rule decided (retention.cpp; for `due`).
+// Not decided and not logged: the caller lists only the entries it may read.
+Result<std::vector<RetentionPlanEntry>> CaseRetention(Session::Impl* impl,
+                                                      const std::string& case_id);
 }  // namespace sspf::internal
 
 #endif  // SSPF_SRC_DOMAIN_DOMAIN_INTERNAL_H_

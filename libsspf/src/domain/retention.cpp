@@ -532,6 +532,13 @@ Status CaseNotErasedAtUse(Session::Impl* impl, const std::string& case_id) {
                             std::to_string(e->seq) + "): open a new case");
 }
 
+
+Result<std::vector<RetentionPlanEntry>> CaseRetention(Session::Impl* impl,
+                                                      const std::string& case_id) {
+  SSPF_ASSIGN_OR_RETURN(CaseFacts c, sspf::LoadCaseFacts(impl->db.get(), case_id));
+  return sspf::PlanCase(impl, {}, c, impl->Now()).entries;
+}
+
 }  // namespace internal
 
 Result<RetentionPlan> Session::PlanRetention(const RetentionRequest& request) {

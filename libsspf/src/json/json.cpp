@@ -857,4 +857,80 @@ std::string StoreRekeyedJson(const RekeyResult& result) {
   return Small({{"generation", result.generation}, {"principals", result.principals}});
 }
 
+std::string CasePlanJson(const CasePlan& plan) {
+  Value doc = Document();
+  doc["case_id"] = plan.case_id;
+  doc["as_of"] = FormatDate(plan.as_of);
+  doc["next_follow_up"] =
+      plan.next_follow_up ? Value(FormatDate(*plan.next_follow_up)) : Value(nullptr);
+  doc["goals"] = enc::ArrayOf(plan.goals, [](const PlanGoal& g) {
+    Value j = Value::object();
+    j["id"] = g.id;
+    j["text"] = g.text;
+    j["author"] = g.author;
+    j["created"] = enc::Rfc3339(g.created);
+    return j;
+  });
+  doc["actions"] = enc::ArrayOf(plan.actions, [](const PlanAction& a) {
+    Value j = Value::object();
+    j["id"] = a.id;
+    j["goal_id"] = a.goal_id;
+    j["owner"] = enc::ActorText(a.owner);
+    j["principal"] = enc::TextOrNull(a.principal);
+    j["due"] = FormatDate(a.due);
+    j["text"] = a.text;
+    j["status"] = ActionStatusName(a.status);
+    j["overdue"] = a.overdue;
+    j["done_entry_id"] = a.done_entry_id ? Value(*a.done_entry_id) : Value(nullptr);
+    j["done_at"] = enc::TimeOrNull(a.done_at);
+    j["author"] = a.author;
+    j["created"] = enc::Rfc3339(a.created);
+    return j;
+  });
+  doc["meetings"] = enc::ArrayOf(plan.meetings, [](const PlanMeeting& m) {
+    Value j = Value::object();
+    j["id"] = m.id;
+    j["date"] = FormatDate(m.date);
+    j["kind"] = MeetingKindName(m.kind);
+    j["attendees"] = enc::ArrayOf(m.attendees, [](Actor a) { return Value(enc::ActorText(a)); });
+    j["next_follow_up"] =
+        m.next_follow_up ? Value(FormatDate(*m.next_follow_up)) : Value(nullptr);
+    j["minutes"] = m.minutes;
+    j["author"] = m.author;
+    j["created"] = enc::Rfc3339(m.created);
+    return j;
+  });
+  return Dump(doc);
+}
+
+std::string PlanWriteJson(const PlanWrite& write) {
+  Value doc = Document();
+  doc["id"] = write.id;
+  doc["case_id"] = write.case_id;
+  doc["kind"] = write.kind;
+  doc["disclosed_to"] =
+      enc::ArrayOf(write.disclosed_to, [](Actor a) { return Value(enc::ActorText(a)); });
+  return Dump(doc);
+}
+
+std::string DueReportJson(const DueReport& report) {
+  Value doc = Document();
+  doc["as_of"] = FormatDate(report.as_of);
+  doc["days"] = report.days;
+  doc["items"] = enc::ArrayOf(report.items, [](const DueItem& d) {
+    Value j = Value::object();
+    j["kind"] = d.kind;
+    j["case_id"] = d.case_id;
+    j["id"] = d.id;
+    j["date"] = FormatDate(d.date);
+    j["days"] = d.days;
+    j["owner"] = d.owner ? Value(enc::ActorText(*d.owner)) : Value(nullptr);
+    j["principal"] = d.owner ? Value(d.principal) : Value(nullptr);
+    j["mine"] = d.mine;
+    j["text"] = enc::TextOrNull(d.text);
+    return j;
+  });
+  return Dump(doc);
+}
+
 }  // namespace sspf

@@ -1,5 +1,6 @@
 // Copyright (c) libsspf authors.
 #include "sspf/types.h"
+#include "sspf/plan.h"
 #include "sspf/report.h"
 
 #include <cstddef>
@@ -141,5 +142,33 @@ const char* ExtractOutcomeName(ExtractOutcome o) {
   }
   return "unknown";
 }
+
+// The joint plan's names (sspf/plan.h).
+namespace {
+constexpr NamedValue<MeetingKind> kMeetingKindNames[] = {
+    {MeetingKind::kMapping, "kartlaggning"},
+    {MeetingKind::kNetwork, "natverksmote"},
+    {MeetingKind::kFollowUp, "uppfoljning"},
+};
+// The Swedish spellings, and the other name of a network meeting.
+constexpr NamedValue<MeetingKind> kMeetingKindAliases[] = {
+    {MeetingKind::kMapping, "kartläggning"},
+    {MeetingKind::kNetwork, "nätverksmöte"},
+    {MeetingKind::kNetwork, "samverkansmote"},
+    {MeetingKind::kNetwork, "samverkansmöte"},
+    {MeetingKind::kFollowUp, "uppföljning"},
+};
+constexpr NamedValue<ActionStatus> kActionStatusNames[] = {
+    {ActionStatus::kOpen, "open"},
+    {ActionStatus::kDone, "done"},
+};
+}  // namespace
+
+const char* MeetingKindName(MeetingKind k) { return NameOf(kMeetingKindNames, k); }
+std::optional<MeetingKind> ParseMeetingKind(std::string_view s) {
+  std::optional<MeetingKind> k = ParseOf(kMeetingKindNames, s);
+  return k ? k : ParseOf(kMeetingKindAliases, s);
+}
+const char* ActionStatusName(ActionStatus s) { return NameOf(kActionStatusNames, s); }
 
 }  // namespace sspf
