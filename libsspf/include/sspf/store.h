@@ -314,12 +314,14 @@ class SSPF_EXPORT Session {
   // follow-up before the meeting's date.
   Result<PlanWrite> AddMeeting(const NewMeeting& meeting);
   // What this session may read of the case's plan: the case's entries are
-  // listed (entry.list) and each plan and meeting entry read (entry.read,
-  // decided and logged one by one, like ReadEntry).  An entry this session
-  // may not read is not in the plan; a reader outside the team or the
-  // consent's actors is denied (logged) and gets no plan.
+  // listed (entry.list, which decides the case access) and every plan and
+  // meeting entry of the case is read (entry.read, decided and logged one
+  // by one, like ReadEntry).  An entry this session may not read is left
+  // out, its denial logged; when none can be read the first denial is
+  // returned (kConsentRequired or kPermissionDenied) and nothing else: a
+  // reader outside the team or the consent's actors gets no plan.
   // kIntegrityViolation when a plan entry fails its at-use checks (a
-  // forged, replaced or moved row) or its body is not a plan document.
+  // forged, replaced or moved row) or its body is a broken plan document.
   Result<CasePlan> ShowPlan(std::string_view case_id);
   // What is due for this principal within `days` days (0..366) from today:
   // in every case whose team it is on, the open actions that are overdue

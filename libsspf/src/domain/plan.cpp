@@ -217,6 +217,17 @@ struct PlanWriter {
 };
 
 // The plan of a case as this session may read it.
+// The plan and meeting entries of a case, oldest first (ids only).
+Result<std::vector<std::string>> PlanEntryIds(Session::Impl* impl, const std::string& case_id) {
+  SSPF_ASSIGN_OR_RETURN(Stmt * st,
+                        impl->db->Prepare("SELECT id FROM entries WHERE case_id = ? AND "
+                                          "category IN (?, ?) ORDER BY created, id"));
+  st->Bind(1, case_id)
+      .Bind(2, static_cast<int64_t>(Category::kPlan))
+      .Bind(3, static_cast<int64_t>(Category::kMeeting));
+  return TextColumn(st);
+}
+
 struct PlanLoader {
   struct Status_ {
     std::string entry_id;
@@ -224,24 +235,43 @@ struct PlanLoader {
     UnixSeconds created = 0;
   };
 
-  static Result<CasePlan> Load(Session& s, Session::Impl* impl, std::string_view case_id) {
+  // read_all: read every plan and meeting entry of the case, so that one
+  // this session may not read is denied and logged (plan show); otherwise
+  // only those entry.list lists as readable (due: no denials for what the
+  // caller never asked to see).
+  static Result<CasePlan> Load(Session& s, Session::Impl* impl, std::string_view case_id,
+                               bool read_all) {
     CasePlan plan;
     plan.case_id = std::string(case_id);
     plan.as_of = impl->Today();
-    SSPF_ASSIGN_OR_RETURN(std::vector<EntryInfo> entries, s.ListEntries(case_id));
+    // Decides the case access (a principal off the team is denied here,
+    // logged) and lists what this session may read.
+    SSPF_ASSIGN_OR_RETURN(std::vector<EntryInfo> listed, s.ListEntries(case_id));
+    std::vector<std::string> ids;
+    for (const EntryInfo& e : listed) {
+      if (e.category == Category::kPlan || e.category == Category::kMeeting) ids.push_back(e.id);
+    }
+    if (read_all) {
+      SSPF_ASSIGN_OR_RETURN(ids, PlanEntryIds(impl, plan.case_id));
+    }
     std::vector<Status_> statuses;
-    for (const EntryInfo& e : entries) {
-      if (e.category != Category::kPlan && e.category != Category::kMeeting) continue;
-      Result<EntryContent> r = s.ReadEntry(e.id);
+    std::optional<Status> first_denial;
+    size_t read = 0;
+    for (const std::string& id : ids) {
+      Result<EntryContent> r = s.ReadEntry(id);
       if (!r.ok()) {
         // Denied (and logged): not part of what this reader sees.
-        if (IsDenial(r.status())) continue;
-        return r.status();
+        if (!IsDenial(r.status())) return r.status();
+        if (!first_denial) first_denial = r.status();
+        continue;
       }
+      ++read;
       std::optional<Json> doc = ParseBody(r->body);
       if (!doc) continue;  // a free-text plan note (entry add), not a plan document
       SSPF_RETURN_IF_ERROR(Add(*doc, r->info, &plan, &statuses));
     }
+    // Nothing of the plan readable: the reader learns nothing but the denial.
+    if (read == 0 && first_denial) return *first_denial;
     // Status changes, oldest first: the first "done" of an action counts.
     std::stable_sort(statuses.begin(), statuses.end(),
                      [](const Status_& a, const Status_& b) { return a.created < b.created; });
@@ -358,7 +388,7 @@ Result<PlanWrite> Session::AddPlanAction(const NewPlanAction& action) {
   // The goal must be a goal of this case that the writer can read (a read,
   // decided and logged).
   SSPF_ASSIGN_OR_RETURN(CasePlan plan,
-                        internal::PlanLoader::Load(*this, impl, action.case_id));
+                        internal::PlanLoader::Load(*this, impl, action.case_id, true));
   const bool goal_known = std::any_of(plan.goals.begin(), plan.goals.end(),
                                       [&](const PlanGoal& g) { return g.id == action.goal_id; });
   if (!goal_known) {
@@ -386,7 +416,7 @@ Result<PlanWrite> Session::MarkPlanActionDone(std::string_view action_id) {
                          action.info.category == Category::kPlan;
   if (!is_action) return InvalidArgument("entry " + id + " is not a plan action");
   SSPF_ASSIGN_OR_RETURN(CasePlan plan, internal::PlanLoader::Load(*this, impl,
-                                                                  action.info.case_id));
+                                                                  action.info.case_id, true));
   auto it = std::find_if(plan.actions.begin(), plan.actions.end(),
                          [&](const PlanAction& a) { return a.id == id; });
   if (it == plan.actions.end()) return InvalidArgument("entry " + id + " is not a plan action");
@@ -446,7 +476,7 @@ Result<PlanWrite> Session::AddMeeting(const NewMeeting& meeting) {
 }
 
 Result<CasePlan> Session::ShowPlan(std::string_view case_id) {
-  return internal::PlanLoader::Load(*this, impl_.get(), case_id);
+  return internal::PlanLoader::Load(*this, impl_.get(), case_id, /*read_all=*/true);
 }
 
 Result<DueReport> Session::Due(int days) {
@@ -488,7 +518,8 @@ Result<DueReport> Session::Due(int days) {
       // emergency grant, and a coordinator's view of every case's metadata
       // is not a view of its content.
       if (std::find(c.team.begin(), c.team.end(), impl->me.name) == c.team.end()) continue;
-      SSPF_ASSIGN_OR_RETURN(CasePlan plan, internal::PlanLoader::Load(*this, impl, c.id));
+      SSPF_ASSIGN_OR_RETURN(CasePlan plan,
+                            internal::PlanLoader::Load(*this, impl, c.id, /*read_all=*/false));
       for (const PlanAction& a : plan.actions) {
         if (a.status != ActionStatus::kOpen || last < a.due) continue;
         DueItem d = item(a.overdue ? "action-overdue" : "action-due", c.id, a.id, a.due);
