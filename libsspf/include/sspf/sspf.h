@@ -940,6 +940,56 @@ SSPF_EXPORT sspf_status sspf_session_retention_run(sspf_session_t* session,
                                                    sspf_progress_fn progress, void* user_data,
                                                    char** out_json, sspf_error_t** out_error);
 
+/* ---- The joint plan (åtagandeplan) and meetings ---------------------------------- */
+
+/* The kinds of an SSPF meeting (sspf/plan.h MeetingKind). */
+enum {
+  SSPF_MEETING_KARTLAGGNING = 1, /* kartläggning: mapping the youth's situation */
+  SSPF_MEETING_NATVERKSMOTE = 2, /* nätverksmöte / samverkansmöte: network meeting */
+  SSPF_MEETING_UPPFOLJNING = 3   /* uppföljning: follow-up */
+};
+/* Each write below is one entry of the case (category plan, or meeting)
+ * whose encrypted body holds the goal, action, status or meeting, disclosed
+ * on the consent in force to every other actor on the case team that a
+ * consent covers for that category; written by a coordinator on the team
+ * (Session::AddPlanGoal ...).  *out_json (may be NULL): the plan write
+ * document {"schema_version","id","case_id","kind","disclosed_to"}
+ * (PlanWriteJson), as `sspf-tool plan goal add --json` prints it. */
+SSPF_EXPORT sspf_status sspf_session_plan_add_goal(sspf_session_t* session,
+                                                   const char* case_id, const char* text,
+                                                   char** out_json, sspf_error_t** out_error);
+/* An action of goal goal_id: owner SSPF_ACTOR_*, principal NULL or a user
+ * name of that actor, due "YYYY-MM-DD". */
+SSPF_EXPORT sspf_status sspf_session_plan_add_action(sspf_session_t* session,
+                                                     const char* case_id, const char* goal_id,
+                                                     int owner, const char* principal,
+                                                     const char* due, const char* text,
+                                                     char** out_json, sspf_error_t** out_error);
+/* Marks action action_id done (a new status entry).  FAILED_PRECONDITION
+ * when it is already done, INVALID_ARGUMENT when the entry is no action. */
+SSPF_EXPORT sspf_status sspf_session_plan_action_done(sspf_session_t* session,
+                                                      const char* action_id, char** out_json,
+                                                      sspf_error_t** out_error);
+/* A meeting: date "YYYY-MM-DD", kind SSPF_MEETING_*, attendees an array of
+ * SSPF_ACTOR_* (at least one, no repeats), minutes NULL or UTF-8 text (may
+ * span lines), next_follow_up NULL or "YYYY-MM-DD" on or after date. */
+SSPF_EXPORT sspf_status sspf_session_add_meeting(sspf_session_t* session, const char* case_id,
+                                                 const char* date, int kind,
+                                                 const int* attendees, size_t attendee_count,
+                                                 const char* minutes,
+                                                 const char* next_follow_up, char** out_json,
+                                                 sspf_error_t** out_error);
+/* The plan document of the case as this session may read it (CasePlanJson,
+ * `sspf-tool plan show --json`); every plan entry read is decided and
+ * logged.  PERMISSION_DENIED or CONSENT_REQUIRED when none may be read.  It
+ * holds content: wipe it before sspf_free. */
+SSPF_EXPORT sspf_status sspf_session_plan_show(sspf_session_t* session, const char* case_id,
+                                               char** out_json, sspf_error_t** out_error);
+/* The due document for this principal within days (0..366) days
+ * (DueReportJson, `sspf-tool due --json`). */
+SSPF_EXPORT sspf_status sspf_session_due(sspf_session_t* session, int days, char** out_json,
+                                         sspf_error_t** out_error);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif
