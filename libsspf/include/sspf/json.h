@@ -320,7 +320,7 @@ SSPF_EXPORT std::string CasePlanJson(const CasePlan& plan);
 SSPF_EXPORT std::string PlanWriteJson(const PlanWrite& write);
 // {"schema_version","as_of","days","items":[{"kind","case_id","id","date",
 //  "days","owner","principal","mine","text"}...]} (due).  owner null and
-// principal null except for actions; text null when empty.  Holds action
+// principal null when none (always for other kinds); text null when empty.  Holds action
 // texts: wipe it.
 SSPF_EXPORT std::string DueReportJson(const DueReport& report);
 

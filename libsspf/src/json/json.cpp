@@ -925,7 +925,7 @@ std::string DueReportJson(const DueReport& report) {
     j["date"] = FormatDate(d.date);
     j["days"] = d.days;
     j["owner"] = d.owner ? Value(enc::ActorText(*d.owner)) : Value(nullptr);
-    j["principal"] = d.owner ? Value(d.principal) : Value(nullptr);
+    j["principal"] = enc::TextOrNull(d.principal);
     j["mine"] = d.mine;
     j["text"] = enc::TextOrNull(d.text);
     return j;
