@@ -6,7 +6,6 @@ TOOL=$1
 PY=${PYTHON:-python3}
 
 not_in_digits() { ! grep -q '[0-9]' <<<"$1"; }
-in_days() { "$PY" -c "import datetime; print(datetime.date.today() + datetime.timedelta(days=$1))"; }
 
 admin_pw=$(pass_file anna "admin passphrase one")
 expect 0 "$TOOL" init --admin anna --passphrase-file "$admin_pw" --json

@@ -13,7 +13,6 @@ TOOL=$1
 . "$(dirname "$0")/lib.sh"
 PY=${PYTHON:-python3}
 keep=${2:-}
-in_days() { "$PY" -c "import datetime; print(datetime.date.today() + datetime.timedelta(days=$1))"; }
 
 admin_pw=$(pass_file anna "admin passphrase one")
 expect 0 "$TOOL" init --admin anna --passphrase-file "$admin_pw" --json

@@ -67,6 +67,10 @@ for i, ch in enumerate(ten[:9]):
 print("%d0310%03d%d" % (y, serial, (10 - s % 10) % 10))
 EOF
 }
+# in_days N: the date N days from today (negative: ago), YYYY-MM-DD.
+in_days() {
+  "${PYTHON:-python3}" -c "import datetime; print(datetime.date.today() + datetime.timedelta(days=$1))"
+}
 finish() {
   if [ "$fails" -ne 0 ]; then echo "$fails check(s) failed" >&2; exit 1; fi
   echo "all checks passed"

@@ -297,16 +297,21 @@ class SSPF_EXPORT Session {
   // meeting) written as AddEntry writes it, and then disclosed as
   // DiscloseEntry discloses, on the consent in force, to every other actor
   // on the case team that a consent covers for that category; the entry and
-  // its disclosures are one transaction (none of it on a failure).  Written
+  // its disclosures are one transaction: a failure leaves nothing, except
+  // that a denial is kept in the log (and, when only a disclosure was
+  // denied, the entry too; the message says so).  Written
   // by the coordination actor or a coordinator on the case team (the rule
   // of plan and meeting entries).  Text is checked like entry text.
   // Returns the new entry and the actors it was disclosed to.
   Result<PlanWrite> AddPlanGoal(std::string_view case_id, std::string_view text);
-  // kInvalidArgument when goal_id is not a goal of the case that this
-  // session can read, or the principal is not a principal of actor owner.
+  // The goal is looked up in the plan as ShowPlan reads it (each plan entry
+  // read is logged).  kInvalidArgument when goal_id is not a goal of the
+  // case that this session can read, or the principal is not an active
+  // member or coordinator of actor owner.
   Result<PlanWrite> AddPlanAction(const NewPlanAction& action);
   // Marks an action done: a new plan entry (a status document naming the
-  // action) in the action's case; the action's entry never changes.
+  // action) in the action's case; the action's entry never changes.  The
+  // action and the plan are read first (logged) to find its case and state.
   // kInvalidArgument when the entry is not a plan action;
   // kFailedPrecondition when it is already done.
   Result<PlanWrite> MarkPlanActionDone(std::string_view action_id);

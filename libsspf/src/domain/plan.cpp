@@ -34,6 +34,7 @@ namespace sspf {
 
 using internal::Db;
 using internal::Stmt;
+using internal::Txn;
 
 namespace {
 
@@ -167,22 +168,29 @@ namespace internal {
 struct PlanWriter {
   static Result<PlanWrite> Write(Session& s, Session::Impl* impl, const std::string& case_id,
                                  Category category, const std::string& kind, std::string body) {
+    // The session's batch, as Session::BeginBatch opens it (the session
+    // layer above this one): every operation below joins it.
     const bool own_batch = impl->batch == nullptr;
     if (own_batch) {
-      Status b = s.BeginBatch();
-      if (!b.ok()) {
+      Result<std::unique_ptr<Txn>> txn = Txn::Begin(impl->db.get());
+      if (!txn.ok()) {
         WipeString(&body);
-        return b;
+        return txn.status();
       }
+      impl->batch = std::move(txn).value();
     }
     Result<PlanWrite> w = WriteIn(s, impl, case_id, category, kind, body);
     WipeString(&body);
     if (!own_batch) return w;
+    std::unique_ptr<Txn> txn = std::move(impl->batch);
     if (!w.ok()) {
-      s.AbortBatch();
+      // A denial is committed, so that its logged event stays (with the
+      // entry, when only a disclosure was refused: the message says so).
+      // Any other failure rolls back: nothing of the write stays.
+      if (IsDenial(w.status())) SSPF_RETURN_IF_ERROR(txn->Commit());
       return w.status();
     }
-    SSPF_RETURN_IF_ERROR(s.CommitBatch());
+    SSPF_RETURN_IF_ERROR(txn->Commit());
     return w;
   }
 
@@ -209,7 +217,13 @@ struct PlanWriter {
                             EvaluateCaseConsent(impl, case_id, records, impl->me.actor, to,
                                                 category));
       if (!ev.in_force) continue;
-      SSPF_RETURN_IF_ERROR(s.DiscloseEntry(out.id, to, DisclosureBasis{}).status());
+      Status d = s.DiscloseEntry(out.id, to, DisclosureBasis{}).status();
+      if (IsDenial(d)) {
+        return Status(d.code(), "plan entry " + out.id + " was written, but its disclosure to " +
+                                    ActorName(to) + " was refused (" + d.message() +
+                                    "); disclose it with entry disclose");
+      }
+      SSPF_RETURN_IF_ERROR(d);
       out.disclosed_to.push_back(to);
     }
     return out;

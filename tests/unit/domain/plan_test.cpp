@@ -94,9 +94,15 @@ TEST_CASE("a plan write is an entry disclosed to the team actors the consent cov
         static_cast<int>(Category::kPlan));
   CHECK(QueryInt(*w.coord, "SELECT count(*) FROM disclosures WHERE entry_id = '" + g->id +
                                "'") == 2);
-  // A member cannot write the plan (the rule of plan entries).
+  // A member cannot write the plan (the rule of plan entries), and the
+  // refusal stays in the log although the write's transaction holds nothing.
+  const std::string denied_adds =
+      "SELECT count(*) FROM events WHERE allowed = 0 AND action = " +
+      std::to_string(static_cast<int>(Action::kEntryAdd));
+  REQUIRE(QueryInt(*w.coord, denied_adds) == 0);
   CHECK(w.school->AddPlanGoal(w.case_id, "eget mål").status().code() ==
         StatusCode::kPermissionDenied);
+  CHECK(QueryInt(*w.coord, denied_adds) == 1);
   // Bad input is refused before anything is written.
   const int64_t entries = QueryInt(*w.coord, "SELECT count(*) FROM entries");
   NewPlanAction bad;
