@@ -80,6 +80,39 @@ set +e
 as lia.fritid entry read "$entry_id"; echo "exit code $?"
 set -e
 
+say "The network meeting (nätverksmöte) agrees a joint plan (åtagandeplan) of three actions"
+c6=${case_id:0:6}
+for party in youth "guardian:${g1:0:6}" "guardian:${g2:0:6}"; do
+  as kim.samordnare consent grant --case "$c6" --party "$party" \
+    --actors coordination,school,social --categories plan,meeting \
+    --until "$until" --purpose sspf-meeting --form-ref "blankett 2026-118"
+done
+printf 'Alex, vårdnadshavarna, skolan och socialtjänsten deltog.\n' > "$work/minutes.txt"
+as kim.samordnare meeting add --case "$c6" --date "$(date -u +%F)" --kind natverksmote \
+  --attendees school,social,coordination --minutes-file "$work/minutes.txt" \
+  --next-follow-up "$(date -u -d "+6 weeks" +%F)"
+printf 'Alex går i skolan varje dag.\n' > "$work/goal.txt"
+goal=$(as kim.samordnare --json plan goal add --case "$c6" --text-file "$work/goal.txt" |
+  jget "['id']")
+action=$(as kim.samordnare --json plan action add --case "$c6" --goal "${goal:0:6}" \
+  --owner school --principal sara.skola --due "$(date -u -d "+1 week" +%F)" \
+  --text "Daglig närvarouppföljning" | jget "['id']")
+as kim.samordnare plan action add --case "$c6" --goal "${goal:0:6}" --owner social \
+  --due "$(date -u -d "+2 weeks" +%F)" --text "Familjesamtal"
+as kim.samordnare plan action add --case "$c6" --goal "${goal:0:6}" --owner leisure \
+  --due "$(date -u -d "+4 weeks" +%F)" --text "Plats i en förening"
+as sara.skola plan show --case "$c6"
+say "The police officer is on the team but outside this consent: no plan (exit 3)"
+set +e
+as per.polis plan show --case "$c6"; echo "exit code $?"
+set -e
+say "At the follow-up (uppföljning) the school's action is done; what is due now"
+as kim.samordnare plan action done "${action:0:6}"
+as kim.samordnare meeting add --case "$c6" --date "$(date -u +%F)" --kind uppfoljning \
+  --attendees school,social,coordination --next-follow-up "$(date -u -d "+10 weeks" +%F)"
+as kim.samordnare due --days 30
+as sam.soc due --days 30
+
 say "A guardian withdraws consent: the police read is denied at once"
 consent_id=$(as kim.samordnare --json consent list --case "$case_id" |
   python3 -c "import json,sys; print([c['id'] for c in json.load(sys.stdin)['consents'] if c['party']=='guardian' and c['guardian_id']=='$g1'][0])")

@@ -144,7 +144,7 @@ int PlanActionDone(Context& ctx) {
       "  sspf-tool plan action done 5d21c0",
       desc, {"id"}, &exit);
   if (!s) return exit;
-  return ShowPlanWrite(ctx, s->MarkPlanActionDone(id), "Marked done by");
+  return ShowPlanWrite(ctx, s->MarkPlanActionDone(id), "Marked action done: status entry");
 }
 
 int MeetingAdd(Context& ctx) {
