@@ -98,6 +98,65 @@ EntryInfo SampleEntry() {
 }
 
 // Every document type, by name.
+CasePlan SamplePlan() {
+  CasePlan p;
+  p.case_id = "7c1d";
+  p.as_of = Date{2026, 12, 1};
+  p.next_follow_up = Date{2027, 1, 20};
+  p.goals = {{"97f5", "Regelbunden skolgång", "kim", kTime}};
+  PlanAction a;
+  a.id = "dac9";
+  a.goal_id = "97f5";
+  a.owner = Actor::kSchool;
+  a.principal = "sara";
+  a.due = Date{2026, 11, 29};
+  a.text = "Daglig närvarokontroll";
+  a.overdue = true;
+  a.author = "kim";
+  a.created = kTime;
+  PlanAction done = a;
+  done.id = "0eec";
+  done.principal = "";
+  done.status = ActionStatus::kDone;
+  done.overdue = false;
+  done.done_entry_id = "93cd";
+  done.done_at = kTime;
+  p.actions = {a, done};
+  PlanMeeting m;
+  m.id = "912b";
+  m.date = Date{2026, 12, 1};
+  m.kind = MeetingKind::kNetwork;
+  m.attendees = {Actor::kSchool, Actor::kCoordination};
+  m.minutes = "Rad ett.\nRad två.";
+  m.author = "kim";
+  m.created = kTime;
+  p.meetings = {m};
+  return p;
+}
+
+DueReport SampleDue() {
+  DueReport r;
+  r.as_of = Date{2026, 12, 1};
+  r.days = 14;
+  DueItem action;
+  action.kind = "action-overdue";
+  action.case_id = "7c1d";
+  action.id = "dac9";
+  action.date = Date{2026, 11, 29};
+  action.days = -2;
+  action.owner = Actor::kSchool;
+  action.mine = true;
+  action.text = "Daglig närvarokontroll";
+  DueItem consent;
+  consent.kind = "consent-expiring";
+  consent.case_id = "7c1d";
+  consent.id = "51aa";
+  consent.date = Date{2026, 12, 11};
+  consent.days = 10;
+  r.items = {action, consent};
+  return r;
+}
+
 std::vector<std::pair<std::string, std::string>> AllDocuments() {
   VerifyReport report;
   report.tree_size = 42;
@@ -199,13 +258,16 @@ std::vector<std::pair<std::string, std::string>> AllDocuments() {
       {"entry_content_meta", EntryContentJson(content, false)},
       {"grant", GrantJson(grant)},
       {"created", CreatedJson("7c1d")},
+      {"plan", CasePlanJson(SamplePlan())},
+      {"plan_write", PlanWriteJson({"93cd", "7c1d", "status", {Actor::kSchool}})},
+      {"due", DueReportJson(SampleDue())},
       {"error", ErrorJson(PermissionDenied("denied: not on the case team"), 3)},
   };
 }
 
 const std::set<std::string> kTimeKeys = {"time",         "created", "opened", "closed",
                                          "valid_from",   "withdrawn_at", "from", "until",
-                                         "issued", "period_from", "period_until"};
+                                         "issued", "period_from", "period_until", "done_at"};
 const std::set<std::string> kHashKeys = {"root", "leaf_hash"};
 
 bool IsRfc3339(const std::string& s) {
@@ -452,6 +514,46 @@ TEST_CASE("an entry read carries the body only when asked", "[json]") {
   CHECK_FALSE(without.contains("body"));
   with.erase("body");
   CHECK(with == without);
+}
+
+TEST_CASE("the plan documents: members in order, dates, derived and absent values", "[json]") {
+  Doc p = Doc::parse(CasePlanJson(SamplePlan()));
+  std::vector<std::string> keys;
+  for (auto it = p.begin(); it != p.end(); ++it) keys.push_back(it.key());
+  CHECK(keys == std::vector<std::string>{"schema_version", "case_id", "as_of", "next_follow_up",
+                                         "goals", "actions", "meetings"});
+  CHECK(p["as_of"] == "2026-12-01");
+  CHECK(p["next_follow_up"] == "2027-01-20");
+  const Doc& open = p["actions"][0];
+  CHECK(open["status"] == "open");
+  CHECK(open["overdue"] == true);
+  CHECK(open["due"] == "2026-11-29");
+  CHECK(open["owner"] == "school");
+  CHECK(open["principal"] == "sara");
+  CHECK(open["done_entry_id"].is_null());
+  CHECK(open["done_at"].is_null());
+  const Doc& done = p["actions"][1];
+  CHECK(done["status"] == "done");
+  CHECK(done["principal"].is_null());
+  CHECK(done["done_entry_id"] == "93cd");
+  CHECK(done["done_at"] == kTimeText);
+  const Doc& m = p["meetings"][0];
+  CHECK(m["kind"] == "natverksmote");
+  CHECK(m["attendees"] == Doc::array({"school", "coordination"}));
+  CHECK(m["next_follow_up"].is_null());
+  CHECK(m["minutes"] == "Rad ett.\nRad två.");
+  Doc w = Doc::parse(PlanWriteJson({"93cd", "7c1d", "status", {Actor::kSchool, Actor::kSocial}}));
+  CHECK(w.dump() ==
+        R"({"schema_version":1,"id":"93cd","case_id":"7c1d","kind":"status",)"
+        R"("disclosed_to":["school","social"]})");
+  Doc d = Doc::parse(DueReportJson(SampleDue()));
+  CHECK(d["days"] == 14);
+  CHECK(d["items"][0]["days"] == -2);
+  CHECK(d["items"][0]["mine"] == true);
+  CHECK(d["items"][0]["principal"].is_null());
+  CHECK(d["items"][1]["owner"].is_null());
+  CHECK(d["items"][1]["text"].is_null());
+  CHECK(d["items"][1]["date"] == "2026-12-11");
 }
 
 TEST_CASE("times are RFC 3339 UTC, also before 1970", "[json]") {
