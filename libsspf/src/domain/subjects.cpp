@@ -287,3 +287,142 @@ Result<SubjectInfo> Session::ShowSubject(std::string_view subject_id) {
 }
 
 }  // namespace sspf
+
+namespace sspf {
+namespace internal {
+
+Result<std::optional<std::string>> SubjectName(Session::Impl* impl, std::string_view subject_id) {
+  SSPF_ASSIGN_OR_RETURN(Stmt * st, impl->db->Prepare("SELECT identity, erased FROM subjects "
+                                                     "WHERE id = ?"));
+  st->Bind(1, subject_id);
+  SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
+  if (!row) return NotFound("no such subject");
+  const bool erased = st->Int(1) != 0;
+  Bytes identity = st->IsNull(0) || erased ? Bytes() : st->Blob(0);
+  st->Reset();
+  if (erased) return std::optional<std::string>();
+  if (identity.empty()) {
+    return IntegrityViolation("subject " + std::string(subject_id) +
+                              " has no identity record and is not erased (direct edit)");
+  }
+  SSPF_ASSIGN_OR_RETURN(std::vector<std::string> fields,
+                        OpenIdentity(impl, "subjects", subject_id, identity));
+  if (fields.size() != 2) return IntegrityViolation("subject identity record is malformed");
+  return std::optional<std::string>(std::move(fields[1]));
+}
+
+Result<bool> MaySeeIdentity(Session::Impl* impl, std::string_view subject_id) {
+  AccessRequest r = RequestFor(impl, Operation::kFindSubject);
+  SSPF_RETURN_IF_ERROR(
+      SubjectAccessFacts(impl, subject_id, &r.on_case_team, &r.has_active_grant));
+  const Decision d = Decide(r);
+  return d.allowed && !d.flag_for_review;
+}
+
+}  // namespace internal
+
+namespace {
+
+// ASCII and the Latin-1 letters of UTF-8 (Å, Ä, Ö, É, ...) in lower case,
+// for a search that finds "Åsa" with "åsa".
+std::string FoldCase(std::string_view s) {
+  std::string out(s);
+  for (size_t i = 0; i < out.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(out[i]);
+    if (c >= 'A' && c <= 'Z') {
+      out[i] = static_cast<char>(c + 32);
+    } else if (c == 0xC3 && i + 1 < out.size()) {
+      unsigned char n = static_cast<unsigned char>(out[i + 1]);
+      if (n >= 0x80 && n <= 0x9E && n != 0x97) out[i + 1] = static_cast<char>(n + 0x20);
+      ++i;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<SubjectInfo>> Session::ListSubjects(std::string_view name) {
+  Impl* impl = impl_.get();
+  SSPF_RETURN_IF_ERROR(impl->CheckText("the search text", name, false));
+  OpSpec spec{Operation::kListSubjects, Action::kSubjectList, "subjects"};
+  return internal::RunOperationFor<std::vector<SubjectInfo>>(impl, spec, {}, [&](Op& op)
+      -> Result<std::vector<SubjectInfo>> {
+    SSPF_ASSIGN_OR_RETURN(Stmt * st,
+                          impl->db->Prepare("SELECT id FROM subjects WHERE erased = 0 ORDER BY id"));
+    std::vector<std::string> ids;
+    SSPF_RETURN_IF_ERROR(internal::ForEachRow(st, [&]() -> Status {
+      ids.push_back(st->Text(0));
+      return Status::Ok();
+    }));
+    const std::string needle = FoldCase(name);
+    std::vector<SubjectInfo> out;
+    for (const std::string& id : ids) {
+      SSPF_ASSIGN_OR_RETURN(SubjectInfo s, LoadSubject(impl, id));
+      if (needle.empty() || FoldCase(s.name).find(needle) != std::string::npos) {
+        out.push_back(std::move(s));
+      }
+    }
+    std::sort(out.begin(), out.end(), [](const SubjectInfo& a, const SubjectInfo& b) {
+      return a.name != b.name ? a.name < b.name : a.id < b.id;
+    });
+    // A count only: neither the search text nor a name enters the leaf.
+    op.event.reason += " (" + std::to_string(out.size()) + " subjects" +
+                       (needle.empty() ? "" : ", searched by name") + ")";
+    return out;
+  });
+}
+
+Result<GuardianMatch> Session::ResolveGuardian(std::string_view case_id,
+                                               std::string_view handle) {
+  Impl* impl = impl_.get();
+  if (handle.empty()) {
+    return InvalidArgument("name the guardian by position (guardian:1) or by name");
+  }
+  std::string subject_id;
+  {
+    SSPF_ASSIGN_OR_RETURN(Stmt * st, impl->db->Prepare("SELECT subject_id FROM cases WHERE id = ?"));
+    st->Bind(1, case_id);
+    SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (row) subject_id = st->Text(0);
+    st->Reset();
+    if (!row) return NotFound("no such case");
+  }
+  // Decided and logged as subject show: the names are the youth's data.
+  SSPF_ASSIGN_OR_RETURN(SubjectInfo s, ShowSubject(subject_id));
+  const size_t count = s.guardians.size();
+  const std::string positions =
+      count == 0 ? std::string("the youth has no registered guardian")
+                 : "the youth's guardians are at positions 1" +
+                       (count > 1 ? "-" + std::to_string(count) : std::string());
+  auto match = [&](size_t i) {
+    return GuardianMatch{subject_id, s.guardians[i].id, static_cast<int>(i + 1),
+                         s.guardians[i].custody};
+  };
+  if (handle.find_first_not_of("0123456789") == std::string_view::npos) {
+    const size_t pos = handle.size() > 3 ? 0 : std::stoul(std::string(handle));
+    if (pos < 1 || pos > count) {
+      return InvalidArgument("no guardian at position " + std::string(handle.substr(0, 3)) +
+                             "; " + positions + " (subject show lists them)");
+    }
+    return match(pos - 1);
+  }
+  const std::string wanted = FoldCase(handle);
+  std::vector<size_t> hits;
+  for (size_t i = 0; i < count; ++i) {
+    if (FoldCase(s.guardians[i].name) == wanted) hits.push_back(i);
+  }
+  if (hits.size() == 1) return match(hits[0]);
+  if (hits.empty()) {
+    return InvalidArgument("no guardian of the youth has that name; " + positions +
+                           ": name one as guardian:POSITION or guardian:GUARDIAN_ID "
+                           "(subject show lists them)");
+  }
+  std::string at;
+  for (size_t i : hits) at += (at.empty() ? "" : ", ") + std::to_string(i + 1);
+  return InvalidArgument(std::to_string(hits.size()) +
+                         " guardians of the youth have that name (positions " + at +
+                         "): name one as guardian:POSITION or guardian:GUARDIAN_ID");
+}
+
+}  // namespace sspf

@@ -70,6 +70,7 @@ enum class Tag : uint8_t {
   kReviewAck,      // audit.ack: id -> (flagged seq, auditor, time, note commitment)
   kReviewClosure,  // audit.review_close: id -> (period, auditor, time, counts)
   kErased,         // retention.erase: (id, entry|case|subject) -> tombstone
+  kCaseNumber,     // case.open: id -> its number (CaseNumberYear, log order)
 };
 
 // Tags whose state toggles (close/reopen, add/remove, custody on/off): a
@@ -410,10 +411,11 @@ class Replay {
       in += (in.empty() ? "" : ",") + std::to_string(static_cast<int>(a));
     }
     const std::string sql =
-        "SELECT seq, action, allowed, detail, subject_id, target FROM events WHERE "
+        "SELECT seq, action, allowed, detail, subject_id, target, time FROM events WHERE "
         "detail != '' OR "
         "(allowed = 1 AND action IN (" + in + ")) ORDER BY seq";
     SSPF_ASSIGN_OR_RETURN(Stmt * st, db_->Prepare(sql.c_str()));
+    case_numbers_.clear();  // every pass counts from the log's start
     Status s;
     for (;;) {
       Result<bool> row = st->Step();
@@ -426,6 +428,7 @@ class Replay {
       e.detail = st->Text(3);
       e.subject_id = st->Text(4);
       e.target = st->Text(5);
+      e.time = st->Int(6);
       s = AddFactsOf(e);
       if (!s.ok()) break;
     }
@@ -528,7 +531,12 @@ class Replay {
         SSPF_RETURN_IF_ERROR(Need(ValidId(v[0]), "case id"));
         SSPF_RETURN_IF_ERROR(Need(ValidId(v[1]), "subject id"));
         SSPF_RETURN_IF_ERROR(Need(v[2] == "1", "open"));
+        // The case number: this event's place among its year's case.open
+        // events, counted over the whole log whatever the partition.
+        const int year = CaseNumberYear(e.time);
+        const std::string number = FormatCaseNumber(year, ++case_numbers_[year]);
         Add(e, Tag::kCase, {v[0]}, h_.Of(Tag::kCase, {v[1]}));
+        Add(e, Tag::kCaseNumber, {v[0]}, h_.Of(Tag::kCaseNumber, {number}));
         if (!v[3].empty()) {
           for (const std::string& m : SplitDetailList(v[3])) {
             SSPF_RETURN_IF_ERROR(Need(ValidId(m), "team member id"));
@@ -964,12 +972,16 @@ class Replay {
   }
 
   Status CheckCases() {
-    SSPF_ASSIGN_OR_RETURN(Stmt * st, db_->Prepare("SELECT id, subject_id, open FROM cases"));
+    SSPF_ASSIGN_OR_RETURN(Stmt * st,
+                          db_->Prepare("SELECT id, subject_id, open, number FROM cases"));
     return Rows(st, [&]() -> Status {
       std::string id = st->Text(0);
       if (Other(id)) return Status::Ok();
       std::string row = "cases row " + id;
       SSPF_RETURN_IF_ERROR(Match(row, Tag::kCase, {id}, h_.Of(Tag::kCase, {st->Text(1)})));
+      SSPF_RETURN_IF_ERROR(Match(row + " (its case number " + st->Text(3) + ")",
+                                 Tag::kCaseNumber, {id},
+                                 h_.Of(Tag::kCaseNumber, {st->Text(3)})));
       // The last close or reopen decides.
       const Fact* state = FindLast(KeyOf(Tag::kClosed, {id}));
       const Fact* closed =
@@ -1357,6 +1369,7 @@ class Replay {
   std::map<std::string, int64_t> cert_changes_;  // disables and recoveries
   std::set<Actor> actor_has_key_;
   std::set<std::string> legacy_rotations_;  // "<actor>:<version>"
+  std::map<int, uint64_t> case_numbers_;      // year -> case.open events so far
 };
 
 }  // namespace

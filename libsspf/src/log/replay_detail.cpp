@@ -6,6 +6,7 @@
 #include <map>
 
 #include "crypto/crypto.h"
+#include "sspf/civil_time.h"
 #include "sspf/lists.h"
 #include "util/encoding.h"
 
@@ -152,6 +153,30 @@ bool IsFailureDetail(std::string_view detail) {
 }
 
 std::string DetailList(const std::vector<std::string>& items) { return JoinList(items); }
+
+int CaseNumberYear(UnixSeconds t) {
+  int64_t days = t / 86400;
+  if (t % 86400 < 0) --days;
+  return CivilFromDays(days).year;
+}
+
+std::string FormatCaseNumber(int year, uint64_t n) {
+  std::string count = std::to_string(n);
+  if (count.size() < 4) count.insert(0, 4 - count.size(), '0');
+  return std::to_string(year) + "-" + count;
+}
+
+std::optional<std::string> ParseCaseNumber(std::string_view text) {
+  auto digits = [](std::string_view s) {
+    return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
+  };
+  if (text.size() < 6 || text[4] != '-') return std::nullopt;
+  std::string_view year = text.substr(0, 4), count = text.substr(5);
+  if (!digits(year) || !digits(count) || count.size() > 9) return std::nullopt;
+  const uint64_t n = std::stoull(std::string(count));
+  if (n == 0) return std::nullopt;
+  return FormatCaseNumber(std::stoi(std::string(year)), n);
+}
 
 std::vector<std::string> SplitDetailList(std::string_view value) { return SplitList(value); }
 
