@@ -150,12 +150,12 @@ Result<std::vector<CaseInfo>> Session::ListCases() {
     Db* db = impl->db.get();
     std::vector<CaseInfo> out;
     static const std::string all =
-        std::string("SELECT ") + kCaseColumns + " FROM cases ORDER BY opened, id";
+        std::string("SELECT ") + kCaseColumns + " FROM cases ORDER BY opened, rowid";
     static const std::string mine =
         std::string("SELECT ") + kCaseColumns + " FROM cases c WHERE "
         "EXISTS (SELECT 1 FROM case_team t WHERE t.case_id = c.id AND t.principal_id = ?1) "
         "OR EXISTS (SELECT 1 FROM grants g WHERE g.case_id = c.id AND " +
-        internal::GrantInForceSql(1, 2) + ") ORDER BY opened, id";
+        internal::GrantInForceSql(1, 2) + ") ORDER BY opened, rowid";
     const bool restrict_rows = op.decision.restrict_rows;
     SSPF_ASSIGN_OR_RETURN(Stmt * st, db->Prepare(restrict_rows ? mine.c_str() : all.c_str()));
     if (restrict_rows) st->Bind(1, impl->me.id).Bind(2, impl->Now());
