@@ -240,8 +240,8 @@ int CaseShow(Context& ctx) {
       const std::string& m = c.team[i];
       const bool disabled =
           std::find(c.team_disabled.begin(), c.team_disabled.end(), m) != c.team_disabled.end();
-      *ctx.out << "  team:    " << m << "  " << (i < c.team_ids.size() ? c.team_ids[i] : "")
-               << (disabled ? "  (disabled)" : "") << "\n";
+      *ctx.out << "  team:    " << m << (disabled ? "  (disabled)" : "") << "  "
+               << (i < c.team_ids.size() ? c.team_ids[i] : "") << "\n";
     }
   });
 }

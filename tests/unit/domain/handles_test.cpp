@@ -47,6 +47,13 @@ TEST_CASE("Case numbers count per year in opening order and name the case", "[ha
   w.clock->Set(kJan2027 + 5);
   const std::string third = OpenCaseOrFail(*w.coord, 513, "Tredje Testsson");
   CHECK(NumberOf(*w.coord, third) == "2027-0001");
+  // In one batch (one transaction) each opening still counts the last.
+  REQUIRE(w.coord->BeginBatch().ok());
+  const std::string fourth = OpenCaseOrFail(*w.coord, 519, "Fjärde Testsson");
+  const std::string fifth = OpenCaseOrFail(*w.coord, 520, "Femte Testsson");
+  REQUIRE(w.coord->CommitBatch().ok());
+  CHECK(NumberOf(*w.coord, fourth) == "2027-0002");
+  CHECK(NumberOf(*w.coord, fifth) == "2027-0003");
 
   for (const char* text : {"2026-0002", "2026-2", "2026-00002"}) {
     Result<IdMatch> m = w.school->ResolveId(text);
@@ -61,7 +68,7 @@ TEST_CASE("Case numbers count per year in opening order and name the case", "[ha
 
   Result<std::vector<CaseInfo>> list = w.coord->ListCases();
   REQUIRE(list.ok());
-  REQUIRE(list->size() == 3);
+  REQUIRE(list->size() == 5);
   CHECK((*list)[2].number == "2027-0001");
   CHECK(CaseJson((*list)[0]).find("\"number\":\"2026-0001\"") != std::string::npos);
   CHECK(VerifyMessage(*w.auditor) == "ok");
