@@ -160,14 +160,18 @@ void Bare::DurableRead(const std::string& entry_id, const std::string& case_id,
 
 void Bare::Insert(const std::string& entry_id, const std::string& case_id,
             const std::string& subject_id) {
+  InsertRow(Action::kEntryRead, "entry:" + entry_id, case_id, subject_id);
+}
+
+void Bare::InsertRow(Action action, const std::string& target, const std::string& case_id,
+                     const std::string& subject_id) {
   sqlite3_stmt* in = insert_->get();
-  const std::string target = "entry:" + entry_id;
   sqlite3_bind_int64(in, 1, static_cast<int64_t>(::time(nullptr)));
   sqlite3_bind_text(in, 2, me_.id.data(), static_cast<int>(me_.id.size()),
                     SQLITE_STATIC);
   sqlite3_bind_int64(in, 3, static_cast<int64_t>(me_.actor));
   sqlite3_bind_int64(in, 4, static_cast<int64_t>(me_.role));
-  sqlite3_bind_int64(in, 5, static_cast<int64_t>(Action::kEntryRead));
+  sqlite3_bind_int64(in, 5, static_cast<int64_t>(action));
   sqlite3_bind_text(in, 6, target.data(), static_cast<int>(target.size()), SQLITE_STATIC);
   sqlite3_bind_text(in, 7, "author actor", -1, SQLITE_STATIC);
   sqlite3_bind_text(in, 8, "author-actor", -1, SQLITE_STATIC);
@@ -181,6 +185,11 @@ void Bare::Insert(const std::string& entry_id, const std::string& case_id,
 }
 
 size_t Bare::Query(const std::string& case_id) {
+  // The query is an access: its event is appended and committed durably
+  // before any row is returned, as the library's audit gate does.
+  RawExec(db_, "BEGIN IMMEDIATE");
+  InsertRow(Action::kAuditQuery, "case:" + case_id, case_id, "");
+  RawExec(db_, "COMMIT");
   sqlite3_stmt* st = query_->get();
   sqlite3_bind_text(st, 1, case_id.data(), static_cast<int>(case_id.size()),
                     SQLITE_STATIC);

@@ -55,13 +55,17 @@ class Bare {
                    const std::string& subject_id);
   void Insert(const std::string& entry_id, const std::string& case_id,
               const std::string& subject_id);
-  // The bare indexed SELECT of a case's events: every column of every row.
+  // The bare audited query of a case's events: the durable INSERT of its
+  // own event into bare_events (BEGIN IMMEDIATE ... COMMIT), then the
+  // indexed SELECT of every column of every row of the case in events.
   size_t Query(const std::string& case_id);
 
   sqlite3* db() { return db_; }
 
  private:
   [[noreturn]] void Fail(const char* what);
+  void InsertRow(Action action, const std::string& target, const std::string& case_id,
+                 const std::string& subject_id);
   void CreateEventsTable();
 
   Session& session_;

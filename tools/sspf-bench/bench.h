@@ -3,6 +3,7 @@
 #define SSPF_TOOLS_SSPF_BENCH_BENCH_H_
 
 #include <chrono>
+#include <map>
 #include <cstdint>
 #include <optional>
 #include <random>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "log/merkle.h"
+#include "util/bytes.h"
 #include "sspf/secret.h"
 #include "sspf/status.h"
 #include "sspf/store.h"
@@ -112,6 +114,35 @@ Hash SodiumRoot(const Leaves& l);
 #ifdef SSPF_BENCH_HAVE_OPENSSL
 Hash OpensslRoot(const Leaves& l);
 #endif
+
+// ---- log_verify's same-work baseline (same_work.cpp) ---------------------------
+
+// Each signer's Ed25519 public key: the latest certificate of every
+// principal, and the store authority's key (read before the timing).
+using SigningKeys = std::map<std::string, internal::Bytes>;
+SigningKeys LoadSigningKeys(Session& s, sqlite3* db);
+
+// What a bare verifier of the whole log must do, on the store's own
+// connection: every event, leaf hash and signature, every interior node.
+struct BareVerify {
+  uint64_t events = 0, nodes = 0;
+  Hash root{};
+};
+// nullopt (printed on stderr) when the log does not verify.
+std::optional<BareVerify> BareVerifyLog(Session& s, sqlite3* db, const SigningKeys& keys);
+
+// The log in memory, for the physical floor: the leaves, each event's
+// signature and its signer's key.
+struct InMemoryLog {
+  Leaves leaves;
+  internal::Bytes store_id;
+  std::vector<internal::Bytes> signatures;
+  std::vector<const internal::Bytes*> public_keys;  // into a SigningKeys; null if unknown
+};
+InMemoryLog CollectSignedLeaves(Session& s, sqlite3* db, const SigningKeys& keys);
+// Leaf hashes, signature checks and the root over memory; nullopt when a
+// signature fails.
+std::optional<Hash> InMemoryVerify(const InMemoryLog& m);
 
 // ---- Peak RSS of Verify in a child process (rss.cpp) ----------------------------
 

@@ -25,8 +25,11 @@ class Figures {
   Figure BatchedRead();
   std::optional<Figure> AuditQuery();
   Figure Growth();
-  std::optional<Figure> LogVerify();
+  // log_verify, log_verify_floor and log_verify_sha_floor.
+  std::optional<std::vector<Figure>> LogVerify();
   Figure VerifyPeakRss();
+  // Needs the small store; after VerifyPeakRss.
+  Figure VerifyRssGrowth();
   // Extends the big store's log by 1 % after a kept checkpoint; after the
   // other verify figures.
   Figure VerifyIncremental();
@@ -49,6 +52,7 @@ class Figures {
   // Per operation, from the figures above (seconds).
   double durable_read_s_ = 0, batched_read_s_ = 0, verify_event_s_ = 0;
   uint64_t verified_events_ = 0;
+  double big_verify_hwm_mib_ = 0;
 };
 
 }  // namespace sspf::bench

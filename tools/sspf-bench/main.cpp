@@ -139,10 +139,11 @@ int Main(int argc, char** argv) {
     figs.push_back(measure.Growth());
   }
   bare.DropEvents();  // the verify figures check the store without the bare side's table
-  f = measure.LogVerify();
-  if (!f) return 1;
-  figs.push_back(*f);
+  std::optional<std::vector<Figure>> verify_figs = measure.LogVerify();
+  if (!verify_figs) return 1;
+  for (Figure& v : *verify_figs) figs.push_back(std::move(v));
   figs.push_back(measure.VerifyPeakRss());
+  if (!verify_only) figs.push_back(measure.VerifyRssGrowth());
   figs.push_back(measure.VerifyIncremental());
   if (!verify_only) {
     for (Figure& sig : measure.EventSignature()) figs.push_back(std::move(sig));

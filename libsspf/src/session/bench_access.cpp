@@ -33,6 +33,8 @@ Db* Database(Session& s) { return SessionAccess::Get(s)->db.get(); }
 
 const Bytes& StoreIdBytes(Session& s) { return SessionAccess::Get(s)->store_id_bytes; }
 
+const Bytes& AnchorPublicKey(Session& s) { return SessionAccess::Get(s)->anchor_public_key; }
+
 Result<const SecretBytes*> ActorKey(Session& s, Actor actor, int64_t version) {
   return SessionAccess::Get(s)->ActorKey(actor, version);
 }

@@ -48,6 +48,10 @@ Db* Database(Session& s);
 // The store id as bytes (it is in the associated data of entry bodies).
 const Bytes& StoreIdBytes(Session& s);
 
+// The store authority's Ed25519 public key (the trust anchor), which signs
+// the events of the recovery key.
+const Bytes& AnchorPublicKey(Session& s);
+
 // The session principal's secret key of actor at version, unsealed on first
 // use; kPermissionDenied if the principal holds no seal for it.  Owned by the
 // session.
