@@ -5,6 +5,7 @@
 // (log/replay.cpp) and checked here at every use (DESIGN §13): an insider
 // with the SQLCipher key who swaps two numbers in the table gets a refusal,
 // not another youth's case.
+#include <limits>
 #include <map>
 
 #include "sspf/civil_time.h"
@@ -23,6 +24,14 @@ UnixSeconds YearStart(int year) { return DaysFromCivil(Date{year, 1, 1}) * 86400
 
 }  // namespace
 
+std::optional<int> CaseNumberYearOf(std::string_view number) {
+  if (number.size() < 5 || number[4] != '-' ||
+      number.substr(0, 4).find_first_not_of("0123456789") != std::string_view::npos) {
+    return std::nullopt;
+  }
+  return std::stoi(std::string(number.substr(0, 4)));
+}
+
 Result<std::string> NextCaseNumber(Session::Impl* impl, UnixSeconds now) {
   const int year = CaseNumberYear(now);
   static const std::string sql =
@@ -38,11 +47,15 @@ Result<std::string> NextCaseNumber(Session::Impl* impl, UnixSeconds now) {
   return FormatCaseNumber(year, n + 1);
 }
 
-Result<std::map<std::string, std::string>> LoggedCaseNumbers(Session::Impl* impl) {
+Result<std::map<std::string, std::string>> LoggedCaseNumbers(Session::Impl* impl,
+                                                             std::optional<int> year) {
+  // One year's events: a range of the index (its numbers count only them).
   static const std::string sql =
       "SELECT case_id, time, detail FROM events INDEXED BY events_case_open WHERE action = " +
-      std::to_string(kCaseOpen) + " AND allowed = 1 ORDER BY seq";
+      std::to_string(kCaseOpen) + " AND allowed = 1 AND time >= ? AND time < ? ORDER BY seq";
   SSPF_ASSIGN_OR_RETURN(Stmt * st, impl->db->Prepare(sql.c_str()));
+  st->Bind(1, year ? YearStart(*year) : std::numeric_limits<int64_t>::min())
+      .Bind(2, year ? YearStart(*year + 1) : std::numeric_limits<int64_t>::max());
   std::map<int, uint64_t> per_year;
   std::map<std::string, std::string> out;
   SSPF_RETURN_IF_ERROR(ForEachRow(st, [&]() -> Status {
@@ -76,7 +89,7 @@ Result<std::optional<std::string>> CaseIdByNumber(Session::Impl* impl, std::stri
   std::optional<std::string> id;
   if (row) id = st->Text(0);
   st->Reset();
-  SSPF_ASSIGN_OR_RETURN(auto logged, LoggedCaseNumbers(impl));
+  SSPF_ASSIGN_OR_RETURN(auto logged, LoggedCaseNumbers(impl, CaseNumberYearOf(number)));
   std::optional<std::string> by_log;
   for (const auto& [case_id, n] : logged) {
     if (n == number) by_log = case_id;

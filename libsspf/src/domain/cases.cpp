@@ -192,7 +192,12 @@ Result<CaseInfo> Session::ShowCase(std::string_view case_id) {
     if (!row) return NotFound("no such case");
     SSPF_ASSIGN_OR_RETURN(CaseInfo c, ReadCaseRow(st));
     st->Reset();
-    SSPF_ASSIGN_OR_RETURN(auto logged, internal::LoggedCaseNumbers(impl));
+    // The year the row names: a number moved to another year matches none
+    // of that year's logged numbers either.
+    std::map<std::string, std::string> logged;
+    if (std::optional<int> year = internal::CaseNumberYearOf(c.number)) {
+      SSPF_ASSIGN_OR_RETURN(logged, internal::LoggedCaseNumbers(impl, year));
+    }
     SSPF_ASSIGN_OR_RETURN(bool named, CompleteCase(impl, logged, &c));
     if (named) op.event.reason += " (youth name shown)";
     return c;

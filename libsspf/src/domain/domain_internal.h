@@ -46,8 +46,13 @@ Result<ConsentEvaluation> EvaluateCaseConsent(Session::Impl* impl, std::string_v
 // Case numbers (case_numbers.cpp, issue 14).
 // The number the next case opened at `now` gets.
 Result<std::string> NextCaseNumber(Session::Impl* impl, UnixSeconds now);
-// Every case's number as the access log gives it: case id -> number.
-Result<std::map<std::string, std::string>> LoggedCaseNumbers(Session::Impl* impl);
+// Every case's number as the access log gives it: case id -> number; with
+// a year, only the cases opened in that year (one range of the index).
+Result<std::map<std::string, std::string>> LoggedCaseNumbers(Session::Impl* impl,
+                                                             std::optional<int> year = {});
+// The year of a case number "YYYY-..."; nullopt when it has none (then the
+// number matches no logged one).
+std::optional<int> CaseNumberYearOf(std::string_view number);
 // kIntegrityViolation naming the first case whose number differs from
 // `logged`.
 Status CheckCaseNumbers(const std::map<std::string, std::string>& logged,
