@@ -951,15 +951,15 @@ class Replay {
       SSPF_RETURN_IF_ERROR(
           Match("guardians of subjects row " + id + " (a guardian row deleted, added or moved)",
                 Tag::kGuardians, {id}, h_.Of(Tag::kGuardians, {DetailList(guardians)})));
-      // The identity records as signed in subject.add (events before
-      // identity= carry no commitment).
-      if (!erased && Peek(KeyOf(Tag::kIdentity, {id}))) {
-        SSPF_RETURN_IF_ERROR(Match(
-            row + " (identity record of the youth or a guardian re-encrypted)", Tag::kIdentity,
-            {id}, h_.Of(Tag::kIdentity, {IdentityCommitment(st->Blob(4), guardian_identities)})));
-      }
       // A guardian's name goes with the subject's identity, and only then.
-      if (name_mismatch.empty()) return Status::Ok();
+      if (name_mismatch.empty()) {
+        // The identity records as signed in subject.add (events before
+        // identity= carry no commitment).
+        if (erased || !Peek(KeyOf(Tag::kIdentity, {id}))) return Status::Ok();
+        return Match(row + " (identity record of the youth or a guardian re-encrypted)",
+                     Tag::kIdentity, {id},
+                     h_.Of(Tag::kIdentity, {IdentityCommitment(st->Blob(4), guardian_identities)}));
+      }
       return IntegrityViolation(
           "guardians row " + name_mismatch +
           (erased ? " keeps a name although " + EventName(erased->seq()) +
