@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "context/trust.h"
 #include "domain/domain_internal.h"
 #include "storage/grants_table.h"
 #include "sspf/pnr.h"
@@ -83,6 +84,45 @@ namespace {
 constexpr size_t kMaxGuardians = 8;
 
 // Loads and decrypts a subject with its guardians.  kNotFound if absent.
+// Checked at use (DESIGN §13): the identity records as read against the
+// commitment in the subject's signed subject.add event, the first event of
+// the subject (an insider appends after it, never before), signed by a
+// principal certified as a coordinator.  A subject.add without identity=
+// (written before it) is legacy: its records are not compared.
+Status CheckIdentityAtUse(Session::Impl* impl, std::string_view id, const Bytes& identity,
+                          const std::vector<Bytes>& guardian_identities) {
+  static const std::string sql =
+      std::string("SELECT ") + internal::kEventColumns +
+      " FROM events INDEXED BY events_subject WHERE subject_id = ? AND case_id = '' AND "
+      "action = " + std::to_string(static_cast<int>(Action::kSubjectAdd)) +
+      " AND allowed = 1 ORDER BY seq LIMIT 1";
+  SSPF_ASSIGN_OR_RETURN(Stmt * st, impl->db->Prepare(sql.c_str()));
+  st->Bind(1, id);
+  SSPF_ASSIGN_OR_RETURN(std::vector<internal::EventRecord> found, internal::ReadEventRows(st));
+  const std::string what = "subject " + std::string(id);
+  if (found.empty()) {
+    return IntegrityViolation(what + " has no subject.add event in the log (direct edit)");
+  }
+  const internal::EventRecord& e = found.front();
+  SSPF_RETURN_IF_ERROR(internal::CheckEventSignature(impl, e));
+  SSPF_ASSIGN_OR_RETURN(internal::PrincipalCert by, internal::CertifiedPrincipal(impl, e.principal_id));
+  if (by.role != Role::kCoordinator) {
+    return IntegrityViolation(what + ": event " + std::to_string(e.seq) +
+                              " that registers it is not signed by a coordinator (forged)");
+  }
+  Result<std::vector<std::string>> v = internal::DecodeDetail(Action::kSubjectAdd, e.detail);
+  if (!v.ok() || (!v->empty() && (*v)[0] != id)) {
+    return IntegrityViolation(what + " differs from its signed event " + std::to_string(e.seq) +
+                              " (direct edit)");
+  }
+  if (v->size() < 4) return Status::Ok();  // legacy: no identity commitment
+  if ((*v)[3] != internal::IdentityCommitment(identity, guardian_identities)) {
+    return IntegrityViolation(what + ": its identity records are not the ones signed in event " +
+                              std::to_string(e.seq) + " (re-encrypted or replaced)");
+  }
+  return Status::Ok();
+}
+
 Result<SubjectInfo> LoadSubject(Session::Impl* impl, std::string_view id) {
   Db* db = impl->db.get();
   SSPF_ASSIGN_OR_RETURN(Stmt * st,
@@ -125,6 +165,11 @@ Result<SubjectInfo> LoadSubject(Session::Impl* impl, std::string_view id) {
     rows.emplace_back(gs->Text(0), gs->IsNull(1) ? Bytes() : gs->Blob(1));
   }
   gs->Reset();
+  if (has_identity) {
+    std::vector<Bytes> guardian_identities;
+    for (const auto& row : rows) guardian_identities.push_back(row.second);
+    SSPF_RETURN_IF_ERROR(CheckIdentityAtUse(impl, id, identity, guardian_identities));
+  }
   // Custody as checked against the access log.
   SSPF_ASSIGN_OR_RETURN(std::vector<std::string> with, internal::GuardiansWithCustody(impl, id));
   for (auto& [gid, sealed] : rows) {
@@ -211,6 +256,7 @@ Result<SubjectInfo> Session::AddSubject(const NewSubject& subject) {
         .BindBlob(4, identity).Bind(5, impl->Now());
     SSPF_RETURN_IF_ERROR(ins->Run());
     int64_t position = 0;
+    std::vector<Bytes> guardian_identities;
     for (const std::string& name : subject.guardians) {
       GuardianInfo g;
       g.id = internal::RandomId();
@@ -223,6 +269,7 @@ Result<SubjectInfo> Session::AddSubject(const NewSubject& subject) {
       gi->Bind(1, g.id).Bind(2, info.id).BindBlob(3, sealed).Bind(4, position++)
           .Bind(5, impl->Now());
       SSPF_RETURN_IF_ERROR(gi->Run());
+      guardian_identities.push_back(std::move(sealed));
       info.guardians.push_back(std::move(g));
     }
     op.event.target = "subject:" + info.id;
@@ -233,7 +280,8 @@ Result<SubjectInfo> Session::AddSubject(const NewSubject& subject) {
         Action::kSubjectAdd,
         {info.id,
          internal::SubjectCommitment(impl->lookup_key, info.id, FormatDate(pnr.birth_date), index),
-         internal::DetailList(guardian_ids)});
+         internal::DetailList(guardian_ids),
+         internal::IdentityCommitment(identity, guardian_identities)});
     return info;
   });
 }

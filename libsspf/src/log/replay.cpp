@@ -71,6 +71,7 @@ enum class Tag : uint8_t {
   kReviewClosure,  // audit.review_close: id -> (period, auditor, time, counts)
   kErased,         // retention.erase: (id, entry|case|subject) -> tombstone
   kCaseNumber,     // case.open: id -> its number (CaseNumberYear, log order)
+  kIdentity,       // subject.add identity=: subject id -> commitment to the identity records
 };
 
 // Tags whose state toggles (close/reopen, add/remove, custody on/off): a
@@ -524,6 +525,7 @@ class Replay {
         }
         Add(e, Tag::kSubject, {v[0]}, h_.Of(Tag::kSubject, {v[1]}));
         Add(e, Tag::kGuardians, {v[0]}, h_.Of(Tag::kGuardians, {v[2]}));
+        if (v.size() > 3) Add(e, Tag::kIdentity, {v[0]}, h_.Of(Tag::kIdentity, {v[3]}));
         return Status::Ok();
       }
       case Action::kCaseOpen: {
@@ -893,8 +895,8 @@ class Replay {
                           db_->Prepare("SELECT id, birth_date, pnr_index, erased, identity "
                                        "FROM subjects"));
     SSPF_ASSIGN_OR_RETURN(Stmt * gs,
-                          db_->Prepare("SELECT id, identity IS NULL, custody FROM guardians "
-                                       "WHERE subject_id = ? ORDER BY position"));
+                          db_->Prepare("SELECT id, identity IS NULL, custody, identity FROM "
+                                       "guardians WHERE subject_id = ? ORDER BY position"));
     SSPF_RETURN_IF_ERROR(Rows(st, [&]() -> Status {
       std::string id = st->Text(0);
       if (Other(id)) return Status::Ok();
@@ -919,6 +921,7 @@ class Replay {
         if (!Find(KeyOf(Tag::kSubject, {id}))) {
           return IntegrityViolation(row + " has no event in the log (direct edit)");
         }
+        Find(KeyOf(Tag::kIdentity, {id}));  // its records are gone with the commitment's subject
       } else {
         const std::string commitment =
             SubjectCommitment(lookup_key_, id, st->Text(1), st->Blob(2));
@@ -932,9 +935,11 @@ class Replay {
       }
       gs->Bind(1, id);
       std::vector<std::string> guardians;
+      std::vector<Bytes> guardian_identities;
       std::string name_mismatch;  // a guardian whose name is there or gone wrongly
       SSPF_RETURN_IF_ERROR(Rows(gs, [&]() -> Status {
         guardians.push_back(gs->Text(0));
+        guardian_identities.push_back(gs->IsNull(3) ? Bytes() : gs->Blob(3));
         if ((gs->Int(1) != 0) != (erased != nullptr) && name_mismatch.empty()) {
           name_mismatch = gs->Text(0);
         }
@@ -955,7 +960,14 @@ class Replay {
           Match("guardians of subjects row " + id + " (a guardian row deleted, added or moved)",
                 Tag::kGuardians, {id}, h_.Of(Tag::kGuardians, {DetailList(guardians)})));
       // A guardian's name goes with the subject's identity, and only then.
-      if (name_mismatch.empty()) return Status::Ok();
+      if (name_mismatch.empty()) {
+        // The identity records as signed in subject.add (events before
+        // identity= carry no commitment).
+        if (erased || !Peek(KeyOf(Tag::kIdentity, {id}))) return Status::Ok();
+        return Match(row + " (identity record of the youth or a guardian re-encrypted)",
+                     Tag::kIdentity, {id},
+                     h_.Of(Tag::kIdentity, {IdentityCommitment(st->Blob(4), guardian_identities)}));
+      }
       return IntegrityViolation(
           "guardians row " + name_mismatch +
           (erased ? " keeps a name although " + EventName(erased->seq()) +

@@ -27,7 +27,7 @@ const std::map<Action, Layout>& Layouts() {
       {Action::kPrincipalAdd, {{"principal", "actor", "role", "active", "box", "sign"}, {4}}},
       {Action::kPrincipalDisable, {{"principal", "active"}}},
       {Action::kRecoveryReset, {{"principal", "box", "sign"}, {1}}},
-      {Action::kSubjectAdd, {{"subject", "born", "guardians"}, {}, true}},
+      {Action::kSubjectAdd, {{"subject", "born", "guardians", "identity"}, {3}, true}},
       {Action::kCaseOpen, {{"case", "subject", "open", "team"}}},
       {Action::kCaseClose, {{"case", "open"}}},
       {Action::kCaseTeamAdd, {{"case", "member"}}},
@@ -136,6 +136,15 @@ std::string SubjectCommitment(const SecretBytes& lookup_key, std::string_view su
 
 std::string EntryBodyCommitment(const std::vector<uint8_t>& ciphertext) {
   Bytes h = Hash256(ciphertext.data(), ciphertext.size());
+  return HexEncode(h.data(), h.size());
+}
+
+std::string IdentityCommitment(const std::vector<uint8_t>& subject_identity,
+                               const std::vector<std::vector<uint8_t>>& guardian_identities) {
+  AdBuilder b;
+  b.Add("sspf-identity-commitment-v1").Add(subject_identity);
+  for (const std::vector<uint8_t>& g : guardian_identities) b.Add(g);
+  Bytes h = Hash256(b.bytes().data(), b.bytes().size());
   return HexEncode(h.data(), h.size());
 }
 

@@ -110,6 +110,18 @@ std::string SubjectCommitment(const SecretBytes& lookup_key, std::string_view su
 // author (DESIGN §13, checked at use by ReadEntry and by audit verify).
 std::string EntryBodyCommitment(const std::vector<uint8_t>& ciphertext);
 
+// The subject.add commitment to the identity records as stored (DESIGN
+// §13): hex of the unkeyed BLAKE2b-256 of the AdBuilder encoding of
+// "sspf-identity-commitment-v1", the subject's identity ciphertext and each
+// guardian's, in position order.  Every principal can decrypt and
+// re-encrypt identities; the signed event binds the ciphertexts to the
+// coordinator who registered the youth, so a re-encrypted record (another
+// name or personnummer) is refused at use and named by audit verify.  A
+// subject.add with three keys (written before it) is legacy: its identity
+// is not compared.
+std::string IdentityCommitment(const std::vector<uint8_t>& subject_identity,
+                               const std::vector<std::vector<uint8_t>>& guardian_identities);
+
 // The retention.erase commitment to the erasure decision's reference: hex
 // of the unkeyed BLAKE2b-256 of its text (the text itself is in the
 // event's reason and the tombstones).
