@@ -339,24 +339,12 @@ Result<SubjectInfo> Session::ShowSubject(std::string_view subject_id) {
 namespace sspf {
 namespace internal {
 
+// Through LoadSubject, so that a name shown next to a case is checked
+// against the subject's signed subject.add like any other read of it.
 Result<std::optional<std::string>> SubjectName(Session::Impl* impl, std::string_view subject_id) {
-  SSPF_ASSIGN_OR_RETURN(Stmt * st, impl->db->Prepare("SELECT identity, erased FROM subjects "
-                                                     "WHERE id = ?"));
-  st->Bind(1, subject_id);
-  SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
-  if (!row) return NotFound("no such subject");
-  const bool erased = st->Int(1) != 0;
-  Bytes identity = st->IsNull(0) || erased ? Bytes() : st->Blob(0);
-  st->Reset();
-  if (erased) return std::optional<std::string>();
-  if (identity.empty()) {
-    return IntegrityViolation("subject " + std::string(subject_id) +
-                              " has no identity record and is not erased (direct edit)");
-  }
-  SSPF_ASSIGN_OR_RETURN(std::vector<std::string> fields,
-                        OpenIdentity(impl, "subjects", subject_id, identity));
-  if (fields.size() != 2) return IntegrityViolation("subject identity record is malformed");
-  return std::optional<std::string>(std::move(fields[1]));
+  SSPF_ASSIGN_OR_RETURN(SubjectInfo s, LoadSubject(impl, subject_id));
+  if (s.name.empty()) return std::optional<std::string>();  // erased by retention
+  return std::optional<std::string>(std::move(s.name));
 }
 
 Result<bool> MaySeeIdentity(Session::Impl* impl, std::string_view subject_id) {

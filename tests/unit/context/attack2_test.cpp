@@ -473,6 +473,13 @@ TEST_CASE("a re-encrypted identity record is not shown as the youth's",
     // No forged name in the message.
     CHECK(after.status().message().find("Falsk") == std::string::npos);
   }
+  // The name shown next to the case (case list) is checked the same way.
+  Result<std::vector<CaseInfo>> cases = w.coord->ListCases();
+  if (cases.ok()) {
+    for (const CaseInfo& c : *cases) CHECK(c.subject_name.value_or("") != "Falsk Person");
+  } else {
+    CHECK(cases.status().code() == StatusCode::kIntegrityViolation);
+  }
   const std::string v = VerifyMessage(*w.auditor);
   INFO(v);
   CHECK(v != "ok");
