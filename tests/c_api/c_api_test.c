@@ -651,6 +651,7 @@ int main(void) {
   TestProvisions(dir);
   TestPurposes(dir);
   TestLifecycle(dir);
+  TestHandles(dir);
   TestRetention(dir);
   TestWitness(dir);
   TestExtractReport(dir);

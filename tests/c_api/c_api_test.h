@@ -100,6 +100,7 @@ void TestProvisions(const char* dir);
 void TestPurposes(const char* dir);
 /* c_api_lifecycle_test.c: revoke, grant end, team remove, reopen, custody. */
 void TestLifecycle(const char* dir);
+void TestHandles(const char* dir);
 /* c_api_retention_test.c: retention rules, plan and run. */
 void TestRetention(const char* dir);
 /* c_api_witness_test.c: sspf_witness_init, _cosign, verify_witnessed. */
