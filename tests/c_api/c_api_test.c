@@ -652,6 +652,7 @@ int main(void) {
   TestPurposes(dir);
   TestLifecycle(dir);
   TestPlan(dir);
+  TestHandles(dir);
   TestRetention(dir);
   TestWitness(dir);
   TestExtractReport(dir);

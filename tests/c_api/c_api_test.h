@@ -102,6 +102,7 @@ void TestPurposes(const char* dir);
 void TestLifecycle(const char* dir);
 /* c_api_plan_test.c: the joint plan, meetings and due (issue 14). */
 void TestPlan(const char* dir);
+void TestHandles(const char* dir);
 /* c_api_retention_test.c: retention rules, plan and run. */
 void TestRetention(const char* dir);
 /* c_api_witness_test.c: sspf_witness_init, _cosign, verify_witnessed. */

@@ -79,7 +79,10 @@ struct World {
   std::string dir;
   StoreOptions options;
   std::optional<Session> admin, coord, school, auditor;
+  // Parallel, one element per entry: its case and subject (a case with
+  // several entries appears several times).
   std::vector<std::string> case_ids, subject_ids, entry_ids;
+  uint64_t cases = 0;
 
   Session Open(const char* name, uint8_t key_tag);
 };
@@ -93,6 +96,11 @@ uint64_t LogSizeOf(Session& s);
 // append path, inside big transactions.
 void Build(World* w, const std::string& dir, uint64_t cases, uint64_t events,
            const char* label);
+// The store with its admin, coordinator, school member and auditor.
+void CreateWorld(World* w, const std::string& dir);
+// Adds subjects and cases until the store has `cases`, each new case with
+// entries_per_case 1 KiB school entries, in batches.
+void AddCases(World* w, uint64_t cases, int entries_per_case, const char* label);
 // Appends read events (by the school principal, about random entries)
 // until the log holds `events` events.
 void FillLog(World* w, uint64_t events, const char* label, uint64_t seed);
@@ -151,11 +159,23 @@ int VerifyChild(const std::string& path);
 
 struct RssResult {
   double hwm_mib = 0, before_mib = 0, child_maxrss_mib = 0;
+  double verify_s = 0;     // the child's full Verify, wall time
+  uint64_t tree_size = 0;  // events it verified
 };
 RssResult MeasureVerifyRss(const std::string& path);
 
+// ---- The scale run (scale.cpp) -----------------------------------------------
+
+// sspf-bench --scale: builds the store in stages up to top_events events
+// (10 events per entry, 10 entries per case), measures per-operation costs,
+// disk use, full and incremental Verify and Verify's peak RSS at each stage.
+int ScaleRun(const std::string& dir, uint64_t top_events, bool json,
+             const std::string& command);
+
 // ---- Output (report.cpp) ---------------------------------------------------------
 
+// s as the inside of a JSON string.
+std::string JsonEscape(const std::string& s);
 using Machine = std::vector<std::pair<std::string, std::string>>;
 Machine DescribeMachine(const std::string& dir, sqlite3* db);
 void PrintReport(bool json, const std::vector<Figure>& figs, const Machine& machine,

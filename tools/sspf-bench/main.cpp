@@ -39,6 +39,7 @@ namespace {
 
 int Main(int argc, char** argv) {
   bool quick = false, json = false, keep = false, verify_only = false, cli_only = false;
+  bool scale = false;
   uint64_t events = 0;  // --events: the big store's size instead of the mode's
   std::string base;
   std::string command = "sspf-bench";
@@ -50,6 +51,8 @@ int Main(int argc, char** argv) {
       quick = true;
     } else if (a == "--verify-only") {
       verify_only = true;
+    } else if (a == "--scale") {
+      scale = true;
     } else if (a == "--cli-only") {
       cli_only = true;
     } else if (a == "--json") {
@@ -68,13 +71,19 @@ int Main(int argc, char** argv) {
       base = argv[++i];
       command += std::string(" ") + argv[i];
     } else if (a == "-h" || a == "--help") {
-      std::printf("usage: sspf-bench [--quick] [--verify-only | --cli-only] [--events N] [--json]"
-                  " [--dir DIR] [--keep]\n"
+      std::printf("usage: sspf-bench [--quick] [--verify-only | --cli-only | --scale] [--events N]"
+                  " [--json] [--dir DIR] [--keep]\n"
                   "  --quick  small sizes (10^3..10^5 events), under 2 minutes on 2 cores\n"
                   "  --verify-only  only the big store and the figures log_verify,\n"
                   "           verify_peak_rss_mib and verify_incremental\n"
                   "  --cli-only  only cli_agent, cli_agent_command_ms and cli_no_unlock_ms\n"
                   "           (sspf-tool through its agent vs the same API calls), seconds\n"
+                  "  --scale  the design point: one store grown on disk in stages of\n"
+                  "           10^5, 10^6 and 10^7 events (--events: the last stage, a power\n"
+                  "           of ten from 10^5), 10 events per entry, 10 entries per case;\n"
+                  "           per-operation costs, disk bytes per event, full and\n"
+                  "           incremental Verify and peak RSS at each stage (tens of minutes;\n"
+                  "           needs about 600 bytes of disk per event)\n"
                   "  --events N  the big store holds N events (default 10^5 with --quick,\n"
                   "           10^6 without); the number of cases stays the mode's\n"
                   "  --json   one JSON document on stdout\n"
@@ -103,6 +112,20 @@ int Main(int argc, char** argv) {
   const std::string dir = tmpl;
   const std::string mode =
       std::string(quick ? "quick" : "full") + (verify_only ? " (verify figures only)" : "");
+  if (scale) {
+    uint64_t top = events != 0 ? events : 10000000;
+    uint64_t p = 100000;
+    while (p < top) p *= 10;
+    if (p != top) {
+      std::fprintf(stderr, "sspf-bench: with --scale, --events takes 100000, 1000000, 10000000, ...\n");
+      return 2;
+    }
+    const int rc = ScaleRun(dir, top, json, command);
+    std::error_code ec;
+    if (!keep) std::filesystem::remove_all(dir, ec);
+    else std::fprintf(stderr, "sspf-bench: store kept in %s/scale\n", dir.c_str());
+    return rc;
+  }
   if (cli_only) {
     const std::vector<Figure> figs = CliAgentFigures(SSPF_BENCH_TOOL, dir + "/cli");
     PrintReport(json, figs, DescribeMachine(dir, nullptr), command, "cli only",

@@ -20,8 +20,6 @@
 
 namespace sspf::bench {
 
-namespace {
-
 std::string JsonEscape(const std::string& s) {
   std::string o;
   for (char c : s) {
@@ -39,6 +37,8 @@ std::string JsonEscape(const std::string& s) {
   }
   return o;
 }
+
+namespace {
 
 std::string Trim(std::string s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();

@@ -32,7 +32,7 @@ long ReadStatusKib(const char* field) {
 
 // Child mode: opens the store as the auditor (raw key: no Argon2id memory),
 // resets the peak-RSS counter, verifies, prints "<hwm_kib> <rss_before_kib>
-// <tree_size>".
+// <tree_size> <verify wall seconds>".
 int VerifyChild(const std::string& path) {
   StoreOptions o;
   o.path = path;
@@ -43,8 +43,11 @@ int VerifyChild(const std::string& path) {
     std::ofstream clear("/proc/self/clear_refs");
     clear << "5";  // resets VmHWM to the current RSS
   }
+  const auto start = Clock::now();
   VerifyReport r = Must(s.Verify(VerifyOptions()), "verify");
-  std::printf("%ld %ld %" PRIu64 "\n", ReadStatusKib("VmHWM"), before, r.tree_size);
+  const double verify_s = Seconds(start, Clock::now());
+  std::printf("%ld %ld %" PRIu64 " %.6f\n", ReadStatusKib("VmHWM"), before, r.tree_size,
+              verify_s);
   return 0;
 }
 
@@ -76,13 +79,17 @@ RssResult MeasureVerifyRss(const std::string& path) {
     std::exit(1);
   }
   long hwm = 0, before = 0;
-  std::sscanf(out.c_str(), "%ld %ld", &hwm, &before);
+  unsigned long long tree_size = 0;
+  double verify_s = 0;
+  std::sscanf(out.c_str(), "%ld %ld %llu %lf", &hwm, &before, &tree_size, &verify_s);
   struct rusage ru;
   ::getrusage(RUSAGE_CHILDREN, &ru);
   RssResult r;
   r.hwm_mib = hwm / 1024.0;
   r.before_mib = before / 1024.0;
   r.child_maxrss_mib = ru.ru_maxrss / 1024.0;
+  r.verify_s = verify_s;
+  r.tree_size = tree_size;
   return r;
 }
 

@@ -23,6 +23,12 @@ uint64_t LogSizeOf(Session& s) { return Must(internal::bench::LogSize(s), "log s
 // the same code every operation uses, including the automatic checkpoints.
 void Build(World* w, const std::string& dir, uint64_t cases, uint64_t events,
            const char* label) {
+  CreateWorld(w, dir);
+  AddCases(w, cases, 1, label);
+  FillLog(w, events, label, 7);
+}
+
+void CreateWorld(World* w, const std::string& dir) {
   w->dir = dir;
   std::filesystem::create_directories(dir);
   w->options.path = dir + "/store.db";
@@ -39,37 +45,41 @@ void Build(World* w, const std::string& dir, uint64_t cases, uint64_t events,
   w->coord.emplace(w->Open("coord", kCoordKey));
   w->school.emplace(w->Open("school1", kSchoolKey));
   w->auditor.emplace(w->Open("auditor", kAuditorKey));
+}
 
+void AddCases(World* w, uint64_t cases, int entries_per_case, const char* label) {
   const std::string body(1024, 'x');
   constexpr uint64_t kChunk = 500;
-  for (uint64_t i = 0; i < cases; i += kChunk) {
+  for (uint64_t i = w->cases; i < cases; i += kChunk) {
     Must(w->coord->BeginBatch(), "begin batch");
     std::vector<std::string> chunk_cases;
+    std::vector<std::string> chunk_subjects;
     for (uint64_t j = i; j < std::min(cases, i + kChunk); ++j) {
-      // Unique numbers: 1800 birth dates x 999 serials.
-      const int day = static_cast<int>(j % 1800);
-      const int serial = static_cast<int>(j / 1800) + 1;
+      // Unique numbers: 3650 birth dates x 999 serials (up to 3.6 million).
+      const int day = static_cast<int>(j % 3650);
+      const int serial = static_cast<int>(j / 3650) + 1;
       Date birth = DateOf(static_cast<UnixSeconds>(1262304000) + day * int64_t{86400});
       Session::NewSubject ns;
       ns.personal_number = MakeTestPersonalNumber(birth, serial, false);
       ns.name = "Bench Subject";
       SubjectInfo sub = Must(w->coord->AddSubject(ns), "add subject");
-      std::string case_id = Must(w->coord->OpenCase(sub.id, {"school1"}), "open case");
-      w->subject_ids.push_back(sub.id);
-      w->case_ids.push_back(case_id);
-      chunk_cases.push_back(case_id);
+      chunk_cases.push_back(Must(w->coord->OpenCase(sub.id, {"school1"}), "open case"));
+      chunk_subjects.push_back(sub.id);
     }
     Must(w->coord->CommitBatch(), "commit batch");
     Must(w->school->BeginBatch(), "begin batch");
-    for (const std::string& c : chunk_cases) {
-      w->entry_ids.push_back(
-          Must(w->school->AddEntry(c, Category::kSchool, body), "add entry"));
+    for (size_t c = 0; c < chunk_cases.size(); ++c) {
+      for (int e = 0; e < entries_per_case; ++e) {
+        w->entry_ids.push_back(
+            Must(w->school->AddEntry(chunk_cases[c], Category::kSchool, body), "add entry"));
+        w->subject_ids.push_back(chunk_subjects[c]);
+        w->case_ids.push_back(chunk_cases[c]);
+      }
     }
+    w->cases += chunk_cases.size();
     Must(w->school->CommitBatch(), "commit batch");
-    Progress("%s: %" PRIu64 "/%" PRIu64 " cases", label, std::min(cases, i + kChunk), cases);
+    Progress("%s: %" PRIu64 "/%" PRIu64 " cases", label, w->cases, cases);
   }
-
-  FillLog(w, events, label, 7);
 }
 
 // Fills the log with realistic read events spread over the cases.

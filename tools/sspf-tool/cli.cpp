@@ -249,16 +249,42 @@ bool IsIdPrefix(const std::string& v) {
                      [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; });
 }
 
+// A human case number, "2026-0042" (or "2026-42"): Session::ResolveId
+// checks it; only --case and the positional id take one.
+bool IsCaseNumber(const std::string& v) {
+  auto digits = [](const std::string& s) {
+    return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos;
+  };
+  return v.size() >= 6 && v.size() <= 14 && v[4] == '-' && digits(v.substr(0, 4)) &&
+         digits(v.substr(5));
+}
+
+// A guardian named by position or name in --party guardian:X: anything but
+// a full id (an id prefix is resolved first, and a name such as "Deedee"
+// that no id starts with is then taken as a name).
+bool IsGuardianHandle(const std::string& option, const std::string& v) {
+  if (option != "party" || v.rfind("guardian:", 0) != 0) return false;
+  const std::string tail = v.substr(9);
+  const bool full_id = tail.size() == 32 && std::all_of(tail.begin(), tail.end(), [](char c) {
+    return std::isxdigit(static_cast<unsigned char>(c)) != 0;
+  });
+  return !tail.empty() && !full_id;
+}
+
 // Calls fn for every id or id prefix in the id options of vm: the whole
-// value, or the part after "KIND:" ("consent:PREFIX", "guardian:PREFIX").
+// value, or the part after "KIND:" ("consent:PREFIX", "guardian:PREFIX"),
+// and for a case number in --case or the positional id.
 Status ForEachIdPrefix(po::variables_map& vm,
                        const std::function<Status(const std::string&, std::string*)>& fn) {
   for (auto& option : vm) {
     if (!IsIdOption(option.first)) continue;
+    const bool numbers = option.first == "case" || option.first == "id";
     auto one = [&](std::string* v) -> Status {
       const size_t colon = v->find(':');
       std::string tail = colon == std::string::npos ? *v : v->substr(colon + 1);
-      if (!IsIdPrefix(tail)) return Status::Ok();
+      if (!IsIdPrefix(tail) && !(numbers && colon == std::string::npos && IsCaseNumber(tail))) {
+        return Status::Ok();
+      }
       SSPF_RETURN_IF_ERROR(fn(option.first, &tail));
       *v = (colon == std::string::npos ? "" : v->substr(0, colon + 1)) + tail;
       return Status::Ok();
@@ -280,10 +306,30 @@ Status ResolveIdOptions(Session& s, po::variables_map& vm) {
   SSPF_RETURN_IF_ERROR(
       ForEachIdPrefix(vm, [&](const std::string& option, std::string* v) -> Status {
         Result<IdMatch> m = s.ResolveId(*v);
+        if (!m.ok() && option == "party" && m.status().code() == StatusCode::kNotFound) {
+          return Status::Ok();  // a guardian's name, resolved below
+        }
         if (!m.ok()) return Status(m.status().code(), "--" + option + ": " + m.status().message());
         *v = m->id;
         return Status::Ok();
       }));
+  // --party guardian:POSITION or guardian:NAME: the guardian id, found
+  // among the guardians of the youth of --case (decided and logged as
+  // subject show), so the consent's event names the guardian id.
+  auto party = vm.find("party");
+  if (party != vm.end()) {
+    if (std::string* v = boost::any_cast<std::string>(&party->second.value())) {
+      if (IsGuardianHandle("party", *v)) {
+        auto c = vm.find("case");
+        const std::string* case_id =
+            c == vm.end() ? nullptr : boost::any_cast<std::string>(&c->second.value());
+        if (case_id == nullptr) return InvalidArgument("--party guardian:X needs --case");
+        Result<GuardianMatch> g = s.ResolveGuardian(*case_id, v->substr(9));
+        if (!g.ok()) return Status(g.status().code(), "--party: " + g.status().message());
+        *v = "guardian:" + g->guardian_id;
+      }
+    }
+  }
   vm.notify();  // the bound variables get the full ids
   return Status::Ok();
 }
@@ -294,6 +340,12 @@ bool HasIdPrefix(po::variables_map& vm) {
     any = true;
     return Status::Ok();
   });
+  auto party = vm.find("party");
+  if (party != vm.end()) {
+    if (const std::string* v = boost::any_cast<std::string>(&party->second.value())) {
+      any = any || IsGuardianHandle("party", *v);
+    }
+  }
   return any;
 }
 

@@ -30,7 +30,9 @@ Status ParseConsentOptions(const std::string& party, const std::string& actors,
     in->party.youth = false;
     in->party.guardian_id = party.substr(9);
   } else {
-    return InvalidArgument("--party must be youth or guardian:GUARDIAN_ID");
+    return InvalidArgument("--party must be youth or guardian:X, X a guardian's position "
+                           "(guardian:1 is the first registered), name or id (subject show "
+                           "lists them)");
   }
   SSPF_ASSIGN_OR_RETURN(in->actors, ParseActorList(actors));
   SSPF_ASSIGN_OR_RETURN(in->categories, ParseCategoryList(categories));
@@ -47,7 +49,8 @@ int ConsentGrant(Context& ctx) {
   desc.add_options()
       ("case", po::value<std::string>(&case_id)->required(), "case id")
       ("party", po::value<std::string>(&party)->required(),
-       "youth, or guardian:GUARDIAN_ID (the id printed by subject add)")
+       "youth, or guardian:X: the guardian's position (1 is the first registered), "
+       "name (when no other guardian of the youth has it; argv is visible in ps) or id")
       ("actors", po::value<std::string>(&actors)->required(),
        "actors that may exchange information, e.g. school,social")
       ("categories", po::value<std::string>(&categories)->required(),
@@ -58,7 +61,7 @@ int ConsentGrant(Context& ctx) {
   int exit = 0;
   ConsentInput in;
   SessionHandle s =
-      ParseAndOpen(ctx, "consent grant --case ID --party youth|guardian:GID --actors A,B "
+      ParseAndOpen(ctx, "consent grant --case ID --party youth|guardian:N --actors A,B "
                    "--categories C,D\n                     --until YYYY-MM-DD "
                    "(--purpose CODE | --purpose-file F)\n"
                    "                     [--form-ref T | --form-ref-file F]\n\n"
@@ -66,9 +69,10 @@ int ConsentGrant(Context& ctx) {
                    "custody must consent; from 15 the youth too; from 18 the youth only.  A\n"
                    "consent is not general: at least two actors, the categories, a purpose code\n"
                    "(the kind of collaboration; sspf-tool purposes lists them) and a last day\n"
-                   "at most 12 months away (SSPF_CONSENT_MAX_MONTHS).  Prints the id.\n"
-                   "Example:\n"
-                   "  sspf-tool consent grant --case 7c1d...04 --party guardian:9b0e...11 \\\n"
+                   "at most 12 months away (SSPF_CONSENT_MAX_MONTHS).  A guardian is named\n"
+                   "by position (guardian:1, in registration order), by name when only one\n"
+                   "guardian of the youth has it, or by id.  Prints the id.  Example:\n"
+                   "  sspf-tool consent grant --case 2026-0042 --party guardian:1 \\\n"
                    "      --actors school,social --categories school,plan --until 2027-06-30 \\\n"
                    "      --purpose planning --form-ref \"KS 2026/41\"",
                    desc, {}, &exit, [&] {

@@ -230,6 +230,37 @@ int UserList(Context& ctx) {
               });
 }
 
+int StaffList(Context& ctx) {
+  po::options_description desc("Options");
+  std::string actor;
+  desc.add_options()("actor", po::value<std::string>(&actor),
+                     "only this actor: school, social, police, leisure or coordination");
+  int exit = 0;
+  std::optional<Actor> only;
+  SessionHandle s = ParseAndOpen(
+      ctx, "staff list [--actor A]\n\n"
+      "Lists the active staff (members and coordinators) of each actor, to build a\n"
+      "case team (coordinators and admins): name, actor, role and id, as each\n"
+      "certificate says; no disabled principals and no history.  Logged as\n"
+      "staff.list.  Example:\n"
+      "  sspf-tool staff list --actor school",
+      desc, {}, &exit, [&]() -> Status {
+        if (actor.empty()) return Status::Ok();
+        only = ParseActor(actor);
+        if (!only) return InvalidArgument("--actor must be school, social, police, leisure or "
+                                          "coordination");
+        return Status::Ok();
+      });
+  if (!s) return exit;
+  return Show(ctx, s->ListStaff(only), StaffListJson,
+              [&](const std::vector<StaffMember>& list) {
+                for (const StaffMember& m : list) {
+                  *ctx.out << m.name << "\t" << ActorName(m.actor) << "\t" << RoleName(m.role)
+                           << "\t" << m.id << "\n";
+                }
+              });
+}
+
 int UserDisable(Context& ctx) {
   po::options_description desc("Options");
   std::string name;
@@ -461,6 +492,7 @@ void RegisterStoreCommands() {
   RegisterCommand({"id", "the full id and kind of record an id prefix names", Id});
   RegisterCommand({"user add", "add a principal (admin)", UserAdd});
   RegisterCommand({"user list", "list principals (admin, auditor)", UserList});
+  RegisterCommand({"staff list", "the active staff of each actor (coordinator)", StaffList});
   RegisterCommand({"user disable", "disable a principal (admin)", UserDisable});
   RegisterCommand({"user passwd", "change your own passphrase", UserPasswd});
   RegisterCommand({"recover", "reset a passphrase with the recovery key", Recover});

@@ -144,6 +144,32 @@ int SubjectShow(Context& ctx) {
               [&](const SubjectInfo& shown) { PrintSubject(ctx, shown); });
 }
 
+int SubjectList(Context& ctx) {
+  po::options_description desc("Options");
+  TextArg name("name", "Part of the name");
+  name.AddTo(desc, "list only youths whose name contains this (case-insensitive)");
+  int exit = 0;
+  SessionHandle s = ParseAndOpen(
+      ctx, "subject list [--name TEXT | --name-file F]\n\n"
+      "Lists the registered youths (coordinators only): id, name, birth date and\n"
+      "guardians by position.  The names are decrypted in this process and\n"
+      "searched here; the access log records one subject.list event with the\n"
+      "number found, never the search text.  Example:\n"
+      "  sspf-tool subject list --name ali",
+      desc, {}, &exit, [&] { return ReadTextArgs({{&name, false}}); });
+  if (!s) return exit;
+  return Show(ctx, s->ListSubjects(name.value()), SubjectListJson,
+              [&](const std::vector<SubjectInfo>& list) {
+    for (const SubjectInfo& sub : list) {
+      *ctx.out << sub.id << "\t" << sub.name << "\tborn " << FormatDate(sub.birth_date);
+      for (size_t i = 0; i < sub.guardians.size(); ++i) {
+        *ctx.out << "\tguardian:" << (i + 1) << " " << sub.guardians[i].name;
+      }
+      *ctx.out << "\n";
+    }
+  });
+}
+
 // ---- case ----------------------------------------------------------------------
 
 int CaseOpen(Context& ctx) {
@@ -173,14 +199,19 @@ int CaseList(Context& ctx) {
   int exit = 0;
   SessionHandle s =
       ParseAndOpen(ctx, "case list\n\nLists cases: all of them for coordinators, otherwise the "
-                   "cases whose team\nyou are on (or hold an emergency grant for).  Example:\n"
+                   "cases whose team\nyou are on (or hold an emergency grant for).  One line "
+                   "each: the case\nnumber (2026-0042), the id, open or closed, the subject id "
+                   "with the youth's\nname (coordinators and team members only), and when and "
+                   "by whom it was\nopened.  Example:\n"
                    "  sspf-tool case list --json",
                    desc, {}, &exit);
   if (!s) return exit;
   return Show(ctx, s->ListCases(), CaseListJson, [&](const std::vector<CaseInfo>& cases) {
     for (const CaseInfo& c : cases) {
-      *ctx.out << c.id << "\t" << (c.open ? "open" : "closed") << "\tsubject " << c.subject_id
-               << "\topened " << FormatTime(c.opened) << "\n";
+      *ctx.out << c.number << "\t" << c.id << "\t" << (c.open ? "open" : "closed")
+               << "\tsubject " << c.subject_id
+               << (c.subject_name ? "  " + *c.subject_name : std::string()) << "\topened "
+               << FormatTime(c.opened) << " by " << c.opened_by_name << "\n";
     }
   });
 }
@@ -192,18 +223,25 @@ int CaseShow(Context& ctx) {
   int exit = 0;
   SessionHandle s =
       ParseAndOpen(ctx, "case show ID\n\nShows a case and its team (team members and grant "
-                   "holders).  Example:\n  sspf-tool case show 7c1d...04",
+                   "holders).  ID is the case id,\na prefix of it or the case number.  The "
+                   "youth's name is shown to\ncoordinators and team members only.  Example:\n"
+                   "  sspf-tool case show 2026-0042",
                    desc, {"id"}, &exit);
   if (!s) return exit;
   return Show(ctx, s->ShowCase(id), CaseJson, [&](const CaseInfo& c) {
-    *ctx.out << "Case " << c.id << " (" << (c.open ? "open" : "closed") << ")\n"
-             << "  subject: " << c.subject_id << "\n"
-             << "  opened:  " << FormatTime(c.opened) << "\n";
+    *ctx.out << "Case " << c.number << "  " << c.id << " (" << (c.open ? "open" : "closed")
+             << ")\n"
+             << "  subject: " << c.subject_id
+             << (c.subject_name ? "  " + *c.subject_name : std::string()) << "\n"
+             << "  opened:  " << FormatTime(c.opened) << " by " << c.opened_by_name << " ("
+             << c.opened_by << ")\n";
     if (c.closed) *ctx.out << "  closed:  " << FormatTime(*c.closed) << "\n";
-    for (const std::string& m : c.team) {
+    for (size_t i = 0; i < c.team.size(); ++i) {
+      const std::string& m = c.team[i];
       const bool disabled =
           std::find(c.team_disabled.begin(), c.team_disabled.end(), m) != c.team_disabled.end();
-      *ctx.out << "  team:    " << m << (disabled ? "  (disabled)" : "") << "\n";
+      *ctx.out << "  team:    " << m << (disabled ? "  (disabled)" : "") << "  "
+               << (i < c.team_ids.size() ? c.team_ids[i] : "") << "\n";
     }
   });
 }
@@ -341,6 +379,8 @@ void RegisterSubjectCaseCommands() {
   RegisterCommand({"subject add", "register a youth (coordinator)", SubjectAdd});
   RegisterCommand({"subject find", "find a youth by personnummer", SubjectFind});
   RegisterCommand({"subject show", "show a youth by subject id", SubjectShow});
+  RegisterCommand({"subject list", "list or search the youths by name (coordinator)",
+                   SubjectList});
   RegisterCommand({"subject custody", "record a guardian's custody (coordinator)",
                    SubjectCustody});
   RegisterCommand({"case open", "open a case (coordinator)", CaseOpen});

@@ -188,11 +188,23 @@ SSPF_EXPORT std::string SubjectJson(const SubjectInfo& subject);
 // {"schema_version","id","guardians":[{"id","name"}...]}.  Guardian names:
 // wipe the document.
 SSPF_EXPORT std::string SubjectAddedJson(const SubjectInfo& subject);
-// {"schema_version","id","subject_id","open","opened","closed","team"};
-// closed null while open, team the principal names.
+// {"schema_version","id","number","subject_id","subject_name","open",
+//  "opened","closed","opened_by","opened_by_name","team","team_ids",
+//  "team_disabled"}; closed null while open, subject_name null for those
+// who may not see it, team the principal names and team_ids their ids.
+// The youth's name is personal data: wipe the document.
 SSPF_EXPORT std::string CaseJson(const CaseInfo& c);
 // {"schema_version","cases":[case...]}.
 SSPF_EXPORT std::string CaseListJson(const std::vector<CaseInfo>& cases);
+// {"schema_version","subjects":[subject...]} (Session::ListSubjects).
+// Identity data: wipe the document.
+SSPF_EXPORT std::string SubjectListJson(const std::vector<SubjectInfo>& subjects);
+// {"schema_version","staff":[{"id","name","actor","role"}...]}
+// (Session::ListStaff).
+SSPF_EXPORT std::string StaffListJson(const std::vector<StaffMember>& staff);
+// {"schema_version","subject_id","guardian_id","position","custody"}
+// (Session::ResolveGuardian).
+SSPF_EXPORT std::string GuardianMatchJson(const GuardianMatch& match);
 // {"schema_version","id","open":false}.
 SSPF_EXPORT std::string CaseClosedJson(std::string_view case_id);
 // {"schema_version","id","member"}: the case id and the principal name added.

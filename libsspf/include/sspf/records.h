@@ -72,14 +72,43 @@ struct SubjectInfo {
 
 struct CaseInfo {
   std::string id;
+  // The human case number, "2026-0042": the UTC year the case was opened
+  // and its place among that year's openings in the access log (derived
+  // from the signed log and checked against it at every use).
+  std::string number;
   std::string subject_id;
+  // The youth's name, for those allowed to see the identity without a
+  // flagged access (coordinators, members on a team of the youth's cases);
+  // nullopt for others (a holder of a legal-basis grant only: subject show
+  // is the logged, flagged way) and when retention erased it.
+  std::optional<std::string> subject_name;
   bool open = true;
   UnixSeconds opened = 0;
   std::optional<UnixSeconds> closed;
+  std::string opened_by;       // principal id of the opening coordinator
+  std::string opened_by_name;  // and its name
   std::vector<std::string> team;  // principal names
+  std::vector<std::string> team_ids;  // their ids, in the same order
   // The names in team whose principal is disabled (they keep their place
   // on the team but can do nothing).
   std::vector<std::string> team_disabled;
+};
+
+// One active member of the staff (Session::ListStaff): a principal with
+// role member or coordinator, as its certificate says.
+struct StaffMember {
+  std::string id;
+  std::string name;
+  Actor actor = Actor::kSchool;
+  Role role = Role::kMember;
+};
+
+// A guardian named by position or name (Session::ResolveGuardian).
+struct GuardianMatch {
+  std::string subject_id;
+  std::string guardian_id;
+  int position = 0;  // 1-based, in registration order
+  bool custody = true;
 };
 
 // The party giving consent: the youth, or one guardian (by guardian id).

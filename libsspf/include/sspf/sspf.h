@@ -328,6 +328,13 @@ SSPF_EXPORT sspf_status sspf_session_add_principal(
 SSPF_EXPORT sspf_status sspf_session_list_principals(sspf_session_t* session,
                                                      char** out_json,
                                                      sspf_error_t** out_error);
+/* The active staff (members and coordinators) of actor (an SSPF_ACTOR_*
+ * value), or of every actor when actor is negative: *out_json
+ * {"schema_version","staff":[{"id","name","actor","role"}...]}, as each
+ * certificate says.  Coordinators and admins (others PERMISSION_DENIED,
+ * logged); logged as staff.list. */
+SSPF_EXPORT sspf_status sspf_session_list_staff(sspf_session_t* session, int actor,
+                                                char** out_json, sspf_error_t** out_error);
 /* Disables (never deletes) a principal. */
 SSPF_EXPORT sspf_status sspf_session_disable_principal(
     sspf_session_t* session, const char* name, sspf_error_t** out_error);
@@ -400,6 +407,21 @@ SSPF_EXPORT sspf_status sspf_session_show_subject(sspf_session_t* session,
                                                   const char* subject_id,
                                                   char** out_json,
                                                   sspf_error_t** out_error);
+/* Every youth whose name contains name (case-insensitive; NULL or "" for
+ * all): *out_json {"schema_version","subjects":[subject...]}, identity data
+ * (wipe it).  Coordinators only (others PERMISSION_DENIED, logged); logged
+ * as subject.list without the search text. */
+SSPF_EXPORT sspf_status sspf_session_list_subjects(sspf_session_t* session, const char* name,
+                                                   char** out_json, sspf_error_t** out_error);
+/* The guardian of the youth of case case_id named by handle: a 1-based
+ * position ("1") or a name exactly one guardian has (case-insensitive).
+ * *out_json {"schema_version","subject_id","guardian_id","position",
+ * "custody"}.  Decided and logged as subject show.  INVALID_ARGUMENT for an
+ * unknown or ambiguous name or a position out of range (the message names
+ * positions only). */
+SSPF_EXPORT sspf_status sspf_session_resolve_guardian(sspf_session_t* session,
+                                                      const char* case_id, const char* handle,
+                                                      char** out_json, sspf_error_t** out_error);
 /* Records whether a guardian (an id from the subject document) has custody
  * (vårdnad) of the youth: custody 1 or 0 (coordinators; guardian.custody).
  * Only guardians with custody must consent.  SSPF_STATUS_FAILED_PRECONDITION when
@@ -589,7 +611,9 @@ SSPF_EXPORT sspf_status sspf_session_erase_purpose_note(sspf_session_t* session,
  * case, consent, entry, disclosure, grant, purpose_note.  NOT_FOUND when
  * nothing has the prefix; INVALID_ARGUMENT when it is malformed or
  * ambiguous (the message lists the candidates).  Not logged: ids carry no
- * personal data. */
+ * personal data.  A case number ("2026-0042") gives kind "case" and the
+ * case's id, checked against the signed log (INTEGRITY_VIOLATION when the
+ * table numbers another case than the log). */
 SSPF_EXPORT sspf_status sspf_session_resolve_id(sspf_session_t* session,
                                                 const char* prefix, char** out_json,
                                                 sspf_error_t** out_error);

@@ -121,6 +121,13 @@ class SSPF_EXPORT Session {
   Result<std::string> AddPrincipal(std::string_view name, Actor actor,
                                    Role role, const Credential& credential);
   Result<std::vector<PrincipalInfo>> ListPrincipals();
+  // The active staff (principals with role member or coordinator) of
+  // `actor`, or of every actor: id, name, actor and role as each one's
+  // certificate says, ordered by actor then name; no disabled principals,
+  // no creation times, no history.  For coordinators building a team (and
+  // admins); members and auditors are denied.  Logged as staff.list.
+  // kIntegrityViolation when a row disagrees with its certificate.
+  Result<std::vector<StaffMember>> ListStaff(std::optional<Actor> actor = {});
   // Disables (never deletes) a principal: it can no longer unlock.
   Status DisablePrincipal(std::string_view name);
   // Changes this principal's own credential; the old one stops working.
@@ -174,6 +181,22 @@ class SSPF_EXPORT Session {
   // Finds a subject by personal identity number (blind index).
   Result<SubjectInfo> FindSubject(std::string_view personal_number);
   Result<SubjectInfo> ShowSubject(std::string_view subject_id);
+  // Every registered youth whose name contains `name` (case-insensitive,
+  // also for å, ä, ö and the other Latin-1 letters; empty: all), decrypted
+  // in-process, ordered by name then id.  Coordinators only (the access
+  // decision; others are denied and logged).  Logged as subject.list, one
+  // event per listing, with the number of subjects found and neither the
+  // search text nor any name.  Erased identities are left out.
+  // kInvalidArgument for a search text that is not valid text.
+  Result<std::vector<SubjectInfo>> ListSubjects(std::string_view name = {});
+  // The guardian of the youth of case `case_id` named by `handle`: a
+  // position ("1" is the first registered) or a name that exactly one of
+  // the youth's guardians has (case-insensitive).  Decided and logged as
+  // subject show of the youth (it reads the guardians' names).
+  // kInvalidArgument when no guardian or more than one has that name, or
+  // the position is out of range: the message names the positions, never a
+  // name.  kNotFound for an unknown case.
+  Result<GuardianMatch> ResolveGuardian(std::string_view case_id, std::string_view handle);
   // Records that a guardian has custody (vårdnad) of the youth or not
   // (coordinators; logged as guardian.custody, replayed by audit verify and
   // checked at use).  Only guardians with custody must consent (DESIGN §3);
@@ -283,6 +306,11 @@ class SSPF_EXPORT Session {
   // random and carry no personal data, every principal can already read
   // them in the database file (DESIGN §13), and whatever is then done with
   // the id is decided and logged as before.
+  //
+  // A case number ("2026-0042", or "2026-42") is accepted too and comes
+  // back as kind "case" with the full id, checked at use against the
+  // signed log: kIntegrityViolation when the cases table numbers another
+  // case than the log does (a direct edit), NotFound when no case has it.
   Result<IdMatch> ResolveId(std::string_view prefix);
   // Erases a purpose note: its ciphertext and key seals are deleted, its
   // commitment stays, so the log still verifies.  Allowed for the note's

@@ -77,10 +77,12 @@ enum class Action : uint16_t {
   kPassphraseChange = 5,
   kRecoveryReset = 6,     // passphrase reset with the recovery key
   kStoreInit = 7,
+  kStaffList = 8,         // the active staff listed (names, actor, role)
   kSubjectAdd = 20,
   kSubjectFind = 21,
   kSubjectShow = 22,
   kGuardianCustody = 23,  // a guardian's custody (vårdnad) recorded as changed
+  kSubjectList = 24,      // the youths listed (or searched by name)
   kCaseOpen = 30,
   kCaseList = 31,
   kCaseShow = 32,

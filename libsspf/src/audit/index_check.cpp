@@ -56,6 +56,8 @@ const std::vector<KnownEventsIndex>& KnownEventsIndexes() {
       // grant end), by target.
       {"events_lifecycle_target", {"target", "seq"},
        "action IN (23, 43, 57, 61) AND allowed = 1"},
+      // Migration 9: case.open events by time, for the case numbers.
+      {"events_case_open", {"time", "seq"}, "action = 30 AND allowed = 1"},
   };
   return *known;
 }
@@ -151,8 +153,8 @@ Result<IndexCheck> IndexCheck::Load(Db* db) {
     int* slot[] = {&c.events_case_,         &c.events_subject_,      &c.events_principal_,
                    &c.events_time_,         &c.events_state_target_, &c.events_case_consent_,
                    &c.events_trust_target_, &c.events_case_erase_,
-                   &c.events_lifecycle_target_};
-    static_assert(sizeof(slot) / sizeof(slot[0]) == 9, "one slot per known events index");
+                   &c.events_lifecycle_target_, &c.events_case_open_};
+    static_assert(sizeof(slot) / sizeof(slot[0]) == 10, "one slot per known events index");
     bool known = false;
     for (size_t k = 0; k < KnownEventsIndexes().size(); ++k) {
       const KnownEventsIndex& e = KnownEventsIndexes()[k];
@@ -221,6 +223,7 @@ void IndexCheck::AddEvent(const EventRecord& e) {
         e.action == Action::kEntryRevoke || e.action == Action::kGrantEnd) {
       add(events_lifecycle_target_, {Key::Bytes(e.target), seq});
     }
+    if (e.action == Action::kCaseOpen) add(events_case_open_, {Key::Integer(e.time), seq});
   }
 }
 

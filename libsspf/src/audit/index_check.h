@@ -79,6 +79,7 @@ class IndexCheck {
   int events_state_target_ = -1, events_case_consent_ = -1, events_trust_target_ = -1;
   int events_case_erase_ = -1;
   int events_lifecycle_target_ = -1;
+  int events_case_open_ = -1;
 };
 
 // PRAGMA integrity_check (full = true) or quick_check as one violation line.

@@ -23,6 +23,16 @@ sspf_status sspf_session_add_principal(sspf_session_t* session, const char* name
   });
 }
 
+sspf_status sspf_session_list_staff(sspf_session_t* session, int actor, char** out_json,
+                                   sspf_error_t** out_error) {
+  return WithSession(session, {}, RequiredJson(out_json, sspf::StaffListJson), out_error,
+                     [&](sspf::Session& s) {
+    std::optional<sspf::Actor> only;
+    if (actor >= 0) only = ToActor(actor);
+    return s.ListStaff(only);
+  });
+}
+
 sspf_status sspf_session_list_principals(sspf_session_t* session, char** out_json,
                                          sspf_error_t** out_error) {
   return WithSession(session, {}, RequiredJson(out_json, sspf::PrincipalListJson), out_error,

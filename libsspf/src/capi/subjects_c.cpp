@@ -70,4 +70,18 @@ sspf_status sspf_session_set_guardian_custody(sspf_session_t* session, const cha
   });
 }
 
+sspf_status sspf_session_list_subjects(sspf_session_t* session, const char* name,
+                                      char** out_json, sspf_error_t** out_error) {
+  return WithSession(session, {}, RequiredJson(out_json, sspf::SubjectListJson), out_error,
+                     [&](sspf::Session& s) { return s.ListSubjects(name ? name : ""); });
+}
+
+sspf_status sspf_session_resolve_guardian(sspf_session_t* session, const char* case_id,
+                                          const char* handle, char** out_json,
+                                          sspf_error_t** out_error) {
+  return WithSession(session, {{case_id, "case_id"}, {handle, "handle"}},
+                     RequiredJson(out_json, sspf::GuardianMatchJson), out_error,
+                     [&](sspf::Session& s) { return s.ResolveGuardian(case_id, handle); });
+}
+
 }  // extern "C"

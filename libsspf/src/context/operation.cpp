@@ -192,7 +192,7 @@ Status RefreshPrincipal(Session::Impl* impl) {
 
 Status Session::Impl::Log(const EventArgs& a) {
   internal::EventRecord e;
-  e.time = Now();
+  e.time = a.time && *a.time >= time_floor ? *a.time : Now();
   e.principal_id = me.id;
   e.actor = me.actor;
   e.role = me.role;

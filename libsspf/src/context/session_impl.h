@@ -133,6 +133,10 @@ struct __attribute__((visibility("hidden"))) Session::Impl {
     std::string case_id;
     std::string subject_id;
     std::string detail;  // replay detail, see audit_log.h
+    // The event's time when the operation fixed it (case.open: its case
+    // number counts in the year of this time); else Now() when logged.
+    // Never below time_floor (it was Now() during the operation).
+    std::optional<UnixSeconds> time;
   };
   Status Log(const EventArgs& e);
 

@@ -1,5 +1,6 @@
 // Cases (ärenden) and their teams.
 #include <algorithm>
+#include <map>
 
 #include "domain/domain_internal.h"
 #include "storage/grants_table.h"
@@ -30,20 +31,38 @@ Result<std::string> TeamPrincipalId(Db* db, std::string_view name) {
   return id;
 }
 
-// The team's names, and which of them are disabled principals.
+// The team's names and ids, which of them are disabled principals, and
+// the name of the opening coordinator.
 Status LoadTeam(Db* db, CaseInfo* c) {
   SSPF_ASSIGN_OR_RETURN(Stmt * st,
-                        db->Prepare("SELECT p.name, p.active FROM case_team t JOIN principals p "
-                                    "ON p.id = t.principal_id WHERE t.case_id = ? "
+                        db->Prepare("SELECT p.name, p.active, p.id FROM case_team t JOIN "
+                                    "principals p ON p.id = t.principal_id WHERE t.case_id = ? "
                                     "ORDER BY t.rowid"));
   st->Bind(1, c->id);
   c->team.clear();
+  c->team_ids.clear();
   c->team_disabled.clear();
-  return internal::ForEachRow(st, [&]() -> Status {
+  SSPF_RETURN_IF_ERROR(internal::ForEachRow(st, [&]() -> Status {
     c->team.push_back(st->Text(0));
+    c->team_ids.push_back(st->Text(2));
     if (st->Int(1) == 0) c->team_disabled.push_back(st->Text(0));
     return Status::Ok();
-  });
+  }));
+  SSPF_ASSIGN_OR_RETURN(auto opener, internal::PrincipalById(db, c->opened_by));
+  c->opened_by_name = opener ? opener->info.name : std::string();
+  return Status::Ok();
+}
+
+// The number checked against the log, and the youth's name for those who
+// may see it.  Returns whether the name was shown.
+Result<bool> CompleteCase(Session::Impl* impl, const std::map<std::string, std::string>& logged,
+                          CaseInfo* c) {
+  SSPF_RETURN_IF_ERROR(internal::CheckCaseNumbers(logged, {*c}));
+  SSPF_RETURN_IF_ERROR(LoadTeam(impl->db.get(), c));
+  SSPF_ASSIGN_OR_RETURN(bool may, internal::MaySeeIdentity(impl, c->subject_id));
+  if (!may) return false;
+  SSPF_ASSIGN_OR_RETURN(c->subject_name, internal::SubjectName(impl, c->subject_id));
+  return c->subject_name.has_value();
 }
 
 Status AddToTeam(Session::Impl* impl, const std::string& case_id, const std::string& pid) {
@@ -86,11 +105,16 @@ Result<std::string> Session::OpenCase(std::string_view subject_id,
       }
     }
     std::string id = internal::RandomId();
+    // The event is written at `now`, so the number counts in its year.
+    const UnixSeconds now = impl->Now();
+    SSPF_ASSIGN_OR_RETURN(std::string number, internal::NextCaseNumber(impl, now));
+    op.event.time = now;
     SSPF_ASSIGN_OR_RETURN(
         Stmt * ins, db->Prepare("INSERT INTO cases(id, subject_id, open, opened, closed, "
-                                "opened_by) VALUES(?,?,1,?,NULL,?)"));
-    ins->Bind(1, id).Bind(2, subject_id).Bind(3, impl->Now()).Bind(4, impl->me.id);
+                                "opened_by, number) VALUES(?,?,1,?,NULL,?,?)"));
+    ins->Bind(1, id).Bind(2, subject_id).Bind(3, now).Bind(4, impl->me.id).Bind(5, number);
     SSPF_RETURN_IF_ERROR(ins->Run());
+    op.event.reason += " (case number " + number + ")";
     for (const std::string& pid : members) SSPF_RETURN_IF_ERROR(AddToTeam(impl, id, pid));
     op.event.target = "case:" + id;
     op.event.case_id = id;
@@ -102,6 +126,8 @@ Result<std::string> Session::OpenCase(std::string_view subject_id,
 
 namespace {
 
+constexpr const char kCaseColumns[] = "id, subject_id, open, opened, closed, number, opened_by";
+
 Result<CaseInfo> ReadCaseRow(Stmt* st) {
   CaseInfo c;
   c.id = st->Text(0);
@@ -109,6 +135,8 @@ Result<CaseInfo> ReadCaseRow(Stmt* st) {
   c.open = st->Int(2) != 0;
   c.opened = st->Int(3);
   if (!st->IsNull(4)) c.closed = st->Int(4);
+  c.number = st->IsNull(5) ? std::string() : st->Text(5);
+  c.opened_by = st->Text(6);
   return c;
 }
 
@@ -121,15 +149,15 @@ Result<std::vector<CaseInfo>> Session::ListCases() {
       -> Result<std::vector<CaseInfo>> {
     Db* db = impl->db.get();
     std::vector<CaseInfo> out;
-    const char* all =
-        "SELECT id, subject_id, open, opened, closed FROM cases ORDER BY opened, id";
+    static const std::string all =
+        std::string("SELECT ") + kCaseColumns + " FROM cases ORDER BY opened, rowid";
     static const std::string mine =
-        "SELECT id, subject_id, open, opened, closed FROM cases c WHERE "
+        std::string("SELECT ") + kCaseColumns + " FROM cases c WHERE "
         "EXISTS (SELECT 1 FROM case_team t WHERE t.case_id = c.id AND t.principal_id = ?1) "
         "OR EXISTS (SELECT 1 FROM grants g WHERE g.case_id = c.id AND " +
-        internal::GrantInForceSql(1, 2) + ") ORDER BY opened, id";
+        internal::GrantInForceSql(1, 2) + ") ORDER BY opened, rowid";
     const bool restrict_rows = op.decision.restrict_rows;
-    SSPF_ASSIGN_OR_RETURN(Stmt * st, db->Prepare(restrict_rows ? mine.c_str() : all));
+    SSPF_ASSIGN_OR_RETURN(Stmt * st, db->Prepare(restrict_rows ? mine.c_str() : all.c_str()));
     if (restrict_rows) st->Bind(1, impl->me.id).Bind(2, impl->Now());
     for (;;) {
       SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
@@ -138,8 +166,14 @@ Result<std::vector<CaseInfo>> Session::ListCases() {
       out.push_back(std::move(c));
     }
     st->Reset();
-    for (CaseInfo& c : out) SSPF_RETURN_IF_ERROR(LoadTeam(db, &c));
-    op.event.reason += " (" + std::to_string(out.size()) + " cases)";
+    SSPF_ASSIGN_OR_RETURN(auto logged, internal::LoggedCaseNumbers(impl));
+    size_t names = 0;
+    for (CaseInfo& c : out) {
+      SSPF_ASSIGN_OR_RETURN(bool named, CompleteCase(impl, logged, &c));
+      names += named ? 1 : 0;
+    }
+    op.event.reason += " (" + std::to_string(out.size()) + " cases, " + std::to_string(names) +
+                       " youth names shown)";
     return out;
   });
 }
@@ -148,17 +182,24 @@ Result<CaseInfo> Session::ShowCase(std::string_view case_id) {
   Impl* impl = impl_.get();
   OpSpec spec{Operation::kShowCase, Action::kCaseShow};
   spec.case_id = std::string(case_id);
-  return internal::RunOperationFor<CaseInfo>(impl, spec, {}, [&](Op&) -> Result<CaseInfo> {
+  return internal::RunOperationFor<CaseInfo>(impl, spec, {}, [&](Op& op) -> Result<CaseInfo> {
     Db* db = impl->db.get();
-    SSPF_ASSIGN_OR_RETURN(
-        Stmt * st, db->Prepare("SELECT id, subject_id, open, opened, closed FROM cases "
-                               "WHERE id = ?"));
+    static const std::string sql =
+        std::string("SELECT ") + kCaseColumns + " FROM cases WHERE id = ?";
+    SSPF_ASSIGN_OR_RETURN(Stmt * st, db->Prepare(sql.c_str()));
     st->Bind(1, case_id);
     SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
     if (!row) return NotFound("no such case");
     SSPF_ASSIGN_OR_RETURN(CaseInfo c, ReadCaseRow(st));
     st->Reset();
-    SSPF_RETURN_IF_ERROR(LoadTeam(db, &c));
+    // The year the row names: a number moved to another year matches none
+    // of that year's logged numbers either.
+    std::map<std::string, std::string> logged;
+    if (std::optional<int> year = internal::CaseNumberYearOf(c.number)) {
+      SSPF_ASSIGN_OR_RETURN(logged, internal::LoggedCaseNumbers(impl, year));
+    }
+    SSPF_ASSIGN_OR_RETURN(bool named, CompleteCase(impl, logged, &c));
+    if (named) op.event.reason += " (youth name shown)";
     return c;
   });
 }

@@ -4,6 +4,7 @@
 #ifndef SSPF_SRC_DOMAIN_DOMAIN_INTERNAL_H_
 #define SSPF_SRC_DOMAIN_DOMAIN_INTERNAL_H_
 
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -41,6 +42,32 @@ Status AddProvisionFacts(Session::Impl* impl, std::string_view case_id,
 Result<ConsentEvaluation> EvaluateCaseConsent(Session::Impl* impl, std::string_view case_id,
                                               const std::vector<ConsentRecord>& records,
                                               Actor from, Actor to, Category c);
+
+// Case numbers (case_numbers.cpp, issue 14).
+// The number the next case opened at `now` gets.
+Result<std::string> NextCaseNumber(Session::Impl* impl, UnixSeconds now);
+// Every case's number as the access log gives it: case id -> number; with
+// a year, only the cases opened in that year (one range of the index).
+Result<std::map<std::string, std::string>> LoggedCaseNumbers(Session::Impl* impl,
+                                                             std::optional<int> year = {});
+// The year of a case number "YYYY-..."; nullopt when it has none (then the
+// number matches no logged one).
+std::optional<int> CaseNumberYearOf(std::string_view number);
+// kIntegrityViolation naming the first case whose number differs from
+// `logged`.
+Status CheckCaseNumbers(const std::map<std::string, std::string>& logged,
+                        const std::vector<CaseInfo>& cases);
+// The case with the number (normal form), checked against the log and its
+// signed case.open event; nullopt when no case has it.
+Result<std::optional<std::string>> CaseIdByNumber(Session::Impl* impl, std::string_view number);
+
+// The youth's name decrypted (subjects.cpp); nullopt once retention erased
+// it.  No decision: the caller decided that it may be seen.
+Result<std::optional<std::string>> SubjectName(Session::Impl* impl, std::string_view subject_id);
+// Whether this principal may see the youth's identity without a flagged
+// access: coordinators, and members on a team of one of the youth's cases
+// (Decide for kFindSubject, the same rule as subject show).
+Result<bool> MaySeeIdentity(Session::Impl* impl, std::string_view subject_id);
 
 // Lifecycle (lifecycle.cpp, issue 12).
 // kIntegrityViolation when the access log holds a signed entry.revoke of

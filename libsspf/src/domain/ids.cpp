@@ -42,10 +42,17 @@ bool IsHex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
 }  // namespace
 
 Result<IdMatch> Session::ResolveId(std::string_view prefix) {
+  if (std::optional<std::string> number = internal::ParseCaseNumber(prefix)) {
+    SSPF_ASSIGN_OR_RETURN(std::optional<std::string> id,
+                          internal::CaseIdByNumber(impl_.get(), *number));
+    if (!id) return NotFound("no case has the number " + *number + " (case list shows them)");
+    return IdMatch{"case", *id};
+  }
   if (prefix.size() < kMinPrefix || prefix.size() > kFullId ||
       !std::all_of(prefix.begin(), prefix.end(), IsHex)) {
     return InvalidArgument("an id or id prefix is 6 to 32 hex digits (as in git: type "
-                           "more digits of the id if a prefix is ambiguous)");
+                           "more digits of the id if a prefix is ambiguous), or a case "
+                           "number such as 2026-0042");
   }
   std::string p(prefix);
   std::transform(p.begin(), p.end(), p.begin(),

@@ -1,5 +1,7 @@
 // Principal management: add, list, disable, change credential; the first
 // key pair of an actor.
+#include <algorithm>
+
 #include "domain/domain_internal.h"
 #include "context/trust.h"
 #include "storage/certificates_table.h"
@@ -152,6 +154,37 @@ Result<std::vector<PrincipalInfo>> Session::ListPrincipals() {
                           internal::AllPrincipals(impl->db.get()));
     std::vector<PrincipalInfo> out;
     for (internal::PrincipalRow& r : rows) out.push_back(std::move(r.info));
+    return out;
+  });
+}
+
+Result<std::vector<StaffMember>> Session::ListStaff(std::optional<Actor> actor) {
+  Impl* impl = impl_.get();
+  OpSpec spec{Operation::kListStaff, Action::kStaffList,
+              actor ? std::string("staff:") + ActorName(*actor) : std::string("staff")};
+  return internal::RunOperationFor<std::vector<StaffMember>>(impl, spec, {}, [&](Op& op)
+      -> Result<std::vector<StaffMember>> {
+    SSPF_ASSIGN_OR_RETURN(std::vector<internal::PrincipalRow> rows,
+                          internal::AllPrincipals(impl->db.get()));
+    std::vector<StaffMember> out;
+    for (const internal::PrincipalRow& r : rows) {
+      if (!r.info.active) continue;
+      // Actor, role and status as certified: a row edit adds no one.
+      SSPF_ASSIGN_OR_RETURN(internal::PrincipalCert cert,
+                            internal::CertifiedPrincipal(impl, r.info.id));
+      if (cert.actor != r.info.actor || cert.role != r.info.role || !cert.active ||
+          cert.name != r.info.name) {
+        return IntegrityViolation("principal " + r.info.id +
+                                  ": its row differs from its certificate (direct edit)");
+      }
+      if (cert.role != Role::kMember && cert.role != Role::kCoordinator) continue;
+      if (actor && cert.actor != *actor) continue;
+      out.push_back({r.info.id, r.info.name, cert.actor, cert.role});
+    }
+    std::sort(out.begin(), out.end(), [](const StaffMember& a, const StaffMember& b) {
+      return a.actor != b.actor ? a.actor < b.actor : a.name < b.name;
+    });
+    op.event.reason += " (" + std::to_string(out.size()) + " staff)";
     return out;
   });
 }

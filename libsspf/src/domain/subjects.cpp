@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "context/trust.h"
 #include "domain/domain_internal.h"
 #include "storage/grants_table.h"
 #include "sspf/pnr.h"
@@ -83,6 +84,45 @@ namespace {
 constexpr size_t kMaxGuardians = 8;
 
 // Loads and decrypts a subject with its guardians.  kNotFound if absent.
+// Checked at use (DESIGN §13): the identity records as read against the
+// commitment in the subject's signed subject.add event, the first event of
+// the subject (an insider appends after it, never before), signed by a
+// principal certified as a coordinator.  A subject.add without identity=
+// (written before it) is legacy: its records are not compared.
+Status CheckIdentityAtUse(Session::Impl* impl, std::string_view id, const Bytes& identity,
+                          const std::vector<Bytes>& guardian_identities) {
+  static const std::string sql =
+      std::string("SELECT ") + internal::kEventColumns +
+      " FROM events INDEXED BY events_subject WHERE subject_id = ? AND case_id = '' AND "
+      "action = " + std::to_string(static_cast<int>(Action::kSubjectAdd)) +
+      " AND allowed = 1 ORDER BY seq LIMIT 1";
+  SSPF_ASSIGN_OR_RETURN(Stmt * st, impl->db->Prepare(sql.c_str()));
+  st->Bind(1, id);
+  SSPF_ASSIGN_OR_RETURN(std::vector<internal::EventRecord> found, internal::ReadEventRows(st));
+  const std::string what = "subject " + std::string(id);
+  if (found.empty()) {
+    return IntegrityViolation(what + " has no subject.add event in the log (direct edit)");
+  }
+  const internal::EventRecord& e = found.front();
+  SSPF_RETURN_IF_ERROR(internal::CheckEventSignature(impl, e));
+  SSPF_ASSIGN_OR_RETURN(internal::PrincipalCert by, internal::CertifiedPrincipal(impl, e.principal_id));
+  if (by.role != Role::kCoordinator) {
+    return IntegrityViolation(what + ": event " + std::to_string(e.seq) +
+                              " that registers it is not signed by a coordinator (forged)");
+  }
+  Result<std::vector<std::string>> v = internal::DecodeDetail(Action::kSubjectAdd, e.detail);
+  if (!v.ok() || (!v->empty() && (*v)[0] != id)) {
+    return IntegrityViolation(what + " differs from its signed event " + std::to_string(e.seq) +
+                              " (direct edit)");
+  }
+  if (v->size() < 4) return Status::Ok();  // legacy: no identity commitment
+  if ((*v)[3] != internal::IdentityCommitment(identity, guardian_identities)) {
+    return IntegrityViolation(what + ": its identity records are not the ones signed in event " +
+                              std::to_string(e.seq) + " (re-encrypted or replaced)");
+  }
+  return Status::Ok();
+}
+
 Result<SubjectInfo> LoadSubject(Session::Impl* impl, std::string_view id) {
   Db* db = impl->db.get();
   SSPF_ASSIGN_OR_RETURN(Stmt * st,
@@ -125,6 +165,11 @@ Result<SubjectInfo> LoadSubject(Session::Impl* impl, std::string_view id) {
     rows.emplace_back(gs->Text(0), gs->IsNull(1) ? Bytes() : gs->Blob(1));
   }
   gs->Reset();
+  if (has_identity) {
+    std::vector<Bytes> guardian_identities;
+    for (const auto& row : rows) guardian_identities.push_back(row.second);
+    SSPF_RETURN_IF_ERROR(CheckIdentityAtUse(impl, id, identity, guardian_identities));
+  }
   // Custody as checked against the access log.
   SSPF_ASSIGN_OR_RETURN(std::vector<std::string> with, internal::GuardiansWithCustody(impl, id));
   for (auto& [gid, sealed] : rows) {
@@ -211,6 +256,7 @@ Result<SubjectInfo> Session::AddSubject(const NewSubject& subject) {
         .BindBlob(4, identity).Bind(5, impl->Now());
     SSPF_RETURN_IF_ERROR(ins->Run());
     int64_t position = 0;
+    std::vector<Bytes> guardian_identities;
     for (const std::string& name : subject.guardians) {
       GuardianInfo g;
       g.id = internal::RandomId();
@@ -223,6 +269,7 @@ Result<SubjectInfo> Session::AddSubject(const NewSubject& subject) {
       gi->Bind(1, g.id).Bind(2, info.id).BindBlob(3, sealed).Bind(4, position++)
           .Bind(5, impl->Now());
       SSPF_RETURN_IF_ERROR(gi->Run());
+      guardian_identities.push_back(std::move(sealed));
       info.guardians.push_back(std::move(g));
     }
     op.event.target = "subject:" + info.id;
@@ -233,7 +280,8 @@ Result<SubjectInfo> Session::AddSubject(const NewSubject& subject) {
         Action::kSubjectAdd,
         {info.id,
          internal::SubjectCommitment(impl->lookup_key, info.id, FormatDate(pnr.birth_date), index),
-         internal::DetailList(guardian_ids)});
+         internal::DetailList(guardian_ids),
+         internal::IdentityCommitment(identity, guardian_identities)});
     return info;
   });
 }
@@ -284,6 +332,133 @@ Result<SubjectInfo> Session::ShowSubject(std::string_view subject_id) {
   };
   return internal::RunOperationFor<SubjectInfo>(
       impl, spec, facts, [&](Op&) -> Result<SubjectInfo> { return LoadSubject(impl, subject_id); });
+}
+
+}  // namespace sspf
+
+namespace sspf {
+namespace internal {
+
+// Through LoadSubject, so that a name shown next to a case is checked
+// against the subject's signed subject.add like any other read of it.
+Result<std::optional<std::string>> SubjectName(Session::Impl* impl, std::string_view subject_id) {
+  SSPF_ASSIGN_OR_RETURN(SubjectInfo s, LoadSubject(impl, subject_id));
+  if (s.name.empty()) return std::optional<std::string>();  // erased by retention
+  return std::optional<std::string>(std::move(s.name));
+}
+
+Result<bool> MaySeeIdentity(Session::Impl* impl, std::string_view subject_id) {
+  AccessRequest r = RequestFor(impl, Operation::kFindSubject);
+  SSPF_RETURN_IF_ERROR(
+      SubjectAccessFacts(impl, subject_id, &r.on_case_team, &r.has_active_grant));
+  const Decision d = Decide(r);
+  return d.allowed && !d.flag_for_review;
+}
+
+}  // namespace internal
+
+namespace {
+
+// ASCII and the Latin-1 letters of UTF-8 (Å, Ä, Ö, É, ...) in lower case,
+// for a search that finds "Åsa" with "åsa".
+std::string FoldCase(std::string_view s) {
+  std::string out(s);
+  for (size_t i = 0; i < out.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(out[i]);
+    if (c >= 'A' && c <= 'Z') {
+      out[i] = static_cast<char>(c + 32);
+    } else if (c == 0xC3 && i + 1 < out.size()) {
+      unsigned char n = static_cast<unsigned char>(out[i + 1]);
+      if (n >= 0x80 && n <= 0x9E && n != 0x97) out[i + 1] = static_cast<char>(n + 0x20);
+      ++i;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<SubjectInfo>> Session::ListSubjects(std::string_view name) {
+  Impl* impl = impl_.get();
+  SSPF_RETURN_IF_ERROR(impl->CheckText("the search text", name, false));
+  OpSpec spec{Operation::kListSubjects, Action::kSubjectList, "subjects"};
+  return internal::RunOperationFor<std::vector<SubjectInfo>>(impl, spec, {}, [&](Op& op)
+      -> Result<std::vector<SubjectInfo>> {
+    SSPF_ASSIGN_OR_RETURN(Stmt * st,
+                          impl->db->Prepare("SELECT id FROM subjects WHERE erased = 0 ORDER BY id"));
+    std::vector<std::string> ids;
+    SSPF_RETURN_IF_ERROR(internal::ForEachRow(st, [&]() -> Status {
+      ids.push_back(st->Text(0));
+      return Status::Ok();
+    }));
+    const std::string needle = FoldCase(name);
+    std::vector<SubjectInfo> out;
+    for (const std::string& id : ids) {
+      SSPF_ASSIGN_OR_RETURN(SubjectInfo s, LoadSubject(impl, id));
+      if (needle.empty() || FoldCase(s.name).find(needle) != std::string::npos) {
+        out.push_back(std::move(s));
+      }
+    }
+    std::sort(out.begin(), out.end(), [](const SubjectInfo& a, const SubjectInfo& b) {
+      return a.name != b.name ? a.name < b.name : a.id < b.id;
+    });
+    // A count only: neither the search text nor a name enters the leaf.
+    op.event.reason += " (" + std::to_string(out.size()) + " subjects" +
+                       (needle.empty() ? "" : ", searched by name") + ")";
+    return out;
+  });
+}
+
+Result<GuardianMatch> Session::ResolveGuardian(std::string_view case_id,
+                                               std::string_view handle) {
+  Impl* impl = impl_.get();
+  if (handle.empty()) {
+    return InvalidArgument("name the guardian by position (guardian:1) or by name");
+  }
+  std::string subject_id;
+  {
+    SSPF_ASSIGN_OR_RETURN(Stmt * st, impl->db->Prepare("SELECT subject_id FROM cases WHERE id = ?"));
+    st->Bind(1, case_id);
+    SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (row) subject_id = st->Text(0);
+    st->Reset();
+    if (!row) return NotFound("no such case");
+  }
+  // Decided and logged as subject show: the names are the youth's data.
+  SSPF_ASSIGN_OR_RETURN(SubjectInfo s, ShowSubject(subject_id));
+  const size_t count = s.guardians.size();
+  const std::string positions =
+      count == 0 ? std::string("the youth has no registered guardian")
+                 : "the youth's guardians are at positions 1" +
+                       (count > 1 ? "-" + std::to_string(count) : std::string());
+  auto match = [&](size_t i) {
+    return GuardianMatch{subject_id, s.guardians[i].id, static_cast<int>(i + 1),
+                         s.guardians[i].custody};
+  };
+  if (handle.find_first_not_of("0123456789") == std::string_view::npos) {
+    const size_t pos = handle.size() > 3 ? 0 : std::stoul(std::string(handle));
+    if (pos < 1 || pos > count) {
+      return InvalidArgument("no guardian at position " + std::string(handle.substr(0, 3)) +
+                             "; " + positions + " (subject show lists them)");
+    }
+    return match(pos - 1);
+  }
+  const std::string wanted = FoldCase(handle);
+  std::vector<size_t> hits;
+  for (size_t i = 0; i < count; ++i) {
+    if (FoldCase(s.guardians[i].name) == wanted) hits.push_back(i);
+  }
+  if (hits.size() == 1) return match(hits[0]);
+  if (hits.empty()) {
+    return InvalidArgument("no guardian of the youth has that name; " + positions +
+                           ": name one as guardian:POSITION or guardian:GUARDIAN_ID "
+                           "(subject show lists them)");
+  }
+  std::string at;
+  for (size_t i : hits) at += (at.empty() ? "" : ", ") + std::to_string(i + 1);
+  return InvalidArgument(std::to_string(hits.size()) +
+                         " guardians of the youth have that name (positions " + at +
+                         "): name one as guardian:POSITION or guardian:GUARDIAN_ID");
 }
 
 }  // namespace sspf

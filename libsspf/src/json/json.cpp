@@ -131,11 +131,16 @@ Value SubjectObject(const SubjectInfo& s) {
 Value CaseObject(const CaseInfo& c) {
   Value j = Value::object();
   j["id"] = c.id;
+  j["number"] = TextOrNull(c.number);
   j["subject_id"] = c.subject_id;
+  j["subject_name"] = c.subject_name ? Value(*c.subject_name) : Value(nullptr);
   j["open"] = c.open;
   j["opened"] = Rfc3339(c.opened);
   j["closed"] = TimeOrNull(c.closed);
+  j["opened_by"] = c.opened_by;
+  j["opened_by_name"] = TextOrNull(c.opened_by_name);
   j["team"] = c.team;
+  j["team_ids"] = c.team_ids;
   j["team_disabled"] = c.team_disabled;
   return j;
 }
@@ -583,12 +588,38 @@ std::string SubjectAddedJson(const SubjectInfo& subject) {
   return enc::DumpSecret(doc);
 }
 
+// The youth's name is personal data: the documents are wiped.
 std::string CaseJson(const CaseInfo& c) {
-  return Dump(Document(enc::CaseObject(c)));
+  Value doc = Document(enc::CaseObject(c));
+  return enc::DumpSecret(doc);
 }
 
 std::string CaseListJson(const std::vector<CaseInfo>& cases) {
-  return Dump(ListDocument("cases", cases, enc::CaseObject));
+  Value doc = ListDocument("cases", cases, enc::CaseObject);
+  return enc::DumpSecret(doc);
+}
+
+std::string SubjectListJson(const std::vector<SubjectInfo>& subjects) {
+  Value doc = ListDocument("subjects", subjects, enc::SubjectObject);
+  return enc::DumpSecret(doc);
+}
+
+std::string StaffListJson(const std::vector<StaffMember>& staff) {
+  return Dump(ListDocument("staff", staff, [](const StaffMember& m) {
+    Value j = Value::object();
+    j["id"] = m.id;
+    j["name"] = m.name;
+    j["actor"] = enc::ActorText(m.actor);
+    j["role"] = enc::RoleText(m.role);
+    return j;
+  }));
+}
+
+std::string GuardianMatchJson(const GuardianMatch& match) {
+  return Small({{"subject_id", match.subject_id},
+                {"guardian_id", match.guardian_id},
+                {"position", match.position},
+                {"custody", match.custody}});
 }
 
 std::string CaseClosedJson(std::string_view case_id) {

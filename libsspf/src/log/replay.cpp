@@ -70,6 +70,8 @@ enum class Tag : uint8_t {
   kReviewAck,      // audit.ack: id -> (flagged seq, auditor, time, note commitment)
   kReviewClosure,  // audit.review_close: id -> (period, auditor, time, counts)
   kErased,         // retention.erase: (id, entry|case|subject) -> tombstone
+  kCaseNumber,     // case.open: id -> its number (CaseNumberYear, log order)
+  kIdentity,       // subject.add identity=: subject id -> commitment to the identity records
 };
 
 // Tags whose state toggles (close/reopen, add/remove, custody on/off): a
@@ -410,10 +412,11 @@ class Replay {
       in += (in.empty() ? "" : ",") + std::to_string(static_cast<int>(a));
     }
     const std::string sql =
-        "SELECT seq, action, allowed, detail, subject_id, target FROM events WHERE "
+        "SELECT seq, action, allowed, detail, subject_id, target, time FROM events WHERE "
         "detail != '' OR "
         "(allowed = 1 AND action IN (" + in + ")) ORDER BY seq";
     SSPF_ASSIGN_OR_RETURN(Stmt * st, db_->Prepare(sql.c_str()));
+    case_numbers_.clear();  // every pass counts from the log's start
     Status s;
     for (;;) {
       Result<bool> row = st->Step();
@@ -426,6 +429,7 @@ class Replay {
       e.detail = st->Text(3);
       e.subject_id = st->Text(4);
       e.target = st->Text(5);
+      e.time = st->Int(6);
       s = AddFactsOf(e);
       if (!s.ok()) break;
     }
@@ -521,6 +525,7 @@ class Replay {
         }
         Add(e, Tag::kSubject, {v[0]}, h_.Of(Tag::kSubject, {v[1]}));
         Add(e, Tag::kGuardians, {v[0]}, h_.Of(Tag::kGuardians, {v[2]}));
+        if (v.size() > 3) Add(e, Tag::kIdentity, {v[0]}, h_.Of(Tag::kIdentity, {v[3]}));
         return Status::Ok();
       }
       case Action::kCaseOpen: {
@@ -528,7 +533,12 @@ class Replay {
         SSPF_RETURN_IF_ERROR(Need(ValidId(v[0]), "case id"));
         SSPF_RETURN_IF_ERROR(Need(ValidId(v[1]), "subject id"));
         SSPF_RETURN_IF_ERROR(Need(v[2] == "1", "open"));
+        // The case number: this event's place among its year's case.open
+        // events, counted over the whole log whatever the partition.
+        const int year = CaseNumberYear(e.time);
+        const std::string number = FormatCaseNumber(year, ++case_numbers_[year]);
         Add(e, Tag::kCase, {v[0]}, h_.Of(Tag::kCase, {v[1]}));
+        Add(e, Tag::kCaseNumber, {v[0]}, h_.Of(Tag::kCaseNumber, {number}));
         if (!v[3].empty()) {
           for (const std::string& m : SplitDetailList(v[3])) {
             SSPF_RETURN_IF_ERROR(Need(ValidId(m), "team member id"));
@@ -885,8 +895,8 @@ class Replay {
                           db_->Prepare("SELECT id, birth_date, pnr_index, erased, identity "
                                        "FROM subjects"));
     SSPF_ASSIGN_OR_RETURN(Stmt * gs,
-                          db_->Prepare("SELECT id, identity IS NULL, custody FROM guardians "
-                                       "WHERE subject_id = ? ORDER BY position"));
+                          db_->Prepare("SELECT id, identity IS NULL, custody, identity FROM "
+                                       "guardians WHERE subject_id = ? ORDER BY position"));
     SSPF_RETURN_IF_ERROR(Rows(st, [&]() -> Status {
       std::string id = st->Text(0);
       if (Other(id)) return Status::Ok();
@@ -911,6 +921,7 @@ class Replay {
         if (!Find(KeyOf(Tag::kSubject, {id}))) {
           return IntegrityViolation(row + " has no event in the log (direct edit)");
         }
+        Find(KeyOf(Tag::kIdentity, {id}));  // its records are gone with the commitment's subject
       } else {
         const std::string commitment =
             SubjectCommitment(lookup_key_, id, st->Text(1), st->Blob(2));
@@ -924,9 +935,11 @@ class Replay {
       }
       gs->Bind(1, id);
       std::vector<std::string> guardians;
+      std::vector<Bytes> guardian_identities;
       std::string name_mismatch;  // a guardian whose name is there or gone wrongly
       SSPF_RETURN_IF_ERROR(Rows(gs, [&]() -> Status {
         guardians.push_back(gs->Text(0));
+        guardian_identities.push_back(gs->IsNull(3) ? Bytes() : gs->Blob(3));
         if ((gs->Int(1) != 0) != (erased != nullptr) && name_mismatch.empty()) {
           name_mismatch = gs->Text(0);
         }
@@ -947,7 +960,14 @@ class Replay {
           Match("guardians of subjects row " + id + " (a guardian row deleted, added or moved)",
                 Tag::kGuardians, {id}, h_.Of(Tag::kGuardians, {DetailList(guardians)})));
       // A guardian's name goes with the subject's identity, and only then.
-      if (name_mismatch.empty()) return Status::Ok();
+      if (name_mismatch.empty()) {
+        // The identity records as signed in subject.add (events before
+        // identity= carry no commitment).
+        if (erased || !Peek(KeyOf(Tag::kIdentity, {id}))) return Status::Ok();
+        return Match(row + " (identity record of the youth or a guardian re-encrypted)",
+                     Tag::kIdentity, {id},
+                     h_.Of(Tag::kIdentity, {IdentityCommitment(st->Blob(4), guardian_identities)}));
+      }
       return IntegrityViolation(
           "guardians row " + name_mismatch +
           (erased ? " keeps a name although " + EventName(erased->seq()) +
@@ -964,12 +984,16 @@ class Replay {
   }
 
   Status CheckCases() {
-    SSPF_ASSIGN_OR_RETURN(Stmt * st, db_->Prepare("SELECT id, subject_id, open FROM cases"));
+    SSPF_ASSIGN_OR_RETURN(Stmt * st,
+                          db_->Prepare("SELECT id, subject_id, open, number FROM cases"));
     return Rows(st, [&]() -> Status {
       std::string id = st->Text(0);
       if (Other(id)) return Status::Ok();
       std::string row = "cases row " + id;
       SSPF_RETURN_IF_ERROR(Match(row, Tag::kCase, {id}, h_.Of(Tag::kCase, {st->Text(1)})));
+      SSPF_RETURN_IF_ERROR(Match(row + " (its case number " + st->Text(3) + ")",
+                                 Tag::kCaseNumber, {id},
+                                 h_.Of(Tag::kCaseNumber, {st->Text(3)})));
       // The last close or reopen decides.
       const Fact* state = FindLast(KeyOf(Tag::kClosed, {id}));
       const Fact* closed =
@@ -1357,6 +1381,7 @@ class Replay {
   std::map<std::string, int64_t> cert_changes_;  // disables and recoveries
   std::set<Actor> actor_has_key_;
   std::set<std::string> legacy_rotations_;  // "<actor>:<version>"
+  std::map<int, uint64_t> case_numbers_;      // year -> case.open events so far
 };
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "crypto/crypto.h"
+#include "sspf/civil_time.h"
 #include "sspf/lists.h"
 #include "util/encoding.h"
 
@@ -26,7 +27,7 @@ const std::map<Action, Layout>& Layouts() {
       {Action::kPrincipalAdd, {{"principal", "actor", "role", "active", "box", "sign"}, {4}}},
       {Action::kPrincipalDisable, {{"principal", "active"}}},
       {Action::kRecoveryReset, {{"principal", "box", "sign"}, {1}}},
-      {Action::kSubjectAdd, {{"subject", "born", "guardians"}, {}, true}},
+      {Action::kSubjectAdd, {{"subject", "born", "guardians", "identity"}, {3}, true}},
       {Action::kCaseOpen, {{"case", "subject", "open", "team"}}},
       {Action::kCaseClose, {{"case", "open"}}},
       {Action::kCaseTeamAdd, {{"case", "member"}}},
@@ -138,6 +139,15 @@ std::string EntryBodyCommitment(const std::vector<uint8_t>& ciphertext) {
   return HexEncode(h.data(), h.size());
 }
 
+std::string IdentityCommitment(const std::vector<uint8_t>& subject_identity,
+                               const std::vector<std::vector<uint8_t>>& guardian_identities) {
+  AdBuilder b;
+  b.Add("sspf-identity-commitment-v1").Add(subject_identity);
+  for (const std::vector<uint8_t>& g : guardian_identities) b.Add(g);
+  Bytes h = Hash256(b.bytes().data(), b.bytes().size());
+  return HexEncode(h.data(), h.size());
+}
+
 std::string RetentionDecisionCommitment(std::string_view decision) {
   Bytes h = Hash256(reinterpret_cast<const uint8_t*>(decision.data()), decision.size());
   return HexEncode(h.data(), h.size());
@@ -152,6 +162,30 @@ bool IsFailureDetail(std::string_view detail) {
 }
 
 std::string DetailList(const std::vector<std::string>& items) { return JoinList(items); }
+
+int CaseNumberYear(UnixSeconds t) {
+  int64_t days = t / 86400;
+  if (t % 86400 < 0) --days;
+  return CivilFromDays(days).year;
+}
+
+std::string FormatCaseNumber(int year, uint64_t n) {
+  std::string count = std::to_string(n);
+  if (count.size() < 4) count.insert(0, 4 - count.size(), '0');
+  return std::to_string(year) + "-" + count;
+}
+
+std::optional<std::string> ParseCaseNumber(std::string_view text) {
+  auto digits = [](std::string_view s) {
+    return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
+  };
+  if (text.size() < 6 || text[4] != '-') return std::nullopt;
+  std::string_view year = text.substr(0, 4), count = text.substr(5);
+  if (!digits(year) || !digits(count) || count.size() > 9) return std::nullopt;
+  const uint64_t n = std::stoull(std::string(count));
+  if (n == 0) return std::nullopt;
+  return FormatCaseNumber(std::stoi(std::string(year)), n);
+}
 
 std::vector<std::string> SplitDetailList(std::string_view value) { return SplitList(value); }
 

@@ -14,6 +14,8 @@
 //   subject.add        subject=<id> born=<commitment> guardians=<gid,...>
 //                      (born: SubjectCommitment below, never the date itself)
 //   case.open          case=<id> subject=<sid> open=1 team=<pid,...>
+//                      (the case number is not in the detail: it is the
+//                      event's place in its year, CaseNumberYear below)
 //   case.close         case=<id> open=0
 //   case.team_add      case=<id> member=<pid>
 //   consent.grant      consent=<id> version=<n> case=<cid> party=youth|guardian:<gid>
@@ -66,7 +68,9 @@
 #ifndef SSPF_SRC_LOG_REPLAY_DETAIL_H_
 #define SSPF_SRC_LOG_REPLAY_DETAIL_H_
 
+#include <cstdint>
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -106,6 +110,18 @@ std::string SubjectCommitment(const SecretBytes& lookup_key, std::string_view su
 // author (DESIGN §13, checked at use by ReadEntry and by audit verify).
 std::string EntryBodyCommitment(const std::vector<uint8_t>& ciphertext);
 
+// The subject.add commitment to the identity records as stored (DESIGN
+// §13): hex of the unkeyed BLAKE2b-256 of the AdBuilder encoding of
+// "sspf-identity-commitment-v1", the subject's identity ciphertext and each
+// guardian's, in position order.  Every principal can decrypt and
+// re-encrypt identities; the signed event binds the ciphertexts to the
+// coordinator who registered the youth, so a re-encrypted record (another
+// name or personnummer) is refused at use and named by audit verify.  A
+// subject.add with three keys (written before it) is legacy: its identity
+// is not compared.
+std::string IdentityCommitment(const std::vector<uint8_t>& subject_identity,
+                               const std::vector<std::vector<uint8_t>>& guardian_identities);
+
 // The retention.erase commitment to the erasure decision's reference: hex
 // of the unkeyed BLAKE2b-256 of its text (the text itself is in the
 // event's reason and the tombstones).
@@ -120,6 +136,15 @@ bool IsFailureDetail(std::string_view detail);
 std::string DetailList(const std::vector<std::string>& items);
 // The items of a list value (one empty item for an empty value).
 std::vector<std::string> SplitDetailList(std::string_view value);
+
+// Case numbers (issue 14): a case's number is the UTC year of its
+// case.open event and the event's place among that year's successful
+// case.open events in log order, "YYYY-NNNN" (more digits past 9999).
+int CaseNumberYear(UnixSeconds t);
+std::string FormatCaseNumber(int year, uint64_t n);
+// "2026-0042" or "2026-42": the normal form "2026-0042"; nullopt for
+// anything else (a year of four digits, a dash, a number 1..999999999).
+std::optional<std::string> ParseCaseNumber(std::string_view text);
 
 }  // namespace sspf::internal
 

@@ -448,6 +448,8 @@ const char* OperationName(Operation op) {
     case Operation::kEndGrant: return "end_grant";
     case Operation::kChangeCustody: return "change_custody";
     case Operation::kConfirmConsent: return "confirm_consent";
+    case Operation::kListSubjects: return "list_subjects";
+    case Operation::kListStaff: return "list_staff";
   }
   return "unknown";
 }
@@ -486,6 +488,16 @@ Decision Decide(const AccessRequest& r) {
         return Allow("role:auditor", "auditors may list principals to read the log");
       }
       return Deny("only roles admin and auditor list principals");
+    case Operation::kListStaff:
+      // Who may be put on a case team: names, actors and roles of active
+      // staff, no history (docs/access-rules.md).
+      if (r.role == Role::kCoordinator) {
+        return Allow("role:coordinator", "coordinator lists the active staff to build a team");
+      }
+      if (r.role == Role::kAdmin) {
+        return Allow("role:admin", "admin manages principals, keys, retention");
+      }
+      return Deny("only coordinators and admins list the staff");
     case Operation::kDeliverActorKeys:
       if (r.role == Role::kMember || r.role == Role::kCoordinator) {
         return Allow("actor-member", "actor key delivered to a member of the same actor");
@@ -547,6 +559,13 @@ Decision Decide(const AccessRequest& r) {
                      true);
       }
       return Deny("not on the team of any case of this subject");
+    case Operation::kListSubjects:
+      // Every youth's identity at once: only the coordinator, who registers
+      // them and opens their cases (docs/access-rules.md).
+      if (coordinator) {
+        return Allow("role:coordinator", "coordinator lists and searches the subjects");
+      }
+      return Deny("only a coordinator lists subjects (members use subject find or show)");
     case Operation::kAddSubject:
       if (coordinator) return Allow("role:coordinator", "coordinator");
       return Deny("only a coordinator adds subjects");

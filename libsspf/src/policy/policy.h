@@ -49,6 +49,8 @@ enum class Operation {
   kEndGrant,             // grant end: a legal-basis grant ended early
   kChangeCustody,        // a guardian's custody (vårdnad) changed
   kConfirmConsent,       // an actor records its own reference to a consent
+  kListSubjects,         // subject list: every youth's identity, searched by name
+  kListStaff,            // staff list: active principals' names, actors, roles
 };
 
 inline constexpr Operation kAllOperations[] = {
@@ -66,7 +68,8 @@ inline constexpr Operation kAllOperations[] = {
     Operation::kDeliverActorKeys, Operation::kRewrapEntryKeys,
     Operation::kReopenCase,      Operation::kRevokeDisclosure,
     Operation::kEndGrant,        Operation::kChangeCustody,
-    Operation::kConfirmConsent};
+    Operation::kConfirmConsent,  Operation::kListSubjects,
+    Operation::kListStaff};
 
 // "find_subject", "add_subject", ... (stable, for logs and tests).
 const char* OperationName(Operation op);

@@ -335,8 +335,35 @@ CREATE TABLE review_closures(
   flags_acknowledged INTEGER NOT NULL);
 )sql";
 
+// Human case numbers (issue 14): "YYYY-NNNN", the UTC year of the case's
+// case.open event and the event's place among that year's successful
+// case.open events in log order (docs/cli.md, "Case numbers").  The number
+// is derived from the signed log, and the column is a copy that audit
+// verify replays and every use checks (DESIGN §13).  Existing cases get
+// theirs from their events here, in opening order.  events_case_open finds
+// a year's case.open events (Action::kCaseOpen = 30) with one range scan;
+// a failed open (detail "outcome=...") numbers nothing.
+const char* const kMigration9 = R"sql(
+CREATE INDEX events_case_open ON events(time, seq) WHERE action = 30 AND allowed = 1;
+ALTER TABLE cases ADD COLUMN number TEXT;
+UPDATE cases SET number = (
+  SELECT strftime('%Y', e.time, 'unixepoch') || '-' || printf('%04d', (
+      SELECT count(*) FROM events AS p WHERE p.action = 30 AND p.allowed = 1
+        AND NOT (p.detail LIKE 'outcome=%' AND instr(p.detail, ' ') = 0)
+        AND p.time >= CAST(strftime('%s', strftime('%Y', e.time, 'unixepoch') || '-01-01')
+                           AS INTEGER)
+        AND p.time < CAST(strftime('%s', (strftime('%Y', e.time, 'unixepoch') + 1) ||
+                                         '-01-01') AS INTEGER)
+        AND p.seq <= e.seq))
+  FROM events AS e WHERE e.action = 30 AND e.allowed = 1 AND e.case_id = cases.id
+    AND NOT (e.detail LIKE 'outcome=%' AND instr(e.detail, ' ') = 0)
+  ORDER BY e.seq LIMIT 1);
+CREATE UNIQUE INDEX cases_number ON cases(number);
+)sql";
+
 const char* const kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4,
-                                   kMigration5, kMigration6, kMigration7, kMigration8};
+                                   kMigration5, kMigration6, kMigration7, kMigration8,
+                                   kMigration9};
 
 }  // namespace
 

@@ -423,14 +423,14 @@ TEST_CASE("key rekey does not hand the new root key to a former member",
   CHECK_FALSE(again.ok());
 }
 
-// Attack 7 (SUCCEEDS today, MEDIUM).  Every principal derives the identity
-// key, so school1 re-encrypts the youth's identity record (another valid
-// personnummer, another name) and a guardian's name, with the right
-// associated data.  The replay check covers the birth date and the blind
-// index only: the coordinator is shown the forged identity, and takes the
-// forged guardian's consent, and verify says ok.
+// Attack 7 (defended since 2026-12-01 night, was MEDIUM).  Every principal
+// derives the identity key, so school1 re-encrypts the youth's identity
+// record (another valid personnummer, another name) and a guardian's name,
+// with the right associated data.  subject.add now commits to the identity
+// ciphertexts (identity=), so the coordinator is refused the forged record
+// at use, and verify names the row.
 TEST_CASE("a re-encrypted identity record is not shown as the youth's",
-          "[attack2][identity][!mayfail]") {
+          "[attack2][identity]") {
   World w;
   Session::Impl* me = internal::SessionAccess::Get(*w.school);
   std::unique_ptr<internal::Db> db = InsiderDb(*w.school, w.options.path);
@@ -467,10 +467,23 @@ TEST_CASE("a re-encrypted identity record is not shown as the youth's",
     CHECK(after->name == before->name);
     REQUIRE(after->guardians.size() == 1);
     CHECK(after->guardians[0].name == before->guardians[0].name);
+  } else {
+    CHECK(after.status().code() == StatusCode::kIntegrityViolation);
+    CHECK(after.status().message().find("re-encrypted") != std::string::npos);
+    // No forged name in the message.
+    CHECK(after.status().message().find("Falsk") == std::string::npos);
+  }
+  // The name shown next to the case (case list) is checked the same way.
+  Result<std::vector<CaseInfo>> cases = w.coord->ListCases();
+  if (cases.ok()) {
+    for (const CaseInfo& c : *cases) CHECK(c.subject_name.value_or("") != "Falsk Person");
+  } else {
+    CHECK(cases.status().code() == StatusCode::kIntegrityViolation);
   }
   const std::string v = VerifyMessage(*w.auditor);
   INFO(v);
   CHECK(v != "ok");
+  CHECK(v.find("identity record") != std::string::npos);
 }
 
 // Attack 8 (SUCCEEDS today, MEDIUM).  Event times never go backwards, and

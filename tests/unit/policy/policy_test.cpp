@@ -177,6 +177,11 @@ const std::vector<Row>& Table() {
     t.push_back(Allow(With(Ops(Bit(Op::kListPrincipals)), Bit(Role::kAuditor)),
                       "role:auditor"));
     t.push_back(Deny(Ops(Bit(Op::kListPrincipals)), "only roles admin and auditor"));
+    // The active staff, to build a case team (issue 14): coordinators and
+    // admins; members and auditors are denied.
+    t.push_back(Allow(With(Ops(Bit(Op::kListStaff)), kCoord), "role:coordinator"));
+    t.push_back(Allow(With(Ops(Bit(Op::kListStaff)), Bit(Role::kAdmin)), "role:admin"));
+    t.push_back(Deny(Ops(Bit(Op::kListStaff)), "only coordinators and admins list the staff"));
     t.push_back(Allow(With(Ops(Bit(Op::kDeliverActorKeys)), kWorkers), "actor-member"));
     t.push_back(Deny(Ops(Bit(Op::kDeliverActorKeys)), "only members and coordinators"));
     t.push_back(Allow(With(Ops(Bit(Op::kRewrapEntryKeys)), kWorkers), "actor-member"));
@@ -197,6 +202,11 @@ const std::vector<Row>& Table() {
     t.push_back(Deny(With(Ops(Bit(Op::kAuditRead)), kWorkers),
                      "only role auditor"));
     t.push_back(Deny(With(Ops(kAdminOps), kWorkers), "only role admin"));
+    // Every youth's identity at once (subject list): coordinators only,
+    // whatever the team (auditors and admins are denied above).
+    t.push_back(Allow(With(Ops(Bit(Op::kListSubjects)), kCoord), "role:coordinator"));
+    t.push_back(Deny(With(Ops(Bit(Op::kListSubjects)), kMember),
+                     "only a coordinator lists subjects"));
     t.push_back(Allow(With(Ops(Bit(Op::kFindSubject)), kCoord),
                       "role:coordinator"));
     t.push_back(Allow(Team(With(Ops(Bit(Op::kFindSubject)), kMember),

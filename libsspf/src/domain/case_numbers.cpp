@@ -1,0 +1,117 @@
+// Human case numbers (issue 14): "2026-0042", the UTC year of a case's
+// case.open event and the event's place among that year's successful
+// case.open events in log order.  The number is derived from the signed
+// log; cases.number is a copy for lookup, replayed by audit verify
+// (log/replay.cpp) and checked here at every use (DESIGN §13): an insider
+// with the SQLCipher key who swaps two numbers in the table gets a refusal,
+// not another youth's case.
+#include <limits>
+#include <map>
+
+#include "sspf/civil_time.h"
+
+#include "context/trust.h"
+#include "domain/domain_internal.h"
+
+namespace sspf::internal {
+
+namespace {
+
+constexpr int kCaseOpen = static_cast<int>(Action::kCaseOpen);
+
+// The first second of `year` (UTC).
+UnixSeconds YearStart(int year) { return DaysFromCivil(Date{year, 1, 1}) * 86400; }
+
+}  // namespace
+
+std::optional<int> CaseNumberYearOf(std::string_view number) {
+  if (number.size() < 5 || number[4] != '-' ||
+      number.substr(0, 4).find_first_not_of("0123456789") != std::string_view::npos) {
+    return std::nullopt;
+  }
+  return std::stoi(std::string(number.substr(0, 4)));
+}
+
+Result<std::string> NextCaseNumber(Session::Impl* impl, UnixSeconds now) {
+  const int year = CaseNumberYear(now);
+  static const std::string sql =
+      "SELECT detail FROM events INDEXED BY events_case_open WHERE action = " +
+      std::to_string(kCaseOpen) + " AND allowed = 1 AND time >= ? AND time < ?";
+  SSPF_ASSIGN_OR_RETURN(Stmt * st, impl->db->Prepare(sql.c_str()));
+  st->Bind(1, YearStart(year)).Bind(2, YearStart(year + 1));
+  uint64_t n = 0;
+  SSPF_RETURN_IF_ERROR(ForEachRow(st, [&]() -> Status {
+    if (!IsFailureDetail(st->Text(0))) ++n;
+    return Status::Ok();
+  }));
+  return FormatCaseNumber(year, n + 1);
+}
+
+Result<std::map<std::string, std::string>> LoggedCaseNumbers(Session::Impl* impl,
+                                                             std::optional<int> year) {
+  // One year's events: a range of the index (its numbers count only them).
+  static const std::string sql =
+      "SELECT case_id, time, detail FROM events INDEXED BY events_case_open WHERE action = " +
+      std::to_string(kCaseOpen) + " AND allowed = 1 AND time >= ? AND time < ? ORDER BY seq";
+  SSPF_ASSIGN_OR_RETURN(Stmt * st, impl->db->Prepare(sql.c_str()));
+  st->Bind(1, year ? YearStart(*year) : std::numeric_limits<int64_t>::min())
+      .Bind(2, year ? YearStart(*year + 1) : std::numeric_limits<int64_t>::max());
+  std::map<int, uint64_t> per_year;
+  std::map<std::string, std::string> out;
+  SSPF_RETURN_IF_ERROR(ForEachRow(st, [&]() -> Status {
+    if (IsFailureDetail(st->Text(2))) return Status::Ok();
+    const int year = CaseNumberYear(st->Int(1));
+    out[st->Text(0)] = FormatCaseNumber(year, ++per_year[year]);
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Status CheckCaseNumbers(const std::map<std::string, std::string>& logged,
+                        const std::vector<CaseInfo>& cases) {
+  for (const CaseInfo& c : cases) {
+    auto it = logged.find(c.id);
+    if (it == logged.end() || it->second != c.number) {
+      return IntegrityViolation(
+          "case " + c.id + ": its case number " + c.number + " is not the one the access log " +
+          (it == logged.end() ? std::string("gives (no case.open event)")
+                              : "gives it (" + it->second + ")") +
+          "; direct edit: run audit verify");
+    }
+  }
+  return Status::Ok();
+}
+
+Result<std::optional<std::string>> CaseIdByNumber(Session::Impl* impl, std::string_view number) {
+  SSPF_ASSIGN_OR_RETURN(Stmt * st, impl->db->Prepare("SELECT id FROM cases WHERE number = ?"));
+  st->Bind(1, number);
+  SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
+  std::optional<std::string> id;
+  if (row) id = st->Text(0);
+  st->Reset();
+  SSPF_ASSIGN_OR_RETURN(auto logged, LoggedCaseNumbers(impl, CaseNumberYearOf(number)));
+  std::optional<std::string> by_log;
+  for (const auto& [case_id, n] : logged) {
+    if (n == number) by_log = case_id;
+  }
+  if (id != by_log) {
+    return IntegrityViolation("case number " + std::string(number) +
+                              " names another case in the cases table than in the access log "
+                              "(direct edit): run audit verify");
+  }
+  if (!id) return id;
+  // The event that numbers the case is the one its author signed.
+  static const std::string event_sql =
+      std::string("SELECT ") + kEventColumns +
+      " FROM events INDEXED BY events_case WHERE case_id = ? AND action = " +
+      std::to_string(kCaseOpen) + " AND allowed = 1 ORDER BY seq";
+  SSPF_ASSIGN_OR_RETURN(Stmt * ev, impl->db->Prepare(event_sql.c_str()));
+  ev->Bind(1, *id);
+  SSPF_ASSIGN_OR_RETURN(std::vector<EventRecord> events, ReadEventRows(ev));
+  for (const EventRecord& e : events) {
+    if (!IsFailureDetail(e.detail)) SSPF_RETURN_IF_ERROR(CheckEventSignature(impl, e));
+  }
+  return id;
+}
+
+}  // namespace sspf::internal
