@@ -380,8 +380,10 @@ TEST_CASE("insider: a forged status row (action flipped to done) is refused") {
   CHECK(w.coord->ShowPlan(w.case_id).status().code() == StatusCode::kIntegrityViolation);
   // With forged disclosure rows too, school's read is allowed by the
   // decision and then refused at use.
+  // A fresh id per copied row: its first hex digit changed (never the same).
   InsiderExec(db.get(), "INSERT INTO disclosures(id, entry_id, to_actor, consent_id, grant_id, "
-                        "provision, reason, decided_by, created, until) SELECT 'e' || "
+                        "provision, reason, decided_by, created, until) SELECT CASE WHEN "
+                        "substr(id, 1, 1) = 'e' THEN 'f' ELSE 'e' END || "
                         "substr(id, 2), '" + forged + "', to_actor, consent_id, grant_id, "
                         "provision, reason, decided_by, created, until FROM disclosures "
                         "WHERE entry_id = '" + done2->id + "'");
