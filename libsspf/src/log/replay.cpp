@@ -1,6 +1,9 @@
 // The replay check (replay.h): every state change the log records must be
 // in the tables, and every row of the replayed tables must come from the
 // log, with the same values.
+// One file over 700 lines on purpose: the events side and the tables side of
+// every replayed fact are written next to each other, so that a reviewer sees
+// each key and value built the same way on both sides.
 //
 // One file over 700 lines on purpose: the log side (facts from events) and
 // the table side (facts from rows) of each replayed table sit next to each
