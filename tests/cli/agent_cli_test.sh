@@ -21,6 +21,17 @@ printf '%s\n' "$pnr" > "$work/pnr.txt"
 expect 0 as kim subject add --pnr-file "$work/pnr.txt" --name "Agentia Testsson" --json
 subject=$(json "j['id']")
 
+# sspf-tool is a light front end: it loads none of the library stack, and
+# runs the full tool (sspf-tool-core, beside it or in ../libexec/sspf) for
+# what no agent serves; without it, a clear error.
+front_libs=$(ldd "$TOOL" 2>&1)
+check "the front end loads no library stack" not_in "libsspf" "$front_libs"
+check "the front end loads no SQLCipher or OpenSSL" \
+  test -z "$(grep -E "libsqlcipher|libcrypto|libsodium|libboost" <<<"$front_libs")"
+mkdir -p "$work/lonely"
+cp "$TOOL" "$work/lonely/sspf-tool"
+expect 1 "$work/lonely/sspf-tool" --version
+check "a missing full tool is named" grep -q "sspf-tool-core is missing.*reinstall" <<<"$err"
 expect 0 "$TOOL" agent --help
 check "agent --help has an example" grep -q "sspf-tool --store kommun.db --user sara.samordnare agent" <<<"$out"
 expect 0 "$TOOL" lock --help
@@ -110,6 +121,7 @@ expect 0 "$TOOL" --user kim --passphrase-file "$work/kim.pw" agent --idle-timeou
 chmod 0755 "$XDG_RUNTIME_DIR/sspf"
 expect 2 "$TOOL" --user kim case list </dev/null
 check "insecure directory named" grep -q "not a private directory" <<<"$err"
+check "and named once" test "$(grep -c "not a private directory" <<<"$err")" = 1
 chmod 0700 "$XDG_RUNTIME_DIR/sspf"
 expect 0 "$TOOL" --user kim case list </dev/null
 expect 0 "$TOOL" --user kim lock

@@ -26,7 +26,8 @@ foreach(f include/sspf/sspf.h include/sspf/store.h
           ${SSPF_LIBDIR}/cmake/sspf/sspfConfigVersion.cmake
           ${SSPF_LIBDIR}/cmake/sspf/sspfTargets.cmake
           ${SSPF_LIBDIR}/pkgconfig/sspf.pc
-          bin/sspf-tool bin/sspf-verify-export share/man/man1/sspf-tool.1
+          bin/sspf-tool libexec/sspf/sspf-tool-core bin/sspf-verify-export
+          share/man/man1/sspf-tool.1
           share/bash-completion/completions/sspf-tool)
   if(NOT EXISTS ${prefix}/${f})
     message(FATAL_ERROR "not installed: ${f}")

@@ -50,6 +50,7 @@ has libsspf-dev "/cmake/sspf/sspfConfig\.cmake$"
 has libsspf-dev "/pkgconfig/sspf\.pc$"
 lacks libsspf-dev "/libsspf\.so\.$major"
 has sspf-tool "/bin/sspf-tool$"
+has sspf-tool "/libexec/sspf/sspf-tool-core$"
 has sspf-tool "/bin/sspf-verify-export$"
 has sspf-tool "/man1/sspf-tool\.1"
 has sspf-tool "/bash-completion/completions/sspf-tool$"
@@ -81,9 +82,14 @@ dpkg-deb --ctrl-tarfile "${deb[libsspf$major]}" | tar -t | grep -q 'shlibs' ||
 libdir=$(dirname "$(find "$work/root" -name "libsspf.so.$major" | head -n1)")
 out=$(LD_LIBRARY_PATH="$libdir" "$work/root/usr/bin/sspf-tool" --version)
 echo "$out" | grep -q "$version" || fail "sspf-tool --version from the package said: $out"
-ldd_out=$(LD_LIBRARY_PATH="$libdir" ldd "$work/root/usr/bin/sspf-tool")
+# (sspf-tool is the light front end; the full tool it runs is in libexec.)
+ldd_out=$(LD_LIBRARY_PATH="$libdir" ldd "$work/root/usr/libexec/sspf/sspf-tool-core")
 echo "$ldd_out" | grep "libsspf.so.$major" | grep -q "$work/root" ||
-  fail "sspf-tool did not load the packaged libsspf: $ldd_out"
+  fail "sspf-tool-core did not load the packaged libsspf: $ldd_out"
+front=$(ldd "$work/root/usr/bin/sspf-tool")
+if echo "$front" | grep -qE "libsspf|libsqlcipher|libcrypto|libboost"; then
+  fail "the front end sspf-tool loads the library stack: $front"
+fi
 
 # ... and a find_package(sspf) consumer builds and runs against it.
 "$ctest" --build-and-test "$source/tests/consumer/find_package" "$work/consumer" \

@@ -1,6 +1,6 @@
 // sspf-tool agent and lock: unlock once per working session (like ssh-agent).
-// (One file over 700 lines on purpose: the client, the daemon and their one
-// wire protocol are reviewed together.)
+// The wire protocol and the client are in agent_wire.cpp, shared with the
+// light front end (client_main.cpp).
 //
 // `sspf-tool agent` reads the passphrase in the foreground, then a child
 // process unlocks the store and serves sspf-tool commands over a Unix socket
@@ -43,10 +43,31 @@
 #include <vector>
 
 #include "agent.h"
+#include "agent_wire.h"
 #include "cli.h"
 
 namespace sspf::cli {
 namespace {
+
+using agent_wire::kReplyMagic;
+using agent_wire::kRequestMagic;
+using agent_wire::Location;
+using agent_wire::LocationOf;
+using agent_wire::PeerIsMe;
+using agent_wire::ReadMessage;
+using agent_wire::SetIoTimeouts;
+using agent_wire::WriteMessage;
+
+// OK when `dir` is a real directory of ours that nobody else may enter.
+Status CheckPrivateDir(const std::string& dir) {
+  switch (agent_wire::CheckPrivateDir(dir)) {
+    case agent_wire::DirState::kMissing: return NotFound("no agent directory " + dir);
+    case agent_wire::DirState::kNotPrivate:
+      return PermissionDenied(agent_wire::NotPrivateMessage(dir));
+    case agent_wire::DirState::kPrivate: break;
+  }
+  return Status::Ok();
+}
 
 // Closes every open descriptor above 2 but `keep` (listed from
 // /proc/self/fd, collected first so the listing's own fd is not pulled away
@@ -63,12 +84,6 @@ void CloseFdsAbove2Except(int keep) {
   for (int fd : fds) ::close(fd);
 }
 
-constexpr char kRequestMagic[] = "SSPF-AGENT-Q1";
-constexpr char kReplyMagic[] = "SSPF-AGENT-R1";
-constexpr uint64_t kMaxField = uint64_t{64} << 20;  // a field of a message
-constexpr uint32_t kMaxFields = 4096;
-constexpr size_t kMaxStdin = size_t{16} << 20;
-constexpr int kIoTimeoutSeconds = 30;
 constexpr uint64_t kDefaultIdleSeconds = 15 * 60;
 
 // ---- Secret-holding buffers ---------------------------------------------------
@@ -123,206 +138,10 @@ class WipingBuf : public std::streambuf {
   size_t size_ = 0;
 };
 
-// ---- Framing ------------------------------------------------------------------
-
-bool WriteAll(int fd, const void* p, size_t n) {
-  const char* c = static_cast<const char*>(p);
-  while (n > 0) {
-    ssize_t w = ::send(fd, c, n, MSG_NOSIGNAL);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) return false;
-    c += w;
-    n -= static_cast<size_t>(w);
-  }
-  return true;
-}
-
-bool ReadAll(int fd, void* p, size_t n) {
-  char* c = static_cast<char*>(p);
-  while (n > 0) {
-    ssize_t r = ::recv(fd, c, n, 0);
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) return false;
-    c += r;
-    n -= static_cast<size_t>(r);
-  }
-  return true;
-}
-
-bool WriteU64(int fd, uint64_t v) {
-  unsigned char b[8];
-  for (int i = 0; i < 8; ++i) b[i] = static_cast<unsigned char>(v >> (56 - 8 * i));
-  return WriteAll(fd, b, 8);
-}
-
-bool ReadU64(int fd, uint64_t* v) {
-  unsigned char b[8];
-  if (!ReadAll(fd, b, 8)) return false;
-  *v = 0;
-  for (int i = 0; i < 8; ++i) *v = (*v << 8) | b[i];
-  return true;
-}
-
-bool WriteField(int fd, const char* p, size_t n) { return WriteU64(fd, n) && WriteAll(fd, p, n); }
-
-// A message: the magic, then a count and that many length-prefixed fields.
-bool WriteMessage(int fd, const char* magic, const std::vector<const std::string*>& fields) {
-  if (!WriteAll(fd, magic, std::strlen(magic)) || !WriteU64(fd, fields.size())) return false;
-  for (const std::string* f : fields) {
-    if (!WriteField(fd, f->data(), f->size())) return false;
-  }
-  return true;
-}
-
-bool ReadMessage(int fd, const char* magic, std::vector<std::string>* fields) {
-  std::string m(std::strlen(magic), '\0');
-  if (!ReadAll(fd, &m[0], m.size()) || m != magic) return false;
-  uint64_t count = 0;
-  if (!ReadU64(fd, &count) || count > kMaxFields) return false;
-  fields->resize(static_cast<size_t>(count));
-  for (std::string& f : *fields) {
-    uint64_t n = 0;
-    if (!ReadU64(fd, &n) || n > kMaxField) return false;
-    f.resize(static_cast<size_t>(n));
-    if (n > 0 && !ReadAll(fd, &f[0], f.size())) return false;
-  }
-  return true;
-}
-
-void SetIoTimeouts(int fd) {
-  timeval tv{kIoTimeoutSeconds, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-}
-
-bool PeerIsMe(int fd) {
-  ucred cred{};
-  socklen_t len = sizeof cred;
-  if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) return false;
-  return cred.uid == ::geteuid();
-}
-
-// ---- Where the socket is ----------------------------------------------------------
-
-// FNV-1a, 64 bits: names the socket of a store and user.  Not a security
-// measure: the directory is private and both ends check the peer's uid.
-std::string SocketName(const std::string& store, const std::string& user) {
-  uint64_t h = 1469598103934665603ull;
-  auto mix = [&h](const std::string& s) {
-    for (unsigned char c : s) {
-      h ^= c;
-      h *= 1099511628211ull;
-    }
-    h ^= 0xff;
-    h *= 1099511628211ull;
-  };
-  mix(store);
-  mix(user);
-  static const char kHex[] = "0123456789abcdef";
-  std::string name = "agent-";
-  for (int i = 15; i >= 0; --i) name += kHex[(h >> (4 * i)) & 0xf];
-  return name + ".sock";
-}
-
-std::string AgentDir() {
-  const char* xdg = std::getenv("XDG_RUNTIME_DIR");
-  if (xdg != nullptr && xdg[0] == '/') return std::string(xdg) + "/sspf";
-  return "/tmp/sspf-agent-" + std::to_string(::geteuid());
-}
-
-// OK when `dir` is a real directory of ours that nobody else may enter.
-Status CheckPrivateDir(const std::string& dir) {
-  struct stat st{};
-  if (::lstat(dir.c_str(), &st) != 0) return NotFound("no agent directory " + dir);
-  if (!S_ISDIR(st.st_mode) || st.st_uid != ::geteuid() || (st.st_mode & 077) != 0) {
-    return PermissionDenied("the agent directory " + dir +
-                            " is not a private directory of this user (mode 0700); "
-                            "remove it and start the agent again");
-  }
-  return Status::Ok();
-}
-
-struct Location {
-  std::string store;  // absolute
-  std::string user;
-  std::string socket;
-};
-
-// Where the agent of `store` and `user` listens ($SSPF_AGENT_SOCK overrides it).
-Location LocationOf(const std::string& store, const std::string& user) {
-  Location loc;
-  loc.store = AbsolutePath(store);
-  loc.user = user;
-  const char* sock = std::getenv("SSPF_AGENT_SOCK");
-  loc.socket = sock && *sock ? std::string(sock) : AgentDir() + "/" + SocketName(loc.store, user);
-  return loc;
-}
-
-// The store and user a command line names (as ParseArgs will read them),
-// and the socket of their agent ($SSPF_AGENT_SOCK overrides it).
-Location Locate(const std::vector<std::string>& args) {
-  Location loc;
-  auto value = [&args](const std::string& opt, std::string* out) {
-    for (size_t i = 0; i < args.size(); ++i) {
-      if (args[i] == "--") break;
-      if (args[i] == opt && i + 1 < args.size()) *out = args[i + 1];
-      if (args[i].rfind(opt + "=", 0) == 0) *out = args[i].substr(opt.size() + 1);
-    }
-  };
-  value("--store", &loc.store);
-  value("--user", &loc.user);
-  if (loc.store.empty()) {
-    const char* s = std::getenv("SSPF_STORE");
-    loc.store = s && *s ? s : "./sspf.db";
-  }
-  if (loc.user.empty()) {
-    const char* u = std::getenv("SSPF_USER");
-    if (u) loc.user = u;
-  }
-  return LocationOf(loc.store, loc.user);
-}
-
-std::string DirOf(const std::string& path) {
-  size_t slash = path.rfind('/');
-  return slash == std::string::npos ? "." : path.substr(0, slash);
-}
-
-// A connected socket to the agent at `socket`, or -1.  Refuses (with
-// *why) an agent directory others can enter or an agent of another uid.
-int Connect(const std::string& socket, std::string* why) {
-  Status dir = CheckPrivateDir(DirOf(socket));
-  if (!dir.ok()) {
-    if (dir.code() != StatusCode::kNotFound) *why = dir.message();
-    return -1;
-  }
-  sockaddr_un addr{};
-  if (socket.size() >= sizeof addr.sun_path) return -1;
-  addr.sun_family = AF_UNIX;
-  std::memcpy(addr.sun_path, socket.c_str(), socket.size() + 1);
-  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return -1;
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  if (!PeerIsMe(fd)) {
-    *why = "the agent socket " + socket + " belongs to another user; not used";
-    ::close(fd);
-    return -1;
-  }
-  SetIoTimeouts(fd);
-  return fd;
-}
-
 // One request and its reply; false when the agent did not answer.
 bool Exchange(int fd, const std::vector<const std::string*>& request,
               std::vector<std::string>* reply) {
   return WriteMessage(fd, kRequestMagic, request) && ReadMessage(fd, kReplyMagic, reply);
-}
-
-std::string EnvField(const char* name) {
-  const char* v = std::getenv(name);
-  return v ? std::string("1") + v : std::string("0");
 }
 
 void RestoreEnv(const char* name, const std::string& field) {
@@ -331,17 +150,6 @@ void RestoreEnv(const char* name, const std::string& field) {
   } else {
     ::unsetenv(name);
   }
-}
-
-// Whether the command reads stdin: entry add without --file, or an option
-// value "-" (--pnr -, --name-file -).
-bool ReadsStdin(const std::string& command, const std::vector<std::string>& args) {
-  bool has_file = false;
-  for (const std::string& a : args) {
-    if (a == "-" || (a.size() > 2 && a.compare(a.size() - 2, 2, "=-") == 0)) return true;
-    if (a == "--file" || a.rfind("--file=", 0) == 0) has_file = true;
-  }
-  return command == "entry add" && !has_file;
 }
 
 // ---- The agent ----------------------------------------------------------------
@@ -370,7 +178,7 @@ class Agent {
       : session_(std::move(session)), loc_(std::move(loc)), idle_seconds_(idle_seconds) {}
 
   Status Listen() {
-    const std::string dir = DirOf(loc_.socket);
+    const std::string dir = agent_wire::DirOf(loc_.socket);
     if (std::getenv("SSPF_AGENT_SOCK") == nullptr) {
       if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
         return IoError("cannot create the agent directory " + dir);
@@ -492,7 +300,7 @@ class Agent {
 // none answers.
 std::optional<std::vector<std::string>> Ask(const Location& loc, const std::string& type,
                                             std::string* why) {
-  int fd = Connect(loc.socket, why);
+  int fd = agent_wire::Connect(loc.socket, why);
   if (fd < 0) return std::nullopt;
   std::vector<std::string> reply;
   bool ok = Exchange(fd, {&type}, &reply);
@@ -683,55 +491,9 @@ int LockCmd(Context& ctx) {
 std::optional<int> ForwardToAgent(const std::string& command,
                                   const std::vector<std::string>& args) {
   if (command == "agent" || command == "lock") return std::nullopt;
-  for (const std::string& a : args) {
-    if (a.find("passphrase") != std::string::npos) return std::nullopt;
-  }
-  const Location loc = Locate(args);
-  if (loc.user.empty()) return std::nullopt;
-  std::string why;
-  int fd = Connect(loc.socket, &why);
-  if (fd < 0) {
-    if (!why.empty()) std::cerr << "sspf-tool: " << why << "\n";
-    return std::nullopt;
-  }
-  WipedString input;
-  if (ReadsStdin(command, args)) {
-    if (::isatty(STDIN_FILENO) && command == "entry add") {
-      std::cerr << "sspf-tool entry add: type the entry, then press Ctrl-D on an empty line "
-                   "(or give --file FILE)\n";
-    }
-    input.s.resize(kMaxStdin + 1);
-    size_t got = 0;
-    ssize_t n;
-    while (got < input.s.size() &&
-           (n = ::read(STDIN_FILENO, &input.s[got], input.s.size() - got)) != 0) {
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        break;
-      }
-      got += static_cast<size_t>(n);
-    }
-    input.s.resize(got);
-  }
-  char cwd[PATH_MAX];
-  const std::string type = "run";
-  const std::string dir = ::getcwd(cwd, sizeof cwd) ? cwd : "/";
-  const std::string store_env = EnvField("SSPF_STORE"), user_env = EnvField("SSPF_USER");
-  std::vector<const std::string*> request = {&type, &dir, &store_env, &user_env, &input.s};
-  for (const std::string& a : args) request.push_back(&a);
-  std::vector<std::string> reply;
-  const bool ok = Exchange(fd, request, &reply);
-  ::close(fd);
-  if (!ok || reply.size() != 3) {
-    std::cerr << "sspf-tool: the agent did not answer (it may have ended); run the command "
-                 "again, or sspf-tool lock and start a new agent\n";
-    return kExitOther;
-  }
-  std::cout << reply[1] << std::flush;
-  std::cerr << reply[2] << std::flush;
-  Wipe(&reply[1]);
-  Wipe(&reply[2]);
-  return std::atoi(reply[0].c_str());
+  std::cout << std::flush;
+  std::cerr << std::flush;
+  return agent_wire::Forward(command, args);
 }
 
 void RegisterAgentCommands() {

@@ -3,6 +3,8 @@
 // splitting them would scatter the rules of how a command reads its input.
 #include "cli.h"
 
+#include "agent_wire.h"
+
 #include <fcntl.h>
 #include <termios.h>
 #include <unistd.h>
@@ -402,14 +404,7 @@ SessionHandle ParseAndOpen(Context& ctx, const std::string& usage,
   return s;
 }
 
-std::string AbsolutePath(const std::string& path) {
-  if (!path.empty() && path[0] == '/') return path;
-  char buf[PATH_MAX];
-  if (::getcwd(buf, sizeof buf) == nullptr) return path;
-  std::string p = path;
-  while (p.rfind("./", 0) == 0) p.erase(0, 2);
-  return std::string(buf) + "/" + p;
-}
+std::string AbsolutePath(const std::string& path) { return agent_wire::AbsolutePath(path); }
 
 namespace {
 // The purpose codes of SSPF_PURPOSES_FILE: one "code<TAB>Swedish

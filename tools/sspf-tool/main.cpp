@@ -1,14 +1,17 @@
-// sspf-tool: a thin command-line front end to libsspf (DESIGN §9).
+// sspf-tool-core: the full command line of libsspf (DESIGN §9), run by the
+// light front end sspf-tool (client_main.cpp).
 #include <sys/prctl.h>
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <iostream>
 #include <map>
 #include <set>
 #include <sstream>
 
 #include "agent.h"
+#include "agent_wire.h"
 #include "cli.h"
 #include "sspf/sspf.h"
 
@@ -192,6 +195,9 @@ int main(int argc, char** argv) {
   sspf::cli::RegisterRetentionCommands();
   sspf::cli::RegisterPlanCommands();
   sspf::cli::RegisterAgentCommands();
+  // The front end (client_main.cpp) already asked the agent, if any.
+  const bool forward = std::getenv(sspf::agent_wire::kFrontEndTriedEnv) == nullptr;
+  ::unsetenv(sspf::agent_wire::kFrontEndTriedEnv);
   return sspf::cli::RunCommandLine(std::vector<std::string>(argv + 1, argv + argc), std::cout,
-                                   std::cerr, /*forward=*/true);
+                                   std::cerr, forward);
 }
