@@ -98,6 +98,21 @@ Status RecordFailure(Session::Impl* impl, Session::Impl::Scope& scope, Savepoint
   return failure;
 }
 
+// The operations that change no consent, custody or case fact (they only
+// read, and log that they did).
+bool ReadsOnly(Operation op) {
+  switch (op) {
+    case Operation::kReadEntry:
+    case Operation::kListEntries:
+    case Operation::kShowCase:
+    case Operation::kListCases:
+    case Operation::kListConsent:
+      return true;
+    default:
+      return false;
+  }
+}
+
 }  // namespace
 
 Status RunOperation(Session::Impl* impl, const OpSpec& spec, const OpFacts& facts,
@@ -105,6 +120,10 @@ Status RunOperation(Session::Impl* impl, const OpSpec& spec, const OpFacts& fact
   if (spec.refused_in_batch != nullptr && impl->batch) {
     return FailedPrecondition(spec.refused_in_batch);
   }
+  // Only a read in a batch may reuse what an earlier read of the batch
+  // checked (Session::Impl::BatchMemo); any other operation may change it.
+  impl->batch_memo_usable = impl->batch != nullptr && ReadsOnly(spec.op);
+  if (!impl->batch_memo_usable) impl->batch_memo.Clear();
   SSPF_ASSIGN_OR_RETURN(Session::Impl::Scope scope, impl->Begin());
   Op op;
   op.impl = impl;

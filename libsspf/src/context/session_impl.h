@@ -74,6 +74,23 @@ struct __attribute__((visibility("hidden"))) Session::Impl {
   std::map<std::string, std::vector<internal::Bytes>> certified_sign_keys;
 
   std::unique_ptr<internal::Txn> batch;
+  // Facts that a read of the open batch read and checked at use (a case's
+  // consents against their signed events, a subject's guardians with
+  // custody), reused by the batch's later reads.  Sound because a batch is
+  // one write transaction: no other connection can change the store until
+  // it commits, so a re-read would see the same rows (and a page copied into
+  // the file behind SQLite's back meanwhile would not be trusted either).
+  // Filled and used only while a read operation runs (batch_memo_usable);
+  // cleared when a batch begins or ends and before any other operation.
+  struct BatchMemo {
+    std::map<std::string, std::vector<ConsentInfo>, std::less<>> consents;  // by case
+    std::map<std::string, std::vector<std::string>, std::less<>> custody;   // by subject
+    void Clear() {
+      consents.clear();
+      custody.clear();
+    }
+  } batch_memo;
+  bool batch_memo_usable = false;
   // Re-read the principal's state at the start of every operation (false
   // only for the recovery key, which acts without a principal row).
   bool refresh_principal = true;  // open between BeginBatch/CommitBatch

@@ -181,7 +181,9 @@ Status CheckConsentsAtUse(Session::Impl* impl, std::string_view case_id,
 // bring back a withdrawn consent, makes the two disagree; a stale table
 // page leaves an index entry without its row (SQLITE_CORRUPT).  One extra
 // covering-index seek per consent of the case.
-Result<std::vector<ConsentInfo>> LatestConsents(Session::Impl* impl, std::string_view case_id) {
+// This is the reading itself; LatestConsents below adds the batch's memo.
+static Result<std::vector<ConsentInfo>> ReadLatestConsents(Session::Impl* impl,
+                                                           std::string_view case_id) {
   Db* db = impl->db.get();
   static const std::string sql =
       std::string("SELECT ") + kLatestColumns +
@@ -228,6 +230,17 @@ Result<std::vector<ConsentInfo>> LatestConsents(Session::Impl* impl, std::string
   std::vector<ConsentInfo> out;
   out.reserve(latest.size());
   for (auto& l : latest) out.push_back(std::move(l.second));
+  return out;
+}
+
+// In a batch, once per case (Session::Impl::BatchMemo).
+Result<std::vector<ConsentInfo>> LatestConsents(Session::Impl* impl, std::string_view case_id) {
+  if (impl->batch_memo_usable) {
+    auto memo = impl->batch_memo.consents.find(case_id);
+    if (memo != impl->batch_memo.consents.end()) return memo->second;
+  }
+  SSPF_ASSIGN_OR_RETURN(std::vector<ConsentInfo> out, ReadLatestConsents(impl, case_id));
+  if (impl->batch_memo_usable) impl->batch_memo.consents.emplace(std::string(case_id), out);
   return out;
 }
 

@@ -36,8 +36,9 @@ Status CheckNotRevoked(Session::Impl* impl, std::string_view disclosure_id) {
   return Status::Ok();
 }
 
-Result<std::vector<std::string>> GuardiansWithCustody(Session::Impl* impl,
-                                                      std::string_view subject_id) {
+// The reading itself; GuardiansWithCustody adds the batch's memo.
+static Result<std::vector<std::string>> ReadGuardiansWithCustody(Session::Impl* impl,
+                                                                 std::string_view subject_id) {
   SSPF_ASSIGN_OR_RETURN(Stmt * gs,
                         impl->db->Prepare("SELECT id, custody FROM guardians WHERE "
                                           "subject_id = ? ORDER BY position"));
@@ -69,6 +70,19 @@ Result<std::vector<std::string>> GuardiansWithCustody(Session::Impl* impl,
     }
     if (custody) out.push_back(id);
   }
+  return out;
+}
+
+// In a batch, once per subject (Session::Impl::BatchMemo).
+Result<std::vector<std::string>> GuardiansWithCustody(Session::Impl* impl,
+                                                      std::string_view subject_id) {
+  if (impl->batch_memo_usable) {
+    auto memo = impl->batch_memo.custody.find(subject_id);
+    if (memo != impl->batch_memo.custody.end()) return memo->second;
+  }
+  SSPF_ASSIGN_OR_RETURN(std::vector<std::string> out,
+                        ReadGuardiansWithCustody(impl, subject_id));
+  if (impl->batch_memo_usable) impl->batch_memo.custody.emplace(std::string(subject_id), out);
   return out;
 }
 

@@ -94,16 +94,23 @@ const std::string& Session::store_id() const { return impl_->store_id; }
 Status Session::BeginBatch() {
   if (impl_->batch) return FailedPrecondition("a batch is already open");
   SSPF_ASSIGN_OR_RETURN(impl_->batch, internal::Txn::Begin(impl_->db.get()));
+  impl_->batch_memo.Clear();
   return Status::Ok();
 }
 
 Status Session::CommitBatch() {
   if (!impl_->batch) return FailedPrecondition("no batch is open");
   std::unique_ptr<internal::Txn> txn = std::move(impl_->batch);
+  impl_->batch_memo.Clear();
+  impl_->batch_memo_usable = false;
   return txn->Commit();
 }
 
-void Session::AbortBatch() { impl_->batch.reset(); }
+void Session::AbortBatch() {
+  impl_->batch.reset();
+  impl_->batch_memo.Clear();
+  impl_->batch_memo_usable = false;
+}
 
 // ---- Store ------------------------------------------------------------------
 
