@@ -5,6 +5,7 @@
 // (DESIGN §13) fails with kIntegrityViolation and leaves no directory.
 #include <sys/stat.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -205,5 +206,45 @@ TEST_CASE("a tampered store fails the export and leaves no directory",
       CHECK(!fs::exists(dir));
       CHECK(NoStaging(w.dir.path()));
     }
+  }
+}
+
+// More than 65536 leaves: full level-1 tiles and a level-2 tile (the
+// spec's example size, 70000).  Hidden ([.]): it takes a while; run it with
+// `tiles_export_test "[tiles-large]"`, and with SSPF_TILES_OUT=DIR to keep
+// the export (DIR/tiles) and the verifier key (DIR/vkey) for
+// tests/cli/tiles_check.
+TEST_CASE("a tiles export of 70000 events has level-2 tiles", "[.][tiles-large]") {
+  InsiderWorld w;
+  internal::Db* db = internal::SessionAccess::Get(*w.auditor)->db.get();
+  // The school's own connection sees its batch's events.
+  internal::Db* school_db = internal::SessionAccess::Get(*w.school)->db.get();
+  Result<std::string> entry = w.school->AddEntry(w.case_id, Category::kSchool, "Anteckning");
+  REQUIRE(entry.ok());
+  while (internal::LogSize(school_db).value() < 69999) {
+    REQUIRE(w.school->BeginBatch().ok());
+    for (int i = 0; i < 5000 && internal::LogSize(school_db).value() < 69999; ++i) {
+      REQUIRE(w.school->ReadEntry(*entry).ok());
+    }
+    REQUIRE(w.school->CommitBatch().ok());
+  }
+  const char* keep = std::getenv("SSPF_TILES_OUT");
+  const std::string dir = keep ? std::string(keep) + "/tiles" : w.dir.File("tiles");
+  TileExportOptions o;
+  o.dir = dir;
+  Result<TileExportReport> r = w.auditor->ExportTiles(o);
+  INFO(r.status().ToString());
+  REQUIRE(r.ok());
+  CHECK(r->tree_size == 70000);
+  CHECK(r->tiles == 273 + 1 + 1 + 1 + 1);
+  CHECK(r->entry_bundles == 274);
+  CHECK(ReadAll(dir + "/tile/1/000") == StoredRow(db, 8, 0, 256));
+  CHECK(ReadAll(dir + "/tile/1/001.p/17") == StoredRow(db, 8, 256, 273));
+  CHECK(ReadAll(dir + "/tile/2/000.p/1") == StoredRow(db, 16, 0, 1));
+  CHECK(ReadAll(dir + "/tile/0/273.p/112") == StoredRow(db, 0, 273 * 256, 70000));
+  if (keep) {
+    Result<std::string> vkey = w.auditor->VerifierKey();
+    REQUIRE(vkey.ok());
+    std::ofstream(std::string(keep) + "/vkey") << *vkey << "\n";
   }
 }
