@@ -765,9 +765,10 @@ SSPF_EXPORT sspf_status sspf_session_export_events(
     sspf_session_t* session, const sspf_audit_filter_t* filter, int format,
     sspf_line_sink sink, void* user_data, sspf_error_t** out_error);
 /* Writes the whole access log as a C2SP tlog-tiles directory at dir (C++:
- * Session::ExportTiles; docs/audit-log-format.md, "Tiles export"): a new
- * signed checkpoint as dir/checkpoint, the hash tiles tile/<L>/<N>[.p/<W>]
- * and the entry bundles tile/entries/<N>[.p/<W>], after verifying the log.
+ * Session::ExportTiles; docs/audit-log-format.md, "Tiles export"): after
+ * verifying the log, the signed checkpoint of the verified tree as
+ * dir/checkpoint, the hash tiles tile/<L>/<N>[.p/<W>] and the entry bundles
+ * tile/entries/<N>[.p/<W>].
  * dir must not exist (its parent must) or be an empty directory; it appears
  * whole or not at all.  Auditor only; logged as audit.export (target
  * "tiles").  *out_json (may be NULL if not wanted): the tile export

@@ -4,10 +4,11 @@
 // are log/tiles.h; the directory is staged and renamed (util/staged_dir.h).
 //
 // Nothing is laundered: the whole log is verified first (VerifyLog, as
-// audit verify), in the same snapshot the tiles are then read from, and
-// every hash written is recomputed on the way from the events: level 0
-// from the leaves, each level above from the full tiles below it, and the
-// root from the leaves must be the signed checkpoint's.
+// audit verify), in the same snapshot the tiles are then read from; the
+// checkpoint is signed only for the tree just verified; and every hash
+// written is recomputed on the way from the events: level 0 from the
+// leaves, each level above from the full tiles below it, and the root from
+// the leaves must be the verified one.
 #include <algorithm>
 #include <string>
 #include <utility>
@@ -173,6 +174,16 @@ Status TileWriter::WriteLevel(uint32_t level) {
   return Status::Ok();
 }
 
+// The note stored for checkpoint size `size` (Verify checked it), or "".
+Result<std::string> StoredCheckpointAt(Db* db, uint64_t size) {
+  SSPF_ASSIGN_OR_RETURN(Stmt * st, db->Prepare("SELECT note FROM checkpoints WHERE tree_size = ?"));
+  st->Bind(1, static_cast<int64_t>(size));
+  SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
+  std::string note = row ? st->Text(0) : std::string();
+  st->Reset();
+  return note;
+}
+
 }  // namespace
 
 Result<TileExportReport> Session::ExportTiles(const TileExportOptions& options) {
@@ -181,53 +192,58 @@ Result<TileExportReport> Session::ExportTiles(const TileExportOptions& options) 
   SSPF_RETURN_IF_ERROR(StagedDir::CheckTarget(options.dir));
   SSPF_RETURN_IF_ERROR(internal::audit::AuditGate(impl, Action::kAuditExport, "tiles"));
   Db* db = impl->db.get();
-  // The checkpoint, in its own transaction after the event (as Checkpoint):
-  // the export covers the log up to and including its own event.
-  std::string note;
+  SSPF_ASSIGN_OR_RETURN(std::unique_ptr<StagedDir> out, StagedDir::Begin(options.dir));
+  TileExportReport report;
+  bool store_note = false;
   {
+    // One snapshot for the verification and every file: what is written
+    // is what was verified.  The export's own event is in it.
+    internal::audit::ReadSnapshot snapshot(db);
+    SSPF_RETURN_IF_ERROR(snapshot.Begin());
+    VerifyOptions vo;
+    vo.progress = options.verify_progress;
+    SSPF_ASSIGN_OR_RETURN(VerifyReport verified, internal::audit::VerifyLog(impl, vo));
+    Hash root{};
+    if (verified.root.size() != root.size()) return Internal("verify gave no root");
+    std::copy(verified.root.begin(), verified.root.end(), root.begin());
+    // Signed only now, for the tree just verified (never for a tampered one).
+    SSPF_ASSIGN_OR_RETURN(report.checkpoint, StoredCheckpointAt(db, verified.tree_size));
+    if (report.checkpoint.empty()) {
+      SSPF_ASSIGN_OR_RETURN(report.checkpoint,
+                            internal::SignCheckpoint(impl->Signer(), verified.tree_size, root));
+      store_note = true;
+    }
+    SSPF_RETURN_IF_ERROR(out->Write("checkpoint", report.checkpoint));
+    TileWriter writer(db, out.get(), verified.tree_size, options.write_progress);
+    SSPF_ASSIGN_OR_RETURN(Hash leaves_root, writer.WriteLeaves());
+    if (leaves_root != root) {
+      return IntegrityViolation("the root of the exported leaves differs from the verified "
+                                "root (log changed while exporting)");
+    }
+    for (uint32_t level = 1; writer.more_levels(level); ++level) {
+      SSPF_RETURN_IF_ERROR(writer.WriteLevel(level));
+    }
+    report.tree_size = verified.tree_size;
+    report.root = verified.root;
+    report.tiles = writer.tiles();
+    report.entry_bundles = writer.bundles();
+  }
+  if (store_note) {
+    // Stored like any checkpoint, so that audit verify checks it later.
     SSPF_ASSIGN_OR_RETURN(std::unique_ptr<internal::Txn> txn, internal::Txn::Begin(db));
-    SSPF_ASSIGN_OR_RETURN(note, internal::MakeCheckpoint(db, impl->Signer(), impl->Now()));
+    SSPF_ASSIGN_OR_RETURN(std::string stored, StoredCheckpointAt(db, report.tree_size));
+    if (stored.empty()) {
+      SSPF_RETURN_IF_ERROR(
+          internal::StoreCheckpoint(db, report.tree_size, report.checkpoint, impl->Now()));
+    } else if (stored != report.checkpoint) {
+      // Another session signed this size meanwhile: export that note.
+      report.checkpoint = stored;
+      SSPF_RETURN_IF_ERROR(out->Replace("checkpoint", report.checkpoint));
+    }
     SSPF_RETURN_IF_ERROR(txn->Commit());
   }
-  internal::audit::ReadSnapshot snapshot(db);
-  SSPF_RETURN_IF_ERROR(snapshot.Begin());
-  // The whole log, as audit verify checks it; it also checks every stored
-  // checkpoint (the one just made among them) against the events.
-  VerifyOptions vo;
-  vo.progress = options.verify_progress;
-  SSPF_ASSIGN_OR_RETURN(VerifyReport verified, internal::audit::VerifyLog(impl, vo));
-  SSPF_ASSIGN_OR_RETURN(internal::VerifierKey vk,
-                        internal::StoreVerifierKey(impl->store_id, impl->audit_public_key));
-  Result<internal::Checkpoint> cp =
-      internal::OpenCheckpoint(note, vk, internal::LogOrigin(impl->store_id));
-  if (!cp.ok()) {
-    return IntegrityViolation("the checkpoint to export does not verify (" +
-                              cp.status().message() + ")");
-  }
-  if (cp->size > verified.tree_size) {
-    return IntegrityViolation("the checkpoint to export is larger than the log");
-  }
-
-  SSPF_ASSIGN_OR_RETURN(std::unique_ptr<StagedDir> out, StagedDir::Begin(options.dir));
-  SSPF_RETURN_IF_ERROR(out->Write("checkpoint", note));
-  TileWriter writer(db, out.get(), cp->size, options.write_progress);
-  SSPF_ASSIGN_OR_RETURN(Hash root, writer.WriteLeaves());
-  if (root != cp->root) {
-    return IntegrityViolation("the root of the exported leaves differs from the signed "
-                              "checkpoint's (log rewritten)");
-  }
-  for (uint32_t level = 1; writer.more_levels(level); ++level) {
-    SSPF_RETURN_IF_ERROR(writer.WriteLevel(level));
-  }
   SSPF_RETURN_IF_ERROR(out->Commit());
-
-  TileExportReport report;
-  report.tree_size = cp->size;
-  report.root.assign(cp->root.begin(), cp->root.end());
-  report.tiles = writer.tiles();
-  report.entry_bundles = writer.bundles();
   report.dir = options.dir;
-  report.checkpoint = std::move(note);
   return report;
 }
 

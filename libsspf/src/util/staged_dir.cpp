@@ -100,6 +100,14 @@ Status StagedDir::Write(const std::string& relative, std::string_view data) {
   return Status::Ok();
 }
 
+Status StagedDir::Replace(const std::string& relative, std::string_view data) {
+  if (staging_.empty()) return Internal("staged directory already committed");
+  if (::unlink((staging_ + "/" + relative).c_str()) != 0 && errno != ENOENT) {
+    return Errno("cannot replace " + relative, errno);
+  }
+  return Write(relative, data);
+}
+
 Status StagedDir::Commit() {
   if (staging_.empty()) return Internal("staged directory already committed");
   Status s = [&]() -> Status {

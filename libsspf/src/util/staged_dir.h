@@ -34,6 +34,8 @@ class StagedDir {
   // with `data`, mode 0644, making its parent directories (0755).
   // kIoError naming the relative path.
   Status Write(const std::string& relative, std::string_view data);
+  // Write over a file this object wrote before.
+  Status Replace(const std::string& relative, std::string_view data);
   // Flushes everything to disk and renames the staging directory onto the
   // target.  kAlreadyExists when the target was filled meanwhile; kIoError
   // otherwise.  Either way the staging directory is removed on failure.

@@ -198,11 +198,14 @@ TEST_CASE("a tampered store fails the export and leaves no directory",
       InsiderExec(insider.get(), edits[i]);
       insider.reset();
       const std::string dir = w.dir.File("tiles");
+      const int64_t checkpoints = Count(db, "SELECT count(*) FROM checkpoints");
       TileExportOptions o;
       o.dir = dir;
       Result<TileExportReport> r = w.auditor->ExportTiles(o);
       INFO(r.status().ToString());
       CHECK(r.status().code() == StatusCode::kIntegrityViolation);
+      // No checkpoint signed over the tampered tree.
+      CHECK(Count(db, "SELECT count(*) FROM checkpoints") == checkpoints);
       CHECK(!fs::exists(dir));
       CHECK(NoStaging(w.dir.path()));
     }
