@@ -147,6 +147,7 @@ static void TestNullArguments(void) {
   sspf_error_free(&err);
   CHECK(sspf_session_checkpoint(NULL, NULL, NULL) ==
         SSPF_STATUS_INVALID_ARGUMENT);
+  CHECK(sspf_session_export_tiles(NULL, NULL, NULL, NULL) == SSPF_STATUS_INVALID_ARGUMENT);
   CHECK(sspf_session_export_events(NULL, NULL, SSPF_EXPORT_CSV, NULL, NULL,
                                    NULL) == SSPF_STATUS_INVALID_ARGUMENT);
   CHECK(sspf_audit_filter_set_case(NULL, "x", NULL) ==
@@ -655,6 +656,7 @@ int main(void) {
   TestHandles(dir);
   TestRetention(dir);
   TestWitness(dir);
+  TestTiles(dir);
   TestExtractReport(dir);
   TestReview(dir);
   RemoveTree(dir);

@@ -107,6 +107,8 @@ void TestHandles(const char* dir);
 void TestRetention(const char* dir);
 /* c_api_witness_test.c: sspf_witness_init, _cosign, verify_witnessed. */
 void TestWitness(const char* dir);
+/* c_api_tiles_test.c: sspf_session_export_tiles (C2SP tlog-tiles). */
+void TestTiles(const char* dir);
 /* c_api_extract_test.c: sspf_session_extract_report (loggutdrag). */
 void TestExtractReport(const char* dir);
 

@@ -286,23 +286,70 @@ int Consistency(Context& ctx) {
               });
 }
 
+// audit export --tiles DIR: the log as a C2SP tlog-tiles directory.
+int ExportTiles(Context& ctx, Session& s, const std::string& dir) {
+  TileExportOptions o;
+  o.dir = dir;
+  o.verify_progress = TerminalProgress(ctx, "verifying the access log");
+  auto write_progress = TerminalProgress(ctx, "writing tiles");
+  bool writing = false;
+  if (write_progress) {
+    o.write_progress = [&](uint64_t done, uint64_t total) {
+      if (!writing) ClearProgress(ctx);
+      writing = true;
+      write_progress(done, total);
+    };
+  }
+  Result<TileExportReport> r = s.ExportTiles(o);
+  ClearProgress(ctx);
+  return Show(ctx, r, TileExportJson, [&](const TileExportReport& t) {
+    *ctx.out << "exported " << t.tree_size << " events as tlog-tiles to " << t.dir << ": "
+             << t.tiles << " hash tiles, " << t.entry_bundles << " entry bundles, root "
+             << Base64(t.root) << "\n";
+  });
+}
+
 int Export(Context& ctx) {
   po::options_description desc("Options");
-  std::string format;
+  std::string format, tiles;
   FilterArgs fa;
-  desc.add_options()("format", po::value<std::string>(&format)->required(), "jsonl | csv");
+  desc.add_options()("format", po::value<std::string>(&format), "jsonl | csv")
+      ("tiles", po::value<std::string>(&tiles),
+       "write the whole log as a C2SP tlog-tiles directory DIR (new or empty) instead");
   fa.Add(desc);
   int exit = 0;
   ExportFormat f = ExportFormat::kJsonLines;
   AuditFilter filter;
   SessionHandle s =
-      ParseAndOpen(ctx, "audit export --format jsonl|csv [filters]\n\n"
+      ParseAndOpen(ctx, "audit export --format jsonl|csv [filters] | --tiles DIR\n\n"
                    "Writes the access log to stdout: one JSON object per line (jsonl) or CSV\n"
                    "with a header row.  Each event carries its exact leaf bytes (base64), so\n"
                    "tools/verify_export.py (installed as sspf-verify-export) can recompute the\n"
-                   "Merkle root independently.  Example:\n"
-                   "  sspf-tool --user eva.revisor audit export --format jsonl > log.jsonl",
-                   desc, {}, &exit, [&] {
+                   "Merkle root independently.\n"
+                   "With --tiles DIR: verifies the log, signs a checkpoint and writes the whole\n"
+                   "log as static C2SP tlog-tiles (DIR/checkpoint, DIR/tile/<L>/<N>, entry\n"
+                   "bundles DIR/tile/entries/<N>) that Go's sumdb/tlog or any tlog-tiles\n"
+                   "client verifies; DIR must be new or empty and appears whole or not at all;\n"
+                   "exit 6 if the log does not verify.  See docs/auditing.md.  Examples:\n"
+                   "  sspf-tool --user eva.revisor audit export --format jsonl > log.jsonl\n"
+                   "  sspf-tool --user eva.revisor audit export --tiles tiles-2026-12",
+                   desc, {}, &exit, [&]() -> Status {
+                     if (!tiles.empty()) {
+                       if (!format.empty()) {
+                         return InvalidArgument("--tiles and --format exclude each other");
+                       }
+                       SSPF_RETURN_IF_ERROR(fa.Build(&filter));
+                       if (filter.case_id || filter.subject_id || filter.principal ||
+                           filter.action || filter.actor || filter.target || filter.allowed ||
+                           filter.since || filter.until || filter.limit != 0) {
+                         return InvalidArgument(
+                             "--tiles exports the whole log: leave out the filters");
+                       }
+                       return Status::Ok();
+                     }
+                     if (format.empty()) {
+                       return InvalidArgument("give --format jsonl|csv or --tiles DIR");
+                     }
                      if (format == "csv") {
                        f = ExportFormat::kCsv;
                      } else if (format != "jsonl") {
@@ -311,6 +358,7 @@ int Export(Context& ctx) {
                      return fa.Build(&filter);
                    });
   if (!s) return exit;
+  if (!tiles.empty()) return ExportTiles(ctx, *s, tiles);
   std::ostream* out = ctx.out;
   Status st = s->ExportEvents(filter, f, [out](std::string_view line) {
     out->write(line.data(), static_cast<std::streamsize>(line.size()));
@@ -532,7 +580,8 @@ void RegisterAuditCommands() {
   RegisterCommand({"audit prove", "inclusion proof of one event", Prove});
   RegisterCommand({"audit consistency", "consistency proof between two checkpoints",
                    Consistency});
-  RegisterCommand({"audit export", "export the access log as JSON lines or CSV", Export});
+  RegisterCommand({"audit export", "export the access log as JSON lines, CSV or tlog-tiles",
+                   Export});
   RegisterCommand({"audit query", "list access-log events by case, subject, principal, ...",
                    Query});
   RegisterCommand({"audit extract", "log extract (loggutdrag) for one subject", Extract});

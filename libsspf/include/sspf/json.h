@@ -88,6 +88,9 @@ SSPF_EXPORT std::string LogExtractJson(const LogExtract& extract);
 // kept_checkpoint_given (VerifyOptions::kept_checkpoint was set).
 SSPF_EXPORT std::string VerifyReportJson(const VerifyReport& report,
                                          bool kept_checkpoint_given);
+// {"schema_version","tree_size","root","tiles","entry_bundles","dir"} of an
+// export as tlog-tiles (audit export --tiles); root base64.
+SSPF_EXPORT std::string TileExportJson(const TileExportReport& report);
 // {"schema_version","index","tree_size","leaf_hash","root","proof":[hash...]}.
 SSPF_EXPORT std::string InclusionProofJson(const InclusionProof& proof);
 // {"schema_version","old_size","new_size","old_root","new_root",

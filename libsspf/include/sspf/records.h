@@ -348,6 +348,28 @@ struct VerifyReport {
   std::vector<std::string> witnesses;
 };
 
+// Session::ExportTiles (audit export --tiles): where to write the access
+// log as C2SP tlog-tiles (docs/audit-log-format.md, "Tiles export").
+struct TileExportOptions {
+  // The directory to create: it must not exist (its parent must) or be
+  // empty.  Written in a staging directory next to it and renamed when
+  // complete, so it is never left half-written.
+  std::string dir;
+  // Called now and then while the log is verified first, then while the
+  // tiles are written, with (done, total) events of that phase.
+  std::function<void(uint64_t, uint64_t)> verify_progress;
+  std::function<void(uint64_t, uint64_t)> write_progress;
+};
+
+struct TileExportReport {
+  uint64_t tree_size = 0;       // of the checkpoint exported
+  std::vector<uint8_t> root;    // its RFC 6962 root
+  uint64_t tiles = 0;           // hash tiles written (tile/<L>/...)
+  uint64_t entry_bundles = 0;   // entry bundles written (tile/entries/...)
+  std::string dir;              // as given
+  std::string checkpoint;       // the signed note written to dir/checkpoint
+};
+
 struct InclusionProof {
   uint64_t index = 0;
   uint64_t tree_size = 0;

@@ -764,6 +764,23 @@ typedef sspf_status (*sspf_line_sink)(void* user_data, const char* line,
 SSPF_EXPORT sspf_status sspf_session_export_events(
     sspf_session_t* session, const sspf_audit_filter_t* filter, int format,
     sspf_line_sink sink, void* user_data, sspf_error_t** out_error);
+/* Writes the whole access log as a C2SP tlog-tiles directory at dir (C++:
+ * Session::ExportTiles; docs/audit-log-format.md, "Tiles export"): after
+ * verifying the log, the signed checkpoint of the verified tree as
+ * dir/checkpoint, the hash tiles tile/<L>/<N>[.p/<W>] and the entry bundles
+ * tile/entries/<N>[.p/<W>].
+ * dir must not exist (its parent must) or be an empty directory; it appears
+ * whole or not at all.  Auditor only; logged as audit.export (target
+ * "tiles").  *out_json (may be NULL if not wanted): the tile export
+ * document {"schema_version","tree_size","root","tiles","entry_bundles",
+ * "dir"}.  INVALID_ARGUMENT (dir NULL or empty, or not a directory),
+ * ALREADY_EXISTS (dir not empty), NOT_FOUND (its parent is missing),
+ * PERMISSION_DENIED, INTEGRITY_VIOLATION when the log does not verify
+ * (nothing is written), IO_ERROR. */
+SSPF_EXPORT sspf_status sspf_session_export_tiles(sspf_session_t* session,
+                                                  const char* dir,
+                                                  char** out_json,
+                                                  sspf_error_t** out_error);
 /* Loggutdrag: the subject extract document, every event touching the
  * subject, its cases and entries.  "principal_names" is {} (naming the
  * principals would be an operation of its own; sspf_session_list_principals

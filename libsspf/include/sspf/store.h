@@ -417,6 +417,20 @@ class SSPF_EXPORT Session {
   // Streams one line per event (no trailing newline) to sink.
   Status ExportEvents(const AuditFilter& filter, ExportFormat format,
                       const std::function<Status(std::string_view)>& sink);
+  // Writes the whole access log as a C2SP tlog-tiles directory (audit
+  // export --tiles; docs/audit-log-format.md, "Tiles export"): verifies
+  // the log as Verify does (its own event included), then writes, from the
+  // same snapshot, the signed checkpoint of the verified tree as
+  // dir/checkpoint (the one stored for that size, or a new one, signed
+  // only now and stored), the hash tiles (tile/<L>/<N>[.p/<W>]) from the
+  // stored subtree hashes, each recomputed from the events first, and the
+  // entry bundles (tile/entries/<N>[.p/<W>]) of the leaves' exact bytes.  Auditor only;
+  // logged as audit.export (target "tiles").  The directory appears whole
+  // or not at all.  kInvalidArgument (no dir, dir is not a directory),
+  // kAlreadyExists (dir is not empty), kNotFound (its parent is missing),
+  // kIntegrityViolation, with one line saying what failed, when the log
+  // does not verify (nothing is written), kIoError when writing fails.
+  Result<TileExportReport> ExportTiles(const TileExportOptions& options);
   // Loggutdrag: every event touching the subject, its cases and entries.
   Result<std::vector<AuditEvent>> ExtractSubject(std::string_view subject_id);
   // The same extract for the youth and the family (sspf/report.h): one

@@ -60,6 +60,10 @@ Status RunQuery(Db* db, const AuditFilter& f,
 // decides what leaves the library).  kNotFound if there is no such subject.
 Status ForEachSubjectEvent(Session::Impl* impl, const std::string& subject_id,
                            const std::function<Status(AuditEvent)>& fn);
+// The checks of audit verify (Session::Verify) without its gate: the
+// caller has logged its own event and opened the read snapshot that the
+// rest of its work reads too.  Errors as Session::Verify.
+Result<VerifyReport> VerifyLog(Session::Impl* impl, const VerifyOptions& options);
 // Argument checks of a filter.
 Status CheckFilter(Session::Impl* impl, const AuditFilter& f);
 

@@ -137,9 +137,14 @@ Status CheckpointOfThisStore(const std::string& note, const std::string& origin)
 Result<VerifyReport> Session::Verify(const VerifyOptions& options) {
   Impl* impl = impl_.get();
   SSPF_RETURN_IF_ERROR(AuditGate(impl, Action::kAuditVerify, "log"));
-  Db* db = impl->db.get();
-  ReadSnapshot snapshot(db);
+  ReadSnapshot snapshot(impl->db.get());
   SSPF_RETURN_IF_ERROR(snapshot.Begin());
+  return internal::audit::VerifyLog(impl, options);
+}
+
+Result<VerifyReport> internal::audit::VerifyLog(Session::Impl* impl,
+                                                const VerifyOptions& options) {
+  Db* db = impl->db.get();
 
   SSPF_ASSIGN_OR_RETURN(internal::VerifierKey vk, internal::StoreVerifierKey(impl->store_id, impl->audit_public_key));
   const std::string origin = internal::LogOrigin(impl->store_id);

@@ -237,6 +237,16 @@ sspf_status sspf_session_export_events(sspf_session_t* session,
   });
 }
 
+sspf_status sspf_session_export_tiles(sspf_session_t* session, const char* dir,
+                                      char** out_json, sspf_error_t** out_error) {
+  return WithSession(session, {{dir, "dir"}}, OptionalJson(out_json, sspf::TileExportJson),
+                     out_error, [&](sspf::Session& s) {
+                       sspf::TileExportOptions o;
+                       o.dir = dir;
+                       return s.ExportTiles(o);
+                     });
+}
+
 sspf_status sspf_session_extract_subject(sspf_session_t* session, const char* subject_id,
                                          char** out_json, sspf_error_t** out_error) {
   // No principal names: listing the principals would be an operation (and

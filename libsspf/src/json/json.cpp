@@ -419,6 +419,14 @@ std::string VerifyReportJson(const VerifyReport& report, bool kept_checkpoint_gi
                                            [](const std::string& w) { return Value(w); })}});
 }
 
+std::string TileExportJson(const TileExportReport& report) {
+  return Small({{"tree_size", report.tree_size},
+                {"root", enc::Base64Value(report.root)},
+                {"tiles", report.tiles},
+                {"entry_bundles", report.entry_bundles},
+                {"dir", report.dir}});
+}
+
 std::string InclusionProofJson(const InclusionProof& proof) {
   return Small({{"index", proof.index},
                 {"tree_size", proof.tree_size},

@@ -37,23 +37,33 @@ Result<std::string> MakeCheckpoint(Db* db, const CheckpointSigner& signer, UnixS
     }
   }
   DbSubtreeSource source(db);
+  SSPF_ASSIGN_OR_RETURN(Hash root, RootAt(source, size));
+  SSPF_ASSIGN_OR_RETURN(std::string note, SignCheckpoint(signer, size, root));
+  SSPF_RETURN_IF_ERROR(StoreCheckpoint(db, size, note, now));
+  return note;
+}
+
+Result<std::string> SignCheckpoint(const CheckpointSigner& signer, uint64_t size,
+                                   const Hash& root) {
   Checkpoint cp;
   cp.origin = LogOrigin(signer.store_id);
   cp.size = size;
-  SSPF_ASSIGN_OR_RETURN(cp.root, RootAt(source, size));
+  cp.root = root;
   SSPF_ASSIGN_OR_RETURN(std::string body, FormatCheckpoint(cp));
   // The maker's signature line first, the store key's last.
   SSPF_ASSIGN_OR_RETURN(
       std::string made,
       SignNote(body, PrincipalNoteKeyName(signer.store_id, signer.principal_id),
                *signer.principal_key));
-  SSPF_ASSIGN_OR_RETURN(std::string note, CosignNote(made, cp.origin, *signer.secret_key));
+  return CosignNote(made, cp.origin, *signer.secret_key);
+}
+
+Status StoreCheckpoint(Db* db, uint64_t size, const std::string& note, UnixSeconds now) {
   SSPF_ASSIGN_OR_RETURN(
       Stmt * ins,
       db->Prepare("INSERT INTO checkpoints(tree_size, created, note) VALUES(?,?,?)"));
   ins->Bind(1, static_cast<int64_t>(size)).Bind(2, now).Bind(3, note);
-  SSPF_RETURN_IF_ERROR(ins->Run());
-  return note;
+  return ins->Run();
 }
 
 Status MaybeAutoCheckpoint(Db* db, const CheckpointSigner& signer, UnixSeconds now,

@@ -39,6 +39,14 @@ Result<VerifierKey> StoreVerifierKey(const std::string& store_id_hex, const Byte
 // transaction).  Returns the signed note.
 Result<std::string> MakeCheckpoint(Db* db, const CheckpointSigner& signer, UnixSeconds now);
 
+// The signed note of the checkpoint (size, root), as MakeCheckpoint signs
+// it; not stored.
+Result<std::string> SignCheckpoint(const CheckpointSigner& signer, uint64_t size,
+                                   const Hash& root);
+// Stores `note` as the checkpoint of `size` (inside the caller's
+// transaction).  REQUIRES: none is stored for that size.
+Status StoreCheckpoint(Db* db, uint64_t size, const std::string& note, UnixSeconds now);
+
 // Makes a checkpoint when signer.every_events events have been appended
 // since the newest one, or it is older than signer.every_seconds.  log_size
 // is the size after the append the caller just made (inside its

@@ -43,6 +43,8 @@ int OpenTemp(const std::string& tmp) {
   return ::open(tmp.c_str(), kTempFlags, 0600);
 }
 
+}  // namespace
+
 bool WriteAll(int fd, std::string_view data) {
   size_t off = 0;
   while (off < data.size()) {
@@ -56,8 +58,6 @@ bool WriteAll(int fd, std::string_view data) {
   }
   return true;
 }
-
-}  // namespace
 
 std::string AtomicWriteTempPath(const std::string& path) {
   return path + ".tmp." + std::to_string(::getpid());

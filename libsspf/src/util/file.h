@@ -22,6 +22,10 @@ Status AtomicWriteFile(const std::string& path, std::string_view data, int mode,
                        const std::string& what,
                        const std::function<Status()>& before_rename = {});
 
+// Writes all of data to fd, retrying short writes and EINTR; false with
+// errno set on failure.
+bool WriteAll(int fd, std::string_view data);
+
 // "<path>.tmp.<process id>", the temporary file of AtomicWriteFile.
 std::string AtomicWriteTempPath(const std::string& path);
 
