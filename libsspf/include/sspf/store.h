@@ -340,7 +340,10 @@ class SSPF_EXPORT Session {
   // Marks an action done: a new plan entry (a status document naming the
   // action) in the action's case; the action's entry never changes.  The
   // action and the plan are read first (logged) to find its case and state.
-  // kInvalidArgument when the entry is not a plan action;
+  // Written by the plan's writers or, besides them, by a team member of
+  // the action's owner actor (its named principal, when it names one):
+  // the policy's rule 4.2a (docs/access-rules.md); the status entry is then
+  // that actor's.  kInvalidArgument when the entry is not a plan action;
   // kFailedPrecondition when it is already done.
   Result<PlanWrite> MarkPlanActionDone(std::string_view action_id);
   // kInvalidArgument for no attendees, a repeated attendee, or a next

@@ -1,4 +1,7 @@
 // The joint plan (åtagandeplan) and the SSPF meetings (issue 14).
+// (Over 700 lines: the writer, the loader and plan share build on the
+// same plan documents, team and consent facts; split them into plan_share.cpp
+// when the file grows again.)
 //
 // Built on the entry machinery, not beside it: every goal, action, status
 // change and meeting is an entry (category plan or meeting) whose encrypted
@@ -11,7 +14,15 @@
 // the table and the log show only that a plan or meeting entry exists.  A
 // status change is a new entry naming the action inside its body, so an
 // action's entry never changes and a forged or deleted status row fails
-// like any forged or deleted entry.
+// like any forged or deleted entry.  The owner actor's members may write
+// an action's status too: the policy decides that (AccessRequest::
+// status_of_action, gathered here from the action's signed body).
+//
+// Plan share (Session::SharePlan) discloses the caller's actor's plan
+// entries, one DiscloseEntry each, to the team actors a consent in force
+// covers that hold no valid disclosure yet (a consent or a member that came
+// later); ShowPlan and Due count what it would disclose.  Explicit, never
+// run by a consent or team change (docs/access-rules.md says why).
 //
 // Body documents (docs/access-rules.md, "The joint plan"):
 //   {"sspf":"plan/1","type":"goal","text":T}
