@@ -4,8 +4,10 @@
  * of issue 14.  A coordinator writes a goal, an action and a network
  * meeting; each is disclosed to the team actor the consent covers (school)
  * and not to police (on the team, outside the consent), whose plan show is
- * refused; an action is marked done once; due lists the follow-up and the
- * expiring consent, and nothing of the plan for police. */
+ * refused; the action's owner actor (school) marks it done, police may not
+ * and the coordinator cannot do it twice; due lists the follow-up and the
+ * expiring consent, and nothing of the plan for police; a new consent that
+ * covers police too, and plan share discloses the plan to police, once. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <stdint.h>
@@ -43,6 +45,7 @@ void TestPlan(const char* dir) {
   char yesterday[32], in5[32], in10[32], today[32];
   const char* team[] = {SCHOOL, POLICE};
   const int consent_actors[] = {SSPF_ACTOR_COORDINATION, SSPF_ACTOR_SCHOOL};
+  const int all_actors[] = {SSPF_ACTOR_COORDINATION, SSPF_ACTOR_SCHOOL, SSPF_ACTOR_POLICE};
   const int categories[] = {SSPF_CATEGORY_PLAN, SSPF_CATEGORY_MEETING};
   const int attendees[] = {SSPF_ACTOR_SCHOOL, SSPF_ACTOR_COORDINATION};
   time_t now = time(NULL);
@@ -118,11 +121,22 @@ void TestPlan(const char* dir) {
   sspf_free(json);
   json = NULL;
   INVALID(sspf_session_plan_show(s, case_id, NULL, &err));
-  EXPECT(SSPF_STATUS_PERMISSION_DENIED, sspf_session_plan_action_done(s, action_id, NULL, &err));
+  /* The owner actor's named principal marks its action done. */
+  OK(sspf_session_plan_action_done(s, action_id, &json, &err));
+  CHECK(json != NULL && strstr(json, "\"kind\":\"status\",\"disclosed_to\":[\"coordination\"]") !=
+                            NULL);
+  sspf_free(json);
+  json = NULL;
+  /* School has nothing of its own to share but the status. */
+  OK(sspf_session_plan_share(s, case_id, &json, &err));
+  CHECK(json != NULL && strstr(json, "\"disclosed\":[]") != NULL);
+  sspf_free(json);
+  json = NULL;
   sspf_session_close(&s);
   s = As(opts, POLICE);
   EXPECT(SSPF_STATUS_PERMISSION_DENIED, sspf_session_plan_show(s, case_id, &json, &err));
   CHECK(json == NULL);
+  EXPECT(SSPF_STATUS_PERMISSION_DENIED, sspf_session_plan_action_done(s, action_id, NULL, &err));
   OK(sspf_session_due(s, 30, &json, &err));
   CHECK(json != NULL && IsDocument(json, NULL));
   CHECK(json != NULL && strstr(json, "action") == NULL && strstr(json, "follow-up") == NULL);
@@ -132,10 +146,6 @@ void TestPlan(const char* dir) {
 
   /* Done once; due for the coordinator. */
   s = As(opts, COORD);
-  OK(sspf_session_plan_action_done(s, action_id, &json, &err));
-  CHECK(json != NULL && strstr(json, "\"kind\":\"status\"") != NULL);
-  sspf_free(json);
-  json = NULL;
   EXPECT(SSPF_STATUS_FAILED_PRECONDITION, sspf_session_plan_action_done(s, action_id, NULL, &err));
   INVALID(sspf_session_plan_action_done(s, goal_id, NULL, &err));
   OK(sspf_session_due(s, 14, &json, &err));
@@ -147,6 +157,33 @@ void TestPlan(const char* dir) {
   INVALID(sspf_session_due(s, -1, &json, &err));
   INVALID(sspf_session_due(s, 367, &json, &err));
   INVALID(sspf_session_due(s, 14, NULL, &err));
+  /* Plan share: nothing while police is outside the consent; then a new
+   * consent covers police, and the plan is shared with it, once. */
+  OK(sspf_session_plan_share(s, case_id, &json, &err));
+  CHECK(json != NULL && IsDocument(json, NULL));
+  CHECK(json != NULL && strstr(json, "\"disclosed\":[]") != NULL);
+  sspf_free(json);
+  json = NULL;
+  OK(sspf_session_grant_consent(s, case_id, NULL, all_actors, 3, categories, 2, in10,
+                                "sspf-meeting", NULL, &id, &err));
+  sspf_free(id);
+  id = NULL;
+  OK(sspf_session_plan_share(s, case_id, &json, &err));
+  CHECK(json != NULL && strstr(json, "\"to\":\"police\"") != NULL);
+  sspf_free(json);
+  json = NULL;
+  OK(sspf_session_plan_share(s, case_id, NULL, &err));
+  OK(sspf_session_plan_share(s, case_id, &json, &err));
+  CHECK(json != NULL && strstr(json, "\"disclosed\":[]") != NULL);
+  sspf_free(json);
+  json = NULL;
+  INVALID(sspf_session_plan_share(s, NULL, NULL, &err));
+  sspf_session_close(&s);
+  s = As(opts, POLICE);
+  OK(sspf_session_plan_show(s, case_id, &json, &err));
+  CHECK(json != NULL && strstr(json, "\"goals\":[{") != NULL);
+  sspf_free(json);
+  json = NULL;
   sspf_session_close(&s);
   sspf_options_destroy(&opts);
 }

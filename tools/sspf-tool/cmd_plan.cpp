@@ -69,6 +69,43 @@ int PlanShow(Context& ctx) {
       }
     }
     if (p.next_follow_up) *ctx.out << "Next follow-up: " << FormatDate(*p.next_follow_up) << "\n";
+    if (p.unshared > 0) {
+      *ctx.out << "Unshared: " << p.unshared << " disclosure" << (p.unshared == 1 ? "" : "s")
+               << " of your actor's plan entries to covered team actors are missing; run\n"
+               << "  sspf-tool plan share --case " << p.case_id << "\n";
+    }
+  });
+}
+
+int PlanShare(Context& ctx) {
+  po::options_description desc("Options");
+  std::string case_id;
+  desc.add_options()("case", po::value<std::string>(&case_id)->required(), "case id");
+  int exit = 0;
+  SessionHandle s = ParseAndOpen(
+      ctx,
+      "plan share --case ID\n\n"
+      "Shares the joint plan after a new consent (samtycke) or a new team member:\n"
+      "every plan and meeting entry of the case written by your actor is disclosed\n"
+      "(entry.disclose, decided and logged one by one) to each actor on the case team\n"
+      "that a consent in force covers for it and that does not hold it yet.  Never\n"
+      "under a withdrawn or expired consent; a revoked disclosure is not made again\n"
+      "(entry disclose does that).  Running it again discloses nothing.  plan show and\n"
+      "due say when something is unshared.  Example:\n"
+      "  sspf-tool plan share --case 7c1d04",
+      desc, {}, &exit);
+  if (!s) return exit;
+  return Show(ctx, s->SharePlan(case_id), PlanShareJson, [&](const sspf::PlanShare& r) {
+    if (r.disclosed.empty()) {
+      *ctx.out << "Nothing to share: every covered team actor holds your actor's plan entries\n";
+    }
+    for (const PlanShareItem& d : r.disclosed) {
+      *ctx.out << "Disclosed " << CategoryName(d.category) << " entry " << d.entry_id << " to "
+               << ActorName(d.to) << " (disclosure " << d.disclosure_id << ")\n";
+    }
+    *ctx.out << "Left: " << r.held << " already held, " << r.not_covered
+             << " without a consent in force, " << r.revoked << " revoked, " << r.other_author
+             << " entries of other actors (their members share them)\n";
   });
 }
 
@@ -140,7 +177,9 @@ int PlanActionDone(Context& ctx) {
       "plan action done ID\n\n"
       "Marks an action of the joint plan done: a new plan entry that names the\n"
       "action (the action's own entry never changes).  A coordinator on the case\n"
-      "team records it.  Example:\n"
+      "team records it, or a team member of the action's owner actor (only its named\n"
+      "principal, when it names one) who can read the action; the status entry is\n"
+      "then that actor's, disclosed to the team actors its consent covers.  Example:\n"
       "  sspf-tool plan action done 5d21c0",
       desc, {"id"}, &exit);
   if (!s) return exit;
@@ -217,7 +256,8 @@ int DueCommand(Context& ctx) {
       "retention (gallring) deadlines of the entries you may read; for an admin, the\n"
       "deadlines of the retention plan.  Lists only what you may read: every case,\n"
       "entry and consent is read as the commands above read it (and logged).  Items\n"
-      "of your own actor are marked *.  Example:\n"
+      "of your own actor are marked *; plan-unshared says that plan share has\n"
+      "something to disclose.  Example:\n"
       "  sspf-tool due --days 30",
       desc, {}, &exit, [&] {
         if (days.given && days.value > 366) return InvalidArgument("--days must be 0 to 366");
@@ -236,7 +276,11 @@ int DueCommand(Context& ctx) {
         *ctx.out << "\t" << ActorName(*d.owner);
         if (!d.principal.empty()) *ctx.out << " (" << d.principal << ")";
       }
-      if (!d.text.empty()) *ctx.out << "\t" << d.text;
+      if (d.kind == "plan-unshared") {
+        *ctx.out << d.text << " disclosures missing: sspf-tool plan share --case " << d.case_id;
+      } else if (!d.text.empty()) {
+        *ctx.out << "\t" << d.text;
+      }
       *ctx.out << "\n";
     }
   });
@@ -249,6 +293,8 @@ void RegisterPlanCommands() {
   RegisterCommand({"plan goal add", "add a goal to a case's joint plan", PlanGoalAdd});
   RegisterCommand({"plan action add", "add an action (owner, due date) to a goal", PlanActionAdd});
   RegisterCommand({"plan action done", "mark a plan action done", PlanActionDone});
+  RegisterCommand({"plan share", "disclose the plan to team actors a newer consent covers",
+                   PlanShare});
   RegisterCommand({"meeting add", "record an SSPF meeting (minutes, attendees, follow-up)",
                    MeetingAdd});
   RegisterCommand({"due", "overdue actions, follow-ups, expiring consents, retention",

@@ -325,7 +325,8 @@ SSPF_EXPORT std::string RetentionRunJson(const RetentionRunResult& result);
 //  "actions":[{"id","goal_id","owner","principal","due","text","status",
 //    "overdue","done_entry_id","done_at","author","created"}...],
 //  "meetings":[{"id","date","kind","attendees":[actor...],"next_follow_up",
-//    "minutes","author","created"}...]} (plan show).  status "open" or
+//    "minutes","author","created"}...],"unshared"} (plan show).  unshared: how
+// many disclosures plan share would make now.  status "open" or
 // "done"; principal, done_entry_id, done_at and next_follow_up null when
 // absent; minutes "" when none.  Content: wipe it.
 SSPF_EXPORT std::string CasePlanJson(const CasePlan& plan);
@@ -333,6 +334,10 @@ SSPF_EXPORT std::string CasePlanJson(const CasePlan& plan);
 // plan write did (plan goal add, plan action add, plan action done, meeting
 // add); kind "goal", "action", "status" or "meeting".
 SSPF_EXPORT std::string PlanWriteJson(const PlanWrite& write);
+// The plan share document (sspf-tool plan share --json):
+// {"schema_version","case_id","disclosed":[{"entry_id","category","to",
+// "disclosure_id"}],"held","not_covered","revoked","other_author"}.
+SSPF_EXPORT std::string PlanShareJson(const PlanShare& share);
 // {"schema_version","as_of","days","items":[{"kind","case_id","id","date",
 //  "days","owner","principal","mine","text"}...]} (due).  owner null and
 // principal null when none (always for other kinds); text null when empty.  Holds action

@@ -93,6 +93,29 @@ struct CasePlan {
   std::vector<PlanMeeting> meetings;  // by meeting date, then oldest first
   // The next follow-up date of the latest meeting, when it set one.
   std::optional<Date> next_follow_up;
+  // How many disclosures Session::SharePlan would make now: (entry, actor)
+  // pairs of this reader's actor's plan and meeting entries that a team
+  // actor covered by a consent in force does not hold (the consent or the
+  // member came after the entry).  0: the covered actors see it all.
+  int64_t unshared = 0;
+};
+
+// One disclosure Session::SharePlan made.
+struct PlanShareItem {
+  std::string entry_id;
+  Category category = Category::kPlan;  // plan or meeting
+  Actor to = Actor::kSchool;
+  std::string disclosure_id;
+};
+
+// What Session::SharePlan did, and the (entry, actor) pairs it left.
+struct PlanShare {
+  std::string case_id;
+  std::vector<PlanShareItem> disclosed;  // empty: nothing left to share
+  int64_t held = 0;         // pairs where the actor already holds a disclosure in force
+  int64_t not_covered = 0;  // pairs without a consent in force (missing, withdrawn, expired)
+  int64_t revoked = 0;      // pairs whose disclosure was revoked: not disclosed again
+  int64_t other_author = 0;  // entries of another actor: that actor's members share them
 };
 
 // A new action (Session::AddPlanAction).
@@ -132,7 +155,9 @@ struct DueItem {
   // latest meeting, within the window or past), "consent-expiring" (a
   // consent in force whose last day is within the window), "retention"
   // (an entry of a closed case whose retention deadline is within the
-  // window or past).
+  // window or past), "plan-unshared" (plan entries of the caller's actor
+  // that a covered team actor lacks: run plan share; text is how many
+  // disclosures it would make, id is empty, date is today).
   std::string kind;
   std::string case_id;
   // The action's, meeting's or entry's entry id, or the consent id.

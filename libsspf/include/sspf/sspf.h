@@ -1026,6 +1026,17 @@ SSPF_EXPORT sspf_status sspf_session_add_meeting(sspf_session_t* session, const 
  * holds content: wipe it before sspf_free. */
 SSPF_EXPORT sspf_status sspf_session_plan_show(sspf_session_t* session, const char* case_id,
                                                char** out_json, sspf_error_t** out_error);
+/* Shares the plan after a new consent or team member (Session::SharePlan):
+ * every plan and meeting entry of the case by this session's actor is
+ * disclosed, decided and logged one by one, to every team actor a consent
+ * in force covers for it that does not hold it yet; never under a withdrawn
+ * or expired consent, never again after a revocation.  Idempotent.
+ * *out_json (may be NULL): the plan share document
+ * {"schema_version","case_id","disclosed":[{"entry_id","category","to",
+ * "disclosure_id"}],"held","not_covered","revoked","other_author"}
+ * (PlanShareJson), as `sspf-tool plan share --json` prints it. */
+SSPF_EXPORT sspf_status sspf_session_plan_share(sspf_session_t* session, const char* case_id,
+                                                char** out_json, sspf_error_t** out_error);
 /* The due document for this principal within days (0..366) days
  * (DueReportJson, `sspf-tool due --json`). */
 SSPF_EXPORT sspf_status sspf_session_due(sspf_session_t* session, int days, char** out_json,

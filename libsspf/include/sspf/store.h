@@ -340,7 +340,10 @@ class SSPF_EXPORT Session {
   // Marks an action done: a new plan entry (a status document naming the
   // action) in the action's case; the action's entry never changes.  The
   // action and the plan are read first (logged) to find its case and state.
-  // kInvalidArgument when the entry is not a plan action;
+  // Written by the plan's writers or, besides them, by a team member of
+  // the action's owner actor (its named principal, when it names one):
+  // the policy's rule 4.2a (docs/access-rules.md); the status entry is then
+  // that actor's.  kInvalidArgument when the entry is not a plan action;
   // kFailedPrecondition when it is already done.
   Result<PlanWrite> MarkPlanActionDone(std::string_view action_id);
   // kInvalidArgument for no attendees, a repeated attendee, or a next
@@ -355,7 +358,18 @@ class SSPF_EXPORT Session {
   // reader outside the team or the consent's actors gets no plan.
   // kIntegrityViolation when a plan entry fails its at-use checks (a
   // forged, replaced or moved row) or its body is a broken plan document.
+  // CasePlan::unshared counts what SharePlan would disclose now.
   Result<CasePlan> ShowPlan(std::string_view case_id);
+  // Shares the plan after a new consent or team member: every plan and
+  // meeting entry of the case by this session's actor is disclosed, as
+  // DiscloseEntry discloses (decided by the policy, logged, one disclosure
+  // on the consent in force), to every team actor that a consent in force
+  // covers for it and that holds no disclosure of it in force.  Never under
+  // a withdrawn or expired consent; a revoked disclosure is not made again
+  // (entry disclose does that, deliberately).  One transaction; idempotent:
+  // a second run discloses nothing.  Not automatic on consent record or
+  // team add (docs/access-rules.md, "The joint plan", says why).
+  Result<PlanShare> SharePlan(std::string_view case_id);
   // What is due for this principal within `days` days (0..366) from today:
   // in every case whose team it is on, the open actions that are overdue
   // or due, the next follow-up, the consents whose last day is near, and

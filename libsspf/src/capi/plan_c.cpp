@@ -85,6 +85,12 @@ sspf_status sspf_session_plan_show(sspf_session_t* session, const char* case_id,
                      out_error, [&](sspf::Session& s) { return s.ShowPlan(case_id); });
 }
 
+sspf_status sspf_session_plan_share(sspf_session_t* session, const char* case_id,
+                                    char** out_json, sspf_error_t** out_error) {
+  return WithSession(session, {{case_id, "case_id"}}, OptionalJson(out_json, sspf::PlanShareJson),
+                     out_error, [&](sspf::Session& s) { return s.SharePlan(case_id); });
+}
+
 sspf_status sspf_session_due(sspf_session_t* session, int days, char** out_json,
                              sspf_error_t** out_error) {
   return WithSession(session, {}, RequiredJson(out_json, sspf::DueReportJson), out_error,

@@ -43,6 +43,24 @@ Result<ConsentEvaluation> EvaluateCaseConsent(Session::Impl* impl, std::string_v
                                               const std::vector<ConsentRecord>& records,
                                               Actor from, Actor to, Category c);
 
+// Entries (entries.cpp).
+// Session::AddEntry, with the kCreateEntry fact of a plan status document
+// (the action's owner; plan.cpp) when it is one.
+Result<std::string> AddEntryWith(Session::Impl* impl, std::string_view case_id,
+                                 Category category, std::string_view body,
+                                 std::optional<std::string> supersedes,
+                                 std::optional<AccessRequest::ActionOwner> status_of_action);
+// What actor `to` holds of an entry now, by its disclosure rows each
+// re-evaluated as a read would (revocations checked against the log): a
+// disclosure whose basis is in force (readable), and whether one was
+// revoked.  No decision and nothing logged: plan share decides each
+// disclosure it makes.
+struct EntryHolding {
+  bool readable = false;
+  bool revoked = false;
+};
+Result<EntryHolding> HoldingOf(Session::Impl* impl, std::string_view entry_id, Actor to);
+
 // Case numbers (case_numbers.cpp, issue 14).
 // The number the next case opened at `now` gets.
 Result<std::string> NextCaseNumber(Session::Impl* impl, UnixSeconds now);

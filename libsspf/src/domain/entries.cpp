@@ -377,7 +377,27 @@ Result<internal::AccessRequest> ReadRequest(Session::Impl* impl, const EntryRow&
 Result<std::string> Session::AddEntry(std::string_view case_id, Category category,
                                       std::string_view body,
                                       std::optional<std::string> supersedes) {
-  Impl* impl = impl_.get();
+  return internal::AddEntryWith(impl_.get(), case_id, category, body, std::move(supersedes),
+                                std::nullopt);
+}
+
+Result<internal::EntryHolding> internal::HoldingOf(Session::Impl* impl,
+                                                   std::string_view entry_id, Actor to) {
+  SSPF_ASSIGN_OR_RETURN(EntryRow row, LoadEntry(impl->db.get(), entry_id, /*with_body=*/false));
+  SSPF_ASSIGN_OR_RETURN(std::vector<BasisState> states, DisclosureStates(impl, row, to));
+  EntryHolding h;
+  for (const BasisState& b : states) {
+    h.revoked = h.revoked || b.kind == BasisKind::kDisclosureRevoked;
+    h.readable = h.readable || b.kind == BasisKind::kConsentInForce ||
+                 b.kind == BasisKind::kLegalProvision || b.kind == BasisKind::kGrantActive;
+  }
+  return h;
+}
+
+Result<std::string> internal::AddEntryWith(
+    Session::Impl* impl, std::string_view case_id, Category category, std::string_view body,
+    std::optional<std::string> supersedes,
+    std::optional<AccessRequest::ActionOwner> status_of_action) {
   if (!ParseCategory(CategoryName(category))) return InvalidArgument("unknown category");
   if (body.size() > impl->options.max_entry_bytes) {
     return InvalidArgument("entry body is too large (limit " +
@@ -388,6 +408,7 @@ Result<std::string> Session::AddEntry(std::string_view case_id, Category categor
   spec.case_id = std::string(case_id);
   auto facts = [&](Op& op) -> Status {
     op.request.category = category;
+    op.request.status_of_action = status_of_action;
     if (supersedes) {
       // Decide refuses to supersede another actor's entry (issue 12).
       SSPF_ASSIGN_OR_RETURN(Stmt * st, impl->db->Prepare("SELECT author_actor FROM entries "

@@ -1,4 +1,7 @@
 // The joint plan (åtagandeplan) and the SSPF meetings (issue 14).
+// (Over 700 lines: the writer, the loader and plan share build on the
+// same plan documents, team and consent facts; split them into plan_share.cpp
+// when the file grows again.)
 //
 // Built on the entry machinery, not beside it: every goal, action, status
 // change and meeting is an entry (category plan or meeting) whose encrypted
@@ -11,7 +14,15 @@
 // the table and the log show only that a plan or meeting entry exists.  A
 // status change is a new entry naming the action inside its body, so an
 // action's entry never changes and a forged or deleted status row fails
-// like any forged or deleted entry.
+// like any forged or deleted entry.  The owner actor's members may write
+// an action's status too: the policy decides that (AccessRequest::
+// status_of_action, gathered here from the action's signed body).
+//
+// Plan share (Session::SharePlan) discloses the caller's actor's plan
+// entries, one DiscloseEntry each, to the team actors a consent in force
+// covers that hold no valid disclosure yet (a consent or a member that came
+// later); ShowPlan and Due count what it would disclose.  Explicit, never
+// run by a consent or team change (docs/access-rules.md says why).
 //
 // Body documents (docs/access-rules.md, "The joint plan"):
 //   {"sspf":"plan/1","type":"goal","text":T}
@@ -163,60 +174,96 @@ bool IsDenial(const Status& s) {
 
 namespace internal {
 
-// One plan write: the entry and its disclosures in one transaction (the
-// session's batch, unless the caller holds one already).
+// Runs f in one transaction: the session's batch, as Session::BeginBatch
+// opens it (the session layer above this one), unless the caller holds one
+// already; every operation f runs joins it.  A denial is committed, so that
+// its logged event stays (with what was written before it, when only a
+// disclosure was refused: the message says so); any other failure rolls
+// back: nothing of f stays.
+template <typename T, typename F>
+Result<T> InOneTransaction(Session::Impl* impl, F&& f) {
+  const bool own_batch = impl->batch == nullptr;
+  if (own_batch) {
+    SSPF_ASSIGN_OR_RETURN(impl->batch, Txn::Begin(impl->db.get()));
+  }
+  Result<T> r = f();
+  if (!own_batch) return r;
+  std::unique_ptr<Txn> txn = std::move(impl->batch);
+  if (!r.ok()) {
+    if (IsDenial(r.status())) SSPF_RETURN_IF_ERROR(txn->Commit());
+    return r.status();
+  }
+  SSPF_RETURN_IF_ERROR(txn->Commit());
+  return r;
+}
+
+// The actors a plan entry of (author actor `from`, category) is disclosed
+// to now: on the team, not `from`, and covered by a consent in force for
+// (from -> actor, category): the evaluation DiscloseEntry's decision makes.
+// not_covered counts the team actors left out for want of a consent.
+Result<std::vector<Actor>> CoveredActors(Session::Impl* impl, const std::string& case_id,
+                                         const std::vector<Actor>& team,
+                                         const std::vector<ConsentRecord>& records,
+                                         Actor from, Category category,
+                                         int64_t* not_covered = nullptr) {
+  std::vector<Actor> out;
+  for (Actor to : team) {
+    if (to == from) continue;
+    SSPF_ASSIGN_OR_RETURN(ConsentEvaluation ev,
+                          EvaluateCaseConsent(impl, case_id, records, from, to, category));
+    if (ev.in_force) {
+      out.push_back(to);
+    } else if (not_covered) {
+      ++*not_covered;
+    }
+  }
+  return out;
+}
+
+// The team's actors and the case's consents as records (case.show and
+// consent.list, decided and logged).
+Status TeamAndConsents(Session& s, Session::Impl* impl, const std::string& case_id,
+                       std::vector<Actor>* team, std::vector<ConsentRecord>* records) {
+  SSPF_ASSIGN_OR_RETURN(CaseInfo c, s.ShowCase(case_id));
+  SSPF_ASSIGN_OR_RETURN(*team, TeamActors(impl, c));
+  SSPF_ASSIGN_OR_RETURN(std::vector<ConsentInfo> consents, s.ListConsents(case_id));
+  records->clear();
+  for (const ConsentInfo& ci : consents) records->push_back(ToRecord(ci));
+  return Status::Ok();
+}
+
+// One plan write: the entry and its disclosures in one transaction.
 struct PlanWriter {
   static Result<PlanWrite> Write(Session& s, Session::Impl* impl, const std::string& case_id,
-                                 Category category, const std::string& kind, std::string body) {
-    // The session's batch, as Session::BeginBatch opens it (the session
-    // layer above this one): every operation below joins it.
-    const bool own_batch = impl->batch == nullptr;
-    if (own_batch) {
-      Result<std::unique_ptr<Txn>> txn = Txn::Begin(impl->db.get());
-      if (!txn.ok()) {
-        WipeString(&body);
-        return txn.status();
-      }
-      impl->batch = std::move(txn).value();
-    }
-    Result<PlanWrite> w = WriteIn(s, impl, case_id, category, kind, body);
+                                 Category category, const std::string& kind, std::string body,
+                                 std::optional<AccessRequest::ActionOwner> status_of = {}) {
+    Result<PlanWrite> w = InOneTransaction<PlanWrite>(impl, [&] {
+      return WriteIn(s, impl, case_id, category, kind, body, status_of);
+    });
     WipeString(&body);
-    if (!own_batch) return w;
-    std::unique_ptr<Txn> txn = std::move(impl->batch);
-    if (!w.ok()) {
-      // A denial is committed, so that its logged event stays (with the
-      // entry, when only a disclosure was refused: the message says so).
-      // Any other failure rolls back: nothing of the write stays.
-      if (IsDenial(w.status())) SSPF_RETURN_IF_ERROR(txn->Commit());
-      return w.status();
-    }
-    SSPF_RETURN_IF_ERROR(txn->Commit());
     return w;
   }
 
  private:
   static Result<PlanWrite> WriteIn(Session& s, Session::Impl* impl, const std::string& case_id,
                                    Category category, const std::string& kind,
-                                   const std::string& body) {
+                                   const std::string& body,
+                                   const std::optional<AccessRequest::ActionOwner>& status_of) {
     PlanWrite out;
     out.case_id = case_id;
     out.kind = kind;
-    SSPF_ASSIGN_OR_RETURN(out.id, s.AddEntry(case_id, category, body));
+    SSPF_ASSIGN_OR_RETURN(out.id,
+                          AddEntryWith(impl, case_id, category, body, std::nullopt, status_of));
     // The actors to disclose to: on the team, not the author's own, and
     // covered by a consent in force for (author -> actor, category).  The
     // same evaluation DiscloseEntry's decision makes, in the same
     // transaction, so the disclosures below are allowed.
-    SSPF_ASSIGN_OR_RETURN(CaseInfo c, s.ShowCase(case_id));
-    SSPF_ASSIGN_OR_RETURN(std::vector<Actor> team, TeamActors(impl, c));
-    SSPF_ASSIGN_OR_RETURN(std::vector<ConsentInfo> consents, s.ListConsents(case_id));
+    std::vector<Actor> team;
     std::vector<ConsentRecord> records;
-    for (const ConsentInfo& ci : consents) records.push_back(ToRecord(ci));
-    for (Actor to : team) {
-      if (to == impl->me.actor) continue;
-      SSPF_ASSIGN_OR_RETURN(ConsentEvaluation ev,
-                            EvaluateCaseConsent(impl, case_id, records, impl->me.actor, to,
-                                                category));
-      if (!ev.in_force) continue;
+    SSPF_RETURN_IF_ERROR(TeamAndConsents(s, impl, case_id, &team, &records));
+    SSPF_ASSIGN_OR_RETURN(std::vector<Actor> covered,
+                          CoveredActors(impl, case_id, team, records, impl->me.actor, category));
+    for (Actor to : covered) {
       Status d = s.DiscloseEntry(out.id, to, DisclosureBasis{}).status();
       if (IsDenial(d)) {
         return Status(d.code(), "plan entry " + out.id + " was written, but its disclosure to " +
@@ -227,6 +274,50 @@ struct PlanWriter {
       out.disclosed_to.push_back(to);
     }
     return out;
+  }
+};
+
+// What plan share would disclose now, as (entry, actor) pairs: every plan
+// and meeting entry of the case by this session's actor (only the author
+// actor discloses), to every team actor a consent in force covers for it,
+// that holds no disclosure of it in force and none revoked (a revocation is
+// the disclosing actor's decision: plan share does not undo it).  Counts
+// what it leaves into *out.  Built on entry.list, case.show and
+// consent.list (decided, logged).
+struct PlanSharer {
+  struct Pair {
+    std::string entry_id;
+    Category category = Category::kPlan;
+    Actor to = Actor::kSchool;
+  };
+  static Result<std::vector<Pair>> Pending(Session& s, Session::Impl* impl,
+                                           const std::string& case_id, PlanShare* out) {
+    SSPF_ASSIGN_OR_RETURN(std::vector<EntryInfo> listed, s.ListEntries(case_id));
+    std::vector<Actor> team;
+    std::vector<ConsentRecord> records;
+    SSPF_RETURN_IF_ERROR(TeamAndConsents(s, impl, case_id, &team, &records));
+    std::vector<Pair> pairs;
+    for (const EntryInfo& e : listed) {
+      if (e.category != Category::kPlan && e.category != Category::kMeeting) continue;
+      if (e.author_actor != impl->me.actor) {
+        ++out->other_author;
+        continue;
+      }
+      SSPF_ASSIGN_OR_RETURN(std::vector<Actor> covered,
+                            CoveredActors(impl, case_id, team, records, e.author_actor,
+                                          e.category, &out->not_covered));
+      for (Actor to : covered) {
+        SSPF_ASSIGN_OR_RETURN(EntryHolding h, HoldingOf(impl, e.id, to));
+        if (h.readable) {
+          ++out->held;
+        } else if (h.revoked) {
+          ++out->revoked;
+        } else {
+          pairs.push_back(Pair{e.id, e.category, to});
+        }
+      }
+    }
+    return pairs;
   }
 };
 
@@ -438,9 +529,15 @@ Result<PlanWrite> Session::MarkPlanActionDone(std::string_view action_id) {
     return FailedPrecondition("action " + id + " is already done (by entry " +
                               it->done_entry_id.value_or("-") + ")");
   }
+  // The owner, from the action's signed body just read: the policy lets a
+  // team member of the owner actor (the named principal, when there is
+  // one) write the status besides the plan's writers.
+  internal::AccessRequest::ActionOwner owner;
+  owner.actor = it->owner;
+  owner.other_principal_named = !it->principal.empty() && it->principal != impl->me.name;
   Json status = {{"sspf", kFormat}, {"type", "status"}, {"action", id}, {"status", "done"}};
   return internal::PlanWriter::Write(*this, impl, action.info.case_id, Category::kPlan, "status",
-                                     Dump(status));
+                                     Dump(status), owner);
 }
 
 Result<PlanWrite> Session::AddMeeting(const NewMeeting& meeting) {
@@ -490,7 +587,38 @@ Result<PlanWrite> Session::AddMeeting(const NewMeeting& meeting) {
 }
 
 Result<CasePlan> Session::ShowPlan(std::string_view case_id) {
-  return internal::PlanLoader::Load(*this, impl_.get(), case_id, /*read_all=*/true);
+  Impl* impl = impl_.get();
+  SSPF_ASSIGN_OR_RETURN(CasePlan plan,
+                        internal::PlanLoader::Load(*this, impl, case_id, /*read_all=*/true));
+  PlanShare counts;
+  SSPF_ASSIGN_OR_RETURN(std::vector<internal::PlanSharer::Pair> pending,
+                        internal::PlanSharer::Pending(*this, impl, plan.case_id, &counts));
+  plan.unshared = static_cast<int64_t>(pending.size());
+  return plan;
+}
+
+Result<PlanShare> Session::SharePlan(std::string_view case_id) {
+  Impl* impl = impl_.get();
+  const std::string id(case_id);
+  return internal::InOneTransaction<PlanShare>(impl, [&]() -> Result<PlanShare> {
+    PlanShare out;
+    out.case_id = id;
+    SSPF_ASSIGN_OR_RETURN(std::vector<internal::PlanSharer::Pair> pending,
+                          internal::PlanSharer::Pending(*this, impl, id, &out));
+    for (const internal::PlanSharer::Pair& p : pending) {
+      Result<std::string> d = DiscloseEntry(p.entry_id, p.to, DisclosureBasis{});
+      if (IsDenial(d.status())) {
+        return Status(d.status().code(),
+                      "plan share stopped: the disclosure of entry " + p.entry_id + " to " +
+                          ActorName(p.to) + " was refused (" + d.status().message() + "); the " +
+                          std::to_string(out.disclosed.size()) +
+                          " disclosures before it stay; run plan share again");
+      }
+      SSPF_RETURN_IF_ERROR(d.status());
+      out.disclosed.push_back(PlanShareItem{p.entry_id, p.category, p.to, *d});
+    }
+    return out;
+  });
 }
 
 Result<DueReport> Session::Due(int days) {
@@ -541,6 +669,16 @@ Result<DueReport> Session::Due(int days) {
         d.principal = a.principal;
         d.mine = a.owner == impl->me.actor && (a.principal.empty() || a.principal == impl->me.name);
         d.text = a.text;
+        report.items.push_back(std::move(d));
+      }
+      // The caller's actor's plan entries that a covered team actor lacks
+      // (a consent or a member came after them): plan share discloses them.
+      PlanShare counts;
+      SSPF_ASSIGN_OR_RETURN(std::vector<internal::PlanSharer::Pair> pending,
+                            internal::PlanSharer::Pending(*this, impl, c.id, &counts));
+      if (!pending.empty()) {
+        DueItem d = item("plan-unshared", c.id, "", today);
+        d.text = std::to_string(pending.size());
         report.items.push_back(std::move(d));
       }
       if (plan.next_follow_up && !(last < *plan.next_follow_up)) {

@@ -939,6 +939,25 @@ std::string CasePlanJson(const CasePlan& plan) {
     j["created"] = enc::Rfc3339(m.created);
     return j;
   });
+  doc["unshared"] = plan.unshared;
+  return Dump(doc);
+}
+
+std::string PlanShareJson(const PlanShare& share) {
+  Value doc = Document();
+  doc["case_id"] = share.case_id;
+  doc["disclosed"] = enc::ArrayOf(share.disclosed, [](const PlanShareItem& d) {
+    Value j = Value::object();
+    j["entry_id"] = d.entry_id;
+    j["category"] = CategoryName(d.category);
+    j["to"] = enc::ActorText(d.to);
+    j["disclosure_id"] = d.disclosure_id;
+    return j;
+  });
+  doc["held"] = share.held;
+  doc["not_covered"] = share.not_covered;
+  doc["revoked"] = share.revoked;
+  doc["other_author"] = share.other_author;
   return Dump(doc);
 }
 

@@ -615,18 +615,30 @@ Decision Decide(const AccessRequest& r) {
     case Operation::kCreateEntry:
       if (auto denied = CaseAccess(r, &access, &access_flag)) return *denied;
       if (!r.category) return Deny("request lacks the entry category");
-      if ((*r.category == Category::kPlan ||
-           *r.category == Category::kMeeting) &&
-          r.actor != Actor::kCoordination && !coordinator) {
+    {
+      // Plan and meeting entries: the coordination actor or a coordinator;
+      // besides them an action's status, by a team member of the action's
+      // owner actor (its named principal, when it names one).
+      const bool plan = *r.category == Category::kPlan || *r.category == Category::kMeeting;
+      const bool plan_writer = r.actor == Actor::kCoordination || coordinator;
+      const bool owner_status = *r.category == Category::kPlan && r.status_of_action &&
+                                r.on_case_team && r.status_of_action->actor == r.actor &&
+                                !r.status_of_action->other_principal_named;
+      if (plan && !plan_writer && !owner_status) {
         return Deny("plan and meeting entries are written by the "
-                    "coordination actor or a coordinator");
+                    "coordination actor or a coordinator (an action's status also by a "
+                    "team member of its owner actor, or its named principal)");
       }
       if (r.superseded_author_actor && *r.superseded_author_actor != r.actor) {
         return Deny(std::string("a correction supersedes only an entry of the principal's "
                                 "own actor; the entry is by ") +
                     ActorName(*r.superseded_author_actor));
       }
+      if (plan && !plan_writer) {
+        return Allow("action-owner", "a team member of the owner actor marks its action done");
+      }
       return Allow(access, "writes an entry as its author actor", access_flag);
+    }
     case Operation::kReadEntry:
       if (auto denied = CaseAccess(r, &access, &access_flag)) return *denied;
       return DecideReadEntry(r, access, access_flag);

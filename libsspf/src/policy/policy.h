@@ -149,6 +149,15 @@ struct AccessRequest {
   // kCreateEntry with a correction: the author actor of the entry it
   // supersedes (a principal corrects only its own actor's entries).
   std::optional<Actor> superseded_author_actor;
+  // kCreateEntry of a plan status document (an action marked done, issue
+  // 14): the action's owner actor, and whether the action names a principal
+  // other than this one.  Unset for every other entry.  The domain layer
+  // takes both from the action's entry, read (decided, logged) first.
+  struct ActionOwner {
+    Actor actor = Actor::kSchool;
+    bool other_principal_named = false;
+  };
+  std::optional<ActionOwner> status_of_action;
   // kEndGrant: the grant is held by the principal itself.
   bool own_grant = false;
   // kDiscloseEntry: the receiving actor.
@@ -177,7 +186,8 @@ struct Decision {
   // One line naming the rule applied or the missing condition, e.g. "not on
   // the case team".  Ids only; safe for the log and error messages.
   std::string reason;
-  // What allowed it: "team", "grant", "author-actor", "consent:<ids>",
+  // What allowed it: "team", "grant", "author-actor", "action-owner",
+  // "consent:<ids>",
   // "provision:<text>", "grant:<id>", "role:coordinator", "role:auditor",
   // "role:admin".  Empty when denied.
   std::string basis;

@@ -8,6 +8,7 @@
 #include "catch.h"
 #include "context/session_impl.h"
 #include "insider_util.h"
+#include "plan_world.h"
 #include "sspf/store.h"
 #include "test_util.h"
 
@@ -15,55 +16,6 @@ using namespace sspf;
 using namespace sspf::testing;
 
 namespace {
-
-constexpr int64_t kDay = 86400;
-
-// The insider world (coord, school1 and police1 on the team of a
-// 15-year-old's case) plus social1 on the team and leisure1 off it, and a
-// consent of the youth and the guardian covering coordination, school and
-// social for the plan and the meetings: not police, not leisure.
-struct PlanWorld : InsiderWorld {
-  std::optional<Session> social, leisure;
-  PlanWorld() {
-    Add("social1", Actor::kSocial, Role::kMember);
-    Add("leisure1", Actor::kLeisure, Role::kMember);
-    social = Open("social1");
-    leisure = Open("leisure1");
-    REQUIRE(coord->AddTeamMember(case_id, "social1").ok());
-    for (ConsentParty party : {ConsentParty{true, ""}, ConsentParty{false, GuardianId()}}) {
-      ConsentInput c;
-      c.case_id = case_id;
-      c.party = party;
-      c.actors = {Actor::kCoordination, Actor::kSchool, Actor::kSocial};
-      c.categories = {Category::kPlan, Category::kMeeting};
-      c.valid_until = InDays(20);
-      c.purpose = "sspf-meeting";
-      Result<std::string> id = coord->GrantConsent(c);
-      REQUIRE(id.ok());
-      consents.push_back(*id);
-    }
-  }
-  std::vector<std::string> consents;
-
-  std::string Goal(const std::string& text) {
-    Result<PlanWrite> w = coord->AddPlanGoal(case_id, text);
-    REQUIRE(w.ok());
-    return w->id;
-  }
-  std::string Action(const std::string& goal, Actor owner, int due_in_days,
-                     const std::string& text) {
-    NewPlanAction a;
-    a.case_id = case_id;
-    a.goal_id = goal;
-    a.owner = owner;
-    a.due = InDays(due_in_days);
-    a.text = text;
-    Result<PlanWrite> w = coord->AddPlanAction(a);
-    INFO(w.status().message());
-    REQUIRE(w.ok());
-    return w->id;
-  }
-};
 
 int64_t DeniedReads(Session& s) {
   return QueryInt(s, "SELECT count(*) FROM events WHERE allowed = 0 AND action = " +
@@ -200,8 +152,9 @@ TEST_CASE("an action is marked done by a new entry; overdue is derived") {
   CHECK(p->actions[0].overdue);
   const int64_t action_rows = QueryInt(*w.coord, "SELECT count(*) FROM entries WHERE id = '" +
                                                      a1 + "' AND body IS NOT NULL");
-  // Only a coordinator records it.
-  CHECK(w.school->MarkPlanActionDone(a1).status().code() == StatusCode::kPermissionDenied);
+  // A coordinator records it, or the owner actor's members (plan_share_test):
+  // never another actor's member.
+  CHECK(w.social->MarkPlanActionDone(a1).status().code() == StatusCode::kPermissionDenied);
   Result<PlanWrite> done = w.coord->MarkPlanActionDone(a1);
   REQUIRE(done.ok());
   CHECK(done->kind == "status");
@@ -361,14 +314,7 @@ TEST_CASE("insider: a forged status row (action flipped to done) is refused") {
   // A copy of a real status row under a new id, with its key seals: the
   // insider's try at a status entry without the coordinator.
   const std::string forged = "f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0";
-  InsiderExec(db.get(), "INSERT INTO entries(id, case_id, category, author_id, author_actor, "
-                        "created, supersedes, key_version, body) SELECT '" + forged +
-                            "', case_id, category, author_id, author_actor, created + 1, "
-                            "supersedes, key_version, body FROM entries WHERE id = '" +
-                            done2->id + "'");
-  InsiderExec(db.get(), "INSERT INTO entry_keys(entry_id, actor, actor_key_version, sealed) "
-                        "SELECT '" + forged + "', actor, actor_key_version, sealed FROM "
-                        "entry_keys WHERE entry_id = '" + done2->id + "'");
+  ForgeEntryCopy(db.get(), done2->id, forged);
   // Not disclosed to school: school's read of it is denied (and logged), so
   // the forgery changes nothing school sees; the author actor's own read
   // checks the row against its signed entry.add and refuses.
@@ -380,13 +326,7 @@ TEST_CASE("insider: a forged status row (action flipped to done) is refused") {
   CHECK(w.coord->ShowPlan(w.case_id).status().code() == StatusCode::kIntegrityViolation);
   // With forged disclosure rows too, school's read is allowed by the
   // decision and then refused at use.
-  // A fresh id per copied row: its first hex digit changed (never the same).
-  InsiderExec(db.get(), "INSERT INTO disclosures(id, entry_id, to_actor, consent_id, grant_id, "
-                        "provision, reason, decided_by, created, until) SELECT CASE WHEN "
-                        "substr(id, 1, 1) = 'e' THEN 'f' ELSE 'e' END || "
-                        "substr(id, 2), '" + forged + "', to_actor, consent_id, grant_id, "
-                        "provision, reason, decided_by, created, until FROM disclosures "
-                        "WHERE entry_id = '" + done2->id + "'");
+  ForgeDisclosureCopies(db.get(), done2->id, forged);
   CHECK(w.school->ShowPlan(w.case_id).status().code() == StatusCode::kIntegrityViolation);
   CHECK(w.school->Due(30).status().code() == StatusCode::kIntegrityViolation);
   CHECK(VerifyMessage(*w.auditor).find(forged) != std::string::npos);

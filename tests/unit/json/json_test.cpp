@@ -521,7 +521,8 @@ TEST_CASE("the plan documents: members in order, dates, derived and absent value
   std::vector<std::string> keys;
   for (auto it = p.begin(); it != p.end(); ++it) keys.push_back(it.key());
   CHECK(keys == std::vector<std::string>{"schema_version", "case_id", "as_of", "next_follow_up",
-                                         "goals", "actions", "meetings"});
+                                         "goals", "actions", "meetings", "unshared"});
+  CHECK(p["unshared"] == 0);
   CHECK(p["as_of"] == "2026-12-01");
   CHECK(p["next_follow_up"] == "2027-01-20");
   const Doc& open = p["actions"][0];
@@ -546,6 +547,17 @@ TEST_CASE("the plan documents: members in order, dates, derived and absent value
   CHECK(w.dump() ==
         R"({"schema_version":1,"id":"93cd","case_id":"7c1d","kind":"status",)"
         R"("disclosed_to":["school","social"]})");
+  PlanShare share;
+  share.case_id = "7c1d";
+  share.disclosed.push_back({"93cd", Category::kMeeting, Actor::kPolice, "d1e2"});
+  share.held = 4;
+  share.not_covered = 1;
+  share.other_author = 2;
+  Doc sh = Doc::parse(PlanShareJson(share));
+  CHECK(sh.dump() ==
+        R"({"schema_version":1,"case_id":"7c1d","disclosed":[{"entry_id":"93cd",)"
+        R"("category":"meeting","to":"police","disclosure_id":"d1e2"}],"held":4,)"
+        R"("not_covered":1,"revoked":0,"other_author":2})");
   Doc d = Doc::parse(DueReportJson(SampleDue()));
   CHECK(d["days"] == 14);
   CHECK(d["items"][0]["days"] == -2);

@@ -82,6 +82,10 @@ enum class Rel { kAny, kSame, kOther };
 // kCreateEntry: whether the new entry supersedes one, and of which actor.
 enum class Sup { kAny, kNone, kSame, kOther };
 constexpr Sup kAllSups[] = {Sup::kNone, Sup::kSame, Sup::kOther};
+// kCreateEntry: whether the new entry is an action's status, and whose
+// action it is (AccessRequest::status_of_action).
+enum class Marks { kNone, kOwn, kOwnNamedOther, kOther };
+constexpr Marks kAllMarks[] = {Marks::kNone, Marks::kOwn, Marks::kOwnNamedOther, Marks::kOther};
 
 using Op = Operation;
 constexpr Mask kAdminOps =
@@ -108,6 +112,7 @@ struct Row {
   Mask bases = kAny;
   Sup supersedes = Sup::kAny;  // kCreateEntry
   Tri own = Tri::kAny;         // kEndGrant: the principal holds the grant
+  Mask marks = kAny;           // kCreateEntry: an action's status, of Marks
   // Expected outcome.
   bool allow = false;
   const char* reason = "";       // substring of Decision::reason
@@ -144,6 +149,7 @@ Row ToActors(Row r, Mask a) { r.to_actors = a; return r; }
 Row Auths(Row r, Mask a) { r.auths = a; return r; }
 Row Supersedes(Row r, Sup s) { r.supersedes = s; return r; }
 Row Own(Row r, Tri o) { r.own = o; return r; }
+Row Marking(Row r, Mask m) { r.marks = m; return r; }
 Mask AllBut(Actor a) { return kAny & ~Bit(a); }
 
 // Provision bases by the rule they carry.
@@ -281,6 +287,16 @@ const std::vector<Row>& Table() {
       Row r = With(Ops(Bit(Op::kCreateEntry)), kMember);
       r.actors = kNonCoordinationActors;
       r.categories = Bits(Category::kPlan, Category::kMeeting);
+      // An action's status by a team member of its owner actor (and, when
+      // the action names a principal, by that principal only): allowed,
+      // unless it would supersede another actor's entry.  Another actor's
+      // action, a named principal not the caller, a meeting, a grant
+      // holder off the team: the plan rule denies.
+      Row owner = Team(Marking(r, Bit(Marks::kOwn)), Tri::kYes);
+      owner.categories = Bit(Category::kPlan);
+      t.push_back(Deny(Supersedes(owner, Sup::kOther),
+                       "supersedes only an entry of the principal's own actor"));
+      t.push_back(Allow(owner, "action-owner"));
       t.push_back(Deny(r, "plan and meeting entries"));
     }
     // A correction supersedes only an entry of the principal's own actor.
@@ -397,6 +413,7 @@ struct Combo {
   Auth auth;
   Sup supersedes;
   bool own;
+  Marks marks;
 };
 
 bool RowMatches(const Row& r, const Combo& c) {
@@ -409,7 +426,7 @@ bool RowMatches(const Row& r, const Combo& c) {
                                        (c.author == c.actor)) &&
          (r.to == Rel::kAny || (r.to == Rel::kSame) == (c.to == c.author)) &&
          (r.supersedes == Sup::kAny || r.supersedes == c.supersedes) &&
-         TriMatches(r.own, c.own);
+         TriMatches(r.own, c.own) && (r.marks & Bit(c.marks));
 }
 
 BasisState MakeBasis(Basis b, Actor from, Actor to, Category c) {
@@ -498,6 +515,14 @@ AccessRequest MakeRequest(const Combo& c) {
     r.superseded_author_actor = c.actor == Actor::kSchool ? Actor::kSocial : Actor::kSchool;
   }
   r.own_grant = c.own;
+  if (c.marks != Marks::kNone) {
+    AccessRequest::ActionOwner o;
+    o.actor = c.marks == Marks::kOther
+                  ? (c.actor == Actor::kSchool ? Actor::kSocial : Actor::kSchool)
+                  : c.actor;
+    o.other_principal_named = c.marks == Marks::kOwnNamedOther;
+    r.status_of_action = o;
+  }
   r.today = Date{2026, 12, 1};
   r.subject_age = c.basis == Basis::kProvisionTooOld ? 22 : 16;
   r.actor_is_authority = c.auth != Auth::kDiscloserNot;
@@ -520,7 +545,8 @@ std::string Describe(const Combo& c) {
          ActorName(c.author) + " to=" + ActorName(c.to) + " basis#" +
          std::to_string(static_cast<int>(c.basis)) + " auth#" +
          std::to_string(static_cast<int>(c.auth)) + " supersedes#" +
-         std::to_string(static_cast<int>(c.supersedes)) + (c.own ? " own" : "");
+         std::to_string(static_cast<int>(c.supersedes)) + (c.own ? " own" : "") + " marks#" +
+         std::to_string(static_cast<int>(c.marks));
 }
 
 TEST_CASE("Decide matches the declarative table for every combination",
@@ -543,8 +569,9 @@ TEST_CASE("Decide matches the declarative table for every combination",
       for (Actor to : kAllActors)
       for (Auth auth : kAllAuths)
       for (Sup sup : kAllSups)
-      for (bool own : {false, true}) {
-        if (op != Op::kCreateEntry && sup != Sup::kNone) continue;
+      for (bool own : {false, true})
+      for (Marks marks : kAllMarks) {
+        if (op != Op::kCreateEntry && (sup != Sup::kNone || marks != Marks::kNone)) continue;
         if (op != Op::kEndGrant && own) continue;
         if (op != Op::kDiscloseEntry && to != Actor::kSchool) continue;
         // Authority status matters only to a provision rule.
@@ -553,7 +580,7 @@ TEST_CASE("Decide matches the declarative table for every combination",
           continue;
         }
         const Combo c{op, active, actor, role, cat, team, grant, author, to,
-                      basis, auth, sup, own};
+                      basis, auth, sup, own, marks};
         ++combinations;
         size_t i = 0;
         while (i < table.size() && !RowMatches(table[i], c)) ++i;
