@@ -24,7 +24,7 @@ subject=$(json "j['id']")
 # sspf-tool is a light front end: it loads none of the library stack, and
 # runs the full tool (sspf-tool-core, beside it or in ../libexec/sspf) for
 # what no agent serves; without it, a clear error.
-front_libs=$(ldd "$TOOL" 2>&1)
+front_libs=$(ldd "$TOOL" 2>&1 || true)  # static: "not a dynamic executable"
 check "the front end loads no library stack" not_in "libsspf" "$front_libs"
 check "the front end loads no SQLCipher or OpenSSL" \
   test -z "$(grep -E "libsqlcipher|libcrypto|libsodium|libboost" <<<"$front_libs")"

@@ -86,7 +86,7 @@ echo "$out" | grep -q "$version" || fail "sspf-tool --version from the package s
 ldd_out=$(LD_LIBRARY_PATH="$libdir" ldd "$work/root/usr/libexec/sspf/sspf-tool-core")
 echo "$ldd_out" | grep "libsspf.so.$major" | grep -q "$work/root" ||
   fail "sspf-tool-core did not load the packaged libsspf: $ldd_out"
-front=$(ldd "$work/root/usr/bin/sspf-tool")
+front=$(ldd "$work/root/usr/bin/sspf-tool" 2>&1 || true)  # static: "not a dynamic executable"
 if echo "$front" | grep -qE "libsspf|libsqlcipher|libcrypto|libboost"; then
   fail "the front end sspf-tool loads the library stack: $front"
 fi
