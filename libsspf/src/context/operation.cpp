@@ -124,6 +124,11 @@ Status RunOperation(Session::Impl* impl, const OpSpec& spec, const OpFacts& fact
   // checked (Session::Impl::BatchMemo); any other operation may change it.
   impl->batch_memo_usable = impl->batch != nullptr && ReadsOnly(spec.op);
   if (!impl->batch_memo_usable) impl->batch_memo.Clear();
+  // ... and only while it runs: code between operations never reuses it.
+  struct EndOfRead {
+    bool* usable;
+    ~EndOfRead() { *usable = false; }
+  } end_of_read{&impl->batch_memo_usable};
   SSPF_ASSIGN_OR_RETURN(Session::Impl::Scope scope, impl->Begin());
   Op op;
   op.impl = impl;
