@@ -80,6 +80,20 @@ expect 0 "$TOOL" --user anna whoami </dev/null
 check "two agents side by side" test "$(ls "$XDG_RUNTIME_DIR"/sspf/ | wc -l)" = 2
 expect 0 "$TOOL" --user kim subject find --pnr - <<<"$pnr"
 check "stdin forwarded" grep -q "$subject" <<<"$out"
+# A body far larger than the front end's first 64 KiB read buffer arrives
+# whole (the buffer grows as it reads).
+"${PYTHON:-python3}" -c "
+import sys
+sys.stdout.write(''.join('Protokollrad %06d: närvaron följs upp.\\n' % i for i in range(7000)))
+" > "$work/long-minutes.txt"
+check "the minutes are over 256 KiB" test "$(stat -c %s "$work/long-minutes.txt")" -gt 262144
+expect 0 "$TOOL" --user kim meeting add --case "$case_id" --date "$(in_days 0)" \
+       --kind natverksmote --attendees school,coordination --minutes-file - --json \
+       <"$work/long-minutes.txt"
+expect 0 "$TOOL" --user kim plan show --case "$case_id" --json </dev/null
+"${PYTHON:-python3}" -c "import json,sys; sys.stdout.write(json.load(sys.stdin)['meetings'][0]['minutes'])" \
+  <<<"$out" > "$work/long-minutes.back"
+check "long stdin forwarded byte for byte" cmp -s "$work/long-minutes.txt" "$work/long-minutes.back"
 # The log names kim for the agent's commands, like any other.
 expect 0 as eva audit query --principal kim --action case.open --case "$case_id" --json
 check "the agent's case.open is kim's" test "$(json "len(j['events'])")" = 1

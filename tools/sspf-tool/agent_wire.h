@@ -29,6 +29,10 @@ inline constexpr char kFrontEndTriedEnv[] = "SSPF_FRONT_END_TRIED_AGENT";
 // Overwrites a string's bytes (the compiler may not drop it).
 void WipeString(std::string* s);
 
+// Reads `fd` to its end or until `limit` bytes, into *out (its old bytes
+// wiped).  No copy of what was read is left in freed memory.
+void ReadToEnd(int fd, size_t limit, std::string* out);
+
 // A message: the magic, then a count and that many length-prefixed fields
 // (big-endian uint64 lengths).  False on a short write or read, a wrong
 // magic, or a count or length over the limits.
