@@ -9,6 +9,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <string>
 #include <vector>
@@ -16,6 +17,7 @@
 #include "bench.h"
 #include "crypto/crypto.h"
 #include "log/audit_log.h"
+#include "log/merkle.h"
 #include "session/bench_access.h"
 #include "storage/db.h"
 
@@ -36,7 +38,7 @@ void RawExec(sqlite3* db, const char* sql) {
   }
 }
 
-Bare::Bare(Session& s)
+Bare::Bare(Session& s, bool reads_entries)
     : session_(s), me_(s.principal()), db_(internal::bench::Database(s)->raw()) {
   CreateEventsTable();
   select_.emplace(db_,
@@ -51,6 +53,27 @@ Bare::Bare(Session& s)
                  "SELECT seq, time, principal_id, actor, role, action, target, allowed, "
                  "reason, basis, purpose, case_id, subject_id, detail FROM events WHERE "
                  "case_id = ? ORDER BY seq");
+  names_.emplace(db_, "SELECT id, name FROM principals");
+  insert_sig_.emplace(db_, "INSERT INTO bare_event_signatures(seq, signer, signature) "
+                           "VALUES(?,?,?)");
+  insert_node_.emplace(db_, "INSERT INTO bare_tree_nodes(level, idx, hash) VALUES(?,?,?)");
+  select_node_.emplace(db_, "SELECT hash FROM bare_tree_nodes WHERE level = ? AND idx = ?");
+  tree_size_.emplace(db_, "SELECT coalesce(max(idx) + 1, 0) FROM bare_tree_nodes "
+                          "WHERE level = 0");
+  entry_event_.emplace(
+      db_, (std::string("SELECT seq, time, principal_id, actor, role, action, target, allowed, "
+                        "reason, basis, purpose, case_id, subject_id, detail FROM events "
+                        "INDEXED BY events_state_target WHERE target = ? AND action IN (") +
+            std::to_string(static_cast<int>(Action::kEntryAdd)) + ", " +
+            std::to_string(static_cast<int>(Action::kGrantEmergency)) + ") AND allowed = 1")
+               .c_str());
+  event_signature_.emplace(db_, "SELECT signer, signature FROM event_signatures WHERE seq = ?");
+  signing_keys_ = LoadSigningKeys(session_, db_);
+  store_id_ = internal::bench::StoreIdBytes(session_);
+  sign_pk_.resize(crypto_sign_PUBLICKEYBYTES);
+  sign_sk_.resize(crypto_sign_SECRETKEYBYTES);
+  crypto_sign_keypair(sign_pk_.data(), sign_sk_.data());
+  if (!reads_entries) return;
   RawStmt pk(db_, "SELECT version, public_key FROM actor_keys WHERE actor = ? "
                   "ORDER BY version DESC LIMIT 1");
   sqlite3_bind_int64(pk.get(), 1, static_cast<int64_t>(me_.actor));
@@ -64,10 +87,19 @@ Bare::Bare(Session& s)
   actor_sk_ = Must(internal::bench::ActorKey(session_, me_.actor, key_version_), "actor key");
 }
 
+Bare::~Bare() { sodium_memzero(sign_sk_.data(), sign_sk_.size()); }
+
 // bare_events: the columns of events and a copy of every index of events
 // (partial ones included), taken from the store's own schema, so that an
-// insert costs the bare side the index work it costs the library.
+// insert costs the bare side the index work it costs the library;
+// bare_event_signatures and bare_tree_nodes: the shapes of event_signatures
+// and tree_nodes.
 void Bare::CreateEventsTable() {
+  RawExec(db_,
+          "CREATE TABLE IF NOT EXISTS bare_event_signatures(seq INTEGER PRIMARY KEY, "
+          "signer TEXT NOT NULL, signature BLOB NOT NULL);"
+          "CREATE TABLE IF NOT EXISTS bare_tree_nodes(level INTEGER NOT NULL, idx INTEGER "
+          "NOT NULL, hash BLOB NOT NULL, PRIMARY KEY(level, idx)) WITHOUT ROWID");
   RawExec(db_,
           "CREATE TABLE IF NOT EXISTS bare_events(seq INTEGER PRIMARY KEY, time INTEGER "
           "NOT NULL, principal_id TEXT NOT NULL, actor INTEGER NOT NULL, role INTEGER NOT "
@@ -97,11 +129,17 @@ void Bare::CreateEventsTable() {
 }
 
 void Bare::FillEvents() {
-  RawExec(db_, "BEGIN IMMEDIATE; DELETE FROM bare_events; "
-               "INSERT INTO bare_events SELECT * FROM events; COMMIT");
+  RawExec(db_, "BEGIN IMMEDIATE; DELETE FROM bare_events; DELETE FROM bare_event_signatures; "
+               "DELETE FROM bare_tree_nodes; "
+               "INSERT INTO bare_events SELECT * FROM events; "
+               "INSERT INTO bare_event_signatures SELECT * FROM event_signatures; "
+               "INSERT INTO bare_tree_nodes SELECT * FROM tree_nodes; COMMIT");
 }
 
-void Bare::DropEvents() { RawExec(db_, "DROP TABLE IF EXISTS bare_events"); }
+void Bare::DropEvents() {
+  RawExec(db_, "DROP TABLE IF EXISTS bare_events; DROP TABLE IF EXISTS bare_event_signatures; "
+               "DROP TABLE IF EXISTS bare_tree_nodes");
+}
 
 size_t Bare::Read(const std::string& entry_id) {
   sqlite3_stmt* st = select_->get();
@@ -147,7 +185,50 @@ size_t Bare::Read(const std::string& entry_id) {
   }
   sodium_memzero(opened.data(), opened.size());
   sqlite3_reset(st);
+  if (work_ == LogWork::kSigned) CheckEntryEvent(entry_id);
   return static_cast<size_t>(plain_len);
+}
+
+// The check at use of the entry's authorship (DESIGN §13), as the library
+// makes it: its entry.add event through the same index, the leaf
+// re-encoded and hashed, and the event's Ed25519 signature checked under
+// its signer's key the first time this side sees the event (the library
+// keeps the events it verified, by seq and leaf hash, for its session).
+void Bare::CheckEntryEvent(const std::string& entry_id) {
+  const std::string target = "entry:" + entry_id;
+  sqlite3_stmt* ev = entry_event_->get();
+  sqlite3_bind_text(ev, 1, target.data(), static_cast<int>(target.size()), SQLITE_STATIC);
+  internal::EventRecord e, row;
+  int found = 0;
+  while (sqlite3_step(ev) == SQLITE_ROW) {  // every row, as a replayed copy would be one more
+    ReadEventColumns(ev, 0, &row);
+    if (row.action == Action::kEntryAdd && row.target == target) {
+      ++found;
+      e = row;
+    }
+  }
+  sqlite3_reset(ev);
+  if (found != 1) Fail("bare entry event");
+  const internal::Bytes leaf = internal::EncodeLeaf(e);
+  const internal::Hash h = internal::LeafHash(leaf.data(), leaf.size());
+  auto seen = verified_.find(e.seq);
+  if (seen != verified_.end() && seen->second == h) return;
+  sqlite3_stmt* sig = event_signature_->get();
+  sqlite3_bind_int64(sig, 1, static_cast<int64_t>(e.seq));
+  if (sqlite3_step(sig) != SQLITE_ROW || sqlite3_column_bytes(sig, 1) != crypto_sign_BYTES) {
+    Fail("bare entry event signature");
+  }
+  const std::string signer(reinterpret_cast<const char*>(sqlite3_column_text(sig, 0)),
+                           static_cast<size_t>(sqlite3_column_bytes(sig, 0)));
+  auto key = signing_keys_.find(signer);
+  const internal::Bytes msg = internal::EventSignedMessage(store_id_, e.seq, h);
+  if (key == signing_keys_.end() || key->second.size() != crypto_sign_PUBLICKEYBYTES ||
+      crypto_sign_verify_detached(static_cast<const uint8_t*>(sqlite3_column_blob(sig, 1)),
+                                  msg.data(), msg.size(), key->second.data()) != 0) {
+    Fail("bare entry event signature check");
+  }
+  sqlite3_reset(sig);
+  verified_[e.seq] = h;
 }
 
 void Bare::DurableRead(const std::string& entry_id, const std::string& case_id,
@@ -182,6 +263,68 @@ void Bare::InsertRow(Action action, const std::string& target, const std::string
                     SQLITE_STATIC);
   if (sqlite3_step(in) != SQLITE_DONE) Fail("bare insert");
   sqlite3_reset(in);
+  if (work_ == LogWork::kRowOnly) return;
+  internal::EventRecord e;
+  e.seq = static_cast<uint64_t>(sqlite3_last_insert_rowid(db_));
+  e.time = ::time(nullptr);
+  e.principal_id = me_.id;
+  e.actor = me_.actor;
+  e.role = me_.role;
+  e.action = action;
+  e.target = target;
+  e.allowed = true;
+  e.reason = "author actor";
+  e.basis = "author-actor";
+  e.purpose = "bench";
+  e.case_id = case_id;
+  e.subject_id = subject_id;
+  SignAndTree(e);
+}
+
+// The rest of the library's append (log/audit_log.cpp AppendEvent), directly:
+// leaf, signature row, and the nodes the leaf completes.
+void Bare::SignAndTree(const internal::EventRecord& e) {
+  const internal::Bytes leaf = internal::EncodeLeaf(e);
+  internal::Hash acc = internal::LeafHash(leaf.data(), leaf.size());
+  const internal::Bytes msg = internal::EventSignedMessage(store_id_, e.seq, acc);
+  uint8_t sig[crypto_sign_BYTES];
+  crypto_sign_detached(sig, nullptr, msg.data(), msg.size(), sign_sk_.data());
+  sqlite3_stmt* st = insert_sig_->get();
+  sqlite3_bind_int64(st, 1, static_cast<int64_t>(e.seq));
+  sqlite3_bind_text(st, 2, me_.id.data(), static_cast<int>(me_.id.size()), SQLITE_STATIC);
+  sqlite3_bind_blob(st, 3, sig, sizeof sig, SQLITE_STATIC);
+  if (sqlite3_step(st) != SQLITE_DONE) Fail("bare signature insert");
+  sqlite3_reset(st);
+  // The leaf's index in the bare tree, which only the signed appends grow
+  // (the row-only ones of the floor lines add rows to bare_events alone):
+  // one seek, as the library's append finds its seq.
+  sqlite3_stmt* size = tree_size_->get();
+  if (sqlite3_step(size) != SQLITE_ROW) Fail("bare tree size");
+  uint64_t index = static_cast<uint64_t>(sqlite3_column_int64(size, 0));
+  sqlite3_reset(size);
+  int64_t level = 0;
+  for (;;) {
+    sqlite3_stmt* node = insert_node_->get();
+    sqlite3_bind_int64(node, 1, level);
+    sqlite3_bind_int64(node, 2, static_cast<int64_t>(index));
+    sqlite3_bind_blob(node, 3, acc.data(), static_cast<int>(acc.size()), SQLITE_STATIC);
+    if (sqlite3_step(node) != SQLITE_DONE) Fail("bare tree node insert");
+    sqlite3_reset(node);
+    if ((index & 1) == 0) break;
+    sqlite3_stmt* left = select_node_->get();
+    sqlite3_bind_int64(left, 1, level);
+    sqlite3_bind_int64(left, 2, static_cast<int64_t>(index - 1));
+    if (sqlite3_step(left) != SQLITE_ROW ||
+        sqlite3_column_bytes(left, 0) != static_cast<int>(internal::kHashSize)) {
+      Fail("bare tree sibling");
+    }
+    internal::Hash sibling;
+    std::memcpy(sibling.data(), sqlite3_column_blob(left, 0), sibling.size());
+    sqlite3_reset(left);
+    acc = internal::NodeHash(sibling, acc);
+    index >>= 1;
+    ++level;
+  }
 }
 
 size_t Bare::Query(const std::string& case_id) {
@@ -190,12 +333,31 @@ size_t Bare::Query(const std::string& case_id) {
   RawExec(db_, "BEGIN IMMEDIATE");
   InsertRow(Action::kAuditQuery, "case:" + case_id, case_id, "");
   RawExec(db_, "COMMIT");
+  const bool same = work_ == LogWork::kSigned;
+  size_t rows = 0, bytes = 0;
+  if (same) {  // the names beside the principal ids of the output
+    sqlite3_stmt* n = names_->get();
+    while (sqlite3_step(n) == SQLITE_ROW) bytes += static_cast<size_t>(sqlite3_column_bytes(n, 1));
+    sqlite3_reset(n);
+  }
   sqlite3_stmt* st = query_->get();
   sqlite3_bind_text(st, 1, case_id.data(), static_cast<int>(case_id.size()),
                     SQLITE_STATIC);
-  size_t rows = 0, bytes = 0;
+  internal::EventRecord e;
   while (sqlite3_step(st) == SQLITE_ROW) {
     for (int c = 0; c < 14; ++c) bytes += static_cast<size_t>(sqlite3_column_bytes(st, c));
+    if (same) {  // each row's signature, leaf hash and signed message
+      ReadEventColumns(st, 0, &e);
+      sqlite3_stmt* sig = event_signature_->get();
+      sqlite3_bind_int64(sig, 1, static_cast<int64_t>(e.seq));
+      if (sqlite3_step(sig) == SQLITE_ROW) {
+        bytes += static_cast<size_t>(sqlite3_column_bytes(sig, 0) + sqlite3_column_bytes(sig, 1));
+      }
+      sqlite3_reset(sig);
+      const internal::Bytes leaf = internal::EncodeLeaf(e);
+      const internal::Hash h = internal::LeafHash(leaf.data(), leaf.size());
+      bytes += internal::EventSignedMessage(store_id_, e.seq, h).size() + h[0];
+    }
     ++rows;
   }
   sqlite3_reset(st);

@@ -7,11 +7,14 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "sspf/secret.h"
 #include "sspf/store.h"
+#include "log/audit_log.h"
 #include "util/bytes.h"
 
 namespace sspf::bench {
@@ -32,32 +35,58 @@ class RawStmt {
 // Runs sql; exits on an error.
 void RawExec(sqlite3* db, const char* sql);
 
+// How much of the library's log append the bare side does for each event.
+enum class LogWork {
+  // The same work (DESIGN §11 as amended): the events row, its RFC 6962
+  // leaf hash, an Ed25519 signature over the library's signed message in
+  // bare_event_signatures, and the Merkle nodes the leaf completes (their
+  // left siblings read back) in bare_tree_nodes.  An audited query also
+  // reads each row's signature and hashes its leaf, as its output holds
+  // both.
+  kSigned,
+  // The floor, the figure's second line: the events row alone.
+  kRowOnly,
+};
+
 // The minimum an audited read needs, on the store's own connection: one
 // SELECT of the entry row and its sealed key, the sealed-box open of the
-// entry key, the XChaCha20-Poly1305 decrypt of the body and (when durable)
-// one INSERT of a log row into bare_events, a table shaped and indexed like
-// `events` (its indexes are copied from the store's schema), committed with
-// the store's settings (WAL, synchronous=FULL).
+// entry key, the XChaCha20-Poly1305 decrypt of the body and the log append
+// of its event (LogWork) into bare_events, bare_event_signatures and
+// bare_tree_nodes, tables shaped and indexed like the store's own (the
+// indexes are copied from its schema), committed with the store's settings
+// (WAL, synchronous=FULL) when durable.
 class Bare {
  public:
-  explicit Bare(Session& s);
+  // On s's connection, as s's principal.  With reads_entries false (an
+  // auditor's, for Query), without the actor key that Read needs.
+  explicit Bare(Session& s, bool reads_entries = true);
+  ~Bare();
+  Bare(const Bare&) = delete;
+  Bare& operator=(const Bare&) = delete;
 
-  // bare_events as large as events (a copy of its rows), so that the bare
-  // inserts go into b-trees of the library's size, not into empty ones.
+  // The bare tables as large as the store's (a copy of their rows), so that
+  // the bare inserts go into b-trees of the library's size, not into empty
+  // ones.
   void FillEvents();
-  // Removes bare_events, so that the verify figures check the store alone.
+  // Removes the bare tables, so that the verify figures check the store
+  // alone.
   void DropEvents();
 
-  // One read: SELECT + unseal + decrypt; returns the plaintext size.
+  // The log work of the calls below (kSigned to begin with).
+  void set_log_work(LogWork w) { work_ = w; }
+
+  // One read: SELECT + unseal + decrypt (kSigned: and the entry's signed
+  // entry.add event checked); returns the plaintext size.
   size_t Read(const std::string& entry_id);
   // One durable audited read: BEGIN IMMEDIATE, read, INSERT, COMMIT.
   void DurableRead(const std::string& entry_id, const std::string& case_id,
                    const std::string& subject_id);
   void Insert(const std::string& entry_id, const std::string& case_id,
               const std::string& subject_id);
-  // The bare audited query of a case's events: the durable INSERT of its
-  // own event into bare_events (BEGIN IMMEDIATE ... COMMIT), then the
-  // indexed SELECT of every column of every row of the case in events.
+  // The bare audited query of a case's events: the durable log append of
+  // its own event (BEGIN IMMEDIATE ... COMMIT), then the indexed SELECT of
+  // every column of every row of the case in events (kSigned: with its
+  // signature, its leaf hashed, and the principals' names read once).
   size_t Query(const std::string& case_id);
 
   sqlite3* db() { return db_; }
@@ -66,15 +95,23 @@ class Bare {
   [[noreturn]] void Fail(const char* what);
   void InsertRow(Action action, const std::string& target, const std::string& case_id,
                  const std::string& subject_id);
+  void SignAndTree(const internal::EventRecord& e);
+  void CheckEntryEvent(const std::string& entry_id);
   void CreateEventsTable();
 
   Session& session_;
   const PrincipalInfo& me_;
   sqlite3* db_;
-  std::optional<RawStmt> select_, insert_, query_;
+  LogWork work_ = LogWork::kSigned;
+  std::optional<RawStmt> select_, insert_, query_, names_, insert_sig_,
+      insert_node_, select_node_, tree_size_, entry_event_, event_signature_;
+  std::map<std::string, internal::Bytes> signing_keys_;  // LoadSigningKeys
+  std::map<uint64_t, internal::Hash> verified_;          // seq -> leaf hash
   int64_t key_version_ = 0;
   internal::Bytes actor_pk_;
   const SecretBytes* actor_sk_ = nullptr;
+  internal::Bytes store_id_;
+  std::vector<uint8_t> sign_pk_, sign_sk_;  // the bare side's own Ed25519 key
   size_t sink_ = 0;  // keeps the column reads from being optimised away
 };
 

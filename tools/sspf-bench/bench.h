@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "log/audit_log.h"
 #include "log/merkle.h"
 #include "util/bytes.h"
 #include "sspf/secret.h"
@@ -18,6 +19,7 @@
 #include "sspf/store.h"
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace sspf::bench {
 
@@ -129,6 +131,10 @@ Hash OpensslRoot(const Leaves& l);
 // principal, and the store authority's key (read before the timing).
 using SigningKeys = std::map<std::string, internal::Bytes>;
 SigningKeys LoadSigningKeys(Session& s, sqlite3* db);
+
+// The 14 columns of an events row (seq, time, ... detail, in the table's
+// order) from column `first` of r.
+void ReadEventColumns(sqlite3_stmt* r, int first, internal::EventRecord* e);
 
 // What a bare verifier of the whole log must do, on the store's own
 // connection: every event, leaf hash and signature, every interior node.

@@ -19,11 +19,14 @@ namespace sspf::bench {
 // sides disagreed (printed on stderr).
 class Figures {
  public:
-  Figures(const Sizes& sz, World& tiny, World& small, World& big, Bare& bare);
+  // bare on the big store's school connection, audit_bare on its auditor's.
+  Figures(const Sizes& sz, World& tiny, World& small, World& big, Bare& bare, Bare& audit_bare);
 
-  Figure AuditedRead();
-  Figure BatchedRead();
-  std::optional<Figure> AuditQuery();
+  // Each of these three: the figure against the same-work baseline (with
+  // the goal), then its floor line against the row-only append (no goal).
+  std::vector<Figure> AuditedRead();
+  std::vector<Figure> BatchedRead();
+  std::optional<std::vector<Figure>> AuditQuery();
   Figure Growth();
   // log_verify, log_verify_floor and log_verify_sha_floor.
   std::optional<std::vector<Figure>> LogVerify();
@@ -38,14 +41,21 @@ class Figures {
   std::vector<Figure> EventSignature();
 
  private:
-  size_t Pick(const World& w);
-  double Batched(World& w, Bare* b, int reads, double* bare_s);
+  // A random entry of w, among its first `among` entries.
+  size_t Pick(const World& w, size_t among = SIZE_MAX);
+  // Each side reads its own random entries (so that none reads what
+  // another side has just brought into the page cache).
+  double Batched(World& w, Bare* b, int reads, double* bare_s, double* floor_s,
+                 size_t among = SIZE_MAX);
+  // One batch that reads each of w's first n entries once.
+  void ReadEach(World& w, size_t n);
 
   const Sizes& sz_;
   World& tiny_;
   World& small_;
   World& big_;
   Bare& bare_;
+  Bare& audit_bare_;
   std::mt19937_64 rng_{42};
   uint64_t tiny_n_ = 0, small_n_ = 0;
   std::string big_desc_;

@@ -49,6 +49,28 @@ Hash BlobHash(sqlite3_stmt* st, int col) {
 
 }  // namespace
 
+void ReadEventColumns(sqlite3_stmt* r, int first, internal::EventRecord* e) {
+  auto text = [r](int col, std::string* out) {
+    const unsigned char* p = sqlite3_column_text(r, col);
+    out->assign(p ? reinterpret_cast<const char*>(p) : "",
+                static_cast<size_t>(sqlite3_column_bytes(r, col)));
+  };
+  e->seq = static_cast<uint64_t>(sqlite3_column_int64(r, first));
+  e->time = sqlite3_column_int64(r, first + 1);
+  text(first + 2, &e->principal_id);
+  e->actor = static_cast<Actor>(sqlite3_column_int(r, first + 3));
+  e->role = static_cast<Role>(sqlite3_column_int(r, first + 4));
+  e->action = static_cast<Action>(sqlite3_column_int(r, first + 5));
+  text(first + 6, &e->target);
+  e->allowed = sqlite3_column_int(r, first + 7) != 0;
+  text(first + 8, &e->reason);
+  text(first + 9, &e->basis);
+  text(first + 10, &e->purpose);
+  text(first + 11, &e->case_id);
+  text(first + 12, &e->subject_id);
+  text(first + 13, &e->detail);
+}
+
 SigningKeys LoadSigningKeys(Session& s, sqlite3* db) {
   SigningKeys keys;
   const internal::Bytes& anchor = internal::bench::AnchorPublicKey(s);
@@ -80,21 +102,7 @@ std::optional<BareVerify> BareVerifyLog(Session& s, sqlite3* db, const SigningKe
     return std::nullopt;
   };
   while (sqlite3_step(ev.get()) == SQLITE_ROW) {
-    sqlite3_stmt* r = ev.get();
-    e.seq = static_cast<uint64_t>(sqlite3_column_int64(r, 0));
-    e.time = sqlite3_column_int64(r, 1);
-    e.principal_id = Text(r, 2);
-    e.actor = static_cast<Actor>(sqlite3_column_int(r, 3));
-    e.role = static_cast<Role>(sqlite3_column_int(r, 4));
-    e.action = static_cast<Action>(sqlite3_column_int(r, 5));
-    e.target = Text(r, 6);
-    e.allowed = sqlite3_column_int(r, 7) != 0;
-    e.reason = Text(r, 8);
-    e.basis = Text(r, 9);
-    e.purpose = Text(r, 10);
-    e.case_id = Text(r, 11);
-    e.subject_id = Text(r, 12);
-    e.detail = Text(r, 13);
+    ReadEventColumns(ev.get(), 0, &e);
     if (e.seq != out.events) return fail("gap in sequence", out.events);
     internal::EncodeLeaf(e, &leaf);
     const Hash h = internal::LeafHash(leaf.data(), leaf.size());

@@ -72,6 +72,8 @@ struct __attribute__((visibility("hidden"))) Session::Impl {
   // it covered, and every certified signing key of each signer seen.
   std::map<uint64_t, internal::Hash> verified_events;
   std::map<std::string, std::vector<internal::Bytes>> certified_sign_keys;
+  // options.purposes passed ValidatePurposeCodes (domain/purpose_notes.cpp).
+  bool purpose_codes_checked = false;
 
   std::unique_ptr<internal::Txn> batch;
   // Facts that a read of the open batch read and checked at use (a case's

@@ -9,6 +9,7 @@
 #include <algorithm>
 
 #include "domain/domain_internal.h"
+#include "util/text.h"
 
 namespace sspf {
 
@@ -23,8 +24,13 @@ namespace internal {
 Result<std::string> StatedPurpose(Session::Impl* impl, const Purpose& purpose) {
   SSPF_RETURN_IF_ERROR(impl->CheckText("the purpose", purpose.code, false));
   SSPF_RETURN_IF_ERROR(impl->CheckText("the purpose note", purpose.note, false));
+  // The session's list is checked once (its options do not change).
+  if (!purpose.code.empty() && !impl->purpose_codes_checked) {
+    SSPF_RETURN_IF_ERROR(ValidatePurposeCodes(impl->options.purposes));
+    impl->purpose_codes_checked = true;
+  }
   SSPF_ASSIGN_OR_RETURN(std::string code,
-                        NormalizePurpose(impl->options.purposes, purpose.code));
+                        MatchPurposeCode(impl->options.purposes, purpose.code));
   if (code.empty() && !purpose.note.empty()) {
     return InvalidArgument("a purpose note needs a purpose code (one of " +
                            PurposeCodeList(impl->options.purposes) + ")");

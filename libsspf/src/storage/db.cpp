@@ -279,6 +279,13 @@ Status Db::Exec(const char* sql) {
   return Status::Ok();
 }
 
+Status Db::ExecCached(const char* sql) {
+  SSPF_ASSIGN_OR_RETURN(Stmt * st, Prepare(sql));
+  Status s = st->Run();
+  st->Reset();
+  return s;
+}
+
 Result<Stmt*> Db::Prepare(const char* sql) {
   auto it = cache_.find(sql);
   if (it != cache_.end()) {
@@ -298,7 +305,7 @@ Result<Stmt*> Db::Prepare(const char* sql) {
 int64_t Db::Changes() const { return sqlite3_changes(db_.get()); }
 
 Result<std::unique_ptr<Txn>> Txn::Begin(Db* db) {
-  SSPF_RETURN_IF_ERROR(db->Exec("BEGIN IMMEDIATE"));
+  SSPF_RETURN_IF_ERROR(db->ExecCached("BEGIN IMMEDIATE"));
   return std::unique_ptr<Txn>(new Txn(db));
 }
 
@@ -307,7 +314,7 @@ Txn::~Txn() {
 }
 
 Status Txn::Commit() {
-  Status s = db_->Exec("COMMIT");
+  Status s = db_->ExecCached("COMMIT");
   if (s.ok()) {
     done_ = true;
   }
@@ -315,25 +322,25 @@ Status Txn::Commit() {
 }
 
 Result<Savepoint> Savepoint::Begin(Db* db) {
-  SSPF_RETURN_IF_ERROR(db->Exec("SAVEPOINT sspf_op"));
+  SSPF_RETURN_IF_ERROR(db->ExecCached("SAVEPOINT sspf_op"));
   return Savepoint(db);
 }
 
 Savepoint::~Savepoint() {
-  if (db_) db_->Exec("RELEASE sspf_op").IgnoreError();
+  if (db_) db_->ExecCached("RELEASE sspf_op").IgnoreError();
 }
 
 Status Savepoint::Rollback() {
   Db* db = db_;
   db_ = nullptr;
-  SSPF_RETURN_IF_ERROR(db->Exec("ROLLBACK TO sspf_op"));
-  return db->Exec("RELEASE sspf_op");
+  SSPF_RETURN_IF_ERROR(db->ExecCached("ROLLBACK TO sspf_op"));
+  return db->ExecCached("RELEASE sspf_op");
 }
 
 Status Savepoint::Release() {
   Db* db = db_;
   db_ = nullptr;
-  return db->Exec("RELEASE sspf_op");
+  return db->ExecCached("RELEASE sspf_op");
 }
 
 Status ForEachRow(Stmt* st, const std::function<Status()>& fn) {

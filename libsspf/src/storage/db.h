@@ -78,6 +78,10 @@ class Db {
   ~Db();
 
   Status Exec(const char* sql);
+  // One statement without rows through the statement cache (Prepare), so
+  // that a statement run on every operation, such as a savepoint's, is
+  // parsed once per connection and not on each sqlite3_exec.
+  Status ExecCached(const char* sql);
   // A cached prepared statement, reset with bindings cleared.  The pointer
   // stays valid for the lifetime of the Db.  Not reentrant per SQL text.
   Result<Stmt*> Prepare(const char* sql);

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "sspf/options.h"
+#include "util/text.h"
 
 namespace sspf {
 namespace {
@@ -82,6 +83,19 @@ Result<std::string> NormalizePurpose(const std::vector<PurposeCode>& codes,
                                      std::string_view purpose) {
   if (purpose.empty()) return std::string();
   SSPF_RETURN_IF_ERROR(ValidatePurposeCodes(codes));
+  return internal::MatchPurposeCode(codes, purpose);
+}
+
+namespace internal {
+
+Result<std::string> MatchPurposeCode(const std::vector<PurposeCode>& codes,
+                                     std::string_view purpose) {
+  if (purpose.empty()) return std::string();
+  // The code itself, as hosts and the CLI pass it: in a valid list no other
+  // code or label folds to it, so this is the answer the folding gives.
+  for (const PurposeCode& p : codes) {
+    if (purpose == p.code) return p.code;
+  }
   const std::string f = Fold(purpose);
   for (const PurposeCode& p : codes) {
     if (f == Fold(p.code) || f == Fold(p.label_sv) || f == Fold(p.label_en)) return p.code;
@@ -91,5 +105,7 @@ Result<std::string> NormalizePurpose(const std::vector<PurposeCode>& codes,
                          " (or its Swedish or English label); put free text in a "
                          "purpose note (sspf-tool: --note-file F)");
 }
+
+}  // namespace internal
 
 }  // namespace sspf

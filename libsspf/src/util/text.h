@@ -5,9 +5,12 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "sspf/lists.h"
+#include "sspf/options.h"
 #include "sspf/status.h"
 
 namespace sspf::internal {
@@ -31,6 +34,11 @@ enum class Utf8Check { kOk, kInvalid, kForbidden };
 Utf8Check CheckUtf8(std::string_view s, bool (*forbidden)(uint32_t cp) = nullptr);
 
 inline bool IsValidUtf8(std::string_view s) { return CheckUtf8(s) == Utf8Check::kOk; }
+
+// NormalizePurpose (sspf/options.h) without its check of the list, for a
+// list already checked by ValidatePurposeCodes (util/purposes.cpp).
+Result<std::string> MatchPurposeCode(const std::vector<PurposeCode>& codes,
+                                     std::string_view purpose);
 
 }  // namespace sspf::internal
 
