@@ -357,26 +357,6 @@ Result<bool> MaySeeIdentity(Session::Impl* impl, std::string_view subject_id) {
 
 }  // namespace internal
 
-namespace {
-
-// ASCII and the Latin-1 letters of UTF-8 (Å, Ä, Ö, É, ...) in lower case,
-// for a search that finds "Åsa" with "åsa".
-std::string FoldCase(std::string_view s) {
-  std::string out(s);
-  for (size_t i = 0; i < out.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(out[i]);
-    if (c >= 'A' && c <= 'Z') {
-      out[i] = static_cast<char>(c + 32);
-    } else if (c == 0xC3 && i + 1 < out.size()) {
-      unsigned char n = static_cast<unsigned char>(out[i + 1]);
-      if (n >= 0x80 && n <= 0x9E && n != 0x97) out[i + 1] = static_cast<char>(n + 0x20);
-      ++i;
-    }
-  }
-  return out;
-}
-
-}  // namespace
 
 Result<std::vector<SubjectInfo>> Session::ListSubjects(std::string_view name) {
   Impl* impl = impl_.get();
@@ -391,11 +371,11 @@ Result<std::vector<SubjectInfo>> Session::ListSubjects(std::string_view name) {
       ids.push_back(st->Text(0));
       return Status::Ok();
     }));
-    const std::string needle = FoldCase(name);
+    const std::string needle = internal::FoldCase(name);
     std::vector<SubjectInfo> out;
     for (const std::string& id : ids) {
       SSPF_ASSIGN_OR_RETURN(SubjectInfo s, LoadSubject(impl, id));
-      if (needle.empty() || FoldCase(s.name).find(needle) != std::string::npos) {
+      if (needle.empty() || internal::FoldCase(s.name).find(needle) != std::string::npos) {
         out.push_back(std::move(s));
       }
     }
@@ -443,10 +423,10 @@ Result<GuardianMatch> Session::ResolveGuardian(std::string_view case_id,
     }
     return match(pos - 1);
   }
-  const std::string wanted = FoldCase(handle);
+  const std::string wanted = internal::FoldCase(handle);
   std::vector<size_t> hits;
   for (size_t i = 0; i < count; ++i) {
-    if (FoldCase(s.guardians[i].name) == wanted) hits.push_back(i);
+    if (internal::FoldCase(s.guardians[i].name) == wanted) hits.push_back(i);
   }
   if (hits.size() == 1) return match(hits[0]);
   if (hits.empty()) {

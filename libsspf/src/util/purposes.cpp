@@ -14,23 +14,6 @@ bool IsCodeChar(char c) {
          c == '-' || c == '_' || c == '.';
 }
 
-// Case folding for the comparison: ASCII letters, and the two-byte UTF-8
-// Latin-1 capitals U+00C0..U+00DE (Å, Ä, Ö, É, ...) but U+00D7 (×).
-std::string Fold(std::string_view s) {
-  std::string out(s);
-  for (size_t i = 0; i < out.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(out[i]);
-    if (c >= 'A' && c <= 'Z') {
-      out[i] = static_cast<char>(c + 32);
-    } else if (c == 0xC3 && i + 1 < out.size()) {
-      unsigned char d = static_cast<unsigned char>(out[i + 1]);
-      if (d >= 0x80 && d <= 0x9E && d != 0x97) out[i + 1] = static_cast<char>(d + 32);
-      ++i;
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 std::vector<PurposeCode> DefaultPurposeCodes() {
@@ -60,7 +43,7 @@ Status ValidatePurposeCodes(const std::vector<PurposeCode>& codes) {
       return InvalidArgument("purpose code " + p.code + " lacks a Swedish or English label");
     }
     for (const std::string* name : {&p.code, &p.label_sv, &p.label_en}) {
-      const std::string f = Fold(*name);
+      const std::string f = internal::FoldCase(*name);
       for (const auto& [other, owner] : seen) {
         if (other == f && owner != i) {
           return InvalidArgument("purpose code " + p.code + " repeats a code or label of " +
@@ -96,9 +79,12 @@ Result<std::string> MatchPurposeCode(const std::vector<PurposeCode>& codes,
   for (const PurposeCode& p : codes) {
     if (purpose == p.code) return p.code;
   }
-  const std::string f = Fold(purpose);
+  const std::string f = internal::FoldCase(purpose);
   for (const PurposeCode& p : codes) {
-    if (f == Fold(p.code) || f == Fold(p.label_sv) || f == Fold(p.label_en)) return p.code;
+    if (f == internal::FoldCase(p.code) || f == internal::FoldCase(p.label_sv) ||
+        f == internal::FoldCase(p.label_en)) {
+      return p.code;
+    }
   }
   return InvalidArgument("the purpose is not a purpose code: use one of " +
                          PurposeCodeList(codes) +

@@ -35,6 +35,11 @@ Utf8Check CheckUtf8(std::string_view s, bool (*forbidden)(uint32_t cp) = nullptr
 
 inline bool IsValidUtf8(std::string_view s) { return CheckUtf8(s) == Utf8Check::kOk; }
 
+// s with ASCII letters and the two-byte UTF-8 Latin-1 capitals U+00C0..U+00DE
+// (Å, Ä, Ö, É, ...; not U+00D7, ×) in lower case: the case folding of
+// searches by name and of purpose codes and labels ("Åsa" finds "åsa").
+std::string FoldCase(std::string_view s);
+
 // NormalizePurpose (sspf/options.h) without its check of the list, for a
 // list already checked by ValidatePurposeCodes (util/purposes.cpp).
 Result<std::string> MatchPurposeCode(const std::vector<PurposeCode>& codes,
