@@ -3,7 +3,8 @@
 # coordinator's session: a youth with two guardians, a case, the consents, a
 # network meeting (nätverksmöte) with a plan of three actions, a follow-up
 # (uppföljning), then due.  Ids are typed as 6-digit prefixes, the case as
-# its number and the guardians by position and name, where a person would.  Then the access rules: the plan is readable by the team actors the
+# its number and the guardians by position and name, where a person would.
+# Then the access rules: the plan is readable by the team actors the
 # consent covers and by no one else (a denial, logged), and nothing of it is
 # in the access log or a plaintext column.  Personal numbers are generated.
 TOOL=$1
