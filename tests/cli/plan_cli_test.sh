@@ -144,6 +144,12 @@ check "kim: action due, follow-up, two consents" test \
   "$(json "sorted(i['kind'] for i in j['items'])")" = \
   "['action-due', 'consent-expiring', 'consent-expiring', 'follow-up']"
 check "kim: the social action" test "$(json "[i['id'] for i in j['items'] if i['kind']=='action-due']")" = "['$a2']"
+check "every item names the case number" test "$(json "{i['case_number'] for i in j['items']}")" = "{'$number'}"
+check "whose consent runs out: the guardians by position" test \
+  "$(json "sorted(i['party'] for i in j['items'] if i['kind']=='consent-expiring')")" = \
+  "['guardian:1', 'guardian:2']"
+check "party only on consents" test \
+  "$(json "[i['party'] for i in j['items'] if i['kind']!='consent-expiring']")" = "[None, None]"
 expect 0 as siv due --days 14 --json
 check "siv: her actor's action is mine" test \
   "$(json "[i['mine'] for i in j['items'] if i['kind']=='action-due']")" = "[True]"
@@ -157,6 +163,8 @@ expect 0 as lea due --days 70 --json
 check "leisure (off the team) has nothing due" test "$(json "len(j['items'])")" = 0
 expect 0 as kim due
 check "due text" grep -q "follow-up" <<<"$out"
+check "due text: the case by number, a consent by party" \
+  grep -qE "consent-expiring	case $number $case_id	[0-9a-f]{32}	guardian:[12]$" <<<"$out"
 
 # A follow-up meeting sets the next one.
 expect 0 as kim meeting add --case "$c6" --date "$(in_days 1)" --kind uppföljning \

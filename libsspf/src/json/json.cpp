@@ -979,6 +979,7 @@ std::string DueReportJson(const DueReport& report) {
     Value j = Value::object();
     j["kind"] = d.kind;
     j["case_id"] = d.case_id;
+    j["case_number"] = enc::TextOrNull(d.case_number);
     j["id"] = d.id;
     j["date"] = FormatDate(d.date);
     j["days"] = d.days;
@@ -986,6 +987,7 @@ std::string DueReportJson(const DueReport& report) {
     j["principal"] = enc::TextOrNull(d.principal);
     j["mine"] = d.mine;
     j["text"] = enc::TextOrNull(d.text);
+    j["party"] = enc::TextOrNull(d.party);
     return j;
   });
   return Dump(doc);
