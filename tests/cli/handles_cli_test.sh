@@ -91,6 +91,12 @@ c_g1=$(json "j['id']")
 expect 0 as sara consent list --case "$case1" --json
 check "a unique name names the guardian" \
   test "$(json "[c['guardian_id'] for c in j['consents'] if c['id'] == '$c_g1'][0]")" = "$g1"
+check "consent list gives each guardian's position" \
+  test "$(json "sorted((c['guardian_position'], c['guardian_id']) for c in j['consents'])")" = \
+  "[(1, '$g1'), (2, '$g2')]"
+expect 0 as sara consent list --case "$year-0001"
+check "consent list text: the guardian by position, then id" \
+  grep -q "^$c_g2	guardian:2 ($g2)	school,social	" <<<"$out"
 expect 2 as sara consent grant --case "$case1" --party "guardian:Nils Okänd" \
        --actors school,social --categories school --until "$((year + 1))-01-31" \
        --purpose planning

@@ -627,16 +627,8 @@ namespace {
 // position is no personal data; no name is read.
 Result<std::string> PartyHandle(Db* db, const ConsentParty& party) {
   if (party.youth) return std::string("youth");
-  SSPF_ASSIGN_OR_RETURN(Stmt * st, db->Prepare("SELECT position FROM guardians WHERE id = ?"));
-  st->Bind(1, party.guardian_id);
-  SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
-  const int64_t position = row ? st->Int(0) : -1;
-  st->Reset();
-  if (!row) {
-    return IntegrityViolation("consent names guardian " + party.guardian_id +
-                              ", which is not in the guardians table");
-  }
-  return "guardian:" + std::to_string(position + 1);
+  SSPF_ASSIGN_OR_RETURN(int position, internal::GuardianPosition(db, party.guardian_id));
+  return "guardian:" + std::to_string(position);
 }
 }  // namespace
 

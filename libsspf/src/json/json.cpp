@@ -151,6 +151,8 @@ Value ConsentObject(const ConsentInfo& c) {
   j["case_id"] = c.case_id;
   j["party"] = c.party.youth ? "youth" : "guardian";
   j["guardian_id"] = c.party.youth ? Value(nullptr) : Value(c.party.guardian_id);
+  j["guardian_position"] =
+      c.party.youth || c.guardian_position <= 0 ? Value(nullptr) : Value(c.guardian_position);
   j["actors"] = ActorArray(c.actors);
   j["categories"] = ArrayOf(c.categories, CategoryText);
   j["valid_from"] = Rfc3339(c.valid_from);

@@ -434,7 +434,11 @@ TEST_CASE("absent values are null, never missing", "[json]") {
   Doc gd = Doc::parse(ConsentJson(g));
   CHECK(gd["party"] == "guardian");
   CHECK(gd["guardian_id"] == "g1");
+  CHECK(gd["guardian_position"].is_null());  // not known outside ListConsents
   CHECK(gd["withdrawn_at"] == kTimeText);
+  g.guardian_position = 2;
+  CHECK(Doc::parse(ConsentJson(g))["guardian_position"] == 2);
+  CHECK(k["guardian_position"].is_null());
 
   Doc e = Doc::parse(EntryJson(SampleEntry()));
   REQUIRE(e.contains("supersedes"));
