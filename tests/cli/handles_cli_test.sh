@@ -42,6 +42,12 @@ expect 0 as kim subject add --pnr-file "$work/pnr2.txt" --name "Bea Annan" \
        --guardian "Kim Lik" --guardian "Kim Lik" --json
 other=$(json "j['id']")
 
+# subject add and subject show name the guardians by position, as --party takes them.
+expect 0 as kim subject show "${subject:0:6}"
+check "subject show: guardian:1 and guardian:2" \
+  test "$(grep -c "^  guardian:[12]  [0-9a-f]\{32\}  V" <<<"$out")" = 2
+check "in registration order" grep -q "^  guardian:2  $g2  Vilhelm Vårdnad$" <<<"$out"
+
 # subject list: in-process search, coordinators only, logged without the text.
 expect 0 as kim subject list --name "åke"
 check "found by a lower-case å" grep -q "^$subject	Åke Handtag	" <<<"$out"

@@ -51,8 +51,10 @@ void PrintSubject(Context& ctx, const SubjectInfo& s) {
            << "  name:        " << s.name << "\n"
            << "  personnummer: " << s.personal_number << "\n"
            << "  born:        " << FormatDate(s.birth_date) << "\n";
-  for (const GuardianInfo& g : s.guardians) {
-    *ctx.out << "  guardian:    " << g.id << "  " << g.name
+  // By position too, as --party guardian:N takes it (1 the first registered).
+  for (size_t i = 0; i < s.guardians.size(); ++i) {
+    const GuardianInfo& g = s.guardians[i];
+    *ctx.out << "  guardian:" << (i + 1) << "  " << g.id << "  " << g.name
              << (g.custody ? "" : "  (no custody)") << "\n";
   }
 }
@@ -100,8 +102,9 @@ int SubjectAdd(Context& ctx) {
   for (std::string& g : ns.guardians) Wipe(&g);
   return Show(ctx, r, SubjectAddedJson, [&](const SubjectInfo& added) {
     *ctx.out << "Added subject " << added.id << "\n";
-    for (const GuardianInfo& g : added.guardians) {
-      *ctx.out << "  guardian " << g.id << "  " << g.name << "\n";
+    for (size_t i = 0; i < added.guardians.size(); ++i) {
+      *ctx.out << "  guardian:" << (i + 1) << "  " << added.guardians[i].id << "  "
+               << added.guardians[i].name << "\n";
     }
   });
 }
