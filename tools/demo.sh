@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # An end-to-end SSPF case on a throwaway store, driven through sspf-tool:
 # a coordinator, a school counsellor, a social worker and a police officer
-# work on one youth's case; consent decides what passes between them;
+# work on one youth's case; consent decides what passes between them; the
+# coordinator's working day (one unlock through the agent, the youth found
+# by name, the case by its number, guardians by position and name) holds a
+# network meeting with a joint plan of three actions, a follow-up and `due`;
 # withdrawal takes effect at once; an auditor verifies the access log and
 # produces the youth's log extract (loggutdrag).
 #
@@ -13,8 +16,11 @@ set -euo pipefail
 TOOL=${1:-$(dirname "$0")/../build/tools/sspf-tool/sspf-tool}
 [ -x "$TOOL" ] || { echo "demo: sspf-tool not found at $TOOL (run tools/setup.sh build)" >&2; exit 1; }
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+trap '"$TOOL" --user kim.samordnare lock >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 export SSPF_STORE="$work/kommun.db"
+# The agent's socket lives here (a private directory of this demo).
+export XDG_RUNTIME_DIR="$work/run"
+mkdir -m 0700 "$XDG_RUNTIME_DIR"
 # Demo speed: Argon2id INTERACTIVE instead of MODERATE (never in production).
 export SSPF_KDF=${SSPF_KDF:-interactive}
 
@@ -80,26 +86,32 @@ set +e
 as lia.fritid entry read "$entry_id"; echo "exit code $?"
 set -e
 
+say "The coordinator's working day: one unlock (sspf-tool agent), then no passphrase"
+as kim.samordnare agent --idle-timeout 900
+kim() { "$TOOL" --user kim.samordnare "$@"; }   # every command goes through the agent
+kim staff list --actor school
+kim subject list --name exempel                 # found by name, guardians by position
+kim case list                                   # the case number (ärendenummer) and the name
+c6=$(kim case list | grep -F "$case_id" | cut -f1)
+
 say "The network meeting (nätverksmöte) agrees a joint plan (åtagandeplan) of three actions"
-c6=${case_id:0:6}
-for party in youth "guardian:${g1:0:6}" "guardian:${g2:0:6}"; do
-  as kim.samordnare consent grant --case "$c6" --party "$party" \
+for party in youth guardian:1 "guardian:Robin Exempel"; do
+  kim consent grant --case "$c6" --party "$party" \
     --actors coordination,school,social --categories plan,meeting \
     --until "$until" --purpose sspf-meeting --form-ref "blankett 2026-118"
 done
 printf 'Alex, vårdnadshavarna, skolan och socialtjänsten deltog.\n' > "$work/minutes.txt"
-as kim.samordnare meeting add --case "$c6" --date "$(date -u +%F)" --kind natverksmote \
+kim meeting add --case "$c6" --date "$(date -u +%F)" --kind natverksmote \
   --attendees school,social,coordination --minutes-file "$work/minutes.txt" \
   --next-follow-up "$(date -u -d "+6 weeks" +%F)"
 printf 'Alex går i skolan varje dag.\n' > "$work/goal.txt"
-goal=$(as kim.samordnare --json plan goal add --case "$c6" --text-file "$work/goal.txt" |
-  jget "['id']")
-action=$(as kim.samordnare --json plan action add --case "$c6" --goal "${goal:0:6}" \
+goal=$(kim --json plan goal add --case "$c6" --text-file "$work/goal.txt" | jget "['id']")
+action=$(kim --json plan action add --case "$c6" --goal "${goal:0:6}" \
   --owner school --principal sara.skola --due "$(date -u -d "+1 week" +%F)" \
   --text "Daglig närvarouppföljning" | jget "['id']")
-as kim.samordnare plan action add --case "$c6" --goal "${goal:0:6}" --owner social \
+kim plan action add --case "$c6" --goal "${goal:0:6}" --owner social \
   --due "$(date -u -d "+2 weeks" +%F)" --text "Familjesamtal"
-as kim.samordnare plan action add --case "$c6" --goal "${goal:0:6}" --owner leisure \
+kim plan action add --case "$c6" --goal "${goal:0:6}" --owner leisure \
   --due "$(date -u -d "+4 weeks" +%F)" --text "Plats i en förening"
 as sara.skola plan show --case "$c6"
 say "The police officer is on the team but outside this consent: no plan (exit 3)"
@@ -107,11 +119,12 @@ set +e
 as per.polis plan show --case "$c6"; echo "exit code $?"
 set -e
 say "At the follow-up (uppföljning) the school's action is done; what is due now"
-as kim.samordnare plan action done "${action:0:6}"
-as kim.samordnare meeting add --case "$c6" --date "$(date -u +%F)" --kind uppfoljning \
+kim plan action done "${action:0:6}"
+kim meeting add --case "$c6" --date "$(date -u +%F)" --kind uppfoljning \
   --attendees school,social,coordination --next-follow-up "$(date -u -d "+10 weeks" +%F)"
-as kim.samordnare due --days 30
+kim due --days 30        # the case by number, whose consent runs out (guardian:N)
 as sam.soc due --days 30
+kim lock                 # the end of the working day: the agent wipes its keys
 
 say "A guardian withdraws consent: the police read is denied at once"
 consent_id=$(as kim.samordnare --json consent list --case "$case_id" |

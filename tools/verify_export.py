@@ -118,6 +118,9 @@ def ed25519_verify(pub, sig, msg):
 
 def main(argv):
     args = list(argv[1:])
+    if args and args[0] in ("-h", "--help"):
+        print(__doc__)  # installed as sspf-verify-export: --help is no error
+        return 0
     vkey = None
     if "--vkey" in args:
         i = args.index("--vkey")

@@ -152,6 +152,9 @@ void TestPlan(const char* dir) {
   CHECK(json != NULL && strstr(json, "\"kind\":\"follow-up\"") != NULL);
   CHECK(json != NULL && strstr(json, "\"kind\":\"consent-expiring\"") != NULL);
   CHECK(json != NULL && strstr(json, "\"kind\":\"action-overdue\"") == NULL);
+  /* The case by its number and the consent by its party (the youth of 19). */
+  CHECK(json != NULL && strstr(json, "\"case_number\":\"") != NULL);
+  CHECK(json != NULL && strstr(json, "\"text\":null,\"party\":\"youth\"}") != NULL);
   sspf_free(json);
   json = NULL;
   INVALID(sspf_session_due(s, -1, &json, &err));

@@ -42,6 +42,12 @@ expect 0 as kim subject add --pnr-file "$work/pnr2.txt" --name "Bea Annan" \
        --guardian "Kim Lik" --guardian "Kim Lik" --json
 other=$(json "j['id']")
 
+# subject add and subject show name the guardians by position, as --party takes them.
+expect 0 as kim subject show "${subject:0:6}"
+check "subject show: guardian:1 and guardian:2" \
+  test "$(grep -c "^  guardian:[12]  [0-9a-f]\{32\}  V" <<<"$out")" = 2
+check "in registration order" grep -q "^  guardian:2  $g2  Vilhelm Vårdnad$" <<<"$out"
+
 # subject list: in-process search, coordinators only, logged without the text.
 expect 0 as kim subject list --name "åke"
 check "found by a lower-case å" grep -q "^$subject	Åke Handtag	" <<<"$out"
@@ -91,6 +97,12 @@ c_g1=$(json "j['id']")
 expect 0 as sara consent list --case "$case1" --json
 check "a unique name names the guardian" \
   test "$(json "[c['guardian_id'] for c in j['consents'] if c['id'] == '$c_g1'][0]")" = "$g1"
+check "consent list gives each guardian's position" \
+  test "$(json "sorted((c['guardian_position'], c['guardian_id']) for c in j['consents'])")" = \
+  "[(1, '$g1'), (2, '$g2')]"
+expect 0 as sara consent list --case "$year-0001"
+check "consent list text: the guardian by position, then id" \
+  grep -q "^$c_g2	guardian:2 ($g2)	school,social	" <<<"$out"
 expect 2 as sara consent grant --case "$case1" --party "guardian:Nils Okänd" \
        --actors school,social --categories school --until "$((year + 1))-01-31" \
        --purpose planning
@@ -106,6 +118,33 @@ expect 2 as per consent grant --case "$year-0002" --party "guardian:3" \
        --actors school,police --categories school --until "$((year + 1))-01-31" \
        --purpose planning
 check "a position out of range" grep -q "no guardian at position 3" <<<"$err"
+refused_party() {  # refused_party PARTY: per's consent for that party, refused (exit 2)
+  expect 2 as per consent grant --case "$year-0002" --party "$1" --actors school,police \
+         --categories school --until "$((year + 1))-01-31" --purpose planning
+}
+refused_party "guardian:99999999999999999999"
+check "a huge position is not misread as 999" grep -q "no guardian at that position;" <<<"$err"
+check "and not truncated" not_in "position 999" "$err"
+refused_party "guardian:0"
+check "position 0" grep -q "no guardian at position 0;" <<<"$err"
+
+# Custody by the guardian's id prefix (GUARDIAN_ID), named as in the usage line.
+expect 0 as kim subject custody "${subject:0:6}" "${g2:0:6}" --custody no --json
+check "custody by prefixes" test "$(json "(j['subject_id'], j['guardian_id'], j['custody'])")" = \
+  "('$subject', '$g2', False)"
+expect 0 as kim subject custody "${subject:0:6}" "${g2:0:7}" --custody yes
+expect 2 as kim subject custody "$subject" --custody yes
+check "the missing guardian is named" grep -q "missing argument GUARDIAN_ID in 'subject custody ID GUARDIAN_ID" <<<"$err"
+unknown_g=$( [ "${g2:0:1}" = 0 ] && echo 1 || echo 0 )${g2:1:7}
+expect 4 as kim subject custody "$subject" "$unknown_g" --custody yes
+check "an unknown guardian prefix names GUARDIAN_ID" grep -q "^sspf-tool: GUARDIAN_ID: no " <<<"$err"
+
+# A team name that is no active member says where the staff are listed.
+expect 4 as kim case open --subject "$other" --team "per, nobody"
+check "an unknown team member points to staff list" \
+  grep -q "team member 2: no such principal (sspf-tool staff list shows the active staff)" <<<"$err"
+expect 1 as kim case open --subject "$other" --team "per, gus"
+check "a disabled team member points to staff list" grep -q "disabled.*staff list" <<<"$err"
 expect 0 as eva audit query --case "$year-0001" --json
 check "the log names the full case id" \
   test "$(json "len([e for e in j['events'] if e['case_id'] == '$case1'])")" -gt 2

@@ -55,7 +55,8 @@ check "id: too short says 6" grep -q "6 to 32 hex digits" <<<"$err"
 check "one line" test "$(wc -l <<<"$err")" -eq 1
 unknown=$( [ "${case_id:0:1}" = 0 ] && echo 1 || echo 0 )${case_id:1:7}
 expect 4 as sara case show "$unknown"
-check "an unknown prefix names the option" grep -q "^sspf-tool: --id: no subject" <<<"$err"
+check "an unknown prefix names the argument as the usage line does" \
+  grep -q "^sspf-tool: ID: no subject" <<<"$err"
 check "unknown: nothing printed" test -z "$out"
 expect 4 as sara case show 0123456789abcdef0123456789abcdef
 finish

@@ -2,8 +2,9 @@
 # sspf-tool: the joint plan (åtagandeplan), meetings and due (issue 14), as a
 # coordinator's session: a youth with two guardians, a case, the consents, a
 # network meeting (nätverksmöte) with a plan of three actions, a follow-up
-# (uppföljning), then due.  Ids are typed as 6-digit prefixes where a person
-# would.  Then the access rules: the plan is readable by the team actors the
+# (uppföljning), then due.  Ids are typed as 6-digit prefixes, the case as
+# its number and the guardians by position and name, where a person would.
+# Then the access rules: the plan is readable by the team actors the
 # consent covers and by no one else (a denial, logged), and nothing of it is
 # in the access log or a plaintext column.  Personal numbers are generated.
 TOOL=$1
@@ -17,24 +18,41 @@ add_users "$admin_pw" "kim coordination coordinator" "sara school member" \
           "eva coordination auditor"
 
 # ---- the youth, two guardians, a case ------------------------------------------------
+# As a person works: the text outputs are read, the youth is found again by
+# name, the team is built from staff list, the case is named by its number
+# (ärendenummer) and the guardians by position and by name.
 printf '%s\n' "$(make_pnr 13 417)" > "$work/pnr.txt"
 expect 0 as kim subject add --pnr-file "$work/pnr.txt" --name "Testa Plansson" \
-       --guardian "Greta Plansson" --guardian "Gustav Plansson" --json
-subject=$(json "j['id']")
-g1=$(json "j['guardians'][0]['id']")
-g2=$(json "j['guardians'][1]['id']")
-expect 0 as kim case open --subject "${subject:0:6}" --team sara,siv,per --json
-case_id=$(json "j['id']")
-c6=${case_id:0:6}
+       --guardian "Greta Plansson" --guardian "Gustav Plansson"
+expect 0 as kim subject list --name "plansson"
+subject=$(cut -f1 <<<"$out")
+check "the youth found by name, guardians by position" \
+  grep -q "^$subject	Testa Plansson	.*guardian:1 Greta Plansson	guardian:2 Gustav Plansson$" <<<"$out"
+expect 0 as kim staff list
+check "the team's staff listed" test "$(grep -cE "^(sara|siv|per)	" <<<"$out")" = 3
+expect 0 as kim case open --subject "${subject:0:6}" --team "sara, siv, per"
+case_id=$(sed -n 's/^Opened case \([0-9a-f]\{32\}\)$/\1/p' <<<"$out")
+expect 0 as kim case list
+number=$(grep -F "$case_id" <<<"$out" | cut -f1)
+check "case list: number and the youth's name" \
+  grep -q "^$number	$case_id	open	subject $subject  Testa Plansson	" <<<"$out"
+c6=$number  # every case command below names the case by its number
+check "a case number" grep -qE "^[0-9]{4}-[0-9]{4}$" <<<"$c6"
 
 # Both guardians consent to school, social and coordination sharing the plan
-# and the meetings (not police, not leisure).
+# and the meetings (not police, not leisure): the first by position, the
+# second by name.
 until=$(in_days 10)
-for g in "$g1" "$g2"; do
-  expect 0 as kim consent grant --case "$c6" --party "guardian:${g:0:6}" \
+for party in guardian:1 "guardian:Gustav Plansson"; do
+  expect 0 as kim consent grant --case "$c6" --party "$party" \
          --actors coordination,school,social --categories plan,meeting --until "$until" \
          --purpose sspf-meeting --json
 done
+expect 0 as kim subject show "${subject:0:6}" --json
+g1=$(json "j['guardians'][0]['id']"); g2=$(json "j['guardians'][1]['id']")
+expect 0 as kim consent list --case "$c6" --json
+check "the consents name both guardians" \
+  test "$(json "sorted(c['guardian_id'] for c in j['consents'])")" = "$(printf "['%s', '%s']" $(printf '%s\n' "$g1" "$g2" | sort))"
 
 # ---- the network meeting and its plan ----------------------------------------------
 printf 'Närvarande: skola, socialtjänst, samordnare, familjen.\nFrånvaro diskuterades.\n' \
@@ -126,6 +144,12 @@ check "kim: action due, follow-up, two consents" test \
   "$(json "sorted(i['kind'] for i in j['items'])")" = \
   "['action-due', 'consent-expiring', 'consent-expiring', 'follow-up']"
 check "kim: the social action" test "$(json "[i['id'] for i in j['items'] if i['kind']=='action-due']")" = "['$a2']"
+check "every item names the case number" test "$(json "{i['case_number'] for i in j['items']}")" = "{'$number'}"
+check "whose consent runs out: the guardians by position" test \
+  "$(json "sorted(i['party'] for i in j['items'] if i['kind']=='consent-expiring')")" = \
+  "['guardian:1', 'guardian:2']"
+check "party only on consents" test \
+  "$(json "[i['party'] for i in j['items'] if i['kind']!='consent-expiring']")" = "[None, None]"
 expect 0 as siv due --days 14 --json
 check "siv: her actor's action is mine" test \
   "$(json "[i['mine'] for i in j['items'] if i['kind']=='action-due']")" = "[True]"
@@ -139,6 +163,8 @@ expect 0 as lea due --days 70 --json
 check "leisure (off the team) has nothing due" test "$(json "len(j['items'])")" = 0
 expect 0 as kim due
 check "due text" grep -q "follow-up" <<<"$out"
+check "due text: the case by number, a consent by party" \
+  grep -qE "consent-expiring	case $number $case_id	[0-9a-f]{32}	guardian:[12]$" <<<"$out"
 
 # A follow-up meeting sets the next one.
 expect 0 as kim meeting add --case "$c6" --date "$(in_days 1)" --kind uppföljning \

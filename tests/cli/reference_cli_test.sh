@@ -43,6 +43,37 @@ for bad in "-1" "0" "1x" "99999999999999999999"; do
 done
 expect 2 "$TOOL" audit prove --index -1
 check "--index -1 is refused" grep -q "index" <<<"$err"
+# Every other number too, each refusal naming its option.
+while IFS='|' read -r opt args; do
+  # shellcheck disable=SC2086
+  expect 2 "$TOOL" $args
+  check "'$args' is refused naming $opt" grep -q -- "$opt" <<<"$err"
+done <<'NUMBERS'
+--days|due --days 367
+--days|due --days -1
+--radius|audit query --around 5 --radius 1001
+--radius|audit query --around 5 --radius 99999999999999999999
+--top|audit review --top 1001
+--idle-timeout|agent --idle-timeout 0
+--idle-timeout|agent --idle-timeout 86401
+--hours|grant emergency --case 0123456789abcdef0123456789abcdef --provision x --reason r --hours 99999999999
+NUMBERS
+expect 2 "$TOOL" audit review --top 1001
+check "an out-of-range value says the range" grep -q "0 to 1000" <<<"$err"
+
+# A group alone is an error that says so, then lists its commands; with
+# --help it is the group's help.
+expect 2 "$TOOL" case
+check "'case' alone says it needs a subcommand" \
+  test "$(head -n1 <<<"$err")" = "sspf-tool: 'case' needs a subcommand; they are:"
+check "and lists them" grep -q "case show" <<<"$err"
+expect 2 "$TOOL" plan action
+check "a two-word group too" grep -q "'plan action' needs a subcommand" <<<"$err"
+check "listing its commands" grep -q "plan action done" <<<"$err"
+expect 0 "$TOOL" plan action --help
+check "the group's help on stdout" grep -q "plan action add" <<<"$out"
+expect 2 "$TOOL"
+check "no command at all says so" grep -q "^sspf-tool: no command given" <<<"$err"
 
 # entry add on a terminal says it waits for the body (a pseudo-terminal
 # from python's pty module; the tool is killed once it has said so).

@@ -33,6 +33,15 @@ foreach(f include/sspf/sspf.h include/sspf/store.h
     message(FATAL_ERROR "not installed: ${f}")
   endif()
 endforeach()
+# The installed tool runs as installed: no LD_LIBRARY_PATH, no ldconfig
+# (the README's `cmake --install`, into any prefix).
+run("installed sspf-tool --version" ${CMAKE_COMMAND} -E env --unset=LD_LIBRARY_PATH
+    ${prefix}/bin/sspf-tool --version)
+if(NOT run_output MATCHES "^sspf-tool [0-9]")
+  message(FATAL_ERROR "the installed sspf-tool --version said: ${run_output}")
+endif()
+run("installed sspf-verify-export --help" ${CMAKE_COMMAND} -E env --unset=LD_LIBRARY_PATH
+    ${prefix}/bin/sspf-verify-export --help)
 # Private headers must not be installed.
 file(GLOB_RECURSE private_headers ${prefix}/include/*session_impl.h ${prefix}/include/*db.h)
 if(private_headers)

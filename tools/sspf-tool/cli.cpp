@@ -150,6 +150,17 @@ std::string SafeParseError(const po::error& e) {
   return "bad command line near " + which;
 }
 
+// How a message names an argument: "--case", or for a positional one the
+// name the usage line gives it ("ID", "GUARDIAN_ID").
+std::string ArgumentName(const std::string& name, const std::vector<std::string>& positional) {
+  if (std::find(positional.begin(), positional.end(), name) == positional.end()) {
+    return "--" + name;
+  }
+  std::string upper = name;
+  for (char& c : upper) c = c == '-' ? '_' : static_cast<char>(std::toupper(c));
+  return upper;
+}
+
 }  // namespace
 
 bool ParseArgs(Context& ctx, const std::string& usage, po::options_description& desc,
@@ -175,9 +186,7 @@ bool ParseArgs(Context& ctx, const std::string& usage, po::options_description& 
     std::string name = e.get_option_name();
     while (!name.empty() && name[0] == '-') name.erase(0, 1);
     if (std::find(positional.begin(), positional.end(), name) != positional.end()) {
-      std::string upper = name;
-      for (char& c : upper) c = c == '-' ? '_' : static_cast<char>(std::toupper(c));
-      *exit = UsageError(ctx, "missing argument " + upper + " in '" +
+      *exit = UsageError(ctx, "missing argument " + ArgumentName(name, positional) + " in '" +
                                   usage.substr(0, usage.find('\n')) + "'");
     } else {
       *exit = UsageError(ctx, e.what());
@@ -233,11 +242,12 @@ namespace {
 
 // The options whose value is an id (or KIND:ID): the commands name records
 // by these, and a person may type any unique prefix of 6+ digits instead.
-// Not "guardian": subject add's --guardian is a name ("Deedee" is hex).
+// Not "guardian": subject add's --guardian is a name ("Deedee" is hex);
+// subject custody's positional GUARDIAN_ID is "guardian-id".
 bool IsIdOption(const std::string& name) {
-  static const char* const kIdOptions[] = {"id",    "case",  "subject", "supersedes",
-                                           "consent", "grant", "basis", "party",
-                                           "target", "disclosure", "goal"};
+  static const char* const kIdOptions[] = {"id",      "case",   "subject",    "supersedes",
+                                           "consent", "grant",  "basis",      "party",
+                                           "target",  "disclosure", "goal", "guardian-id"};
   return std::any_of(std::begin(kIdOptions), std::end(kIdOptions),
                      [&](const char* o) { return name == o; });
 }
@@ -304,14 +314,18 @@ Status ForEachIdPrefix(po::variables_map& vm,
 // Replaces every id prefix in the id options of vm by the full id
 // (Session::ResolveId) and stores the values again into the variables the
 // options are bound to.
-Status ResolveIdOptions(Session& s, po::variables_map& vm) {
+Status ResolveIdOptions(Session& s, po::variables_map& vm,
+                        const std::vector<std::string>& positional) {
   SSPF_RETURN_IF_ERROR(
       ForEachIdPrefix(vm, [&](const std::string& option, std::string* v) -> Status {
         Result<IdMatch> m = s.ResolveId(*v);
         if (!m.ok() && option == "party" && m.status().code() == StatusCode::kNotFound) {
           return Status::Ok();  // a guardian's name, resolved below
         }
-        if (!m.ok()) return Status(m.status().code(), "--" + option + ": " + m.status().message());
+        if (!m.ok()) {
+          return Status(m.status().code(),
+                        ArgumentName(option, positional) + ": " + m.status().message());
+        }
         *v = m->id;
         return Status::Ok();
       }));
@@ -384,7 +398,7 @@ SessionHandle ParseAndOpen(Context& ctx, const std::string& usage,
   if (HasIdPrefix(vm)) {
     s = OpenHandle(ctx, exit);
     if (!s) return {};
-    Status resolved = ResolveIdOptions(*s, vm);
+    Status resolved = ResolveIdOptions(*s, vm, positional);
     if (!resolved.ok()) {
       *exit = resolved.code() == StatusCode::kInvalidArgument
                   ? UsageError(ctx, resolved.message())

@@ -379,14 +379,15 @@ int Query(Context& ctx) {
       ("seq", po::value<Count>(&seq), "only the event with this sequence number")
       ("around", po::value<Count>(&around),
        "the events around this sequence number (see --radius)")
-      ("radius", po::value<Count>(&radius), "with --around: this many events on each side "
-                                            "(default 5)");
+      ("radius", po::value<Count>(&radius), "with --around: this many events on each side, "
+                                            "0 to 1000 (default 5)");
   int exit = 0;
   AuditFilter filter;
   auto build = [&]() -> Status {
     SSPF_RETURN_IF_ERROR(fa.Build(&filter));
     if (seq.given && around.given) return InvalidArgument("--seq and --around exclude each other");
     if (radius.given && !around.given) return InvalidArgument("--radius needs --around");
+    if (radius.given && radius.value > 1000) return InvalidArgument("--radius must be 0 to 1000");
     if (seq.given) {
       filter.seq_from = seq.value;
       filter.seq_to = seq.value;

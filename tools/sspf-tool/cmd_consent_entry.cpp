@@ -14,8 +14,11 @@
 namespace sspf::cli {
 namespace {
 
-std::string PartyText(const ConsentParty& p) {
-  return p.youth ? "youth" : "guardian:" + p.guardian_id;
+// "youth", or the guardian by position and id: "guardian:2 (d68ffb...)".
+std::string PartyText(const ConsentInfo& c) {
+  if (c.party.youth) return "youth";
+  if (c.guardian_position <= 0) return "guardian:" + c.party.guardian_id;
+  return "guardian:" + std::to_string(c.guardian_position) + " (" + c.party.guardian_id + ")";
 }
 
 // ---- consent -------------------------------------------------------------------
@@ -133,7 +136,7 @@ int ConsentList(Context& ctx) {
   return Show(ctx, s->ListConsents(case_id), ConsentListJson,
               [&](const std::vector<ConsentInfo>& consents) {
                 for (const ConsentInfo& c : consents) {
-                  *ctx.out << c.id << "\t" << PartyText(c.party) << "\t"
+                  *ctx.out << c.id << "\t" << PartyText(c) << "\t"
                            << JoinActors(c.actors) << "\t" << JoinCategories(c.categories)
                            << "\tuntil " << FormatDate(c.valid_until) << "\t"
                            << (c.withdrawn_at ? "withdrawn " + FormatTime(*c.withdrawn_at)

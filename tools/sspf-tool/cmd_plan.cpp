@@ -257,7 +257,8 @@ int DueCommand(Context& ctx) {
       "deadlines of the retention plan.  Lists only what you may read: every case,\n"
       "entry and consent is read as the commands above read it (and logged).  Items\n"
       "of your own actor are marked *; plan-unshared says that plan share has\n"
-      "something to disclose.  Example:\n"
+      "something to disclose.  Each line names the case by its number (and id), and\n"
+      "an expiring consent by its party (youth, or guardian:N by position).  Example:\n"
       "  sspf-tool due --days 30",
       desc, {}, &exit, [&] {
         if (days.given && days.value > 366) return InvalidArgument("--days must be 0 to 366");
@@ -270,14 +271,19 @@ int DueCommand(Context& ctx) {
       *ctx.out << "Nothing due within " << r.days << " days of " << FormatDate(r.as_of) << "\n";
     }
     for (const DueItem& d : r.items) {
+      // The case by its number (the id after it, for scripts), a consent
+      // by its party.
       *ctx.out << (d.mine ? "* " : "  ") << FormatDate(d.date) << "\t" << d.kind << "\tcase "
-               << d.case_id << "\t" << d.id;
+               << (d.case_number.empty() ? d.case_id : d.case_number + " " + d.case_id) << "\t"
+               << d.id;
+      if (!d.party.empty()) *ctx.out << "\t" << d.party;
       if (d.owner) {
         *ctx.out << "\t" << ActorName(*d.owner);
         if (!d.principal.empty()) *ctx.out << " (" << d.principal << ")";
       }
       if (d.kind == "plan-unshared") {
-        *ctx.out << d.text << " disclosures missing: sspf-tool plan share --case " << d.case_id;
+        *ctx.out << d.text << " disclosures missing: sspf-tool plan share --case "
+                 << (d.case_number.empty() ? d.case_id : d.case_number);
       } else if (!d.text.empty()) {
         *ctx.out << "\t" << d.text;
       }

@@ -116,7 +116,7 @@ int Review(Context& ctx) {
       ("flag", po::value<std::string>(&flag),
        "only flags of this kind, e.g. emergency-grant, read-after-team-leave")
       ("by", po::value<std::string>(&by), "summaries by day (default) or week")
-      ("top", po::value<Count>(&top), "readers listed per case (default 5; 0: none)")
+      ("top", po::value<Count>(&top), "readers listed per case, 0 to 1000 (default 5; 0: none)")
       ("html", po::value<std::string>(&html),
        "write the review as one self-contained HTML file (mode 0600)")
       ("checkpoint", po::value<std::string>(&checkpoint),
@@ -158,6 +158,7 @@ int Review(Context& ctx) {
         } else if (by != "day") {
           return InvalidArgument("unknown --by (use day or week)");
         }
+        if (top.given && top.value > 1000) return InvalidArgument("--top must be 0 to 1000");
         if (top.given) o.top_readers = static_cast<size_t>(top.value);
         if (!checkpoint.empty() && html.empty()) {
           return InvalidArgument("--checkpoint needs --html");

@@ -51,8 +51,10 @@ void PrintSubject(Context& ctx, const SubjectInfo& s) {
            << "  name:        " << s.name << "\n"
            << "  personnummer: " << s.personal_number << "\n"
            << "  born:        " << FormatDate(s.birth_date) << "\n";
-  for (const GuardianInfo& g : s.guardians) {
-    *ctx.out << "  guardian:    " << g.id << "  " << g.name
+  // By position too, as --party guardian:N takes it (1 the first registered).
+  for (size_t i = 0; i < s.guardians.size(); ++i) {
+    const GuardianInfo& g = s.guardians[i];
+    *ctx.out << "  guardian:" << (i + 1) << "  " << g.id << "  " << g.name
              << (g.custody ? "" : "  (no custody)") << "\n";
   }
 }
@@ -100,8 +102,9 @@ int SubjectAdd(Context& ctx) {
   for (std::string& g : ns.guardians) Wipe(&g);
   return Show(ctx, r, SubjectAddedJson, [&](const SubjectInfo& added) {
     *ctx.out << "Added subject " << added.id << "\n";
-    for (const GuardianInfo& g : added.guardians) {
-      *ctx.out << "  guardian " << g.id << "  " << g.name << "\n";
+    for (size_t i = 0; i < added.guardians.size(); ++i) {
+      *ctx.out << "  guardian:" << (i + 1) << "  " << added.guardians[i].id << "  "
+               << added.guardians[i].name << "\n";
     }
   });
 }
@@ -329,18 +332,19 @@ int SubjectCustody(Context& ctx) {
   std::string id, guardian, custody;
   desc.add_options()
       ("id", po::value<std::string>(&id)->required(), "subject id")
-      ("guardian", po::value<std::string>(&guardian)->required(), "guardian id")
+      ("guardian-id", po::value<std::string>(&guardian)->required(),
+       "guardian id (or a prefix of 6+ digits; subject show lists them)")
       ("custody", po::value<std::string>(&custody)->required(),
        "yes: the guardian has custody (vårdnad); no: it has not");
   int exit = 0;
   bool has = true;
   SessionHandle s = ParseAndOpen(
-      ctx, "subject custody ID GUARDIAN --custody yes|no\n\n"
+      ctx, "subject custody ID GUARDIAN_ID --custody yes|no\n\n"
       "Records whether a guardian has custody (vårdnadshavare med vårdnad) of the\n"
       "youth (coordinators).  Only guardians with custody must consent; every\n"
       "guardian has custody when registered.  Logged as guardian.custody.  Example:\n"
-      "  sspf-tool subject custody 3f2a...e9 81bc...0d --custody no",
-      desc, {"id", "guardian"}, &exit, [&]() -> Status {
+      "  sspf-tool subject custody 3f2a9c 81bc0d --custody no",
+      desc, {"id", "guardian-id"}, &exit, [&]() -> Status {
         if (custody != "yes" && custody != "no") {
           return InvalidArgument("--custody must be yes or no");
         }

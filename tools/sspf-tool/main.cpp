@@ -128,22 +128,30 @@ int RunCommandLine(const std::vector<std::string>& args, std::ostream& out, std:
   if (best == nullptr) {
     if (i >= args.size()) {
       if (json) return usage("no command given (see sspf-tool --help)");
+      err << "sspf-tool: no command given; the commands are:\n\n";
       PrintOverview(err, "");
       return 2;
     }
-    // A group word alone ("sspf-tool user"), or a typo.
-    bool group = std::any_of(sspf::cli::Commands().begin(), sspf::cli::Commands().end(),
-                             [&](const Command& c) { return c.path.rfind(args[i] + " ", 0) == 0; });
     // The command words the user typed (up to the first option).
     std::vector<std::string> words;
     for (size_t k = i; k < args.size() && args[k].rfind("-", 0) != 0; ++k) {
       words.push_back(args[k]);
     }
-    if (group && words.size() == 1) {
-      bool help = i + 1 < args.size() && (args[i + 1] == "--help" || args[i + 1] == "-h");
-      if (json && !help) return usage("'" + args[i] + "' needs a subcommand (see sspf-tool " +
-                                      args[i] + " --help)");
-      PrintOverview(help ? out : err, args[i] + " ");
+    std::string typed_path;
+    for (const std::string& w : words) typed_path += (typed_path.empty() ? "" : " ") + w;
+    // A group alone ("sspf-tool user", "sspf-tool plan action"), or a typo.
+    auto starts_group = [&](const std::string& prefix) {
+      return std::any_of(sspf::cli::Commands().begin(), sspf::cli::Commands().end(),
+                         [&](const Command& c) { return c.path.rfind(prefix + " ", 0) == 0; });
+    };
+    const bool group = starts_group(args[i]);
+    if (!words.empty() && starts_group(typed_path)) {
+      const size_t after = i + words.size();
+      bool help = after < args.size() && (args[after] == "--help" || args[after] == "-h");
+      const std::string line = "'" + typed_path + "' needs a subcommand";
+      if (json && !help) return usage(line + " (see sspf-tool " + typed_path + " --help)");
+      if (!help) err << "sspf-tool: " << line << "; they are:\n\n";
+      PrintOverview(help ? out : err, typed_path + " ");
       return help ? 0 : 2;
     }
     // Echo only what looks like command words: a personnummer or a name

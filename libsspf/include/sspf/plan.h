@@ -160,6 +160,9 @@ struct DueItem {
   // disclosures it would make, id is empty, date is today).
   std::string kind;
   std::string case_id;
+  // The case's number (ärendenummer, "2026-0042") as case list shows it;
+  // empty for the admin's retention items.
+  std::string case_number;
   // The action's, meeting's or entry's entry id, or the consent id.
   std::string id;
   Date date;      // the due, follow-up, last valid or deadline day
@@ -172,6 +175,10 @@ struct DueItem {
   bool mine = false;
   // Actions: the action text; retention: the rule id; otherwise empty.
   std::string text;
+  // consent-expiring: whose consent it is, "youth" or "guardian:N" (the
+  // guardian's position, 1 the first registered, as --party takes it);
+  // otherwise empty.
+  std::string party;
 };
 
 struct DueReport {

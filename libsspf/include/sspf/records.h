@@ -149,6 +149,9 @@ struct ConsentInfo {
   int version = 1;
   std::string recorded_by;  // principal id
   std::vector<ConsentReference> references;  // one per actor that confirmed it
+  // Session::ListConsents: a guardian's registration position (1 the first,
+  // as --party guardian:N takes it); 0 for the youth and in decisions.
+  int guardian_position = 0;
 };
 
 struct EntryInfo {

@@ -21,12 +21,15 @@ namespace {
 // ones that may sit on a case team.  Returns its id.
 Result<std::string> TeamPrincipalId(Db* db, std::string_view name) {
   SSPF_ASSIGN_OR_RETURN(auto row, internal::PrincipalByName(db, name));
-  if (!row) return NotFound("no such principal");
+  // Each refusal says where to find who may be on a team (staff list).
+  constexpr const char* kStaff = " (sspf-tool staff list shows the active staff)";
+  if (!row) return NotFound(std::string("no such principal") + kStaff);
   const std::string id = row->info.id;
   const Role role = row->info.role;
-  if (!row->info.active) return FailedPrecondition("the principal is disabled");
+  if (!row->info.active) return FailedPrecondition(std::string("the principal is disabled") + kStaff);
   if (role != Role::kMember && role != Role::kCoordinator) {
-    return InvalidArgument("only members and coordinators can be on a case team");
+    return InvalidArgument(std::string("only members and coordinators can be on a case team") +
+                           kStaff);
   }
   return id;
 }

@@ -522,6 +522,19 @@ Status Session::WithdrawConsent(std::string_view consent_id) {
   });
 }
 
+Result<int> internal::GuardianPosition(Db* db, std::string_view guardian_id) {
+  SSPF_ASSIGN_OR_RETURN(Stmt * st, db->Prepare("SELECT position FROM guardians WHERE id = ?"));
+  st->Bind(1, guardian_id);
+  SSPF_ASSIGN_OR_RETURN(bool row, st->Step());
+  const int64_t position = row ? st->Int(0) : -1;
+  st->Reset();
+  if (!row || position < 0) {
+    return IntegrityViolation("consent names guardian " + std::string(guardian_id) +
+                              ", which is not in the guardians table");
+  }
+  return static_cast<int>(position + 1);
+}
+
 Result<std::vector<ConsentInfo>> Session::ListConsents(std::string_view case_id) {
   Impl* impl = impl_.get();
   OpSpec spec{Operation::kListConsent, Action::kConsentList};
@@ -531,6 +544,11 @@ Result<std::vector<ConsentInfo>> Session::ListConsents(std::string_view case_id)
         SSPF_ASSIGN_OR_RETURN(std::vector<ConsentInfo> out,
                               internal::LatestConsents(impl, case_id));
         SSPF_RETURN_IF_ERROR(LoadReferences(impl->db.get(), &out));
+        for (ConsentInfo& c : out) {
+          if (c.party.youth) continue;
+          SSPF_ASSIGN_OR_RETURN(c.guardian_position,
+                                internal::GuardianPosition(impl->db.get(), c.party.guardian_id));
+        }
         return out;
       });
 }

@@ -26,6 +26,10 @@ namespace sspf::internal {
 // Every version is checked against the case's signed consent events
 // (kIntegrityViolation naming the consent otherwise).
 Result<std::vector<ConsentInfo>> LatestConsents(Session::Impl* impl, std::string_view case_id);
+// A guardian's registration position, 1 the first (what --party guardian:N
+// takes); kIntegrityViolation when the guardians table lacks it.  No name
+// is read.
+Result<int> GuardianPosition(Db* db, std::string_view guardian_id);
 // The last day a consent recorded on `today` may run to: today plus
 // max_months calendar months (at least 1), on the month's last day when the
 // target month is shorter (31 March + 1 month: 30 April).

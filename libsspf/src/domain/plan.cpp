@@ -621,6 +621,17 @@ Result<PlanShare> Session::SharePlan(std::string_view case_id) {
   });
 }
 
+namespace {
+// A consent's party as a person names it: "youth", or "guardian:N" with the
+// guardian's registration position (what --party guardian:N takes).  The
+// position is no personal data; no name is read.
+Result<std::string> PartyHandle(Db* db, const ConsentParty& party) {
+  if (party.youth) return std::string("youth");
+  SSPF_ASSIGN_OR_RETURN(int position, internal::GuardianPosition(db, party.guardian_id));
+  return "guardian:" + std::to_string(position);
+}
+}  // namespace
+
 Result<DueReport> Session::Due(int days) {
   Impl* impl = impl_.get();
   if (days < 0 || days > kMaxDueDays) {
@@ -660,6 +671,7 @@ Result<DueReport> Session::Due(int days) {
       // emergency grant, and a coordinator's view of every case's metadata
       // is not a view of its content.
       if (std::find(c.team.begin(), c.team.end(), impl->me.name) == c.team.end()) continue;
+      const size_t first_of_case = report.items.size();
       SSPF_ASSIGN_OR_RETURN(CasePlan plan,
                             internal::PlanLoader::Load(*this, impl, c.id, /*read_all=*/false));
       for (const PlanAction& a : plan.actions) {
@@ -688,7 +700,9 @@ Result<DueReport> Session::Due(int days) {
       SSPF_ASSIGN_OR_RETURN(std::vector<ConsentInfo> consents, ListConsents(c.id));
       for (const ConsentInfo& ci : consents) {
         if (ci.withdrawn_at || ci.valid_until < today || last < ci.valid_until) continue;
-        report.items.push_back(item("consent-expiring", c.id, ci.id, ci.valid_until));
+        DueItem d = item("consent-expiring", c.id, ci.id, ci.valid_until);
+        SSPF_ASSIGN_OR_RETURN(d.party, PartyHandle(impl->db.get(), ci.party));
+        report.items.push_back(std::move(d));
       }
       if (!c.open) {
         // The deadlines of the entries this caller may read (entry.list
@@ -701,6 +715,10 @@ Result<DueReport> Session::Due(int days) {
         for (const RetentionPlanEntry& e : verdicts) {
           if (ids.count(e.entry_id)) retention_item(e);
         }
+      }
+      // The number as ListCases checked it against the signed log.
+      for (size_t k = first_of_case; k < report.items.size(); ++k) {
+        report.items[k].case_number = c.number;
       }
     }
   }

@@ -416,10 +416,18 @@ Result<GuardianMatch> Session::ResolveGuardian(std::string_view case_id,
                          s.guardians[i].custody};
   };
   if (handle.find_first_not_of("0123456789") == std::string_view::npos) {
-    const size_t pos = handle.size() > 3 ? 0 : std::stoul(std::string(handle));
+    // Leading zeros are no part of the position ("guardian:01" is 1); a
+    // position of more than 3 digits names no guardian, and the message
+    // then says so without a truncated number.
+    const size_t digits = std::min(handle.find_first_not_of('0'), handle.size());
+    const std::string_view number = handle.substr(digits);
+    const size_t pos = number.size() > 3 ? 0 : number.empty() ? 0 : std::stoul(std::string(number));
     if (pos < 1 || pos > count) {
-      return InvalidArgument("no guardian at position " + std::string(handle.substr(0, 3)) +
-                             "; " + positions + " (subject show lists them)");
+      const std::string typed = number.empty() ? "0" : std::string(number);
+      return InvalidArgument(
+          (typed.size() > 3 ? std::string("no guardian at that position")
+                            : "no guardian at position " + typed) +
+          "; " + positions + " (subject show lists them)");
     }
     return match(pos - 1);
   }

@@ -151,6 +151,8 @@ Value ConsentObject(const ConsentInfo& c) {
   j["case_id"] = c.case_id;
   j["party"] = c.party.youth ? "youth" : "guardian";
   j["guardian_id"] = c.party.youth ? Value(nullptr) : Value(c.party.guardian_id);
+  j["guardian_position"] =
+      c.party.youth || c.guardian_position <= 0 ? Value(nullptr) : Value(c.guardian_position);
   j["actors"] = ActorArray(c.actors);
   j["categories"] = ArrayOf(c.categories, CategoryText);
   j["valid_from"] = Rfc3339(c.valid_from);
@@ -979,6 +981,7 @@ std::string DueReportJson(const DueReport& report) {
     Value j = Value::object();
     j["kind"] = d.kind;
     j["case_id"] = d.case_id;
+    j["case_number"] = enc::TextOrNull(d.case_number);
     j["id"] = d.id;
     j["date"] = FormatDate(d.date);
     j["days"] = d.days;
@@ -986,6 +989,7 @@ std::string DueReportJson(const DueReport& report) {
     j["principal"] = enc::TextOrNull(d.principal);
     j["mine"] = d.mine;
     j["text"] = enc::TextOrNull(d.text);
+    j["party"] = enc::TextOrNull(d.party);
     return j;
   });
   return Dump(doc);

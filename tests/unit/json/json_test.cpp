@@ -141,6 +141,7 @@ DueReport SampleDue() {
   DueItem action;
   action.kind = "action-overdue";
   action.case_id = "7c1d";
+  action.case_number = "2026-0042";
   action.id = "dac9";
   action.date = Date{2026, 11, 29};
   action.days = -2;
@@ -153,6 +154,7 @@ DueReport SampleDue() {
   consent.id = "51aa";
   consent.date = Date{2026, 12, 11};
   consent.days = 10;
+  consent.party = "guardian:2";
   r.items = {action, consent};
   return r;
 }
@@ -432,7 +434,11 @@ TEST_CASE("absent values are null, never missing", "[json]") {
   Doc gd = Doc::parse(ConsentJson(g));
   CHECK(gd["party"] == "guardian");
   CHECK(gd["guardian_id"] == "g1");
+  CHECK(gd["guardian_position"].is_null());  // not known outside ListConsents
   CHECK(gd["withdrawn_at"] == kTimeText);
+  g.guardian_position = 2;
+  CHECK(Doc::parse(ConsentJson(g))["guardian_position"] == 2);
+  CHECK(k["guardian_position"].is_null());
 
   Doc e = Doc::parse(EntryJson(SampleEntry()));
   REQUIRE(e.contains("supersedes"));
@@ -566,6 +572,11 @@ TEST_CASE("the plan documents: members in order, dates, derived and absent value
   CHECK(d["items"][1]["owner"].is_null());
   CHECK(d["items"][1]["text"].is_null());
   CHECK(d["items"][1]["date"] == "2026-12-11");
+  // The case by its number and a consent by its party, as a person names them.
+  CHECK(d["items"][0]["case_number"] == "2026-0042");
+  CHECK(d["items"][1]["case_number"].is_null());
+  CHECK(d["items"][1]["party"] == "guardian:2");
+  CHECK(d["items"][0]["party"].is_null());
 }
 
 TEST_CASE("times are RFC 3339 UTC, also before 1970", "[json]") {
