@@ -93,6 +93,21 @@ struct __attribute__((visibility("hidden"))) Session::Impl {
     }
   } batch_memo;
   bool batch_memo_usable = false;
+  // The successful case.open events of a year that this session has
+  // counted, in log order (domain/case_numbers.cpp): each case's number,
+  // and the last event counted.  A later count reads only the events after
+  // it, once it has found that event unchanged (a rollback or a deletion
+  // takes events from the end of the log; then the year is counted again
+  // from its start).
+  struct CountedCaseYear {
+    bool any = false;  // last_* name an event
+    uint64_t last_seq = 0;
+    int64_t last_time = 0;
+    std::string last_case;
+    uint64_t count = 0;  // successful case.open events counted
+    std::map<std::string, std::string> numbers;  // case id -> number
+  };
+  std::map<int, CountedCaseYear> case_years;
   // Re-read the principal's state at the start of every operation (false
   // only for the recovery key, which acts without a principal row).
   bool refresh_principal = true;  // open between BeginBatch/CommitBatch

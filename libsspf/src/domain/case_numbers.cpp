@@ -32,23 +32,61 @@ std::optional<int> CaseNumberYearOf(std::string_view number) {
   return std::stoi(std::string(number.substr(0, 4)));
 }
 
-Result<std::string> NextCaseNumber(Session::Impl* impl, UnixSeconds now) {
-  const int year = CaseNumberYear(now);
+// The year's successful case.open events in log order, counted from where
+// this session stopped the last time (Session::Impl::CountedCaseYear).  The
+// log's times never go backwards (AppendEvent), so the events after the
+// last one counted are in the index range from its time on: opening the
+// n-th case of a year reads the events since the previous count, not n-1
+// rows.  An event inserted out of time order is audit verify's to find
+// (time order), as before.
+Result<const Session::Impl::CountedCaseYear*> CountedYear(Session::Impl* impl, int year) {
+  Session::Impl::CountedCaseYear& y = impl->case_years[year];
+  if (y.any) {
+    SSPF_ASSIGN_OR_RETURN(
+        Stmt * last,
+        impl->db->Prepare("SELECT case_id, time, action, allowed FROM events WHERE seq = ?"));
+    last->Bind(1, static_cast<int64_t>(y.last_seq));
+    SSPF_ASSIGN_OR_RETURN(bool row, last->Step());
+    const bool same = row && last->Text(0) == y.last_case && last->Int(1) == y.last_time &&
+                      last->Int(2) == kCaseOpen && last->Int(3) == 1;
+    last->Reset();
+    if (!same) y = Session::Impl::CountedCaseYear();
+  }
   static const std::string sql =
-      "SELECT detail FROM events INDEXED BY events_case_open WHERE action = " +
-      std::to_string(kCaseOpen) + " AND allowed = 1 AND time >= ? AND time < ?";
+      "SELECT seq, case_id, time, detail FROM events INDEXED BY events_case_open WHERE "
+      "action = " + std::to_string(kCaseOpen) +
+      " AND allowed = 1 AND time >= ? AND time < ? AND seq > ? ORDER BY seq";
   SSPF_ASSIGN_OR_RETURN(Stmt * st, impl->db->Prepare(sql.c_str()));
-  st->Bind(1, YearStart(year)).Bind(2, YearStart(year + 1));
-  uint64_t n = 0;
+  st->Bind(1, y.any ? y.last_time : YearStart(year))
+      .Bind(2, YearStart(year + 1))
+      .Bind(3, y.any ? static_cast<int64_t>(y.last_seq) : int64_t{-1});
+  Session::Impl::CountedCaseYear next = y;
   SSPF_RETURN_IF_ERROR(ForEachRow(st, [&]() -> Status {
-    if (!IsFailureDetail(st->Text(0))) ++n;
+    next.any = true;
+    next.last_seq = static_cast<uint64_t>(st->Int(0));
+    next.last_case = st->Text(1);
+    next.last_time = st->Int(2);
+    if (!IsFailureDetail(st->Text(3))) {
+      next.numbers[next.last_case] = FormatCaseNumber(year, ++next.count);
+    }
     return Status::Ok();
   }));
-  return FormatCaseNumber(year, n + 1);
+  y = std::move(next);
+  return &y;
+}
+
+Result<std::string> NextCaseNumber(Session::Impl* impl, UnixSeconds now) {
+  const int year = CaseNumberYear(now);
+  SSPF_ASSIGN_OR_RETURN(const Session::Impl::CountedCaseYear* y, CountedYear(impl, year));
+  return FormatCaseNumber(year, y->count + 1);
 }
 
 Result<std::map<std::string, std::string>> LoggedCaseNumbers(Session::Impl* impl,
                                                              std::optional<int> year) {
+  if (year) {
+    SSPF_ASSIGN_OR_RETURN(const Session::Impl::CountedCaseYear* y, CountedYear(impl, *year));
+    return y->numbers;
+  }
   // One year's events: a range of the index (its numbers count only them).
   static const std::string sql =
       "SELECT case_id, time, detail FROM events INDEXED BY events_case_open WHERE action = " +

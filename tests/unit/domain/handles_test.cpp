@@ -74,6 +74,35 @@ TEST_CASE("Case numbers count per year in opening order and name the case", "[ha
   CHECK(VerifyMessage(*w.auditor) == "ok");
 }
 
+// A session counts a year's case.open events once and then only the new
+// ones (Session::Impl::CountedCaseYear): the count must follow the log
+// through another session's openings and through a rolled-back one.
+TEST_CASE("Case numbers counted once per session follow other sessions and rollbacks",
+          "[handles]") {
+  InsiderWorld w;
+  CHECK(NumberOf(*w.coord, w.case_id) == "2026-0001");  // the year counted
+  Session other = w.Open("coord");
+  const std::string second = OpenCaseOrFail(other, 521, "Andra Testsson");
+  const std::string third = OpenCaseOrFail(*w.coord, 522, "Tredje Testsson");
+  CHECK(NumberOf(*w.coord, second) == "2026-0002");
+  CHECK(NumberOf(*w.coord, third) == "2026-0003");
+  CHECK(NumberOf(other, third) == "2026-0003");
+  // An opening rolled back: its number is given again, and the case it
+  // named is gone.
+  REQUIRE(w.coord->BeginBatch().ok());
+  const std::string gone = OpenCaseOrFail(*w.coord, 523, "Borta Testsson");
+  CHECK(NumberOf(*w.coord, gone) == "2026-0004");
+  w.coord->AbortBatch();
+  CHECK(w.coord->ShowCase(gone).status().code() == StatusCode::kNotFound);
+  const std::string fourth = OpenCaseOrFail(*w.coord, 524, "Fjärde Testsson");
+  CHECK(NumberOf(*w.coord, fourth) == "2026-0004");
+  CHECK(NumberOf(other, fourth) == "2026-0004");
+  Result<IdMatch> m = other.ResolveId("2026-0004");
+  REQUIRE(m.ok());
+  CHECK(m->id == fourth);
+  CHECK(VerifyMessage(*w.auditor) == "ok");
+}
+
 TEST_CASE("A case number rewritten by direct SQL is refused at use and by audit verify",
           "[handles][attack]") {
   InsiderWorld w;
