@@ -56,8 +56,11 @@ expect 0 as eva audit review --since "$today" --by week --json
 check "by week" test "$(json "(j['summary']['by'], j['summary']['per_action'][0]['period'][4:6])")" = "('week', '-W')"
 expect 0 as eva audit review --principal per --json
 check "--principal: only per's flags" test "$(json "sorted({f['principal_name'] for f in j['flags']})")" = "['per']"
-expect 0 as eva audit review --actor school --json
-check "--actor: only school's flags" test "$(json "sorted({f['actor'] for f in j['flags']})")" = "['school']"
+# police: per's emergency grant is flagged at any hour (sara's read is
+# flagged only outside office hours, so a filter on school would pass or
+# fail with the time of day the suite runs).
+expect 0 as eva audit review --actor police --json
+check "--actor: only police's flags" test "$(json "sorted({f['actor'] for f in j['flags']})")" = "['police']"
 expect 0 as eva audit review --flag emergency-grant --json
 check "--flag" test "$(json "sorted({f['kind'] for f in j['flags']})")" = "['emergency-grant']"
 expect 0 as eva audit review --since 2000-01-01 --until 2000-02-01 --json
