@@ -81,19 +81,19 @@ Result<std::string> NextCaseNumber(Session::Impl* impl, UnixSeconds now) {
   return FormatCaseNumber(year, y->count + 1);
 }
 
-Result<std::map<std::string, std::string>> LoggedCaseNumbers(Session::Impl* impl,
-                                                             std::optional<int> year) {
-  if (year) {
-    SSPF_ASSIGN_OR_RETURN(const Session::Impl::CountedCaseYear* y, CountedYear(impl, *year));
-    return y->numbers;
-  }
-  // One year's events: a range of the index (its numbers count only them).
+Result<const std::map<std::string, std::string>*> LoggedCaseNumbersOfYear(Session::Impl* impl,
+                                                                          int year) {
+  SSPF_ASSIGN_OR_RETURN(const Session::Impl::CountedCaseYear* y, CountedYear(impl, year));
+  return &y->numbers;
+}
+
+Result<std::map<std::string, std::string>> LoggedCaseNumbers(Session::Impl* impl) {
+  // Every case.open event, in log order (the partial index holds only them);
+  // each year's numbers count that year's events.
   static const std::string sql =
       "SELECT case_id, time, detail FROM events INDEXED BY events_case_open WHERE action = " +
-      std::to_string(kCaseOpen) + " AND allowed = 1 AND time >= ? AND time < ? ORDER BY seq";
+      std::to_string(kCaseOpen) + " AND allowed = 1 ORDER BY seq";
   SSPF_ASSIGN_OR_RETURN(Stmt * st, impl->db->Prepare(sql.c_str()));
-  st->Bind(1, year ? YearStart(*year) : std::numeric_limits<int64_t>::min())
-      .Bind(2, year ? YearStart(*year + 1) : std::numeric_limits<int64_t>::max());
   std::map<int, uint64_t> per_year;
   std::map<std::string, std::string> out;
   SSPF_RETURN_IF_ERROR(ForEachRow(st, [&]() -> Status {
@@ -127,10 +127,12 @@ Result<std::optional<std::string>> CaseIdByNumber(Session::Impl* impl, std::stri
   std::optional<std::string> id;
   if (row) id = st->Text(0);
   st->Reset();
-  SSPF_ASSIGN_OR_RETURN(auto logged, LoggedCaseNumbers(impl, CaseNumberYearOf(number)));
   std::optional<std::string> by_log;
-  for (const auto& [case_id, n] : logged) {
-    if (n == number) by_log = case_id;
+  if (std::optional<int> year = CaseNumberYearOf(number)) {
+    SSPF_ASSIGN_OR_RETURN(const auto* logged, LoggedCaseNumbersOfYear(impl, *year));
+    for (const auto& [case_id, n] : *logged) {
+      if (n == number) by_log = case_id;
+    }
   }
   if (id != by_log) {
     return IntegrityViolation("case number " + std::string(number) +

@@ -197,11 +197,12 @@ Result<CaseInfo> Session::ShowCase(std::string_view case_id) {
     st->Reset();
     // The year the row names: a number moved to another year matches none
     // of that year's logged numbers either.
-    std::map<std::string, std::string> logged;
+    static const std::map<std::string, std::string> kNone;
+    const std::map<std::string, std::string>* logged = &kNone;
     if (std::optional<int> year = internal::CaseNumberYearOf(c.number)) {
-      SSPF_ASSIGN_OR_RETURN(logged, internal::LoggedCaseNumbers(impl, year));
+      SSPF_ASSIGN_OR_RETURN(logged, internal::LoggedCaseNumbersOfYear(impl, *year));
     }
-    SSPF_ASSIGN_OR_RETURN(bool named, CompleteCase(impl, logged, &c));
+    SSPF_ASSIGN_OR_RETURN(bool named, CompleteCase(impl, *logged, &c));
     if (named) op.event.reason += " (youth name shown)";
     return c;
   });

@@ -68,10 +68,13 @@ Result<EntryHolding> HoldingOf(Session::Impl* impl, std::string_view entry_id, A
 // Case numbers (case_numbers.cpp, issue 14).
 // The number the next case opened at `now` gets.
 Result<std::string> NextCaseNumber(Session::Impl* impl, UnixSeconds now);
-// Every case's number as the access log gives it: case id -> number; with
-// a year, only the cases opened in that year (one range of the index).
-Result<std::map<std::string, std::string>> LoggedCaseNumbers(Session::Impl* impl,
-                                                             std::optional<int> year = {});
+// Every case's number as the access log gives it: case id -> number.
+Result<std::map<std::string, std::string>> LoggedCaseNumbers(Session::Impl* impl);
+// Only the cases opened in `year` (one range of the index), counted once per
+// session and resumed after the last counted event.  The map belongs to the
+// session: it is valid until the session's next call that counts a year.
+Result<const std::map<std::string, std::string>*> LoggedCaseNumbersOfYear(Session::Impl* impl,
+                                                                          int year);
 // The year of a case number "YYYY-..."; nullopt when it has none (then the
 // number matches no logged one).
 std::optional<int> CaseNumberYearOf(std::string_view number);

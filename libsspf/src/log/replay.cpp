@@ -250,7 +250,12 @@ class Replay {
  public:
   Replay(Db* db, const SecretBytes& lookup_key, Hasher hasher, size_t budget)
       : db_(db), lookup_key_(lookup_key), h_(std::move(hasher)),
-        budget_(std::max<size_t>(budget, 2)) {}
+        budget_(std::max<size_t>(budget, 2)) {
+    // The whole budget at once: the vector never grows by doubling (which
+    // held the old and the new array at once and rounded up to twice the
+    // facts), and pages not yet written stay out of the resident set.
+    facts_.reserve(budget_);
+  }
 
   // One event's detail alone (CheckReplayDetail).
   Status CollectOne(const EventRecord& e) { return Collect(e); }
