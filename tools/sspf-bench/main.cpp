@@ -83,7 +83,7 @@ int Main(int argc, char** argv) {
                   "           of ten from 10^5), 10 events per entry, 10 entries per case;\n"
                   "           per-operation costs, disk bytes per event, full and\n"
                   "           incremental Verify and peak RSS at each stage (tens of minutes;\n"
-                  "           needs about 600 bytes of disk per event)\n"
+                  "           needs about 800 bytes of disk per event: 7.7 GB)\n"
                   "  --events N  the big store holds N events (default 10^5 with --quick,\n"
                   "           10^6 without); the number of cases stays the mode's\n"
                   "  --json   one JSON document on stdout\n"

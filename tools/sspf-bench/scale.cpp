@@ -18,6 +18,8 @@
 #include <vector>
 
 #include "bench.h"
+#include "session/bench_access.h"
+#include "storage/db.h"
 
 namespace sspf::bench {
 namespace {
@@ -162,7 +164,7 @@ int ScaleRun(const std::string& dir, uint64_t top_events, bool json,
                    st.events, Seconds(t0, Clock::now()));
     }
   }
-  PrintStages(json, stages, DescribeMachine(dir, nullptr), command, Seconds(t0, Clock::now()));
+  PrintStages(json, stages, DescribeMachine(dir, internal::bench::Database(*w.school)->raw()), command, Seconds(t0, Clock::now()));
   return 0;
 }
 
