@@ -164,7 +164,8 @@ int ScaleRun(const std::string& dir, uint64_t top_events, bool json,
                    st.events, Seconds(t0, Clock::now()));
     }
   }
-  PrintStages(json, stages, DescribeMachine(dir, internal::bench::Database(*w.school)->raw()), command, Seconds(t0, Clock::now()));
+  const Machine machine = DescribeMachine(dir, internal::bench::Database(*w.school)->raw());
+  PrintStages(json, stages, machine, command, Seconds(t0, Clock::now()));
   return 0;
 }
 

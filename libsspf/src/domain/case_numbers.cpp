@@ -5,7 +5,6 @@
 // (log/replay.cpp) and checked here at every use (DESIGN §13): an insider
 // with the SQLCipher key who swaps two numbers in the table gets a refusal,
 // not another youth's case.
-#include <limits>
 #include <map>
 
 #include "sspf/civil_time.h"

@@ -1,13 +1,10 @@
 // The replay check (replay.h): every state change the log records must be
 // in the tables, and every row of the replayed tables must come from the
 // log, with the same values.
-// One file over 700 lines on purpose: the events side and the tables side of
-// every replayed fact are written next to each other, so that a reviewer sees
-// each key and value built the same way on both sides.
-//
 // One file over 700 lines on purpose: the log side (facts from events) and
 // the table side (facts from rows) of each replayed table sit next to each
-// other, so that a field added to one side is seen to need the other.
+// other, so that a reviewer sees each key and value built the same way on
+// both sides, and a field added to one side is seen to need the other.
 //
 // Memory: each state change becomes one 24-byte "fact" (a keyed 64-bit hash
 // of its key, one of its values, the event's seq and action), and the check
