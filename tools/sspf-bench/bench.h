@@ -161,7 +161,7 @@ std::optional<Hash> InMemoryVerify(const InMemoryLog& m);
 // ---- Peak RSS of Verify in a child process (rss.cpp) ----------------------------
 
 // Child mode (--verify-child PATH).
-int VerifyChild(const std::string& path);
+int VerifyChild(const std::string& path, bool incremental = false);
 
 struct RssResult {
   double hwm_mib = 0, before_mib = 0, child_maxrss_mib = 0;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "session/bench_access.h"
+#include "storage/db.h"
 
 namespace sspf::bench {
 namespace {
@@ -326,11 +327,12 @@ Figure Figures::Growth() {
   return RatioFigure(
       "growth", "us/read", per * s_big, per * s_small, Goal::kAtMost, 1.3,
       Fmt("audited ReadEntry (batched, so without the constant fsync) at %s vs "
-          "%" PRIu64 " events, %zu cases (both beyond the 8 MiB page cache), each reading "
+          "%" PRIu64 " events, %zu cases (both larger than the %d MiB page cache), each reading "
           "among the same number of entries (%zu, each read once before); durable "
           "reads: %.2f ms vs %.2f ms (ratio %.2f); in the cache: %" PRIu64 " events, "
           "%zu cases, %.1f us/read (big store's ratio to it %.2f)",
-          big_desc_.c_str(), small_n_, small_.case_ids.size(), among, 1e3 * d_big / durable,
+          big_desc_.c_str(), small_n_, small_.case_ids.size(),
+          static_cast<int>(internal::kOperationCacheKiB / 1024), among, 1e3 * d_big / durable,
           1e3 * d_small / durable, d_big / d_small, tiny_n_, tiny_.case_ids.size(),
           per * s_tiny, s_big / s_tiny));
 }

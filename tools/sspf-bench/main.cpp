@@ -45,7 +45,12 @@ int Main(int argc, char** argv) {
   std::string command = "sspf-bench";
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--verify-child" && i + 1 < argc) return VerifyChild(argv[i + 1]);
+    if (a == "--verify-child" && i + 1 < argc) {
+      // A second argument "incremental": from a checkpoint kept just before
+      // (to profile what an incremental verify does for the whole log).
+      const bool incremental = i + 2 < argc && std::string(argv[i + 2]) == "incremental";
+      return VerifyChild(argv[i + 1], incremental);
+    }
     command += " " + a;
     if (a == "--quick") {
       quick = true;

@@ -32,19 +32,22 @@ long ReadStatusKib(const char* field) {
 
 // Child mode: opens the store as the auditor (raw key: no Argon2id memory),
 // resets the peak-RSS counter, verifies, prints "<hwm_kib> <rss_before_kib>
-// <tree_size> <verify wall seconds>".
-int VerifyChild(const std::string& path) {
+// <tree_size> <verify wall seconds>"; incremental: from a checkpoint made
+// just before.
+int VerifyChild(const std::string& path, bool incremental) {
   StoreOptions o;
   o.path = path;
   Session s = Must(Store::Open(o, "auditor", Credential::Key(FixedKey(kAuditorKey))),
                    "open as auditor");
+  VerifyOptions vo;
+  if (incremental) vo.kept_checkpoint = Must(s.Checkpoint(), "checkpoint");
   const long before = ReadStatusKib("VmRSS");
   {
     std::ofstream clear("/proc/self/clear_refs");
     clear << "5";  // resets VmHWM to the current RSS
   }
   const auto start = Clock::now();
-  VerifyReport r = Must(s.Verify(VerifyOptions()), "verify");
+  VerifyReport r = Must(s.Verify(vo), "verify");
   const double verify_s = Seconds(start, Clock::now());
   std::printf("%ld %ld %" PRIu64 " %.6f\n", ReadStatusKib("VmHWM"), before, r.tree_size,
               verify_s);

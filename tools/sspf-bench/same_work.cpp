@@ -23,6 +23,7 @@
 #include "log/audit_log.h"
 #include "log/merkle.h"
 #include "session/bench_access.h"
+#include "storage/db.h"
 
 namespace sspf::bench {
 namespace {
@@ -87,6 +88,16 @@ SigningKeys LoadSigningKeys(Session& s, sqlite3* db) {
 
 std::optional<BareVerify> BareVerifyLog(Session& s, sqlite3* db, const SigningKeys& keys) {
   const internal::Bytes& store_id = internal::bench::StoreIdBytes(s);
+  // The page cache Verify scans with (storage/db.h), put back at the end.
+  const std::string scan_cache = "PRAGMA cache_size = -" + std::to_string(internal::kScanCacheKiB);
+  const std::string op_cache =
+      "PRAGMA cache_size = -" + std::to_string(internal::kOperationCacheKiB);
+  RawExec(db, scan_cache.c_str());
+  struct PutBack {
+    sqlite3* db;
+    const std::string& sql;
+    ~PutBack() { RawExec(db, sql.c_str()); }
+  } put_back{db, op_cache};
   BareVerify out;
   RawStmt ev(db,
              "SELECT seq, time, principal_id, actor, role, action, target, allowed, reason, "

@@ -145,6 +145,9 @@ Result<VerifyReport> Session::Verify(const VerifyOptions& options) {
 Result<VerifyReport> internal::audit::VerifyLog(Session::Impl* impl,
                                                 const VerifyOptions& options) {
   Db* db = impl->db.get();
+  // Sequential passes over the whole file: the operations' large page cache
+  // would only fill up and raise the peak memory (storage/db.h).
+  ScanCache scan_cache(db);
 
   SSPF_ASSIGN_OR_RETURN(internal::VerifierKey vk, internal::StoreVerifierKey(impl->store_id, impl->audit_public_key));
   const std::string origin = internal::LogOrigin(impl->store_id);

@@ -9,12 +9,15 @@
 // Memory: each state change becomes one 24-byte "fact" (a keyed 64-bit hash
 // of its key, one of its values, the event's seq and action), and the check
 // never holds rows or event texts.  The facts are bounded by a budget
-// (kDefaultFactBudget, 12 MiB): when they reach it, the ids are split into
+// (kDefaultFactBudget, 6 MiB): when they reach it, the ids are split into
 // twice as many partitions (by a hash of the row's id) and only the first
-// partition is kept; after the pass, each further partition gets a pass of
-// its own (one more scan of the events with a detail and of the tables).
-// So peak memory does not grow with the number of cases, only the number of
-// passes does.  Beside the facts the check keeps the principals' logged
+// partition is kept in memory; the facts of the others go to a sealed
+// scratch file beside the store (log/scratch.h).  After the pass, each
+// further partition gets a pass of its own: its facts read back from the
+// file, and one more scan of the tables.  So peak memory does not grow with
+// the number of cases, only the number of table scans does, and the events
+// are read once.  Without the file (a file system without O_TMPFILE, a full
+// disk), each further pass reads the events with a detail again.  Beside the facts the check keeps the principals' logged
 // state (keys, certificate changes), which grows with staff, not cases.
 // The hash key is random per run, so nobody who edits the tables can aim
 // for a collision.
@@ -29,12 +32,14 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "log/audit_log.h"
 #include "crypto/crypto.h"
 #include "log/replay.h"
 #include "log/replay_detail.h"
+#include "log/scratch.h"
 #include "keys/certificate.h"
 #include "keys/key_hierarchy.h"
 #include "sspf/civil_time.h"
@@ -109,6 +114,8 @@ struct Fact {
   Action action() const { return static_cast<Action>(seq_action >> 48 & 0xff); }
   Tag tag() const { return static_cast<Tag>(seq_action >> 56); }
 };
+static_assert(std::is_trivially_copyable_v<Fact> && sizeof(Fact) == 24,
+              "facts go to the scratch file as bytes");
 
 class Hasher {
  public:
@@ -245,9 +252,11 @@ struct Logged {
 
 class Replay {
  public:
-  Replay(Db* db, const SecretBytes& lookup_key, Hasher hasher, size_t budget)
+  Replay(Db* db, const SecretBytes& lookup_key, Hasher hasher, size_t budget,
+         ReplayScratch scratch = ReplayScratch::kFile)
       : db_(db), lookup_key_(lookup_key), h_(std::move(hasher)),
-        budget_(std::max<size_t>(budget, 2)) {
+        budget_(std::max<size_t>(budget, 2)),
+        later_usable_(db != nullptr && scratch == ReplayScratch::kFile) {
     // The whole budget at once: the vector never grows by doubling (which
     // held the old and the new array at once and rounded up to twice the
     // facts), and pages not yet written stay out of the resident set.
@@ -264,6 +273,8 @@ class Replay {
 
   // Passes the last check needed (tests of the budget).
   uint64_t Partitions() const { return uint64_t{1} << bits_; }
+  // Facts kept in the scratch file (0 when each pass rescans the events).
+  uint64_t ScratchFacts() const { return later_ && later_usable_ ? later_->records() : 0; }
 
   // One event of a stream in seq order (ReplayStream): the rows the
   // CollectFacts query selects.
@@ -284,6 +295,14 @@ class Replay {
       if (pass_ + 1 >= (uint64_t{1} << bits_)) break;
       ++pass_;
       facts_.clear();
+      if (later_ && later_usable_) {
+        // The first pass saw every event: the state kept beside the facts
+        // is complete, and the facts of this partition are in the file.
+        SSPF_RETURN_IF_ERROR(FactsFromScratch());
+        continue;
+      }
+      later_.reset();
+      later_usable_ = false;
       logged_.clear();
       by_index_.clear();
       cert_changes_.clear();
@@ -352,22 +371,75 @@ class Replay {
 
   void Add(const EventRecord& e, Tag tag, std::initializer_list<std::string_view> key,
            uint64_t value) {
-    if (!InPass(PartOf(*key.begin()))) return;
+    const bool now = InPass(PartOf(*key.begin()));
+    if (!now && !later_usable_) return;  // collected again in its own pass
     Fact f;
     f.key = KeyOf(tag, key);
     f.value = value;
     f.seq_action = e.seq | static_cast<uint64_t>(e.action) << 48 |
                    static_cast<uint64_t>(tag) << 56;
+    if (now) {
+      Keep(f);
+    } else {
+      Later(f);
+    }
+  }
+
+  // A fact of the current partition.  Over budget: split every partition
+  // in two and keep the first half of this one (the second gets a pass
+  // after it); the facts of the second half go to the scratch file when
+  // they come from the log (from the file, they are there already).
+  void Keep(const Fact& f) {
     facts_.push_back(f);
-    // Over budget: split every partition in two, keep the first half of
-    // this one (the second gets a pass after it).
     while (facts_.size() >= budget_ && bits_ < kPartBits) {
       ++bits_;
       pass_ *= 2;
-      facts_.erase(std::remove_if(facts_.begin(), facts_.end(),
-                                  [&](const Fact& x) { return !InPass(x.key & kPartMask); }),
-                   facts_.end());
+      auto out = std::partition(facts_.begin(), facts_.end(),
+                                [&](const Fact& x) { return InPass(x.key & kPartMask); });
+      if (!from_scratch_) {
+        for (auto it = out; it != facts_.end(); ++it) Later(*it);
+      }
+      facts_.erase(out, facts_.end());
     }
+  }
+
+  // A fact of a later partition, into the scratch file (made on first use
+  // beside the store).  When the file cannot be made or written, each
+  // later pass reads the events again instead.
+  void Later(const Fact& f) {
+    if (!later_usable_) return;
+    if (!later_) {
+      Result<std::unique_ptr<SealedScratch>> made =
+          SealedScratch::Create(StoreDirectory(), sizeof(Fact));
+      if (!made.ok()) {
+        later_usable_ = false;
+        return;
+      }
+      later_ = std::move(*made);
+    }
+    if (!later_->Append(&f).ok()) later_usable_ = false;
+  }
+
+  // The directory of the store's file, where the scratch file goes (the
+  // store's disk was chosen for its size; a temporary directory may be a
+  // small RAM disk).
+  std::string StoreDirectory() const {
+    const std::string dir = db_->path();
+    const size_t slash = dir.rfind('/');
+    return slash == std::string::npos ? "." : slash == 0 ? "/" : dir.substr(0, slash);
+  }
+
+  // The facts of the current partition, from the scratch file.
+  Status FactsFromScratch() {
+    from_scratch_ = true;
+    return later_->ForEach([&](const uint8_t* records, size_t count) -> Status {
+      for (size_t i = 0; i < count; ++i) {
+        Fact f;
+        std::memcpy(&f, records + i * sizeof(Fact), sizeof(Fact));
+        if (InPass(f.key & kPartMask)) Keep(f);
+      }
+      return Status::Ok();
+    });
   }
 
   // The last fact with the key of facts_[i] (facts_ is sorted).
@@ -1381,6 +1453,11 @@ class Replay {
   uint64_t pass_ = 0;  // the partition being collected or checked
   std::vector<Fact> facts_;
   std::vector<uint8_t> used_;
+  // The facts of the partitions after the current one, collected in the
+  // first pass over the events (null until one is needed).
+  std::unique_ptr<SealedScratch> later_;
+  bool later_usable_;          // false: later passes read the events again
+  bool from_scratch_ = false;  // this pass's facts come from later_
   std::map<std::string, Logged> logged_;
   std::vector<const std::pair<const std::string, Logged>*> by_index_;
   std::map<std::string, int64_t> cert_changes_;  // disables and recoveries
@@ -1410,10 +1487,11 @@ ReplayStream::ReplayStream(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) 
 ReplayStream::~ReplayStream() = default;
 
 Result<std::unique_ptr<ReplayStream>> ReplayStream::New(Db* db, const SecretBytes& lookup_key,
-                                                        size_t fact_budget) {
+                                                        size_t fact_budget,
+                                                        ReplayScratch scratch) {
   SSPF_ASSIGN_OR_RETURN(Hasher hasher, Hasher::New());
-  return std::unique_ptr<ReplayStream>(new ReplayStream(
-      std::make_unique<Impl>(Impl{Replay(db, lookup_key, std::move(hasher), fact_budget)})));
+  return std::unique_ptr<ReplayStream>(new ReplayStream(std::make_unique<Impl>(
+      Impl{Replay(db, lookup_key, std::move(hasher), fact_budget, scratch)})));
 }
 
 Status ReplayStream::Add(const EventRecord& e) { return impl_->replay.AddEvent(e); }
@@ -1421,11 +1499,14 @@ Status ReplayStream::Add(const EventRecord& e) { return impl_->replay.AddEvent(e
 Status ReplayStream::Finish() { return impl_->replay.Finish(); }
 
 Status ReplayCheck(Db* db, const SecretBytes& lookup_key, size_t fact_budget,
-                   uint64_t* partitions) {
+                   ReplayStats* stats, ReplayScratch scratch) {
   SSPF_ASSIGN_OR_RETURN(Hasher hasher, Hasher::New());
-  Replay replay(db, lookup_key, std::move(hasher), fact_budget);
+  Replay replay(db, lookup_key, std::move(hasher), fact_budget, scratch);
   Status s = replay.Run();
-  if (partitions) *partitions = replay.Partitions();
+  if (stats) {
+    stats->partitions = replay.Partitions();
+    stats->scratch_facts = replay.ScratchFacts();
+  }
   return s;
 }
 

@@ -24,11 +24,26 @@ namespace sspf::internal {
 //
 // Memory: at most fact_budget facts of 24 bytes (and a byte each) are held
 // at once; above it the ids are split into partitions, each checked in a
-// pass of its own (replay.cpp).  *partitions, when given, receives how many
-// passes were made.
-inline constexpr size_t kDefaultFactBudget = size_t{1} << 19;  // 12 MiB
+// pass of its own (replay.cpp).  *stats, when given, receives how many
+// passes were made and how many facts went to the scratch file.
+inline constexpr size_t kDefaultFactBudget = size_t{1} << 18;  // 6 MiB
+
+// Where a later partition's facts come from.  kFile: the first pass over
+// the events keeps them in a sealed scratch file beside the store
+// (log/scratch.h), so that the events are read once whatever the number of
+// passes; when the file cannot be made or written, as kRescan.  kRescan:
+// each pass reads the events again (the tests check both give the same
+// verdicts).
+enum class ReplayScratch { kFile, kRescan };
+
+struct ReplayStats {
+  uint64_t partitions = 0;     // passes over the tables
+  uint64_t scratch_facts = 0;  // facts kept in the scratch file for later passes
+};
+
 Status ReplayCheck(Db* db, const SecretBytes& lookup_key,
-                   size_t fact_budget = kDefaultFactBudget, uint64_t* partitions = nullptr);
+                   size_t fact_budget = kDefaultFactBudget, ReplayStats* stats = nullptr,
+                   ReplayScratch scratch = ReplayScratch::kFile);
 
 // The same check fed by a caller that reads every event row anyway (audit
 // verify), so the events table is read once: Add every event in seq order,
@@ -37,7 +52,8 @@ Status ReplayCheck(Db* db, const SecretBytes& lookup_key,
 class ReplayStream {
  public:
   static Result<std::unique_ptr<ReplayStream>> New(Db* db, const SecretBytes& lookup_key,
-                                                   size_t fact_budget = kDefaultFactBudget);
+                                                   size_t fact_budget = kDefaultFactBudget,
+                                                   ReplayScratch scratch = ReplayScratch::kFile);
   ~ReplayStream();
   // kIntegrityViolation naming e when its detail is malformed.
   Status Add(const EventRecord& e);

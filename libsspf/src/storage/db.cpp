@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cctype>
 #include <string>
 
@@ -178,8 +179,8 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path,
   // the per-page decrypt/HMAC work for scans and shallower B-trees.  Must be
   // the same on every open of the store, so it is fixed here.
   SSPF_RETURN_IF_ERROR(db->Exec("PRAGMA cipher_page_size = 4096"));
-  // 8 MiB of decrypted page cache per connection (default 2000 pages).
-  SSPF_RETURN_IF_ERROR(db->Exec("PRAGMA cache_size = -8192"));
+  // The decrypted page cache of a session's operations (db.h).
+  SSPF_RETURN_IF_ERROR(db->SetCacheKiB(kOperationCacheKiB));
 
   // A wrong key only shows on the first read (SQLITE_NOTADB).
   {
@@ -213,6 +214,26 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path,
 }
 
 Db::~Db() = default;
+
+std::string Db::path() const {
+  const char* p = sqlite3_db_filename(db_.get(), "main");
+  return p ? p : "";
+}
+
+Status Db::SetCacheKiB(int64_t kib) {
+  // Negative: a size in KiB, not pages.
+  const std::string sql = "PRAGMA cache_size = -" + std::to_string(kib);
+  SSPF_RETURN_IF_ERROR(Exec(sql.c_str()));
+  cache_kib_ = kib;
+  return Status::Ok();
+}
+
+ScanCache::ScanCache(Db* db) : db_(db), previous_kib_(db->cache_kib()) {
+  // Best effort: a cache that stays large costs memory, not correctness.
+  (void)db_->SetCacheKiB(std::min(previous_kib_, kScanCacheKiB));
+}
+
+ScanCache::~ScanCache() { (void)db_->SetCacheKiB(previous_kib_); }
 
 namespace {
 

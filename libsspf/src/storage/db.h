@@ -87,6 +87,13 @@ class Db {
   Result<Stmt*> Prepare(const char* sql);
   int64_t Changes() const;
   sqlite3* raw() const { return db_.get(); }
+  // The database file's path ("" for a temporary or in-memory one).
+  std::string path() const;
+
+  // The most decrypted pages this connection keeps, in KiB (PRAGMA
+  // cache_size).  Open sets kOperationCacheKiB; ScanCache lowers it.
+  Status SetCacheKiB(int64_t kib);
+  int64_t cache_kib() const { return cache_kib_; }
 
   // Key rekey (DESIGN §5), in three steps so that the caller can write the
   // new keyring while it holds the store alone:
@@ -105,11 +112,36 @@ class Db {
  private:
   Db() = default;
   std::unique_ptr<sqlite3, SqliteCloser> db_;
+  int64_t cache_kib_ = 0;
   // Declared after db_ so statements are finalised first.
   std::map<std::string, std::pair<std::unique_ptr<sqlite3_stmt, StmtFinalizer>,
                                   std::unique_ptr<Stmt>>,
            std::less<>>
       cache_;
+};
+
+// The page cache of a session's operations (DESIGN §11): 64 MiB, so that
+// the index pages an operation steps through (the log's four indexes grow
+// with every event) stay decrypted in memory up to about 10^6 events.  Pages
+// are allocated as they are read, so a short-lived session pays only for
+// what it reads.
+inline constexpr int64_t kOperationCacheKiB = 64 * 1024;
+// The page cache of a sequential pass over the whole store (audit verify):
+// a scan reads each page once, so a large cache only raises the peak memory.
+inline constexpr int64_t kScanCacheKiB = 8 * 1024;
+
+// Lowers db's page cache to kScanCacheKiB for its lifetime (the pages
+// beyond it are freed), then puts the previous size back.
+class ScanCache {
+ public:
+  explicit ScanCache(Db* db);
+  ~ScanCache();
+  ScanCache(const ScanCache&) = delete;
+  ScanCache& operator=(const ScanCache&) = delete;
+
+ private:
+  Db* db_;
+  int64_t previous_kib_;
 };
 
 // Steps st to the end, calling fn at each row (read the columns from st);

@@ -1,0 +1,63 @@
+// A sealed scratch file for a check that has more state than its memory
+// budget (the replay check's facts of later partitions, replay.cpp): fixed-
+// size records appended, then read back in order as often as needed.
+//
+// The file has no name (O_TMPFILE in the store's directory): nothing is
+// left behind by a crash, and no other process can open it by a path.  Each
+// chunk of records is sealed with XChaCha20-Poly1305 under a key that lives
+// only in this process, with the chunk's number as associated data, and the
+// chunks' sizes are kept in memory: what is on disk tells nothing (not even
+// the event numbers the records hold), and a chunk changed, swapped, cut or
+// dropped by another process while the check runs fails the read.
+#ifndef SSPF_SRC_LOG_SCRATCH_H_
+#define SSPF_SRC_LOG_SCRATCH_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sspf/secret.h"
+#include "sspf/status.h"
+
+namespace sspf::internal {
+
+class SealedScratch {
+ public:
+  // records of record_size bytes, sealed 4096 to a chunk.  kIoError when
+  // dir cannot hold an unnamed file (no O_TMPFILE on its file system, no
+  // write permission); callers then do without.
+  static Result<std::unique_ptr<SealedScratch>> Create(const std::string& dir,
+                                                       size_t record_size);
+  ~SealedScratch();  // closes the file; having no name, its space is freed
+  SealedScratch(const SealedScratch&) = delete;
+  SealedScratch& operator=(const SealedScratch&) = delete;
+
+  // Appends one record (record_size bytes).  kIoError when the file system
+  // refuses (full): the records so far stay readable.
+  Status Append(const void* record);
+
+  // The records appended, in order: fn gets them a chunk at a time (count
+  // records of record_size bytes).  kIntegrityViolation when a chunk on
+  // disk is not the one written; kIoError when it cannot be read.
+  Status ForEach(const std::function<Status(const uint8_t* records, size_t count)>& fn);
+
+  uint64_t records() const { return records_; }
+
+ private:
+  SealedScratch(int fd, SecretBytes key, size_t record_size);
+  Status Flush();
+
+  int fd_;
+  SecretBytes key_;
+  size_t record_size_;
+  std::vector<uint8_t> pending_;     // records not yet sealed
+  std::vector<uint64_t> chunk_end_;  // end offset of each sealed chunk
+  uint64_t records_ = 0;
+};
+
+}  // namespace sspf::internal
+
+#endif  // SSPF_SRC_LOG_SCRATCH_H_
