@@ -17,8 +17,9 @@
 // file, and one more scan of the tables.  So peak memory does not grow with
 // the number of cases, only the number of table scans does, and the events
 // are read once.  Without the file (a file system without O_TMPFILE, a full
-// disk), each further pass reads the events with a detail again.  Beside the facts the check keeps the principals' logged
-// state (keys, certificate changes), which grows with staff, not cases.
+// disk), each further pass reads the events with a detail again.  Beside
+// the facts the check keeps the principals' logged state (keys, certificate
+// changes), which grows with staff, not cases.
 // The hash key is random per run, so nobody who edits the tables can aim
 // for a collision.
 #include <algorithm>
