@@ -23,6 +23,9 @@ Bytes ChunkAd(uint64_t chunk) {
   return ad;
 }
 
+// At an explicit offset, not util/file.h's WriteAll at the file's own: a
+// chunk whose write failed part-way must not shift where the next one goes
+// (chunk_end_ says where each chunk is).
 bool PwriteAll(int fd, const uint8_t* p, size_t n, uint64_t at) {
   while (n > 0) {
     const ssize_t w = ::pwrite(fd, p, n, static_cast<off_t>(at));
