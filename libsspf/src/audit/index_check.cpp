@@ -33,7 +33,7 @@ std::string Violation(const std::string& what) {
   return "b-tree integrity: " + what + " (page replay, direct edit or file damage)";
 }
 
-// The four events indexes this check feeds from verify's pass (schema.cpp).
+// The events indexes this check feeds from verify's pass (schema.cpp).
 struct KnownEventsIndex {
   const char* name;
   std::vector<std::string> columns;
@@ -41,13 +41,17 @@ struct KnownEventsIndex {
 };
 const std::vector<KnownEventsIndex>& KnownEventsIndexes() {
   static const auto* known = new std::vector<KnownEventsIndex>{
+      // Migration 10 appended the WHERE's columns to the four large partial
+      // indexes, so that their scans below read index pages only.
       {"events_case", {"case_id", "seq"}, ""},
-      {"events_subject", {"subject_id", "seq"}, "case_id = ''"},
+      {"events_subject", {"subject_id", "seq", "case_id"}, "case_id = ''"},
       {"events_principal", {"principal_id", "seq"}, ""},
       {"events_time", {"time"}, ""},
       // Migration 4: the signed events a decision checks at use.
-      {"events_state_target", {"target"}, "action IN (50, 60) AND allowed = 1"},
-      {"events_case_consent", {"case_id", "seq"}, "action IN (40, 41) AND allowed = 1"},
+      {"events_state_target", {"target", "action", "allowed"},
+       "action IN (50, 60) AND allowed = 1"},
+      {"events_case_consent", {"case_id", "seq", "action", "allowed"},
+       "action IN (40, 41) AND allowed = 1"},
       // Migration 5: membership and key-rotation events, by target.
       {"events_trust_target", {"target", "seq"}, "action IN (2, 3, 6, 80) AND allowed = 1"},
       // Migration 6: retention.erase events by case, checked at use.
@@ -57,7 +61,7 @@ const std::vector<KnownEventsIndex>& KnownEventsIndexes() {
       {"events_lifecycle_target", {"target", "seq"},
        "action IN (23, 43, 57, 61) AND allowed = 1"},
       // Migration 9: case.open events by time, for the case numbers.
-      {"events_case_open", {"time", "seq"}, "action = 30 AND allowed = 1"},
+      {"events_case_open", {"time", "seq", "action", "allowed"}, "action = 30 AND allowed = 1"},
   };
   return *known;
 }
@@ -203,16 +207,21 @@ void IndexCheck::AddEvent(const EventRecord& e) {
     x.table_sum += Entry(rowid, values);
     ++x.table_rows;
   };
+  // The WHERE columns a covering partial index carries (migration 10).
+  const Key action = Key::Integer(static_cast<int64_t>(e.action));
+  const Key allowed = Key::Integer(1);
   add(events_case_, {Key::Bytes(e.case_id), seq});
-  if (e.case_id.empty()) add(events_subject_, {Key::Bytes(e.subject_id), seq});
+  if (e.case_id.empty()) {
+    add(events_subject_, {Key::Bytes(e.subject_id), seq, Key::Bytes(e.case_id)});
+  }
   add(events_principal_, {Key::Bytes(e.principal_id), seq});
   add(events_time_, {Key::Integer(e.time)});
   if (e.allowed) {
     if (e.action == Action::kEntryAdd || e.action == Action::kGrantEmergency) {
-      add(events_state_target_, {Key::Bytes(e.target)});
+      add(events_state_target_, {Key::Bytes(e.target), action, allowed});
     }
     if (e.action == Action::kConsentGrant || e.action == Action::kConsentWithdraw) {
-      add(events_case_consent_, {Key::Bytes(e.case_id), seq});
+      add(events_case_consent_, {Key::Bytes(e.case_id), seq, action, allowed});
     }
     if (e.action == Action::kPrincipalAdd || e.action == Action::kPrincipalDisable ||
         e.action == Action::kRecoveryReset || e.action == Action::kKeyRotate) {
@@ -223,7 +232,9 @@ void IndexCheck::AddEvent(const EventRecord& e) {
         e.action == Action::kEntryRevoke || e.action == Action::kGrantEnd) {
       add(events_lifecycle_target_, {Key::Bytes(e.target), seq});
     }
-    if (e.action == Action::kCaseOpen) add(events_case_open_, {Key::Integer(e.time), seq});
+    if (e.action == Action::kCaseOpen) {
+      add(events_case_open_, {Key::Integer(e.time), seq, action, allowed});
+    }
   }
 }
 

@@ -10,7 +10,7 @@
 // duplicates of UNIQUE indexes in index order.  The events table's side is
 // fed by verify's own pass over the events.  A schema this check does not
 // know (an expression index, a secondary index of a WITHOUT ROWID table,
-// events indexes other than the known four) falls back to integrity_check.
+// events indexes other than the known ones) falls back to integrity_check.
 #ifndef SSPF_SRC_AUDIT_INDEX_CHECK_H_
 #define SSPF_SRC_AUDIT_INDEX_CHECK_H_
 

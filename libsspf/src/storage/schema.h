@@ -6,7 +6,7 @@
 
 namespace sspf::internal {
 
-inline constexpr int kSchemaVersion = 9;
+inline constexpr int kSchemaVersion = 10;
 
 // Creates or upgrades the schema to kSchemaVersion.  A store written by a
 // newer version is refused (kFailedPrecondition).

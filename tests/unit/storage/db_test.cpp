@@ -311,5 +311,53 @@ TEST_CASE("schema: a store at 7 (lifecycle) migrates to 8 (review sign-off)", "[
             .ok());
 }
 
+TEST_CASE("schema: a store at 9 migrates to 10 (covering partial events indexes)",
+          "[storage][schema]") {
+  REQUIRE(internal::kSchemaVersion >= 10);
+  TempDir dir;
+  std::unique_ptr<Db> db = OpenOrDie(dir.File("s.db"), 1, true);
+  REQUIRE(internal::MigrateTo(db.get(), 9).ok());
+  // An entry.add (50) and a consent.grant (40) of case c, and a subject
+  // event (no case), logged under schema 9.
+  REQUIRE(db->Exec("INSERT INTO events VALUES(0, 1795000000, 'p', 1, 2, 50, 'entry:e', 1, '', "
+                   "'', '', 'c', 's', ''); "
+                   "INSERT INTO events VALUES(1, 1795000001, 'p', 1, 2, 40, 'consent:k', 1, '', "
+                   "'', '', 'c', 's', ''); "
+                   "INSERT INTO events VALUES(2, 1795000002, 'p', 1, 2, 20, 'subject:s', 1, '', "
+                   "'', '', '', 's', '')")
+              .ok());
+  auto columns = [&](const char* index) {
+    // SQLite 3.15 has no pragma_index_info() table function.
+    Result<Stmt*> st = db->Prepare((std::string("PRAGMA index_info(") + index + ")").c_str());
+    REQUIRE(st.ok());
+    std::string out;
+    while ((*st)->Step().value()) out += (out.empty() ? "" : ",") + (*st)->Text(2);
+    (*st)->Reset();
+    return out;
+  };
+  CHECK(columns("events_state_target") == "target");
+  REQUIRE(internal::MigrateTo(db.get(), 10).ok());
+  CHECK(UserVersion(db.get()) == 10);
+  CHECK(columns("events_subject") == "subject_id,seq,case_id");
+  CHECK(columns("events_state_target") == "target,action,allowed");
+  CHECK(columns("events_case_consent") == "case_id,seq,action,allowed");
+  CHECK(columns("events_case_open") == "time,seq,action,allowed");
+  // The rebuilt indexes hold the events logged before.
+  auto count = [&](const char* sql) {
+    Result<Stmt*> st = db->Prepare(sql);
+    REQUIRE(st.ok());
+    REQUIRE((*st)->Step().value());
+    const int64_t n = (*st)->Int(0);
+    (*st)->Reset();
+    return n;
+  };
+  CHECK(count("SELECT count(*) FROM events INDEXED BY events_state_target WHERE target = "
+              "'entry:e' AND action IN (50, 60) AND allowed = 1") == 1);
+  CHECK(count("SELECT count(*) FROM events INDEXED BY events_case_consent WHERE case_id = 'c' "
+              "AND action IN (40, 41) AND allowed = 1") == 1);
+  CHECK(count("SELECT count(*) FROM events INDEXED BY events_subject WHERE subject_id = 's' "
+              "AND case_id = ''") == 1);
+}
+
 }  // namespace
 }  // namespace sspf
