@@ -145,6 +145,16 @@ Result<IndexCheck> IndexCheck::Load(Db* db) {
       x.columns.push_back(info->Text(2));
       return Status::Ok();
     }));
+    // The order check compares keys ascending with the BINARY collation.
+    SSPF_ASSIGN_OR_RETURN(Stmt * xinfo, db->Prepare(("PRAGMA index_xinfo(" + Quoted(x.name) +
+                                                     ")").c_str()));
+    SSPF_RETURN_IF_ERROR(ForEachRow(xinfo, [&]() -> Status {
+      // seqno, cid, name, desc, coll, key
+      if (xinfo->Int(5) != 0 && (xinfo->Int(3) != 0 || xinfo->Text(4) != "BINARY")) {
+        c.fallback_ = true;
+      }
+      return Status::Ok();
+    }));
     if (x.columns.empty()) c.fallback_ = true;
     c.indexes_.push_back(std::move(x));
   }
@@ -243,9 +253,40 @@ void IndexCheck::AddEvent(const EventRecord& e) {
 // SQLite gives it as text), NULL apart from both.  Bytes are a view into
 // the row, valid until the statement's next step.
 IndexCheck::Key IndexCheck::Value(const Stmt* st, int col) {
-  if (st->IsNull(col)) return Key();
-  if (st->IsInteger(col)) return Key::Integer(st->Int(col));
-  return Key::Bytes(st->TextView(col));
+  const Stmt::Type type = st->TypeOf(col);  // before TextView converts it
+  if (type == Stmt::Type::kNull) return Key();
+  if (type == Stmt::Type::kInteger) return Key::Integer(st->Int(col));
+  Key k = Key::Bytes(st->TextView(col));
+  k.type = type;
+  if (type == Stmt::Type::kReal) k.real = st->Real(col);
+  return k;
+}
+
+int IndexCheck::Compare(const Key& a, const Key& b) {
+  auto rank = [](Stmt::Type t) {
+    switch (t) {
+      case Stmt::Type::kNull: return 0;
+      case Stmt::Type::kInteger:
+      case Stmt::Type::kReal: return 1;
+      case Stmt::Type::kText: return 2;
+      case Stmt::Type::kBlob: return 3;
+    }
+    return 0;
+  };
+  const int ra = rank(a.type), rb = rank(b.type);
+  if (ra != rb) return ra < rb ? -1 : 1;
+  if (ra == 0) return 0;
+  if (ra == 1) {
+    if (a.type == Stmt::Type::kInteger && b.type == Stmt::Type::kInteger) {
+      return a.integer < b.integer ? -1 : a.integer > b.integer ? 1 : 0;
+    }
+    const double x = a.type == Stmt::Type::kInteger ? static_cast<double>(a.integer) : a.real;
+    const double y = b.type == Stmt::Type::kInteger ? static_cast<double>(b.integer) : b.real;
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+  // BINARY: the bytes, then the length.
+  const int c = a.bytes.compare(0, std::string_view::npos, b.bytes);
+  return c < 0 ? -1 : c > 0 ? 1 : 0;
 }
 
 // One scan of a table (other than events) for the digests of all its
@@ -285,12 +326,13 @@ Status IndexCheck::CheckIndex(Db* db, const Index& x) {
   if (!x.where.empty()) sql += " WHERE " + x.where;
   SSPF_ASSIGN_OR_RETURN(Stmt * st, db->Prepare(sql.c_str()));
   uint64_t sum = 0, rows = 0;
-  // Reused for every row: views into the row, and (unique indexes) a copy
-  // of the previous row's key.
+  // Reused for every row: views into the row, and a copy of the previous
+  // row's key and rowid.
   std::vector<Key> values(x.columns.size());
-  std::vector<Key> previous(x.unique ? x.columns.size() : 0);
+  std::vector<Key> previous(x.columns.size());
   std::vector<std::string> previous_bytes(previous.size());  // what previous views
-  bool has_previous = false;
+  int64_t previous_rowid = 0;
+  bool has_previous = false, previous_null = false;
   SSPF_RETURN_IF_ERROR(ForEachRow(st, [&]() -> Status {
     bool any_null = false;
     for (size_t i = 0; i < x.columns.size(); ++i) {
@@ -298,22 +340,34 @@ Status IndexCheck::CheckIndex(Db* db, const Index& x) {
       any_null |= values[i].kind == Key::kNull;
     }
     const int64_t rowid = st->Int(0);
-    if (x.unique && has_previous && !any_null &&
-        std::equal(values.begin(), values.end(), previous.begin())) {
-      return IntegrityViolation(Violation("index " + x.name + " of table " + x.table +
-                                          " holds a duplicate key (row " +
-                                          std::to_string(rowid) + ")"));
+    if (has_previous) {
+      // SQLite's order of index entries: the key columns, then the rowid.
+      int order = 0;
+      for (size_t i = 0; i < values.size() && order == 0; ++i) {
+        order = Compare(previous[i], values[i]);
+      }
+      if (order == 0 && x.unique && !any_null && !previous_null) {
+        return IntegrityViolation(Violation("index " + x.name + " of table " + x.table +
+                                            " holds a duplicate key (row " +
+                                            std::to_string(rowid) + ")"));
+      }
+      if (order > 0 || (order == 0 && previous_rowid >= rowid)) {
+        return IntegrityViolation(Violation("index " + x.name + " of table " + x.table +
+                                            " is out of order at row " +
+                                            std::to_string(rowid) +
+                                            " (a seek would miss entries)"));
+      }
     }
     sum += Entry(rowid, values.data(), values.size());
     ++rows;
-    if (x.unique) {
-      for (size_t i = 0; i < values.size(); ++i) {
-        previous_bytes[i].assign(values[i].bytes.data(), values[i].bytes.size());
-        previous[i] = values[i];
-        previous[i].bytes = previous_bytes[i];
-      }
+    for (size_t i = 0; i < values.size(); ++i) {
+      previous_bytes[i].assign(values[i].bytes.data(), values[i].bytes.size());
+      previous[i] = values[i];
+      previous[i].bytes = previous_bytes[i];
     }
-    has_previous = !any_null;
+    previous_rowid = rowid;
+    previous_null = any_null;
+    has_previous = true;
     return Status::Ok();
   }));
   if (sum != x.table_sum || rows != x.table_rows) {

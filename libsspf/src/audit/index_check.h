@@ -6,11 +6,18 @@
 // structure, NOT NULL) and, for every index, a keyed digest (the sum of
 // SipHash-2-4 over rowid and key columns, each tagged integer, other bytes
 // or NULL, with a random key per run) of one scan
-// of its table against one scan of the index itself, plus adjacent-key
-// duplicates of UNIQUE indexes in index order.  The events table's side is
+// of its table against one scan of the index itself, plus the order of
+// the index scan (each entry after the one before it, by key and then
+// rowid, as SQLite sorts them; quick_check of SQLite 3.15 checks only the
+// rowid order of tables) and adjacent-key duplicates of UNIQUE indexes.
+// The order matters because decisions seek in the indexes: an index whose
+// entries are all there but out of order (an insider can point an index's
+// schema row at a b-tree built in another order) passes a digest, while a
+// seek in it misses entries, the withdrawal of a consent say.  The events table's side is
 // fed by verify's own pass over the events.  A schema this check does not
 // know (an expression index, a secondary index of a WITHOUT ROWID table,
-// events indexes other than the known ones) falls back to integrity_check.
+// events indexes other than the known ones, a DESC or COLLATE key column)
+// falls back to integrity_check.
 #ifndef SSPF_SRC_AUDIT_INDEX_CHECK_H_
 #define SSPF_SRC_AUDIT_INDEX_CHECK_H_
 
@@ -50,18 +57,24 @@ class IndexCheck {
     bool unique = false;
     uint64_t table_sum = 0, table_rows = 0;
   };
-  // One key column's value as hashed (Value).
+  // One key column's value as hashed (Value), and as SQLite orders it
+  // (its storage class, and a real's value: not hashed).
   struct Key {
     enum Kind : uint8_t { kNull = 0, kInteger = 1, kBytes = 2 };
     Kind kind = kNull;
     int64_t integer = 0;
     std::string_view bytes;
-    static Key Integer(int64_t v) { return Key{kInteger, v, {}}; }
-    static Key Bytes(std::string_view b) { return Key{kBytes, 0, b}; }
+    Stmt::Type type = Stmt::Type::kNull;
+    double real = 0;
+    static Key Integer(int64_t v) { return Key{kInteger, v, {}, Stmt::Type::kInteger, 0}; }
+    static Key Bytes(std::string_view b) { return Key{kBytes, 0, b, Stmt::Type::kText, 0}; }
     bool operator==(const Key& o) const {
       return kind == o.kind && integer == o.integer && bytes == o.bytes;
     }
   };
+  // <0, 0, >0 as a is before, equal to or after b in an index with the
+  // BINARY collation, ascending (NULL, numbers, text, blobs).
+  static int Compare(const Key& a, const Key& b);
   IndexCheck() = default;
   // The hash of one index entry (or of the row it stands for).
   uint64_t Entry(int64_t rowid, const Key* values, size_t n);

@@ -148,6 +148,16 @@ bool Stmt::IsNull(int col) const {
 bool Stmt::IsInteger(int col) const {
   return sqlite3_column_type(st_, col) == SQLITE_INTEGER;
 }
+Stmt::Type Stmt::TypeOf(int col) const {
+  switch (sqlite3_column_type(st_, col)) {
+    case SQLITE_INTEGER: return Type::kInteger;
+    case SQLITE_FLOAT: return Type::kReal;
+    case SQLITE_TEXT: return Type::kText;
+    case SQLITE_BLOB: return Type::kBlob;
+    default: return Type::kNull;
+  }
+}
+double Stmt::Real(int col) const { return sqlite3_column_double(st_, col); }
 void Stmt::Reset() {
   sqlite3_reset(st_);
   sqlite3_clear_bindings(st_);

@@ -61,6 +61,10 @@ class Stmt {
   std::string_view BlobView(int col) const;
   bool IsNull(int col) const;
   bool IsInteger(int col) const;  // stored as an integer (before any conversion)
+  // The column's storage class, read before any accessor converts it.
+  enum class Type { kInteger, kReal, kText, kBlob, kNull };
+  Type TypeOf(int col) const;
+  double Real(int col) const;
   void Reset();  // resets and clears bindings
 
  private:

@@ -341,3 +341,68 @@ TEST_CASE("the index check reads the large partial events indexes without the ta
     st->Reset();
   }
 }
+
+TEST_CASE("an index pointed at a b-tree in another order is named by the index check",
+          "[btree][tamper][insider]") {
+  // The insider builds a second index of the same entries in another
+  // order, swaps the two schema rows' root pages (PRAGMA writable_schema),
+  // and drops the second one, which frees the b-tree that was in order.
+  // The schema reads as before, every entry is there (the digest matches)
+  // and quick_check of SQLite 3.15 checks no index order, but a seek in
+  // events_case (case, seq) now misses events of the case.
+  World w;
+  REQUIRE(w.school->AddEntry(w.case_id, Category::kSchool, "anteckning ett").ok());
+  REQUIRE(w.school->AddEntry(w.case_id, Category::kSchool, "anteckning två").ok());
+  REQUIRE(VerifyMessage(*w.auditor) == "ok");
+  auto scalar = [](internal::Db* db, const std::string& sql) {
+    internal::Stmt* st = db->Prepare(sql.c_str()).value();
+    REQUIRE(st->Step().value());
+    const std::string v = st->Text(0);
+    st->Reset();
+    return v;
+  };
+  {
+    std::unique_ptr<internal::Db> db = InsiderDb(*w.school, w.options.path);
+    Exec(db.get(), "CREATE INDEX evil ON events(case_id, seq DESC)");
+    const std::string ours =
+        scalar(db.get(), "SELECT rootpage FROM sqlite_master WHERE name = 'events_case'");
+    const std::string evil =
+        scalar(db.get(), "SELECT rootpage FROM sqlite_master WHERE name = 'evil'");
+    Exec(db.get(), "PRAGMA writable_schema = ON");
+    Exec(db.get(), "UPDATE sqlite_master SET rootpage = " + evil + " WHERE name = 'events_case'");
+    Exec(db.get(), "UPDATE sqlite_master SET rootpage = " + ours + " WHERE name = 'evil'");
+    Exec(db.get(), "PRAGMA writable_schema = OFF");
+  }
+  {
+    std::unique_ptr<internal::Db> db = InsiderDb(*w.school, w.options.path);  // schema reread
+    Exec(db.get(), "DROP INDEX evil");
+  }
+  std::unique_ptr<internal::Db> db = InsiderDb(*w.school, w.options.path);
+  CHECK(scalar(db.get(), "PRAGMA quick_check") == "ok");
+  // The attack reaches its goal: some seek by case and seq misses events
+  // that a scan of the table finds.
+  bool missed = false;
+  internal::Stmt* seqs =
+      db->Prepare("SELECT seq FROM events NOT INDEXED WHERE case_id = ?").value();
+  seqs->Bind(1, w.case_id);
+  std::vector<int64_t> all;
+  while (seqs->Step().value()) all.push_back(seqs->Int(0));
+  seqs->Reset();
+  REQUIRE(all.size() >= 3);
+  for (int64_t s : all) {
+    const std::string seek = scalar(db.get(), "SELECT count(*) FROM events INDEXED BY events_case "
+                                              "WHERE case_id = '" + w.case_id + "' AND seq >= " +
+                                              std::to_string(s));
+    const std::string scan = scalar(db.get(), "SELECT count(*) FROM events NOT INDEXED WHERE "
+                                              "case_id = '" + w.case_id + "' AND seq >= " +
+                                              std::to_string(s));
+    missed |= seek != scan;
+  }
+  REQUIRE(missed);
+  db.reset();
+  Session auditor = OpenOrFail(w.options, "auditor", kPass);
+  Result<VerifyReport> v = auditor.Verify({});
+  CHECK(v.status().code() == StatusCode::kIntegrityViolation);
+  CHECK(Has(v.status().message(), "b-tree integrity: index events_case of table events is out "
+                                  "of order"));
+}
