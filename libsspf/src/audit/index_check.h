@@ -13,8 +13,8 @@
 // The order matters because decisions seek in the indexes: an index whose
 // entries are all there but out of order (an insider can point an index's
 // schema row at a b-tree built in another order) passes a digest, while a
-// seek in it misses entries, the withdrawal of a consent say.  The events table's side is
-// fed by verify's own pass over the events.  A schema this check does not
+// seek in it misses entries, the withdrawal of a consent say.  The events
+// table's side is fed by verify's own pass over the events.  A schema this check does not
 // know (an expression index, a secondary index of a WITHOUT ROWID table,
 // events indexes other than the known ones, a DESC or COLLATE key column)
 // falls back to integrity_check.
