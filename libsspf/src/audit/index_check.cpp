@@ -285,7 +285,7 @@ int IndexCheck::Compare(const Key& a, const Key& b) {
     return x < y ? -1 : x > y ? 1 : 0;
   }
   // BINARY: the bytes, then the length.
-  const int c = a.bytes.compare(0, std::string_view::npos, b.bytes);
+  const int c = a.bytes.compare(b.bytes);
   return c < 0 ? -1 : c > 0 ? 1 : 0;
 }
 
