@@ -17,6 +17,7 @@
 
 #include "bare.h"
 #include "bench.h"
+#include "storage/page_cipher.h"
 
 namespace sspf::bench {
 
@@ -84,6 +85,10 @@ Machine DescribeMachine(const std::string& dir, sqlite3* db) {
     }
   }
   m.push_back({"sqlcipher", cipher});
+  // Which page cipher the store's connections use (storage/page_cipher.h).
+  if (db != nullptr) {
+    m.push_back({"page_cipher", internal::PreparedPageCipherInUse() ? "prepared" : "stock"});
+  }
   m.push_back({"sqlite", sqlite3_libversion()});
   m.push_back({"libsodium", sodium_version_string()});
 #ifdef SSPF_BENCH_HAVE_OPENSSL

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <string>
 
+#include "storage/page_cipher.h"
 #include "util/encoding.h"
 
 namespace sspf::internal {
@@ -177,6 +178,9 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path,
   sqlite3_extended_result_codes(handle, 1);
   sqlite3_busy_timeout(handle, 10000);
 
+  // The same page cipher with its OpenSSL contexts kept (page_cipher.h);
+  // SQLCipher copies the registered provider when the key attaches its codec.
+  UsePreparedPageCipher();
   // Raw key, never SQLCipher's own passphrase KDF: "x'<64 hex>'".
   std::string hex =
       HexEncode(key.data(InsecureSecretAccess::Get()), key.size());
