@@ -14,10 +14,11 @@
 // partition is kept in memory; the facts of the others go to a sealed
 // scratch file beside the store (log/scratch.h).  After the pass, each
 // further partition gets a pass of its own: its facts read back from the
-// file, and one more scan of the tables.  So peak memory does not grow with
-// the number of cases, only the number of table scans does, and the events
-// are read once.  Without the file (a file system without O_TMPFILE, a full
-// disk), each further pass reads the events with a detail again.  Beside
+// file, and its table rows too, which the first pass kept as it scanned
+// the tables (ForRows, log/replay_rows.h).  So peak memory does not grow
+// with the number of cases, and the events and the tables are each read
+// once.  Without the file (a file system without O_TMPFILE, a full disk),
+// each further pass reads the events with a detail and the tables again.  Beside
 // the facts the check keeps the principals' logged state (keys, certificate
 // changes), which grows with staff, not cases.
 // The hash key is random per run, so nobody who edits the tables can aim
@@ -40,6 +41,7 @@
 #include "crypto/crypto.h"
 #include "log/replay.h"
 #include "log/replay_detail.h"
+#include "log/replay_rows.h"
 #include "log/scratch.h"
 #include "keys/certificate.h"
 #include "keys/key_hierarchy.h"
@@ -101,6 +103,9 @@ constexpr Action kReplayedActions[] = {
 // (the row's id), so that facts can be dropped by partition.
 constexpr int kPartBits = 16;
 constexpr uint64_t kPartMask = (uint64_t{1} << kPartBits) - 1;
+// Rows of later partitions are kept up to this many partitions (a scratch
+// file and a 16 KiB buffer each); beyond, each pass runs the queries.
+constexpr uint64_t kMaxKeptPartitions = 64;
 
 uint64_t PartOf(std::string_view first) {
   const uint64_t h = std::hash<std::string_view>{}(first);
@@ -180,8 +185,8 @@ bool ValidCommitment(std::string_view s) {
 }
 
 // The commitment column of a LEFT JOIN with sealed_reasons, as in a detail.
-std::string CommitmentOf(Stmt* st, int col) {
-  return st->IsNull(col) ? std::string("-") : HexEncode(st->Blob(col));
+std::string CommitmentOf(const ReplayRow& r, int col) {
+  return r.IsNull(col) ? std::string("-") : HexEncode(r.Blob(col));
 }
 
 bool ValidDate(std::string_view s) {
@@ -257,7 +262,8 @@ class Replay {
          ReplayScratch scratch = ReplayScratch::kFile)
       : db_(db), lookup_key_(lookup_key), h_(std::move(hasher)),
         budget_(std::max<size_t>(budget, 2)),
-        later_usable_(db != nullptr && scratch == ReplayScratch::kFile) {
+        later_usable_(db != nullptr && scratch == ReplayScratch::kFile),
+        keep_rows_(later_usable_) {
     // The whole budget at once: the vector never grows by doubling (which
     // held the old and the new array at once and rounded up to twice the
     // facts), and pages not yet written stay out of the resident set.
@@ -276,6 +282,9 @@ class Replay {
   uint64_t Partitions() const { return uint64_t{1} << bits_; }
   // Facts kept in the scratch file (0 when each pass rescans the events).
   uint64_t ScratchFacts() const { return later_ && later_usable_ ? later_->records() : 0; }
+  // Rows the first pass kept for later passes (0 when each pass runs the
+  // table queries).
+  uint64_t KeptRowCount() const { return kept_ ? kept_->rows() : 0; }
 
   // One event of a stream in seq order (ReplayStream): the rows the
   // CollectFacts query selects.
@@ -334,6 +343,12 @@ class Replay {
                                   EventName(facts_[i - 1].seq()) + " (replayed event)");
       }
     }
+    // The first pass keeps the rows of the later partitions (ForRows),
+    // one scratch file per partition: up to kMaxKeptPartitions of them.
+    if (pass_ == 0 && bits_ > 0 && keep_rows_ && Partitions() <= kMaxKeptPartitions) {
+      kept_ = std::make_unique<KeptRows>(StoreDirectory(), static_cast<size_t>(Partitions()));
+      kept_bits_ = bits_;
+    }
     SSPF_RETURN_IF_ERROR(CheckPrincipals());
     SSPF_RETURN_IF_ERROR(CheckSubjects());
     SSPF_RETURN_IF_ERROR(CheckCases());
@@ -347,6 +362,7 @@ class Replay {
     SSPF_RETURN_IF_ERROR(CheckSeals());
     SSPF_RETURN_IF_ERROR(CheckReviewSignOffs());
     SSPF_RETURN_IF_ERROR(CheckErasures());
+    if (pass_ == 0 && kept_) kept_->Complete();
     for (size_t i = 0; i < facts_.size(); ++i) {
       if (!used_[i] && facts_[i].tag() == Tag::kSeal && SealDropped(facts_[i].value)) continue;
       // A member whose last team fact removed it has no row; a custody
@@ -914,17 +930,17 @@ class Replay {
   // A one-way end of a row (a disclosure revoked, a grant ended): the
   // nullable time in column `col` must match the event that set it
   // (`extra` values first), and a row whose event exists must carry it.
-  Status MatchEnd(const std::string& row, Tag tag, const std::string& id, Stmt* st, int col,
-                  std::optional<std::string> entry, const char* what) {
+  Status MatchEnd(const std::string& row, Tag tag, const std::string& id, const ReplayRow& r,
+                  int col, std::optional<std::string> entry, const char* what) {
     const uint64_t key = KeyOf(tag, {id});
-    if (st->IsNull(col)) {
+    if (r.IsNull(col)) {
       if (const Fact* f = Find(key)) {
         return IntegrityViolation(row + " is not " + what + " although " + EventName(f->seq()) +
                                   " says so (revived by a direct edit or page replay)");
       }
       return Status::Ok();
     }
-    const std::string t = std::to_string(st->Int(col));
+    const std::string t = std::to_string(r.Int(col));
     const uint64_t value = entry ? h_.Of(tag, {*entry, t}) : h_.Of(tag, {t});
     return Match(row + " (" + what + ")", tag, {id}, value);
   }
@@ -943,16 +959,75 @@ class Replay {
     return s;
   }
 
+  // The replayed tables, each a segment of a partition's kept rows.
+  enum RowTable : int {
+    kPrincipalRows, kSubjectRows, kCaseRows, kTeamRows, kConsentRows, kConsentRefRows,
+    kEntryRows, kDisclosureRows, kGrantRows, kErasureRows, kActorKeyRows, kSealRows,
+    kReviewAckRows, kReviewClosureRows,
+  };
+  // The id a row's partition is taken from.
+  using IdOf = std::string (*)(const ReplayRow&);
+  static std::string FirstColumn(const ReplayRow& r) { return r.Text(0); }
+  static std::string ActorColumn(const ReplayRow& r) {
+    return NameOr(ActorName(static_cast<Actor>(r.Int(0))), r.Int(0));
+  }
+  // How a row is kept beyond its columns: one column as a digest (an
+  // entry body as its commitment), values appended (a subject's guardians).
+  struct RowKeeping {
+    int digest_col = -1;
+    ColumnDigest digest = nullptr;
+    std::function<Status(const std::string& id, Bytes* record)> append;
+  };
+
+  // The rows of table whose ids are in this pass, in query order.  The
+  // first pass reads the query and keeps the rows of later partitions in
+  // their partition's scratch file (KeptRows), so that each later pass
+  // reads only its own rows back instead of scanning the table again.
+  // Without the file (kRescan, too many partitions, a file that could not
+  // be written), a later pass runs the query again.
+  Status ForRows(RowTable table, const char* sql, IdOf id_of,
+                 const std::function<Status(const ReplayRow&)>& fn) {
+    return ForRows(table, sql, id_of, fn, RowKeeping());
+  }
+  Status ForRows(RowTable table, const char* sql, IdOf id_of,
+                 const std::function<Status(const ReplayRow&)>& fn, const RowKeeping& keep) {
+    if (pass_ > 0 && kept_ && kept_->Has(KeptPart(pass_))) {
+      return kept_->ForEach(KeptPart(pass_), table, [&](const ReplayRow& r) -> Status {
+        return Other(id_of(r)) ? Status::Ok() : fn(r);
+      });
+    }
+    SSPF_ASSIGN_OR_RETURN(Stmt * st, db_->Prepare(sql));
+    const bool keeping = pass_ == 0 && kept_ != nullptr;
+    const ReplayRow live(st);
+    Bytes record;
+    Status s = Rows(st, [&]() -> Status {
+      const std::string id = id_of(live);
+      if (!Other(id)) return fn(live);
+      if (!keeping) return Status::Ok();
+      record.clear();
+      AppendColumns(*st, keep.digest_col, keep.digest, &record);
+      if (keep.append) SSPF_RETURN_IF_ERROR(keep.append(id, &record));
+      kept_->Add(KeptPart(PartOf(id) >> (kPartBits - bits_)), table, record);
+      return Status::Ok();
+    });
+    if (keeping) kept_->EndTable(table);
+    return s;
+  }
+
+  // The kept rows' file of partition `part` (as numbered now): partitions
+  // split after the first pass share their parent's file.
+  size_t KeptPart(uint64_t part) const {
+    return static_cast<size_t>(part >> (bits_ - kept_bits_));
+  }
+
   Status CheckPrincipals() {
-    SSPF_ASSIGN_OR_RETURN(Stmt * st,
-                          db_->Prepare("SELECT id, actor, role, active FROM principals"));
-    return Rows(st, [&]() -> Status {
-      std::string id = st->Text(0);
-      if (Other(id)) return Status::Ok();
+    return ForRows(kPrincipalRows, "SELECT id, actor, role, active FROM principals", &FirstColumn,
+                   [&](const ReplayRow& r) -> Status {
+      std::string id = r.Text(0);
       std::string row = "principals row " + id;
-      std::string actor = NameOr(ActorName(static_cast<Actor>(st->Int(1))), st->Int(1));
-      std::string role = NameOr(RoleName(static_cast<Role>(st->Int(2))), st->Int(2));
-      int64_t active = st->Int(3);
+      std::string actor = NameOr(ActorName(static_cast<Actor>(r.Int(1))), r.Int(1));
+      std::string role = NameOr(RoleName(static_cast<Role>(r.Int(2))), r.Int(2));
+      int64_t active = r.Int(3);
       SSPF_RETURN_IF_ERROR(Match(row, Tag::kPrincipal, {id}, h_.Of(Tag::kPrincipal, {actor, role})));
       const Fact* disabled = Find(KeyOf(Tag::kDisabled, {id}));
       if (active == 1 && disabled) {
@@ -966,34 +1041,79 @@ class Replay {
     });
   }
 
+  // A subject's guardians in their order: for a live row by their query,
+  // for a kept one from the values kept after its five columns.
+  static constexpr const char* kGuardiansSql =
+      "SELECT id, identity IS NULL, custody, identity FROM guardians WHERE subject_id = ? "
+      "ORDER BY position";
+  static constexpr int kSubjectColumns = 5, kGuardianColumns = 4;
+  struct Guardian {
+    std::string id;
+    bool name_gone = false;
+    bool custody = false;
+    Bytes identity;  // empty when null
+  };
+  static Guardian GuardianAt(const ReplayRow& r, int at) {
+    Guardian g;
+    g.id = r.Text(at);
+    g.name_gone = r.Int(at + 1) != 0;
+    g.custody = r.Int(at + 2) != 0;
+    if (!r.IsNull(at + 3)) g.identity = r.Blob(at + 3);
+    return g;
+  }
+  Status GuardiansOf(const ReplayRow& subject, const std::string& id, std::vector<Guardian>* out) {
+    out->clear();
+    if (!subject.live()) {
+      for (size_t at = kSubjectColumns; at + kGuardianColumns <= subject.kept_columns();
+           at += kGuardianColumns) {
+        out->push_back(GuardianAt(subject, static_cast<int>(at)));
+      }
+      return Status::Ok();
+    }
+    SSPF_ASSIGN_OR_RETURN(Stmt * gs, db_->Prepare(kGuardiansSql));
+    gs->Bind(1, id);
+    const ReplayRow g(gs);
+    return Rows(gs, [&]() -> Status {
+      out->push_back(GuardianAt(g, 0));
+      return Status::Ok();
+    });
+  }
+  // Keeps a subject's guardian rows after its own columns.
+  Status AppendGuardians(const std::string& id, Bytes* record) {
+    SSPF_ASSIGN_OR_RETURN(Stmt * gs, db_->Prepare(kGuardiansSql));
+    gs->Bind(1, id);
+    return Rows(gs, [&]() -> Status {
+      AppendColumns(*gs, -1, nullptr, record);
+      return Status::Ok();
+    });
+  }
+
   // Birth date and blind index through the commitment in subject.add; the
   // guardians (all of whom must consent) in their order.
   Status CheckSubjects() {
-    SSPF_ASSIGN_OR_RETURN(Stmt * st,
-                          db_->Prepare("SELECT id, birth_date, pnr_index, erased, identity "
-                                       "FROM subjects"));
-    SSPF_ASSIGN_OR_RETURN(Stmt * gs,
-                          db_->Prepare("SELECT id, identity IS NULL, custody, identity FROM "
-                                       "guardians WHERE subject_id = ? ORDER BY position"));
-    SSPF_RETURN_IF_ERROR(Rows(st, [&]() -> Status {
-      std::string id = st->Text(0);
-      if (Other(id)) return Status::Ok();
+    std::vector<Guardian> guardian_rows;
+    RowKeeping keep;
+    keep.append = [&](const std::string& id, Bytes* record) { return AppendGuardians(id, record); };
+    SSPF_RETURN_IF_ERROR(ForRows(kSubjectRows,
+                                 "SELECT id, birth_date, pnr_index, erased, identity FROM subjects",
+                                 &FirstColumn, [&](const ReplayRow& r) -> Status {
+      std::string id = r.Text(0);
       std::string row = "subjects row " + id;
       if (!Find(KeyOf(Tag::kSubject, {id})) && Find(KeyOf(Tag::kSubjectLegacy, {id}))) {
         return Status::Ok();  // an older event: nothing to compare
       }
       const Fact* erased = Peek(KeyOf(Tag::kErased, {id, "subject"}));
-      if (erased && st->Int(3) == 0) {
+      if (erased && r.Int(3) == 0) {
         return IntegrityViolation(row + " is not marked erased although " +
                                   EventName(erased->seq()) + " erased it (page replay or rollback)");
       }
-      if (!erased && st->Int(3) != 0) {
+      if (!erased && r.Int(3) != 0) {
         return IntegrityViolation(row + " is marked erased without an erasure event (direct edit)");
       }
       if (erased) {
         // Identity, birth date and blind index are gone; the commitment
         // was to them.
-        if (!st->IsNull(4)) {
+        if (!r.IsNull(4)) {
           return IntegrityViolation(row + " is erased but keeps an identity record (direct edit)");
         }
         if (!Find(KeyOf(Tag::kSubject, {id}))) {
@@ -1002,38 +1122,35 @@ class Replay {
         Find(KeyOf(Tag::kIdentity, {id}));  // its records are gone with the commitment's subject
       } else {
         const std::string commitment =
-            SubjectCommitment(lookup_key_, id, st->Text(1), st->Blob(2));
+            SubjectCommitment(lookup_key_, id, r.Text(1), r.Blob(2));
         SSPF_RETURN_IF_ERROR(Match(row + " (birth date or blind index)", Tag::kSubject, {id},
                                    h_.Of(Tag::kSubject, {commitment})));
         // Only a retention.erase event takes the identity away.
-        if (st->IsNull(4)) {
+        if (r.IsNull(4)) {
           return IntegrityViolation(row + " has no identity record and no erasure event "
                                           "(direct edit)");
         }
       }
-      gs->Bind(1, id);
+      SSPF_RETURN_IF_ERROR(GuardiansOf(r, id, &guardian_rows));
       std::vector<std::string> guardians;
       std::vector<Bytes> guardian_identities;
       std::string name_mismatch;  // a guardian whose name is there or gone wrongly
-      SSPF_RETURN_IF_ERROR(Rows(gs, [&]() -> Status {
-        guardians.push_back(gs->Text(0));
-        guardian_identities.push_back(gs->IsNull(3) ? Bytes() : gs->Blob(3));
-        if ((gs->Int(1) != 0) != (erased != nullptr) && name_mismatch.empty()) {
-          name_mismatch = gs->Text(0);
-        }
+      for (const Guardian& g : guardian_rows) {
+        guardians.push_back(g.id);
+        guardian_identities.push_back(g.identity);
+        if (g.name_gone != (erased != nullptr) && name_mismatch.empty()) name_mismatch = g.id;
         // Custody: every guardian has it from subject.add; the last
         // guardian.custody event decides after that.
-        const std::string custody = gs->Int(2) != 0 ? "1" : "0";
-        const Fact* last = FindLast(KeyOf(Tag::kCustody, {id, gs->Text(0)}));
+        const std::string custody = g.custody ? "1" : "0";
+        const Fact* last = FindLast(KeyOf(Tag::kCustody, {id, g.id}));
         const bool logged = last ? last->value == h_.Of(Tag::kCustody, {"1"}) : true;
-        if (logged != (custody == "1")) {
-          return IntegrityViolation("guardians row " + gs->Text(0) + ": custody " + custody +
+        if (logged != g.custody) {
+          return IntegrityViolation("guardians row " + g.id + ": custody " + custody +
                                     " differs from " +
                                     (last ? EventName(last->seq()) : std::string("subject.add")) +
                                     " (direct edit or page replay)");
         }
-        return Status::Ok();
-      }));
+      }
       SSPF_RETURN_IF_ERROR(
           Match("guardians of subjects row " + id + " (a guardian row deleted, added or moved)",
                 Tag::kGuardians, {id}, h_.Of(Tag::kGuardians, {DetailList(guardians)})));
@@ -1044,14 +1161,15 @@ class Replay {
         if (erased || !Peek(KeyOf(Tag::kIdentity, {id}))) return Status::Ok();
         return Match(row + " (identity record of the youth or a guardian re-encrypted)",
                      Tag::kIdentity, {id},
-                     h_.Of(Tag::kIdentity, {IdentityCommitment(st->Blob(4), guardian_identities)}));
+                     h_.Of(Tag::kIdentity, {IdentityCommitment(r.Blob(4), guardian_identities)}));
       }
       return IntegrityViolation(
           "guardians row " + name_mismatch +
           (erased ? " keeps a name although " + EventName(erased->seq()) +
                         " erased its subject (page replay or rollback)"
                   : " has no name and its subject no erasure event (direct edit)"));
-    }));
+    }, keep));
+    if (pass_ > 0) return Status::Ok();  // the table as a whole: once
     SSPF_ASSIGN_OR_RETURN(
         Stmt * orphan, db_->Prepare("SELECT id, subject_id FROM guardians WHERE subject_id NOT IN "
                                     "(SELECT id FROM subjects) LIMIT 1"));
@@ -1062,21 +1180,19 @@ class Replay {
   }
 
   Status CheckCases() {
-    SSPF_ASSIGN_OR_RETURN(Stmt * st,
-                          db_->Prepare("SELECT id, subject_id, open, number FROM cases"));
-    return Rows(st, [&]() -> Status {
-      std::string id = st->Text(0);
-      if (Other(id)) return Status::Ok();
+    return ForRows(kCaseRows, "SELECT id, subject_id, open, number FROM cases", &FirstColumn,
+                   [&](const ReplayRow& r) -> Status {
+      std::string id = r.Text(0);
       std::string row = "cases row " + id;
-      SSPF_RETURN_IF_ERROR(Match(row, Tag::kCase, {id}, h_.Of(Tag::kCase, {st->Text(1)})));
-      SSPF_RETURN_IF_ERROR(Match(row + " (its case number " + st->Text(3) + ")",
+      SSPF_RETURN_IF_ERROR(Match(row, Tag::kCase, {id}, h_.Of(Tag::kCase, {r.Text(1)})));
+      SSPF_RETURN_IF_ERROR(Match(row + " (its case number " + r.Text(3) + ")",
                                  Tag::kCaseNumber, {id},
-                                 h_.Of(Tag::kCaseNumber, {st->Text(3)})));
+                                 h_.Of(Tag::kCaseNumber, {r.Text(3)})));
       // The last close or reopen decides.
       const Fact* state = FindLast(KeyOf(Tag::kClosed, {id}));
       const Fact* closed =
           state && state->value == h_.Of(Tag::kClosed, {"0"}) ? state : nullptr;
-      int64_t open = st->Int(2);
+      int64_t open = r.Int(2);
       if (open == 1 && closed) {
         return IntegrityViolation(row + " is open although " + EventName(closed->seq()) +
                                   " closed it (page replay or rollback)");
@@ -1092,10 +1208,9 @@ class Replay {
   }
 
   Status CheckTeam() {
-    SSPF_ASSIGN_OR_RETURN(Stmt * st, db_->Prepare("SELECT case_id, principal_id FROM case_team"));
-    return Rows(st, [&]() -> Status {
-      std::string c = st->Text(0), p = st->Text(1);
-      if (Other(c)) return Status::Ok();
+    return ForRows(kTeamRows, "SELECT case_id, principal_id FROM case_team", &FirstColumn,
+                   [&](const ReplayRow& r) -> Status {
+      std::string c = r.Text(0), p = r.Text(1);
       const std::string row = "case_team row " + c + "/" + p;
       const Fact* last = FindLast(KeyOf(Tag::kTeam, {c, p}));
       if (!last) return IntegrityViolation(row + " has no event in the log (direct edit)");
@@ -1114,19 +1229,18 @@ class Replay {
   // checked against its retention.erase event (CheckErasures), so a
   // planted or deleted tombstone fails the same check.
   Status CheckConsentRefs() {
-    SSPF_ASSIGN_OR_RETURN(
-        Stmt * st,
-        db_->Prepare("SELECT r.consent_id, r.actor, r.reference, r.salt, e.target IS NOT NULL "
-                     "FROM consent_refs r LEFT JOIN consents c ON c.id = r.consent_id AND "
-                     "c.version = 1 LEFT JOIN erasures e ON e.target = 'case:' || c.case_id"));
-    return Rows(st, [&]() -> Status {
-      const std::string id = st->Text(0);
-      if (Other(id)) return Status::Ok();
-      const std::string actor = NameOr(ActorName(static_cast<Actor>(st->Int(1))), st->Int(1));
+    return ForRows(
+        kConsentRefRows,
+        "SELECT r.consent_id, r.actor, r.reference, r.salt, e.target IS NOT NULL "
+        "FROM consent_refs r LEFT JOIN consents c ON c.id = r.consent_id AND "
+        "c.version = 1 LEFT JOIN erasures e ON e.target = 'case:' || c.case_id",
+        &FirstColumn, [&](const ReplayRow& r) -> Status {
+      const std::string id = r.Text(0);
+      const std::string actor = NameOr(ActorName(static_cast<Actor>(r.Int(1))), r.Int(1));
       const std::string row = "consent_refs row " + id + "/" + actor;
-      const Bytes salt = st->Blob(3);
-      const bool text_gone = st->Text(2).empty() && salt.empty();
-      if (st->Int(4) != 0) {
+      const Bytes salt = r.Blob(3);
+      const bool text_gone = r.Text(2).empty() && salt.empty();
+      if (r.Int(4) != 0) {
         if (!text_gone) {
           return IntegrityViolation(row + " keeps its reference although its case is erased "
                                           "(page replay or rollback)");
@@ -1141,37 +1255,37 @@ class Replay {
                                         "(direct edit)");
       }
       if (salt.size() != kReasonSaltSize) return IntegrityViolation(row + " has a bad salt");
-      SSPF_ASSIGN_OR_RETURN(Bytes commitment, ReasonCommitment(salt.data(), st->Text(2)));
+      SSPF_ASSIGN_OR_RETURN(Bytes commitment, ReasonCommitment(salt.data(), r.Text(2)));
       return Match(row, Tag::kConsentRef, {id, actor},
                    h_.Of(Tag::kConsentRef, {HexEncode(commitment)}));
     });
   }
 
   Status CheckConsents() {
-    SSPF_ASSIGN_OR_RETURN(
-        Stmt * st,
-        db_->Prepare("SELECT id, version, case_id, party_youth, guardian_id, actors, "
-                     "categories, valid_from, valid_until, withdrawn_at FROM consents"));
-    SSPF_RETURN_IF_ERROR(Rows(st, [&]() -> Status {
-      std::string id = st->Text(0);
-      if (Other(id)) return Status::Ok();
-      std::string version = std::to_string(st->Int(1));
+    SSPF_RETURN_IF_ERROR(ForRows(
+        kConsentRows,
+        "SELECT id, version, case_id, party_youth, guardian_id, actors, "
+        "categories, valid_from, valid_until, withdrawn_at FROM consents",
+        &FirstColumn, [&](const ReplayRow& r) -> Status {
+      std::string id = r.Text(0);
+      std::string version = std::to_string(r.Int(1));
       std::string row = "consents row " + id + " version " + version;
       uint64_t value;
-      if (st->IsNull(9)) {
-        std::string party = st->Int(3) != 0 ? "youth" : "guardian:" + st->Text(4);
+      if (r.IsNull(9)) {
+        std::string party = r.Int(3) != 0 ? "youth" : "guardian:" + r.Text(4);
         std::optional<std::string> actors =
-            NormalizeList<Actor>(st->Text(5), &ParseActor, &ActorName, 5);
+            NormalizeList<Actor>(r.Text(5), &ParseActor, &ActorName, 5);
         std::optional<std::string> cats =
-            NormalizeList<Category>(st->Text(6), &ParseCategory, &CategoryName, 8);
+            NormalizeList<Category>(r.Text(6), &ParseCategory, &CategoryName, 8);
         if (!actors || !cats) return IntegrityViolation(row + " has unreadable lists (direct edit)");
-        value = h_.Of(Tag::kConsent, {"grant", st->Text(2), party, *actors, *cats,
-                                      std::to_string(st->Int(7)), st->Text(8)});
+        value = h_.Of(Tag::kConsent, {"grant", r.Text(2), party, *actors, *cats,
+                                      std::to_string(r.Int(7)), r.Text(8)});
       } else {
-        value = h_.Of(Tag::kConsent, {"withdraw", std::to_string(st->Int(9))});
+        value = h_.Of(Tag::kConsent, {"withdraw", std::to_string(r.Int(9))});
       }
       return Match(row, Tag::kConsent, {id, version}, value);
     }));
+    if (pass_ > 0) return Status::Ok();  // the table as a whole: once
     // A withdrawal is a copy of the version before it plus withdrawn_at; the
     // log names only the time, so the copy is checked here.
     SSPF_ASSIGN_OR_RETURN(
@@ -1191,103 +1305,104 @@ class Replay {
   }
 
   Status CheckEntries() {
-    SSPF_ASSIGN_OR_RETURN(
-        Stmt * st,
-        db_->Prepare("SELECT id, case_id, category, author_id, author_actor, created, "
-                     "supersedes, key_version, body FROM entries"));
-    return Rows(st, [&]() -> Status {
-      std::string id = st->Text(0);
-      if (Other(id)) return Status::Ok();
+    RowKeeping keep;
+    keep.digest_col = 8;  // the body, kept as its commitment
+    keep.digest = &EntryBodyCommitment;
+    return ForRows(kEntryRows,
+                   "SELECT id, case_id, category, author_id, author_actor, created, "
+                   "supersedes, key_version, body FROM entries",
+                   &FirstColumn, [&](const ReplayRow& r) -> Status {
+      std::string id = r.Text(0);
       // Only a retention.erase event explains a missing body, and an
       // erased entry's body must stay gone.  A body= commitment (newer
       // entries) must match the stored ciphertext; older entries' content
       // is not covered (legacy).
       const Fact* erased = Peek(KeyOf(Tag::kErased, {id, "entry"}));
-      if (st->IsNull(8) && !erased) {
+      if (r.IsNull(8) && !erased) {
         return IntegrityViolation("entries row " + id +
                                   " has no content and no erasure event (direct edit)");
       }
-      if (!st->IsNull(8) && erased) {
+      if (!r.IsNull(8) && erased) {
         return IntegrityViolation("entries row " + id + " has content although " +
                                   EventName(erased->seq()) +
                                   " erased it (page replay or rollback)");
       }
-      if (st->IsNull(8)) {
+      if (r.IsNull(8)) {
         Find(KeyOf(Tag::kEntryBody, {id}));  // the commitment is to the erased body
       } else if (const Fact* body = Find(KeyOf(Tag::kEntryBody, {id}))) {
-        if (body->value != h_.Of(Tag::kEntryBody, {EntryBodyCommitment(st->Blob(8))})) {
+        if (body->value != h_.Of(Tag::kEntryBody, {r.Digest(8, &EntryBodyCommitment)})) {
           return IntegrityViolation("entries row " + id + ": its content is not the content " +
                                     "signed in " + EventName(body->seq()) + " (replaced)");
         }
       }
-      std::string cat = NameOr(CategoryName(static_cast<Category>(st->Int(2))), st->Int(2));
-      std::string actor = NameOr(ActorName(static_cast<Actor>(st->Int(4))), st->Int(4));
-      const std::string supersedes = st->IsNull(6) ? "-" : st->Text(6);
+      std::string cat = NameOr(CategoryName(static_cast<Category>(r.Int(2))), r.Int(2));
+      std::string actor = NameOr(ActorName(static_cast<Actor>(r.Int(4))), r.Int(4));
+      const std::string supersedes = r.IsNull(6) ? "-" : r.Text(6);
       return MatchOrLegacy(
           "entries row " + id, Tag::kEntry, Tag::kEntryLegacy, id,
-          h_.Of(Tag::kEntry, {st->Text(1), cat, st->Text(3), actor, std::to_string(st->Int(5)),
-                              supersedes, std::to_string(st->Int(7))}),
-          h_.Of(Tag::kEntry, {st->Text(1), cat, st->Text(3), actor}));
-    });
+          h_.Of(Tag::kEntry, {r.Text(1), cat, r.Text(3), actor, std::to_string(r.Int(5)),
+                              supersedes, std::to_string(r.Int(7))}),
+          h_.Of(Tag::kEntry, {r.Text(1), cat, r.Text(3), actor}));
+    }, keep);
   }
 
   Status CheckDisclosures() {
-    SSPF_ASSIGN_OR_RETURN(
-        Stmt * st, db_->Prepare("SELECT d.id, d.entry_id, d.to_actor, d.consent_id, "
-                                "d.grant_id, d.provision, d.until, d.decided_by, d.created, "
-                                "r.commitment, d.revoked FROM disclosures d LEFT JOIN "
-                                "sealed_reasons r ON r.tbl = 'disclosures' AND r.row_id = d.id"));
-    return Rows(st, [&]() -> Status {
-      std::string id = st->Text(0);
-      if (Other(id)) return Status::Ok();
+    return ForRows(
+        kDisclosureRows,
+        "SELECT d.id, d.entry_id, d.to_actor, d.consent_id, d.grant_id, d.provision, d.until, "
+        "d.decided_by, d.created, r.commitment, d.revoked FROM disclosures d LEFT JOIN "
+        "sealed_reasons r ON r.tbl = 'disclosures' AND r.row_id = d.id",
+        &FirstColumn, [&](const ReplayRow& r) -> Status {
+      std::string id = r.Text(0);
       std::string row = "disclosures row " + id;
-      int bases = (st->IsNull(3) ? 0 : 1) + (st->IsNull(4) ? 0 : 1) + (st->IsNull(5) ? 0 : 1);
+      int bases = (r.IsNull(3) ? 0 : 1) + (r.IsNull(4) ? 0 : 1) + (r.IsNull(5) ? 0 : 1);
       if (bases != 1) return IntegrityViolation(row + " has no single basis (direct edit)");
-      std::string basis = !st->IsNull(3)   ? "consent:" + st->Text(3)
-                          : !st->IsNull(4) ? "grant:" + st->Text(4)
-                          : !st->IsNull(6) ? "provision-until:" + std::to_string(st->Int(6))
-                                           : "provision";
-      std::string to = NameOr(ActorName(static_cast<Actor>(st->Int(2))), st->Int(2));
-      SSPF_RETURN_IF_ERROR(MatchEnd(row, Tag::kRevoked, id, st, 10, st->Text(1), "revoked"));
+      std::string basis = !r.IsNull(3)   ? "consent:" + r.Text(3)
+                          : !r.IsNull(4) ? "grant:" + r.Text(4)
+                          : !r.IsNull(6) ? "provision-until:" + std::to_string(r.Int(6))
+                                         : "provision";
+      std::string to = NameOr(ActorName(static_cast<Actor>(r.Int(2))), r.Int(2));
+      SSPF_RETURN_IF_ERROR(MatchEnd(row, Tag::kRevoked, id, r, 10, r.Text(1), "revoked"));
       return MatchOrLegacy(row, Tag::kDisclosure, Tag::kDisclosureLegacy, id,
-                           h_.Of(Tag::kDisclosure, {st->Text(1), to, basis, st->Text(7),
-                                                    std::to_string(st->Int(8)),
-                                                    CommitmentOf(st, 9)}),
-                           h_.Of(Tag::kDisclosure, {st->Text(1), to, basis}));
+                           h_.Of(Tag::kDisclosure, {r.Text(1), to, basis, r.Text(7),
+                                                    std::to_string(r.Int(8)),
+                                                    CommitmentOf(r, 9)}),
+                           h_.Of(Tag::kDisclosure, {r.Text(1), to, basis}));
     });
   }
 
   Status CheckGrants() {
-    SSPF_ASSIGN_OR_RETURN(Stmt * st,
-                          db_->Prepare("SELECT g.id, g.case_id, g.principal_id, g.until, "
-                                       "r.commitment, g.ended FROM grants g LEFT JOIN "
-                                       "sealed_reasons r ON r.tbl = 'grants' AND r.row_id = g.id"));
-    return Rows(st, [&]() -> Status {
-      std::string id = st->Text(0);
-      if (Other(id)) return Status::Ok();
+    return ForRows(kGrantRows,
+                   "SELECT g.id, g.case_id, g.principal_id, g.until, r.commitment, g.ended FROM "
+                   "grants g LEFT JOIN sealed_reasons r ON r.tbl = 'grants' AND r.row_id = g.id",
+                   &FirstColumn, [&](const ReplayRow& r) -> Status {
+      std::string id = r.Text(0);
       SSPF_RETURN_IF_ERROR(
-          MatchEnd("grants row " + id, Tag::kGrantEnded, id, st, 5, std::nullopt, "ended"));
+          MatchEnd("grants row " + id, Tag::kGrantEnded, id, r, 5, std::nullopt, "ended"));
       return Match("grants row " + id, Tag::kGrant, {id},
-                   h_.Of(Tag::kGrant, {st->Text(1), st->Text(2), std::to_string(st->Int(3)),
-                                       CommitmentOf(st, 4)}));
+                   h_.Of(Tag::kGrant, {r.Text(1), r.Text(2), std::to_string(r.Int(3)),
+                                       CommitmentOf(r, 4)}));
     });
+  }
+
+  // The id in an erasures row's target ("<kind>:<id>").
+  static std::string ErasedId(const ReplayRow& r) {
+    const std::string target = r.Text(0);
+    const size_t colon = target.find(':');
+    return colon == std::string::npos ? "" : target.substr(colon + 1);
   }
 
   // Every tombstone comes from a retention.erase event, with its case,
   // time, rule and decision (and every such event's tombstones exist: an
   // unused fact is a deleted tombstone).
   Status CheckErasures() {
-    SSPF_ASSIGN_OR_RETURN(Stmt * st, db_->Prepare("SELECT target, case_id, erased, rule, "
-                                                  "decision FROM erasures"));
-    return Rows(st, [&]() -> Status {
-      const std::string target = st->Text(0);
-      const size_t colon = target.find(':');
-      const std::string kind = target.substr(0, colon);
-      const std::string id = colon == std::string::npos ? "" : target.substr(colon + 1);
-      if (Other(id)) return Status::Ok();
-      return Match("erasures row " + target, Tag::kErased, {id, kind},
-                   h_.Of(Tag::kErased, {st->Text(1), std::to_string(st->Int(2)), st->Text(3),
-                                        RetentionDecisionCommitment(st->Text(4))}));
+    return ForRows(kErasureRows, "SELECT target, case_id, erased, rule, decision FROM erasures",
+                   &ErasedId, [&](const ReplayRow& r) -> Status {
+      const std::string target = r.Text(0);
+      const std::string kind = target.substr(0, target.find(':'));
+      return Match("erasures row " + target, Tag::kErased, {ErasedId(r), kind},
+                   h_.Of(Tag::kErased, {r.Text(1), std::to_string(r.Int(2)), r.Text(3),
+                                        RetentionDecisionCommitment(r.Text(4))}));
     });
   }
 
@@ -1296,12 +1411,11 @@ class Replay {
   // without an event is a planted key; a rollback of a rotation leaves its
   // fact unused.
   Status CheckActorKeys() {
-    SSPF_ASSIGN_OR_RETURN(Stmt * st, db_->Prepare("SELECT actor, version FROM actor_keys"));
-    return Rows(st, [&]() -> Status {
-      std::string actor = NameOr(ActorName(static_cast<Actor>(st->Int(0))), st->Int(0));
-      if (Other(actor)) return Status::Ok();
-      const std::string version = std::to_string(st->Int(1));
-      return Match("actor_keys row " + std::to_string(st->Int(0)) + ":" + version +
+    return ForRows(kActorKeyRows, "SELECT actor, version FROM actor_keys", &ActorColumn,
+                   [&](const ReplayRow& r) -> Status {
+      const std::string actor = ActorColumn(r);
+      const std::string version = std::to_string(r.Int(1));
+      return Match("actor_keys row " + std::to_string(r.Int(0)) + ":" + version +
                        " (actor " + actor + ")",
                    Tag::kActorKey, {actor, version}, 0);
     });
@@ -1313,14 +1427,12 @@ class Replay {
   // the key are accepted for the principal (key.deliver) or the version
   // (key.rotate) they concern.
   Status CheckSeals() {
-    SSPF_ASSIGN_OR_RETURN(
-        Stmt * st, db_->Prepare("SELECT actor, version, principal_id FROM actor_key_seals"));
-    return Rows(st, [&]() -> Status {
-      const std::string actor = NameOr(ActorName(static_cast<Actor>(st->Int(0))), st->Int(0));
-      if (Other(actor)) return Status::Ok();
-      const std::string version = std::to_string(st->Int(1));
-      const std::string id = st->Text(2);
-      const std::string row = "actor_key_seals row " + std::to_string(st->Int(0)) + ":" +
+    return ForRows(kSealRows, "SELECT actor, version, principal_id FROM actor_key_seals",
+                   &ActorColumn, [&](const ReplayRow& r) -> Status {
+      const std::string actor = ActorColumn(r);
+      const std::string version = std::to_string(r.Int(1));
+      const std::string id = r.Text(2);
+      const std::string row = "actor_key_seals row " + std::to_string(r.Int(0)) + ":" +
                               version + " of principal " + id;
       const Logged* p = LoggedOf(id);
       if (!p) return IntegrityViolation(row + ": the log never added that principal");
@@ -1401,30 +1513,28 @@ class Replay {
   // The auditor's sign-offs: every acknowledgement (with its sealed note's
   // commitment) and every closed period comes from its signed event.
   Status CheckReviewSignOffs() {
-    SSPF_ASSIGN_OR_RETURN(
-        Stmt * st, db_->Prepare("SELECT a.id, a.flagged_seq, a.auditor_id, a.created, "
-                                "r.commitment, a.event_seq FROM review_acks a LEFT JOIN sealed_reasons r "
-                                "ON r.tbl = 'review_acks' AND r.row_id = a.id"));
-    SSPF_RETURN_IF_ERROR(Rows(st, [&]() -> Status {
-      const std::string id = st->Text(0);
-      if (Other(id)) return Status::Ok();
+    SSPF_RETURN_IF_ERROR(ForRows(
+        kReviewAckRows,
+        "SELECT a.id, a.flagged_seq, a.auditor_id, a.created, r.commitment, a.event_seq FROM "
+        "review_acks a LEFT JOIN sealed_reasons r ON r.tbl = 'review_acks' AND r.row_id = a.id",
+        &FirstColumn, [&](const ReplayRow& r) -> Status {
+      const std::string id = r.Text(0);
       return Match("review_acks row " + id, Tag::kReviewAck, {id},
-                   h_.Of(Tag::kReviewAck, {std::to_string(st->Int(5)), std::to_string(st->Int(1)),
-                                           st->Text(2), std::to_string(st->Int(3)),
-                                           CommitmentOf(st, 4)}));
+                   h_.Of(Tag::kReviewAck, {std::to_string(r.Int(5)), std::to_string(r.Int(1)),
+                                           r.Text(2), std::to_string(r.Int(3)),
+                                           CommitmentOf(r, 4)}));
     }));
-    SSPF_ASSIGN_OR_RETURN(
-        Stmt * cl, db_->Prepare("SELECT id, since, until, auditor_id, created, flags_open, "
-                                "flags_acknowledged, event_seq FROM review_closures"));
-    return Rows(cl, [&]() -> Status {
-      const std::string id = cl->Text(0);
-      if (Other(id)) return Status::Ok();
+    return ForRows(kReviewClosureRows,
+                   "SELECT id, since, until, auditor_id, created, flags_open, "
+                   "flags_acknowledged, event_seq FROM review_closures",
+                   &FirstColumn, [&](const ReplayRow& r) -> Status {
+      const std::string id = r.Text(0);
       return Match("review_closures row " + id, Tag::kReviewClosure, {id},
                    h_.Of(Tag::kReviewClosure,
-                         {std::to_string(cl->Int(7)), std::to_string(cl->Int(1)),
-                          std::to_string(cl->Int(2)), cl->Text(3),
-                          std::to_string(cl->Int(4)), std::to_string(cl->Int(5)),
-                          std::to_string(cl->Int(6))}));
+                         {std::to_string(r.Int(7)), std::to_string(r.Int(1)),
+                          std::to_string(r.Int(2)), r.Text(3),
+                          std::to_string(r.Int(4)), std::to_string(r.Int(5)),
+                          std::to_string(r.Int(6))}));
     });
   }
 
@@ -1459,6 +1569,11 @@ class Replay {
   std::unique_ptr<SealedScratch> later_;
   bool later_usable_;          // false: later passes read the events again
   bool from_scratch_ = false;  // this pass's facts come from later_
+  // The rows of later partitions, kept by the first pass (null: each pass
+  // runs the table queries), and the partition bits they were kept at.
+  const bool keep_rows_;
+  std::unique_ptr<KeptRows> kept_;
+  int kept_bits_ = 0;
   std::map<std::string, Logged> logged_;
   std::vector<const std::pair<const std::string, Logged>*> by_index_;
   std::map<std::string, int64_t> cert_changes_;  // disables and recoveries
@@ -1478,6 +1593,12 @@ Status CheckReplayDetail(Action a, std::string_view detail) {
   e.allowed = true;
   e.detail = std::string(detail);
   return replay.CollectOne(e);
+}
+
+uint64_t ReplayPartitionOf(std::string_view id, uint64_t partitions) {
+  int bits = 0;
+  while (bits < kPartBits && (uint64_t{1} << bits) < partitions) ++bits;
+  return PartOf(id) >> (kPartBits - bits);
 }
 
 struct ReplayStream::Impl {
@@ -1507,6 +1628,7 @@ Status ReplayCheck(Db* db, const SecretBytes& lookup_key, size_t fact_budget,
   if (stats) {
     stats->partitions = replay.Partitions();
     stats->scratch_facts = replay.ScratchFacts();
+    stats->kept_rows = replay.KeptRowCount();
   }
   return s;
 }

@@ -39,6 +39,7 @@ enum class ReplayScratch { kFile, kRescan };
 struct ReplayStats {
   uint64_t partitions = 0;     // passes over the tables
   uint64_t scratch_facts = 0;  // facts kept in the scratch file for later passes
+  uint64_t kept_rows = 0;      // table rows the first pass kept for later passes
 };
 
 Status ReplayCheck(Db* db, const SecretBytes& lookup_key,
@@ -64,6 +65,11 @@ class ReplayStream {
   explicit ReplayStream(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
+
+// The partition (of `partitions`, a power of two, as ReplayStats gives
+// them) whose pass checks the rows of this id: for tests that aim an edit
+// at a later pass.
+uint64_t ReplayPartitionOf(std::string_view id, uint64_t partitions);
 
 // The replay check's parse of one allowed event's detail alone, before any
 // comparison with the tables (for the fuzz target): kInvalidArgument when

@@ -146,6 +146,7 @@ std::string_view Stmt::BlobView(int col) const {
 bool Stmt::IsNull(int col) const {
   return sqlite3_column_type(st_, col) == SQLITE_NULL;
 }
+int Stmt::Columns() const { return sqlite3_column_count(st_); }
 bool Stmt::IsInteger(int col) const {
   return sqlite3_column_type(st_, col) == SQLITE_INTEGER;
 }

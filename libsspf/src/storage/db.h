@@ -65,6 +65,7 @@ class Stmt {
   enum class Type { kInteger, kReal, kText, kBlob, kNull };
   Type TypeOf(int col) const;
   double Real(int col) const;
+  int Columns() const;  // of the result
   void Reset();  // resets and clears bindings
 
  private:

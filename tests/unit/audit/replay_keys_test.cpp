@@ -3,6 +3,7 @@
 // memory is bounded by its fact budget.  The attacker is a school member
 // who writes the database directly (insider_util.h); audit verify must
 // report an integrity violation (exit 6 in the CLI) naming the row.
+#include <algorithm>
 #include <filesystem>
 #include <string>
 
@@ -251,6 +252,92 @@ TEST_CASE("the replay check's memory is bounded by its fact budget", "[replay][m
     Exec(db.get(), "DELETE FROM entries WHERE case_id = '" + w.case_id + "'");
     Exec(db.get(), "DELETE FROM cases WHERE id = '" + w.case_id + "'");
     CHECK(Has(replay().message(), "is not in the tables"));
+  }
+}
+
+TEST_CASE("rows of later partitions are kept by the first pass and still checked",
+          "[replay][memory][tamper]") {
+  // The first pass keeps the rows of later partitions (an entry body as
+  // its commitment, a subject with its guardian rows) in sealed scratch
+  // files; each later pass checks its rows from there.  An edit aimed at a
+  // row of a later partition must be found from the kept copy exactly as
+  // from the table (kRescan: every pass runs the queries).
+  World w;
+  std::vector<SubjectInfo> subjects;
+  std::vector<std::string> cases, entries;
+  for (int i = 0; i < 24; ++i) {
+    Result<SubjectInfo> s = w.coord->AddSubject(
+        {MakeTestPersonalNumber(Date{2011, 3, 1 + i}, 200 + i, i % 2 == 0),
+         "Test Testsson", {"Vårdnadshavare Ett", "Vårdnadshavare Två"}});
+    REQUIRE(s.ok());
+    subjects.push_back(*s);
+    Result<std::string> c = w.coord->OpenCase(s->id, {"school1"});
+    REQUIRE(c.ok());
+    cases.push_back(*c);
+    Result<std::string> e = w.school->AddEntry(*c, Category::kSchool, "anteckning " + std::to_string(i));
+    REQUIRE(e.ok());
+    entries.push_back(*e);
+  }
+  const size_t budget = 48;
+  internal::ReplayStats stats;
+  REQUIRE(w.Replay(budget, &stats).ok());
+  const uint64_t parts = stats.partitions;
+  REQUIRE(parts >= 4);
+  REQUIRE(parts <= 64);
+  CHECK(stats.kept_rows > 0);
+  internal::ReplayStats rescan;
+  REQUIRE(w.Replay(budget, &rescan, internal::ReplayScratch::kRescan).ok());
+  CHECK(rescan.partitions == parts);
+  CHECK(rescan.kept_rows == 0);
+
+  // A subject, a case and an entry whose rows a later pass checks: in the
+  // upper half of the partitions, so in a later pass whether the last
+  // split came in the first pass or after it (partition 0 is checked from
+  // the table itself).
+  auto later = [&](const std::vector<std::string>& ids) {
+    for (const std::string& id : ids) {
+      if (internal::ReplayPartitionOf(id, parts) >= parts / 2) return id;
+    }
+    FAIL("no id in a later partition");
+    return std::string();
+  };
+  std::vector<std::string> subject_ids;
+  for (const SubjectInfo& x : subjects) subject_ids.push_back(x.id);
+  const std::string subject = later(subject_ids), case_id = later(cases), entry = later(entries);
+  const SubjectInfo& kept_subject =
+      subjects[static_cast<size_t>(std::find(subject_ids.begin(), subject_ids.end(), subject) -
+                                   subject_ids.begin())];
+  std::unique_ptr<internal::Db> db = InsiderDb(*w.school, w.options.path);
+  const internal::ReplayScratch scratch =
+      GENERATE(internal::ReplayScratch::kFile, internal::ReplayScratch::kRescan);
+  INFO((scratch == internal::ReplayScratch::kFile ? "kept rows" : "every pass runs the queries"));
+  auto replay = [&] { return w.Replay(budget, nullptr, scratch); };
+  SECTION("a case closed by a direct edit") {
+    Exec(db.get(), "UPDATE cases SET open = 0 WHERE id = '" + case_id + "'");
+    CHECK(Has(replay().message(), "cases row " + case_id + " is closed without an event"));
+  }
+  SECTION("an entry's body replaced by another entry's") {
+    Exec(db.get(), "UPDATE entries SET body = (SELECT body FROM entries WHERE id != '" + entry +
+                       "' LIMIT 1) WHERE id = '" + entry + "'");
+    CHECK(Has(replay().message(), "entries row " + entry + ": its content is not the content"));
+  }
+  SECTION("a subject's guardians swapped in order") {
+    Exec(db.get(), "UPDATE guardians SET position = (SELECT max(position) + min(position) FROM "
+                   "guardians WHERE subject_id = '" + subject + "') - position WHERE "
+                   "subject_id = '" + subject + "'");
+    CHECK(Has(replay().message(), "guardians of subjects row " + subject));
+  }
+  SECTION("a guardian's custody taken away by a direct edit") {
+    Exec(db.get(), "UPDATE guardians SET custody = 0 WHERE id = '" + kept_subject.guardians[1].id +
+                       "'");
+    CHECK(Has(replay().message(), "guardians row " + kept_subject.guardians[1].id +
+                                      ": custody 0 differs from subject.add"));
+  }
+  SECTION("a guardian's identity record replaced by another's") {
+    Exec(db.get(), "UPDATE guardians SET identity = (SELECT identity FROM guardians WHERE "
+                   "subject_id != '" + subject + "' LIMIT 1) WHERE id = '" +
+                       kept_subject.guardians[0].id + "'");
+    CHECK(Has(replay().message(), "subjects row " + subject + " (identity record"));
   }
 }
 

@@ -189,3 +189,88 @@ TEST_CASE("a directory that cannot hold the scratch file is an I/O error",
   CHECK(s.status().code() == StatusCode::kIoError);
   CHECK(s.status().message().find("scratch file") != std::string::npos);
 }
+
+namespace {
+
+// The i-th record of its own size: i bytes of the value i.
+std::string VariableRecord(size_t i) { return std::string(i % 700, static_cast<char>(i)); }
+
+// The records of chunks [first, end), as strings.
+Result<std::vector<std::string>> ReadSegment(SealedScratch* s, size_t first, size_t end) {
+  std::vector<std::string> out;
+  Status st = s->ForEachRecord(first, end, [&](const uint8_t* p, size_t n) -> Status {
+    out.emplace_back(reinterpret_cast<const char*>(p), n);
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("records of their own size come back by segment", "[log][scratch]") {
+  TempDir dir;
+  Result<std::unique_ptr<SealedScratch>> made = SealedScratch::Create(dir.path(), 0);
+  REQUIRE(made.ok());
+  SealedScratch* s = made->get();
+  // Three segments: many chunks, none (no record), and one short chunk.
+  for (size_t i = 0; i < 300; ++i) {
+    const std::string r = VariableRecord(i);
+    REQUIRE(s->Append(r.data(), r.size()).ok());
+  }
+  Result<size_t> first_end = s->EndSegment();
+  REQUIRE(first_end.ok());
+  CHECK(*first_end > 2);  // about 100 KiB in chunks of about 16 KiB
+  Result<size_t> empty_end = s->EndSegment();
+  REQUIRE(empty_end.ok());
+  CHECK(*empty_end == *first_end);
+  const std::string last = "the last record";
+  REQUIRE(s->Append(last.data(), last.size()).ok());
+  REQUIRE(s->Append("", 0).ok());  // an empty record is a record
+  Result<size_t> third_end = s->EndSegment();
+  REQUIRE(third_end.ok());
+  CHECK(*third_end == *first_end + 1);
+  CHECK(s->records() == 302);
+
+  Result<std::vector<std::string>> first = ReadSegment(s, 0, *first_end);
+  REQUIRE(first.ok());
+  REQUIRE(first->size() == 300);
+  bool same = true;
+  for (size_t i = 0; i < 300; ++i) same = same && (*first)[i] == VariableRecord(i);
+  CHECK(same);
+  Result<std::vector<std::string>> none = ReadSegment(s, *first_end, *empty_end);
+  REQUIRE(none.ok());
+  CHECK(none->empty());
+  Result<std::vector<std::string>> third = ReadSegment(s, *empty_end, *third_end);
+  REQUIRE(third.ok());
+  CHECK(*third == std::vector<std::string>{last, ""});
+  // A segment past the end, and fixed-size reading of such a file, are
+  // refused.
+  CHECK(ReadSegment(s, 0, *third_end + 1).status().code() == StatusCode::kInternal);
+  CHECK(s->ForEach([](const uint8_t*, size_t) { return Status::Ok(); }).code() ==
+        StatusCode::kInternal);
+  const uint64_t fixed = 1;
+  CHECK(s->Append(&fixed).code() == StatusCode::kInternal);
+}
+
+TEST_CASE("a segment of records written by another process fails the read",
+          "[log][scratch][tamper]") {
+  TempDir dir;
+  Result<std::unique_ptr<SealedScratch>> made = SealedScratch::Create(dir.path(), 0);
+  REQUIRE(made.ok());
+  SealedScratch* s = made->get();
+  const std::string secret = "a kept row of the subjects table";
+  for (int i = 0; i < 3; ++i) REQUIRE(s->Append(secret.data(), secret.size()).ok());
+  Result<size_t> end = s->EndSegment();
+  REQUIRE(end.ok());
+  REQUIRE(*end == 1);
+  const std::string file = OpenUnnamedFileIn(dir.path());
+  REQUIRE_FALSE(file.empty());
+  const std::string bytes = FileBytes(file);
+  CHECK(bytes.find("subjects") == std::string::npos);  // sealed, not in the clear
+  std::string flipped(1, static_cast<char>(bytes[bytes.size() / 2] ^ 0x80));
+  Overwrite(file, bytes.size() / 2, flipped);
+  Result<std::vector<std::string>> back = ReadSegment(s, 0, *end);
+  REQUIRE_FALSE(back.ok());
+  CHECK(back.status().code() == StatusCode::kIntegrityViolation);
+}
