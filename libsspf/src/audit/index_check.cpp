@@ -291,31 +291,64 @@ int IndexCheck::Compare(const Key& a, const Key& b) {
 
 // One scan of a table (other than events) for the digests of all its
 // indexes.
-Status IndexCheck::CheckTable(Db* db, const std::string& table) {
-  std::vector<Index*> mine;
-  std::string sql = "SELECT rowid";
-  for (Index& x : indexes_) {
+std::vector<std::string> IndexCheck::TableColumns(const std::string& table,
+                                                  std::vector<size_t>* mine) {
+  mine->clear();
+  std::vector<std::string> columns{"rowid"};
+  for (size_t i = 0; i < indexes_.size(); ++i) {
+    Index& x = indexes_[i];
     if (x.table != table) continue;
-    mine.push_back(&x);
-    for (const std::string& c : x.columns) sql += ", " + Quoted(c);
-    sql += x.where.empty() ? ", 1" : ", (" + x.where + ")";
+    mine->push_back(i);
+    x.table_sum = 0;
+    x.table_rows = 0;
+    for (const std::string& c : x.columns) columns.push_back(Quoted(c));
+    columns.push_back(x.where.empty() ? "1" : "(" + x.where + ")");
   }
+  if (mine->empty()) columns.clear();
+  return columns;
+}
+
+void IndexCheck::AddTableRow(const std::vector<size_t>& mine, const Stmt& st, int first) {
+  int col = first + 1;
+  const int64_t rowid = st.Int(first);
+  for (size_t i : mine) {
+    Index& x = indexes_[i];
+    row_values_.clear();
+    for (size_t c = 0; c < x.columns.size(); ++c) row_values_.push_back(Value(&st, col++));
+    if (st.Int(col++) != 0) {
+      x.table_sum += Entry(rowid, row_values_.data(), row_values_.size());
+      ++x.table_rows;
+    }
+  }
+}
+
+Status IndexCheck::CheckTable(Db* db, const std::string& table) {
+  std::vector<size_t> mine;
+  const std::vector<std::string> columns = TableColumns(table, &mine);
+  if (columns.empty()) return Status::Ok();
+  std::string sql = "SELECT " + columns[0];
+  for (size_t i = 1; i < columns.size(); ++i) sql += ", " + columns[i];
   sql += " FROM " + Quoted(table) + " NOT INDEXED";
   SSPF_ASSIGN_OR_RETURN(Stmt * st, db->Prepare(sql.c_str()));
-  std::vector<Key> values;  // reused for every row
   return ForEachRow(st, [&]() -> Status {
-    int col = 1;
-    const int64_t rowid = st->Int(0);
-    for (Index* x : mine) {
-      values.clear();
-      for (size_t i = 0; i < x->columns.size(); ++i) values.push_back(Value(st, col++));
-      if (st->Int(col++) != 0) {
-        x->table_sum += Entry(rowid, values.data(), values.size());
-        ++x->table_rows;
-      }
-    }
+    AddTableRow(mine, *st, 0);
     return Status::Ok();
   });
+}
+
+std::vector<std::string> IndexCheck::ColumnsOf(const std::string& table) {
+  if (fallback_) return {};
+  std::vector<size_t>& mine = sunk_[table];
+  return TableColumns(table, &mine);
+}
+
+void IndexCheck::Row(const std::string& table, const Stmt& st, int first) {
+  auto it = sunk_.find(table);
+  if (it != sunk_.end()) AddTableRow(it->second, st, first);
+}
+
+void IndexCheck::Complete(const std::string& table) {
+  if (sunk_.count(table)) complete_.insert(table);
 }
 
 // One scan of the index itself (a covering scan: index pages only).
@@ -387,7 +420,11 @@ Status IndexCheck::Check(Db* db) {
       tables.push_back(x.table);
     }
   }
-  for (const std::string& t : tables) SSPF_RETURN_IF_ERROR(CheckTable(db, t));
+  for (const std::string& t : tables) {
+    // A table the replay read whole for this check (TableRowSink) is not
+    // read again.
+    if (complete_.count(t) == 0) SSPF_RETURN_IF_ERROR(CheckTable(db, t));
+  }
   for (const Index& x : indexes_) SSPF_RETURN_IF_ERROR(CheckIndex(db, x));
   return Status::Ok();
 }

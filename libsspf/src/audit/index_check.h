@@ -23,23 +23,36 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "log/audit_log.h"
+#include "log/replay.h"
 #include "sspf/secret.h"
 #include "storage/db.h"
 
 namespace sspf::internal::audit {
 
-class IndexCheck {
+class IndexCheck : public TableRowSink {
  public:
   // Reads the indexes of the schema.
   static Result<IndexCheck> Load(Db* db);
 
   // The table side of the events indexes: every event row once.
   void AddEvent(const EventRecord& e);
+
+  // The table side of other tables' indexes from the replay check's scans
+  // of whole tables (TableRowSink, log/replay.h): such a table is not
+  // read again by Check.  Each row's digest is the same as Check's own
+  // scan would give.
+  std::vector<std::string> ColumnsOf(const std::string& table) override;
+  void Row(const std::string& table, const Stmt& st, int first) override;
+  void Complete(const std::string& table) override;
+  // The tables whose side came from the replay's scans (for tests).
+  const std::set<std::string>& tables_from_replay() const { return complete_; }
 
   // kIntegrityViolation naming the first index (and table) that disagrees,
   // or the first page-level finding.
@@ -80,11 +93,20 @@ class IndexCheck {
   uint64_t Entry(int64_t rowid, const Key* values, size_t n);
   uint64_t Entry(int64_t rowid, std::initializer_list<Key> values);
   static Key Value(const Stmt* st, int col);
+  // The result columns of a scan of table for the digests of its indexes
+  // (rowid; then per index its key columns and its condition, or 1), the
+  // indexes in *mine, their table sums reset; none when it has no index.
+  std::vector<std::string> TableColumns(const std::string& table, std::vector<size_t>* mine);
+  // Adds one row, its columns from `first` as TableColumns named them.
+  void AddTableRow(const std::vector<size_t>& mine, const Stmt& st, int first);
   Status CheckTable(Db* db, const std::string& table);
   Status CheckIndex(Db* db, const Index& index);
 
   SecretBytes key_;
   std::string buf_;  // Entry's input, reused
+  std::vector<Key> row_values_;  // AddTableRow's, reused
+  std::map<std::string, std::vector<size_t>> sunk_;  // tables the replay reads for us
+  std::set<std::string> complete_;  // ... and read to their end
   std::vector<Index> indexes_;
   bool fallback_ = false;  // PRAGMA integrity_check instead
   // Index positions of the known events indexes (KnownEventsIndexes).

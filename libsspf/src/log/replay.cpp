@@ -275,7 +275,7 @@ class Replay {
 
   Status Run() {
     SSPF_RETURN_IF_ERROR(CollectFacts());
-    return Finish();
+    return Finish(nullptr);
   }
 
   // Passes the last check needed (tests of the budget).
@@ -299,7 +299,8 @@ class Replay {
 
   // Checks the partition collected so far, then collects and checks every
   // further one, then the state kept beside the facts.
-  Status Finish() {
+  Status Finish(TableRowSink* sink) {
+    sink_ = sink;
     for (;;) {
       SSPF_RETURN_IF_ERROR(CheckPartition());
       if (pass_ + 1 >= (uint64_t{1} << bits_)) break;
@@ -990,7 +991,8 @@ class Replay {
     return ForRows(table, sql, id_of, fn, RowKeeping());
   }
   Status ForRows(RowTable table, const char* sql, IdOf id_of,
-                 const std::function<Status(const ReplayRow&)>& fn, const RowKeeping& keep) {
+                 const std::function<Status(const ReplayRow&)>& fn, const RowKeeping& keep,
+                 const char* sunk_table = nullptr, int sunk_columns = 0) {
     if (pass_ > 0 && kept_ && kept_->Has(KeptPart(pass_))) {
       return kept_->ForEach(KeptPart(pass_), table, [&](const ReplayRow& r) -> Status {
         return Other(id_of(r)) ? Status::Ok() : fn(r);
@@ -998,20 +1000,41 @@ class Replay {
     }
     SSPF_ASSIGN_OR_RETURN(Stmt * st, db_->Prepare(sql));
     const bool keeping = pass_ == 0 && kept_ != nullptr;
+    // The sink's columns come after the check's own, which alone are kept.
+    const int own = st->Columns() - sunk_columns;
+    const std::string sunk = sunk_table ? sunk_table : "";
     const ReplayRow live(st);
     Bytes record;
     Status s = Rows(st, [&]() -> Status {
+      if (sunk_columns > 0) sink_->Row(sunk, *st, own);
       const std::string id = id_of(live);
       if (!Other(id)) return fn(live);
       if (!keeping) return Status::Ok();
       record.clear();
-      AppendColumns(*st, keep.digest_col, keep.digest, &record);
+      AppendColumns(*st, own, keep.digest_col, keep.digest, &record);
       if (keep.append) SSPF_RETURN_IF_ERROR(keep.append(id, &record));
       kept_->Add(KeptPart(PartOf(id) >> (kPartBits - bits_)), table, record);
       return Status::Ok();
     });
     if (keeping) kept_->EndTable(table);
+    if (s.ok() && sunk_columns > 0) sink_->Complete(sunk);
     return s;
+  }
+  // ForRows over a whole table, `SELECT columns FROM name NOT INDEXED`:
+  // its own b-tree in rowid order.  In the first pass, the sink's columns
+  // (TableRowSink) follow the check's own, and the sink sees every row.
+  Status ForTable(RowTable table, const char* name, const char* columns, IdOf id_of,
+                  const std::function<Status(const ReplayRow&)>& fn) {
+    return ForTable(table, name, columns, id_of, fn, RowKeeping());
+  }
+  Status ForTable(RowTable table, const char* name, const char* columns, IdOf id_of,
+                  const std::function<Status(const ReplayRow&)>& fn, const RowKeeping& keep) {
+    std::vector<std::string> extra;
+    if (pass_ == 0 && sink_) extra = sink_->ColumnsOf(name);
+    std::string sql = std::string("SELECT ") + columns;
+    for (const std::string& c : extra) sql += ", " + c;
+    sql += std::string(" FROM ") + name + " NOT INDEXED";
+    return ForRows(table, sql.c_str(), id_of, fn, keep, name, static_cast<int>(extra.size()));
   }
 
   // The kept rows' file of partition `part` (as numbered now): partitions
@@ -1083,7 +1106,7 @@ class Replay {
     SSPF_ASSIGN_OR_RETURN(Stmt * gs, db_->Prepare(kGuardiansSql));
     gs->Bind(1, id);
     return Rows(gs, [&]() -> Status {
-      AppendColumns(*gs, -1, nullptr, record);
+      AppendColumns(*gs, gs->Columns(), -1, nullptr, record);
       return Status::Ok();
     });
   }
@@ -1094,9 +1117,8 @@ class Replay {
     std::vector<Guardian> guardian_rows;
     RowKeeping keep;
     keep.append = [&](const std::string& id, Bytes* record) { return AppendGuardians(id, record); };
-    SSPF_RETURN_IF_ERROR(ForRows(kSubjectRows,
-                                 "SELECT id, birth_date, pnr_index, erased, identity FROM subjects",
-                                 &FirstColumn, [&](const ReplayRow& r) -> Status {
+    SSPF_RETURN_IF_ERROR(ForTable(kSubjectRows, "subjects",
+                                  "id, birth_date, pnr_index, erased, identity", &FirstColumn, [&](const ReplayRow& r) -> Status {
       std::string id = r.Text(0);
       std::string row = "subjects row " + id;
       if (!Find(KeyOf(Tag::kSubject, {id})) && Find(KeyOf(Tag::kSubjectLegacy, {id}))) {
@@ -1180,7 +1202,7 @@ class Replay {
   }
 
   Status CheckCases() {
-    return ForRows(kCaseRows, "SELECT id, subject_id, open, number FROM cases", &FirstColumn,
+    return ForTable(kCaseRows, "cases", "id, subject_id, open, number", &FirstColumn,
                    [&](const ReplayRow& r) -> Status {
       std::string id = r.Text(0);
       std::string row = "cases row " + id;
@@ -1208,7 +1230,7 @@ class Replay {
   }
 
   Status CheckTeam() {
-    return ForRows(kTeamRows, "SELECT case_id, principal_id FROM case_team", &FirstColumn,
+    return ForTable(kTeamRows, "case_team", "case_id, principal_id", &FirstColumn,
                    [&](const ReplayRow& r) -> Status {
       std::string c = r.Text(0), p = r.Text(1);
       const std::string row = "case_team row " + c + "/" + p;
@@ -1308,10 +1330,10 @@ class Replay {
     RowKeeping keep;
     keep.digest_col = 8;  // the body, kept as its commitment
     keep.digest = &EntryBodyCommitment;
-    return ForRows(kEntryRows,
-                   "SELECT id, case_id, category, author_id, author_actor, created, "
-                   "supersedes, key_version, body FROM entries",
-                   &FirstColumn, [&](const ReplayRow& r) -> Status {
+    return ForTable(kEntryRows, "entries",
+                    "id, case_id, category, author_id, author_actor, created, supersedes, "
+                    "key_version, body",
+                    &FirstColumn, [&](const ReplayRow& r) -> Status {
       std::string id = r.Text(0);
       // Only a retention.erase event explains a missing body, and an
       // erased entry's body must stay gone.  A body= commitment (newer
@@ -1562,6 +1584,7 @@ class Replay {
   const size_t budget_;
   int bits_ = 0;       // 2^bits_ partitions
   uint64_t pass_ = 0;  // the partition being collected or checked
+  TableRowSink* sink_ = nullptr;  // sees the first pass's whole-table scans
   std::vector<Fact> facts_;
   std::vector<uint8_t> used_;
   // The facts of the partitions after the current one, collected in the
@@ -1618,7 +1641,7 @@ Result<std::unique_ptr<ReplayStream>> ReplayStream::New(Db* db, const SecretByte
 
 Status ReplayStream::Add(const EventRecord& e) { return impl_->replay.AddEvent(e); }
 
-Status ReplayStream::Finish() { return impl_->replay.Finish(); }
+Status ReplayStream::Finish(TableRowSink* sink) { return impl_->replay.Finish(sink); }
 
 Status ReplayCheck(Db* db, const SecretBytes& lookup_key, size_t fact_budget,
                    ReplayStats* stats, ReplayScratch scratch) {

@@ -8,7 +8,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "sspf/secret.h"
 #include "sspf/types.h"
@@ -46,6 +48,25 @@ Status ReplayCheck(Db* db, const SecretBytes& lookup_key,
                    size_t fact_budget = kDefaultFactBudget, ReplayStats* stats = nullptr,
                    ReplayScratch scratch = ReplayScratch::kFile);
 
+// A check that reads some of the replayed tables whole (audit verify's
+// index check, for its table digests).  The replay's first pass reads each
+// of subjects, cases, case_team and entries in one scan of its own b-tree
+// (NOT INDEXED), with the sink's result columns after its own, and gives
+// the sink every row of it once; so each table is read once for both.
+class TableRowSink {
+ public:
+  virtual ~TableRowSink() = default;
+  // The result columns (SQL expressions) the sink reads from table; none
+  // when it has no use for the table.
+  virtual std::vector<std::string> ColumnsOf(const std::string& table) = 0;
+  // One row of table; the sink's columns begin at result column `first`.
+  virtual void Row(const std::string& table, const Stmt& st, int first) = 0;
+  // The scan of table went to its end: every row was given.  A table never
+  // completed (the replay stopped at a finding, say) must be read by the
+  // sink itself.
+  virtual void Complete(const std::string& table) = 0;
+};
+
 // The same check fed by a caller that reads every event row anyway (audit
 // verify), so the events table is read once: Add every event in seq order,
 // then Finish compares with the tables (and makes any further partition's
@@ -58,7 +79,8 @@ class ReplayStream {
   ~ReplayStream();
   // kIntegrityViolation naming e when its detail is malformed.
   Status Add(const EventRecord& e);
-  Status Finish();
+  // sink, when given, sees the first pass's whole-table scans (above).
+  Status Finish(TableRowSink* sink = nullptr);
 
  private:
   struct Impl;

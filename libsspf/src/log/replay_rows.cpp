@@ -6,6 +6,7 @@
 // from a file sealed under a key of its own (log/scratch.h).
 #include "log/replay_rows.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace sspf::internal {
@@ -23,8 +24,9 @@ void PutBytes(std::string_view b, Bytes* out) {
 
 }  // namespace
 
-void AppendColumns(const Stmt& st, int digest_col, ColumnDigest digest, Bytes* out) {
-  const int n = st.Columns();
+void AppendColumns(const Stmt& st, int columns, int digest_col, ColumnDigest digest,
+                   Bytes* out) {
+  const int n = std::min(columns, st.Columns());
   for (int c = 0; c < n; ++c) {
     if (st.IsNull(c)) {
       out->push_back(0);

@@ -61,9 +61,10 @@ class ReplayRow {
   std::vector<Value> values_;
 };
 
-// Appends the encoding of every column of st's current row to *out;
-// column digest_col (if >= 0 and not null) as digest(its blob).
-void AppendColumns(const Stmt& st, int digest_col, ColumnDigest digest, Bytes* out);
+// Appends the encoding of the first `columns` columns of st's current row
+// to *out; column digest_col (if >= 0 and not null) as digest(its blob).
+void AppendColumns(const Stmt& st, int columns, int digest_col, ColumnDigest digest,
+                   Bytes* out);
 
 // The rows kept for later partitions: a sealed scratch file per partition
 // (made when its first row comes), in it one segment per table.  A
