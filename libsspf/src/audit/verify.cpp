@@ -90,6 +90,43 @@ uint64_t SignaturesFrom(const std::optional<internal::Checkpoint>& kept,
   return std::min(kept->size, size);
 }
 
+// The first event before `upto` that no longer hashes to its stored leaf,
+// as verify's message for it, or "" when every stored leaf matches (then
+// the stored hashes were rewritten along with the events).  An incremental
+// verify compares the prefix's stored leaves only when the root it
+// recomputed at the kept size is not the kept one, to say which event.
+Result<std::string> FirstPrefixLeafMismatch(Db* db, uint64_t upto) {
+  SSPF_ASSIGN_OR_RETURN(
+      Stmt * events, db->Prepare((std::string("SELECT ") + internal::kEventColumns +
+                                  " FROM events WHERE seq < ? ORDER BY seq")
+                                     .c_str()));
+  SSPF_ASSIGN_OR_RETURN(
+      Stmt * leaves,
+      db->Prepare("SELECT idx, hash FROM tree_nodes WHERE level = 0 AND idx < ? ORDER BY idx"));
+  events->Bind(1, static_cast<int64_t>(upto));
+  leaves->Bind(1, static_cast<int64_t>(upto));
+  EventRecord e;
+  Bytes leaf;
+  std::string found;
+  Status s = internal::ForEachRow(events, [&]() -> Status {
+    internal::ReadEventRow(events, &e);
+    SSPF_ASSIGN_OR_RETURN(bool row, leaves->Step());
+    internal::EncodeLeaf(e, &leaf);
+    if (!row || static_cast<uint64_t>(leaves->Int(0)) != e.seq ||
+        !SameHash(leaves->BlobView(1), internal::LeafHash(leaf.data(), leaf.size()))) {
+      found = "event " + std::to_string(e.seq) +
+              ": leaf hash mismatch (event or its stored leaf hash edited)";
+      return IntegrityViolation(found);  // stops the scan
+    }
+    return Status::Ok();
+  });
+  events->Reset();
+  leaves->Reset();
+  if (!found.empty()) return found;
+  SSPF_RETURN_IF_ERROR(s);
+  return std::string();
+}
+
 // The RFC 6962 consistency proof from the kept checkpoint to the current
 // tree, built from the stored nodes and verified against the kept root and
 // the root recomputed from the events.  Implied by the checks before it
@@ -211,9 +248,15 @@ Result<VerifyReport> internal::audit::VerifyLog(Session::Impl* impl,
     while (next_wanted < wanted.size() && wanted[next_wanted] < stream.Size()) ++next_wanted;
   };
   record_roots();
+  const uint64_t signatures_from = SignaturesFrom(kept, options, size);
+  // The stored leaves from the first event checked fully: those before a
+  // kept size are a cache of hashes under the kept root, like the interior
+  // nodes inside it (step 2), and every proof built from them is checked
+  // before it is given out.  The events themselves are all re-hashed.
   SSPF_ASSIGN_OR_RETURN(
       Stmt * leaves,
-      db->Prepare("SELECT idx, hash FROM tree_nodes WHERE level = 0 ORDER BY idx"));
+      db->Prepare("SELECT idx, hash FROM tree_nodes WHERE level = 0 AND idx >= ? ORDER BY idx"));
+  leaves->Bind(1, static_cast<int64_t>(signatures_from));
   SSPF_ASSIGN_OR_RETURN(internal::EventAttribution attribution,
                         internal::EventAttribution::Load(impl));
   // The replay check, the events side of the index check and the purpose
@@ -224,7 +267,6 @@ Result<VerifyReport> internal::audit::VerifyLog(Session::Impl* impl,
                         internal::audit::IndexCheck::Load(db));
   internal::PurposeNoteEvents purpose_notes;
   std::optional<internal::EventTime> previous_time;
-  const uint64_t signatures_from = SignaturesFrom(kept, options, size);
   uint64_t events_checked = 0;
   std::optional<EventRecord> found_at_use;  // the first integrity finding logged
   Bytes leaf;  // each event's leaf, in one buffer
@@ -239,22 +281,22 @@ Result<VerifyReport> internal::audit::VerifyLog(Session::Impl* impl,
     previous_time = internal::EventTime{e.seq, e.time};
     internal::EncodeLeaf(e, &leaf);
     const Hash h = internal::LeafHash(leaf.data(), leaf.size());
-    SSPF_ASSIGN_OR_RETURN(bool row, leaves->Step());
-    if (!row || static_cast<uint64_t>(leaves->Int(0)) > e.seq) {
-      return IntegrityViolation("event " + std::to_string(e.seq) +
-                                ": no stored leaf hash (tree nodes deleted)");
-    }
-    if (static_cast<uint64_t>(leaves->Int(0)) < e.seq) {
-      return IntegrityViolation("tree leaf " + std::to_string(leaves->Int(0)) +
-                                " has no event (event deleted)");
-    }
-    if (!SameHash(leaves->BlobView(1), h)) {
-      return IntegrityViolation("event " + std::to_string(e.seq) +
-                                ": leaf hash mismatch (event or its stored leaf hash edited)");
-    }
     if (e.seq < signatures_from) {
       attribution.Skip(e);
     } else {
+      SSPF_ASSIGN_OR_RETURN(bool row, leaves->Step());
+      if (!row || static_cast<uint64_t>(leaves->Int(0)) > e.seq) {
+        return IntegrityViolation("event " + std::to_string(e.seq) +
+                                  ": no stored leaf hash (tree nodes deleted)");
+      }
+      if (static_cast<uint64_t>(leaves->Int(0)) < e.seq) {
+        return IntegrityViolation("tree leaf " + std::to_string(leaves->Int(0)) +
+                                  " has no event (event deleted)");
+      }
+      if (!SameHash(leaves->BlobView(1), h)) {
+        return IntegrityViolation("event " + std::to_string(e.seq) +
+                                  ": leaf hash mismatch (event or its stored leaf hash edited)");
+      }
       SSPF_ASSIGN_OR_RETURN(std::optional<internal::EventSignature> sig,
                             internal::EventSignatureOf(db, e.seq));
       SSPF_RETURN_IF_ERROR(attribution.Check(e, h, sig));
@@ -287,6 +329,12 @@ Result<VerifyReport> internal::audit::VerifyLog(Session::Impl* impl,
                               " missing (gap in sequence)");
   }
   if (options.progress) options.progress(size, size);
+  // A prefix that no longer hashes to the kept root: name the event.
+  if (kept && kept->size <= size && roots_at.count(kept->size) &&
+      roots_at[kept->size] != kept->root) {
+    SSPF_ASSIGN_OR_RETURN(std::string edited, FirstPrefixLeafMismatch(db, kept->size));
+    if (!edited.empty()) return IntegrityViolation(edited);
+  }
 
   // (2) Every stored interior node, level by level, from the verified level
   // below; then the root from the stored nodes.  Sequential reads only.

@@ -483,6 +483,21 @@ TEST_CASE("incremental verify from a kept checkpoint", "[audit][tamper][incremen
     REQUIRE_FALSE(p.ok());
     CHECK(p.status().code() == StatusCode::kIntegrityViolation);
   }
+  SECTION("a stored leaf inside it edited: seen by a full verify and by prove") {
+    // The stored leaves inside the kept size are a cache too: the events
+    // are re-hashed, and the prefix's recomputed root is still the kept one.
+    Raw(auditor, "UPDATE tree_nodes SET hash = zeroblob(32) WHERE level = 0 AND idx = 3");
+    CHECK(VerifyError(auditor, *kept).empty());
+    CHECK(Contains(VerifyError(auditor), "event 3: leaf hash mismatch"));
+    Result<InclusionProof> p = auditor.Prove(3, *kept);
+    REQUIRE_FALSE(p.ok());
+    CHECK(p.status().code() == StatusCode::kIntegrityViolation);
+  }
+  SECTION("a stored leaf after it edited") {
+    const std::string idx = std::to_string(kept_size + 1);
+    Raw(auditor, "UPDATE tree_nodes SET hash = zeroblob(32) WHERE level = 0 AND idx = " + idx);
+    CHECK(Contains(VerifyError(auditor, *kept), "event " + idx + ": leaf hash mismatch"));
+  }
   SECTION("a signature before it removed: only a full verify sees it") {
     // By design (docs/auditing.md): the kept checkpoint vouches for the
     // prefix's events; their signatures were checked when it was kept.
