@@ -330,7 +330,14 @@ Status IndexCheck::CheckTable(Db* db, const std::string& table) {
   for (size_t i = 1; i < columns.size(); ++i) sql += ", " + columns[i];
   sql += " FROM " + Quoted(table) + " NOT INDEXED";
   SSPF_ASSIGN_OR_RETURN(Stmt * st, db->Prepare(sql.c_str()));
+  DeclaredClasses classes(/*strict=*/false);
   return ForEachRow(st, [&]() -> Status {
+    // Before AddTableRow reads the values (storage/db.h).
+    const std::string mismatch = classes.Mismatch(*st);
+    if (!mismatch.empty()) {
+      return IntegrityViolation("table " + table + " row " + std::to_string(st->Int(0)) +
+                                ": " + mismatch);
+    }
     AddTableRow(mine, *st, 0);
     return Status::Ok();
   });

@@ -263,7 +263,13 @@ Status ForEachEvent(Db* db, uint64_t from,
   SSPF_ASSIGN_OR_RETURN(Stmt * st, db->Prepare(sql.c_str()));
   st->Bind(1, static_cast<int64_t>(from));
   EventRecord e;  // one record for every row
+  DeclaredClasses classes(/*strict=*/true);
   return ForEachRow(st, [&] {
+    // Before ReadEventRow: reading a blob as text converts it.
+    const std::string mismatch = classes.Mismatch(*st);
+    if (!mismatch.empty()) {
+      return IntegrityViolation("event " + std::to_string(st->Int(0)) + ": " + mismatch);
+    }
     ReadEventRow(st, &e);
     return fn(e);
   });

@@ -112,6 +112,9 @@ Result<std::vector<EventRecord>> ReadEventRows(Stmt* st);
 
 // Reads event rows in seq order from `from` (inclusive), calling fn for each.
 // The record passed to fn is reused for the next row: copy what is kept.
+// Each row must hold the storage classes of the columns' declared types
+// (DeclaredClasses, storage/db.h): kIntegrityViolation names the first
+// event and column that does not, before fn sees it.
 Status ForEachEvent(Db* db, uint64_t from,
                     const std::function<Status(const EventRecord&)>& fn);
 

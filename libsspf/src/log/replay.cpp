@@ -966,6 +966,12 @@ class Replay {
     kEntryRows, kDisclosureRows, kGrantRows, kErasureRows, kActorKeyRows, kSealRows,
     kReviewAckRows, kReviewClosureRows,
   };
+  static constexpr const char* kRowTableNames[] = {
+      "principals", "subjects",    "cases",   "case_team",  "consents",       "consent_refs",
+      "entries",    "disclosures", "grants",  "erasures",   "actor_keys",     "actor_key_seals",
+      "review_acks", "review_closures"};
+  static_assert(sizeof(kRowTableNames) / sizeof(kRowTableNames[0]) == kReviewClosureRows + 1,
+                "one name per replayed table");
   // The id a row's partition is taken from.
   using IdOf = std::string (*)(const ReplayRow&);
   static std::string FirstColumn(const ReplayRow& r) { return r.Text(0); }
@@ -1005,7 +1011,14 @@ class Replay {
     const std::string sunk = sunk_table ? sunk_table : "";
     const ReplayRow live(st);
     Bytes record;
+    DeclaredClasses classes(/*strict=*/false);
     Status s = Rows(st, [&]() -> Status {
+      // Before any accessor converts a value (storage/db.h).
+      const std::string mismatch = classes.Mismatch(*st);
+      if (!mismatch.empty()) {
+        return IntegrityViolation(std::string(kRowTableNames[table]) + " row " + id_of(live) +
+                                  ": " + mismatch);
+      }
       if (sunk_columns > 0) sink_->Row(sunk, *st, own);
       const std::string id = id_of(live);
       if (!Other(id)) return fn(live);

@@ -150,6 +150,60 @@ int Stmt::Columns() const { return sqlite3_column_count(st_); }
 bool Stmt::IsInteger(int col) const {
   return sqlite3_column_type(st_, col) == SQLITE_INTEGER;
 }
+std::string_view Stmt::DeclaredType(int col) const {
+  const char* t = sqlite3_column_decltype(st_, col);
+  return t ? std::string_view(t) : std::string_view();
+}
+
+std::string_view Stmt::ColumnName(int col) const {
+  const char* n = sqlite3_column_name(st_, col);
+  return n ? std::string_view(n) : std::string_view();
+}
+
+namespace {
+
+const char* ClassName(Stmt::Type t) {
+  switch (t) {
+    case Stmt::Type::kInteger: return "an integer";
+    case Stmt::Type::kReal: return "a real";
+    case Stmt::Type::kText: return "text";
+    case Stmt::Type::kBlob: return "a blob";
+    case Stmt::Type::kNull: return "NULL";
+  }
+  return "?";
+}
+
+const char* DeclaredName(Stmt::Type t) {
+  switch (t) {
+    case Stmt::Type::kInteger: return "INTEGER";
+    case Stmt::Type::kText: return "TEXT";
+    case Stmt::Type::kBlob: return "BLOB";
+    default: return "?";
+  }
+}
+
+}  // namespace
+
+std::string DeclaredClasses::Mismatch(const Stmt& st) {
+  if (!read_) {
+    read_ = true;
+    for (int c = 0; c < st.Columns(); ++c) {
+      const std::string_view t = st.DeclaredType(c);
+      if (t == "INTEGER") expected_.emplace_back(c, Stmt::Type::kInteger);
+      else if (t == "TEXT") expected_.emplace_back(c, Stmt::Type::kText);
+      else if (t == "BLOB") expected_.emplace_back(c, Stmt::Type::kBlob);
+    }
+  }
+  for (const auto& [col, want] : expected_) {
+    const Stmt::Type got = st.TypeOf(col);
+    if (got == want || (got == Stmt::Type::kNull && !strict_)) continue;
+    return "column " + std::string(st.ColumnName(col)) + " holds " + ClassName(got) +
+           ", declared " + DeclaredName(want) +
+           " (its storage class was changed with SQL: filters on the column miss the row)";
+  }
+  return "";
+}
+
 Stmt::Type Stmt::TypeOf(int col) const {
   switch (sqlite3_column_type(st_, col)) {
     case SQLITE_INTEGER: return Type::kInteger;

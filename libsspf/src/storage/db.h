@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "sspf/secret.h"
@@ -66,11 +67,45 @@ class Stmt {
   Type TypeOf(int col) const;
   double Real(int col) const;
   int Columns() const;  // of the result
+  // The declared type of result column col when it is a column of a table
+  // (as written in CREATE TABLE), "" for an expression.
+  std::string_view DeclaredType(int col) const;
+  std::string_view ColumnName(int col) const;
   void Reset();  // resets and clears bindings
 
  private:
   sqlite3_stmt* st_;
   Status bind_error_;
+};
+
+// Storage classes against declared types (DESIGN §13).  SQLite keeps each
+// value with its own storage class, whatever the column's declared type:
+// an insider's `UPDATE events SET case_id = CAST(case_id AS BLOB)` keeps
+// the bytes, so every accessor above reads the same text and the leaf hash,
+// the signature and the replay agree, but every SQL filter on the column
+// (`case_id = ?` bound to text) now misses the row: an event hidden from
+// the case's history and from the log extract (loggutdrag).  Likewise
+// `allowed = 0.5` for a denied event.  A check of each row against the
+// declared types of its result columns finds such a row.
+//
+// Columns declared INTEGER, TEXT or BLOB (the only types of the schema)
+// must hold that class; NULL passes unless the check is strict (the
+// events table, all NOT NULL); expressions and other types are not checked.
+class DeclaredClasses {
+ public:
+  explicit DeclaredClasses(bool strict) : strict_(strict) {}
+  // "" when st's current row holds the declared classes; otherwise "column
+  // NAME holds a blob, declared TEXT (...)" for the first column that does
+  // not.
+  // Call before any accessor has converted the row's values (Text on a
+  // blob changes what TypeOf says).  Reads the declared types of st's
+  // columns on the first call: use one check per statement.
+  std::string Mismatch(const Stmt& st);
+
+ private:
+  bool strict_;
+  bool read_ = false;
+  std::vector<std::pair<int, Stmt::Type>> expected_;  // column, class
 };
 
 class Db {
