@@ -21,6 +21,7 @@
 #include "log/replay.h"
 #include "log/replay_detail.h"
 #include "sspf/json.h"
+#include "storage/schema.h"
 
 namespace sspf {
 
@@ -212,6 +213,9 @@ Result<VerifyReport> internal::audit::VerifyLog(Session::Impl* impl,
   }
   SSPF_ASSIGN_OR_RETURN(std::vector<std::string> witnesses,
                         internal::audit::CheckKeptCosignatures(options));
+  // The tables as the schema declares them: the storage-class checks of the
+  // passes below read the declared types (storage/schema.h).
+  SSPF_RETURN_IF_ERROR(internal::CheckDeclaredSchema(db));
 
   // Sizes of the stored checkpoints; their roots are taken from the
   // streaming pass as it passes each size.

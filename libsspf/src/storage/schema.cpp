@@ -2,9 +2,13 @@
 // migration runs in its own transaction and moves it up by one.  SQL here
 // must work on SQLite 3.15 (Debian's SQLCipher 3.4.1) and SQLCipher 4: no
 // UPSERT, RETURNING, window functions, STRICT or JSON1; no FTS/rtree.
-#include <string>
-
 #include "storage/schema.h"
+
+#include <sqlite3.h>
+
+#include <memory>
+#include <string>
+#include <vector>
 
 namespace sspf::internal {
 namespace {
@@ -417,6 +421,94 @@ Status MigrateTo(Db* db, int target) {
     SSPF_RETURN_IF_ERROR(db->Exec(set.c_str()));
     SSPF_RETURN_IF_ERROR(txn->Commit());
   }
+}
+
+namespace {
+
+// The columns of table as PRAGMA table_info gives them: name, declared
+// type, NOT NULL, default and primary-key position, one line each.
+std::vector<std::string> ColumnsOf(sqlite3* db, const std::string& table) {
+  std::vector<std::string> out;
+  const std::string sql = "PRAGMA table_info(\"" + table + "\")";
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) {
+    sqlite3_finalize(st);
+    return out;
+  }
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    std::string line;
+    for (int c = 1; c <= 5; ++c) {
+      const unsigned char* v = sqlite3_column_text(st, c);
+      line += std::string(v ? reinterpret_cast<const char*>(v) : "NULL") + "|";
+    }
+    out.push_back(line);
+  }
+  sqlite3_finalize(st);
+  return out;
+}
+
+// "NAME TYPE[ NOT NULL]" of one ColumnsOf line, for a message.
+std::string Described(const std::string& line) {
+  std::vector<std::string> f;
+  size_t at = 0;
+  for (size_t bar; (bar = line.find('|', at)) != std::string::npos; at = bar + 1) {
+    f.push_back(line.substr(at, bar - at));
+  }
+  if (f.size() < 3) return line;
+  return f[0] + " " + (f[1].empty() ? "(no type)" : f[1]) + (f[2] == "1" ? " NOT NULL" : "");
+}
+
+}  // namespace
+
+Status CheckDeclaredSchema(Db* db) {
+  SSPF_ASSIGN_OR_RETURN(Stmt * v, db->Prepare("PRAGMA user_version"));
+  SSPF_ASSIGN_OR_RETURN(bool has_version, v->Step());
+  const int version = has_version ? static_cast<int>(v->Int(0)) : 0;
+  v->Reset();
+  constexpr int kCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
+  if (version < 1 || version > kCount) {
+    return FailedPrecondition("the store is at schema " + std::to_string(version) +
+                              ", which this libsspf cannot check");
+  }
+  // The reference: an empty database in memory, migrated the same way.
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(":memory:", &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                                 nullptr);
+  std::unique_ptr<sqlite3, int (*)(sqlite3*)> ref(raw, sqlite3_close);
+  if (rc != SQLITE_OK) return SqliteStatus(rc, "opening the reference schema");
+  for (int i = 0; i < version; ++i) {
+    const int r = sqlite3_exec(ref.get(), kMigrations[i], nullptr, nullptr, nullptr);
+    if (r != SQLITE_OK) return SqliteStatus(r, "building the reference schema");
+  }
+  sqlite3_stmt* names = nullptr;
+  if (sqlite3_prepare_v2(ref.get(),
+                         "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name",
+                         -1, &names, nullptr) != SQLITE_OK) {
+    sqlite3_finalize(names);
+    return Internal("reading the reference schema");
+  }
+  std::vector<std::string> tables;
+  while (sqlite3_step(names) == SQLITE_ROW) {
+    tables.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(names, 0)));
+  }
+  sqlite3_finalize(names);
+  for (const std::string& t : tables) {
+    const std::vector<std::string> want = ColumnsOf(ref.get(), t);
+    const std::vector<std::string> got = ColumnsOf(db->raw(), t);
+    if (got.empty()) {
+      return IntegrityViolation("table " + t + " is missing from the schema (dropped with SQL)");
+    }
+    for (size_t i = 0; i < want.size() || i < got.size(); ++i) {
+      if (i < want.size() && i < got.size() && want[i] == got[i]) continue;
+      const std::string store = i < got.size() ? Described(got[i]) : "no column";
+      const std::string fresh = i < want.size() ? Described(want[i]) : "no column";
+      return IntegrityViolation("table " + t + ": the store declares column " +
+                                std::to_string(i + 1) + " as " + store + ", schema " +
+                                std::to_string(version) + " as " + fresh +
+                                " (the schema was edited with SQL)");
+    }
+  }
+  return Status::Ok();
 }
 
 }  // namespace sspf::internal

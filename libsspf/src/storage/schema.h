@@ -15,6 +15,16 @@ Status Migrate(Db* db);
 // that tests can build a store as an older libsspf left it.
 Status MigrateTo(Db* db, int version);
 
+// Every table of the store's schema version must declare its columns as a
+// fresh store of that version does: names, declared types, NOT NULL,
+// defaults and primary keys (PRAGMA table_info).  An insider with the
+// SQLCipher key can rewrite a table's CREATE statement in sqlite_master
+// (PRAGMA writable_schema): a column with its declared type taken away
+// accepts any storage class, which the storage-class checks
+// (DeclaredClasses, storage/db.h) read from the declared types.
+// kIntegrityViolation names the table and column.
+Status CheckDeclaredSchema(Db* db);
+
 }  // namespace sspf::internal
 
 #endif  // SSPF_SRC_STORAGE_SCHEMA_H_

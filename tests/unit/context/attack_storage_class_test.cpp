@@ -148,3 +148,34 @@ TEST_CASE("a guardian's subject id stored as a blob is named by verify",
   CHECK(verify.find("column subject_id holds a blob, declared TEXT") != std::string::npos);
   CHECK(verify.find("guardians") != std::string::npos);
 }
+
+TEST_CASE("a column's declared type taken away in sqlite_master is named by verify",
+          "[attack][insider][storage-class]") {
+  InsiderWorld w;
+  REQUIRE(w.police->ShowCase(w.case_id).ok());
+  {
+    // The insider first takes the type away, so that the column accepts
+    // any storage class and no declared type says otherwise.
+    std::unique_ptr<internal::Db> db = InsiderDb(*w.police, w.options.path);
+    REQUIRE(Count(db.get(), "SELECT count(*) FROM sqlite_master WHERE name = 'events' AND "
+                            "instr(sql, 'case_id TEXT NOT NULL') > 0") == 1);
+    InsiderExec(db.get(), "PRAGMA writable_schema = ON");
+    InsiderExec(db.get(), "UPDATE sqlite_master SET sql = replace(sql, 'case_id TEXT NOT NULL', "
+                          "'case_id NOT NULL') WHERE name = 'events'");
+    InsiderExec(db.get(), "PRAGMA writable_schema = OFF");
+  }
+  std::unique_ptr<internal::Db> db = InsiderDb(*w.police, w.options.path);  // schema reread
+  InsiderExec(db.get(), "CREATE TABLE t(a); DROP TABLE t;");  // other connections reread it
+  const int64_t seq = Count(db.get(), "SELECT max(seq) FROM events WHERE action = " +
+                                          std::to_string(static_cast<int>(Action::kCaseShow)));
+  EditEvent(db.get(), "case_id = CAST(case_id AS BLOB)", seq);
+  AuditFilter by_case;
+  by_case.case_id = w.case_id;
+  CHECK_FALSE(HasSeq(w.auditor->QueryEvents(by_case).value(), seq));
+
+  const std::string verify = VerifyWith(*w.auditor, {});
+  CHECK(verify.find("table events: the store declares column 12 as case_id (no type) NOT NULL, "
+                    "schema ") != std::string::npos);
+  CHECK(verify.find("as case_id TEXT NOT NULL (the schema was edited with SQL)") !=
+        std::string::npos);
+}
