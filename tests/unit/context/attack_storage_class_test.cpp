@@ -48,6 +48,15 @@ void EditEvent(internal::Db* db, const std::string& set, int64_t seq) {
   InsiderExec(db, kAppendOnly);
 }
 
+// Rewrites column of the row `id` of table as a blob of the same bytes.  A
+// blob matches no parent key: the insider turns the foreign keys off.
+void AsBlob(internal::Db* db, const std::string& table, const std::string& column,
+            const std::string& id) {
+  InsiderExec(db, "PRAGMA foreign_keys = OFF");
+  InsiderExec(db, "UPDATE " + table + " SET " + column + " = CAST(" + column +
+                      " AS BLOB) WHERE id = '" + id + "'");
+}
+
 }  // namespace
 
 TEST_CASE("an event's case and subject ids stored as blobs are named by verify",
@@ -114,10 +123,7 @@ TEST_CASE("an entry's case id stored as a blob is named by verify",
   REQUIRE(e.ok());
   REQUIRE(w.school->ListEntries(w.case_id).value().size() == 1);
   std::unique_ptr<internal::Db> db = InsiderDb(*w.school, w.options.path);
-  // A blob matches no parent key: the insider turns the foreign keys off.
-  InsiderExec(db.get(), "PRAGMA foreign_keys = OFF");
-  InsiderExec(db.get(), "UPDATE entries SET case_id = CAST(case_id AS BLOB) WHERE id = '" + *e +
-                            "'");
+  AsBlob(db.get(), "entries", "case_id", *e);
   // The goal: the entry is gone from the case's record.
   CHECK(w.school->ListEntries(w.case_id).value().empty());
 
@@ -135,10 +141,7 @@ TEST_CASE("a guardian's subject id stored as a blob is named by verify",
   const SubjectInfo subject = w.TwoGuardianCase(421);
   REQUIRE(subject.guardians.size() == 2);
   std::unique_ptr<internal::Db> db = InsiderDb(*w.school, w.options.path);
-  const std::string bo = subject.guardians[1].id;
-  InsiderExec(db.get(), "PRAGMA foreign_keys = OFF");
-  InsiderExec(db.get(),
-              "UPDATE guardians SET subject_id = CAST(subject_id AS BLOB) WHERE id = '" + bo + "'");
+  AsBlob(db.get(), "guardians", "subject_id", subject.guardians[1].id);
   // The goal: the second guardian is gone from a lookup by the subject.
   CHECK(Count(db.get(), "SELECT count(*) FROM guardians WHERE subject_id = '" + subject.id +
                             "'") == 1);
