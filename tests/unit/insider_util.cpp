@@ -1,5 +1,7 @@
 #include "insider_util.h"
 
+#include <sqlite3.h>
+
 #include "catch.h"
 #include "context/session_impl.h"
 #include "keys/key_hierarchy.h"
@@ -14,6 +16,9 @@ std::unique_ptr<internal::Db> InsiderDb(Session& insider, const std::string& pat
   REQUIRE(key.ok());
   Result<std::unique_ptr<internal::Db>> db = internal::Db::Open(path, *key, false);
   REQUIRE(db.ok());
+  // The insider's tool (the sqlcipher shell) runs triggers and views: no
+  // authorizer of the library's (storage/db.cpp).
+  sqlite3_set_authorizer((*db)->raw(), nullptr, nullptr);
   return std::move(db).value();
 }
 
@@ -70,7 +75,10 @@ Session OpenOrFail(const StoreOptions& options, const std::string& name,
   return std::move(s).value();
 }
 
-InsiderWorld::InsiderWorld() {
+InsiderWorld::InsiderWorld() : InsiderWorld(DefaultRetentionRules()) {}
+
+InsiderWorld::InsiderWorld(std::vector<RetentionRule> rules) {
+  options.retention_rules = std::move(rules);
   Result<InitResult> r = Store::Create(options, "admin", Pass(kInsiderPass));
   REQUIRE(r.ok());
   init = std::move(r).value();

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "sspf/retention.h"
 #include "sspf/store.h"
 #include "storage/db.h"
 #include "test_util.h"
@@ -54,6 +55,8 @@ struct InsiderWorld {
   std::string case_id;
 
   InsiderWorld();
+  // The same with a host's retention rules (StoreOptions::retention_rules).
+  explicit InsiderWorld(std::vector<RetentionRule> rules);
   void Add(const std::string& name, Actor a, Role r);
   Session Open(const std::string& name);
   // The date `days` days from the clock's now.

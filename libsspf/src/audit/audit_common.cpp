@@ -2,6 +2,7 @@
 #include "audit/audit_internal.h"
 
 #include <algorithm>
+#include <vector>
 
 namespace sspf::internal::audit {
 
@@ -63,6 +64,7 @@ Result<AuditEvent> ToAuditEvent(Db* db, const Bytes& store_id, const EventRecord
 
 // Runs the filtered event query, calling fn per row in seq order.
 Status RunQuery(Db* db, const AuditFilter& f,
+                const std::unordered_map<std::string, std::string>& names,
                 const std::function<Status(const EventRecord&)>& fn) {
   // Only fixed SQL text with placeholders; the filter values are bound.
   std::string sql = std::string("SELECT ") + kEventColumns + " FROM events WHERE 1";
@@ -91,7 +93,19 @@ Status RunQuery(Db* db, const AuditFilter& f,
     binds.push_back({false, 0, *f.subject_id});
   }
   if (f.principal) {
-    text(" AND principal_id IN (SELECT id FROM principals WHERE name = ?)", *f.principal);
+    // By the certified name, not the principals row (an insider can swap
+    // two names there); the authority certifies one principal per name.
+    std::vector<std::string> ids;
+    for (const auto& [pid, name] : names) {
+      if (name == *f.principal) ids.push_back(pid);
+    }
+    std::sort(ids.begin(), ids.end());
+    sql += ids.empty() ? " AND 0" : " AND principal_id IN (?";
+    for (size_t i = 0; i < ids.size(); ++i) {
+      if (i > 0) sql += ", ?";
+      binds.push_back({false, 0, ids[i]});
+    }
+    if (!ids.empty()) sql += ")";
   }
   if (f.actor) num(" AND actor = ?", static_cast<int64_t>(*f.actor));
   if (f.action) num(" AND action = ?", static_cast<int64_t>(*f.action));

@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <string>
+#include <unordered_map>
 
 #include "context/operation.h"
 #include "log/audit_log.h"
@@ -52,7 +53,10 @@ Result<AuditEvent> ToAuditEvent(Db* db, const Bytes& store_id, const EventRecord
 AuditEvent EventOfRow(const EventRecord& r);
 
 // Runs the filter over the log in seq order, calling fn for each match.
+// A principal name in the filter matches the principals that `names`
+// (PrincipalNames: their certified names) gives that name.
 Status RunQuery(Db* db, const AuditFilter& f,
+                const std::unordered_map<std::string, std::string>& names,
                 const std::function<Status(const EventRecord&)>& fn);
 // The gate, snapshot and query of a subject's log extract: decides and
 // logs audit.extract for the subject, then calls fn for every event that

@@ -8,9 +8,11 @@
 #include <cstdlib>
 #include <map>
 #include <optional>
+#include <unordered_map>
 #include <utility>
 
 #include "audit/audit_internal.h"
+#include "audit/review_internal.h"
 #include "log/replay_detail.h"
 #include "sspf/report.h"
 #include "storage/principals_table.h"
@@ -358,14 +360,13 @@ Result<LogExtract> Session::ExtractSubjectReport(std::string_view subject_id,
   out.youth_name = options.youth_name;
   out.language = lang;
   Context ctx;
-  std::map<std::string, std::string> names;  // principal id -> name (staff only)
+  // Principal id -> certified name (staff only).
+  std::unordered_map<std::string, std::string> names;
   bool names_loaded = false;
   std::vector<AuditEvent> events;
   SSPF_RETURN_IF_ERROR(ForEachSubjectEvent(impl, out.subject_id, [&](AuditEvent e) -> Status {
     if (!names_loaded) {  // inside the snapshot, after the extract's event
-      SSPF_ASSIGN_OR_RETURN(std::vector<internal::PrincipalRow> rows,
-                            internal::AllPrincipals(impl->db.get()));
-      for (const internal::PrincipalRow& r : rows) names[r.info.id] = r.info.name;
+      SSPF_ASSIGN_OR_RETURN(names, internal::audit::PrincipalNames(impl));
       names_loaded = true;
     }
     ctx.Learn(e);

@@ -2,6 +2,7 @@
 // rules, and the scoped review with names, sign-offs, summaries and top
 // readers.  The sign-off commands themselves are session/review_signoff.cpp.
 #include <algorithm>
+#include <map>
 #include <set>
 #include <tuple>
 #include <utility>
@@ -9,6 +10,8 @@
 #include "audit/audit_internal.h"
 #include "audit/review_internal.h"
 #include "context/sealed_reasons.h"
+#include "storage/certificates_table.h"
+#include "context/trust.h"
 #include "json/fields.h"
 #include "util/civil_time.h"
 
@@ -245,13 +248,19 @@ Result<std::vector<ReviewFlag>> ComputeFlags(Db* db) {
   return flags;
 }
 
-Result<std::unordered_map<std::string, std::string>> PrincipalNames(Db* db) {
-  std::unordered_map<std::string, std::string> out;
-  SSPF_ASSIGN_OR_RETURN(Stmt * st, db->Prepare("SELECT id, name FROM principals"));
-  SSPF_RETURN_IF_ERROR(ForEachRow(st, [&]() -> Status {
-    out[st->Text(0)] = st->Text(1);
+Result<std::unordered_map<std::string, std::string>> PrincipalNames(Session::Impl* impl) {
+  // The newest certificate of each principal: they come by subject, then
+  // version.
+  std::map<std::string, CertRow> newest;
+  SSPF_RETURN_IF_ERROR(ForEachCert(impl->db.get(), [&](const CertRow& row) -> Status {
+    if (row.kind == CertKind::kPrincipal) newest[row.subject] = row;
     return Status::Ok();
   }));
+  std::unordered_map<std::string, std::string> out;
+  for (const auto& [id, row] : newest) {
+    SSPF_ASSIGN_OR_RETURN(PrincipalCert cert, CheckedPrincipalCert(impl, row));
+    out[id] = cert.name;
+  }
   return out;
 }
 
@@ -415,7 +424,7 @@ Result<ReviewReport> BuildReview(Session::Impl* impl, const ReviewOptions& optio
   ReadSnapshot snapshot(db);
   SSPF_RETURN_IF_ERROR(snapshot.Begin());
 
-  SSPF_ASSIGN_OR_RETURN(auto names, audit::PrincipalNames(db));
+  SSPF_ASSIGN_OR_RETURN(auto names, audit::PrincipalNames(impl));
   auto name_of = [&](const std::string& id) -> std::string {
     auto it = names.find(id);
     return it == names.end() ? std::string() : it->second;

@@ -65,8 +65,12 @@ class FlagRules {
 // (principal names and sign-offs not yet).
 Result<std::vector<ReviewFlag>> ComputeFlags(Db* db);
 
-// Principal id -> name, from the principals table.
-Result<std::unordered_map<std::string, std::string>> PrincipalNames(Db* db);
+// Principal id -> name, as the store authority certified it (each
+// principal's newest certificate, its signature checked): what an audit
+// listing, a log extract or a query by name shows and matches is never the
+// principals row, which an insider can edit (two names swapped, say).
+// kIntegrityViolation when a certificate does not verify.
+Result<std::unordered_map<std::string, std::string>> PrincipalNames(Session::Impl* impl);
 
 // The acknowledgements by flagged seq.  With open_notes, each note is
 // decrypted when this session holds the oversight key.

@@ -503,6 +503,10 @@ Result<VerifyReport> internal::audit::VerifyLog(Session::Impl* impl,
   SSPF_RETURN_IF_ERROR(internal::CheckPurposeNotes(impl, purpose_notes));
   // An auditor also opens every sealed reason against its commitment.
   SSPF_RETURN_IF_ERROR(internal::CheckSealedReasons(impl));
+  // No trigger, view or index that the schema version does not make, and
+  // none of its own missing or redefined (last: a finding above says more
+  // about what the change was for).
+  SSPF_RETURN_IF_ERROR(internal::CheckSchemaObjects(db));
   // (6) Everything is consistent now, but a session found tampering at use
   // and logged it: rows edited and put back since are still reported.  An
   // incremental verify from a checkpoint kept after it no longer does.

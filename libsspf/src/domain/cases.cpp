@@ -216,8 +216,12 @@ Status Session::CloseCase(std::string_view case_id) {
     if (!op.case_open) return FailedPrecondition("the case is already closed");
     SSPF_ASSIGN_OR_RETURN(
         Stmt * up, impl->db->Prepare("UPDATE cases SET open = 0, closed = ? WHERE id = ?"));
-    up->Bind(1, impl->Now()).Bind(2, case_id);
+    // The closing time is the event's: retention and verify read it from
+    // the log and compare the row with it.
+    const UnixSeconds now = impl->Now();
+    up->Bind(1, now).Bind(2, case_id);
     SSPF_RETURN_IF_ERROR(up->Run());
+    op.event.time = now;
     op.event.detail = EncodeDetail(Action::kCaseClose, {case_id, "0"});
     return Status::Ok();
   });

@@ -22,6 +22,7 @@
 #include "domain/domain_internal.h"
 #include "context/trust.h"
 #include "log/checkpoint.h"
+#include "log/replay.h"
 #include "sspf/civil_time.h"
 #include "sspf/pnr.h"
 #include "util/encoding.h"
@@ -193,7 +194,66 @@ Result<bool> Tombstoned(Db* db, const std::string& target) {
   return row;
 }
 
-Result<CaseFacts> LoadCaseFacts(Db* db, const std::string& case_id) {
+Result<CaseFacts> LoadCaseRow(Db* db, const std::string& case_id);
+
+// The case's last signed case.close or case.reopen in the log (through
+// events_case), failure details skipped; nullopt when it has none.
+Result<std::optional<internal::EventRecord>> LastCloseOrReopen(Session::Impl* impl,
+                                                               const std::string& case_id) {
+  static const std::string sql =
+      std::string("SELECT ") + internal::kEventColumns +
+      " FROM events INDEXED BY events_case WHERE case_id = ? AND action IN (" +
+      std::to_string(static_cast<int>(Action::kCaseClose)) + ", " +
+      std::to_string(static_cast<int>(Action::kCaseReopen)) +
+      ") AND allowed = 1 ORDER BY seq DESC";
+  SSPF_ASSIGN_OR_RETURN(Stmt * st, impl->db->Prepare(sql.c_str()));
+  st->Bind(1, case_id);
+  SSPF_ASSIGN_OR_RETURN(std::vector<internal::EventRecord> events, internal::ReadEventRows(st));
+  for (internal::EventRecord& e : events) {
+    const char* open = e.action == Action::kCaseClose ? "0" : "1";
+    Result<std::vector<std::string>> v = internal::DecodeDetail(e.action, e.detail);
+    if (!v.ok() || v->size() < 2 || (*v)[0] != case_id || (*v)[1] != open) continue;
+    SSPF_RETURN_IF_ERROR(internal::CheckEventSignature(impl, e));
+    return std::optional<internal::EventRecord>(std::move(e));
+  }
+  return std::optional<internal::EventRecord>();
+}
+
+// Retention reads whether a case is closed, and since when, from its
+// signed events, not from its row (DESIGN §13): an insider who moved
+// cases.closed back, or closed an open case in its row, would have had
+// its records erased early.  The row must agree, else nothing is erased.
+Status CaseStateFromLog(Session::Impl* impl, CaseFacts* c) {
+  SSPF_ASSIGN_OR_RETURN(std::optional<internal::EventRecord> last,
+                        LastCloseOrReopen(impl, c->id));
+  const bool closed = last && last->action == Action::kCaseClose;
+  const bool agrees =
+      closed ? !c->open && c->closed && *c->closed <= last->time &&
+                   *c->closed >= last->time - internal::kCaseClosedSlack
+             : c->open && !c->closed;
+  if (!agrees) {
+    std::string log = !last ? "the log never closed it"
+                      : closed ? "event " + std::to_string(last->seq) + " closed it at " +
+                                     FormatRfc3339(last->time)
+                               : "event " + std::to_string(last->seq) + " reopened it";
+    const std::string row = c->open ? std::string("open")
+                            : c->closed ? "closed at " + FormatRfc3339(*c->closed)
+                                        : std::string("closed");
+    return IntegrityViolation("case " + c->id + ": its row says " + row + ", but " + log +
+                              " (the row was edited with SQL): nothing was erased; report "
+                              "it to the store's auditor");
+  }
+  if (closed) c->closed = last->time;
+  return Status::Ok();
+}
+
+Result<CaseFacts> LoadCaseFacts(Session::Impl* impl, const std::string& case_id) {
+  SSPF_ASSIGN_OR_RETURN(CaseFacts c, LoadCaseRow(impl->db.get(), case_id));
+  SSPF_RETURN_IF_ERROR(CaseStateFromLog(impl, &c));
+  return c;
+}
+
+Result<CaseFacts> LoadCaseRow(Db* db, const std::string& case_id) {
   SSPF_ASSIGN_OR_RETURN(
       Stmt * st, db->Prepare("SELECT c.subject_id, c.open, c.closed, s.birth_date, s.erased "
                              "FROM cases c JOIN subjects s ON s.id = c.subject_id "
@@ -286,7 +346,7 @@ Result<RetentionPlan> BuildPlan(Session::Impl* impl, const std::set<std::string>
   std::map<std::string, std::pair<bool, std::vector<std::string>>> subjects;
   std::set<std::string> erased_subjects;
   for (const std::string& id : ids) {
-    SSPF_ASSIGN_OR_RETURN(CaseFacts c, LoadCaseFacts(db, id));
+    SSPF_ASSIGN_OR_RETURN(CaseFacts c, LoadCaseFacts(impl, id));
     CaseWork w = PlanCase(impl, decided, c, plan.as_of);
     plan.due_entries += w.due.size();
     for (RetentionPlanEntry& e : w.entries) plan.entries.push_back(std::move(e));
@@ -389,7 +449,7 @@ Result<CaseOutcome> EraseCase(Session::Impl* impl, Op& op, const std::string& ca
                               const RetentionRequest& req, const std::set<std::string>& decided) {
   Db* db = impl->db.get();
   const UnixSeconds now = impl->Now();
-  SSPF_ASSIGN_OR_RETURN(CaseFacts c, LoadCaseFacts(db, case_id));
+  SSPF_ASSIGN_OR_RETURN(CaseFacts c, LoadCaseFacts(impl, case_id));
   CaseWork w = PlanCase(impl, decided, c, now);
   CaseOutcome out;
   std::vector<std::string> listed;
@@ -535,7 +595,7 @@ Status CaseNotErasedAtUse(Session::Impl* impl, const std::string& case_id) {
 
 Result<std::vector<RetentionPlanEntry>> CaseRetention(Session::Impl* impl,
                                                       const std::string& case_id) {
-  SSPF_ASSIGN_OR_RETURN(CaseFacts c, sspf::LoadCaseFacts(impl->db.get(), case_id));
+  SSPF_ASSIGN_OR_RETURN(CaseFacts c, sspf::LoadCaseFacts(impl, case_id));
   return sspf::PlanCase(impl, {}, c, impl->Now()).entries;
 }
 

@@ -87,6 +87,12 @@ enum class Tag : uint8_t {
 bool Toggles(Tag t) { return t == Tag::kTeam || t == Tag::kClosed || t == Tag::kCustody; }
 // The team fact values: on the team, removed from it.
 constexpr uint64_t kOnTeam = 0, kOffTeam = 1;
+// The close and reopen fact values: a close holds its event's time (even),
+// which the case's row must hold as its closing time; a reopen is odd.
+constexpr uint64_t kReopened = 1;
+uint64_t ClosedAt(UnixSeconds t) { return static_cast<uint64_t>(t < 0 ? 0 : t) << 1; }
+bool IsClose(uint64_t value) { return (value & 1) == 0; }
+UnixSeconds CloseTime(uint64_t value) { return static_cast<UnixSeconds>(value >> 1); }
 
 // Actions whose allowed events must carry a detail.
 constexpr Action kReplayedActions[] = {
@@ -646,14 +652,14 @@ class Replay {
         SSPF_ASSIGN_OR_RETURN(auto v, DecodeDetail(e.action, d));
         SSPF_RETURN_IF_ERROR(Need(ValidId(v[0]), "case id"));
         SSPF_RETURN_IF_ERROR(Need(v[1] == "0", "open"));
-        Add(e, Tag::kClosed, {v[0]}, h_.Of(Tag::kClosed, {"0"}));
+        Add(e, Tag::kClosed, {v[0]}, ClosedAt(e.time));
         return Status::Ok();
       }
       case Action::kCaseReopen: {
         SSPF_ASSIGN_OR_RETURN(auto v, DecodeDetail(e.action, d));
         SSPF_RETURN_IF_ERROR(Need(ValidId(v[0]), "case id"));
         SSPF_RETURN_IF_ERROR(Need(v[1] == "1", "open"));
-        Add(e, Tag::kClosed, {v[0]}, h_.Of(Tag::kClosed, {"1"}));
+        Add(e, Tag::kClosed, {v[0]}, kReopened);
         return Status::Ok();
       }
       case Action::kCaseTeamRemove: {
@@ -1215,7 +1221,7 @@ class Replay {
   }
 
   Status CheckCases() {
-    return ForTable(kCaseRows, "cases", "id, subject_id, open, number", &FirstColumn,
+    return ForTable(kCaseRows, "cases", "id, subject_id, open, number, closed", &FirstColumn,
                    [&](const ReplayRow& r) -> Status {
       std::string id = r.Text(0);
       std::string row = "cases row " + id;
@@ -1225,8 +1231,7 @@ class Replay {
                                  h_.Of(Tag::kCaseNumber, {r.Text(3)})));
       // The last close or reopen decides.
       const Fact* state = FindLast(KeyOf(Tag::kClosed, {id}));
-      const Fact* closed =
-          state && state->value == h_.Of(Tag::kClosed, {"0"}) ? state : nullptr;
+      const Fact* closed = state && IsClose(state->value) ? state : nullptr;
       int64_t open = r.Int(2);
       if (open == 1 && closed) {
         return IntegrityViolation(row + " is open although " + EventName(closed->seq()) +
@@ -1237,6 +1242,19 @@ class Replay {
                                   (state ? ", and " + EventName(state->seq()) + " reopened it"
                                          : std::string()) +
                                   " (direct edit or page replay)");
+      }
+      // Retention counts from the closing time: it must be the close's.
+      if (closed) {
+        const UnixSeconds at = CloseTime(closed->value);
+        if (r.IsNull(4) || r.Int(4) > at || r.Int(4) < at - kCaseClosedSlack) {
+          const std::string stored =
+              r.IsNull(4) ? std::string("is empty") : FormatRfc3339(r.Int(4));
+          return IntegrityViolation(row + ": its closing time " + stored + ", but " +
+                                    EventName(closed->seq()) + " closed it at " +
+                                    FormatRfc3339(at) + " (direct edit)");
+        }
+      } else if (!r.IsNull(4)) {
+        return IntegrityViolation(row + " is open but has a closing time (direct edit)");
       }
       return Status::Ok();
     });

@@ -30,6 +30,12 @@ namespace sspf::internal {
 // passes were made and how many facts went to the scratch file.
 inline constexpr size_t kDefaultFactBudget = size_t{1} << 18;  // 6 MiB
 
+// How far before its case.close event a case's closing time (cases.closed)
+// may lie: a store closed before 2026-12-04 read the clock once for the row
+// and once for the event (domain/cases.cpp now reads it once for both).
+// The replay check and retention (domain/retention.cpp) hold rows to it.
+inline constexpr int64_t kCaseClosedSlack = 60;
+
 // Where a later partition's facts come from.  kFile: the first pass over
 // the events keeps them in a sealed scratch file beside the store
 // (log/scratch.h), so that the events are read once whatever the number of

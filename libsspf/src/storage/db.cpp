@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <iterator>
 #include <string>
 
 #include "storage/page_cipher.h"
@@ -18,9 +19,71 @@ void StmtFinalizer::operator()(sqlite3_stmt* st) const noexcept {
   sqlite3_finalize(st);
 }
 
+namespace {
+
+// The store's own triggers (storage/schema.cpp): each keeps a table that
+// libsspf only appends to from being updated or deleted from.
+constexpr const char* kOwnTriggers[] = {
+    "events_no_update",           "events_no_delete",
+    "tree_no_update",             "tree_no_delete",
+    "consents_no_update",         "consents_no_delete",
+    "event_signatures_no_update", "event_signatures_no_delete",
+    "erasures_no_update",         "erasures_no_delete"};
+
+// The trigger or view the authorizer refused last on this thread, for the
+// message of the statement that failed (SqliteStatus).
+thread_local std::string t_refused;
+
+// The authorizer of every store connection (Db::Open).  A statement that
+// libsspf prepares never runs a trigger's code or reads through a view:
+// the schema has no views, and its own triggers guard tables it never
+// updates or deletes from.  An insider with the SQLCipher key can add a
+// trigger to the schema, and SQLite would run it inside another
+// principal's statements: drop her event with RAISE(IGNORE), delete the
+// consent withdrawal she just wrote (DESIGN §13).  So any access made from
+// inside a trigger or view is refused while the statement is prepared,
+// before anything runs; a cached statement is prepared again, and so
+// checked again, when the schema changes.
+int RefuseTriggersAndViews(void*, int, const char*, const char*, const char*,
+                           const char* inner) {
+  if (inner == nullptr) return SQLITE_OK;
+  t_refused = inner;
+  return SQLITE_DENY;
+}
+
+bool OwnTrigger(const std::string& name) {
+  return std::any_of(std::begin(kOwnTriggers), std::end(kOwnTriggers),
+                     [&](const char* t) { return name == t; });
+}
+
+}  // namespace
+
+std::string ShownSchemaName(const std::string& name) {
+  const bool plain = !name.empty() && name.size() <= 64 &&
+                     std::all_of(name.begin(), name.end(), [](char c) {
+                       return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+                     });
+  return plain ? name : "(name not shown)";
+}
+
 Status SqliteStatus(int rc, std::string_view what) {
   std::string msg = std::string(what) + ": " + sqlite3_errstr(rc);
   switch (rc & 0xff) {
+    case SQLITE_AUTH:
+      // Only RefuseTriggersAndViews refuses anything.
+      if (OwnTrigger(t_refused)) {
+        return IntegrityViolation(
+            std::string(what) + ": it would run trigger " + t_refused +
+            ", which guards a table that only grows; no libsspf statement runs it unless it "
+            "was redefined with SQL: the statement was not run; report it to the store's "
+            "auditor");
+      }
+      return IntegrityViolation(
+          std::string(what) + ": the store's schema has a trigger or view " +
+          ShownSchemaName(t_refused) +
+          " that libsspf does not make, and it would run inside this statement (added with "
+          "SQL by someone with the store key): the statement was not run; report it to the "
+          "store's auditor");
     case SQLITE_OK:
     case SQLITE_DONE:
     case SQLITE_ROW:
@@ -232,6 +295,8 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path,
   if (rc != SQLITE_OK) return SqliteStatus(rc, "cannot open the store");
   sqlite3_extended_result_codes(handle, 1);
   sqlite3_busy_timeout(handle, 10000);
+  // No trigger or view runs inside the store's own statements.
+  sqlite3_set_authorizer(handle, RefuseTriggersAndViews, nullptr);
 
   // The same page cipher with its OpenSSL contexts kept (page_cipher.h);
   // SQLCipher copies the registered provider when the key attaches its codec.

@@ -34,6 +34,11 @@ struct StmtFinalizer {
 // kIoError, NOTADB -> kWrongKey, CORRUPT -> kIntegrityViolation).
 Status SqliteStatus(int rc, std::string_view what);
 
+// A name read from the store's schema (a trigger, a table) as a message
+// shows it: an insider chooses it, so only a plain SQL identifier of at
+// most 64 characters is shown; anything else as "(name not shown)".
+std::string ShownSchemaName(const std::string& name);
+
 // A prepared statement.  Bind* indices are 1-based as in SQLite.
 class Stmt {
  public:

@@ -6,6 +6,9 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <cctype>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -460,7 +463,11 @@ std::string Described(const std::string& line) {
 
 }  // namespace
 
-Status CheckDeclaredSchema(Db* db) {
+namespace {
+
+// An empty database in memory migrated to the store's schema version, the
+// way the store was: the reference both checks below compare with.
+Result<std::unique_ptr<sqlite3, int (*)(sqlite3*)>> Reference(Db* db, int* version_out) {
   SSPF_ASSIGN_OR_RETURN(Stmt * v, db->Prepare("PRAGMA user_version"));
   SSPF_ASSIGN_OR_RETURN(bool has_version, v->Step());
   const int version = has_version ? static_cast<int>(v->Int(0)) : 0;
@@ -470,7 +477,6 @@ Status CheckDeclaredSchema(Db* db) {
     return FailedPrecondition("the store is at schema " + std::to_string(version) +
                               ", which this libsspf cannot check");
   }
-  // The reference: an empty database in memory, migrated the same way.
   sqlite3* raw = nullptr;
   const int rc = sqlite3_open_v2(":memory:", &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
                                  nullptr);
@@ -480,6 +486,59 @@ Status CheckDeclaredSchema(Db* db) {
     const int r = sqlite3_exec(ref.get(), kMigrations[i], nullptr, nullptr, nullptr);
     if (r != SQLITE_OK) return SqliteStatus(r, "building the reference schema");
   }
+  *version_out = version;
+  return ref;
+}
+
+// One object of sqlite_master: its type, name, table and CREATE statement
+// with each run of white space as one space (NULL: an automatic index).
+struct SchemaObject {
+  std::string type, name, table, sql;
+};
+
+std::string Column(sqlite3_stmt* st, int col) {
+  const unsigned char* v = sqlite3_column_text(st, col);
+  return v ? reinterpret_cast<const char*>(v) : "";
+}
+
+std::string OneSpaced(const std::string& sql) {
+  std::string out;
+  for (char c : sql) {
+    const bool space = std::isspace(static_cast<unsigned char>(c)) != 0;
+    if (space && (out.empty() || out.back() == ' ')) continue;
+    out.push_back(space ? ' ' : c);
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+// Every object, keyed "type name"; empty with a failure to read it.
+std::map<std::string, SchemaObject> ObjectsOf(sqlite3* db) {
+  std::map<std::string, SchemaObject> out;
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(db, "SELECT type, name, tbl_name, sql FROM sqlite_master", -1, &st,
+                         nullptr) != SQLITE_OK) {
+    sqlite3_finalize(st);
+    return out;
+  }
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    SchemaObject o{Column(st, 0), Column(st, 1), Column(st, 2), OneSpaced(Column(st, 3))};
+    out[o.type + " " + o.name] = std::move(o);
+  }
+  sqlite3_finalize(st);
+  return out;
+}
+
+std::string Described(const SchemaObject& o) {
+  const bool on = o.type == "index" || o.type == "trigger";
+  return o.type + " " + ShownSchemaName(o.name) + (on ? " on " + ShownSchemaName(o.table) : "");
+}
+
+}  // namespace
+
+Status CheckDeclaredSchema(Db* db) {
+  int version = 0;
+  SSPF_ASSIGN_OR_RETURN(auto ref, Reference(db, &version));
   sqlite3_stmt* names = nullptr;
   if (sqlite3_prepare_v2(ref.get(),
                          "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name",
@@ -506,6 +565,36 @@ Status CheckDeclaredSchema(Db* db) {
                                 std::to_string(i + 1) + " as " + store + ", schema " +
                                 std::to_string(version) + " as " + fresh +
                                 " (the schema was edited with SQL)");
+    }
+  }
+  return Status::Ok();
+}
+
+Status CheckSchemaObjects(Db* db) {
+  int version = 0;
+  SSPF_ASSIGN_OR_RETURN(auto ref, Reference(db, &version));
+  const std::map<std::string, SchemaObject> want = ObjectsOf(ref.get());
+  const std::map<std::string, SchemaObject> got = ObjectsOf(db->raw());
+  if (want.empty() || got.empty()) return Internal("reading the store's schema");
+  const std::string schema = "schema " + std::to_string(version);
+  for (const auto& [key, o] : got) {
+    auto it = want.find(key);
+    if (it == want.end()) {
+      const bool runs = o.type == "trigger" || o.type == "view";
+      return IntegrityViolation(
+          "the schema has " + Described(o) + ", which " + schema + " does not (added with SQL" +
+          (runs ? "; libsspf's sessions refuse to run it, other programs on the store do not)"
+                : ")"));
+    }
+    if (it->second.table != o.table || it->second.sql != o.sql) {
+      return IntegrityViolation(Described(o) + " differs from " + schema +
+                                " (edited with SQL)");
+    }
+  }
+  for (const auto& [key, o] : want) {
+    if (!got.count(key)) {
+      return IntegrityViolation("the schema lacks " + Described(o) + " of " + schema +
+                                " (dropped with SQL)");
     }
   }
   return Status::Ok();

@@ -25,6 +25,15 @@ Status MigrateTo(Db* db, int version);
 // kIntegrityViolation names the table and column.
 Status CheckDeclaredSchema(Db* db);
 
+// Every object of the schema (table, index, trigger, view) must be one a
+// fresh store of the same schema version has, with the same CREATE
+// statement (white space aside), and none may be missing.  An insider can
+// add a trigger that runs inside other principals' statements (drops an
+// event with RAISE(IGNORE), deletes a row just written); sessions refuse
+// to run one (Db::Open's authorizer, storage/db.cpp), and this names it.
+// kIntegrityViolation names the first object that differs.
+Status CheckSchemaObjects(Db* db);
+
 }  // namespace sspf::internal
 
 #endif  // SSPF_SRC_STORAGE_SCHEMA_H_

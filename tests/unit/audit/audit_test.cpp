@@ -75,6 +75,20 @@ void DropAppendOnlyTriggers(Session& s) {
          "DROP TRIGGER event_signatures_no_update; DROP TRIGGER event_signatures_no_delete;");
 }
 
+// Puts the triggers back as the schema makes them, as a careful insider
+// would after her edits (a dropped trigger is named by verify).
+void RestoreAppendOnlyTriggers(Session& s) {
+  for (const char* t : {"events", "tree_nodes", "event_signatures"}) {
+    const std::string table = t;
+    const std::string prefix = table == "tree_nodes" ? "tree" : table;
+    for (const char* op : {"update", "delete"}) {
+      const std::string upper = std::string(op) == "update" ? "UPDATE" : "DELETE";
+      Raw(s, "CREATE TRIGGER " + prefix + "_no_" + op + " BEFORE " + upper + " ON " + table +
+                 " BEGIN SELECT RAISE(ABORT, 'access log is append-only'); END");
+    }
+  }
+}
+
 std::string VerifyError(Session& s, std::optional<std::string> kept = {}) {
   VerifyOptions o;
   o.kept_checkpoint = std::move(kept);
@@ -384,6 +398,7 @@ TEST_CASE("truncation is caught by stored and kept checkpoints", "[audit][tamper
   }
   SECTION("the attacker also deletes the stored checkpoints") {
     Raw(auditor, "DELETE FROM checkpoints");
+    RestoreAppendOnlyTriggers(auditor);
     CHECK(VerifyError(auditor).empty());  // undetectable from inside
     CHECK(Contains(VerifyError(auditor, *kept), "rollback"));
   }
@@ -477,6 +492,7 @@ TEST_CASE("incremental verify from a kept checkpoint", "[audit][tamper][incremen
     // Stored interior nodes inside the kept size are a cache of hashes of
     // leaves whose root is the kept one; nothing the log says changes.
     Raw(auditor, "UPDATE tree_nodes SET hash = zeroblob(32) WHERE level = 1 AND idx = 0");
+    RestoreAppendOnlyTriggers(auditor);
     CHECK(VerifyError(auditor, *kept).empty());
     CHECK(Contains(VerifyError(auditor), "tree node 1/0"));
     Result<InclusionProof> p = auditor.Prove(3, *kept);
@@ -487,6 +503,7 @@ TEST_CASE("incremental verify from a kept checkpoint", "[audit][tamper][incremen
     // The stored leaves inside the kept size are a cache too: the events
     // are re-hashed, and the prefix's recomputed root is still the kept one.
     Raw(auditor, "UPDATE tree_nodes SET hash = zeroblob(32) WHERE level = 0 AND idx = 3");
+    RestoreAppendOnlyTriggers(auditor);
     CHECK(VerifyError(auditor, *kept).empty());
     CHECK(Contains(VerifyError(auditor), "event 3: leaf hash mismatch"));
     Result<InclusionProof> p = auditor.Prove(3, *kept);
@@ -502,6 +519,7 @@ TEST_CASE("incremental verify from a kept checkpoint", "[audit][tamper][incremen
     // By design (docs/auditing.md): the kept checkpoint vouches for the
     // prefix's events; their signatures were checked when it was kept.
     Raw(auditor, "DELETE FROM event_signatures WHERE seq = 3");
+    RestoreAppendOnlyTriggers(auditor);
     CHECK(VerifyError(auditor, *kept).empty());
     Result<VerifyReport> caught = auditor.Verify(full);
     REQUIRE_FALSE(caught.ok());

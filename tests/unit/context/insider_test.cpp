@@ -19,6 +19,7 @@
 #include "log/note.h"
 #include "log/replay.h"
 #include "sspf/pnr.h"
+#include "sspf/report.h"
 #include "sspf/store.h"
 #include "storage/db.h"
 #include "insider_util.h"
@@ -563,3 +564,42 @@ TEST_CASE("rotate and rewrap refuse the wrong principals and log it", "[insider]
 }
 
 }  // namespace
+
+TEST_CASE("names swapped in the principals rows do not change whom the log shows",
+          "[insider][names]") {
+  // Found by an independent review on 2026-12-04: audit listings, queries
+  // by name and the log extract (loggutdrag) took names from the
+  // principals row, so an insider who swapped two names there had one
+  // member's accesses shown, and found, under the other's name.
+  InsiderWorld w;
+  REQUIRE(w.police->ShowCase(w.case_id).ok());
+  const std::string police = w.police->principal().id;
+  std::unique_ptr<internal::Db> db = InsiderDb(*w.school, w.options.path);
+  InsiderExec(db.get(), "UPDATE principals SET name = 'swap' WHERE name = 'police1';"
+                        "UPDATE principals SET name = 'police1' WHERE name = 'school1';"
+                        "UPDATE principals SET name = 'school1' WHERE name = 'swap';");
+  AuditFilter by_name;
+  by_name.principal = "police1";
+  Result<std::vector<AuditEvent>> q = w.auditor->QueryEvents(by_name);
+  REQUIRE(q.ok());
+  REQUIRE_FALSE(q->empty());
+  bool shown = false;
+  for (const AuditEvent& e : *q) {
+    CHECK(e.principal_id == police);
+    CHECK(e.principal_name == "police1");
+    shown = shown || e.action == Action::kCaseShow;
+  }
+  CHECK(shown);
+  Result<CaseInfo> c = w.coord->ShowCase(w.case_id);
+  REQUIRE(c.ok());
+  Result<LogExtract> x = w.auditor->ExtractSubjectReport(c->subject_id, {});
+  REQUIRE(x.ok());
+  size_t police_lines = 0;
+  for (const ExtractLine& line : x->lines) {
+    if (line.principal_id != police) continue;
+    ++police_lines;
+    CHECK(line.principal_name == "police1");
+  }
+  CHECK(police_lines > 0);
+  CHECK(VerifyMessage(*w.auditor).find("differs from its certificate") != std::string::npos);
+}

@@ -1,0 +1,160 @@
+// Insider attacks on retention (gallring; DESIGN §13, found by an
+// independent review on 2026-12-04).  A retention run counted from the
+// closing time in the case's row, and the replay check compared neither
+// the closing time nor, with it in place only for the run, whether the case
+// was closed at all.  An insider who moved cases.closed back had a school
+// record erased two years early; one who marked an open case closed for the
+// admin's run had its police and school records shredded, and put the row
+// back after.  Crypto-shredding cannot be undone, so the run must refuse at
+// use: it now reads whether and since when a case is closed from its signed
+// case.close and case.reopen events, and refuses a row that disagrees.
+// Verify names a closing time that differs from the close's.
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "catch.h"
+#include "insider_util.h"
+#include "sspf/civil_time.h"
+#include "sspf/retention.h"
+#include "sspf/store.h"
+#include "storage/db.h"
+#include "test_util.h"
+
+using namespace sspf;
+using namespace sspf::testing;
+
+namespace {
+
+constexpr int64_t kYear = 365 * 86400;
+
+bool Contains(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
+
+// A host's rule: school notes three years after the case is closed.
+RetentionRule SchoolNotesAfterClose() {
+  RetentionRule r;
+  r.id = "bun-sspf";
+  r.actor = Actor::kSchool;
+  r.categories = {Category::kSchool};
+  r.from = RetentionFrom::kCaseClosed;
+  r.years = 3;
+  r.citation = "BUN 2025/88 § 7";
+  r.summary = "SSPF notes: 3 years after the case is closed";
+  return r;
+}
+
+// The insider world with the given retention rules and one school and one
+// police entry on its case.
+struct RetentionWorld {
+  InsiderWorld w;
+  std::string school_entry, police_entry;
+  explicit RetentionWorld(std::vector<RetentionRule> rules) : w(std::move(rules)) {
+    Result<std::string> s = w.school->AddEntry(w.case_id, Category::kSchool, "Frånvaro");
+    Result<std::string> p = w.police->AddEntry(w.case_id, Category::kPolice, "Anmälan");
+    REQUIRE(s.ok());
+    REQUIRE(p.ok());
+    school_entry = *s;
+    police_entry = *p;
+  }
+  void Edit(const std::string& set) {
+    std::unique_ptr<internal::Db> db = InsiderDb(*w.police, w.options.path);
+    InsiderExec(db.get(), "UPDATE cases SET " + set + " WHERE id = '" + w.case_id + "'");
+  }
+  // The run's refusal: nothing erased, both entries still readable.
+  void CheckRefused(const Result<RetentionRunResult>& run, const std::string& says) {
+    REQUIRE_FALSE(run.ok());
+    INFO(run.status().ToString());
+    CHECK(run.status().code() == StatusCode::kIntegrityViolation);
+    CHECK(Contains(run.status().message(), says));
+    CHECK(Contains(run.status().message(), "nothing was erased"));
+    CHECK(w.school->ReadEntry(school_entry, "uppföljning").ok());
+    CHECK(w.police->ReadEntry(police_entry, "uppföljning").ok());
+  }
+};
+
+std::string VerifyWith(Session& auditor, std::optional<std::string> kept) {
+  VerifyOptions o;
+  o.kept_checkpoint = std::move(kept);
+  Result<VerifyReport> r = auditor.Verify(o);
+  return r.ok() ? "ok" : r.status().message();
+}
+
+}  // namespace
+
+TEST_CASE("a closing time moved back does not bring a retention deadline forward",
+          "[attack][insider][retention]") {
+  RetentionWorld rw({SchoolNotesAfterClose()});
+  InsiderWorld& w = rw.w;
+  REQUIRE(w.coord->CloseCase(w.case_id).ok());
+  w.clock->Advance(kYear);  // a year after the close: two more to keep
+  Result<std::string> kept = w.auditor->Checkpoint();
+  REQUIRE(kept.ok());
+  Result<RetentionPlan> plan = w.admin->PlanRetention({});
+  REQUIRE(plan.ok());
+  REQUIRE(plan->due_entries == 0);
+
+  rw.Edit("closed = closed - " + std::to_string(5 * kYear));
+  // The plan and the run both read the case's state from its events.
+  CHECK(w.admin->PlanRetention({}).status().code() == StatusCode::kIntegrityViolation);
+  rw.CheckRefused(w.admin->RunRetention({"BUN 2030/4", {}}), "closed it at");
+  // Verify names the row while it is edited.
+  for (const std::optional<std::string>& from :
+       {std::optional<std::string>(), std::optional<std::string>(*kept)}) {
+    CHECK(Contains(VerifyWith(*w.auditor, from), "its closing time"));
+  }
+
+  // Put back, the run erases nothing early, and three years after the
+  // close it erases the school note.
+  rw.Edit("closed = closed + " + std::to_string(5 * kYear));
+  Result<RetentionRunResult> early = w.admin->RunRetention({"BUN 2030/4", {}});
+  REQUIRE(early.ok());
+  CHECK(early->entries_erased == 0);
+  w.clock->Advance(2 * kYear + 86400);
+  Result<RetentionRunResult> due = w.admin->RunRetention({"BUN 2032/1", {}});
+  REQUIRE(due.ok());
+  CHECK(due->entries_erased == 1);
+  CHECK_FALSE(w.school->ReadEntry(rw.school_entry, "uppföljning").ok());
+  // The refused plan's own event says what the session found, edit put
+  // back or not; from a checkpoint kept after it, verify is ok again.
+  CHECK(Contains(VerifyWith(*w.auditor, *kept),
+                 "(retention.plan) records an integrity violation found at use"));
+  Result<std::string> after = w.auditor->Checkpoint();
+  REQUIRE(after.ok());
+  CHECK(VerifyWith(*w.auditor, *after) == "ok");
+}
+
+TEST_CASE("an open case marked closed for a retention run keeps its records",
+          "[attack][insider][retention]") {
+  RetentionWorld rw(DefaultRetentionRules());
+  InsiderWorld& w = rw.w;
+  rw.Edit("open = 0, closed = " + std::to_string(w.clock->Now() - 86400));
+  rw.CheckRefused(w.admin->RunRetention({"PM 2027/1", {"police-records", "school-records"}}),
+                  "the log never closed it");
+  CHECK(Contains(VerifyWith(*w.auditor, std::nullopt), "is closed without an event"));
+
+  // Closed and reopened in the log, the row closed again: the reopen
+  // decides.
+  rw.Edit("open = 1, closed = NULL");
+  REQUIRE(w.coord->CloseCase(w.case_id).ok());
+  REQUIRE(w.coord->ReopenCase(w.case_id).ok());
+  rw.Edit("open = 0, closed = " + std::to_string(w.clock->Now()));
+  rw.CheckRefused(w.admin->RunRetention({"PM 2027/1", {"police-records", "school-records"}}),
+                  "reopened it");
+  rw.Edit("open = 1, closed = NULL");
+  CHECK(Contains(VerifyWith(*w.auditor, std::nullopt),
+                 "(retention.run) records an integrity violation found at use"));
+  Result<std::string> after = w.auditor->Checkpoint();
+  REQUIRE(after.ok());
+  CHECK(VerifyWith(*w.auditor, *after) == "ok");
+}
+
+TEST_CASE("an open case with a closing time in its row is named by verify",
+          "[attack][insider][retention]") {
+  RetentionWorld rw({SchoolNotesAfterClose()});
+  InsiderWorld& w = rw.w;
+  rw.Edit("closed = " + std::to_string(w.clock->Now()));
+  CHECK(Contains(VerifyWith(*w.auditor, std::nullopt), "is open but has a closing time"));
+}
