@@ -402,7 +402,8 @@ int Query(Context& ctx) {
   SessionHandle s = ParseAndOpen(
       ctx,
       "audit query [--case ID] [--subject ID] [--principal NAME] [--action X]\n"
-      "            [--denied|--allowed] [--since T] [--until T] [--limit N]\n"
+      "            [--actor A] [--target T] [--denied|--allowed] [--since T]\n"
+      "            [--until T] [--limit N]\n"
       "            [--seq N | --around N [--radius R]]\n\n"
       "Lists access-log events (auditor), each with the principal's name and id.\n"
       "The principal filter is --principal, because --user names who you are.\n"
