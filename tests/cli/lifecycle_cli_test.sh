@@ -63,6 +63,9 @@ expect 0 as kim consent list --case "$case_id" --json
 check "references listed" test "$(json "[(r['actor'], r['reference']) for r in j['consents'][0]['references']]")" = \
   "[('coordination', 'KS 2026/41'), ('police', 'Dnr POL-2026-117'), ('school', 'Skolans blankett 12')]"
 check "purpose label stored as code" test "$(json "j['consents'][0]['purpose']")" = planning
+expect 0 as kim consent list --case "$case_id"
+check "consent list text: the version and every actor's reference" \
+  grep -q "	active	version 1	coordination: KS 2026/41	police: Dnr POL-2026-117	school: Skolans blankett 12$" <<<"$out"
 
 # ---- custody ----------------------------------------------------------------------
 out=$(printf 'Hög frånvaro.\n' | as sara entry add --case "$case_id" --category school --json \

@@ -129,8 +129,11 @@ int ConsentList(Context& ctx) {
   desc.add_options()("case", po::value<std::string>(&case_id)->required(), "case id");
   int exit = 0;
   SessionHandle s =
-      ParseAndOpen(ctx, "consent list --case ID\n\nLists the consents of a case (latest "
-                   "version of each).  Example:\n  sspf-tool consent list --case 7c1d...04 --json",
+      ParseAndOpen(ctx, "consent list --case ID\n\n"
+                   "Lists the consents of a case (latest version of each): id, party, actors,\n"
+                   "categories, last day, status, version and each actor's reference\n"
+                   "(ACTOR: REF).  Example:\n"
+                   "  sspf-tool consent list --case 7c1d...04 --json",
                    desc, {}, &exit);
   if (!s) return exit;
   return Show(ctx, s->ListConsents(case_id), ConsentListJson,
@@ -141,7 +144,11 @@ int ConsentList(Context& ctx) {
                            << "\tuntil " << FormatDate(c.valid_until) << "\t"
                            << (c.withdrawn_at ? "withdrawn " + FormatTime(*c.withdrawn_at)
                                               : "active")
-                           << "\n";
+                           << "\tversion " << c.version;
+                  for (const ConsentReference& r : c.references) {
+                    *ctx.out << "\t" << ActorName(r.actor) << ": " << r.reference;
+                  }
+                  *ctx.out << "\n";
                 }
               });
 }
