@@ -48,6 +48,9 @@ expect 3 "$TOOL" --user sara --passphrase-file "$work/sara.pw" user add mallory 
 check "denied names the rule" grep -q "denied" <<<"$err"
 expect 2 "$TOOL" --user anna --passphrase-file "$admin_pw" user add x --actor army --role member \
        --new-passphrase-file "$wrong_pw"
+expect 2 "$TOOL" --user anna --passphrase-file "$admin_pw" user add "åsa.skola" --actor school \
+       --role member --new-passphrase-file "$wrong_pw"
+check "a name says which letters" grep -q "only ASCII letters A-Z a-z (no å, ä, ö), digits and \. _ - @" <<<"$err"
 expect 2 "$TOOL" user add
 expect 2 "$TOOL" frobnicate
 expect 2 "$TOOL" --passphrase=secret whoami

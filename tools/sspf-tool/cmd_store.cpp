@@ -180,7 +180,9 @@ int UserAdd(Context& ctx) {
   po::options_description desc("Options");
   std::string name, actor, role, new_file;
   desc.add_options()
-      ("name", po::value<std::string>(&name)->required(), "the new principal's name")
+      ("name", po::value<std::string>(&name)->required(),
+       "the new principal's name: ASCII letters A-Z a-z (no å, ä, ö), digits and "
+       ". _ - @, at most 64")
       ("actor", po::value<std::string>(&actor)->required(),
        "school | social | police | leisure | coordination")
       ("role", po::value<std::string>(&role)->required(),

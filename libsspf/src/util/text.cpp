@@ -53,7 +53,8 @@ Status ValidPrincipalName(std::string_view name) {
               (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-' || c == '@';
     if (!ok) {
       return InvalidArgument(
-          "a principal name may use only letters a-z, digits and . _ - @");
+          "a principal name may use only ASCII letters A-Z a-z (no å, ä, ö), digits and "
+          ". _ - @");
     }
   }
   return Status::Ok();
