@@ -144,7 +144,8 @@ int PlanActionAdd(Context& ctx) {
   int exit = 0;
   SessionHandle s = ParseAndOpen(
       ctx,
-      "plan action add --case ID --goal GOAL --owner ACTOR [--principal NAME]\n"
+      "plan action add --case ID --goal GOAL --owner ACTOR\n"
+      "                [--principal NAME | --principal-file F]\n"
       "                --due YYYY-MM-DD (--text T | --text-file F)\n\n"
       "Adds an action (insats) to a goal of the joint plan: who does what by when.\n"
       "Its status is open until plan action done.\n" + std::string(kPlanNote) +
