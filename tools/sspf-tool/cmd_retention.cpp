@@ -41,17 +41,22 @@ int Rules(Context& ctx) {
   return kExitOk;
 }
 
-// ParseAndOpen with the options --decision and --rule into *req.
-SessionHandle OpenWithRequest(Context& ctx, const std::string& usage,
+// ParseAndOpen with the option --rule, and for a run --decision, into *req.
+// A plan takes no --decision: it would only be checked, never used.
+SessionHandle OpenWithRequest(Context& ctx, const std::string& usage, bool run,
                               RetentionRequest* req, int* exit,
                               const std::function<Status()>& check = nullptr) {
   po::options_description desc("Options");
+  if (run) {
+    desc.add_options()
+        ("decision", po::value<std::string>(&req->decision),
+         "the erasure decision (gallringsbeslut) by its register reference, e.g. "
+         "\"SN 2026/123 § 45\"");
+  }
   desc.add_options()
-      ("decision", po::value<std::string>(&req->decision),
-       "the erasure decision (gallringsbeslut) by its register reference, e.g. "
-       "\"SN 2026/123 § 45\"")
       ("rule", po::value<std::vector<std::string>>(&req->decided_rules),
-       "a decision rule the decision covers (repeatable)");
+       run ? "a decision rule the decision covers (repeatable)"
+           : "a decision rule to plan as decided (repeatable)");
   return ParseAndOpen(ctx, usage, desc, {}, exit, check);
 }
 
@@ -65,7 +70,7 @@ int Plan(Context& ctx) {
       "the cases a run would mark fully erased and the subjects whose identity it\n"
       "would erase.  Changes nothing; logged as retention.plan.  Example:\n"
       "  sspf-tool --user anna.admin retention plan --json",
-      &req, &exit);
+      false, &req, &exit);
   if (!s) return exit;
   Result<RetentionPlan> plan = s->PlanRetention(req);
   if (!plan.ok()) return Fail(ctx, plan.status());
@@ -99,7 +104,7 @@ int Run(Context& ctx) {
       "the run is interrupted, run it again.  Close other sessions first, or the WAL\n"
       "cannot be truncated (exit 1; run again).  Example:\n"
       "  sspf-tool --user anna.admin retention run --decision \"SN 2026/123 § 45\"",
-      &req, &exit, [&]() -> Status {
+      true, &req, &exit, [&]() -> Status {
         if (req.decision.empty()) {
           return InvalidArgument("give --decision REF: the erasure decision the run executes");
         }
