@@ -491,8 +491,8 @@ int Extract(Context& ctx) {
                    "organisation and user, the basis (consent and by whom, a grant and its\n"
                    "provision) and refused or failed attempts; --name heads it (the store's\n"
                    "copy of the name is not read).  See docs/auditing.md.  Examples:\n"
-                   "  sspf-tool --user eva.revisor audit extract --subject 3f2a...9c\n"
-                   "  sspf-tool --user eva.revisor audit extract --subject 3f2a...9c --format html \\\n"
+                   "  sspf-tool --user eva.revisor audit extract --subject 3f2a9c\n"
+                   "  sspf-tool --user eva.revisor audit extract --subject 3f2a9c --format html \\\n"
                    "      --name-file namn.txt --since 2026-01-01 --out loggutdrag.html",
                    desc, {}, &exit, [&]() -> Status {
                      if (!format.empty() && format != "text" && format != "html" &&

@@ -96,7 +96,7 @@ int ConsentGrant(Context& ctx) {
 int ConsentWithdraw(Context& ctx) {
   return IdCommand(ctx, "consent withdraw ID\n\nRecords a withdrawal (a new version; nothing "
                    "is deleted).  Reads of what was\ndisclosed under it stop at once.  Example:\n"
-                   "  sspf-tool consent withdraw 51aa...c3", "consent id",
+                   "  sspf-tool consent withdraw 51aac3", "consent id",
                    [](Session& s, const std::string& id) { return s.WithdrawConsent(id); },
                    "Withdrew consent", ConsentWithdrawnJson);
 }
@@ -114,7 +114,7 @@ int ConsentConfirm(Context& ctx) {
       "authority documents the consent itself.  The reference is stored; the access\n"
       "log holds only a salted commitment.  Once per actor (exit 1 the second time);\n"
       "consent list shows the references.  Logged as consent.confirm.  Example:\n"
-      "  sspf-tool consent confirm 51aa...c3 --ref \"Dnr POL-2026-117\"",
+      "  sspf-tool consent confirm 51aac3 --ref \"Dnr POL-2026-117\"",
       desc, {"id"}, &exit, [&] { return ref.Read(true); });
   if (!s) return exit;
   Status st = s->ConfirmConsent(id, ref.value());
@@ -133,7 +133,7 @@ int ConsentList(Context& ctx) {
                    "Lists the consents of a case (latest version of each): id, party, actors,\n"
                    "categories, last day, status, version and each actor's reference\n"
                    "(ACTOR: REF).  Example:\n"
-                   "  sspf-tool consent list --case 7c1d...04 --json",
+                   "  sspf-tool consent list --case 2026-0042 --json",
                    desc, {}, &exit);
   if (!s) return exit;
   return Show(ctx, s->ListConsents(case_id), ConsentListJson,
@@ -173,7 +173,7 @@ int EntryAdd(Context& ctx) {
       "entry add --case ID --category C [--file F | < body] [--supersedes ID]\n\n"
       "Adds an immutable entry written by your actor (encrypted; readable by your\n"
       "actor only until disclosed).  Prints the entry id.  Example:\n"
-      "  sspf-tool entry add --case 7c1d...04 --category school --file anteckning.txt",
+      "  sspf-tool entry add --case 2026-0042 --category school --file anteckning.txt",
       desc, {}, &exit, [&] {
         c = ParseCategory(category);
         if (!c) return InvalidArgument("unknown category");
@@ -197,7 +197,7 @@ int EntryList(Context& ctx) {
   int exit = 0;
   SessionHandle s =
       ParseAndOpen(ctx, "entry list --case ID\n\nLists the entries of a case that you may read "
-                   "(metadata only).  Example:\n  sspf-tool entry list --case 7c1d...04 --json",
+                   "(metadata only).  Example:\n  sspf-tool entry list --case 2026-0042 --json",
                    desc, {}, &exit);
   if (!s) return exit;
   return Show(ctx, s->ListEntries(case_id), EntryListJson,
@@ -246,7 +246,7 @@ int EntryRead(Context& ctx) {
       "Purpose codes (ändamål; sspf-tool purposes lists them):\n" +
       PurposeLines(ConfiguredPurposes(ctx), "  ") +
       "Example:\n"
-      "  sspf-tool entry read 0d9e...77 --purpose sspf-meeting --note-file note.txt",
+      "  sspf-tool entry read 0d9e77 --purpose sspf-meeting --note-file note.txt",
       desc, {"id"}, &exit, [&] { return ReadTextArgs({{&purpose, false}, {&note, false}}); });
   if (!s) return exit;
   Result<EntryContent> r = s->ReadEntry(id, Purpose{purpose.value(), note.value()});
@@ -297,7 +297,7 @@ int NoteErase(Context& ctx) {
       "commitment stays, so the access log still verifies.  Allowed for the note's\n"
       "author and for coordinators; logged as purpose_note.erase.  Note ids are\n"
       "listed by case notes.  Example:\n"
-      "  sspf-tool note erase 5b1e...9a",
+      "  sspf-tool note erase 5b1e9a",
       "purpose note id", [](Session& s, const std::string& id) { return s.ErasePurposeNote(id); },
       "Erased purpose note", PurposeNoteErasedJson);
 }
@@ -368,7 +368,7 @@ int EntryDisclose(Context& ctx) {
       "Makes one of your actor's entries readable to another actor.  Without a\n"
       "basis the library uses a consent in force that covers it, or refuses\n"
       "naming what is missing.  Prints the disclosure id.  Example:\n"
-      "  sspf-tool entry disclose 0d9e...77 --to social --basis consent:51aa...c3",
+      "  sspf-tool entry disclose 0d9e77 --to social --basis consent:51aac3",
       desc, {"id"}, &exit, [&] {
         actor = ParseActor(to);
         if (!actor) return InvalidArgument("unknown actor for --to");
@@ -403,7 +403,7 @@ int GrantEmergency(Context& ctx) {
                    "Gives you time-limited access to a case without consent, under a legal\n"
                    "provision you name after your secrecy assessment.  Always flagged for\n"
                    "review.  Prints the grant id and its end time.  Example:\n"
-                   "  sspf-tool grant emergency --case 7c1d...04 "
+                   "  sspf-tool grant emergency --case 2026-0042 "
                    "--provision \"OSL 10 kap. 2 §\" \\\n"
                    "      --reason-file motivering.txt --hours 4",
                    desc, {}, &exit, [&] { return reason.Read(true); });
@@ -418,7 +418,7 @@ int GrantEmergency(Context& ctx) {
 int GrantEnd(Context& ctx) {
   return IdCommand(ctx, "grant end ID\n\nEnds an emergency grant before its end time (its "
                    "holder, or a coordinator\non the case team).  Reads under it stop at "
-                   "once.  Logged as grant.end.\nExample:\n  sspf-tool grant end 2b7f...c1",
+                   "once.  Logged as grant.end.\nExample:\n  sspf-tool grant end 2b7fc1",
                    "grant id", [](Session& s, const std::string& id) { return s.EndGrant(id); },
                    "Ended grant", GrantEndedJson);
 }
@@ -428,7 +428,7 @@ int EntryRevoke(Context& ctx) {
       ctx, "entry revoke DISCLOSURE\n\nRevokes a disclosure your actor made: the receiving "
       "actor's reads under it\nstop at once, and its copy of the entry key is deleted unless "
       "another\ndisclosure still covers it.  Logged as entry.revoke.  Example:\n"
-      "  sspf-tool entry revoke 9a4c...e0",
+      "  sspf-tool entry revoke 9a4ce0",
       "disclosure id", [](Session& s, const std::string& id) { return s.RevokeDisclosure(id); },
       "Revoked disclosure", DisclosureRevokedJson);
 }

@@ -140,7 +140,7 @@ int SubjectShow(Context& ctx) {
   int exit = 0;
   SessionHandle s =
       ParseAndOpen(ctx, "subject show ID\n\nShows a subject by id (as subject find).  Example:\n"
-                   "  sspf-tool subject show 3f2a...e9 --json",
+                   "  sspf-tool subject show 3f2ae9 --json",
                    desc, {"id"}, &exit);
   if (!s) return exit;
   return Show(ctx, s->ShowSubject(id), SubjectJson,
@@ -188,7 +188,7 @@ int CaseOpen(Context& ctx) {
   SessionHandle s =
       ParseAndOpen(ctx, "case open --subject ID [--team NAME,...]\n\n"
                    "Opens a case (coordinators).  Prints the case id.  Example:\n"
-                   "  sspf-tool case open --subject 3f2a...e9 --team sara.skola,per.polis",
+                   "  sspf-tool case open --subject 3f2ae9 --team sara.skola,per.polis",
                    desc, {}, &exit, [&]() -> Status {
                      SSPF_ASSIGN_OR_RETURN(names, SplitNames(team));
                      return Status::Ok();
@@ -258,7 +258,7 @@ int CaseReasons(Context& ctx) {
       ctx, "case reasons ID\n\nLists the reasons (motiveringar) of the case's disclosures and "
       "emergency grants.\nA reason is shown to members of the deciding and the receiving actor "
       "and to\nauditors (the oversight key); others see \"(sealed)\".  Example:\n"
-      "  sspf-tool case reasons 7c1d...04 --json",
+      "  sspf-tool case reasons 2026-0042 --json",
       desc, {"id"}, &exit);
   if (!s) return exit;
   return Show(ctx, s->ListReasons(id), ReasonListJson, [&](const std::vector<ReasonInfo>& rs) {
@@ -280,7 +280,7 @@ int CaseNotes(Context& ctx) {
       "event, time, reader,\npurpose code and the note.  A note is shown to members of the "
       "reader's actor\nand to auditors (the oversight key); others see \"(sealed)\", "
       "erased notes\n\"(erased)\".  Example:\n"
-      "  sspf-tool case notes 7c1d...04 --json",
+      "  sspf-tool case notes 2026-0042 --json",
       desc, {"id"}, &exit);
   if (!s) return exit;
   return Show(ctx, s->ListPurposeNotes(id), PurposeNoteListJson,
@@ -295,7 +295,7 @@ int CaseNotes(Context& ctx) {
 
 int CaseClose(Context& ctx) {
   return IdCommand(ctx, "case close ID\n\nCloses a case (a coordinator on its team).  Example:\n"
-                   "  sspf-tool case close 7c1d...04", "case id",
+                   "  sspf-tool case close 2026-0042", "case id",
                    [](Session& s, const std::string& id) { return s.CloseCase(id); },
                    "Closed case", CaseClosedJson);
 }
@@ -303,7 +303,7 @@ int CaseClose(Context& ctx) {
 int CaseReopen(Context& ctx) {
   return IdCommand(ctx, "case reopen ID\n\nOpens a closed case again (a coordinator on its "
                    "team).  Logged as\ncase.reopen.  Example:\n"
-                   "  sspf-tool case reopen 7c1d...04", "case id",
+                   "  sspf-tool case reopen 2026-0042", "case id",
                    [](Session& s, const std::string& id) { return s.ReopenCase(id); },
                    "Reopened case", CaseReopenedJson);
 }
@@ -319,7 +319,7 @@ int CaseTeamRemove(Context& ctx) {
       ParseAndOpen(ctx, "case team remove ID NAME\n\nTakes a principal off a case team (a "
                    "coordinator on the team); its access\nthrough the team ends at once.  "
                    "The team keeps at least one active\ncoordinator.  Example:\n"
-                   "  sspf-tool case team remove 7c1d...04 lia.fritid",
+                   "  sspf-tool case team remove 2026-0042 lia.fritid",
                    desc, {"id", "name"}, &exit);
   if (!s) return exit;
   Status st = s->RemoveTeamMember(id, name);
@@ -369,7 +369,7 @@ int CaseTeamAdd(Context& ctx) {
   SessionHandle s =
       ParseAndOpen(ctx, "case team add ID NAME\n\nAdds a member or coordinator to a case team "
                    "(a coordinator on the team).\nExample:\n"
-                   "  sspf-tool case team add 7c1d...04 lia.fritid",
+                   "  sspf-tool case team add 2026-0042 lia.fritid",
                    desc, {"id", "name"}, &exit);
   if (!s) return exit;
   Status st = s->AddTeamMember(id, name);
