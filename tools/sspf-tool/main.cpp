@@ -4,6 +4,7 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <iostream>
 #include <map>
@@ -66,9 +67,20 @@ int RunCommandLine(const std::vector<std::string>& args, std::ostream& out, std:
   // Global options may come before the command words.
   static const std::set<std::string> kValued = {"--store", "--user", "--passphrase-file"};
   std::vector<std::string> leading;
+  // The first option before the command words that is no global option,
+  // as its name only (up to '=', and only while it looks like an option
+  // name: a value typed there must not reach a terminal log).
+  std::string stray;
   size_t i = 0;
-  while (i < args.size() && args[i].rfind("--", 0) == 0) {
+  while (i < args.size() && (args[i].rfind("--", 0) == 0 || args[i] == "-h")) {
     const std::string& a = args[i];
+    const std::string name = a.substr(0, a.find('='));
+    if (stray.empty() && !kValued.count(name) && name != "--json") {
+      stray = name.size() <= 40 && name.find_first_not_of("abcdefghijklmnopqrstuvwxyz-", 2) ==
+                                       std::string::npos
+                  ? "'" + name + "'"
+                  : "(not shown)";
+    }
     if (a == "--help" || a == "-h") {
       PrintOverview(out, "");
       return 0;
@@ -126,6 +138,17 @@ int RunCommandLine(const std::vector<std::string>& args, std::ostream& out, std:
     }
   }
   if (best == nullptr) {
+    // "sspf-tool --stor x whoami", "sspf-tool -x whoami": a mistyped option,
+    // not a command.
+    if (stray.empty() && i < args.size() && args[i].size() > 1 && args[i][0] == '-') {
+      const std::string& a = args[i];
+      stray = a.size() == 2 && std::isalpha(static_cast<unsigned char>(a[1])) ? "'" + a + "'"
+                                                                            : "(not shown)";
+    }
+    if (!stray.empty()) {
+      return usage("unknown option " + stray + " (the global options are --store, --user, "
+                   "--passphrase-file and --json; see sspf-tool --help)");
+    }
     if (i >= args.size()) {
       if (json) return usage("no command given (see sspf-tool --help)");
       err << "sspf-tool: no command given; the commands are:\n\n";
