@@ -64,6 +64,15 @@ int RunCommandLine(const std::vector<std::string>& args, std::ostream& out, std:
     return sspf::cli::ReportError(err, json, sspf::InvalidArgument(message),
                                   sspf::cli::kExitUsage, "sspf-tool: " + message);
   };
+  // Anywhere on the line: after the command, boost would take "--passphrase"
+  // as a prefix of --passphrase-file (its value a file name, or "given
+  // twice" beside --passphrase-file).
+  for (const std::string& a : args) {
+    if (a.find("--passphrase=") == 0 || a == "--passphrase") {
+      return usage("passphrases are never accepted on the command line; "
+                   "use --passphrase-file or the prompt");
+    }
+  }
   // Global options may come before the command words.
   static const std::set<std::string> kValued = {"--store", "--user", "--passphrase-file"};
   std::vector<std::string> leading;
@@ -101,10 +110,6 @@ int RunCommandLine(const std::vector<std::string>& args, std::ostream& out, std:
       }
       sspf::cli::PrintBashCompletion(out);
       return 0;
-    }
-    if (a.find("--passphrase=") == 0 || a == "--passphrase") {
-      return usage("passphrases are never accepted on the command line; "
-                   "use --passphrase-file or the prompt");
     }
     leading.push_back(a);
     if (kValued.count(a) && a.find('=') == std::string::npos) {
