@@ -55,6 +55,14 @@ expect 2 "$TOOL" user add
 expect 2 "$TOOL" frobnicate
 expect 2 "$TOOL" --passphrase=secret whoami
 check "passphrase on argv refused" grep -q "never accepted" <<<"$err"
+expect 2 "$TOOL" whoami --passphrase hunter2 --passphrase-file "$admin_pw"
+check "after the command too, beside --passphrase-file" grep -q "never accepted" <<<"$err"
+check "the passphrase is not echoed" not_in hunter2 "$err"
+expect 2 "$TOOL" --stor x whoami
+check "a mistyped global option is named" grep -qF "unknown option '--stor'" <<<"$err"
+check "not as a command" not_in "unknown command" "$err"
+expect 2 "$TOOL" -x whoami
+check "a mistyped short option is named" grep -qF "unknown option '-x'" <<<"$err"
 expect 0 "$TOOL" user add --help
 check "help has an example" grep -q "Example" <<<"$out"
 expect 0 "$TOOL" --help
