@@ -87,6 +87,8 @@ check "entries read after the rekeys" grep -q "före rotationen" <<<"$out"
 new_pw=$(pass_file kim2 "a new passphrase for kim")
 expect 5 "$TOOL" recover kim --recovery-key-file "$work/recovery-old.txt" \
   --new-passphrase-file "$new_pw"
+check "a wrong recovery key is named as such" \
+  grep -qxF "sspf-tool: wrong recovery key (check --recovery-key-file and --store)" <<<"$err"
 expect 5 "$TOOL" recover kim --recovery-key-file "$work/recovery-new.txt" \
   --new-passphrase-file "$new_pw"
 expect 0 "$TOOL" recover kim --recovery-key-file "$work/recovery-newest.txt" \

@@ -330,6 +330,12 @@ int Recover(Context& ctx) {
   if (!options.ok()) return Fail(ctx, options.status());
   Status st = Store::ResetWithRecoveryKey(*options, *key, name,
                                           Credential::Passphrase(std::move(*pass)));
+  if (st.code() == StatusCode::kWrongKey) {
+    // The library's "wrong passphrase" names the credential of an unlock.
+    const Status wrong(StatusCode::kWrongKey, "wrong recovery key");
+    return ReportError(*ctx.err, ctx.globals.json, wrong, ExitCodeFor(wrong.code()),
+                       "sspf-tool: wrong recovery key (check --recovery-key-file and --store)");
+  }
   if (!st.ok()) return Fail(ctx, st);
   return PrintDone(ctx, "New passphrase set for " + name, RecoveryResetJson(name));
 }
