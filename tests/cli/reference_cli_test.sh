@@ -41,6 +41,11 @@ for bad in "-1" "0" "1x" "99999999999999999999"; do
   expect 2 "$TOOL" audit query --limit "$bad"
   check "--limit $bad is refused" grep -q "limit" <<<"$err"
 done
+expect 2 "$TOOL" audit query --limit -1
+check "a bad number says what the option takes" \
+  grep -qF "audit query: --limit takes a whole number (up to 15 digits, no sign)" <<<"$err"
+expect 2 "$TOOL" due --days 1e2
+check "so does an exponent" grep -qF -- "--days takes a whole number" <<<"$err"
 expect 2 "$TOOL" audit prove --index -1
 check "--index -1 is refused" grep -q "index" <<<"$err"
 # Every other number too, each refusal naming its option.

@@ -87,11 +87,20 @@ int UsageError(Context& ctx, const std::string& message) {
                          ctx.command + " --help)");
 }
 
+namespace {
+// A Count option's value that is no whole number: SafeParseError says what
+// the option takes.
+class NotAWholeNumber : public po::invalid_option_value {
+ public:
+  using po::invalid_option_value::invalid_option_value;
+};
+}  // namespace
+
 void validate(boost::any& v, const std::vector<std::string>& values, Count*, int) {
   po::validators::check_first_occurrence(v);
   const std::string& text = po::validators::get_single_string(values);
   if (text.empty() || text.size() > 15 || text.find_first_not_of("0123456789") != std::string::npos) {
-    throw po::invalid_option_value(text);
+    throw NotAWholeNumber(text);
   }
   v = Count{std::stoull(text), true};
 }
@@ -136,6 +145,10 @@ std::string SafeParseError(const po::error& e) {
   const std::string which = option.empty() ? "an option" : "'" + option + "'";
   if (dynamic_cast<const po::unknown_option*>(&e)) return "unknown option " + which;
   if (dynamic_cast<const po::ambiguous_option*>(&e)) return "ambiguous option " + which;
+  if (dynamic_cast<const NotAWholeNumber*>(&e)) {
+    return (option.empty() ? std::string("the option") : option) +
+           " takes a whole number (up to 15 digits, no sign)";
+  }
   if (dynamic_cast<const po::invalid_option_value*>(&e) ||
       dynamic_cast<const po::validation_error*>(&e)) {
     return "invalid value for " + which;
