@@ -39,6 +39,7 @@ expect 2 as sara entry read "$entry" --purpose "möte om $pnr"
 check "free text: usage error listing the codes" grep -q "sspf-meeting, planning, follow-up" <<<"$err"
 check "free text: one line" test "$(wc -l <<<"$err")" -eq 1
 check "free text: not echoed" not_in "$pnr" "$err"
+check "free text: the tool names its own option" grep -qF "purpose note (--note-file F)" <<<"$err"
 expect 2 as sara entry read "$entry" --note "utan kod"
 expect 0 as eva audit query --action entry.read --json
 check "refused reads are not logged" test "$(json "len(j['events'])")" = 0

@@ -76,8 +76,17 @@ bool WantsJson(const std::vector<std::string>& args) {
 }
 
 int Fail(Context& ctx, const Status& s) {
-  return ReportError(*ctx.err, ctx.globals.json, s, ExitCodeFor(s.code()),
-                     "sspf-tool: " + s.message() + Hint(s.code()));
+  // The library's messages are for every host; a hint for this tool reads
+  // "(sspf-tool: --note-file F)" there (util/purposes.cpp).  Here the tool
+  // itself speaks, so it is "(--note-file F)".
+  std::string message = s.message();
+  const std::string kToTool = "(sspf-tool: ";
+  for (size_t p = message.find(kToTool); p != std::string::npos; p = message.find(kToTool, p)) {
+    message.replace(p, kToTool.size(), "(");
+  }
+  const Status shown(s.code(), message);
+  return ReportError(*ctx.err, ctx.globals.json, shown, ExitCodeFor(s.code()),
+                     "sspf-tool: " + message + Hint(s.code()));
 }
 
 int UsageError(Context& ctx, const std::string& message) {
