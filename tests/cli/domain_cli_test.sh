@@ -137,6 +137,7 @@ check "18 a §: the denial names the rule" grep -q "OSL 10 kap. 18 a § does not
 expect 3 as per entry disclose "$police_entry" --to school --provision "OSL 99 kap. 1 §" \
        --reason "Risk för brott"
 check "unknown provision refused" grep -q "not a configured legal provision" <<<"$err"
+check "the refusal points to the list" grep -qF "(sspf-tool provisions lists them)" <<<"$err"
 # Between authorities, to prevent crime: 15 a § (named by its id).
 expect 0 as per entry disclose "$police_entry" --to school --provision osl-10-15a \
        --reason "Risk för brott; intresseavvägning gjord" --json
@@ -165,6 +166,9 @@ expect 0 as per entry disclose "$police_entry" --to social --provision "OSL 10 k
 expect 2 as olle grant emergency --case "$case_id" --provision "OSL 10 kap. 2 §" \
        --reason "Akut" --hours 100
 expect 3 as eva grant emergency --case "$case_id" --provision "OSL 10 kap. 2 §" --reason "Akut"
+expect 3 as olle grant emergency --case "$case_id" --provision "nonsense" --reason "Akut"
+check "an unknown provision points to the list" \
+  grep -qF "not a configured legal provision (sspf-tool provisions lists them)" <<<"$err"
 expect 0 as olle grant emergency --case "$case_id" --provision "OSL 10 kap. 2 §" \
        --reason "Akut skyddsbehov" --hours 2 --json
 grant=$(json "j['id']")

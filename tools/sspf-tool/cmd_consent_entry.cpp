@@ -21,6 +21,17 @@ std::string PartyText(const ConsentInfo& c) {
   return "guardian:" + std::to_string(c.guardian_position) + " (" + c.party.guardian_id + ")";
 }
 
+// A provision the policy does not know: the library's denial (for every
+// host) gets this tool's pointer to the list.
+template <typename T>
+Result<T> PointToProvisions(Result<T> r) {
+  if (!r.ok() && r.status().code() == StatusCode::kPermissionDenied &&
+      r.status().message().find("not a configured legal provision") != std::string::npos) {
+    return Status(r.status().code(), r.status().message() + " (sspf-tool provisions lists them)");
+  }
+  return r;
+}
+
 // ---- consent -------------------------------------------------------------------
 
 // The party, actors, categories and last day of consent grant.
@@ -378,7 +389,7 @@ int EntryDisclose(Context& ctx) {
       });
   Wipe(&ba.reason);
   if (!s) return exit;
-  Result<std::string> disclosed = s->DiscloseEntry(id, *actor, b);
+  Result<std::string> disclosed = PointToProvisions(s->DiscloseEntry(id, *actor, b));
   Wipe(&b.reason);
   return ShowCreated(ctx, disclosed, "Disclosed; disclosure");
 }
@@ -408,8 +419,9 @@ int GrantEmergency(Context& ctx) {
                    "      --reason-file motivering.txt --hours 4",
                    desc, {}, &exit, [&] { return reason.Read(true); });
   if (!s) return exit;
-  return Show(ctx, s->GrantEmergencyInfo(case_id, provision, reason.value(), hours), GrantJson,
-              [&](const GrantInfo& g) {
+  return Show(ctx,
+              PointToProvisions(s->GrantEmergencyInfo(case_id, provision, reason.value(), hours)),
+              GrantJson, [&](const GrantInfo& g) {
                 *ctx.out << "Granted; grant " << g.id << " until " << FormatTime(g.until)
                          << "\n";
               });
