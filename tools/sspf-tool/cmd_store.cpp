@@ -312,7 +312,9 @@ int Recover(Context& ctx) {
   if (!ParseArgs(ctx, "recover NAME [--recovery-key-file F] [--new-passphrase-file F]\n\n"
                  "Sets a new passphrase for a principal with the recovery key printed at\n"
                  "init.  The principal gets a new key pair; its actor keys are delivered\n"
-                 "again the next time another member of its actor unlocks.  Example:\n"
+                 "again the next time another member of its actor unlocks; if it was the\n"
+                 "only one of its actor holding them, no one can, and the entries sealed to\n"
+                 "them can no longer be read (docs/cli.md).  Example:\n"
                  "  sspf-tool recover sara.skola --recovery-key-file recovery.key \\\n"
                  "      --new-passphrase-file new.pw",
                  desc, {"name"}, &vm, &exit)) {
