@@ -23,6 +23,7 @@
 #include "context/trust.h"
 #include "log/checkpoint.h"
 #include "log/replay.h"
+#include "log/replay_detail.h"
 #include "sspf/civil_time.h"
 #include "sspf/pnr.h"
 #include "util/encoding.h"
@@ -247,6 +248,64 @@ Status CaseStateFromLog(Session::Impl* impl, CaseFacts* c) {
   return Status::Ok();
 }
 
+// What else a deadline counts from, checked against the signed log before
+// anything of the case is erased (DESIGN §13): each entry's case,
+// category, author's actor and creation time against its entry.add, and
+// the subject's birth date against the commitment of its subject.add.  An
+// insider who moved an entry's creation time back, gave it a category
+// with a shorter rule, or moved the youth's birth date, would otherwise
+// have it erased early.  Legacy events that carry fewer fields are
+// compared on what they carry.
+Status CheckDeadlineFactsAtUse(Session::Impl* impl, const CaseFacts& c) {
+  const std::string refused = " (the row was edited with SQL): nothing was erased; report it "
+                              "to the store's auditor";
+  for (const EntryFacts& e : c.entries) {
+    if (e.erased) continue;
+    SSPF_ASSIGN_OR_RETURN(std::optional<internal::EventRecord> add,
+                          internal::SignedStateEvent(impl, Action::kEntryAdd, "entry:" + e.id));
+    if (!add) return IntegrityViolation("entry " + e.id + " has no entry.add in the log" + refused);
+    Result<std::vector<std::string>> v = internal::DecodeDetail(Action::kEntryAdd, add->detail);
+    const bool agrees = v.ok() && v->size() >= 5 && (*v)[0] == e.id && (*v)[1] == c.id &&
+                        ParseCategory((*v)[2]) == e.category && ParseActor((*v)[4]) == e.actor &&
+                        (v->size() < 6 || (*v)[5] == std::to_string(e.created));
+    if (!agrees) {
+      return IntegrityViolation("entry " + e.id + ": its row differs from event " +
+                                std::to_string(add->seq) + " that added it" + refused);
+    }
+  }
+  if (c.subject_erased) return Status::Ok();
+  static const std::string sql =
+      std::string("SELECT ") + internal::kEventColumns +
+      " FROM events INDEXED BY events_subject WHERE subject_id = ? AND case_id = '' AND "
+      "action = " + std::to_string(static_cast<int>(Action::kSubjectAdd)) +
+      " AND allowed = 1 ORDER BY seq LIMIT 1";
+  SSPF_ASSIGN_OR_RETURN(Stmt * st, impl->db->Prepare(sql.c_str()));
+  st->Bind(1, c.subject_id);
+  SSPF_ASSIGN_OR_RETURN(std::vector<internal::EventRecord> found, internal::ReadEventRows(st));
+  if (found.empty()) {
+    return IntegrityViolation("subject " + c.subject_id + " has no subject.add in the log" +
+                              refused);
+  }
+  SSPF_RETURN_IF_ERROR(internal::CheckEventSignature(impl, found.front()));
+  Result<std::vector<std::string>> v =
+      internal::DecodeDetail(Action::kSubjectAdd, found.front().detail);
+  if (!v.ok() || v->size() < 2) return Status::Ok();  // legacy: no commitment
+  SSPF_ASSIGN_OR_RETURN(
+      Stmt * row, impl->db->Prepare("SELECT birth_date, pnr_index FROM subjects WHERE id = ?"));
+  row->Bind(1, c.subject_id);
+  SSPF_ASSIGN_OR_RETURN(bool has, row->Step());
+  const std::string commitment =
+      has ? internal::SubjectCommitment(impl->lookup_key, c.subject_id, row->Text(0),
+                                        row->Blob(1))
+          : std::string();
+  row->Reset();
+  if (commitment != (*v)[1]) {
+    return IntegrityViolation("subject " + c.subject_id + ": its birth date is not the one " +
+                              "signed in event " + std::to_string(found.front().seq) + refused);
+  }
+  return Status::Ok();
+}
+
 Result<CaseFacts> LoadCaseFacts(Session::Impl* impl, const std::string& case_id) {
   SSPF_ASSIGN_OR_RETURN(CaseFacts c, LoadCaseRow(impl->db.get(), case_id));
   SSPF_RETURN_IF_ERROR(CaseStateFromLog(impl, &c));
@@ -451,6 +510,7 @@ Result<CaseOutcome> EraseCase(Session::Impl* impl, Op& op, const std::string& ca
   const UnixSeconds now = impl->Now();
   SSPF_ASSIGN_OR_RETURN(CaseFacts c, LoadCaseFacts(impl, case_id));
   CaseWork w = PlanCase(impl, decided, c, now);
+  if (!w.due.empty() || w.erase_case) SSPF_RETURN_IF_ERROR(CheckDeadlineFactsAtUse(impl, c));
   CaseOutcome out;
   std::vector<std::string> listed;
   for (const auto& [entry_id, rule] : w.due) {

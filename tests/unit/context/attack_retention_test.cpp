@@ -158,3 +158,59 @@ TEST_CASE("an open case with a closing time in its row is named by verify",
   rw.Edit("closed = " + std::to_string(w.clock->Now()));
   CHECK(Contains(VerifyWith(*w.auditor, std::nullopt), "is open but has a closing time"));
 }
+
+TEST_CASE("an entry's creation time or category edited does not bring its deadline forward",
+          "[attack][insider][retention]") {
+  RetentionRule last;
+  last.id = "school-last-entry";
+  last.actor = Actor::kSchool;
+  last.categories = {Category::kSchool};
+  last.from = RetentionFrom::kLastEntry;
+  last.years = 1;
+  last.citation = "BUN 2025/88 § 8";
+  last.summary = "school notes: 1 year after the actor's last entry";
+  RetentionWorld rw({last});
+  InsiderWorld& w = rw.w;
+  REQUIRE(w.coord->CloseCase(w.case_id).ok());
+  w.clock->Advance(kYear / 2);
+  std::unique_ptr<internal::Db> db = InsiderDb(*w.police, w.options.path);
+  InsiderExec(db.get(), "UPDATE entries SET created = created - " + std::to_string(2 * kYear) +
+                            " WHERE id = '" + rw.school_entry + "'");
+  Result<RetentionRunResult> run = w.admin->RunRetention({"BUN 2027/2", {}});
+  REQUIRE_FALSE(run.ok());
+  CHECK(run.status().code() == StatusCode::kIntegrityViolation);
+  CHECK(Contains(run.status().message(), "its row differs from event"));
+  CHECK(Contains(run.status().message(), "nothing was erased"));
+  // (Reading the entry is refused too while its row is edited.)
+  CHECK(Count(db.get(), "SELECT count(*) FROM entries WHERE body IS NOT NULL AND id = '" +
+                            rw.school_entry + "'") == 1);
+  CHECK(Contains(VerifyWith(*w.auditor, std::nullopt), rw.school_entry));
+
+  // Put back, nothing is due for another half year.
+  InsiderExec(db.get(), "UPDATE entries SET created = created + " + std::to_string(2 * kYear) +
+                            " WHERE id = '" + rw.school_entry + "'");
+  Result<RetentionRunResult> early = w.admin->RunRetention({"BUN 2027/2", {}});
+  REQUIRE(early.ok());
+  CHECK(early->entries_erased == 0);
+  CHECK(w.school->ReadEntry(rw.school_entry, "uppföljning").ok());
+}
+
+TEST_CASE("a birth date moved back does not bring a birth-based deadline forward",
+          "[attack][insider][retention]") {
+  RetentionRule adult;
+  adult.id = "school-at-18";
+  adult.actor = Actor::kSchool;
+  adult.categories = {Category::kSchool};
+  adult.from = RetentionFrom::kBirth;
+  adult.years = 18;
+  adult.citation = "BUN 2025/88 § 9";
+  adult.summary = "school notes: when the youth turns 18";
+  RetentionWorld rw({adult});
+  InsiderWorld& w = rw.w;  // the youth is 15
+  REQUIRE(w.coord->CloseCase(w.case_id).ok());
+  std::unique_ptr<internal::Db> db = InsiderDb(*w.police, w.options.path);
+  InsiderExec(db.get(), "UPDATE subjects SET birth_date = printf('%04d', "
+                        "CAST(substr(birth_date, 1, 4) AS INTEGER) - 5) || substr(birth_date, 5)");
+  rw.CheckRefused(w.admin->RunRetention({"BUN 2027/3", {}}), "its birth date is not the one");
+  CHECK(Contains(VerifyWith(*w.auditor, std::nullopt), "(birth date or blind index)"));
+}
