@@ -170,6 +170,10 @@ Status CaseNotErasedAtUse(Session::Impl* impl, const std::string& case_id);
 // Not decided and not logged: the caller lists only the entries it may read.
 Result<std::vector<RetentionPlanEntry>> CaseRetention(Session::Impl* impl,
                                                       const std::string& case_id);
+// The subject's first allowed subject.add event (subjects.cpp), its
+// signature checked: the event that registered it (an insider appends
+// after it, never before).  kIntegrityViolation when the log holds none.
+Result<EventRecord> SignedSubjectAdd(Session::Impl* impl, std::string_view subject_id);
 }  // namespace sspf::internal
 
 #endif  // SSPF_SRC_DOMAIN_DOMAIN_INTERNAL_H_

@@ -274,21 +274,9 @@ Status CheckDeadlineFactsAtUse(Session::Impl* impl, const CaseFacts& c) {
     }
   }
   if (c.subject_erased) return Status::Ok();
-  static const std::string sql =
-      std::string("SELECT ") + internal::kEventColumns +
-      " FROM events INDEXED BY events_subject WHERE subject_id = ? AND case_id = '' AND "
-      "action = " + std::to_string(static_cast<int>(Action::kSubjectAdd)) +
-      " AND allowed = 1 ORDER BY seq LIMIT 1";
-  SSPF_ASSIGN_OR_RETURN(Stmt * st, impl->db->Prepare(sql.c_str()));
-  st->Bind(1, c.subject_id);
-  SSPF_ASSIGN_OR_RETURN(std::vector<internal::EventRecord> found, internal::ReadEventRows(st));
-  if (found.empty()) {
-    return IntegrityViolation("subject " + c.subject_id + " has no subject.add in the log" +
-                              refused);
-  }
-  SSPF_RETURN_IF_ERROR(internal::CheckEventSignature(impl, found.front()));
-  Result<std::vector<std::string>> v =
-      internal::DecodeDetail(Action::kSubjectAdd, found.front().detail);
+  SSPF_ASSIGN_OR_RETURN(const internal::EventRecord added,
+                        internal::SignedSubjectAdd(impl, c.subject_id));
+  Result<std::vector<std::string>> v = internal::DecodeDetail(Action::kSubjectAdd, added.detail);
   if (!v.ok() || v->size() < 2) return Status::Ok();  // legacy: no commitment
   SSPF_ASSIGN_OR_RETURN(
       Stmt * row, impl->db->Prepare("SELECT birth_date, pnr_index FROM subjects WHERE id = ?"));
@@ -301,7 +289,7 @@ Status CheckDeadlineFactsAtUse(Session::Impl* impl, const CaseFacts& c) {
   row->Reset();
   if (commitment != (*v)[1]) {
     return IntegrityViolation("subject " + c.subject_id + ": its birth date is not the one " +
-                              "signed in event " + std::to_string(found.front().seq) + refused);
+                              "signed in event " + std::to_string(added.seq) + refused);
   }
   return Status::Ok();
 }

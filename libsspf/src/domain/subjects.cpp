@@ -77,6 +77,23 @@ Status SubjectAccessFacts(Session::Impl* impl, std::string_view subject_id, bool
   return Status::Ok();
 }
 
+Result<EventRecord> SignedSubjectAdd(Session::Impl* impl, std::string_view subject_id) {
+  static const std::string sql =
+      std::string("SELECT ") + kEventColumns +
+      " FROM events INDEXED BY events_subject WHERE subject_id = ? AND case_id = '' AND "
+      "action = " + std::to_string(static_cast<int>(Action::kSubjectAdd)) +
+      " AND allowed = 1 ORDER BY seq LIMIT 1";
+  SSPF_ASSIGN_OR_RETURN(Stmt * st, impl->db->Prepare(sql.c_str()));
+  st->Bind(1, subject_id);
+  SSPF_ASSIGN_OR_RETURN(std::vector<EventRecord> found, ReadEventRows(st));
+  if (found.empty()) {
+    return IntegrityViolation("subject " + std::string(subject_id) +
+                              " has no subject.add event in the log (direct edit)");
+  }
+  SSPF_RETURN_IF_ERROR(CheckEventSignature(impl, found.front()));
+  return std::move(found.front());
+}
+
 }  // namespace internal
 
 namespace {
@@ -91,20 +108,8 @@ constexpr size_t kMaxGuardians = 8;
 // (written before it) is legacy: its records are not compared.
 Status CheckIdentityAtUse(Session::Impl* impl, std::string_view id, const Bytes& identity,
                           const std::vector<Bytes>& guardian_identities) {
-  static const std::string sql =
-      std::string("SELECT ") + internal::kEventColumns +
-      " FROM events INDEXED BY events_subject WHERE subject_id = ? AND case_id = '' AND "
-      "action = " + std::to_string(static_cast<int>(Action::kSubjectAdd)) +
-      " AND allowed = 1 ORDER BY seq LIMIT 1";
-  SSPF_ASSIGN_OR_RETURN(Stmt * st, impl->db->Prepare(sql.c_str()));
-  st->Bind(1, id);
-  SSPF_ASSIGN_OR_RETURN(std::vector<internal::EventRecord> found, internal::ReadEventRows(st));
   const std::string what = "subject " + std::string(id);
-  if (found.empty()) {
-    return IntegrityViolation(what + " has no subject.add event in the log (direct edit)");
-  }
-  const internal::EventRecord& e = found.front();
-  SSPF_RETURN_IF_ERROR(internal::CheckEventSignature(impl, e));
+  SSPF_ASSIGN_OR_RETURN(const internal::EventRecord e, internal::SignedSubjectAdd(impl, id));
   SSPF_ASSIGN_OR_RETURN(internal::PrincipalCert by, internal::CertifiedPrincipal(impl, e.principal_id));
   if (by.role != Role::kCoordinator) {
     return IntegrityViolation(what + ": event " + std::to_string(e.seq) +

@@ -33,17 +33,24 @@ bool Contains(const std::string& s, const std::string& part) {
   return s.find(part) != std::string::npos;
 }
 
-// A host's rule: school notes three years after the case is closed.
-RetentionRule SchoolNotesAfterClose() {
+// A host's rule for the school's notes.
+RetentionRule SchoolRule(const std::string& id, RetentionFrom from, int years,
+                         const std::string& citation, const std::string& summary) {
   RetentionRule r;
-  r.id = "bun-sspf";
+  r.id = id;
   r.actor = Actor::kSchool;
   r.categories = {Category::kSchool};
-  r.from = RetentionFrom::kCaseClosed;
-  r.years = 3;
-  r.citation = "BUN 2025/88 § 7";
-  r.summary = "SSPF notes: 3 years after the case is closed";
+  r.from = from;
+  r.years = years;
+  r.citation = citation;
+  r.summary = summary;
   return r;
+}
+
+// School notes three years after the case is closed.
+RetentionRule SchoolNotesAfterClose() {
+  return SchoolRule("bun-sspf", RetentionFrom::kCaseClosed, 3, "BUN 2025/88 § 7",
+                    "SSPF notes: 3 years after the case is closed");
 }
 
 // The insider world with the given retention rules and one school and one
@@ -161,15 +168,9 @@ TEST_CASE("an open case with a closing time in its row is named by verify",
 
 TEST_CASE("an entry's creation time or category edited does not bring its deadline forward",
           "[attack][insider][retention]") {
-  RetentionRule last;
-  last.id = "school-last-entry";
-  last.actor = Actor::kSchool;
-  last.categories = {Category::kSchool};
-  last.from = RetentionFrom::kLastEntry;
-  last.years = 1;
-  last.citation = "BUN 2025/88 § 8";
-  last.summary = "school notes: 1 year after the actor's last entry";
-  RetentionWorld rw({last});
+  RetentionWorld rw({SchoolRule("school-last-entry", RetentionFrom::kLastEntry, 1,
+                                "BUN 2025/88 § 8",
+                                "school notes: 1 year after the actor's last entry")});
   InsiderWorld& w = rw.w;
   REQUIRE(w.coord->CloseCase(w.case_id).ok());
   w.clock->Advance(kYear / 2);
@@ -197,15 +198,8 @@ TEST_CASE("an entry's creation time or category edited does not bring its deadli
 
 TEST_CASE("a birth date moved back does not bring a birth-based deadline forward",
           "[attack][insider][retention]") {
-  RetentionRule adult;
-  adult.id = "school-at-18";
-  adult.actor = Actor::kSchool;
-  adult.categories = {Category::kSchool};
-  adult.from = RetentionFrom::kBirth;
-  adult.years = 18;
-  adult.citation = "BUN 2025/88 § 9";
-  adult.summary = "school notes: when the youth turns 18";
-  RetentionWorld rw({adult});
+  RetentionWorld rw({SchoolRule("school-at-18", RetentionFrom::kBirth, 18, "BUN 2025/88 § 9",
+                                "school notes: when the youth turns 18")});
   InsiderWorld& w = rw.w;  // the youth is 15
   REQUIRE(w.coord->CloseCase(w.case_id).ok());
   std::unique_ptr<internal::Db> db = InsiderDb(*w.police, w.options.path);
