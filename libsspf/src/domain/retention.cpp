@@ -17,6 +17,7 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <utility>
 
 #include "crypto/crypto.h"
 #include "domain/domain_internal.h"
@@ -197,25 +198,52 @@ Result<bool> Tombstoned(Db* db, const std::string& target) {
 
 Result<CaseFacts> LoadCaseRow(Db* db, const std::string& case_id);
 
-// The case's last signed case.close or case.reopen in the log (through
-// events_case), failure details skipped; nullopt when it has none.
-Result<std::optional<internal::EventRecord>> LastCloseOrReopen(Session::Impl* impl,
-                                                               const std::string& case_id) {
+// Every event of the case, oldest first, through events_case.  The id is
+// looked up as text and as a blob of the same bytes, and action and
+// outcome are filtered here, not in SQL: an insider who changed an event's
+// storage class (audit verify names it) does not hide it from retention.
+Result<std::vector<internal::EventRecord>> CaseEvents(Session::Impl* impl,
+                                                      const std::string& case_id) {
   static const std::string sql =
       std::string("SELECT ") + internal::kEventColumns +
-      " FROM events INDEXED BY events_case WHERE case_id = ? AND action IN (" +
-      std::to_string(static_cast<int>(Action::kCaseClose)) + ", " +
-      std::to_string(static_cast<int>(Action::kCaseReopen)) +
-      ") AND allowed = 1 ORDER BY seq DESC";
+      " FROM events INDEXED BY events_case WHERE case_id IN (?1, CAST(?1 AS BLOB)) "
+      "ORDER BY seq";
   SSPF_ASSIGN_OR_RETURN(Stmt * st, impl->db->Prepare(sql.c_str()));
   st->Bind(1, case_id);
-  SSPF_ASSIGN_OR_RETURN(std::vector<internal::EventRecord> events, internal::ReadEventRows(st));
-  for (internal::EventRecord& e : events) {
+  return internal::ReadEventRows(st);
+}
+
+// The allowed events of `action` among `events` whose detail names the
+// case first, each checked by CheckEventSignature, with their details.
+Result<std::vector<std::pair<internal::EventRecord, std::vector<std::string>>>> SignedOfCase(
+    Session::Impl* impl, const std::vector<internal::EventRecord>& events, Action action,
+    const std::string& case_id, size_t case_field) {
+  std::vector<std::pair<internal::EventRecord, std::vector<std::string>>> out;
+  for (const internal::EventRecord& e : events) {
+    if (!e.allowed || e.action != action) continue;
+    Result<std::vector<std::string>> v = internal::DecodeDetail(e.action, e.detail);
+    if (!v.ok() || v->size() <= case_field || (*v)[case_field] != case_id) continue;
+    SSPF_RETURN_IF_ERROR(internal::CheckEventSignature(impl, e));
+    out.emplace_back(e, std::move(*v));
+  }
+  return out;
+}
+
+// The case's last signed case.close or case.reopen in the log, failure
+// details skipped; nullopt when it has none.
+Result<std::optional<internal::EventRecord>> LastCloseOrReopen(Session::Impl* impl,
+                                                               const std::string& case_id) {
+  SSPF_ASSIGN_OR_RETURN(std::vector<internal::EventRecord> events, CaseEvents(impl, case_id));
+  for (auto it = events.rbegin(); it != events.rend(); ++it) {
+    const internal::EventRecord& e = *it;
+    if (!e.allowed || (e.action != Action::kCaseClose && e.action != Action::kCaseReopen)) {
+      continue;
+    }
     const char* open = e.action == Action::kCaseClose ? "0" : "1";
     Result<std::vector<std::string>> v = internal::DecodeDetail(e.action, e.detail);
     if (!v.ok() || v->size() < 2 || (*v)[0] != case_id || (*v)[1] != open) continue;
     SSPF_RETURN_IF_ERROR(internal::CheckEventSignature(impl, e));
-    return std::optional<internal::EventRecord>(std::move(e));
+    return std::optional<internal::EventRecord>(e);
   }
   return std::optional<internal::EventRecord>();
 }
@@ -259,8 +287,39 @@ Status CaseStateFromLog(Session::Impl* impl, CaseFacts* c) {
 Status CheckDeadlineFactsAtUse(Session::Impl* impl, const CaseFacts& c) {
   const std::string refused = " (the row was edited with SQL): nothing was erased; report it "
                               "to the store's auditor";
+  SSPF_ASSIGN_OR_RETURN(std::vector<internal::EventRecord> events, CaseEvents(impl, c.id));
+  // The case's subject is the one its case.open names (a birth-based
+  // deadline is the subject's).
+  SSPF_ASSIGN_OR_RETURN(auto opened, SignedOfCase(impl, events, Action::kCaseOpen, c.id, 0));
+  if (opened.empty() || opened.front().second.size() < 2 ||
+      opened.front().second[1] != c.subject_id) {
+    return IntegrityViolation("case " + c.id + ": its subject is not the one its case.open " +
+                              "names" + refused);
+  }
+  // Every entry the log added to the case has its row in the case (the
+  // last entry of an actor is what a last-entry deadline counts from).
+  SSPF_ASSIGN_OR_RETURN(auto entry_adds, SignedOfCase(impl, events, Action::kEntryAdd, c.id, 1));
+  for (const auto& [event, v] : entry_adds) {
+    const bool present = std::any_of(c.entries.begin(), c.entries.end(),
+                                     [&](const EntryFacts& e) { return e.id == v[0]; });
+    if (!present) {
+      return IntegrityViolation("case " + c.id + ": entry " + v[0] + " that event " +
+                                std::to_string(event.seq) + " added is not among its rows" +
+                                refused);
+    }
+  }
   for (const EntryFacts& e : c.entries) {
-    if (e.erased) continue;
+    if (e.erased) {
+      // Only a signed retention.erase explains an entry without its body.
+      const Status erased = internal::ErasedEntryAtUse(impl, c.id, e.id);
+      if (erased.code() == StatusCode::kIntegrityViolation) {
+        return IntegrityViolation(erased.message() +
+                                  ": nothing was erased; report it to the store's auditor");
+      }
+      if (erased.code() != StatusCode::kFailedPrecondition) {
+        return erased.ok() ? Internal("entry " + e.id + ": erasure not explained") : erased;
+      }
+    }
     SSPF_ASSIGN_OR_RETURN(std::optional<internal::EventRecord> add,
                           internal::SignedStateEvent(impl, Action::kEntryAdd, "entry:" + e.id));
     if (!add) return IntegrityViolation("entry " + e.id + " has no entry.add in the log" + refused);
@@ -317,7 +376,9 @@ Result<CaseFacts> LoadCaseRow(Db* db, const std::string& case_id) {
   c.subject_erased = st->Int(4) != 0;
   st->Reset();
   Result<Date> born = ParseDate(birth);
-  if (born.ok()) c.birth = *born;
+  // An erased subject has no birth date: a row marked erased counts from
+  // none (its date, unchecked, could be any).
+  if (born.ok() && !c.subject_erased) c.birth = *born;
   SSPF_ASSIGN_OR_RETURN(c.case_erased, Tombstoned(db, "case:" + case_id));
   SSPF_ASSIGN_OR_RETURN(Stmt * es,
                         db->Prepare("SELECT id, author_actor, category, created, body IS NULL "

@@ -512,8 +512,11 @@ std::string OneSpaced(const std::string& sql) {
   return out;
 }
 
-// Every object, keyed "type name"; empty with a failure to read it.
-std::map<std::string, SchemaObject> ObjectsOf(sqlite3* db) {
+// Every object, keyed "type name"; empty with a failure to read it.  A
+// key on two rows goes to *twice: SQLite builds its schema from each row's
+// CREATE statement, so a second row under a guard trigger's name can carry
+// a trigger of another name (writable_schema).
+std::map<std::string, SchemaObject> ObjectsOf(sqlite3* db, std::string* twice) {
   std::map<std::string, SchemaObject> out;
   sqlite3_stmt* st = nullptr;
   if (sqlite3_prepare_v2(db, "SELECT type, name, tbl_name, sql FROM sqlite_master", -1, &st,
@@ -523,7 +526,9 @@ std::map<std::string, SchemaObject> ObjectsOf(sqlite3* db) {
   }
   while (sqlite3_step(st) == SQLITE_ROW) {
     SchemaObject o{Column(st, 0), Column(st, 1), Column(st, 2), OneSpaced(Column(st, 3))};
-    out[o.type + " " + o.name] = std::move(o);
+    const std::string key = o.type + " " + o.name;
+    if (out.count(key) && twice->empty()) *twice = o.type + " " + ShownSchemaName(o.name);
+    out[key] = std::move(o);
   }
   sqlite3_finalize(st);
   return out;
@@ -573,10 +578,15 @@ Status CheckDeclaredSchema(Db* db) {
 Status CheckSchemaObjects(Db* db) {
   int version = 0;
   SSPF_ASSIGN_OR_RETURN(auto ref, Reference(db, &version));
-  const std::map<std::string, SchemaObject> want = ObjectsOf(ref.get());
-  const std::map<std::string, SchemaObject> got = ObjectsOf(db->raw());
+  std::string twice, unused;
+  const std::map<std::string, SchemaObject> want = ObjectsOf(ref.get(), &unused);
+  const std::map<std::string, SchemaObject> got = ObjectsOf(db->raw(), &twice);
   if (want.empty() || got.empty()) return Internal("reading the store's schema");
   const std::string schema = "schema " + std::to_string(version);
+  if (!twice.empty()) {
+    return IntegrityViolation("the schema has two rows for " + twice +
+                              " (added with SQL: one of them can carry another object)");
+  }
   for (const auto& [key, o] : got) {
     auto it = want.find(key);
     if (it == want.end()) {

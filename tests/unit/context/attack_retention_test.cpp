@@ -8,7 +8,11 @@
 // back after.  Crypto-shredding cannot be undone, so the run must refuse at
 // use: it now reads whether and since when a case is closed from its signed
 // case.close and case.reopen events, and refuses a row that disagrees.
-// Verify names a closing time that differs from the close's.
+// Verify names a closing time that differs from the close's.  A second
+// review found a run still taking other inputs from rows, each edited only
+// for the run: the entries a case has, whether the subject is erased,
+// which subject the case is for, and a case.reopen found by SQL filters
+// (the last tests below).
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,6 +21,7 @@
 #include "catch.h"
 #include "insider_util.h"
 #include "sspf/civil_time.h"
+#include "sspf/pnr.h"
 #include "sspf/retention.h"
 #include "sspf/store.h"
 #include "storage/db.h"
@@ -87,6 +92,39 @@ std::string VerifyWith(Session& auditor, std::optional<std::string> kept) {
   o.kept_checkpoint = std::move(kept);
   Result<VerifyReport> r = auditor.Verify(o);
   return r.ok() ? "ok" : r.status().message();
+}
+
+
+// The second review's attacks (below): edits made only for the length of
+// the admin's run, so that verify found nothing afterwards.
+constexpr int64_t kMonth = 30 * 86400;
+
+RetentionRule SchoolRule(const std::string& id, RetentionFrom from, int years) {
+  return SchoolRule(id, from, years, "BUN 2025/88 § 1", "school notes");
+}
+
+// The admin's run is refused and erases nothing.
+void CheckRunRefused(InsiderWorld& w, const std::string& says) {
+  Result<RetentionRunResult> run = w.admin->RunRetention({"BUN 2027/9", {}});
+  REQUIRE_FALSE(run.ok());
+  INFO(run.status().ToString());
+  CHECK(run.status().code() == StatusCode::kIntegrityViolation);
+  CHECK(Contains(run.status().message(), says));
+  CHECK(Contains(run.status().message(), "nothing was erased"));
+}
+
+void CheckReadable(Session& s, const std::string& entry) {
+  Result<EntryContent> r = s.ReadEntry(entry, "uppföljning");
+  INFO(r.status().ToString());
+  CHECK(r.ok());
+}
+
+std::string SubjectOfCase(internal::Db* db) {
+  internal::Stmt* st = db->Prepare("SELECT subject_id FROM cases").value();
+  REQUIRE(st->Step().value());
+  std::string id = st->Text(0);
+  st->Reset();
+  return id;
 }
 
 }  // namespace
@@ -207,4 +245,107 @@ TEST_CASE("a birth date moved back does not bring a birth-based deadline forward
                         "CAST(substr(birth_date, 1, 4) AS INTEGER) - 5) || substr(birth_date, 5)");
   rw.CheckRefused(w.admin->RunRetention({"BUN 2027/3", {}}), "its birth date is not the one");
   CHECK(Contains(VerifyWith(*w.auditor, std::nullopt), "(birth date or blind index)"));
+}
+
+TEST_CASE("the newest entry moved out of its case does not bring a last-entry deadline forward",
+          "[attack][insider][retention]") {
+  InsiderWorld w({SchoolRule("school-last-entry", RetentionFrom::kLastEntry, 1)});
+  Result<std::string> e1 = w.school->AddEntry(w.case_id, Category::kSchool, "Frånvaro 1");
+  REQUIRE(e1.ok());
+  w.clock->Advance(10 * kMonth);
+  Result<std::string> e2 = w.school->AddEntry(w.case_id, Category::kSchool, "Frånvaro 2");
+  REQUIRE(e2.ok());
+  REQUIRE(w.coord->CloseCase(w.case_id).ok());
+  w.clock->Advance(3 * kMonth);  // 13 months after e1, 3 after e2: nothing due
+  REQUIRE(w.admin->PlanRetention({}).value().due_entries == 0);
+
+  std::unique_ptr<internal::Db> db = InsiderDb(*w.police, w.options.path);
+  InsiderExec(db.get(), "PRAGMA foreign_keys = OFF");
+  InsiderExec(db.get(), "UPDATE entries SET case_id = 'elsewhere' WHERE id = '" + *e2 + "'");
+  CheckRunRefused(w, "that event");
+  // Instead its body set aside, as if erased, and its time moved back (an
+  // erased entry's row is not compared with its event): no erasure
+  // explains it.
+  InsiderExec(db.get(), "UPDATE entries SET case_id = '" + w.case_id + "' WHERE id = '" + *e2 +
+                            "'");
+  InsiderExec(db.get(), "CREATE TEMP TABLE kept AS SELECT body, created FROM entries WHERE id = '" +
+                            *e2 + "'; UPDATE entries SET body = NULL, created = created - " +
+                            std::to_string(kYear) + " WHERE id = '" + *e2 + "'");
+  CheckRunRefused(w, "no erasure event explains it");
+  InsiderExec(db.get(), "UPDATE entries SET body = (SELECT body FROM kept), created = (SELECT "
+                        "created FROM kept) WHERE id = '" + *e2 + "'");
+  CheckReadable(*w.school, *e1);
+  CheckReadable(*w.school, *e2);
+}
+
+TEST_CASE("a subject marked erased does not switch the birth-date check off",
+          "[attack][insider][retention]") {
+  InsiderWorld w({SchoolRule("school-at-18", RetentionFrom::kBirth, 18)});  // the youth is 15
+  Result<std::string> e = w.school->AddEntry(w.case_id, Category::kSchool, "Frånvaro");
+  REQUIRE(e.ok());
+  REQUIRE(w.coord->CloseCase(w.case_id).ok());
+  std::unique_ptr<internal::Db> db = InsiderDb(*w.police, w.options.path);
+  const std::string birth = [&] {
+    internal::Stmt* st = db->Prepare("SELECT birth_date FROM subjects").value();
+    REQUIRE(st->Step().value());
+    std::string b = st->Text(0);
+    st->Reset();
+    return b;
+  }();
+  InsiderExec(db.get(), "UPDATE subjects SET erased = 1, birth_date = '2000-01-01'");
+  Result<RetentionRunResult> run = w.admin->RunRetention({"BUN 2027/9", {}});
+  INFO(run.status().ToString());
+  // A subject marked erased has no birth date to count from: nothing is due.
+  if (run.ok()) CHECK(run->entries_erased == 0);
+  InsiderExec(db.get(), "UPDATE subjects SET erased = 0, birth_date = '" + birth + "'");
+  CheckReadable(*w.school, *e);
+}
+
+TEST_CASE("a case pointed at an older subject does not take that subject's birth date",
+          "[attack][insider][retention]") {
+  InsiderWorld w({SchoolRule("school-at-18", RetentionFrom::kBirth, 18)});  // the youth is 15
+  Result<std::string> e = w.school->AddEntry(w.case_id, Category::kSchool, "Frånvaro");
+  REQUIRE(e.ok());
+  REQUIRE(w.coord->CloseCase(w.case_id).ok());
+  Result<SubjectInfo> older = w.coord->AddSubject(
+      {MakeTestPersonalNumber(Date{DateOf(w.clock->Now()).year - 19, 3, 3}, 236, false),
+       "Äldre Testsson", {}});
+  REQUIRE(older.ok());
+  std::unique_ptr<internal::Db> db = InsiderDb(*w.police, w.options.path);
+  const std::string own = SubjectOfCase(db.get());
+  InsiderExec(db.get(), "UPDATE cases SET subject_id = '" + older->id + "' WHERE id = '" +
+                            w.case_id + "'");
+  CheckRunRefused(w, "its subject is not the one its case.open names");
+  InsiderExec(db.get(),
+              "UPDATE cases SET subject_id = '" + own + "' WHERE id = '" + w.case_id + "'");
+  CheckReadable(*w.school, *e);
+}
+
+TEST_CASE("a case.reopen rewritten as a blob is still found by retention",
+          "[attack][insider][retention]") {
+  InsiderWorld w({SchoolRule("school-after-close", RetentionFrom::kCaseClosed, 3)});
+  REQUIRE(w.coord->CloseCase(w.case_id).ok());
+  w.clock->Advance(86400);
+  REQUIRE(w.coord->ReopenCase(w.case_id).ok());
+  w.clock->Advance(3 * kYear + 86400);  // three years after the close; the case is open
+  Result<std::string> e = w.school->AddEntry(w.case_id, Category::kSchool, "Frånvaro");
+  REQUIRE(e.ok());
+  std::unique_ptr<internal::Db> db = InsiderDb(*w.police, w.options.path);
+  const int64_t closed_at =
+      Count(db.get(), "SELECT time FROM events WHERE action = " +
+                          std::to_string(static_cast<int>(Action::kCaseClose)) +
+                          " AND allowed = 1 AND case_id = '" + w.case_id + "'");
+  const std::string reopen = std::to_string(static_cast<int>(Action::kCaseReopen));
+  const std::string guard =
+      "CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN SELECT "
+      "RAISE(ABORT, 'access log is append-only'); END;";
+  InsiderExec(db.get(), "DROP TRIGGER events_no_update; UPDATE events SET case_id = "
+                        "CAST(case_id AS BLOB), action = CAST(action AS TEXT) WHERE action = " +
+                            reopen + " AND case_id = '" + w.case_id + "';" + guard);
+  InsiderExec(db.get(), "UPDATE cases SET open = 0, closed = " + std::to_string(closed_at) +
+                            " WHERE id = '" + w.case_id + "'");
+  CheckRunRefused(w, "reopened it");
+  InsiderExec(db.get(), "UPDATE cases SET open = 1, closed = NULL WHERE id = '" + w.case_id +
+                            "'");
+  CheckReadable(*w.school, *e);
 }

@@ -227,3 +227,34 @@ TEST_CASE("a trigger of the store's own redefined, or a view added, is named by 
   REQUIRE(after.ok());
   CHECK(VerifyWith(*w.auditor, *after, false) == "ok");
 }
+
+TEST_CASE("a trigger planted under the type and name of one of the store's own is named by "
+          "verify", "[attack][insider][trigger]") {
+  // Found by a second review on 2026-12-04: the comparison keyed schema rows
+  // by type and name, so a second row under a guard trigger's name, whose
+  // CREATE statement makes another trigger, replaced nothing it compared.
+  InsiderWorld w;
+  std::unique_ptr<internal::Db> db = InsiderDb(*w.police, w.options.path);
+  const int64_t cookie = Count(db.get(), "PRAGMA schema_version");
+  InsiderExec(db.get(), "PRAGMA writable_schema = ON");
+  InsiderExec(db.get(), "UPDATE sqlite_master SET rowid = (SELECT max(rowid) + 2 FROM "
+                        "sqlite_master) WHERE type = 'trigger' AND name = 'erasures_no_delete'");
+  InsiderExec(db.get(),
+              "INSERT INTO sqlite_master(rowid, type, name, tbl_name, rootpage, sql) "
+              "VALUES((SELECT max(rowid) FROM sqlite_master) - 1, 'trigger', "
+              "'erasures_no_delete', 'erasures', 0, 'CREATE TRIGGER zz_hidden AFTER INSERT ON "
+              "checkpoints BEGIN DELETE FROM review_acks; END')");
+  InsiderExec(db.get(), "PRAGMA schema_version = " + std::to_string(cookie + 1));
+  InsiderExec(db.get(), "PRAGMA writable_schema = OFF");
+  db.reset();
+  // The planted trigger exists for a fresh connection.
+  std::unique_ptr<internal::Db> other = InsiderDb(*w.police, w.options.path);
+  CHECK(Count(other.get(), "SELECT count(*) FROM sqlite_master WHERE sql LIKE "
+                           "'%zz_hidden%'") == 1);
+  other.reset();
+  // A session refuses to run it, and verify names the doubled row.
+  CHECK_FALSE(w.auditor->Checkpoint().ok());
+  Session fresh = w.Open("auditor");
+  CHECK(Contains(VerifyWith(fresh, std::nullopt, true),
+                 "the schema has two rows for trigger erasures_no_delete"));
+}
