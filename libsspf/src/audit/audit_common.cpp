@@ -2,7 +2,11 @@
 #include "audit/audit_internal.h"
 
 #include <algorithm>
+#include <set>
 #include <vector>
+
+#include "context/trust.h"
+#include "log/replay_detail.h"
 
 namespace sspf::internal::audit {
 
@@ -62,10 +66,44 @@ Result<AuditEvent> ToAuditEvent(Db* db, const Bytes& store_id, const EventRecord
   return e;
 }
 
+namespace {
+
+// The subject's cases: the cases rows that name it, and every case whose
+// signed case.open names it (DESIGN §13; found by a review on 2026-12-04:
+// an insider who pointed a case row at another subject while a log extract
+// was made hid that case's accesses from the youth's extract).
+Result<std::vector<std::string>> SubjectCases(Session::Impl* impl, const std::string& sid) {
+  Db* db = impl->db.get();
+  std::set<std::string> ids;
+  SSPF_ASSIGN_OR_RETURN(Stmt * rows, db->Prepare("SELECT id FROM cases WHERE subject_id = ?"));
+  rows->Bind(1, sid);
+  SSPF_RETURN_IF_ERROR(ForEachRow(rows, [&]() -> Status {
+    ids.insert(rows->Text(0));
+    return Status::Ok();
+  }));
+  static const std::string sql =
+      std::string("SELECT ") + kEventColumns +
+      " FROM events INDEXED BY events_case_open WHERE action = " +
+      std::to_string(static_cast<int>(Action::kCaseOpen)) + " AND allowed = 1";
+  SSPF_ASSIGN_OR_RETURN(Stmt * opened, db->Prepare(sql.c_str()));
+  SSPF_ASSIGN_OR_RETURN(std::vector<EventRecord> events, ReadEventRows(opened));
+  for (const EventRecord& e : events) {
+    if (!e.allowed || e.action != Action::kCaseOpen) continue;
+    Result<std::vector<std::string>> v = DecodeDetail(e.action, e.detail);
+    if (!v.ok() || v->size() < 2 || (*v)[1] != sid || ids.count((*v)[0])) continue;
+    SSPF_RETURN_IF_ERROR(CheckEventSignature(impl, e));
+    ids.insert((*v)[0]);
+  }
+  return std::vector<std::string>(ids.begin(), ids.end());
+}
+
+}  // namespace
+
 // Runs the filtered event query, calling fn per row in seq order.
-Status RunQuery(Db* db, const AuditFilter& f,
+Status RunQuery(Session::Impl* impl, const AuditFilter& f,
                 const std::unordered_map<std::string, std::string>& names,
                 const std::function<Status(const EventRecord&)>& fn) {
+  Db* db = impl->db.get();
   // Only fixed SQL text with placeholders; the filter values are bound.
   std::string sql = std::string("SELECT ") + kEventColumns + " FROM events WHERE 1";
   struct Bind {
@@ -86,10 +124,14 @@ Status RunQuery(Db* db, const AuditFilter& f,
   if (f.subject_id) {
     // events_subject indexes only events without a case (schema.cpp); the
     // events of the subject's cases are found through events_case.
-    text(" AND subject_id = ? AND (case_id IN (SELECT id FROM cases WHERE subject_id = ?)"
-         " OR (case_id = '' AND subject_id = ?))",
-         *f.subject_id);
-    binds.push_back({false, 0, *f.subject_id});
+    SSPF_ASSIGN_OR_RETURN(std::vector<std::string> cases, SubjectCases(impl, *f.subject_id));
+    // ('-' is no case id: the list is never empty.)
+    text(" AND subject_id = ? AND (case_id IN ('-'", *f.subject_id);
+    for (const std::string& c : cases) {
+      sql += ", ?";
+      binds.push_back({false, 0, c});
+    }
+    sql += ") OR (case_id = '' AND subject_id = ?))";
     binds.push_back({false, 0, *f.subject_id});
   }
   if (f.principal) {

@@ -54,8 +54,9 @@ AuditEvent EventOfRow(const EventRecord& r);
 
 // Runs the filter over the log in seq order, calling fn for each match.
 // A principal name in the filter matches the principals that `names`
-// (PrincipalNames: their certified names) gives that name.
-Status RunQuery(Db* db, const AuditFilter& f,
+// (PrincipalNames: their certified names) gives that name; a subject's
+// cases are those its rows and its signed case.open events name.
+Status RunQuery(Session::Impl* impl, const AuditFilter& f,
                 const std::unordered_map<std::string, std::string>& names,
                 const std::function<Status(const EventRecord&)>& fn);
 // The gate, snapshot and query of a subject's log extract: decides and

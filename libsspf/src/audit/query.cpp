@@ -112,7 +112,7 @@ Result<std::vector<AuditEvent>> Session::QueryEvents(const AuditFilter& filter) 
   SSPF_RETURN_IF_ERROR(CheckSeqInLog(impl->db.get(), filter));
   SSPF_ASSIGN_OR_RETURN(auto names, internal::audit::PrincipalNames(impl));
   std::vector<AuditEvent> out;
-  SSPF_RETURN_IF_ERROR(RunQuery(impl->db.get(), filter, names, [&](const EventRecord& r) -> Status {
+  SSPF_RETURN_IF_ERROR(RunQuery(impl, filter, names, [&](const EventRecord& r) -> Status {
     SSPF_ASSIGN_OR_RETURN(AuditEvent e, ToAuditEvent(impl->db.get(), impl->store_id_bytes, r));
     SetName(names, &e);
     out.push_back(std::move(e));
@@ -137,7 +137,7 @@ Status Session::ExportEvents(const AuditFilter& filter, ExportFormat format,
   SSPF_ASSIGN_OR_RETURN(auto names, internal::audit::PrincipalNames(impl));
   try {
     if (format == ExportFormat::kCsv) SSPF_RETURN_IF_ERROR(sink(kCsvHeader));
-    return RunQuery(impl->db.get(), filter, names, [&](const EventRecord& r) -> Status {
+    return RunQuery(impl, filter, names, [&](const EventRecord& r) -> Status {
       SSPF_ASSIGN_OR_RETURN(AuditEvent e,
                             ToAuditEvent(impl->db.get(), impl->store_id_bytes, r));
       SetName(names, &e);
@@ -172,7 +172,7 @@ Status ForEachSubjectEvent(Session::Impl* impl, const std::string& sid,
   AuditFilter f;
   f.subject_id = sid;
   SSPF_ASSIGN_OR_RETURN(auto names, internal::audit::PrincipalNames(impl));
-  return RunQuery(db, f, names, [&](const EventRecord& r) -> Status {
+  return RunQuery(impl, f, names, [&](const EventRecord& r) -> Status {
     SSPF_ASSIGN_OR_RETURN(AuditEvent e, ToAuditEvent(db, impl->store_id_bytes, r));
     SetName(names, &e);
     return fn(std::move(e));

@@ -3,6 +3,7 @@
 // readers.  The sign-off commands themselves are session/review_signoff.cpp.
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 #include <tuple>
 #include <utility>
@@ -13,6 +14,7 @@
 #include "storage/certificates_table.h"
 #include "context/trust.h"
 #include "json/fields.h"
+#include "log/replay_detail.h"
 #include "util/civil_time.h"
 
 namespace sspf {
@@ -279,6 +281,36 @@ Result<std::map<uint64_t, ReviewAck>> LoadAcks(Session::Impl* impl, bool open_no
     out.emplace(a.flagged_seq, std::move(a));
     return Status::Ok();
   }));
+  // Checked at use (DESIGN §13; found by a review on 2026-12-04): each
+  // sign-off must be the one its signed audit.ack event records, by an
+  // auditor; a row an insider added would show a flag as acknowledged.
+  SSPF_ASSIGN_OR_RETURN(
+      Stmt * ev, db->Prepare((std::string("SELECT ") + kEventColumns +
+                              " FROM events WHERE seq = ?").c_str()));
+  for (const auto& [flagged, a] : out) {
+    ev->Bind(1, static_cast<int64_t>(std::min<uint64_t>(a.seq, INT64_MAX)));
+    SSPF_ASSIGN_OR_RETURN(bool found, ev->Step());
+    std::optional<EventRecord> e;
+    if (found) e = ReadEventRow(ev);
+    ev->Reset();
+    Result<std::vector<std::string>> v =
+        e ? DecodeDetail(Action::kAuditAck, e->detail) : Result<std::vector<std::string>>(
+                                                              NotFound("no event"));
+    const bool agrees = e && e->allowed && e->action == Action::kAuditAck && v.ok() &&
+                        v->size() >= 4 && (*v)[0] == a.note_id &&
+                        (*v)[1] == std::to_string(a.flagged_seq) && (*v)[2] == a.auditor_id &&
+                        (*v)[3] == std::to_string(a.time) && e->principal_id == a.auditor_id;
+    if (!agrees) {
+      return IntegrityViolation("review_acks row " + ShownSchemaName(a.note_id) +
+                                ": no signed audit.ack event records it (added with SQL)");
+    }
+    SSPF_RETURN_IF_ERROR(CheckEventSignature(impl, *e));
+    SSPF_ASSIGN_OR_RETURN(PrincipalCert by, CertifiedPrincipal(impl, e->principal_id));
+    if (by.role != Role::kAuditor) {
+      return IntegrityViolation("review_acks row " + ShownSchemaName(a.note_id) +
+                                ": its audit.ack event is not signed by an auditor (forged)");
+    }
+  }
   if (!open_notes) return out;
   for (auto& [seq, a] : out) {
     SSPF_ASSIGN_OR_RETURN(a.note, OpenReason(impl, kReviewAcksTable, a.note_id));

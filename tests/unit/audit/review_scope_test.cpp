@@ -335,6 +335,24 @@ TEST_CASE("attack: deleting, forging or editing sign-offs with direct SQL",
     CHECK(m.find("review_acks row 0123456789abcdef0123456789abcdef") != std::string::npos);
     CHECK(m.find("no event in the log") != std::string::npos);
   }
+  SECTION("an ack forged with a note row left as retention leaves an erased one") {
+    // Found by a second review on 2026-12-04: with an empty sealed note the
+    // review showed the forged sign-off; it is now held to its event.
+    const std::string id = "0123456789abcdef0123456789abcdef";
+    REQUIRE(db->Exec(("INSERT INTO review_acks(id, event_seq, flagged_seq, auditor_id, created) "
+                      "VALUES('" + id + "', 3, " + std::to_string(w.night_seq) + ", '" +
+                      w.auditor->principal().id + "', " + std::to_string(w.clock->Now()) + ")")
+                         .c_str())
+                .ok());
+    REQUIRE(db->Exec(("INSERT INTO sealed_reasons(tbl, row_id, commitment, ciphertext) "
+                      "VALUES('review_acks', '" + id + "', zeroblob(32), x'')")
+                         .c_str())
+                .ok());
+    Result<ReviewReport> r = w.auditor->Review(ReviewOptions{});
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().code() == StatusCode::kIntegrityViolation);
+    CHECK(r.status().message().find("no signed audit.ack event records it") != std::string::npos);
+  }
   SECTION("an ack moved to another flag") {
     REQUIRE(db->Exec(("UPDATE review_acks SET flagged_seq = " + std::to_string(w.night_seq))
                          .c_str())

@@ -603,3 +603,38 @@ TEST_CASE("names swapped in the principals rows do not change whom the log shows
   CHECK(police_lines > 0);
   CHECK(VerifyMessage(*w.auditor).find("differs from its certificate") != std::string::npos);
 }
+
+TEST_CASE("a case row pointed at another subject does not hide its accesses from the extract",
+          "[insider][extract]") {
+  // Found by a second review on 2026-12-04: the log extract (loggutdrag)
+  // found a youth's cases through the cases rows, so an insider who pointed
+  // a case at another subject while the extract was made hid its accesses.
+  InsiderWorld w;
+  Result<std::string> e = w.school->AddEntry(w.case_id, Category::kSchool, "Frånvaro");
+  REQUIRE(e.ok());
+  REQUIRE(w.school->ReadEntry(*e, "uppföljning").ok());
+  Result<SubjectInfo> other = w.coord->AddSubject(
+      {MakeTestPersonalNumber(Date{DateOf(w.clock->Now()).year - 14, 5, 5}, 338, false),
+       "Annan Testsson", {}});
+  REQUIRE(other.ok());
+  Result<CaseInfo> c = w.coord->ShowCase(w.case_id);
+  REQUIRE(c.ok());
+  const std::string own = c->subject_id;
+  auto reads = [&](const std::vector<AuditEvent>& events) {
+    size_t n = 0;
+    for (const AuditEvent& a : events) {
+      n += a.action == Action::kEntryRead && a.target == "entry:" + *e;
+    }
+    return n;
+  };
+  Result<std::vector<AuditEvent>> before = w.auditor->ExtractSubject(own);
+  REQUIRE(before.ok());
+  REQUIRE(reads(*before) == 1);
+  std::unique_ptr<internal::Db> db = InsiderDb(*w.police, w.options.path);
+  InsiderExec(db.get(), "UPDATE cases SET subject_id = '" + other->id + "' WHERE id = '" +
+                            w.case_id + "'");
+  Result<std::vector<AuditEvent>> during = w.auditor->ExtractSubject(own);
+  REQUIRE(during.ok());
+  CHECK(reads(*during) == 1);
+  CHECK(during->size() > before->size());  // the same events, and the extracts' own
+}
