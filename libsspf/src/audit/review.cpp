@@ -11,10 +11,10 @@
 #include "audit/audit_internal.h"
 #include "audit/review_internal.h"
 #include "context/sealed_reasons.h"
-#include "storage/certificates_table.h"
 #include "context/trust.h"
 #include "json/fields.h"
 #include "log/replay_detail.h"
+#include "storage/certificates_table.h"
 #include "util/civil_time.h"
 
 namespace sspf {
@@ -293,9 +293,8 @@ Result<std::map<uint64_t, ReviewAck>> LoadAcks(Session::Impl* impl, bool open_no
     std::optional<EventRecord> e;
     if (found) e = ReadEventRow(ev);
     ev->Reset();
-    Result<std::vector<std::string>> v =
-        e ? DecodeDetail(Action::kAuditAck, e->detail) : Result<std::vector<std::string>>(
-                                                              NotFound("no event"));
+    const Result<std::vector<std::string>> v =
+        DecodeDetail(Action::kAuditAck, e ? e->detail : std::string());
     const bool agrees = e && e->allowed && e->action == Action::kAuditAck && v.ok() &&
                         v->size() >= 4 && (*v)[0] == a.note_id &&
                         (*v)[1] == std::to_string(a.flagged_seq) && (*v)[2] == a.auditor_id &&
