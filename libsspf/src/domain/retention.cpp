@@ -299,12 +299,13 @@ Status CheckDeadlineFactsAtUse(Session::Impl* impl, const CaseFacts& c) {
   // Every entry the log added to the case has its row in the case (the
   // last entry of an actor is what a last-entry deadline counts from).
   SSPF_ASSIGN_OR_RETURN(auto entry_adds, SignedOfCase(impl, events, Action::kEntryAdd, c.id, 1));
-  for (const auto& [event, v] : entry_adds) {
+  for (const auto& added : entry_adds) {
+    const std::string& id = added.second[0];
     const bool present = std::any_of(c.entries.begin(), c.entries.end(),
-                                     [&](const EntryFacts& e) { return e.id == v[0]; });
+                                     [&](const EntryFacts& e) { return e.id == id; });
     if (!present) {
-      return IntegrityViolation("case " + c.id + ": entry " + v[0] + " that event " +
-                                std::to_string(event.seq) + " added is not among its rows" +
+      return IntegrityViolation("case " + c.id + ": entry " + id + " that event " +
+                                std::to_string(added.first.seq) + " added is not among its rows" +
                                 refused);
     }
   }
