@@ -263,9 +263,9 @@ TEST_CASE("the newest entry moved out of its case does not bring a last-entry de
   InsiderExec(db.get(), "PRAGMA foreign_keys = OFF");
   InsiderExec(db.get(), "UPDATE entries SET case_id = 'elsewhere' WHERE id = '" + *e2 + "'");
   CheckRunRefused(w, "that event");
-  // Instead its body set aside, as if erased, and its time moved back (an
-  // erased entry's row is not compared with its event): no erasure
-  // explains it.
+  // Instead its body set aside, as if erased, and its time moved back so
+  // that the older entry is the last: no erasure explains the missing body
+  // (the first check the run makes of such an entry).
   InsiderExec(db.get(), "UPDATE entries SET case_id = '" + w.case_id + "' WHERE id = '" + *e2 +
                             "'");
   InsiderExec(db.get(), "CREATE TEMP TABLE kept AS SELECT body, created FROM entries WHERE id = '" +
