@@ -1,4 +1,9 @@
 // Retention (gallring, DESIGN §7): the plan (a dry run) and the run.
+// One file over 700 lines on purpose: the deadline a run erases by, and
+// the at-use checks of everything that deadline is computed from (the
+// case's close, its entries, its subject, against their signed events),
+// sit beside each other, so that a new input to a rule is seen to need a
+// check of its own.
 //
 // A run executes one erasure decision (gallringsbeslut).  It logs
 // retention.run with the decision, then erases case by case, each case in
